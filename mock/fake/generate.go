@@ -1,0 +1,634 @@
+package fake
+
+import (
+	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/brianvoe/gofakeit/v7"
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// recursionLimit is how many times a schema may appear on the generation
+// stack before optional properties and arrays of it are left out: 2 lets a
+// recursive type nest once (a folder holding folders that hold nothing).
+const recursionLimit = 2
+
+// hardDepthSlack is how far past MaxDepth required properties may still nest
+// before objects and arrays are cut off empty (best effort: a chain of
+// required self-references has no finite valid value).
+const hardDepthSlack = 16
+
+// cutOff reports whether the schema stack is so deep that objects and arrays
+// must be cut off empty. Depth counts objects only; the stack also counts
+// arrays, so it bounds recursion through arrays of arrays too.
+func (st *state) cutOff() bool {
+	return len(st.stack) > 2*(st.g.opts.MaxDepth+hardDepthSlack) || st.exhausted()
+}
+
+// exhausted reports whether the document has grown so far past MaxNodes
+// that even required properties and minItems are dropped (best effort: a
+// schema whose minimum valid value is that big gets a truncated one).
+func (st *state) exhausted() bool {
+	return st.nodes >= 8*st.g.opts.MaxNodes || st.size > maxDocBytes
+}
+
+// maxDocBytes bounds the string bytes of one generated document.
+const maxDocBytes = 8 << 20
+
+// state is one Generate call: its faker, its node count and its schema stack.
+type state struct {
+	g     *Generator
+	f     *gofakeit.Faker
+	nodes int // values generated
+	size  int // string bytes generated
+	stack []*openapi3.Schema
+	// disc is the discriminator value the next generated object must carry,
+	// set while generating a oneOf/anyOf branch.
+	disc string
+}
+
+func (st *state) gen(ref *openapi3.SchemaRef, hint string, depth int) any {
+	if ref == nil || ref.Value == nil {
+		return nil
+	}
+	s := ref.Value
+	st.nodes++
+	if a := s.Always; a != nil {
+		if !*a {
+			return nil
+		}
+		return st.genAny(hint, depth)
+	}
+	v := st.g.view(s)
+
+	st.stack = append(st.stack, s)
+	defer func() { st.stack = st.stack[:len(st.stack)-1] }()
+
+	if v.Const != nil {
+		return deepCopy(v.Const)
+	}
+	if !st.g.opts.IgnoreExamples {
+		if x, ok := st.example(s, v, hint); ok {
+			return x
+		}
+	}
+	if len(v.Enum) == 0 && (len(v.OneOf) > 0 || len(v.AnyOf) > 0) {
+		return st.genXOf(ref, v, hint, depth)
+	}
+	return st.genView(v, refName(ref.Ref), hint, depth)
+}
+
+// genView generates from an allOf-free view.
+func (st *state) genView(v *openapi3.Schema, name, hint string, depth int) any {
+	if len(v.Enum) > 0 {
+		return st.pickEnum(v)
+	}
+	switch t := typeOf(v); t {
+	case typeNull:
+		return nil
+	case typeObject:
+		return st.genObject(v, name, hint, depth)
+	case typeArray:
+		return st.genArray(v, hint, depth)
+	case typeInteger:
+		return st.genInteger(v, hint)
+	case typeNumber:
+		return st.genNumber(v, hint)
+	case typeBoolean:
+		return st.f.Bool()
+	case typeAny:
+		return st.genAny(hint, depth)
+	default: // string, and unknown type names
+		if st.exhausted() {
+			return ""
+		}
+		x := st.genString(v, hint)
+		st.size += len(x)
+		return x
+	}
+}
+
+// limited reports whether generation should keep to the minimum: required
+// properties and minItems elements.
+func (st *state) limited(depth int) bool {
+	return depth >= st.g.opts.MaxDepth || st.nodes >= st.g.opts.MaxNodes
+}
+
+func (st *state) recursion(s *openapi3.Schema) int {
+	n := 0
+	for _, x := range st.stack {
+		if x == s {
+			n++
+		}
+	}
+	return n
+}
+
+// recursive reports whether generating ref would re-enter a schema already
+// on the stack recursionLimit times.
+func (st *state) recursive(ref *openapi3.SchemaRef) bool {
+	return ref != nil && ref.Value != nil && st.recursion(ref.Value) >= recursionLimit
+}
+
+// example returns the schema's own example (or, for scalars, its default)
+// when it validates. Identifier-like properties skip examples so that ids
+// vary with the seed.
+func (st *state) example(s, v *openapi3.Schema, hint string) (any, bool) {
+	x := s.Example
+	if x == nil {
+		switch typeOf(v) {
+		case typeObject, typeArray, typeAny:
+			return nil, false
+		}
+		x = s.Default
+	}
+	if x == nil || isPlaceholder(x) || classify(hint).identifier() {
+		return nil, false
+	}
+	ok, cached := st.g.examples.load(s)
+	if !cached {
+		opt := openapi3.VisitAsResponse()
+		if st.g.opts.Direction == Request {
+			opt = openapi3.VisitAsRequest()
+		}
+		ok = safeVisit(s, x, opt) == nil
+		st.g.examples.store(s, ok)
+	}
+	if !ok {
+		return nil, false
+	}
+	return deepCopy(x), true
+}
+
+// isPlaceholder reports example values that tools put in by default.
+func isPlaceholder(x any) bool {
+	switch x := x.(type) {
+	case string:
+		return x == "" || x == "string"
+	case map[string]any:
+		return len(x) == 0
+	case []any:
+		return len(x) == 0
+	}
+	return false
+}
+
+// safeVisit validates x, turning a panic in the validator into an error.
+func safeVisit(s *openapi3.Schema, x any, opts ...openapi3.SchemaValidationOption) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = errPanic
+		}
+	}()
+	return s.VisitJSON(x, opts...)
+}
+
+type constError string
+
+func (e constError) Error() string { return string(e) }
+
+const errPanic = constError("fake: validator panicked")
+
+// pickEnum picks an enum value, preferring values that have the declared
+// type and fit the other keywords (pattern, length, bounds). A value from the
+// enum always wins, even when none fits.
+func (st *state) pickEnum(v *openapi3.Schema) any {
+	fits := func(x any) bool {
+		if x == nil {
+			return false
+		}
+		t := jsonType(x)
+		if t == typeNumber && v.Type != nil && v.Type.Is(typeInteger) || !permits(v, t) {
+			return false
+		}
+		switch x := x.(type) {
+		case string:
+			return st.fitsString(v, x)
+		case float64:
+			return declared(v).contains(x)
+		}
+		return true
+	}
+	n := 0
+	for _, x := range v.Enum {
+		if fits(x) {
+			n++
+		}
+	}
+	match := fits
+	if n == 0 {
+		match = func(x any) bool { return x != nil }
+		for _, x := range v.Enum {
+			if match(x) {
+				n++
+			}
+		}
+		if n == 0 {
+			return nil
+		}
+	}
+	k := st.f.IntN(n)
+	for _, x := range v.Enum {
+		if !match(x) {
+			continue
+		}
+		if k > 0 {
+			k--
+			continue
+		}
+		if f, ok := x.(float64); ok && v.Type != nil && v.Type.Is(typeInteger) && f == float64(int64(f)) {
+			return int64(f)
+		}
+		return deepCopy(x)
+	}
+	return nil
+}
+
+// genXOf generates from the first oneOf/anyOf branch whose value validates.
+func (st *state) genXOf(ref *openapi3.SchemaRef, v *openapi3.Schema, hint string, depth int) any {
+	s := ref.Value
+	branches := v.OneOf
+	if len(branches) == 0 {
+		branches = v.AnyOf
+	}
+	var first any
+	tried := 0
+	for i, b := range branches {
+		if b == nil || b.Value == nil || st.recursive(b) {
+			continue
+		}
+		bv := st.g.branchView(s, v, branches, i)
+		st.disc = discriminatorValue(v.Discriminator, b)
+		name := refName(b.Ref)
+		if name == "" {
+			name = refName(ref.Ref)
+		}
+		x := st.genView(bv, name, hint, depth)
+		st.disc = ""
+		if tried == 0 {
+			first = x
+		}
+		tried++
+		if safeVisit(s, x, st.g.visitOpts()...) == nil || tried >= 4 {
+			return x
+		}
+	}
+	if tried == 0 {
+		base := *v
+		base.OneOf, base.AnyOf = nil, nil
+		return st.genView(&base, refName(ref.Ref), hint, depth)
+	}
+	return first
+}
+
+func (g *Generator) visitOpts() []openapi3.SchemaValidationOption {
+	if g.opts.Direction == Request {
+		return []openapi3.SchemaValidationOption{openapi3.VisitAsRequest(), openapi3.FailFast()}
+	}
+	return []openapi3.SchemaValidationOption{openapi3.VisitAsResponse(), openapi3.FailFast()}
+}
+
+// discriminatorValue returns the discriminator value that selects branch b:
+// its mapping key, else the name its $ref ends in.
+func discriminatorValue(d *openapi3.Discriminator, b *openapi3.SchemaRef) string {
+	if d == nil || d.PropertyName == "" {
+		return ""
+	}
+	keys := make([]string, 0, len(d.Mapping))
+	for k := range d.Mapping {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		r := d.Mapping[k].Ref
+		if r == b.Ref || (b.Ref != "" && !strings.Contains(r, "/") && "#/components/schemas/"+r == b.Ref) {
+			return k
+		}
+	}
+	return refName(b.Ref)
+}
+
+// refName returns the last segment of a JSON-pointer ref: the schema name.
+func refName(ref string) string {
+	if i := strings.LastIndexByte(ref, '/'); i >= 0 {
+		return ref[i+1:]
+	}
+	return ref
+}
+
+// skipped reports whether the property is left out in this direction.
+func (st *state) skipped(p *openapi3.SchemaRef) bool {
+	if p == nil || p.Value == nil {
+		return false
+	}
+	pv := st.g.view(p.Value)
+	if st.g.opts.Direction == Request {
+		return p.Value.ReadOnly || pv.ReadOnly
+	}
+	return p.Value.WriteOnly || pv.WriteOnly
+}
+
+func (st *state) genObject(v *openapi3.Schema, name, hint string, depth int) any {
+	disc := st.disc
+	st.disc = ""
+	if st.cutOff() {
+		return map[string]any{}
+	}
+	limited := st.limited(depth)
+	out := make(map[string]any, len(v.Properties))
+	names := sortedKeys(v.Properties)
+	var omitted []string // optional properties left out, for minProperties
+	for _, pn := range names {
+		if st.exhausted() {
+			break
+		}
+		p := v.Properties[pn]
+		if p == nil || p.Value == nil || st.skipped(p) {
+			continue
+		}
+		if !slices.Contains(v.Required, pn) {
+			if limited || st.recursive(p) || !st.chance() {
+				omitted = append(omitted, pn)
+				continue
+			}
+		}
+		ph := pn
+		if strings.EqualFold(pn, "name") {
+			ph = nameHint(hint, name)
+		}
+		out[pn] = st.gen(p, ph, depth+1)
+	}
+
+	ap := v.AdditionalProperties
+	open := ap.Has == nil || *ap.Has
+	var extra *openapi3.SchemaRef
+	if open && ap.Schema != nil && ap.Schema.Value != nil && !ap.Schema.Value.IsEmpty() {
+		extra = ap.Schema
+	}
+	// Required names with no property schema (none in the corpus, but legal).
+	for _, r := range v.Required {
+		if _, ok := out[r]; ok {
+			continue
+		}
+		if p := v.Properties[r]; p != nil {
+			continue // skipped by direction: not required that way
+		}
+		if extra != nil {
+			out[r] = st.gen(extra, r, depth+1)
+		} else if open {
+			out[r] = st.genAny(r, depth+1)
+		}
+	}
+
+	if d := v.Discriminator; d != nil && d.PropertyName != "" {
+		val := disc
+		if val == "" {
+			val = name
+		}
+		st.setDiscriminator(v, out, d.PropertyName, val, open)
+	}
+
+	var added []string
+	addEntry := func() bool {
+		k := st.entryKey(out, v.Properties, extra == nil)
+		if k == "" {
+			return false
+		}
+		if extra != nil {
+			out[k] = st.gen(extra, k, depth+1)
+		} else {
+			out[k] = st.genAny(k, depth+1)
+		}
+		added = append(added, k)
+		return true
+	}
+	switch {
+	case limited:
+	case extra != nil && !st.recursive(extra):
+		for n := 1 + st.f.IntN(2); n > 0; n-- {
+			addEntry()
+		}
+	case open && len(v.Properties) == 0 && len(out) == 0:
+		// A free-form object: a few ordinary fields read better than {}.
+		for n := 2 + st.f.IntN(2); n > 0; n-- {
+			addEntry()
+		}
+	}
+
+	// minProperties / maxProperties.
+	for uint64(len(out)) < v.MinProps {
+		if len(omitted) > 0 {
+			pn := omitted[0]
+			omitted = omitted[1:]
+			out[pn] = st.gen(v.Properties[pn], pn, depth+1)
+			continue
+		}
+		if !open || len(out) > 10000 || !addEntry() {
+			break
+		}
+	}
+	if v.MaxProps != nil {
+		for i := len(added) - 1; i >= 0 && uint64(len(out)) > *v.MaxProps; i-- {
+			delete(out, added[i])
+		}
+		for i := len(names) - 1; i >= 0 && uint64(len(out)) > *v.MaxProps; i-- {
+			if pn := names[i]; !slices.Contains(v.Required, pn) && pn != discName(v) {
+				delete(out, pn)
+			}
+		}
+	}
+	return out
+}
+
+func discName(v *openapi3.Schema) string {
+	if v.Discriminator != nil {
+		return v.Discriminator.PropertyName
+	}
+	return ""
+}
+
+// setDiscriminator stores val under the discriminator property when the
+// property's schema accepts it.
+func (st *state) setDiscriminator(v *openapi3.Schema, out map[string]any, prop, val string, open bool) {
+	if val == "" {
+		return
+	}
+	p := v.Properties[prop]
+	if p == nil {
+		if open {
+			out[prop] = val
+		}
+		return
+	}
+	if p.Value == nil || st.skipped(p) {
+		return
+	}
+	pv := st.g.view(p.Value)
+	if len(pv.Enum) > 0 {
+		for _, e := range pv.Enum {
+			if e == val {
+				out[prop] = val
+				return
+			}
+		}
+		if _, ok := out[prop]; !ok {
+			out[prop] = st.pickEnum(pv)
+		}
+		return
+	}
+	if permits(pv, typeString) && st.fitsString(pv, val) {
+		out[prop] = val
+	}
+}
+
+// chance reports whether an optional property is included.
+func (st *state) chance() bool {
+	r := st.g.opts.OptionalRate
+	if r >= 1 {
+		return true
+	}
+	if r <= 0 {
+		return false
+	}
+	return st.f.Float64() < r
+}
+
+// freeFormKeys are the field names given to free-form objects.
+var freeFormKeys = []string{"id", "name", "type", "status", "value", "description", "createdAt", "url", "count", "email"}
+
+// entryKey invents a key for an additionalProperties entry that is not
+// already used and is not a declared property.
+func (st *state) entryKey(out map[string]any, props openapi3.Schemas, freeForm bool) string {
+	for try := 0; try < 8; try++ {
+		var k string
+		if freeForm {
+			k = freeFormKeys[st.f.IntN(len(freeFormKeys))]
+		} else {
+			k = strings.ToLower(st.f.NounConcrete())
+			k = strings.Map(func(r rune) rune {
+				if r >= 'a' && r <= 'z' {
+					return r
+				}
+				return -1
+			}, k)
+		}
+		if k == "" {
+			continue
+		}
+		if _, used := out[k]; used {
+			continue
+		}
+		if _, declared := props[k]; declared {
+			continue
+		}
+		return k
+	}
+	for i := len(out) + 1; i < len(out)+1000; i++ {
+		k := "key" + strconv.Itoa(i)
+		_, used := out[k]
+		_, declared := props[k]
+		if !used && !declared {
+			return k
+		}
+	}
+	return ""
+}
+
+func (st *state) genArray(v *openapi3.Schema, hint string, depth int) any {
+	if st.cutOff() {
+		return []any{}
+	}
+	lo := int(min(v.MinItems, hardMaxItems))
+	hi := max(lo, st.g.opts.MaxItems)
+	if v.MaxItems != nil {
+		hi = int(min(*v.MaxItems, hardMaxItems))
+	}
+	hi = min(hi, hardMaxItems)
+	lo = min(lo, hi)
+	n := lo
+	if !st.limited(depth) && !st.recursive(v.Items) && hi > lo {
+		from := max(lo, 1)
+		n = from + st.f.IntN(hi-from+1)
+	}
+	out := make([]any, 0, n)
+	ih := singular(hint)
+	var seen map[string]struct{}
+	if v.UniqueItems {
+		seen = make(map[string]struct{}, n)
+	}
+	for i := 0; i < n && !st.exhausted(); i++ {
+		x, ok := st.genItem(v, ih, depth, seen)
+		if !ok {
+			if len(out) >= lo {
+				break // no further distinct value found: stop short
+			}
+			continue
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+// genItem generates one array element. With seen (uniqueItems) it retries
+// until the element differs from the earlier ones; ok is false if it could
+// not find one.
+func (st *state) genItem(v *openapi3.Schema, hint string, depth int, seen map[string]struct{}) (x any, ok bool) {
+	for try := 0; try < 8; try++ {
+		// Items sit at the array's depth: MaxDepth counts objects.
+		if v.Items == nil {
+			x = st.genAny(hint, depth)
+		} else {
+			x = st.gen(v.Items, hint, depth)
+		}
+		if seen == nil {
+			return x, true
+		}
+		k, err := json.Marshal(x)
+		if err != nil {
+			return x, true
+		}
+		if _, dup := seen[string(k)]; !dup {
+			seen[string(k)] = struct{}{}
+			return x, true
+		}
+	}
+	return nil, false
+}
+
+// genAny generates for a schema that says nothing about the type: an
+// ordinary string (or number) for a named property, a small object otherwise.
+func (st *state) genAny(hint string, depth int) any {
+	if hint == "" || classify(hint) == kindNone && depth == 0 {
+		if depth > st.g.opts.MaxDepth {
+			return map[string]any{}
+		}
+		out := make(map[string]any, 3)
+		for n := 2 + st.f.IntN(2); n > 0; n-- {
+			k := st.entryKey(out, nil, true)
+			out[k] = st.genAny(k, depth+1)
+		}
+		return out
+	}
+	k := classify(hint)
+	switch {
+	case k.integral():
+		return st.genInteger(anySchema, hint)
+	case k.numeric():
+		return st.genNumber(anySchema, hint)
+	}
+	return st.genString(anySchema, hint)
+}
+
+// anySchema stands in for "no constraints" in genAny.
+var anySchema = &openapi3.Schema{}
+
+func sortedKeys(m openapi3.Schemas) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
