@@ -47,8 +47,16 @@ func (b *builder) build(props map[string]any) {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
+		rawPaths := asMap(b.root["paths"])
 		for _, p := range keys {
 			item := paths[p]
+			if nc := asMap(asMap(rawPaths[p])["x-ms-notification-content"]); nc != nil {
+				ptr := "/paths/" + escapePtr(p) + "/x-ms-notification-content"
+				c.Notifications = append(c.Notifications, Notification{
+					Path: p, Pointer: ptr, Description: str(nc["description"]),
+					Schema: b.schemaFromRaw(nc["schema"], ptr+"/schema"),
+				})
+			}
 			for _, m := range methods {
 				op := item.GetOperation(strings.ToUpper(m))
 				if op == nil {
@@ -125,7 +133,10 @@ func (b *builder) operation(path, method string, item *openapi3.PathItem, op *op
 	}
 	o.Annotation = annotation(raw["x-ms-api-annotation"])
 	for k, v := range raw {
-		if strings.HasPrefix(strings.ToLower(k), "x-ms-") && !opLevelTyped[k] {
+		// A trigger hint on an operation that is not a trigger is kept as
+		// written (Cognito Forms puts hints on actions).
+		keep := !opLevelTyped[k] || (k == "x-ms-trigger-hint" && raw["x-ms-trigger"] == nil)
+		if strings.HasPrefix(strings.ToLower(k), "x-ms-") && keep {
 			if o.Extra == nil {
 				o.Extra = map[string]any{}
 			}

@@ -279,13 +279,12 @@ func modelCounts(c *Connector) map[string]int {
 	if len(c.Metadata) > 0 {
 		m["x-ms-connector-metadata"]++
 	}
-	contents := map[string]bool{}
 	for _, o := range c.Operations {
-		if o.Trigger != nil && o.Trigger.ContentPointer != "" {
-			contents[o.Trigger.ContentPointer] = true
+		if _, ok := o.Extra["x-ms-trigger-hint"]; ok {
+			m["x-ms-trigger-hint"]++
 		}
 	}
-	m["x-ms-notification-content"] = len(contents)
+	m["x-ms-notification-content"] = len(c.Notifications)
 	for _, d := range c.Dynamic {
 		m["x-ms-dynamic-"+string(d.Kind)]++
 	}

@@ -60,6 +60,11 @@ type Connector struct {
 	// operation, with Power Platform targets such as "body/customerId".
 	Dynamic []DynamicRef `json:"-"`
 
+	// Notifications lists every path-level x-ms-notification-content, also
+	// those on paths without a trigger operation (a webhook payload that a
+	// trigger elsewhere may deliver).
+	Notifications []Notification `json:"notifications,omitempty"`
+
 	// Findings are the repairs made while loading; Lint adds more.
 	Findings []Finding `json:"findings,omitempty"`
 
@@ -142,6 +147,15 @@ type Trigger struct {
 	Content            *openapi3.SchemaRef `json:"-"`
 	ContentDescription string              `json:"contentDescription,omitempty"`
 	ContentPointer     string              `json:"contentPointer,omitempty"`
+}
+
+// Notification is one path-level x-ms-notification-content: the schema of
+// the payload a webhook posts to its callback.
+type Notification struct {
+	Path        string              `json:"path"`
+	Pointer     string              `json:"pointer"`
+	Description string              `json:"description,omitempty"`
+	Schema      *openapi3.SchemaRef `json:"-"`
 }
 
 // NotificationURL says where a webhook subscription carries its callback.
