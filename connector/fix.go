@@ -2,6 +2,8 @@ package connector
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -16,6 +18,10 @@ type fixer struct {
 	findings []Finding
 	// refRenames maps old $ref strings to new ones after component renames.
 	refRenames map[string]string
+	// splitRefs allows relative $refs to files inside the definition's
+	// folder (OpenAPI 3 documents split over several files); the loader
+	// then reads them through an os.Root confined to that folder.
+	splitRefs bool
 }
 
 func (fx *fixer) add(id string, level Level, ptr, msg, fix string) {
@@ -410,6 +416,9 @@ func reErr(err error) string {
 }
 
 func (fx *fixer) checkRef(m map[string]any, r, ptr string) {
+	if !strings.HasPrefix(r, "#") && fx.splitRefs && inFolderRef(fx.file, r) {
+		return
+	}
 	if !strings.HasPrefix(r, "#") {
 		for k := range m {
 			delete(m, k)
@@ -429,6 +438,22 @@ func (fx *fixer) checkRef(m map[string]any, r, ptr string) {
 		fx.add("ref-unresolved", LevelWarning, ptr+"/$ref", fmt.Sprintf("$ref %q points at nothing; read as an open schema", r),
 			"define the target or fix the reference")
 	}
+}
+
+// inFolderRef reports whether ref is a relative reference to an existing
+// file inside the folder of file. Anything else (a URL, an absolute path, a
+// path climbing out with "..") is never followed.
+func inFolderRef(file, ref string) bool {
+	p, _, _ := strings.Cut(ref, "#")
+	if p == "" || strings.Contains(p, ":") || strings.HasPrefix(p, "/") || strings.HasPrefix(p, `\`) {
+		return false
+	}
+	rel := filepath.Clean(filepath.FromSlash(p))
+	if rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
+		return false
+	}
+	st, err := os.Stat(filepath.Join(filepath.Dir(file), rel))
+	return err == nil && st.Mode().IsRegular()
 }
 
 // resolvePointer follows an RFC 6901 pointer through decoded JSON.

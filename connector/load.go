@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -315,10 +316,10 @@ func (l *Loader) loadFiles(ctx context.Context, files Files) (*Connector, error)
 		}
 	case root != nil && root["openapi"] != nil:
 		c.Format = FormatOpenAPI3
-		fx := &fixer{file: src.file, root: root}
+		fx := &fixer{file: src.file, root: root, splitRefs: true}
 		fx.openapi3()
 		findings = append(findings, fx.findings...)
-		c.Doc, err = loadOpenAPI3(src.file, root)
+		c.Doc, err = l.loadOpenAPI3(src.file, root)
 		if err != nil {
 			return nil, err
 		}
@@ -510,7 +511,7 @@ func toV3(d2 *openapi2.T) (doc *openapi3.T, err error) {
 	return openapi2conv.ToV3(d2)
 }
 
-func loadOpenAPI3(file string, root map[string]any) (doc *openapi3.T, err error) {
+func (l *Loader) loadOpenAPI3(file string, root map[string]any) (doc *openapi3.T, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = &LoadError{File: file, Msg: fmt.Sprintf("OpenAPI loader failed on this document: %v", r)}
@@ -521,10 +522,56 @@ func loadOpenAPI3(file string, root map[string]any) (doc *openapi3.T, err error)
 		return nil, &LoadError{File: file, Msg: "re-encode: " + err.Error(), Err: err}
 	}
 	loader := openapi3.NewLoader()
-	loader.IsExternalRefsAllowed = false
-	doc, err = loader.LoadFromData(b)
+	loader.IsExternalRefsAllowed = true
+	loader.ReadFromURIFunc = l.folderReader(filepath.Dir(file))
+	abs, _ := filepath.Abs(file)
+	doc, err = loader.LoadFromDataWithPath(b, &url.URL{Path: filepath.ToSlash(abs)})
 	if err != nil {
 		return nil, &LoadError{File: file, Msg: "not a valid OpenAPI 3 document: " + err.Error(), Err: err}
 	}
 	return doc, nil
+}
+
+// folderReader resolves external $refs of an OpenAPI 3 document, but only
+// to files inside dir (the connector's folder): never the network, never a
+// path that climbs out through "..", an absolute path or a symlink. os.Root
+// enforces the confinement.
+func (l *Loader) folderReader(dir string) openapi3.ReadFromURIFunc {
+	return func(_ *openapi3.Loader, u *url.URL) ([]byte, error) {
+		if u.Scheme != "" && u.Scheme != "file" {
+			return nil, fmt.Errorf("$ref %q: refs to the network are not followed; copy the file into the connector folder and refer to it by a relative path", u.String())
+		}
+		absDir, err := filepath.Abs(dir)
+		if err != nil {
+			return nil, err
+		}
+		rel, err := filepath.Rel(absDir, filepath.FromSlash(u.Path))
+		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return nil, fmt.Errorf("$ref %q points outside the connector folder %s; only files inside it are read", u.Path, dir)
+		}
+		root, err := os.OpenRoot(absDir)
+		if err != nil {
+			return nil, err
+		}
+		defer root.Close()
+		f, err := root.Open(rel)
+		if err != nil {
+			return nil, fmt.Errorf("$ref %q: %s (only files inside %s are read)", u.Path, errText(err), dir)
+		}
+		defer f.Close()
+		data, err := io.ReadAll(io.LimitReader(f, l.maxBytes()+1))
+		if err != nil {
+			return nil, err
+		}
+		if int64(len(data)) > l.maxBytes() {
+			return nil, fmt.Errorf("$ref %q: file is larger than the %d MiB limit", u.Path, l.maxBytes()>>20)
+		}
+		// The referenced file gets the same lenient parse and depth limit as
+		// the document itself.
+		src, _, err := l.parse(u.Path, data)
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(src.tree)
+	}
 }
