@@ -3,10 +3,12 @@ module github.com/connectorlab/connectorlab
 go 1.26.8
 
 require (
+	github.com/andybalholm/brotli v1.2.0
 	github.com/brianvoe/gofakeit/v7 v7.18.2 // indirect
 	github.com/getkin/kin-openapi v0.153.0 // indirect
 	github.com/go-openapi/jsonpointer v0.22.5 // indirect
 	github.com/go-openapi/swag/jsonname v0.25.5 // indirect
+	github.com/mattn/go-sqlite3 v1.14.53
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // indirect
 	go.yaml.in/yaml/v4 v4.0.0 // indirect
 	golang.org/x/text v0.14.0 // indirect

@@ -29,6 +29,13 @@ type Message struct {
 	Size      int64       `json:"size"`
 	SHA256    string      `json:"sha256,omitempty"`
 	Truncated bool        `json:"truncated,omitempty"`
+	// Encoding is the Content-Encoding the body crossed the wire with
+	// ("gzip", "br", "deflate"); Body, Size and SHA256 describe the decoded
+	// body and WireSize the encoded one. Header keeps Content-Encoding as
+	// sent, so a replay must drop it (and Content-Length) when it serves
+	// Body.
+	Encoding string `json:"encoding,omitempty"`
+	WireSize int64  `json:"wireSize,omitempty"`
 }
 
 // Request is the request side of an exchange.

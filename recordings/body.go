@@ -1,0 +1,245 @@
+package recordings
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+
+	"github.com/andybalholm/brotli"
+)
+
+// Body limits.
+const (
+	// DefaultBodyCap is how much of a body is stored; the rest is dropped
+	// and the message marked Truncated (Size and SHA256 still describe it
+	// all).
+	DefaultBodyCap = 5 << 20
+	// DefaultDecodedCap bounds how far a gzip/br/deflate body is decoded:
+	// a decompression bomb stops there.
+	DefaultDecodedCap = 64 << 20
+)
+
+// Limits configure body capture.
+type Limits struct {
+	BodyCap    int64 // stored bytes per body; 0: DefaultBodyCap
+	DecodedCap int64 // decoded bytes read per encoded body; 0: DefaultDecodedCap
+	// TempDir holds bodies larger than BodyCap while they are forwarded;
+	// "" is os.TempDir.
+	TempDir string
+}
+
+func (l Limits) bodyCap() int64 {
+	if l.BodyCap > 0 {
+		return l.BodyCap
+	}
+	return DefaultBodyCap
+}
+
+func (l Limits) decodedCap() int64 {
+	if l.DecodedCap > 0 {
+		return l.DecodedCap
+	}
+	return DefaultDecodedCap
+}
+
+// Captured is a body read in full: the first BodyCap bytes in memory and
+// the rest spilled to a temporary file, with its length and SHA-256. Call
+// Close to remove the file.
+type Captured struct {
+	mem  []byte
+	file *os.File
+	size int64
+	sum  string
+}
+
+// CaptureBody reads r to its end under limits.
+func CaptureBody(r io.Reader, l Limits) (*Captured, error) {
+	c := &Captured{}
+	if r == nil || r == http.NoBody {
+		c.sum = emptySHA
+		return c, nil
+	}
+	h := sha256.New()
+	var buf bytes.Buffer
+	n, err := io.Copy(io.MultiWriter(&buf, h), io.LimitReader(r, l.bodyCap()))
+	c.size = n
+	if err != nil {
+		return nil, fmt.Errorf("read body: %w", err)
+	}
+	c.mem = buf.Bytes()
+	if n == l.bodyCap() {
+		// Maybe more: spill.
+		var one [1]byte
+		k, _ := io.ReadFull(r, one[:])
+		if k == 1 {
+			f, err := os.CreateTemp(l.TempDir, "connectorlab-body-*")
+			if err != nil {
+				return nil, fmt.Errorf("spill body: %w", err)
+			}
+			os.Remove(f.Name()) // unlinked: nothing left behind on kill -9
+			c.file = f
+			m, err := io.Copy(io.MultiWriter(f, h), io.MultiReader(bytes.NewReader(one[:]), r))
+			c.size += m
+			if err != nil {
+				c.Close()
+				return nil, fmt.Errorf("read body: %w", err)
+			}
+		}
+	}
+	c.sum = hex.EncodeToString(h.Sum(nil))
+	return c, nil
+}
+
+// Size is the full length.
+func (c *Captured) Size() int64 { return c.size }
+
+// SHA256 is the hex SHA-256 of the full body.
+func (c *Captured) SHA256() string { return c.sum }
+
+// Head is the in-memory prefix (at most BodyCap bytes).
+func (c *Captured) Head() []byte { return c.mem }
+
+// Reader reads the whole body from the start; each call starts over.
+func (c *Captured) Reader() io.Reader {
+	if c.file == nil {
+		return bytes.NewReader(c.mem)
+	}
+	return io.MultiReader(bytes.NewReader(c.mem), io.NewSectionReader(c.file, 0, c.size-int64(len(c.mem))))
+}
+
+// Close releases the spill file.
+func (c *Captured) Close() error {
+	if c == nil || c.file == nil {
+		return nil
+	}
+	err := c.file.Close()
+	c.file = nil
+	return err
+}
+
+// Message describes the captured body as a Message with header h: the
+// stored body is decoded when Content-Encoding is gzip, x-gzip, br or
+// deflate. Notes report a decode limit or failure.
+func (c *Captured) Message(h http.Header, l Limits) (Message, []Note) {
+	return describe(h, c.Reader, c.mem, c.size, c.sum, l)
+}
+
+func describe(h http.Header, all func() io.Reader, head []byte, size int64, sum string, l Limits) (Message, []Note) {
+	m := Message{Header: cloneHeader(h), Size: size, SHA256: sum}
+	if int64(len(head)) > l.bodyCap() {
+		head = head[:l.bodyCap()]
+	}
+	enc := strings.ToLower(strings.TrimSpace(headerGet(h, "Content-Encoding")))
+	if size > 0 && (enc == "gzip" || enc == "x-gzip" || enc == "br" || enc == "deflate") {
+		dm, note, err := decode(all(), enc, l)
+		if err == nil {
+			dm.Header, dm.Encoding, dm.WireSize = m.Header, enc, size
+			var notes []Note
+			if note != nil {
+				notes = append(notes, *note)
+			}
+			return dm, notes
+		}
+		// Not decodable: keep the wire bytes, say why.
+		m.Body, m.Truncated = head, size > int64(len(head))
+		return m, []Note{{ID: "body-not-decoded", Level: "warning", Message: fmt.Sprintf("Content-Encoding %s body could not be decoded (%v); stored as sent", enc, err)}}
+	}
+	m.Body, m.Truncated = head, size > int64(len(head))
+	return m, nil
+}
+
+func decode(r io.Reader, enc string, l Limits) (Message, *Note, error) {
+	var dr io.Reader
+	switch enc {
+	case "gzip", "x-gzip":
+		z, err := gzip.NewReader(r)
+		if err != nil {
+			return Message{}, nil, err
+		}
+		defer z.Close()
+		dr = z
+	case "br":
+		dr = brotli.NewReader(r)
+	case "deflate":
+		z := flate.NewReader(r)
+		defer z.Close()
+		dr = z
+	}
+	h := sha256.New()
+	var head bytes.Buffer
+	w := &capWriter{buf: &head, cap: l.bodyCap(), h: h}
+	n, err := io.Copy(w, io.LimitReader(dr, l.decodedCap()+1))
+	if err != nil {
+		return Message{}, nil, err
+	}
+	m := Message{Body: head.Bytes()}
+	if n > l.decodedCap() {
+		// A bomb or just huge: stop decoding; Size and SHA256 cannot
+		// describe the decoded whole, so they describe the decoded prefix.
+		m.Size, m.SHA256, m.Truncated = l.decodedCap(), hashOf(h), true
+		return m, &Note{ID: "body-decode-limit", Level: "warning", Message: fmt.Sprintf("%s body decodes to more than %d bytes; decoding stopped there (size and sha256 describe the first %d decoded bytes)", enc, l.decodedCap(), l.decodedCap())}, nil
+	}
+	m.Size, m.SHA256, m.Truncated = n, hashOf(h), n > int64(head.Len())
+	return m, nil, nil
+}
+
+// capWriter hashes everything and keeps the first cap bytes.
+type capWriter struct {
+	buf *bytes.Buffer
+	cap int64
+	h   hash.Hash
+}
+
+func (w *capWriter) Write(p []byte) (int, error) {
+	w.h.Write(p)
+	if room := w.cap - int64(w.buf.Len()); room > 0 {
+		if int64(len(p)) > room {
+			w.buf.Write(p[:room])
+		} else {
+			w.buf.Write(p)
+		}
+	}
+	return len(p), nil
+}
+
+func hashOf(h hash.Hash) string { return hex.EncodeToString(h.Sum(nil)) }
+
+const emptySHA = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+// BodyMessage builds a Message from a body held in memory (what the mock
+// and importers have), applying the cap and decoding like the proxy does.
+func BodyMessage(h http.Header, body []byte, l Limits) (Message, []Note) {
+	if len(body) == 0 {
+		return Message{Header: cloneHeader(h)}, nil
+	}
+	sum := sha256.Sum256(body)
+	return describe(h, func() io.Reader { return bytes.NewReader(body) }, body, int64(len(body)), hex.EncodeToString(sum[:]), l)
+}
+
+func headerGet(h http.Header, k string) string {
+	for name, vs := range h {
+		if strings.EqualFold(name, k) && len(vs) > 0 {
+			return vs[0]
+		}
+	}
+	return ""
+}
+
+func cloneHeader(h http.Header) http.Header {
+	if h == nil {
+		return nil
+	}
+	out := make(http.Header, len(h))
+	for k, vs := range h {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}

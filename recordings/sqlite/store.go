@@ -1,0 +1,540 @@
+package sqlite
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+
+	"github.com/connectorlab/connectorlab/recordings"
+)
+
+var _ recordings.Store = (*Store)(nil)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Options configure a Store. The zero value is the production setting.
+type Options struct {
+	// ReadOnly opens the file for reading only: nothing is created,
+	// migrated or written, and every write returns ErrReadOnly.
+	ReadOnly bool
+	// BusyTimeout is how long a write waits for another process holding
+	// the database before failing with ErrLocked (default 5 s).
+	BusyTimeout time.Duration
+	// Limits cap stored bodies (default 5 MiB).
+	Limits recordings.Limits
+	// Rules are redaction rules for every session, on top of the defaults.
+	Rules recordings.Rules
+	// MaxBatch bounds how many writes share one transaction (default 256).
+	MaxBatch int
+	// ReadConns is the size of the read pool (default 4).
+	ReadConns int
+	// Logger receives warnings (never exchange contents).
+	Logger *slog.Logger
+	// MaxPageCount, when set, caps the database size in pages (4 KiB);
+	// tests use it to make the database "full".
+	MaxPageCount int
+}
+
+// Store is a recordings.Store in one SQLite file, in WAL mode, with one
+// writer connection fed by a batching goroutine (group commit) and a pool
+// of read-only connections.
+type Store struct {
+	path string
+	opts Options
+	log  *slog.Logger
+	wdb  *sql.DB // single connection; nil when read-only
+	rdb  *sql.DB
+	key  []byte
+
+	jobs     chan *job
+	mu       sync.RWMutex // guards closed and sending on jobs
+	closed   bool
+	wg       sync.WaitGroup
+	brokenMu sync.Mutex
+	broken   error // set on corruption: no more writes
+
+	redMu     sync.Mutex
+	redactors map[int64]*recordings.Redactor
+	secrets   map[int64][]string
+}
+
+type job struct {
+	fn   func(tx *sql.Tx) error
+	fail func() // undo in-memory effects when the transaction fails
+	done chan error
+}
+
+const sqliteMagic = "SQLite format 3\x00"
+
+// Open opens (creating and migrating when needed) the database at path.
+// A file that is not a SQLite database, or is damaged, is reported with
+// ErrCorrupt and left untouched.
+func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("open recordings database: no file name given")
+	}
+	if opts.BusyTimeout <= 0 {
+		opts.BusyTimeout = 5 * time.Second
+	}
+	if opts.MaxBatch <= 0 {
+		opts.MaxBatch = 256
+	}
+	if opts.ReadConns <= 0 {
+		opts.ReadConns = 4
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("open recordings database %s: %w", path, err)
+	}
+	if err := checkFile(abs, opts.ReadOnly); err != nil {
+		return nil, err
+	}
+	s := &Store{path: abs, opts: opts, log: log, redactors: map[int64]*recordings.Redactor{}, secrets: map[int64][]string{}}
+	busy := strconv.Itoa(int(opts.BusyTimeout / time.Millisecond))
+	u := &url.URL{Scheme: "file", Opaque: (&url.URL{Path: abs}).EscapedPath()}
+	if !opts.ReadOnly {
+		q := url.Values{}
+		q.Set("_journal_mode", "WAL")
+		q.Set("_synchronous", "NORMAL")
+		q.Set("_busy_timeout", busy)
+		q.Set("_txlock", "immediate")
+		q.Set("_foreign_keys", "on")
+		q.Set("_secure_delete", "on")
+		u.RawQuery = q.Encode()
+		s.wdb, err = sql.Open("sqlite3", u.String())
+		if err != nil {
+			return nil, s.wrap("open", err)
+		}
+		s.wdb.SetMaxOpenConns(1)
+		s.wdb.SetMaxIdleConns(1)
+		s.wdb.SetConnMaxLifetime(0)
+		s.wdb.SetConnMaxIdleTime(0)
+		if err := s.wdb.PingContext(ctx); err != nil {
+			s.wdb.Close()
+			return nil, s.wrap("open", err)
+		}
+		if opts.MaxPageCount > 0 {
+			if _, err := s.wdb.ExecContext(ctx, fmt.Sprintf("PRAGMA max_page_count = %d", opts.MaxPageCount)); err != nil {
+				s.wdb.Close()
+				return nil, s.wrap("open", err)
+			}
+		}
+		if err := s.migrate(ctx); err != nil {
+			s.wdb.Close()
+			return nil, err
+		}
+	}
+	q := url.Values{}
+	q.Set("mode", "ro")
+	q.Set("_busy_timeout", busy)
+	q.Set("_foreign_keys", "on")
+	u.RawQuery = q.Encode()
+	s.rdb, err = sql.Open("sqlite3", u.String())
+	if err != nil {
+		s.closeDBs()
+		return nil, s.wrap("open", err)
+	}
+	s.rdb.SetMaxOpenConns(opts.ReadConns)
+	s.rdb.SetMaxIdleConns(opts.ReadConns)
+	if err := s.checkReadable(ctx); err != nil {
+		s.closeDBs()
+		return nil, err
+	}
+	if err := s.loadKey(ctx); err != nil {
+		s.closeDBs()
+		return nil, err
+	}
+	if !opts.ReadOnly {
+		s.jobs = make(chan *job, 4*opts.MaxBatch)
+		s.wg.Add(1)
+		go s.writer()
+		s.reapSessions(ctx)
+	}
+	return s, nil
+}
+
+// Path is the absolute path of the database file.
+func (s *Store) Path() string { return s.path }
+
+// checkFile refuses a file that exists but is not a SQLite database before
+// the driver touches it (opening in WAL mode writes to the file).
+func checkFile(path string, readOnly bool) error {
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if readOnly {
+			return fmt.Errorf("open recordings database %s: %w (no such file; record a session first or check --db)", path, recordings.ErrNotFound)
+		}
+		dir := filepath.Dir(path)
+		if _, err := os.Stat(dir); err != nil {
+			return fmt.Errorf("open recordings database %s: directory %s: %w", path, dir, err)
+		}
+		return nil
+	case err != nil:
+		return fmt.Errorf("open recordings database %s: %w", path, err)
+	case st.IsDir():
+		return fmt.Errorf("open recordings database %s: it is a directory; give a file name such as %s", path, filepath.Join(path, "recordings.db"))
+	case st.Size() == 0:
+		return nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("open recordings database %s: %w", path, err)
+	}
+	defer f.Close()
+	head := make([]byte, len(sqliteMagic))
+	if _, err := io.ReadFull(f, head); err != nil || string(head) != sqliteMagic {
+		return fmt.Errorf("open recordings database %s: %w: it is not a SQLite database (the file was left untouched; move it away or choose another --db)", path, recordings.ErrCorrupt)
+	}
+	return nil
+}
+
+func (s *Store) checkReadable(ctx context.Context) error {
+	var n int
+	if err := s.rdb.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&n); err != nil {
+		return s.wrap("read", err)
+	}
+	var v int
+	if err := s.rdb.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return s.wrap("read", err)
+	}
+	if v == 0 && n == 0 {
+		return fmt.Errorf("open recordings database %s: %w (empty file; nothing was recorded into it)", s.path, recordings.ErrNotFound)
+	}
+	if v > len(migrationNames()) {
+		return fmt.Errorf("open recordings database %s: %w (schema %d, this program knows %d; upgrade connectorlab)", s.path, recordings.ErrTooNew, v, len(migrationNames()))
+	}
+	if v < len(migrationNames()) {
+		return fmt.Errorf("open recordings database %s: schema version %d is older than %d; open it once without read-only access to migrate it", s.path, v, len(migrationNames()))
+	}
+	return nil
+}
+
+func migrationNames() []string {
+	ents, _ := fs.Glob(migrationFS, "migrations/*.sql")
+	sort.Strings(ents)
+	return ents
+}
+
+// migrate applies the embedded migrations newer than PRAGMA user_version,
+// each in its own transaction.
+func (s *Store) migrate(ctx context.Context) error {
+	var v int
+	if err := s.wdb.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return s.wrap("migrate", err)
+	}
+	names := migrationNames()
+	if v > len(names) {
+		return fmt.Errorf("open recordings database %s: %w (schema %d, this program knows %d; upgrade connectorlab)", s.path, recordings.ErrTooNew, v, len(names))
+	}
+	for i := v; i < len(names); i++ {
+		body, err := migrationFS.ReadFile(names[i])
+		if err != nil {
+			return fmt.Errorf("migration %s: %w", names[i], err)
+		}
+		tx, err := s.wdb.BeginTx(ctx, nil)
+		if err != nil {
+			return s.wrap("migrate", err)
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			tx.Rollback()
+			return s.wrap("migrate "+filepath.Base(names[i]), err)
+		}
+		if i == 0 {
+			key := make([]byte, 32)
+			if _, err := rand.Read(key); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("generate redaction key: %w", err)
+			}
+			if _, err := tx.ExecContext(ctx, "INSERT INTO meta(key, value) VALUES ('redaction_key', ?)", key); err != nil {
+				tx.Rollback()
+				return s.wrap("migrate", err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1)); err != nil {
+			tx.Rollback()
+			return s.wrap("migrate", err)
+		}
+		if err := tx.Commit(); err != nil {
+			return s.wrap("migrate", err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) loadKey(ctx context.Context) error {
+	err := s.rdb.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'redaction_key'").Scan(&s.key)
+	if err != nil || len(s.key) < 16 {
+		return fmt.Errorf("open recordings database %s: redaction key missing or short (%v): %w", s.path, err, recordings.ErrCorrupt)
+	}
+	return nil
+}
+
+// reapSessions marks sessions incomplete whose recorder on this host is
+// gone (killed, crashed) without ending them.
+func (s *Store) reapSessions(ctx context.Context) {
+	host, _ := os.Hostname()
+	rows, err := s.rdb.QueryContext(ctx, "SELECT id, writer_pid FROM sessions WHERE status = 'open' AND writer_host = ? AND writer_pid > 0", host)
+	if err != nil {
+		return
+	}
+	var dead []int64
+	for rows.Next() {
+		var id, pid int64
+		if rows.Scan(&id, &pid) == nil && pid != int64(os.Getpid()) && !processAlive(int(pid)) {
+			dead = append(dead, id)
+		}
+	}
+	rows.Close()
+	for _, id := range dead {
+		msg := "the recorder stopped without ending the session (killed or crashed); every exchange it acknowledged is stored"
+		if err := s.EndSession(ctx, id, recordings.SessionIncomplete, msg); err != nil {
+			s.log.Warn("mark interrupted session incomplete", "session", id, "err", err)
+		}
+	}
+}
+
+// Close finishes pending writes, checkpoints the WAL and closes the file.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	if s.jobs != nil {
+		close(s.jobs)
+	}
+	s.mu.Unlock()
+	s.wg.Wait()
+	if s.wdb != nil && s.brokenErr() == nil {
+		// Fold the WAL back into the main file so it is one file again.
+		if _, err := s.wdb.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+			s.log.Warn("checkpoint on close", "db", s.path, "err", err)
+		}
+	}
+	return s.closeDBs()
+}
+
+func (s *Store) closeDBs() error {
+	var errs []error
+	if s.rdb != nil {
+		errs = append(errs, s.rdb.Close())
+	}
+	if s.wdb != nil {
+		errs = append(errs, s.wdb.Close())
+	}
+	return errors.Join(errs...)
+}
+
+func (s *Store) brokenErr() error {
+	s.brokenMu.Lock()
+	defer s.brokenMu.Unlock()
+	return s.broken
+}
+
+// write queues fn for the writer and waits until its transaction
+// committed (or failed).
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error, fail func()) error {
+	if s.opts.ReadOnly {
+		return fmt.Errorf("write %s: %w (opened read-only)", s.path, recordings.ErrReadOnly)
+	}
+	if err := s.brokenErr(); err != nil {
+		return err
+	}
+	j := &job{fn: fn, fail: fail, done: make(chan error, 1)}
+	s.mu.RLock()
+	if s.closed {
+		s.mu.RUnlock()
+		return fmt.Errorf("write %s: %w", s.path, recordings.ErrClosed)
+	}
+	select {
+	case s.jobs <- j:
+	case <-ctx.Done():
+		s.mu.RUnlock()
+		return ctx.Err()
+	}
+	s.mu.RUnlock()
+	// Once queued the write happens; waiting is not cancellable, so a
+	// caller never believes an exchange was lost that was in fact stored.
+	return <-j.done
+}
+
+// writer is the only goroutine that writes: it takes whatever jobs are
+// queued (up to MaxBatch) and commits them in one immediate transaction.
+func (s *Store) writer() {
+	defer s.wg.Done()
+	batch := make([]*job, 0, s.opts.MaxBatch)
+	for j := range s.jobs {
+		batch = append(batch[:0], j)
+	drain:
+		for len(batch) < s.opts.MaxBatch {
+			select {
+			case k, ok := <-s.jobs:
+				if !ok {
+					break drain
+				}
+				batch = append(batch, k)
+			default:
+				break drain
+			}
+		}
+		s.commit(batch)
+	}
+}
+
+func (s *Store) commit(batch []*job) {
+	errs := make([]error, len(batch))
+	finish := func(err error) {
+		for i, j := range batch {
+			e := errs[i]
+			if e == nil {
+				e = err
+			}
+			if e != nil && j.fail != nil {
+				j.fail()
+			}
+			j.done <- e
+		}
+	}
+	if err := s.brokenErr(); err != nil {
+		finish(err)
+		return
+	}
+	ctx := context.Background()
+	tx, err := s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		finish(s.wrap("begin", err))
+		return
+	}
+	single := len(batch) == 1
+	for i, j := range batch {
+		if single {
+			errs[i] = j.fn(tx)
+			continue
+		}
+		// A savepoint per job: one bad write fails alone, the rest commit.
+		if _, err := tx.Exec("SAVEPOINT job"); err != nil {
+			tx.Rollback()
+			finish(s.wrap("savepoint", err))
+			return
+		}
+		if err := j.fn(tx); err != nil {
+			errs[i] = err
+			if _, rerr := tx.Exec("ROLLBACK TO job"); rerr != nil {
+				tx.Rollback()
+				finish(s.wrap("rollback", rerr))
+				return
+			}
+		}
+		if _, err := tx.Exec("RELEASE job"); err != nil {
+			tx.Rollback()
+			finish(s.wrap("release", err))
+			return
+		}
+	}
+	if single && errs[0] != nil {
+		tx.Rollback()
+		finish(nil)
+		return
+	}
+	if err := tx.Commit(); err != nil {
+		tx.Rollback()
+		err = s.wrap("commit", err)
+		for i := range errs {
+			if errs[i] == nil {
+				errs[i] = err
+			}
+		}
+		finish(err)
+		return
+	}
+	finish(nil)
+}
+
+// wrap classifies a driver error into the recordings sentinels, naming the
+// file and what to do. Corruption stops all further writes.
+func (s *Store) wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var se sqlite3.Error
+	if !errors.As(err, &se) {
+		return fmt.Errorf("%s %s: %w", op, s.path, err)
+	}
+	var out error
+	switch se.Code {
+	case sqlite3.ErrBusy, sqlite3.ErrLocked:
+		out = fmt.Errorf("%s %s: %w (%v; another program holds it: close it, or wait and retry)", op, s.path, recordings.ErrLocked, err)
+	case sqlite3.ErrReadonly:
+		out = fmt.Errorf("%s %s: %w (%v; check the permissions of the file, its -wal/-shm files and its directory)", op, s.path, recordings.ErrReadOnly, err)
+	case sqlite3.ErrFull:
+		out = fmt.Errorf("%s %s: %w (%v; free disk space)", op, s.path, recordings.ErrFull, err)
+	case sqlite3.ErrCorrupt, sqlite3.ErrNotADB:
+		out = fmt.Errorf("%s %s: %w (%v; the file is left untouched; move it away or choose another --db)", op, s.path, recordings.ErrCorrupt, err)
+		s.brokenMu.Lock()
+		if s.broken == nil {
+			s.broken = out
+		}
+		s.brokenMu.Unlock()
+	case sqlite3.ErrCantOpen:
+		out = fmt.Errorf("%s %s: cannot open the file (%w; check that its directory exists and is writable)", op, s.path, err)
+	case sqlite3.ErrConstraint:
+		if se.ExtendedCode == sqlite3.ErrConstraintUnique {
+			out = fmt.Errorf("%s %s: %w (%v)", op, s.path, recordings.ErrExists, err)
+		} else {
+			out = fmt.Errorf("%s %s: %w", op, s.path, err)
+		}
+	default:
+		out = fmt.Errorf("%s %s: %w", op, s.path, err)
+	}
+	return out
+}
+
+func nanos(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func fromNanos(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
+
+// urlPath is the path of a stored URL, for filtering.
+func urlPath(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		p, _, _ := strings.Cut(raw, "?")
+		return p
+	}
+	if u.Path == "" {
+		return "/"
+	}
+	return u.Path
+}
