@@ -39,6 +39,7 @@ func commands() []command {
 	return []command{
 		{"validate", "PATH...", "lint connector definitions (certification-style checks with stable IDs)", runValidate},
 		{"inspect", "PATH", "summarise a connector: auth, policies and its operations", runInspect},
+		{"mock", "PATH...", "serve connectors as mock APIs on localhost", runMock},
 		{"version", "", "print the version", func(_ context.Context, e *env, _ []string) int {
 			fmt.Fprintln(e.stdout, "connectorlab", Version)
 			return ExitOK

@@ -1,0 +1,521 @@
+package mock
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/mock/fake"
+	"github.com/connectorlab/connectorlab/recordings"
+	"github.com/connectorlab/connectorlab/route"
+)
+
+// Defaults for Options.
+const (
+	DefaultMaxBodyBytes = 10 << 20
+	DefaultMaxJSONDepth = 128
+)
+
+// Options configure a Server. The zero value validates requests, enforces
+// auth, simulates statelessly with seed 0 and logs nothing.
+type Options struct {
+	// Seed makes generated data reproducible; the same seed and request give
+	// the same response.
+	Seed uint64
+	// DisableValidation answers requests that break the definition instead
+	// of rejecting them (400/415/422).
+	DisableValidation bool
+	// DisableAuth accepts requests without credentials.
+	DisableAuth bool
+	// Credentials, when set, are the only ones accepted; otherwise any
+	// well-formed API key, user and password are.
+	Credentials Credentials
+	// Stateful keeps resources created with POST for later GET, list, PUT,
+	// PATCH and DELETE.
+	Stateful bool
+	// Resources overrides or adds stateful collection/item pairs.
+	Resources []Resource
+	// State is the store to use; nil makes a new one. Pass the previous
+	// Server's State on reload to keep data.
+	State *State
+	// Faults inject latency, errors, throttling and resets.
+	Faults Faults
+	// Responders are consulted in order before simulation.
+	Responders []Responder
+	// Filters rewrite every reply in order.
+	Filters []Filter
+	// Sink receives every exchange.
+	Sink recordings.Sink
+	// Log gets server-side problems (panics, sink failures). nil discards.
+	Log *slog.Logger
+	// MaxBodyBytes limits request bodies (413 beyond); 0 means 10 MiB.
+	MaxBodyBytes int64
+	// MaxJSONDepth rejects JSON bodies nested deeper (400); 0 means 128.
+	MaxJSONDepth int
+	// Now is the clock (tests); nil is time.Now.
+	Now func() time.Time
+	// Name overrides the connector name in exchanges (several connectors
+	// on one port use their URL prefix).
+	Name string
+}
+
+// Server is the mock of one connector. It is an http.Handler, safe for
+// concurrent use; build a new one to serve a changed definition.
+type Server struct {
+	c      *connector.Connector
+	router *route.Router
+	opts   Options
+	gen    *fake.Generator
+	reqGen *fake.Generator
+	log    *slog.Logger
+	state  *State
+	auth   *authenticator
+	faults *faultInjector
+	valid  *validator
+
+	mu     sync.RWMutex
+	mounts []mount
+
+	responders []Responder
+	filters    []Filter
+	cache      sync.Map // per-media-type derived data (example validity)
+}
+
+type mount struct {
+	prefix string
+	h      http.Handler
+}
+
+// New builds the mock for c.
+func New(c *connector.Connector, opts Options) (*Server, error) {
+	if c == nil || c.Doc == nil {
+		return nil, errors.New("mock: connector has no definition")
+	}
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if opts.MaxJSONDepth <= 0 {
+		opts.MaxJSONDepth = DefaultMaxJSONDepth
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Name == "" {
+		opts.Name = c.Name
+	}
+	s := &Server{
+		c:      c,
+		router: route.New(c),
+		opts:   opts,
+		gen:    fake.New(fake.Options{}),
+		reqGen: fake.New(fake.Options{Direction: fake.Request}),
+		log:    opts.Log,
+		state:  opts.State,
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.state == nil {
+		s.state = NewState()
+	}
+	s.valid = newValidator(c)
+	s.auth = newAuthenticator(s)
+	s.faults = newFaultInjector(opts.Faults, opts.Seed)
+	s.responders = append(s.responders, opts.Responders...)
+	if err := installBehaviours(s); err != nil {
+		return nil, fmt.Errorf("mock %s: %w", c.Name, err)
+	}
+	if opts.Stateful {
+		st, err := newStateful(s, opts.Resources)
+		if err != nil {
+			return nil, fmt.Errorf("mock %s: %w", c.Name, err)
+		}
+		s.responders = append(s.responders, st)
+	}
+	s.filters = append(s.filters, opts.Filters...)
+	s.auth.mountOAuth()
+	return s, nil
+}
+
+// Connector returns the connector served.
+func (s *Server) Connector() *connector.Connector { return s.c }
+
+// Router returns the router used.
+func (s *Server) Router() *route.Router { return s.router }
+
+// State returns the server's store.
+func (s *Server) State() *State { return s.state }
+
+// Options returns the options in force, defaults applied.
+func (s *Server) Options() Options { return s.opts }
+
+// Generator returns the response-side fake data generator, for behaviours
+// that synthesise bodies from other schemas.
+func (s *Server) Generator() *fake.Generator { return s.gen }
+
+// Use adds Responders after those already installed. Call it before
+// serving.
+func (s *Server) Use(r ...Responder) { s.responders = append(s.responders, r...) }
+
+// UseFirst adds Responders ahead of every other, for modes that must see
+// each request first (replay, record).
+func (s *Server) UseFirst(r ...Responder) {
+	s.responders = append(append([]Responder{}, r...), s.responders...)
+}
+
+// AddFilter appends Filters.
+func (s *Server) AddFilter(f ...Filter) { s.filters = append(s.filters, f...) }
+
+// Mount serves h for every request path under prefix (e.g. "/oauth2/"),
+// ahead of routing, unless an operation of the connector claims the path.
+func (s *Server) Mount(prefix string, h http.Handler) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.mounts = append(s.mounts, mount{prefix, h})
+	sort.SliceStable(s.mounts, func(i, j int) bool { return len(s.mounts[i].prefix) > len(s.mounts[j].prefix) })
+}
+
+func (s *Server) mounted(path string) http.Handler {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, m := range s.mounts {
+		if strings.HasPrefix(path, m.prefix) || path+"/" == m.prefix {
+			return m.h
+		}
+	}
+	return nil
+}
+
+// ServeHTTP runs the pipeline described in the package documentation.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := s.opts.Now()
+	x := &recordings.Exchange{Source: recordings.SourceMock, Connector: s.opts.Name, StartedAt: start}
+	x.Request.Method = r.Method
+	x.Request.URL = redactURL(r.URL, s.auth.secretQuery)
+	x.Request.Header = redactHeader(r.Header, s.auth.secretHeaders)
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.Error("mock: panic while answering", "method", r.Method, "url", r.URL.String(), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			rep := problemReply(http.StatusInternalServerError, "internal-error", "The mock failed while answering",
+				"the mock server hit an internal error; it has been logged", nil)
+			s.finish(r.Context(), w, r, x, nil, rep, start)
+		}
+	}()
+
+	if h := s.mounted(r.URL.Path); h != nil {
+		if m, _ := s.router.Find(r.Method, r.URL.EscapedPath()); m == nil {
+			s.serveMount(w, r, h, x, start)
+			return
+		}
+	}
+	if rep := s.preflight(r); rep != nil {
+		s.finish(r.Context(), w, r, x, nil, rep, start)
+		return
+	}
+
+	body, err := readBody(w, r, s.opts.MaxBodyBytes)
+	x.Request.Body, x.Request.Size = capBody(body), int64(len(body))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			s.finish(r.Context(), w, r, x, nil, problemReply(http.StatusRequestEntityTooLarge, "body-too-large", "Request body too large",
+				fmt.Sprintf("the request body is larger than the %d-byte limit", s.opts.MaxBodyBytes), nil), start)
+			return
+		}
+		s.finish(r.Context(), w, r, x, nil, problemReply(http.StatusBadRequest, "body-unreadable", "Request body could not be read", err.Error(), nil), start)
+		return
+	}
+
+	method := r.Method
+	m, miss := s.router.Find(method, r.URL.EscapedPath())
+	if m == nil && method == http.MethodHead {
+		m, miss = s.router.Find(http.MethodGet, r.URL.EscapedPath())
+	}
+	if m == nil {
+		s.finish(r.Context(), w, r, x, nil, missReply(method, r.URL.Path, miss), start)
+		return
+	}
+	c := &Call{
+		Server: s, Connector: s.c, Operation: m.Operation, Template: m.Template, Params: m.Params,
+		Request: r, Body: body, State: s.state, Source: recordings.SourceMock,
+		Prefer: ParsePrefer(r.Header),
+	}
+	c.Seed = s.requestSeed(c)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	x.OperationID = m.Operation.ID
+	rep := s.handle(r.Context(), c)
+	if rep == nil {
+		s.reset(w, r, x, c, start)
+		return
+	}
+	s.finish(r.Context(), w, r, x, c, rep, start)
+}
+
+// handle runs steps 5–9 for a routed call. A nil reply means the
+// connection was dropped on purpose.
+func (s *Server) handle(ctx context.Context, c *Call) *Reply {
+	if rep, reset := s.faults.apply(ctx, c); reset {
+		return nil
+	} else if rep != nil {
+		return rep
+	}
+	if !s.opts.DisableAuth {
+		if rep := s.auth.check(c); rep != nil {
+			return rep
+		}
+	}
+	if rep := s.checkBody(c); rep != nil {
+		return rep
+	}
+	if !s.opts.DisableValidation {
+		if rep := s.valid.check(ctx, c); rep != nil {
+			return rep
+		}
+	}
+	var rep *Reply
+	for _, rs := range s.responders {
+		out, err := rs.Respond(ctx, c)
+		if err != nil {
+			s.log.Error("mock: responder failed", "operation", c.Operation.ID, "err", err)
+			return problemReply(http.StatusInternalServerError, "responder-failed", "A mock behaviour failed", err.Error(), nil)
+		}
+		if out != nil {
+			rep = out
+			break
+		}
+	}
+	if rep == nil {
+		var err error
+		rep, err = s.Simulate(ctx, c)
+		if err != nil {
+			return problemReply(http.StatusInternalServerError, "simulate-failed", "The mock could not build a response", err.Error(), nil)
+		}
+	}
+	for _, f := range s.filters {
+		if err := f.Filter(ctx, c, rep); err != nil {
+			s.log.Error("mock: filter failed", "operation", c.Operation.ID, "err", err)
+			return problemReply(http.StatusInternalServerError, "filter-failed", "A mock behaviour failed", err.Error(), nil)
+		}
+	}
+	return rep
+}
+
+// requestSeed mixes the server seed with everything that identifies the
+// request's data: operation, path parameters, query and body.
+func (s *Server) requestSeed(c *Call) uint64 {
+	parts := []string{c.Operation.ID}
+	keys := make([]string, 0, len(c.Params))
+	for k := range c.Params {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		parts = append(parts, k, c.Params[k])
+	}
+	if q := c.Request.URL.RawQuery; q != "" {
+		vals, _ := url.ParseQuery(q)
+		parts = append(parts, "?", vals.Encode())
+	}
+	if len(c.Body) > 0 {
+		sum := sha256.Sum256(c.Body)
+		parts = append(parts, string(sum[:8]))
+	}
+	return fake.Seed(s.opts.Seed, parts...)
+}
+
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, nil
+	}
+	if r.ContentLength > limit {
+		return nil, &http.MaxBytesError{Limit: limit}
+	}
+	rd := http.MaxBytesReader(w, r.Body, limit)
+	defer rd.Close()
+	return io.ReadAll(rd)
+}
+
+// logBodyCap bounds the body bytes copied into an exchange.
+const logBodyCap = 1 << 20
+
+func capBody(b []byte) []byte {
+	if len(b) > logBodyCap {
+		return b[:logBodyCap]
+	}
+	return b
+}
+
+// finish emits the exchange, then writes the reply.
+func (s *Server) finish(ctx context.Context, w http.ResponseWriter, r *http.Request, x *recordings.Exchange, c *Call, rep *Reply, start time.Time) {
+	if rep.Header == nil {
+		rep.Header = http.Header{}
+	}
+	if c != nil {
+		x.Source = c.Source
+		x.Notes = append(x.Notes, c.Notes...)
+		rep.Header.Set("Connectorlab-Operation", c.Operation.ID)
+	}
+	s.cors(r, rep)
+	x.Response.Status = rep.Status
+	x.Response.Header = rep.Header.Clone()
+	x.Response.Body, x.Response.Size = capBody(rep.Body), int64(len(rep.Body))
+	x.Response.Truncated = len(rep.Body) > logBodyCap
+	x.Request.Truncated = x.Request.Size > logBodyCap
+	x.Duration = s.opts.Now().Sub(start)
+	if s.opts.Sink != nil {
+		if err := s.opts.Sink.Record(ctx, x); err != nil {
+			s.log.Error("mock: traffic sink failed", "err", err)
+		}
+	}
+	h := w.Header()
+	for k, v := range rep.Header {
+		h[k] = v
+	}
+	if len(rep.Body) > 0 || rep.Header.Get("Content-Type") != "" {
+		h.Set("Content-Length", fmt.Sprint(len(rep.Body)))
+	}
+	w.WriteHeader(rep.Status)
+	if r.Method != http.MethodHead && bodyAllowed(rep.Status) {
+		_, _ = w.Write(rep.Body)
+	}
+}
+
+func bodyAllowed(status int) bool {
+	return status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified
+}
+
+// reset records the exchange as dropped and closes the connection with a
+// TCP reset, as a crashing upstream would.
+func (s *Server) reset(w http.ResponseWriter, r *http.Request, x *recordings.Exchange, c *Call, start time.Time) {
+	x.Error = "connection reset (injected fault)"
+	x.Notes = append(x.Notes, c.Notes...)
+	x.Duration = s.opts.Now().Sub(start)
+	if s.opts.Sink != nil {
+		if err := s.opts.Sink.Record(r.Context(), x); err != nil {
+			s.log.Error("mock: traffic sink failed", "err", err)
+		}
+	}
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	if tc, ok := conn.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
+	_ = conn.Close()
+}
+
+// serveMount runs a mounted handler and records what it answered.
+func (s *Server) serveMount(w http.ResponseWriter, r *http.Request, h http.Handler, x *recordings.Exchange, start time.Time) {
+	rec := &captureWriter{ResponseWriter: w, status: http.StatusOK}
+	h.ServeHTTP(rec, r)
+	x.Response.Status = rec.status
+	x.Response.Header = w.Header().Clone()
+	x.Response.Body, x.Response.Size = capBody(rec.buf.Bytes()), int64(rec.buf.Len())
+	x.Duration = s.opts.Now().Sub(start)
+	if s.opts.Sink != nil {
+		if err := s.opts.Sink.Record(r.Context(), x); err != nil {
+			s.log.Error("mock: traffic sink failed", "err", err)
+		}
+	}
+}
+
+type captureWriter struct {
+	http.ResponseWriter
+	status int
+	buf    bytes.Buffer
+}
+
+func (c *captureWriter) WriteHeader(code int) { c.status = code; c.ResponseWriter.WriteHeader(code) }
+func (c *captureWriter) Write(b []byte) (int, error) {
+	if c.buf.Len() < logBodyCap {
+		c.buf.Write(b)
+	}
+	return c.ResponseWriter.Write(b)
+}
+
+// preflight answers CORS preflight requests for paths whose OPTIONS is not
+// an operation of the connector, so browser apps can call the mock.
+func (s *Server) preflight(r *http.Request) *Reply {
+	if r.Method != http.MethodOptions || r.Header.Get("Origin") == "" || r.Header.Get("Access-Control-Request-Method") == "" {
+		return nil
+	}
+	if m, _ := s.router.Find(http.MethodOptions, r.URL.EscapedPath()); m != nil {
+		return nil
+	}
+	rep := NewReply(http.StatusNoContent)
+	rep.Header.Set("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS")
+	if h := r.Header.Get("Access-Control-Request-Headers"); h != "" {
+		rep.Header.Set("Access-Control-Allow-Headers", h)
+	}
+	rep.Header.Set("Access-Control-Max-Age", "600")
+	return rep
+}
+
+func (s *Server) cors(r *http.Request, rep *Reply) {
+	if o := r.Header.Get("Origin"); o != "" {
+		rep.Header.Set("Access-Control-Allow-Origin", o)
+		rep.Header.Add("Vary", "Origin")
+		rep.Header.Set("Access-Control-Expose-Headers", "*")
+	}
+}
+
+// redactHeader copies h with credential headers masked: the mock's traffic
+// log must never print a secret, even one the user typed for a mock.
+func redactHeader(h http.Header, extra map[string]bool) http.Header {
+	out := h.Clone()
+	for k := range out {
+		lk := strings.ToLower(k)
+		if defaultSecretHeaders[lk] || extra[lk] {
+			out[k] = []string{"REDACTED"}
+		}
+	}
+	return out
+}
+
+var defaultSecretHeaders = map[string]bool{
+	"authorization": true, "proxy-authorization": true, "cookie": true, "x-api-key": true, "api-key": true,
+	"apikey": true, "x-auth-token": true, "ocp-apim-subscription-key": true, "x-rapidapi-key": true,
+}
+
+// redactURL masks credential query values.
+func redactURL(u *url.URL, secret map[string]bool) string {
+	if u.RawQuery == "" {
+		return u.RequestURI()
+	}
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return u.EscapedPath() + "?REDACTED"
+	}
+	changed := false
+	for k := range q {
+		if secret[strings.ToLower(k)] {
+			q[k] = []string{"REDACTED"}
+			changed = true
+		}
+	}
+	if !changed {
+		return u.RequestURI()
+	}
+	return u.EscapedPath() + "?" + q.Encode()
+}

@@ -1,0 +1,431 @@
+package mock
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/connectorlab/connectorlab/connector"
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+)
+
+// validator checks requests against the definition.
+type validator struct {
+	c        *connector.Connector
+	mu       sync.Mutex
+	patterns map[string]openapi3.RegexMatcher
+	// unenforced lists patterns Go's RE2 cannot compile (look-arounds); they
+	// are reported once per pattern, not enforced.
+	unenforced map[string]bool
+}
+
+func newValidator(c *connector.Connector) *validator {
+	return &validator{c: c, patterns: map[string]openapi3.RegexMatcher{}, unenforced: map[string]bool{}}
+}
+
+type anyMatch struct{}
+
+func (anyMatch) MatchString(string) bool { return true }
+
+var uEscape = regexp.MustCompile(`\\u([0-9A-Fa-f]{4})`)
+
+// compile is the regex compiler handed to kin-openapi: RE2 where it can,
+// with ECMA \uXXXX rewritten; a pattern RE2 cannot express is not enforced
+// rather than failing every value checked against it.
+func (v *validator) compile(expr string) (openapi3.RegexMatcher, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if m, ok := v.patterns[expr]; ok {
+		return m, nil
+	}
+	var m openapi3.RegexMatcher
+	re, err := regexp.Compile(uEscape.ReplaceAllString(expr, `\x{$1}`))
+	if err != nil {
+		m = anyMatch{}
+		v.unenforced[expr] = true
+	} else {
+		m = re
+	}
+	v.patterns[expr] = m
+	return m, nil
+}
+
+func (v *validator) schemaOpts(req bool) []openapi3.SchemaValidationOption {
+	o := []openapi3.SchemaValidationOption{openapi3.MultiErrors(), openapi3.SetSchemaRegexCompiler(v.compile)}
+	if req {
+		return append(o, openapi3.VisitAsRequest())
+	}
+	return append(o, openapi3.VisitAsResponse())
+}
+
+// mediaBase returns the lower-case media type without parameters.
+func mediaBase(ct string) string {
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		mt, _, _ = strings.Cut(ct, ";")
+	}
+	return strings.ToLower(strings.TrimSpace(mt))
+}
+
+func isJSONMedia(mt string) bool {
+	return mt == "application/json" || strings.HasSuffix(mt, "+json") || strings.Contains(mt, "json")
+}
+
+// checkBody decodes a JSON body into c.JSON after bounding its depth. It
+// runs even with validation off: a nesting bomb is never parsed.
+func (s *Server) checkBody(c *Call) *Reply {
+	if len(c.Body) == 0 {
+		return nil
+	}
+	mt := mediaBase(c.Request.Header.Get("Content-Type"))
+	if mt != "" && !isJSONMedia(mt) {
+		return nil
+	}
+	if d := jsonDepth(c.Body, s.opts.MaxJSONDepth); d > s.opts.MaxJSONDepth {
+		return problemReply(http.StatusBadRequest, "body-too-deep", "Request body nested too deeply",
+			fmt.Sprintf("the JSON body nests deeper than %d levels", s.opts.MaxJSONDepth), []ProblemError{{In: "body", Rule: "maxDepth", Message: "nesting limit exceeded"}})
+	}
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(c.Body))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		if mt == "" {
+			return nil // not declared as JSON and not JSON: leave it to validation
+		}
+		if !s.opts.DisableValidation {
+			line, col := lineCol(c.Body, dec.InputOffset())
+			return problemReply(http.StatusBadRequest, "body-invalid-json", "Request body is not valid JSON",
+				fmt.Sprintf("line %d, column %d: %v", line, col, err), []ProblemError{{In: "body", Rule: "json", Message: err.Error()}})
+		}
+		return nil
+	}
+	if dec.More() && !s.opts.DisableValidation {
+		return problemReply(http.StatusBadRequest, "body-invalid-json", "Request body is not valid JSON",
+			"extra data after the JSON value", []ProblemError{{In: "body", Rule: "json", Message: "extra data after the JSON value"}})
+	}
+	c.JSON = numbersToFloat(v)
+	return nil
+}
+
+// numbersToFloat converts json.Number to float64 (kin-openapi validates
+// float64) while having kept integers exact during decoding.
+func numbersToFloat(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		f, err := x.Float64()
+		if err != nil {
+			return x.String()
+		}
+		return f
+	case map[string]any:
+		for k, e := range x {
+			x[k] = numbersToFloat(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = numbersToFloat(e)
+		}
+	}
+	return v
+}
+
+// jsonDepth returns the nesting depth of b, stopping once beyond max.
+func jsonDepth(b []byte, max int) int {
+	depth, best := 0, 0
+	inStr, esc := false, false
+	for _, ch := range b {
+		if inStr {
+			switch {
+			case esc:
+				esc = false
+			case ch == '\\':
+				esc = true
+			case ch == '"':
+				inStr = false
+			}
+			continue
+		}
+		switch ch {
+		case '"':
+			inStr = true
+		case '{', '[':
+			depth++
+			if depth > best {
+				best = depth
+				if best > max {
+					return best
+				}
+			}
+		case '}', ']':
+			depth--
+		}
+	}
+	return best
+}
+
+func lineCol(b []byte, off int64) (int, int) {
+	if off > int64(len(b)) {
+		off = int64(len(b))
+	}
+	line, col := 1, 1
+	for _, ch := range b[:off] {
+		if ch == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+	}
+	return line, col
+}
+
+// check validates c; nil means valid.
+func (v *validator) check(ctx context.Context, c *Call) *Reply {
+	op := c.Operation
+	if op.Op == nil {
+		return nil
+	}
+	input := &openapi3filter.RequestValidationInput{
+		Request:    c.Request,
+		PathParams: c.Params,
+		Route:      &routers.Route{Spec: v.c.Doc, Path: op.Path, PathItem: orItem(op.Item), Method: op.Method, Operation: op.Op},
+		Options: &openapi3filter.Options{
+			MultiError:              true,
+			ExcludeRequestBody:      true,
+			SkipSettingDefaults:     true,
+			AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
+			RegexCompiler:           v.compile,
+			SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.SetSchemaRegexCompiler(v.compile)},
+		},
+	}
+	// openapi3filter parses the query from the URL; keep the original
+	// request untouched for later steps.
+	var errs []ProblemError
+	status := http.StatusBadRequest
+	if err := safeValidateRequest(ctx, input); err != nil {
+		errs = append(errs, v.problems(err)...)
+	}
+	if rb := op.Op.RequestBody; rb != nil && rb.Value != nil {
+		bs, st := v.checkRequestBody(ctx, c, rb.Value, input)
+		if len(bs) > 0 {
+			errs = append(errs, bs...)
+			if len(errs) == len(bs) {
+				status = st
+			}
+		}
+	}
+	c.Request.Body = io.NopCloser(bytes.NewReader(c.Body))
+	if len(errs) == 0 {
+		return nil
+	}
+	for _, e := range errs {
+		c.Note("request-invalid", "error", e.Pointer, e.In+" "+e.Name+": "+e.Message)
+	}
+	title := "Invalid request"
+	switch status {
+	case http.StatusUnsupportedMediaType:
+		title = "Unsupported content type"
+	case http.StatusUnprocessableEntity:
+		title = "Request body does not match the schema"
+	}
+	return problemReply(status, "request-invalid", title, summarise(errs), errs)
+}
+
+func orItem(it *openapi3.PathItem) *openapi3.PathItem {
+	if it == nil {
+		return &openapi3.PathItem{}
+	}
+	return it
+}
+
+func summarise(errs []ProblemError) string {
+	e := errs[0]
+	where := e.In
+	if e.Name != "" {
+		where += " " + e.Name
+	}
+	if e.Pointer != "" {
+		where += " at " + e.Pointer
+	}
+	s := where + ": " + e.Message
+	if len(errs) > 1 {
+		s += fmt.Sprintf(" (and %d more)", len(errs)-1)
+	}
+	return s
+}
+
+// safeValidateRequest turns a panic in kin-openapi into an error.
+func safeValidateRequest(ctx context.Context, in *openapi3filter.RequestValidationInput) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("validator failed: %v", r)
+		}
+	}()
+	return openapi3filter.ValidateRequest(ctx, in)
+}
+
+// checkRequestBody validates the body: content type first (415), then the
+// schema (422). JSON is checked here, with JSON pointers; forms and
+// multipart go through openapi3filter's decoders.
+func (v *validator) checkRequestBody(ctx context.Context, c *Call, rb *openapi3.RequestBody, input *openapi3filter.RequestValidationInput) ([]ProblemError, int) {
+	if len(c.Body) == 0 {
+		if rb.Required {
+			return []ProblemError{{In: "body", Rule: "required", Message: "a request body is required"}}, http.StatusBadRequest
+		}
+		return nil, 0
+	}
+	if len(rb.Content) == 0 {
+		return nil, 0
+	}
+	ct := c.Request.Header.Get("Content-Type")
+	mt := mediaBase(ct)
+	media := rb.Content.Get(ct)
+	if media == nil && mt != "" {
+		media = rb.Content.Get(mt)
+	}
+	if media == nil {
+		declared := make([]string, 0, len(rb.Content))
+		for k := range rb.Content {
+			declared = append(declared, k)
+		}
+		sort.Strings(declared)
+		if mt == "" {
+			// No Content-Type: accept JSON when JSON is declared.
+			for _, d := range declared {
+				if isJSONMedia(mediaBase(d)) {
+					media, mt = rb.Content[d], mediaBase(d)
+					break
+				}
+			}
+		}
+		if media == nil {
+			return []ProblemError{{In: "header", Name: "Content-Type", Rule: "content-type",
+				Message: fmt.Sprintf("%q is not accepted; send one of: %s", ct, strings.Join(declared, ", "))}}, http.StatusUnsupportedMediaType
+		}
+	}
+	if media.Schema == nil || media.Schema.Value == nil {
+		return nil, 0
+	}
+	if isJSONMedia(mt) {
+		if c.JSON == nil {
+			var x any
+			if err := json.Unmarshal(c.Body, &x); err != nil {
+				return []ProblemError{{In: "body", Rule: "json", Message: err.Error()}}, http.StatusBadRequest
+			}
+			c.JSON = x
+		}
+		err := safeVisit(media.Schema.Value, c.JSON, v.schemaOpts(true)...)
+		if err == nil {
+			return nil, 0
+		}
+		return v.schemaProblems("body", "", err), http.StatusUnprocessableEntity
+	}
+	if openapi3filter.RegisteredBodyDecoder(mt) == nil {
+		c.Note("body-not-validated", "info", "", "no decoder for "+mt+"; body accepted as is")
+		return nil, 0
+	}
+	c.Request.Body = io.NopCloser(bytes.NewReader(c.Body))
+	err := safeBody(ctx, input, rb)
+	if err == nil {
+		return nil, 0
+	}
+	return v.problems(err), http.StatusUnprocessableEntity
+}
+
+func safeBody(ctx context.Context, in *openapi3filter.RequestValidationInput, rb *openapi3.RequestBody) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("validator failed: %v", r)
+		}
+	}()
+	in.Options.ExcludeRequestBody = false
+	return openapi3filter.ValidateRequestBody(ctx, in, rb)
+}
+
+func safeVisit(s *openapi3.Schema, x any, opts ...openapi3.SchemaValidationOption) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("validator failed: %v", r)
+		}
+	}()
+	return s.VisitJSON(x, opts...)
+}
+
+// problems maps openapi3filter errors to ProblemErrors.
+func (v *validator) problems(err error) []ProblemError {
+	var out []ProblemError
+	if me, ok := err.(openapi3.MultiError); ok {
+		for _, e := range me {
+			out = append(out, v.problems(e)...)
+		}
+		return out
+	}
+	if re, ok := err.(*openapi3filter.RequestError); ok {
+		in, name := "body", ""
+		if re.Parameter != nil {
+			in, name = re.Parameter.In, re.Parameter.Name
+		}
+		if re.Err != nil {
+			var se *openapi3.SchemaError
+			var sme openapi3.MultiError
+			if errors.As(re.Err, &sme) || errors.As(re.Err, &se) {
+				return v.schemaProblems(in, name, re.Err)
+			}
+			rule := "invalid"
+			switch {
+			case errors.Is(re.Err, openapi3filter.ErrInvalidRequired):
+				rule = "required"
+			case errors.Is(re.Err, openapi3filter.ErrInvalidEmptyValue):
+				rule = "empty"
+			}
+			msg := re.Err.Error()
+			if rule == "required" {
+				msg = "required " + in + " parameter is missing"
+				if in == "body" {
+					msg = "a request body is required"
+				}
+			}
+			return []ProblemError{{In: in, Name: name, Rule: rule, Message: msg}}
+		}
+		return []ProblemError{{In: in, Name: name, Rule: "invalid", Message: re.Reason}}
+	}
+	return []ProblemError{{In: "request", Rule: "invalid", Message: err.Error()}}
+}
+
+func (v *validator) schemaProblems(in, name string, err error) []ProblemError {
+	var out []ProblemError
+	var me openapi3.MultiError
+	if errors.As(err, &me) {
+		for _, e := range me {
+			out = append(out, v.schemaProblems(in, name, e)...)
+		}
+		return out
+	}
+	var se *openapi3.SchemaError
+	if errors.As(err, &se) {
+		ptr := ""
+		if parts := se.JSONPointer(); len(parts) > 0 {
+			esc := make([]string, len(parts))
+			for i, p := range parts {
+				esc[i] = strings.ReplaceAll(strings.ReplaceAll(p, "~", "~0"), "/", "~1")
+			}
+			ptr = "/" + strings.Join(esc, "/")
+		}
+		if in == "body" && ptr == "" {
+			ptr = ""
+		}
+		return []ProblemError{{In: in, Name: name, Pointer: ptr, Rule: se.SchemaField, Message: se.Reason}}
+	}
+	return []ProblemError{{In: in, Name: name, Rule: "invalid", Message: err.Error()}}
+}
