@@ -47,7 +47,11 @@ type Finding struct {
 	// Pointer locates the finding in the definition (RFC 6901, file as
 	// written) when it comes from one.
 	Pointer string `json:"pointer,omitempty"`
-	Fix     string `json:"fix,omitempty"`
+	// File, Line and Col place Pointer in the definition as written.
+	File string `json:"file,omitempty"`
+	Line int    `json:"line,omitempty"`
+	Col  int    `json:"col,omitempty"`
+	Fix  string `json:"fix,omitempty"`
 	// Count is how often the finding was seen (drift over many exchanges).
 	Count int `json:"count,omitempty"`
 	// CustomCode marks findings on operations a C# script handles: the

@@ -49,6 +49,22 @@ func Check(d *Diff) []contract.Finding {
 	for _, ch := range checks {
 		ch(c)
 	}
+	for i := range c.out {
+		f := &c.out[i]
+		if f.Pointer == "" {
+			continue
+		}
+		// Removed operations live only in the old file.
+		switch {
+		case f.Where == "policy":
+			f.File = d.New.Files.Properties
+		case f.ID == OperationRemoved:
+			f.File = d.Old.Files.Definition
+		default:
+			f.File = d.New.Files.Definition
+		}
+	}
+	contract.Locate(c.out)
 	contract.Sort(c.out)
 	return c.out
 }
