@@ -40,6 +40,7 @@ func commands() []command {
 		{"validate", "PATH...", "lint connector definitions (certification-style checks with stable IDs)", runValidate},
 		{"inspect", "PATH", "summarise a connector: auth, policies and its operations", runInspect},
 		{"mock", "PATH...", "serve connectors as mock APIs on localhost", runMock},
+		{"diff", "OLD NEW", "report breaking changes between two connector definitions", runDiff},
 		{"version", "", "print the version", func(_ context.Context, e *env, _ []string) int {
 			fmt.Fprintln(e.stdout, "connectorlab", Version)
 			return ExitOK
