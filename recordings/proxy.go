@@ -1,0 +1,444 @@
+package recordings
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Policies runs the connector's policy templates on the way to the API and
+// back; *policy.Engine satisfies it (directly or through PolicyFuncs).
+type Policies interface {
+	Request(ctx context.Context, r *http.Request, operationID string) error
+	Response(ctx context.Context, resp *http.Response, operationID string) error
+}
+
+// PolicyFuncs adapts two functions to Policies; a nil field does nothing.
+type PolicyFuncs struct {
+	RequestFn  func(ctx context.Context, r *http.Request, operationID string) error
+	ResponseFn func(ctx context.Context, resp *http.Response, operationID string) error
+}
+
+// Request implements Policies.
+func (p PolicyFuncs) Request(ctx context.Context, r *http.Request, op string) error {
+	if p.RequestFn == nil {
+		return nil
+	}
+	return p.RequestFn(ctx, r, op)
+}
+
+// Response implements Policies.
+func (p PolicyFuncs) Response(ctx context.Context, resp *http.Response, op string) error {
+	if p.ResponseFn == nil {
+		return nil
+	}
+	return p.ResponseFn(ctx, resp, op)
+}
+
+// ExchangeHeader names the response header carrying the stored exchange's
+// id, so a client (or a test) can find what was recorded for it.
+const ExchangeHeader = "X-Connectorlab-Exchange"
+
+// ProxyOptions configure a recording proxy.
+type ProxyOptions struct {
+	// Upstream is the live API's base URL (what scheme://host/basePath
+	// would be); request paths are appended to it. Required.
+	Upstream *url.URL
+	// BasePath, when an incoming path starts with it, is removed before
+	// the operation is looked up and the request forwarded, so clients
+	// may call the proxy with or without the connector's basePath.
+	BasePath string
+	// Sink stores exchanges; Record must return once the exchange is
+	// durable. Required.
+	Sink      Sink
+	SessionID int64
+	Connector string
+	// Source tags exchanges (default SourceProxy; the mock's spy mode
+	// uses SourceSpy).
+	Source    Source
+	Operation OperationFunc
+	Policies  Policies
+	Auth      Authenticator
+	Limits    Limits
+	// Transport reaches the upstream (default: a dedicated transport with
+	// keep-alive pools sized for many clients, compression left to the
+	// client).
+	Transport http.RoundTripper
+	// Timeout bounds one upstream exchange, body included; past it the
+	// client gets a 504 (default 120 s, the Power Platform limit).
+	Timeout time.Duration
+	// BestEffort answers the client even when its exchange could not be
+	// stored (the session becomes incomplete). Otherwise such a client
+	// gets a 503 and the upstream response is withheld.
+	BestEffort bool
+	// OnStoreError is called for every exchange that could not be stored,
+	// e.g. to mark the session incomplete and warn the user.
+	OnStoreError func(x *Exchange, err error)
+	// Logger gets one line per failure; never headers, bodies or URLs'
+	// query strings.
+	Logger *slog.Logger
+}
+
+// Proxy is the recording reverse proxy: it forwards each request to the
+// upstream with the connector's auth and policies applied, records the
+// exchange (the client's request as sent, the response as the client gets
+// it) and answers the client only after the exchange was stored.
+type Proxy struct {
+	o     ProxyOptions
+	rp    *httputil.ReverseProxy
+	log   *slog.Logger
+	stats struct {
+		requests, stored, failed, storeErrors atomic.Int64
+	}
+}
+
+// ProxyStats counts what a proxy did.
+type ProxyStats struct {
+	Requests    int64 `json:"requests"`
+	Stored      int64 `json:"stored"`
+	Failed      int64 `json:"failed"` // upstream failures (answered 502/504)
+	StoreErrors int64 `json:"storeErrors"`
+}
+
+// NewProxy checks the options and builds a proxy.
+func NewProxy(o ProxyOptions) (*Proxy, error) {
+	if o.Upstream == nil || o.Upstream.Host == "" || (o.Upstream.Scheme != "http" && o.Upstream.Scheme != "https") {
+		return nil, errors.New("recording proxy: the upstream must be an absolute http or https URL such as https://api.example.com/v1")
+	}
+	if o.Upstream.User != nil {
+		return nil, errors.New("recording proxy: the upstream URL must not carry user:password@; give credentials as connection parameters (environment variables)")
+	}
+	if o.Sink == nil {
+		return nil, errors.New("recording proxy: no store to record into")
+	}
+	if o.Source == "" {
+		o.Source = SourceProxy
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 120 * time.Second
+	}
+	if o.Transport == nil {
+		o.Transport = NewTransport()
+	}
+	o.BasePath = strings.TrimRight(o.BasePath, "/")
+	p := &Proxy{o: o, log: o.Logger}
+	if p.log == nil {
+		p.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	p.rp = &httputil.ReverseProxy{
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			// The outgoing URL, Host and credentials were settled in
+			// ServeHTTP, where errors can still be answered.
+			pr.Out.URL = pr.In.URL
+			pr.Out.Host = pr.In.Host
+		},
+		Transport:      o.Transport,
+		ModifyResponse: p.modifyResponse,
+		ErrorHandler:   p.errorHandler,
+		ErrorLog:       slog.NewLogLogger(p.log.Handler(), slog.LevelWarn),
+		BufferPool:     newBufferPool(),
+	}
+	return p, nil
+}
+
+// NewTransport is the upstream transport: keep-alive pools large enough
+// for hundreds of concurrent clients, no transparent gzip (the upstream
+// sees the client's Accept-Encoding and the client gets the bytes the
+// upstream sent).
+func NewTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 1024
+	t.MaxIdleConnsPerHost = 512
+	t.IdleConnTimeout = 90 * time.Second
+	t.DisableCompression = true
+	return t
+}
+
+// Stats returns the counters so far.
+func (p *Proxy) Stats() ProxyStats {
+	return ProxyStats{p.stats.requests.Load(), p.stats.stored.Load(), p.stats.failed.Load(), p.stats.storeErrors.Load()}
+}
+
+type ctxKey struct{}
+
+// flight is one exchange on its way through the proxy.
+type flight struct {
+	x       *Exchange
+	start   time.Time
+	sent    time.Time
+	reqBody *Captured
+}
+
+// ServeHTTP implements http.Handler.
+func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p.stats.requests.Add(1)
+	f := &flight{start: time.Now()}
+	path := r.URL.Path
+	if p.o.BasePath != "" && (path == p.o.BasePath || strings.HasPrefix(path, p.o.BasePath+"/")) {
+		path = strings.TrimPrefix(path, p.o.BasePath)
+		if path == "" {
+			path = "/"
+		}
+	}
+	op := ""
+	if p.o.Operation != nil {
+		op = p.o.Operation(r.Method, path)
+	}
+	f.x = &Exchange{
+		SessionID:   p.o.SessionID,
+		Source:      p.o.Source,
+		Connector:   p.o.Connector,
+		OperationID: op,
+		StartedAt:   f.start.UTC(),
+		Request:     Request{Method: r.Method, URL: requestURL(r)},
+	}
+	body, err := CaptureBody(r.Body, p.o.Limits)
+	if err != nil {
+		f.x.Request.Message = Message{Header: cloneHeader(r.Header)}
+		p.fail(w, r, f, http.StatusBadRequest, "request-body-unreadable", fmt.Errorf("read the request body: %w", err))
+		return
+	}
+	f.reqBody = body
+	defer body.Close()
+	var notes []Note
+	f.x.Request.Message, notes = body.Message(r.Header, p.o.Limits)
+	f.x.Notes = append(f.x.Notes, notes...)
+
+	ctx, cancel := context.WithTimeout(context.WithValue(r.Context(), ctxKey{}, f), p.o.Timeout)
+	defer cancel()
+	out := r.Clone(ctx)
+	target := *p.o.Upstream
+	target.Path = joinPath(p.o.Upstream.Path, path)
+	target.RawPath = ""
+	target.RawQuery = r.URL.RawQuery
+	out.URL = &target
+	out.Host = ""
+	out.RequestURI = ""
+	out.Body = io.NopCloser(body.Reader())
+	out.ContentLength = body.Size()
+	out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(body.Reader()), nil }
+	if p.o.Auth != nil {
+		if err := p.o.Auth(out); err != nil {
+			p.fail(w, r, f, http.StatusBadGateway, "auth-failed", fmt.Errorf("apply connection credentials: %w", err))
+			return
+		}
+	}
+	if p.o.Policies != nil {
+		if err := p.o.Policies.Request(ctx, out, op); err != nil {
+			p.fail(w, r, f, http.StatusBadGateway, "policy-failed", fmt.Errorf("request policy: %w", err))
+			return
+		}
+	}
+	f.x.Notes = append(f.x.Notes, Note{ID: "forwarded", Level: "info", Message: "forwarded to " + out.Method + " " + redactedTarget(out.URL)})
+	f.sent = time.Now()
+	p.rp.ServeHTTP(w, out)
+}
+
+// modifyResponse runs response policies, reads the whole body, stores the
+// exchange and only then lets the response go to the client.
+func (p *Proxy) modifyResponse(resp *http.Response) error {
+	f, _ := resp.Request.Context().Value(ctxKey{}).(*flight)
+	if f == nil {
+		return errors.New("recording proxy: response without its exchange")
+	}
+	x := f.x
+	x.Upstream = time.Since(f.sent)
+	// Store even when the client has gone meanwhile: the upstream saw it.
+	ctx := context.WithoutCancel(resp.Request.Context())
+	if resp.StatusCode == http.StatusSwitchingProtocols {
+		// An upgraded connection (WebSocket) is not an exchange with a
+		// body: record the handshake and let it through.
+		x.Response = Response{Status: resp.StatusCode, Message: Message{Header: cloneHeader(resp.Header)}}
+		x.Notes = append(x.Notes, Note{ID: "upgraded", Level: "info", Message: "the connection was upgraded; traffic after the handshake is not recorded"})
+		x.Duration = time.Since(f.start)
+		if err := p.o.Sink.Record(ctx, x); err != nil {
+			p.storeFailed(x, err)
+		} else {
+			p.stats.stored.Add(1)
+		}
+		return nil
+	}
+	if p.o.Policies != nil {
+		if err := p.o.Policies.Response(resp.Request.Context(), resp, x.OperationID); err != nil {
+			resp.Body.Close()
+			return &answerError{status: http.StatusBadGateway, id: "policy-failed", err: fmt.Errorf("response policy: %w", err)}
+		}
+	}
+	c, err := CaptureBody(resp.Body, p.o.Limits)
+	resp.Body.Close()
+	if err != nil {
+		return err // upstream broke off mid-body: a failed exchange
+	}
+	var notes []Note
+	x.Response.Status = resp.StatusCode
+	x.Response.Message, notes = c.Message(resp.Header, p.o.Limits)
+	x.Notes = append(x.Notes, notes...)
+	x.Duration = time.Since(f.start)
+	if err := p.o.Sink.Record(ctx, x); err != nil {
+		p.storeFailed(x, err)
+		if !p.o.BestEffort {
+			c.Close()
+			return &answerError{status: http.StatusServiceUnavailable, id: "recording-failed", err: err, settled: true}
+		}
+		resp.Header.Set("X-Connectorlab-Recording", "failed")
+	} else {
+		p.stats.stored.Add(1)
+		resp.Header.Set(ExchangeHeader, strconv.FormatInt(x.ID, 10))
+	}
+	resp.Body = &capturedBody{Reader: c.Reader(), c: c}
+	resp.ContentLength = c.Size()
+	resp.Header.Set("Content-Length", strconv.FormatInt(c.Size(), 10))
+	resp.TransferEncoding = nil
+	return nil
+}
+
+type capturedBody struct {
+	io.Reader
+	c *Captured
+}
+
+func (b *capturedBody) Close() error { return b.c.Close() }
+
+// answerError is a failure the proxy answers with its own status.
+type answerError struct {
+	status  int
+	id      string
+	err     error
+	settled bool // the exchange was already dealt with (do not record again)
+}
+
+func (e *answerError) Error() string { return e.err.Error() }
+func (e *answerError) Unwrap() error { return e.err }
+
+func (p *Proxy) errorHandler(w http.ResponseWriter, r *http.Request, err error) {
+	f, _ := r.Context().Value(ctxKey{}).(*flight)
+	if f == nil {
+		writeProblem(w, http.StatusBadGateway, "upstream-unreachable", err.Error(), 0)
+		return
+	}
+	var ae *answerError
+	if errors.As(err, &ae) {
+		if ae.settled {
+			writeProblem(w, ae.status, ae.id, "the exchange could not be recorded, so its response is withheld: "+ae.err.Error(), 0)
+			return
+		}
+		p.fail(w, r, f, ae.status, ae.id, ae.err)
+		return
+	}
+	status, id := http.StatusBadGateway, "upstream-unreachable"
+	var ne net.Error
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout():
+		status, id = http.StatusGatewayTimeout, "upstream-timeout"
+		err = fmt.Errorf("no answer from the upstream within %s: %w", p.o.Timeout, err)
+	case errors.Is(r.Context().Err(), context.Canceled):
+		id = "client-gone"
+		err = fmt.Errorf("the client closed the connection before the upstream answered: %w", err)
+	}
+	p.fail(w, r, f, status, id, err)
+}
+
+// fail records a failed exchange (no response), then answers the client
+// with a JSON problem.
+func (p *Proxy) fail(w http.ResponseWriter, r *http.Request, f *flight, status int, id string, cause error) {
+	p.stats.failed.Add(1)
+	x := f.x
+	x.Error = cause.Error()
+	x.Duration = time.Since(f.start)
+	x.Response = Response{}
+	x.Notes = append(x.Notes, Note{ID: id, Level: "error", Message: fmt.Sprintf("answered %d %s", status, http.StatusText(status))})
+	// Store even when the client has gone: use a context the client
+	// cannot cancel.
+	ctx := context.WithoutCancel(r.Context())
+	msg := cause.Error()
+	var xid int64
+	if err := p.o.Sink.Record(ctx, x); err != nil {
+		p.storeFailed(x, err)
+		msg += "; and the failed exchange could not be recorded: " + err.Error()
+	} else {
+		p.stats.stored.Add(1)
+		xid = x.ID
+	}
+	p.log.Warn("exchange failed", "status", status, "problem", id, "method", x.Request.Method, "path", pathOnly(x.Request.URL), "exchange", xid, "error", x.Error)
+	writeProblem(w, status, id, msg, xid)
+}
+
+func (p *Proxy) storeFailed(x *Exchange, err error) {
+	p.stats.storeErrors.Add(1)
+	p.log.Error("exchange NOT recorded", "method", x.Request.Method, "path", pathOnly(x.Request.URL), "error", err)
+	if p.o.OnStoreError != nil {
+		p.o.OnStoreError(x, err)
+	}
+}
+
+// writeProblem answers with a small JSON body a client can show.
+func writeProblem(w http.ResponseWriter, status int, id, msg string, exchangeID int64) {
+	body := map[string]any{"error": id, "status": status, "message": msg}
+	if exchangeID != 0 {
+		body["exchangeId"] = exchangeID
+		w.Header().Set(ExchangeHeader, strconv.FormatInt(exchangeID, 10))
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Connectorlab-Problem", id)
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(body)
+}
+
+// requestURL is the URL as the client sent it: path and query, plus the
+// scheme and Host it used.
+func requestURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	u := url.URL{Scheme: scheme, Host: r.Host, Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: r.URL.RawQuery}
+	if r.URL.User != nil {
+		u.User = r.URL.User
+	}
+	return u.String()
+}
+
+func redactedTarget(u *url.URL) string {
+	v := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path, RawPath: u.RawPath}
+	return v.String()
+}
+
+func pathOnly(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Path
+	}
+	p, _, _ := strings.Cut(raw, "?")
+	return p
+}
+
+func joinPath(base, p string) string {
+	if base == "" || base == "/" {
+		if p == "" {
+			return "/"
+		}
+		return p
+	}
+	return strings.TrimRight(base, "/") + "/" + strings.TrimLeft(p, "/")
+}
+
+// bufferPool reuses the proxy's copy buffers.
+type bufferPool struct{ p *sync.Pool }
+
+func newBufferPool() bufferPool {
+	return bufferPool{&sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}}
+}
+
+func (b bufferPool) Get() []byte    { return *(b.p.Get().(*[]byte)) }
+func (b bufferPool) Put(buf []byte) { b.p.Put(&buf) }
