@@ -23,6 +23,8 @@ const PlaceholderPrefix = "REDACTED-"
 // outside its own field: shorter values would hit ordinary text.
 const minScrubLen = 4
 
+var urlInText = regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^\s"'<>]+`)
+
 var placeholderRE = regexp.MustCompile(`^REDACTED-[0-9a-f]{16}$`)
 
 // Redactor replaces secrets in exchanges with placeholders carrying a keyed
@@ -236,6 +238,16 @@ func (r *Redactor) Redact(x *Exchange) {
 			rehash(side.m)
 		}
 	}
+	// Free text quotes URLs (net/http errors do): redact their userinfo
+	// and query too.
+	urls := func(where, s string) string {
+		return urlInText.ReplaceAllStringFunc(s, func(u string) string { return d.url(where, u) })
+	}
+	x.Error = urls("error", x.Error)
+	for i := range x.Notes {
+		x.Notes[i].Message = urls("note", x.Notes[i].Message)
+	}
+	lits = d.literals()
 	x.Error = scrub("error", "", x.Error)
 	for i := range x.Notes {
 		x.Notes[i].Message = scrub("note", x.Notes[i].ID, x.Notes[i].Message)
