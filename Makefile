@@ -39,7 +39,7 @@ fmt-check:
 	 if [ -n "$$out" ]; then echo "gofmt would change:" $$out >&2; exit 1; fi
 
 # test: every test, including the corpus sweeps (-short skips those).
-test: deps vet fmt-check
+test: deps vet fmt-check frontend-test e2e
 	$(GO) test $(GOFLAGS_TEST) -count=1 -timeout 45m ./...
 
 test-short: deps
@@ -53,3 +53,65 @@ fuzz: deps
 
 clean:
 	rm -rf bin
+
+# ---- Desktop app (app/, frontend/, main.go, wails.json) ----
+# Debian 12 packages for the Wails v2 build (WebKitGTK 4.1, so always
+# -tags webkit2_41; never install the 4.0 package) and for the e2e run.
+WAILS_VERSION := v2.11.0
+WAILS := $(shell $(GO) env GOPATH)/bin/wails
+DESKTOP_TAGS := webkit2_41
+DESKTOP_BIN := build/bin/connectorlab-desktop
+DESKTOP_DEV_BIN := build/bin/connectorlab-desktop-dev
+NPM ?= npm
+
+.PHONY: desktop-deps frontend-deps frontend frontend-test app app-dev e2e desktop-bench
+
+desktop-deps:
+	@missing=""; \
+	 pkg-config --exists webkit2gtk-4.1 2>/dev/null || missing="$$missing libwebkit2gtk-4.1-dev"; \
+	 pkg-config --exists gtk+-3.0 2>/dev/null || missing="$$missing libgtk-3-dev"; \
+	 command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
+	 command -v Xvfb >/dev/null || missing="$$missing xvfb"; \
+	 [ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	 if [ -n "$$missing" ]; then \
+	   echo "installing Debian packages:$$missing"; \
+	   if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	   $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 $$missing; \
+	 fi
+	@command -v node >/dev/null || { echo "Node.js 20.19+ and npm are required for the frontend (node not found on PATH)" >&2; exit 2; }
+
+# frontend-deps installs the locked npm packages when node_modules is missing
+# or older than package-lock.json.
+frontend-deps:
+	@if [ ! -f frontend/node_modules/.package-lock.json ] || [ frontend/package-lock.json -nt frontend/node_modules/.package-lock.json ]; then \
+	   cd frontend && $(NPM) ci --no-audit --no-fund; \
+	 fi
+
+frontend: frontend-deps
+	cd frontend && $(NPM) run build
+
+# frontend-test: type check and the Vitest unit tests.
+frontend-test: frontend-deps
+	cd frontend && $(NPM) run typecheck && $(NPM) test
+
+$(WAILS):
+	$(GO) install github.com/wailsapp/wails/v2/cmd/wails@$(WAILS_VERSION)
+
+# app: the desktop binary, with wails build (frontend build and embed included).
+app: deps desktop-deps frontend-deps $(WAILS)
+	$(WAILS) build -tags $(DESKTOP_TAGS) -o connectorlab-desktop
+	@echo "built $(DESKTOP_BIN)"
+
+# app-dev: the dev-tagged binary the e2e tests drive: it serves frontend/dist
+# and the bindings on $$devserver, like wails dev, without the wails CLI.
+app-dev: deps desktop-deps frontend
+	$(GO) build -tags dev,$(DESKTOP_TAGS) -o $(DESKTOP_DEV_BIN) .
+
+# e2e: Playwright (playwright-core + Debian's Chromium) against the dev binary
+# under Xvfb; screenshots land in docs/screenshots/.
+e2e: app-dev
+	cd frontend && timeout 600 node e2e/run.mjs
+
+# desktop-bench: start-up and memory of the real window (docs/PERFORMANCE.md).
+desktop-bench: app
+	bash bench/desktop.sh

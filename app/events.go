@@ -1,0 +1,34 @@
+package app
+
+// Event names the window subscribes to. They are the contract with
+// frontend/src/api/events.ts; change both together.
+const (
+	// EventTrafficBatch carries []TrafficRow: exchanges recorded since the
+	// previous batch, at most a few batches per second.
+	EventTrafficBatch = "traffic:batch"
+	// EventTrafficCleared carries the stream name whose rows were dropped.
+	EventTrafficCleared = "traffic:cleared"
+	// EventMockState carries a MockStatus when a mock starts, stops or fails.
+	EventMockState = "mock:state"
+	// EventContractProgress carries a ContractProgress while a run goes on.
+	EventContractProgress = "contract:progress"
+	// EventContractDone carries the finished ContractRun.
+	EventContractDone = "contract:done"
+	// EventRecordState carries a RecordStatus when a recording proxy starts
+	// or stops.
+	EventRecordState = "record:state"
+	// EventOpenPath carries a path the user dropped on the window or passed
+	// on the command line; the window opens it as a connector.
+	EventOpenPath = "connector:open-path"
+)
+
+// emitter sends one event to the window. The Wails runtime implements it in
+// production; tests record the calls.
+type emitter interface {
+	Emit(event string, data any)
+}
+
+// emitFunc adapts a function to emitter.
+type emitFunc func(event string, data any)
+
+func (f emitFunc) Emit(event string, data any) { f(event, data) }

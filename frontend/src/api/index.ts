@@ -1,0 +1,63 @@
+// The only module that touches the generated Wails bindings. Components
+// import from here, so tests can replace the backend with a fake (setBackend).
+import * as ConnectorService from './wailsjs/go/app/ConnectorService';
+import * as TrafficService from './wailsjs/go/app/TrafficService';
+import * as SystemService from './wailsjs/go/app/SystemService';
+import { EventsOn } from './wailsjs/runtime/runtime';
+import type { app } from './wailsjs/go/models';
+import { call } from './errors';
+import type { EventName } from './events';
+
+export type ConnectorView = app.ConnectorView;
+export type OperationView = app.OperationView;
+export type OperationGroup = app.OperationGroup;
+export type ParamView = app.ParamView;
+export type FindingView = app.FindingView;
+export type RecentEntry = app.RecentEntry;
+export type TrafficRow = app.TrafficRow;
+export type ExchangeView = app.ExchangeView;
+export type MessageView = app.MessageView;
+export type Info = app.Info;
+
+export { ApiError, toApiError } from './errors';
+export { Events } from './events';
+
+// Backend is everything the screens may ask of Go.
+export interface Backend {
+  info(): Promise<Info>;
+  openConnector(path: string): Promise<ConnectorView>;
+  recent(): Promise<RecentEntry[]>;
+  forgetRecent(path: string): Promise<void>;
+  chooseFolder(): Promise<string>;
+  chooseFile(): Promise<string>;
+  trafficRows(stream: string): Promise<TrafficRow[]>;
+  trafficDetail(seq: number): Promise<ExchangeView>;
+  trafficClear(stream: string): Promise<void>;
+  on(event: EventName, fn: (data: any) => void): () => void;
+}
+
+const wails: Backend = {
+  info: () => call(() => SystemService.Info()),
+  openConnector: (path) => call(() => ConnectorService.Open(path)),
+  recent: () => call(() => ConnectorService.Recent()),
+  forgetRecent: (path) => call(() => ConnectorService.ForgetRecent(path)),
+  chooseFolder: () => call(() => ConnectorService.ChooseFolder()),
+  chooseFile: () => call(() => ConnectorService.ChooseFile()),
+  trafficRows: (stream) => call(() => TrafficService.Rows(stream)),
+  trafficDetail: (seq) => call(() => TrafficService.Detail(seq)),
+  trafficClear: (stream) => call(() => TrafficService.Clear(stream)),
+  on: (event, fn) => EventsOn(event, fn),
+};
+
+let current: Backend = wails;
+
+export function backend(): Backend {
+  return current;
+}
+
+// setBackend swaps the backend (tests); returns the previous one.
+export function setBackend(b: Backend): Backend {
+  const prev = current;
+  current = b;
+  return prev;
+}

@@ -1,0 +1,731 @@
+export namespace app {
+	
+	export class BodyView {
+	    contentType: string;
+	    required?: boolean;
+	    example: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BodyView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.contentType = source["contentType"];
+	        this.required = source["required"];
+	        this.example = source["example"];
+	    }
+	}
+	export class FindingView {
+	    id: string;
+	    level: string;
+	    file?: string;
+	    line?: number;
+	    col?: number;
+	    pointer?: string;
+	    location: string;
+	    message: string;
+	    fix?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new FindingView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.level = source["level"];
+	        this.file = source["file"];
+	        this.line = source["line"];
+	        this.col = source["col"];
+	        this.pointer = source["pointer"];
+	        this.location = source["location"];
+	        this.message = source["message"];
+	        this.fix = source["fix"];
+	    }
+	}
+	export class ParamView {
+	    name: string;
+	    in: string;
+	    label?: string;
+	    description?: string;
+	    required?: boolean;
+	    type?: string;
+	    format?: string;
+	    enum?: any[];
+	    default?: any;
+	    visibility?: string;
+	    dynamic?: DynamicRefView;
+	
+	    static createFrom(source: any = {}) {
+	        return new ParamView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.in = source["in"];
+	        this.label = source["label"];
+	        this.description = source["description"];
+	        this.required = source["required"];
+	        this.type = source["type"];
+	        this.format = source["format"];
+	        this.enum = source["enum"];
+	        this.default = source["default"];
+	        this.visibility = source["visibility"];
+	        this.dynamic = this.convertValues(source["dynamic"], DynamicRefView);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class DynamicRefView {
+	    kind: string;
+	    target: string;
+	    operationId?: string;
+	    parameters?: Record<string, string>;
+	    valueCollection?: string;
+	    valuePath?: string;
+	    valueTitle?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new DynamicRefView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.target = source["target"];
+	        this.operationId = source["operationId"];
+	        this.parameters = source["parameters"];
+	        this.valueCollection = source["valueCollection"];
+	        this.valuePath = source["valuePath"];
+	        this.valueTitle = source["valueTitle"];
+	    }
+	}
+	export class TriggerView {
+	    kind: string;
+	    cardinality?: string;
+	    callback?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TriggerView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.cardinality = source["cardinality"];
+	        this.callback = source["callback"];
+	    }
+	}
+	export class OperationView {
+	    id: string;
+	    method: string;
+	    path: string;
+	    summary?: string;
+	    description?: string;
+	    visibility?: string;
+	    deprecated?: boolean;
+	    trigger?: TriggerView;
+	    dynamic?: DynamicRefView[];
+	    pageable?: boolean;
+	    customCode?: boolean;
+	    parameters: ParamView[];
+	    body?: BodyView;
+	    referencedBy?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new OperationView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.method = source["method"];
+	        this.path = source["path"];
+	        this.summary = source["summary"];
+	        this.description = source["description"];
+	        this.visibility = source["visibility"];
+	        this.deprecated = source["deprecated"];
+	        this.trigger = this.convertValues(source["trigger"], TriggerView);
+	        this.dynamic = this.convertValues(source["dynamic"], DynamicRefView);
+	        this.pageable = source["pageable"];
+	        this.customCode = source["customCode"];
+	        this.parameters = this.convertValues(source["parameters"], ParamView);
+	        this.body = this.convertValues(source["body"], BodyView);
+	        this.referencedBy = source["referencedBy"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class OperationGroup {
+	    title: string;
+	    operations: OperationView[];
+	
+	    static createFrom(source: any = {}) {
+	        return new OperationGroup(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.title = source["title"];
+	        this.operations = this.convertValues(source["operations"], OperationView);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ConnectorView {
+	    path: string;
+	    name: string;
+	    format: string;
+	    files: connector.Files;
+	    host?: string;
+	    basePath?: string;
+	    schemes?: string[];
+	    publisher?: string;
+	    auth: connector.Auth;
+	    policies: connector.Policy[];
+	    customCode?: connector.CustomCode;
+	    groups: OperationGroup[];
+	    operations: number;
+	    findings: FindingView[];
+	    counts: Record<string, number>;
+	    loadMillis: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ConnectorView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.name = source["name"];
+	        this.format = source["format"];
+	        this.files = this.convertValues(source["files"], connector.Files);
+	        this.host = source["host"];
+	        this.basePath = source["basePath"];
+	        this.schemes = source["schemes"];
+	        this.publisher = source["publisher"];
+	        this.auth = this.convertValues(source["auth"], connector.Auth);
+	        this.policies = this.convertValues(source["policies"], connector.Policy);
+	        this.customCode = this.convertValues(source["customCode"], connector.CustomCode);
+	        this.groups = this.convertValues(source["groups"], OperationGroup);
+	        this.operations = source["operations"];
+	        this.findings = this.convertValues(source["findings"], FindingView);
+	        this.counts = source["counts"];
+	        this.loadMillis = source["loadMillis"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class HeaderView {
+	    name: string;
+	    value: string;
+	    redacted?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new HeaderView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.value = source["value"];
+	        this.redacted = source["redacted"];
+	    }
+	}
+	export class MessageView {
+	    headers: HeaderView[];
+	    kind: string;
+	    body: string;
+	    size: number;
+	    truncated?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new MessageView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.headers = this.convertValues(source["headers"], HeaderView);
+	        this.kind = source["kind"];
+	        this.body = source["body"];
+	        this.size = source["size"];
+	        this.truncated = source["truncated"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class TrafficRow {
+	    seq: number;
+	    stream: string;
+	    source: string;
+	    at: number;
+	    method: string;
+	    path: string;
+	    status: number;
+	    millis: number;
+	    operationId?: string;
+	    error?: string;
+	    notes?: number;
+	    noteLevel?: string;
+	    redactions?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new TrafficRow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.seq = source["seq"];
+	        this.stream = source["stream"];
+	        this.source = source["source"];
+	        this.at = source["at"];
+	        this.method = source["method"];
+	        this.path = source["path"];
+	        this.status = source["status"];
+	        this.millis = source["millis"];
+	        this.operationId = source["operationId"];
+	        this.error = source["error"];
+	        this.notes = source["notes"];
+	        this.noteLevel = source["noteLevel"];
+	        this.redactions = source["redactions"];
+	    }
+	}
+	export class ExchangeView {
+	    row: TrafficRow;
+	    url: string;
+	    request: MessageView;
+	    response: MessageView;
+	    notes: recordings.Note[];
+	    redactions: recordings.Redaction[];
+	    upstreamMillis?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ExchangeView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.row = this.convertValues(source["row"], TrafficRow);
+	        this.url = source["url"];
+	        this.request = this.convertValues(source["request"], MessageView);
+	        this.response = this.convertValues(source["response"], MessageView);
+	        this.notes = this.convertValues(source["notes"], recordings.Note);
+	        this.redactions = this.convertValues(source["redactions"], recordings.Redaction);
+	        this.upstreamMillis = source["upstreamMillis"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	
+	export class Info {
+	    version: string;
+	    openPath?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Info(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.version = source["version"];
+	        this.openPath = source["openPath"];
+	    }
+	}
+	
+	
+	
+	
+	export class RecentEntry {
+	    path: string;
+	    name: string;
+	    openedAt: number;
+	    missing?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new RecentEntry(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.name = source["name"];
+	        this.openedAt = source["openedAt"];
+	        this.missing = source["missing"];
+	    }
+	}
+	
+
+}
+
+export namespace connector {
+	
+	export class APIKeyAuth {
+	    in: string;
+	    name: string;
+	    parameter?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new APIKeyAuth(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.in = source["in"];
+	        this.name = source["name"];
+	        this.parameter = source["parameter"];
+	    }
+	}
+	export class ConnectionParameter {
+	    name: string;
+	    type: string;
+	    displayName?: string;
+	    description?: string;
+	    required?: boolean;
+	    hidden?: boolean;
+	    default?: any;
+	    allowedValues?: any[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ConnectionParameter(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.type = source["type"];
+	        this.displayName = source["displayName"];
+	        this.description = source["description"];
+	        this.required = source["required"];
+	        this.hidden = source["hidden"];
+	        this.default = source["default"];
+	        this.allowedValues = source["allowedValues"];
+	    }
+	}
+	export class OAuth2Auth {
+	    identityProvider?: string;
+	    clientId?: string;
+	    flow?: string;
+	    authorizationUrl?: string;
+	    tokenUrl?: string;
+	    refreshUrl?: string;
+	    scopes?: string[];
+	    redirectMode?: string;
+	    redirectUrl?: string;
+	    customParameters?: Record<string, string>;
+	    parameter?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new OAuth2Auth(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.identityProvider = source["identityProvider"];
+	        this.clientId = source["clientId"];
+	        this.flow = source["flow"];
+	        this.authorizationUrl = source["authorizationUrl"];
+	        this.tokenUrl = source["tokenUrl"];
+	        this.refreshUrl = source["refreshUrl"];
+	        this.scopes = source["scopes"];
+	        this.redirectMode = source["redirectMode"];
+	        this.redirectUrl = source["redirectUrl"];
+	        this.customParameters = source["customParameters"];
+	        this.parameter = source["parameter"];
+	    }
+	}
+	export class BasicAuth {
+	    usernameParameter?: string;
+	    passwordParameter?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BasicAuth(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.usernameParameter = source["usernameParameter"];
+	        this.passwordParameter = source["passwordParameter"];
+	    }
+	}
+	export class AuthSet {
+	    name?: string;
+	    displayName?: string;
+	    kind: string;
+	    apiKey?: APIKeyAuth;
+	    basic?: BasicAuth;
+	    oauth2?: OAuth2Auth;
+	    parameters?: ConnectionParameter[];
+	    scheme?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AuthSet(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.displayName = source["displayName"];
+	        this.kind = source["kind"];
+	        this.apiKey = this.convertValues(source["apiKey"], APIKeyAuth);
+	        this.basic = this.convertValues(source["basic"], BasicAuth);
+	        this.oauth2 = this.convertValues(source["oauth2"], OAuth2Auth);
+	        this.parameters = this.convertValues(source["parameters"], ConnectionParameter);
+	        this.scheme = source["scheme"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Auth {
+	    kind: string;
+	    sets: AuthSet[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Auth(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.sets = this.convertValues(source["sets"], AuthSet);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	
+	
+	export class CustomCode {
+	    file: string;
+	    size: number;
+	    operations?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new CustomCode(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.file = source["file"];
+	        this.size = source["size"];
+	        this.operations = source["operations"];
+	    }
+	}
+	export class Files {
+	    dir?: string;
+	    definition: string;
+	    properties?: string;
+	    script?: string;
+	    settings?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Files(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.dir = source["dir"];
+	        this.definition = source["definition"];
+	        this.properties = source["properties"];
+	        this.script = source["script"];
+	        this.settings = source["settings"];
+	    }
+	}
+	
+	export class Policy {
+	    template: string;
+	    templateId: string;
+	    title?: string;
+	    parameters?: Record<string, any>;
+	    operations?: string[];
+	    section?: string;
+	    pointer: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Policy(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.template = source["template"];
+	        this.templateId = source["templateId"];
+	        this.title = source["title"];
+	        this.parameters = source["parameters"];
+	        this.operations = source["operations"];
+	        this.section = source["section"];
+	        this.pointer = source["pointer"];
+	    }
+	}
+
+}
+
+export namespace recordings {
+	
+	export class Note {
+	    id: string;
+	    level?: string;
+	    pointer?: string;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Note(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.level = source["level"];
+	        this.pointer = source["pointer"];
+	        this.message = source["message"];
+	    }
+	}
+	export class Redaction {
+	    where: string;
+	    name: string;
+	    hash: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Redaction(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.where = source["where"];
+	        this.name = source["name"];
+	        this.hash = source["hash"];
+	    }
+	}
+
+}
+

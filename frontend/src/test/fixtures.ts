@@ -1,0 +1,46 @@
+import type { Backend, ConnectorView } from '../api';
+
+export const sampleView = {
+  path: '/c/contoso',
+  name: 'Contoso Orders',
+  format: 'swagger2',
+  files: { definition: '/c/contoso/apiDefinition.swagger.json' },
+  host: 'api.contoso.example',
+  basePath: '/v1',
+  schemes: ['https'],
+  auth: { kind: 'apiKey', sets: [{ kind: 'apiKey', apiKey: { in: 'header', name: 'X-API-Key', parameter: 'api_key' } }] },
+  policies: [{ template: 'setheader', templateId: 'setHeader', title: 'Set header', pointer: '/x', parameters: { 'x-ms-apimTemplateParameter.name': 'X-Source' } }],
+  groups: [
+    {
+      title: 'Actions',
+      operations: [
+        { id: 'ListOrders', method: 'GET', path: '/orders', summary: 'List orders', visibility: 'important', pageable: true, parameters: [{ name: 'top', in: 'query', type: 'integer' }], dynamic: [{ kind: 'values', target: 'query:customerId', operationId: 'ListCustomers' }] },
+        { id: 'CreateOrder', method: 'POST', path: '/orders', summary: 'Create an order', parameters: [], body: { contentType: 'application/json', example: '{}' } },
+      ],
+    },
+    { title: 'Triggers', operations: [{ id: 'OnOrder', method: 'POST', path: '/hooks', summary: 'When an order is created', trigger: { kind: 'webhook', cardinality: 'single' }, parameters: [] }] },
+  ],
+  operations: 3,
+  findings: [{ id: 'summary-missing', level: 'warning', location: 'apiDefinition.swagger.json:10:5', message: 'operation has no summary', fix: 'add a summary' }],
+  counts: { error: 0, warning: 1, info: 0 },
+  loadMillis: 12,
+} as unknown as ConnectorView;
+
+// fakeBackend answers like Go would; override what a test needs.
+export function fakeBackend(over: Partial<Backend> = {}): Backend {
+  return {
+    info: async () => ({ version: 'test' }) as any,
+    openConnector: async () => sampleView,
+    recent: async () => [],
+    forgetRecent: async () => undefined,
+    chooseFolder: async () => '',
+    chooseFile: async () => '',
+    trafficRows: async () => [],
+    trafficDetail: async () => {
+      throw { message: 'no such exchange' };
+    },
+    trafficClear: async () => undefined,
+    on: () => () => undefined,
+    ...over,
+  } as Backend;
+}
