@@ -1,0 +1,23 @@
+// Package dynamic makes a connector's dynamic metadata work in the mock the
+// way the Power Platform designer uses it.
+//
+// It owns:
+//   - lookups: an operation referenced by x-ms-dynamic-values,
+//     x-ms-dynamic-list or x-ms-dynamic-tree answers with a collection at
+//     value-collection / itemsPath whose items carry the value-path /
+//     itemValuePath and value-title / itemTitlePath fields; the values are
+//     deterministic per seed and per combination of the mapped parameters;
+//   - acceptance: the dependent operation accepts the values its lookup
+//     returns and, with Strict (--strict-dynamic), rejects others with a
+//     clear 400;
+//   - dynamic schemas: an operation referenced by x-ms-dynamic-schema or
+//     x-ms-dynamic-properties answers with a real JSON schema at value-path /
+//     itemValuePath, generated per parameter combination or taken from a
+//     user-supplied dynamic-schemas.json next to the connector; the
+//     dependent operation validates its request, and generates its response,
+//     against that resolved schema.
+//
+// It does not route, authenticate or serve HTTP: the mock hands it the
+// operation and the request's values and gets back a body to answer or the
+// problems to report. It imports connector, mock/fake and recordings only.
+package dynamic

@@ -1,0 +1,284 @@
+package dynamic
+
+import (
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/connectorlab/connectorlab/connector"
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// splitPath splits a Power Platform path ("data/items") into segments.
+func splitPath(p string) []string {
+	var out []string
+	for _, s := range strings.Split(p, "/") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func getPath(v any, path []string) (any, bool) {
+	for _, seg := range path {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if v, ok = m[seg]; !ok {
+			return nil, false
+		}
+	}
+	return v, true
+}
+
+func setPath(v any, path []string, x any) any {
+	if len(path) == 0 {
+		return x
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		m = map[string]any{}
+	}
+	m[path[0]] = setPath(m[path[0]], path[1:], x)
+	return m
+}
+
+// located is a value found below a request body, with its JSON pointer.
+type located struct {
+	ptr string
+	v   any
+}
+
+// findAll walks path below v; arrays on the way fan out to their elements
+// and "*" stands for every value of an object.
+func findAll(v any, ptr string, path []string) []located {
+	if a, ok := v.([]any); ok && len(path) > 0 {
+		var out []located
+		for i, e := range a {
+			out = append(out, findAll(e, ptr+"/"+strconv.Itoa(i), path)...)
+		}
+		return out
+	}
+	if len(path) == 0 {
+		return []located{{ptr, v}}
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	if path[0] == "*" {
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var out []located
+		for _, k := range keys {
+			out = append(out, findAll(m[k], ptr+"/"+escape(k), path[1:])...)
+		}
+		return out
+	}
+	x, ok := m[path[0]]
+	if !ok {
+		return nil
+	}
+	return findAll(x, ptr+"/"+escape(path[0]), path[1:])
+}
+
+func escape(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+}
+
+func property(s *openapi3.Schema, name string, depth int) *openapi3.SchemaRef {
+	if s == nil || depth > 8 {
+		return nil
+	}
+	if p := s.Properties[name]; p != nil {
+		return p
+	}
+	for _, b := range s.AllOf {
+		if b != nil {
+			if p := property(b.Value, name, depth+1); p != nil {
+				return p
+			}
+		}
+	}
+	return nil
+}
+
+// schemaAt walks property names from sr, stepping into array items and
+// additionalProperties ("*") as the connector model's targets do.
+func schemaAt(sr *openapi3.SchemaRef, path []string) *openapi3.SchemaRef {
+	for _, seg := range path {
+		for i := 0; i < 4 && isType(sr, "array") && sr.Value.Items != nil; i++ {
+			sr = sr.Value.Items
+		}
+		if sr == nil || sr.Value == nil {
+			return nil
+		}
+		if seg == "*" {
+			sr = sr.Value.AdditionalProperties.Schema
+			continue
+		}
+		sr = property(sr.Value, seg, 0)
+	}
+	return sr
+}
+
+func isType(sr *openapi3.SchemaRef, t string) bool {
+	return sr != nil && sr.Value != nil && sr.Value.Type != nil && sr.Value.Type.Is(t)
+}
+
+// successResponse returns the lowest 2xx response's status and schema.
+func successResponse(op *connector.Operation) (int, *openapi3.SchemaRef) {
+	if op == nil || op.Op == nil || op.Op.Responses == nil {
+		return 200, nil
+	}
+	best := 0
+	var schema *openapi3.SchemaRef
+	for k, r := range op.Op.Responses.Map() {
+		n, err := strconv.Atoi(k)
+		if err != nil || n < 200 || n > 299 {
+			continue
+		}
+		if best == 0 || n < best {
+			best, schema = n, responseSchema(r)
+		}
+	}
+	if best == 0 {
+		if d := op.Op.Responses.Default(); d != nil {
+			return 200, responseSchema(d)
+		}
+		return 200, nil
+	}
+	return best, schema
+}
+
+func responseSchema(r *openapi3.ResponseRef) *openapi3.SchemaRef {
+	if r == nil || r.Value == nil {
+		return nil
+	}
+	return mediaSchema(r.Value.Content)
+}
+
+func mediaSchema(content openapi3.Content) *openapi3.SchemaRef {
+	if mt := content["application/json"]; mt != nil && mt.Schema != nil {
+		return mt.Schema
+	}
+	keys := make([]string, 0, len(content))
+	for k := range content {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	sort.SliceStable(keys, func(i, j int) bool { return strings.Contains(keys[i], "json") && !strings.Contains(keys[j], "json") })
+	for _, k := range keys {
+		if content[k].Schema != nil {
+			return content[k].Schema
+		}
+	}
+	return nil
+}
+
+// requestBodySchema returns the JSON body schema of op.
+func requestBodySchema(op *connector.Operation) *openapi3.SchemaRef {
+	if op == nil || op.Op == nil || op.Op.RequestBody == nil || op.Op.RequestBody.Value == nil {
+		return nil
+	}
+	return mediaSchema(op.Op.RequestBody.Value.Content)
+}
+
+func params(op *connector.Operation) openapi3.Parameters {
+	var out openapi3.Parameters
+	seen := map[string]bool{}
+	for _, list := range []openapi3.Parameters{opParams(op), itemParams(op)} {
+		for _, p := range list {
+			if p != nil && p.Value != nil && !seen[p.Value.In+":"+p.Value.Name] {
+				seen[p.Value.In+":"+p.Value.Name] = true
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+func opParams(op *connector.Operation) openapi3.Parameters {
+	if op == nil || op.Op == nil {
+		return nil
+	}
+	return op.Op.Parameters
+}
+
+func itemParams(op *connector.Operation) openapi3.Parameters {
+	if op == nil || op.Item == nil {
+		return nil
+	}
+	return op.Item.Parameters
+}
+
+// paramSchema is the schema of parameter in:name of op.
+func paramSchema(op *connector.Operation, in, name string) *openapi3.SchemaRef {
+	for _, p := range params(op) {
+		if p.Value.In == in && p.Value.Name == name {
+			return p.Value.Schema
+		}
+	}
+	return nil
+}
+
+// targetSchema is the static schema at a DynamicRef target of op.
+func targetSchema(op *connector.Operation, target string) *openapi3.SchemaRef {
+	in, rest, _ := strings.Cut(target, ":")
+	switch in {
+	case "query", "path", "header", "formData", "cookie":
+		return paramSchema(op, in, rest)
+	case "response":
+		code, sub, _ := strings.Cut(rest, "/")
+		if op.Op == nil || op.Op.Responses == nil {
+			return nil
+		}
+		return schemaAt(responseSchema(op.Op.Responses.Value(code)), splitPath(sub))
+	}
+	if strings.HasPrefix(target, "body") {
+		return schemaAt(requestBodySchema(op), splitPath(strings.TrimPrefix(target, "body")))
+	}
+	return nil
+}
+
+// Args are the values one request carries.
+type Args struct {
+	Path   map[string]string
+	Query  url.Values
+	Header http.Header
+	// Body is the decoded JSON body, or nil.
+	Body any
+}
+
+// lookupValue finds a named value in a request: path, query, header, then a
+// top-level body property, then below the body along a slash path.
+func (a Args) lookupValue(name string) (any, bool) {
+	if v, ok := a.Path[name]; ok {
+		return v, true
+	}
+	for k, v := range a.Path {
+		if strings.EqualFold(k, name) {
+			return v, true
+		}
+	}
+	if vs, ok := a.Query[name]; ok && len(vs) > 0 {
+		return vs[0], true
+	}
+	if v := a.Header.Get(name); v != "" {
+		return v, true
+	}
+	if v, ok := getPath(a.Body, []string{name}); ok {
+		return v, true
+	}
+	if strings.Contains(name, "/") {
+		return getPath(a.Body, splitPath(name))
+	}
+	return nil, false
+}

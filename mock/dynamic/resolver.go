@@ -1,0 +1,406 @@
+package dynamic
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/mock/fake"
+	"github.com/connectorlab/connectorlab/recordings"
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Options configure a Resolver. Connector is required.
+type Options struct {
+	Connector *connector.Connector
+	// Generator makes lookup items and responses; nil means fake.New(fake.Options{}).
+	Generator *fake.Generator
+	Seed      uint64
+	// Strict rejects values a lookup would not return (--strict-dynamic).
+	Strict bool
+	// SchemaFile is a user-supplied dynamic-schemas.json. "" means the
+	// file of that name next to the connector, when there is one.
+	SchemaFile string
+}
+
+// Problem is something wrong with a request to a dependent operation.
+// Reject says the mock should answer 400 rather than only note it.
+type Problem struct {
+	recordings.Note
+	Reject bool
+}
+
+// Resolver serves one connector's dynamic metadata. It is safe for
+// concurrent use.
+type Resolver struct {
+	c      *connector.Connector
+	gen    *fake.Generator
+	seed   uint64
+	strict bool
+	file   *SchemaFile
+
+	lookups map[string]*lookup // by lookup operation ID
+
+	mu     sync.Mutex
+	served map[string]map[string]bool // lookup op → values served
+	cache  map[string]*resolved       // resolved schemas
+}
+
+// lookup is what one operation must answer for the references to it.
+type lookup struct {
+	op      *connector.Operation
+	lists   []*listSpec
+	schemas []*schemaSpec
+	keys    []string // parameter names any reference maps, sorted
+}
+
+// listSpec is one shape of list the designer reads from a lookup.
+type listSpec struct {
+	kind       connector.DynamicKind
+	collection []string // empty: the body is the array
+	value      []string
+	title      []string
+	parent     []string // x-ms-dynamic-tree itemIsParent
+	valueShape *openapi3.SchemaRef
+	titleShape *openapi3.SchemaRef
+	itemShape  *openapi3.SchemaRef
+}
+
+func (s *listSpec) key() string {
+	return strings.Join(s.collection, "/") + "|" + strings.Join(s.value, "/") + "|" + strings.Join(s.title, "/")
+}
+
+// schemaSpec is where a schema lookup puts the schema, and its shape.
+type schemaSpec struct {
+	at    []string
+	array bool // the dependent target is an array: the schema is one too
+}
+
+type resolved struct {
+	raw    map[string]any
+	schema *openapi3.SchemaRef
+	source string // "file" or "generated"
+}
+
+// SchemaFileName is the user-supplied schema file looked for next to a
+// connector.
+const SchemaFileName = "dynamic-schemas.json"
+
+// New indexes the dynamic references of opts.Connector. The error is about
+// the user-supplied schema file, which is then not used.
+func New(opts Options) (*Resolver, error) {
+	if opts.Connector == nil {
+		return nil, fmt.Errorf("dynamic.New: no connector")
+	}
+	r := &Resolver{
+		c: opts.Connector, gen: opts.Generator, seed: opts.Seed, strict: opts.Strict,
+		lookups: map[string]*lookup{}, served: map[string]map[string]bool{}, cache: map[string]*resolved{},
+	}
+	if r.gen == nil {
+		r.gen = fake.New(fake.Options{})
+	}
+	for _, op := range r.c.Operations {
+		for i := range op.Dynamic {
+			r.index(op, &op.Dynamic[i])
+		}
+	}
+	var err error
+	r.file, err = loadSchemaFile(opts.SchemaFile, r.c)
+	return r, err
+}
+
+// Strict reports whether unknown dynamic values are rejected.
+func (r *Resolver) Strict() bool { return r.strict }
+
+// SchemaFile is the user-supplied schema file in use, or nil.
+func (r *Resolver) SchemaFile() *SchemaFile { return r.file }
+
+func (r *Resolver) lookupFor(id string) *lookup {
+	op := r.c.Operation(id)
+	if op == nil {
+		return nil
+	}
+	lk := r.lookups[id]
+	if lk == nil {
+		lk = &lookup{op: op}
+		r.lookups[id] = lk
+	}
+	return lk
+}
+
+// treeSide is the open or browse half of an x-ms-dynamic-tree.
+type treeSide struct {
+	op     string
+	items  string
+	value  string
+	title  string
+	parent string
+	params map[string]connector.DynamicParam
+}
+
+func treeSides(d *connector.DynamicRef) []treeSide {
+	var out []treeSide
+	for _, k := range []string{"open", "browse"} {
+		m, _ := d.Tree[k].(map[string]any)
+		if m == nil {
+			continue
+		}
+		s := treeSide{op: str(m["operationId"]), items: str(m["itemsPath"]), value: str(m["itemValuePath"]),
+			title: str(m["itemTitlePath"]), parent: str(m["itemIsParent"])}
+		if s.parent == "true" || s.parent == "false" {
+			s.parent = ""
+		}
+		if ps, _ := m["parameters"].(map[string]any); len(ps) > 0 {
+			s.params = map[string]connector.DynamicParam{}
+			for name, pv := range ps {
+				dp := connector.DynamicParam{}
+				if pm, ok := pv.(map[string]any); ok {
+					dp.Parameter, dp.ParameterReference, dp.Value = str(pm["parameter"]), str(pm["parameterReference"]), pm["value"]
+					if sel := str(pm["selectedItemValuePath"]); sel != "" {
+						dp.ParameterReference = "selected:" + sel
+					}
+				} else {
+					dp.Value = pv
+				}
+				s.params[name] = dp
+			}
+		}
+		if s.op != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func str(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case nil:
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
+func (r *Resolver) index(dep *connector.Operation, d *connector.DynamicRef) {
+	switch d.Kind {
+	case connector.DynamicValues, connector.DynamicList:
+		lk := r.lookupFor(d.OperationID)
+		if lk == nil {
+			return
+		}
+		ls := &listSpec{kind: d.Kind}
+		if d.Kind == connector.DynamicValues {
+			ls.collection, ls.value, ls.title = splitPath(d.ValueCollection), splitPath(d.ValuePath), splitPath(d.ValueTitle)
+		} else {
+			ls.collection, ls.value, ls.title = splitPath(d.ItemsPath), splitPath(d.ItemValuePath), splitPath(d.ItemTitlePath)
+		}
+		r.addList(lk, ls, dep, d.Target, d.Parameters)
+	case connector.DynamicTree:
+		for _, s := range treeSides(d) {
+			lk := r.lookupFor(s.op)
+			if lk == nil {
+				continue
+			}
+			ls := &listSpec{kind: d.Kind, collection: splitPath(s.items), value: splitPath(s.value), title: splitPath(s.title), parent: splitPath(s.parent)}
+			r.addList(lk, ls, dep, d.Target, s.params)
+		}
+	case connector.DynamicSchema, connector.DynamicProperties:
+		lk := r.lookupFor(d.OperationID)
+		if lk == nil {
+			return
+		}
+		at := splitPath(d.ValuePath)
+		if d.Kind == connector.DynamicProperties {
+			at = splitPath(d.ItemValuePath)
+		}
+		for _, s := range lk.schemas {
+			if strings.Join(s.at, "/") == strings.Join(at, "/") {
+				r.addKeys(lk, d.Parameters)
+				return
+			}
+		}
+		lk.schemas = append(lk.schemas, &schemaSpec{at: at, array: isType(targetSchema(dep, d.Target), "array")})
+		r.addKeys(lk, d.Parameters)
+	}
+}
+
+func (r *Resolver) addList(lk *lookup, ls *listSpec, dep *connector.Operation, target string, ps map[string]connector.DynamicParam) {
+	if len(ls.value) == 0 {
+		return // nothing to read a value from; reported by Resolvable
+	}
+	if len(ls.title) == 0 {
+		ls.title = ls.value
+	}
+	r.addKeys(lk, ps)
+	for _, have := range lk.lists {
+		if have.key() == ls.key() {
+			return
+		}
+	}
+	_, resp := successResponse(lk.op)
+	var coll *openapi3.SchemaRef
+	if len(ls.collection) == 0 {
+		coll = resp
+	} else {
+		coll = schemaAt(resp, ls.collection)
+	}
+	if isType(coll, "array") {
+		ls.itemShape = coll.Value.Items
+	}
+	field := schemaAt(ls.itemShape, ls.value)
+	dept := targetSchema(dep, target)
+	for i := 0; i < 4 && isType(dept, "array") && dept.Value.Items != nil; i++ {
+		dept = dept.Value.Items // a multi-select takes values of its items' type
+	}
+	ls.valueShape = pickValueShape(dept, field)
+	if t := schemaAt(ls.itemShape, ls.title); isType(t, "string") {
+		ls.titleShape = t
+	}
+	lk.lists = append(lk.lists, ls)
+}
+
+// pickValueShape chooses the schema values are generated from: the
+// dependent's when it constrains them (an enum, a format, a non-string
+// type), else the lookup item field's, else a plain string.
+func pickValueShape(dep, field *openapi3.SchemaRef) *openapi3.SchemaRef {
+	constrains := func(s *openapi3.SchemaRef) bool {
+		if s == nil || s.Value == nil {
+			return false
+		}
+		v := s.Value
+		return len(v.Enum) > 0 || v.Format != "" || v.Pattern != "" || (v.Type != nil && !v.Type.Is("string") && (v.Type.Is("integer") || v.Type.Is("number") || v.Type.Is("boolean")))
+	}
+	switch {
+	case constrains(dep):
+		return dep
+	case constrains(field):
+		return field
+	case field != nil && isType(field, "string"):
+		return field
+	}
+	return &openapi3.SchemaRef{Value: openapi3.NewStringSchema()}
+}
+
+func (r *Resolver) addKeys(lk *lookup, ps map[string]connector.DynamicParam) {
+	for k := range ps {
+		found := false
+		for _, have := range lk.keys {
+			if have == k {
+				found = true
+			}
+		}
+		if !found {
+			lk.keys = append(lk.keys, k)
+		}
+	}
+	sort.Strings(lk.keys)
+}
+
+// IsLookup reports whether operationID is referenced by a dynamic extension.
+func (r *Resolver) IsLookup(operationID string) bool {
+	lk := r.lookups[operationID]
+	return lk != nil && (len(lk.lists) > 0 || len(lk.schemas) > 0)
+}
+
+// canon is the text form values are compared in (a query string and a
+// JSON number must agree).
+func canon(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case float64:
+		if x == float64(int64(x)) {
+			return strconv.FormatInt(int64(x), 10)
+		}
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case int:
+		return strconv.Itoa(x)
+	case nil:
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
+// argsKey is the canonical combination of mapped parameter values.
+func argsKey(keys []string, vals map[string]string) string {
+	var b strings.Builder
+	for _, k := range keys {
+		v, ok := vals[k]
+		if !ok {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(k + "=" + v)
+	}
+	return b.String()
+}
+
+// lookupArgs reads the mapped parameters from a request to the lookup.
+func (lk *lookup) lookupArgs(a Args) map[string]string {
+	out := map[string]string{}
+	for _, k := range lk.keys {
+		if v, ok := a.lookupValue(k); ok && v != nil {
+			out[k] = canon(v)
+		}
+	}
+	return out
+}
+
+// dependentArgs maps a dependent request's values to the lookup's
+// parameters as the reference's parameters say.
+func dependentArgs(ps map[string]connector.DynamicParam, a Args, target string) map[string]string {
+	out := map[string]string{}
+	for k, p := range ps {
+		var v any
+		ok := false
+		switch {
+		case p.Parameter != "":
+			v, ok = a.lookupValue(p.Parameter)
+			if !ok {
+				v, ok = sibling(a, target, p.Parameter)
+			}
+		case strings.HasPrefix(p.ParameterReference, "selected:"):
+			continue
+		case p.ParameterReference != "":
+			ref := p.ParameterReference
+			if strings.HasPrefix(ref, "body/") {
+				v, ok = getPath(a.Body, splitPath(strings.TrimPrefix(ref, "body/")))
+			} else {
+				v, ok = a.lookupValue(ref)
+			}
+		default:
+			v, ok = p.Value, p.Value != nil
+		}
+		if ok && v != nil {
+			out[k] = canon(v)
+		}
+	}
+	return out
+}
+
+// sibling finds name next to a body target ("body/a/b" → body.a.name).
+func sibling(a Args, target, name string) (any, bool) {
+	if !strings.HasPrefix(target, "body") {
+		return nil, false
+	}
+	segs := splitPath(strings.TrimPrefix(target, "body"))
+	if len(segs) == 0 {
+		return nil, false
+	}
+	for _, l := range findAll(a.Body, "", segs[:len(segs)-1]) {
+		if m, ok := l.v.(map[string]any); ok {
+			if v, ok := m[name]; ok {
+				return v, true
+			}
+		}
+	}
+	return nil, false
+}
