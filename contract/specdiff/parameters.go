@@ -1,6 +1,7 @@
 package specdiff
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -20,6 +21,14 @@ func paramVisibility(p *openapi3.Parameter) string {
 
 func paramDefault(p *openapi3.Parameter) bool {
 	return p != nil && p.Schema != nil && p.Schema.Value != nil && p.Schema.Value.Default != nil
+}
+
+func defaultOf(p *openapi3.Parameter) string {
+	if !paramDefault(p) {
+		return "(none)"
+	}
+	b, _ := json.Marshal(p.Schema.Value.Default)
+	return string(b)
 }
 
 // checkParameters: added required, became required, removed, retyped,
@@ -73,6 +82,15 @@ func checkParameters(c *checker) {
 				if pd.New.Required && !paramDefault(pd.New) {
 					f.Level = contract.LevelError
 					f.Message += " while required without a default: no one can set it"
+				}
+				c.add(f)
+			}
+			if od, nd := defaultOf(pd.Old), defaultOf(pd.New); od != nd {
+				f := base
+				f.ID, f.Level, f.Old, f.New = ParamDefaultChanged, contract.LevelInfo, od, nd
+				f.Message = fmt.Sprintf("%s parameter %q default changed from %s to %s", pd.In, pd.Name, od, nd)
+				if pd.New.Required {
+					f.Level = contract.LevelWarning
 				}
 				c.add(f)
 			}

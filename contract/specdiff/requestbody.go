@@ -40,11 +40,15 @@ func checkRequestBody(c *checker) {
 			f.Field = shape.Display(ch.Path)
 			switch ch.Kind {
 			case shape.Added:
-				if !ch.New.Required || ch.New.ReadOnly {
-					continue // optional additions never break a client
+				if ch.New.ReadOnly {
+					continue
 				}
 				f.ID, f.Level, f.New = BodyFieldAddedRequired, contract.LevelError, ch.New.TypeString()
 				f.Message = fmt.Sprintf("new required request-body field %s", f.Field)
+				if !ch.New.Required {
+					f.ID, f.Level = BodyFieldAdded, contract.LevelInfo
+					f.Message = fmt.Sprintf("new optional request-body field %s", f.Field)
+				}
 			case shape.RequiredAdded:
 				f.ID, f.Level, f.Old, f.New = BodyFieldRequired, contract.LevelError, "optional", "required"
 				f.Message = fmt.Sprintf("request-body field %s became required", f.Field)
@@ -57,6 +61,10 @@ func checkRequestBody(c *checker) {
 				if ch.Kind == shape.Renamed {
 					f.New = ch.NewPath
 					f.Message = fmt.Sprintf("request-body field %s was renamed to %s (case-only)", ch.Path, ch.NewPath)
+					if ch.New.Required {
+						f.ID, f.Level = BodyFieldAddedRequired, contract.LevelError
+						f.Message += "; the new name is required, so flows sending the old one fail"
+					}
 				}
 			case shape.TypeChanged:
 				f.ID, f.Level = BodyTypeChanged, typeLevel(ch, false)

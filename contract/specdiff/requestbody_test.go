@@ -14,7 +14,7 @@ func TestCheckRequestBody(t *testing.T) {
 		want     []string
 	}{
 		{"required field added", mk(obj(map[string]any{"a": typ("string")}), true), mk(obj(map[string]any{"a": typ("string"), "b": typ("string")}, "b"), true), []string{"request-body-field-added-required@error"}},
-		{"optional field added", mk(obj(map[string]any{"a": typ("string")}), true), mk(obj(map[string]any{"a": typ("string"), "b": typ("string")}), true), nil},
+		{"optional field added", mk(obj(map[string]any{"a": typ("string")}), true), mk(obj(map[string]any{"a": typ("string"), "b": typ("string")}), true), []string{"request-body-field-added@info"}},
 		{"field became required", mk(obj(map[string]any{"a": typ("string")}), true), mk(obj(map[string]any{"a": typ("string")}, "a"), true), []string{"request-body-field-became-required@error"}},
 		{"field removed", mk(obj(map[string]any{"a": typ("string"), "b": typ("string")}), true), mk(obj(map[string]any{"a": typ("string")}), true), []string{"request-body-field-removed@warning"}},
 		{"retyped", mk(obj(map[string]any{"a": typ("string")}), true), mk(obj(map[string]any{"a": typ("integer")}), true), []string{"request-body-type-changed@error"}},

@@ -21,10 +21,12 @@ const (
 	ParamEnumNarrowed       = "request-parameter-enum-narrowed"
 	ParamEnumWidened        = "request-parameter-enum-widened"
 	ParamVisibilityInternal = "request-parameter-visibility-internal"
+	ParamDefaultChanged     = "request-parameter-default-changed"
 
 	BodyAddedRequired      = "request-body-added-required"
 	BodyBecameRequired     = "request-body-became-required"
 	BodyFieldAddedRequired = "request-body-field-added-required"
+	BodyFieldAdded         = "request-body-field-added"
 	BodyFieldRequired      = "request-body-field-became-required"
 	BodyFieldRemoved       = "request-body-field-removed"
 	BodyTypeChanged        = "request-body-type-changed"
@@ -90,6 +92,8 @@ func Rules() contract.Catalogue {
 		r(ParamEnumNarrowed, E, "a parameter accepts fewer enum values"),
 		r(ParamEnumWidened, I, "a parameter accepts more enum values"),
 		r(ParamVisibilityInternal, W, "a parameter became internal"),
+		r(ParamDefaultChanged, W, "a required parameter's default changed or was removed (info when optional)"),
+		r(BodyFieldAdded, I, "a new optional request-body field"),
 		r(BodyAddedRequired, E, "a required request body was added"),
 		r(BodyBecameRequired, E, "the request body became required"),
 		r(BodyFieldAddedRequired, E, "a new required request-body field"),
