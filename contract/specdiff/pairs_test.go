@@ -1,4 +1,4 @@
-package specdiff
+package specdiff_test
 
 import (
 	"context"
@@ -11,29 +11,13 @@ import (
 
 	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/contract"
-	"github.com/connectorlab/connectorlab/contract/internal/pairtruth"
+	"github.com/connectorlab/connectorlab/contract/pairtruth"
+	"github.com/connectorlab/connectorlab/contract/specdiff"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
 const pairsDir = "../../../shared/corpus/pairs"
-
-// DiffMatcher says which diff findings name each kind of listed change.
-var DiffMatcher = pairtruth.Matcher{
-	"field-removed":         {ResponseFieldRemoved},
-	"field-added":           {ResponseFieldAdded, PayloadFieldAdded},
-	"field-renamed":         {ResponseFieldRenamed},
-	"type-changed":          {ResponseTypeChanged},
-	"payload-type-changed":  {PayloadTypeChanged},
-	"operations-added":      {OperationAdded},
-	"operations-deprecated": {OperationDeprecated},
-	"not-a-break":           {},
-	"parameter-removed":     {ParamRemoved},
-	"fields-added":          {ResponseFieldAdded, PayloadFieldAdded},
-	"status-changed":        {StatusChanged},
-	"operation-renamed":     {OperationRenamed},
-	"operation-removed":     {OperationRemoved},
-}
 
 func loadPair(t testing.TB, pair string) (*connector.Connector, *connector.Connector) {
 	t.Helper()
@@ -67,7 +51,7 @@ func TestPairs(t *testing.T) {
 	for _, pair := range truth.Pairs() {
 		t.Run(pair, func(t *testing.T) {
 			o, n := loadPair(t, pair)
-			fs := Run(o, n)
+			fs := specdiff.Run(o, n)
 			got := renderGolden(fs)
 			golden := filepath.Join("testdata", "pairs", pair+".golden")
 			if *update {
@@ -83,7 +67,7 @@ func TestPairs(t *testing.T) {
 			if got != string(want) {
 				t.Errorf("findings differ from %s (go test -update to accept):\n%s", golden, got)
 			}
-			sc := pairtruth.Match(pair, truth[pair], fs, DiffMatcher)
+			sc := pairtruth.Match(pair, truth[pair], fs, pairtruth.Diff)
 			listed += sc.Listed
 			found += sc.Found
 			for _, m := range sc.Missed {

@@ -106,6 +106,13 @@ func Match(pair string, items []Item, fs []contract.Finding, m Matcher) Score {
 }
 
 func matches(it Item, ids []string, fs []contract.Finding) bool {
+	_, ok := Find(it, ids, fs)
+	return ok
+}
+
+// Find returns the finding that names a listed change (for count kinds,
+// the first of them), and whether there is one.
+func Find(it Item, ids []string, fs []contract.Finding) (contract.Finding, bool) {
 	has := func(id string) bool {
 		for _, x := range ids {
 			if x == id {
@@ -117,19 +124,24 @@ func matches(it Item, ids []string, fs []contract.Finding) bool {
 	if it.Kind == "not-a-break" {
 		for _, f := range fs {
 			if f.Level >= contract.LevelWarning {
-				return false
+				return f, false
 			}
 		}
-		return true
+		return contract.Finding{ID: "(none at warning or above)", Level: contract.LevelInfo}, true
 	}
 	if it.Count > 0 {
 		n := 0
+		var first contract.Finding
 		for _, f := range fs {
 			if has(f.ID) {
+				if n == 0 {
+					first = f
+				}
 				n++
 			}
 		}
-		return n >= it.Count
+		first.Count = n
+		return first, n >= it.Count
 	}
 	for _, f := range fs {
 		if !has(f.ID) {
@@ -138,17 +150,17 @@ func matches(it Item, ids []string, fs []contract.Finding) bool {
 		if strings.HasPrefix(it.Kind, "operation-renamed") {
 			if f.Old == it.Operation && (it.Field == "" || f.New == it.Field) ||
 				f.Operation == it.Field && (f.Old == "" || f.Old == it.Operation) {
-				return true
+				return f, true
 			}
 			continue
 		}
 		if it.Operation != "" && f.Operation != it.Operation {
 			continue
 		}
-		if it.Field != "" && f.Field != it.Field {
+		if it.Field != "" && f.Field != it.Field && !(it.Kind == "parameter-removed" && strings.EqualFold(f.Field, it.Field)) {
 			continue
 		}
-		return true
+		return f, true
 	}
-	return false
+	return contract.Finding{}, false
 }
