@@ -8,13 +8,17 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
+	"net/url"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/mock/fake"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
@@ -28,10 +32,48 @@ type validator struct {
 	// unenforced lists patterns Go's RE2 cannot compile (look-arounds); they
 	// are reported once per pattern, not enforced.
 	unenforced map[string]bool
+	routes     map[*connector.Operation]*routers.Route
 }
 
 func newValidator(c *connector.Connector) *validator {
-	return &validator{c: c, patterns: map[string]openapi3.RegexMatcher{}, unenforced: map[string]bool{}}
+	v := &validator{c: c, patterns: map[string]openapi3.RegexMatcher{}, unenforced: map[string]bool{}, routes: map[*connector.Operation]*routers.Route{}}
+	for _, op := range c.Operations {
+		if op.Op == nil {
+			continue
+		}
+		o, item := *op.Op, *orItem(op.Item)
+		// A header parameter whose name is not an HTTP token ("Account Id")
+		// can never be sent; requiring it would reject every request.
+		o.Parameters = sendable(o.Parameters)
+		item.Parameters = sendable(item.Parameters)
+		v.routes[op] = &routers.Route{Spec: c.Doc, Path: op.Path, PathItem: &item, Method: op.Method, Operation: &o}
+	}
+	return v
+}
+
+func sendable(ps openapi3.Parameters) openapi3.Parameters {
+	out := ps[:0:0]
+	for _, p := range ps {
+		if p != nil && p.Value != nil && p.Value.In == openapi3.ParameterInHeader && !validHeaderName(p.Value.Name) {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// validHeaderName reports whether name is an RFC 9110 token.
+func validHeaderName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		ch := name[i]
+		if ch <= ' ' || ch >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\\]{}`, ch) >= 0 {
+			return false
+		}
+	}
+	return true
 }
 
 type anyMatch struct{}
@@ -199,7 +241,7 @@ func (v *validator) check(ctx context.Context, c *Call) *Reply {
 	input := &openapi3filter.RequestValidationInput{
 		Request:    c.Request,
 		PathParams: c.Params,
-		Route:      &routers.Route{Spec: v.c.Doc, Path: op.Path, PathItem: orItem(op.Item), Method: op.Method, Operation: op.Op},
+		Route:      v.routes[op],
 		Options: &openapi3filter.Options{
 			MultiError:              true,
 			ExcludeRequestBody:      true,
@@ -240,6 +282,90 @@ func (v *validator) check(ctx context.Context, c *Call) *Reply {
 		title = "Request body does not match the schema"
 	}
 	return problemReply(status, "request-invalid", title, summarise(errs), errs)
+}
+
+// decodeForm reads a urlencoded or multipart body into a JSON-like object,
+// converting each field to its property's type (numbers, booleans, JSON for
+// objects and arrays, repeated keys for arrays) so the schema can judge it.
+func decodeForm(mt, ct string, body []byte, sch *openapi3.Schema) (map[string]any, error) {
+	fields := map[string][]string{}
+	if mt == "multipart/form-data" {
+		_, params, err := mime.ParseMediaType(ct)
+		if err != nil || params["boundary"] == "" {
+			return nil, fmt.Errorf("multipart body without a boundary in Content-Type")
+		}
+		form, err := multipart.NewReader(bytes.NewReader(body), params["boundary"]).ReadForm(8 << 20)
+		if err != nil {
+			return nil, fmt.Errorf("multipart body: %v", err)
+		}
+		defer form.RemoveAll()
+		for k, vs := range form.Value {
+			fields[k] = vs
+		}
+		for k, fs := range form.File {
+			for _, f := range fs {
+				fields[k] = append(fields[k], f.Filename)
+			}
+		}
+	} else {
+		vals, err := url.ParseQuery(string(body))
+		if err != nil {
+			return nil, fmt.Errorf("form body: %v", err)
+		}
+		fields = vals
+	}
+	out := make(map[string]any, len(fields))
+	for k, vs := range fields {
+		var ps *openapi3.Schema
+		if sch != nil {
+			if p := sch.Properties[k]; p != nil {
+				ps = p.Value
+			}
+		}
+		if ps != nil && ps.Type != nil && ps.Type.Is("array") {
+			var items *openapi3.Schema
+			if ps.Items != nil {
+				items = ps.Items.Value
+			}
+			if len(vs) == 1 && strings.HasPrefix(strings.TrimSpace(vs[0]), "[") {
+				var arr []any
+				if json.Unmarshal([]byte(vs[0]), &arr) == nil {
+					out[k] = arr
+					continue
+				}
+			}
+			arr := make([]any, 0, len(vs))
+			for _, x := range vs {
+				arr = append(arr, formScalar(items, x))
+			}
+			out[k] = arr
+			continue
+		}
+		out[k] = formScalar(ps, vs[0])
+	}
+	return out, nil
+}
+
+func formScalar(s *openapi3.Schema, x string) any {
+	if s == nil || s.Type == nil {
+		return x
+	}
+	switch {
+	case s.Type.Is("integer"), s.Type.Is("number"):
+		if f, err := strconv.ParseFloat(strings.TrimSpace(x), 64); err == nil {
+			return f
+		}
+	case s.Type.Is("boolean"):
+		if b, err := strconv.ParseBool(strings.TrimSpace(x)); err == nil {
+			return b
+		}
+	case s.Type.Is("object"), s.Type.Is("array"):
+		var v any
+		if json.Unmarshal([]byte(x), &v) == nil {
+			return v
+		}
+	}
+	return x
 }
 
 func orItem(it *openapi3.PathItem) *openapi3.PathItem {
@@ -329,7 +455,22 @@ func (v *validator) checkRequestBody(ctx context.Context, c *Call, rb *openapi3.
 		if err == nil {
 			return nil, 0
 		}
-		return v.schemaProblems("body", "", err), http.StatusUnprocessableEntity
+		if ps := v.schemaProblems("body", "", err); len(ps) > 0 {
+			return ps, http.StatusUnprocessableEntity
+		}
+		return nil, 0
+	}
+	if mt == "application/x-www-form-urlencoded" || mt == "multipart/form-data" {
+		val, err := decodeForm(mt, c.Request.Header.Get("Content-Type"), c.Body, media.Schema.Value)
+		if err != nil {
+			return []ProblemError{{In: "body", Rule: "form", Message: err.Error()}}, http.StatusBadRequest
+		}
+		if err := safeVisit(media.Schema.Value, val, v.schemaOpts(true)...); err != nil {
+			if ps := v.schemaProblems("body", "", err); len(ps) > 0 {
+				return ps, http.StatusUnprocessableEntity
+			}
+		}
+		return nil, 0
 	}
 	if openapi3filter.RegisteredBodyDecoder(mt) == nil {
 		c.Note("body-not-validated", "info", "", "no decoder for "+mt+"; body accepted as is")
@@ -414,6 +555,9 @@ func (v *validator) schemaProblems(in, name string, err error) []ProblemError {
 	}
 	var se *openapi3.SchemaError
 	if errors.As(err, &se) {
+		if se.SchemaField == "enum" && fake.EnumAccepts(se.Schema, se.Value) {
+			return nil // "true" listed, true sent: accepted on purpose
+		}
 		ptr := ""
 		if parts := se.JSONPointer(); len(parts) > 0 {
 			esc := make([]string, len(parts))

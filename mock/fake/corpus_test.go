@@ -258,6 +258,11 @@ func splitErrors(err error, conflicts map[closedConflict]bool) (real, contradict
 		var se *openapi3.SchemaError
 		if errors.As(err, &se) {
 			line := "/" + strings.Join(se.JSONPointer(), "/") + ": " + se.Reason
+			if se.Schema != nil && se.SchemaField == "enum" && typedEnumValue(se.Schema, se.Value) {
+				contradictory = append(contradictory, arrayIndex.ReplaceAllString(line, "/*$1")+
+					" (string enum on a typed schema: the typed value is sent)")
+				return
+			}
 			if se.Schema != nil && se.SchemaField != "enum" && enumUnsatisfiable(se.Schema) {
 				contradictory = append(contradictory, arrayIndex.ReplaceAllString(line, "/*$1")+
 					" (no enum value passes the other keywords)")
@@ -275,6 +280,17 @@ func splitErrors(err error, conflicts map[closedConflict]bool) (real, contradict
 	}
 	walk(err)
 	return real, contradictory
+}
+
+// typedEnumValue reports whether x is the typed form of one of the string
+// values of s's enum (true for "true" on a boolean).
+func typedEnumValue(s *openapi3.Schema, x any) bool {
+	for _, t := range typedEnum(s) {
+		if jsonEqual(t, x) {
+			return true
+		}
+	}
+	return false
 }
 
 var (

@@ -297,18 +297,26 @@ func TestKeywords(t *testing.T) {
 
 func TestEnumWins(t *testing.T) {
 	g := New(Options{})
-	// A string enum on a boolean: no value passes both; the enum value wins.
+	// A string enum on a boolean: no value passes both; the API sends the
+	// boolean the strings stand for.
 	s := schemaOf(t, `{"type":"boolean","enum":["true","false"]}`)
 	seen := map[any]bool{}
 	for seed := uint64(1); seed < 30; seed++ {
 		v := g.Generate(s, seed, "isActive")
-		if v != "true" && v != "false" {
-			t.Fatalf("got %#v, want an enum value", v)
+		if v != true && v != false {
+			t.Fatalf("got %#v, want a boolean", v)
 		}
 		seen[v] = true
 	}
 	if len(seen) != 2 {
 		t.Errorf("enum values seen: %v", seen)
+	}
+	if v := g.Generate(schemaOf(t, `{"type":"integer","enum":["1","7","30"]}`), 3, ""); v != int64(1) && v != int64(7) && v != int64(30) {
+		t.Errorf("integer with string enum: got %#v", v)
+	}
+	// An enum none of whose values converts still wins over the type.
+	if v := g.Generate(schemaOf(t, `{"type":"boolean","enum":["yes","no"]}`), 3, ""); v != "yes" && v != "no" {
+		t.Errorf("unconvertible enum: got %#v", v)
 	}
 	// Integers come back as int64.
 	if v := g.Generate(schemaOf(t, `{"type":"integer","enum":[7]}`), 1, ""); v != int64(7) {

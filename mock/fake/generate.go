@@ -2,6 +2,7 @@ package fake
 
 import (
 	"encoding/json"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -219,6 +220,11 @@ func (st *state) pickEnum(v *openapi3.Schema) any {
 	}
 	match := fits
 	if n == 0 {
+		// String enums on booleans and numbers (127 in the corpus): the API
+		// sends the typed value the strings stand for.
+		if typed := typedEnum(v); len(typed) > 0 {
+			return typed[st.f.IntN(len(typed))]
+		}
 		match = func(x any) bool { return x != nil }
 		for _, x := range v.Enum {
 			if match(x) {
@@ -244,6 +250,37 @@ func (st *state) pickEnum(v *openapi3.Schema) any {
 		return deepCopy(x)
 	}
 	return nil
+}
+
+// typedEnum converts the string values of an enum declared on a boolean,
+// integer or number schema to that type, keeping those that convert.
+func typedEnum(v *openapi3.Schema) []any {
+	if v.Type == nil {
+		return nil
+	}
+	var out []any
+	for _, x := range v.Enum {
+		s, ok := x.(string)
+		if !ok {
+			continue
+		}
+		s = strings.TrimSpace(s)
+		switch {
+		case v.Type.Is(typeBoolean):
+			if b, err := strconv.ParseBool(s); err == nil {
+				out = append(out, b)
+			}
+		case v.Type.Is(typeInteger):
+			if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+				out = append(out, i)
+			}
+		case v.Type.Is(typeNumber):
+			if f, err := strconv.ParseFloat(s, 64); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
 }
 
 // genXOf generates from the first oneOf/anyOf branch whose value validates.
@@ -631,4 +668,25 @@ func sortedKeys(m openapi3.Schemas) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// EnumAccepts reports whether x is the typed form of one of the string
+// values of s's enum — the boolean true for enum ["true","false"] on a
+// boolean — which validators should accept although JSON Schema does not.
+func EnumAccepts(s *openapi3.Schema, x any) bool {
+	if s == nil {
+		return false
+	}
+	if i, ok := x.(int64); ok {
+		x = float64(i)
+	}
+	for _, t := range typedEnum(s) {
+		if i, ok := t.(int64); ok {
+			t = float64(i)
+		}
+		if t == x {
+			return true
+		}
+	}
+	return false
 }

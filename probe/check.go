@@ -1,0 +1,312 @@
+package probe
+
+import (
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/mock/fake"
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Failure classes of Check, stable for goldens.
+const (
+	ClassBuild       = "build"        // no valid request could be built
+	ClassTransport   = "transport"    // the request did not get an answer
+	ClassStatus      = "status"       // status not declared, or an error for a valid request
+	ClassRouting     = "routing"      // answered by another operation
+	ClassContentType = "content-type" // content type not declared
+	ClassBody        = "body"         // body missing, malformed or not valid against the schema
+)
+
+// OperationHeader is the response header in which the Connector Lab mock
+// names the operation that answered.
+const OperationHeader = "Connectorlab-Operation"
+
+// Checker checks answers against declared responses. Safe for concurrent
+// use.
+type Checker struct {
+	mu       sync.Mutex
+	patterns map[string]openapi3.RegexMatcher
+}
+
+// NewChecker returns a Checker.
+func NewChecker() *Checker { return &Checker{patterns: map[string]openapi3.RegexMatcher{}} }
+
+type anyMatch struct{}
+
+func (anyMatch) MatchString(string) bool { return true }
+
+var uEscape = regexp.MustCompile(`\\u([0-9A-Fa-f]{4})`)
+
+func (k *Checker) compile(expr string) (openapi3.RegexMatcher, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if m, ok := k.patterns[expr]; ok {
+		return m, nil
+	}
+	var m openapi3.RegexMatcher = anyMatch{}
+	if re, err := regexp.Compile(uEscape.ReplaceAllString(expr, `\x{$1}`)); err == nil {
+		m = re
+	}
+	k.patterns[expr] = m
+	return m, nil
+}
+
+// Check judges one answer to a valid request for op: the status is a
+// declared success (or the operation declares none), the content type is
+// declared, and a JSON body validates against the declared schema. It
+// returns "" and "" when the answer conforms.
+func (k *Checker) Check(op *connector.Operation, status int, h http.Header, body []byte) (class, reason string) {
+	if got := h.Get(OperationHeader); got != "" && got != op.ID {
+		return ClassRouting, fmt.Sprintf("answered by %s", got)
+	}
+	resp, ok := declared(op.Op, status)
+	if !ok {
+		return ClassStatus, fmt.Sprintf("status %d is not a declared success response (%s)", status, codes(op.Op))
+	}
+	if resp == nil || len(resp.Content) == 0 || status == http.StatusNoContent || status == http.StatusNotModified {
+		return "", ""
+	}
+	ct := h.Get("Content-Type")
+	if len(body) == 0 {
+		if ct == "" {
+			for _, m := range resp.Content {
+				if m != nil && m.Schema != nil && m.Schema.Value != nil && requiresBody(m.Schema.Value) {
+					return ClassBody, "empty body; the declared schema needs a value"
+				}
+			}
+			return "", ""
+		}
+	}
+	mt := base(ct)
+	media := matchMedia(resp.Content, mt)
+	if media == nil {
+		keys := make([]string, 0, len(resp.Content))
+		for k := range resp.Content {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		return ClassContentType, fmt.Sprintf("content type %q is not declared (%s)", ct, strings.Join(keys, ", "))
+	}
+	switch {
+	case strings.Contains(mt, "json"):
+		var v any
+		if err := json.Unmarshal(body, &v); err != nil {
+			return ClassBody, "body is not JSON: " + err.Error()
+		}
+		if media.Schema == nil || media.Schema.Value == nil {
+			return "", ""
+		}
+		if err := visit(media.Schema.Value, v, openapi3.VisitAsResponse(), openapi3.MultiErrors(), openapi3.SetSchemaRegexCompiler(k.compile)); err != nil {
+			if errs := Significant(err); len(errs) > 0 {
+				return ClassBody, firstLine(errs[0].Error())
+			}
+		}
+	case strings.Contains(mt, "xml"):
+		d := xml.NewDecoder(strings.NewReader(string(body)))
+		for {
+			_, err := d.Token()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return ClassBody, "body is not well-formed XML: " + err.Error()
+			}
+		}
+	}
+	return "", ""
+}
+
+func visit(s *openapi3.Schema, v any, opts ...openapi3.SchemaValidationOption) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("validator failed: %v", r)
+		}
+	}()
+	return s.VisitJSON(v, opts...)
+}
+
+// Significant flattens a validation error into its leaf errors, leaving out
+// those on string enums of typed schemas where the value is the typed form
+// ("true" listed, true sent): Power Platform connectors declare 127 such
+// enums and real APIs send the typed value.
+func Significant(err error) []error {
+	var out []error
+	var walk func(error)
+	walk = func(err error) {
+		if me, ok := err.(openapi3.MultiError); ok {
+			for _, e := range me {
+				walk(e)
+			}
+			return
+		}
+		var se *openapi3.SchemaError
+		if errors.As(err, &se) && se.SchemaField == "enum" && fake.EnumAccepts(se.Schema, se.Value) {
+			return
+		}
+		out = append(out, err)
+	}
+	walk(err)
+	return out
+}
+
+func requiresBody(s *openapi3.Schema) bool {
+	return s.Type != nil && (s.Type.Is("object") || s.Type.Is("array")) && !s.Nullable
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func base(ct string) string {
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		mt, _, _ = strings.Cut(ct, ";")
+	}
+	return strings.ToLower(strings.TrimSpace(mt))
+}
+
+func matchMedia(content openapi3.Content, mt string) *openapi3.MediaType {
+	for k, m := range content {
+		d := base(k)
+		if d == mt || d == "*/*" || strings.HasSuffix(d, "/*") && strings.HasPrefix(mt, strings.TrimSuffix(d, "*")) {
+			if m == nil {
+				return &openapi3.MediaType{}
+			}
+			return m
+		}
+	}
+	return nil
+}
+
+// declared finds the response declared for status. A status below 400 with
+// no success response declared at all is accepted too.
+func declared(op *openapi3.Operation, status int) (*openapi3.Response, bool) {
+	if op == nil || op.Responses == nil || op.Responses.Len() == 0 {
+		return nil, status < 400
+	}
+	m := op.Responses.Map()
+	code := strconv.Itoa(status)
+	for _, k := range []string{code, code[:1] + "XX", code[:1] + "xx"} {
+		if r := m[k]; r != nil {
+			return r.Value, status < 400
+		}
+	}
+	success := false
+	for k := range m {
+		if k == "default" || strings.HasPrefix(k, "2") || strings.HasPrefix(k, "3") {
+			success = true
+		}
+	}
+	if r := m["default"]; r != nil && status < 400 {
+		return r.Value, true
+	}
+	if !success && status < 300 {
+		return nil, true
+	}
+	return nil, false
+}
+
+func codes(op *openapi3.Operation) string {
+	if op == nil || op.Responses == nil {
+		return "none declared"
+	}
+	var ks []string
+	for k := range op.Responses.Map() {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return "declared: " + strings.Join(ks, ", ")
+}
+
+// Result is the outcome for one operation.
+type Result struct {
+	Connector   string        `json:"connector"`
+	OperationID string        `json:"operationId"`
+	Method      string        `json:"method"`
+	Path        string        `json:"path"`
+	Status      int           `json:"status,omitempty"`
+	Class       string        `json:"class,omitempty"` // "" when it passed
+	Reason      string        `json:"reason,omitempty"`
+	Duration    time.Duration `json:"duration"`
+}
+
+// Pass reports whether the operation conformed.
+func (r Result) Pass() bool { return r.Class == "" }
+
+// SweepOptions tune Sweep.
+type SweepOptions struct {
+	Builder Options
+	// Token fetches a bearer token from the target's /oauth2/token first
+	// (the Connector Lab mock); otherwise a placeholder token is sent.
+	Token bool
+	// Timeout per request; 0 means 10 s.
+	Timeout time.Duration
+}
+
+// Sweep sends one valid request per operation of c to base over client and
+// checks each answer.
+func Sweep(ctx context.Context, c *connector.Connector, base string, client *http.Client, o SweepOptions) []Result {
+	if o.Timeout <= 0 {
+		o.Timeout = 10 * time.Second
+	}
+	if o.Token && c.Auth.Kind == connector.AuthOAuth2 && o.Builder.Credentials.BearerToken == "" {
+		if tok, err := FetchToken(ctx, client, base); err == nil {
+			o.Builder.Credentials.BearerToken = tok
+		}
+	}
+	b := New(c, o.Builder)
+	k := NewChecker()
+	out := make([]Result, 0, len(c.Operations))
+	for _, op := range c.Operations {
+		start := time.Now()
+		res := Result{Connector: c.Name, OperationID: op.ID, Method: op.Method, Path: op.Path}
+		res.Class, res.Reason, res.Status = sweepOne(ctx, b, k, op, base, client, o.Timeout)
+		res.Duration = time.Since(start)
+		out = append(out, res)
+	}
+	return out
+}
+
+func sweepOne(ctx context.Context, b *Builder, k *Checker, op *connector.Operation, base string, client *http.Client, timeout time.Duration) (string, string, int) {
+	req, err := b.Build(op)
+	if err != nil {
+		return ClassBuild, err.Error(), 0
+	}
+	rctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	hr, err := req.HTTP(rctx, base)
+	if err != nil {
+		return ClassBuild, err.Error(), 0
+	}
+	resp, err := client.Do(hr)
+	if err != nil {
+		return ClassTransport, err.Error(), 0
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
+	if err != nil {
+		return ClassTransport, "reading body: " + err.Error(), resp.StatusCode
+	}
+	class, reason := k.Check(op, resp.StatusCode, resp.Header, body)
+	if class == ClassStatus && resp.StatusCode >= 400 && len(body) > 0 {
+		reason += ": " + firstLine(strings.TrimSpace(string(body[:min(len(body), 300)])))
+	}
+	return class, reason, resp.StatusCode
+}
