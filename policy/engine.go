@@ -69,6 +69,7 @@ type Engine struct {
 	triggers map[string]*PollingTrigger                // by lower-case operationId
 	trigList []*PollingTrigger
 	pathRe   sync.Map // operation path template → *regexp.Regexp
+	ops      map[string]*connector.Operation // by operationId, and lower case
 }
 
 // template kinds the engine implements, by lower-case templateId.
@@ -139,6 +140,15 @@ func New(c *connector.Connector, opts Options) (*Engine, []connector.Finding) {
 		e.opts.MaxBodyBytes = 32 << 20
 	}
 	e.basePath = strings.TrimRight(c.BasePath, "/")
+	e.ops = map[string]*connector.Operation{}
+	for _, o := range c.Operations {
+		if _, dup := e.ops[strings.ToLower(o.ID)]; !dup {
+			e.ops[strings.ToLower(o.ID)] = o
+		}
+	}
+	for _, o := range c.Operations {
+		e.ops[o.ID] = o
+	}
 	e.params = map[string]*connector.ConnectionParameter{}
 	for si := range c.Auth.Sets {
 		for pi := range c.Auth.Sets[si].Parameters {
@@ -162,6 +172,15 @@ func New(c *connector.Connector, opts Options) (*Engine, []connector.Finding) {
 		e.policies = append(e.policies, cp)
 	}
 	return e, fs
+}
+
+// operation finds an operation by id, exactly and then case-insensitively
+// (x-ms-apimTemplate-operationName is matched case-insensitively too).
+func (e *Engine) operation(id string) *connector.Operation {
+	if o := e.ops[id]; o != nil {
+		return o
+	}
+	return e.ops[strings.ToLower(id)]
 }
 
 // Connector returns the connector the engine was built for.

@@ -89,15 +89,7 @@ type reqState struct {
 }
 
 func (e *Engine) newRequestState(ctx context.Context, opID string, r *http.Request, pathParams map[string]string) *reqState {
-	st := &reqState{ctx: ctx, e: e, op: e.c.Operation(opID), r: r, origMethod: r.Method}
-	if st.op == nil && opID != "" {
-		for _, o := range e.c.Operations {
-			if strings.EqualFold(o.ID, opID) {
-				st.op = o
-				break
-			}
-		}
-	}
+	st := &reqState{ctx: ctx, e: e, op: e.operation(opID), r: r, origMethod: r.Method}
 	st.base = e.defaultBase(r)
 	p := r.URL.EscapedPath()
 	if e.basePath != "" && (p == e.basePath || strings.HasPrefix(p, e.basePath+"/")) {

@@ -239,7 +239,7 @@ func (e *Engine) compileTrigger(cp *compiled) []connector.Finding {
 		}
 	}
 	for _, id := range ops {
-		op := e.c.Operation(id)
+		op := e.operation(id)
 		if op == nil {
 			continue // lint reports policy-unknown-operation
 		}
