@@ -68,7 +68,7 @@ type Engine struct {
 	secrets  []string                                  // secret parameter values, longest first
 	triggers map[string]*PollingTrigger                // by lower-case operationId
 	trigList []*PollingTrigger
-	pathRe   sync.Map // operation path template → *regexp.Regexp
+	pathRe   sync.Map                        // operation path template → *regexp.Regexp
 	ops      map[string]*connector.Operation // by operationId, and lower case
 }
 

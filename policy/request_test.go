@@ -174,7 +174,7 @@ func TestDynamicHostURL(t *testing.T) {
 			wantURL: "http://mock.local:8080/v1/items/1"},
 		{name: "missing connection parameter", policies: []string{dyn("https://@connectionParameters('hostName')")},
 			op: "GetItem", target: "/v1/items/1", wantErrIs: ErrMissingParameter,
-			wantErr: `policy dynamichosturl "host" (` },
+			wantErr: `policy dynamichosturl "host" (`},
 		{name: "empty parameter gives no host", policies: []string{dyn("https://@connectionParameters('hostName')")},
 			params: map[string]string{"hostName": ""}, op: "GetItem", target: "/v1/items/1", wantErr: "has no host"},
 	})
@@ -398,7 +398,9 @@ func TestSetValueFromURL(t *testing.T) {
 	var logs bytes.Buffer
 	runRequestCases(t, []reqCase{
 		{name: "Cradl token chain", policies: chain, params: map[string]string{"apiKey": "Y2xpZW50OnNlY3JldA=="},
-			opts: func(o *Options) { o.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})) },
+			opts: func(o *Options) {
+				o.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			},
 			op: "CreateItem", method: "POST", target: "/v1/items", body: `{}`,
 			wantURL: "https://api.lucidtech.ai/v1/items", wantHeader: map[string]string{"Authorization": "Bearer tok-abcdef", "Content-Type": "application/json"},
 			wantNote: "POST " + tokens.URL + "/oauth2/token → 200; header Authorization = <redacted> (from @body().access_token)"},
