@@ -41,6 +41,8 @@ func commands() []command {
 		{"inspect", "PATH", "summarise a connector: auth, policies and its operations", runInspect},
 		{"mock", "PATH...", "serve connectors as mock APIs on localhost", runMock},
 		{"diff", "OLD NEW", "report breaking changes between two connector definitions", runDiff},
+		{"record", "PATH", "record live traffic through a redacting proxy into SQLite", runRecord},
+		{"recordings", "VERB", "list, show, rename, remove, export (HAR/JSON) and import recordings", runRecordings},
 		{"version", "", "print the version", func(_ context.Context, e *env, _ []string) int {
 			fmt.Fprintln(e.stdout, "connectorlab", Version)
 			return ExitOK

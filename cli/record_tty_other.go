@@ -1,0 +1,13 @@
+//go:build !linux
+
+package cli
+
+import (
+	"errors"
+	"os"
+)
+
+// readSecret cannot hide typing on this platform, so it refuses.
+func readSecret(*os.File) (string, error) {
+	return "", errors.New("cannot read a secret without echo on this platform; set it in its CONNECTORLAB_PARAM_* environment variable")
+}
