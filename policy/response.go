@@ -248,16 +248,30 @@ func (st *respState) nextLink(cp *compiled) (string, bool, error) {
 	if gw == nil {
 		return "not applied: the gateway URL is unknown (no incoming request; set Options.Gateway)", false, nil
 	}
+	// The link points at the upstream when its host is the host URL the
+	// policies give the operation, or the host the request went to
+	// (resp.Request); that base path is then replaced by the gateway's.
+	var cands []*url.URL
 	up, _ := st.e.BaseURL(st.opID, st.in)
-	if up == nil && st.resp.Request != nil && st.resp.Request.URL != nil {
-		up = &url.URL{Scheme: st.resp.Request.URL.Scheme, Host: st.resp.Request.URL.Host}
+	if up != nil {
+		cands = append(cands, up)
+	}
+	if rq := st.resp.Request; rq != nil && rq.URL != nil && rq.URL.Host != "" && (up == nil || !strings.EqualFold(up.Host, rq.URL.Host)) {
+		cands = append(cands, &url.URL{Scheme: rq.URL.Scheme, Host: rq.URL.Host})
+	}
+	var match *url.URL
+	for _, c := range cands {
+		if lu.Host == "" || strings.EqualFold(c.Host, lu.Host) {
+			match = c
+			break
+		}
 	}
 	p := lu.EscapedPath()
 	note := ""
-	if up != nil && lu.Host != "" && !strings.EqualFold(lu.Host, up.Host) {
-		note = fmt.Sprintf("; its host %s is not the upstream %s, its path is kept", lu.Host, up.Host)
-	} else if up != nil {
-		bp := strings.TrimRight(up.EscapedPath(), "/")
+	if match == nil && lu.Host != "" {
+		note = fmt.Sprintf("; its host %s is not the upstream's, its path is kept", lu.Host)
+	} else if match != nil {
+		bp := strings.TrimRight(match.EscapedPath(), "/")
 		if bp != "" && (p == bp || strings.HasPrefix(p, bp+"/")) {
 			p = p[len(bp):]
 		}

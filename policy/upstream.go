@@ -22,8 +22,11 @@ func (e *Engine) BaseURL(opID string, r *http.Request) (*url.URL, error) {
 	if r == nil {
 		r = &http.Request{Method: http.MethodGet, URL: &url.URL{Path: e.basePath + "/"}, Header: http.Header{}}
 	} else {
+		// Only r's headers and query count: its host is the mock's or
+		// proxy's own when r is a client request.
 		r = r.Clone(context.Background())
 		r.Body = nil
+		r.URL.Scheme, r.URL.Host = "", ""
 	}
 	st := e.newRequestState(context.Background(), opID, r, nil)
 	if e.opts.Upstream == nil {
