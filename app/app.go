@@ -55,6 +55,7 @@ type Desktop struct {
 	traffic    *trafficLog
 	Connectors *ConnectorService
 	Traffic    *TrafficService
+	Mock       *MockService
 	System     *SystemService
 }
 
@@ -74,19 +75,21 @@ func New(opts Options) (*Desktop, error) {
 	d.traffic = newTrafficLog(d.emit)
 	d.Connectors = newConnectorService(d.log, d.ws, newRecentList(opts.ConfigDir), runtimeDialogs{})
 	d.Traffic = &TrafficService{log: d.traffic}
+	d.Mock = newMockService(d.log, d.ws, d.traffic, d.emit)
 	d.System = &SystemService{version: opts.Version, openPath: opts.OpenPath}
 	return d, nil
 }
 
 // bindings lists the structs whose exported methods the window may call.
 func (d *Desktop) bindings() []any {
-	return []any{d.Connectors, d.Traffic, d.System}
+	return []any{d.Connectors, d.Traffic, d.Mock, d.System}
 }
 
 func (d *Desktop) startup(ctx context.Context) {
 	d.ctx = ctx
 	d.emit.set(func(event string, data any) { runtime.EventsEmit(ctx, event, data) })
 	d.Connectors.startup(ctx)
+	d.Mock.startup(ctx)
 	runtime.OnFileDrop(ctx, func(_, _ int, paths []string) {
 		if len(paths) > 0 {
 			d.emit.Emit(EventOpenPath, paths[0])
@@ -95,6 +98,7 @@ func (d *Desktop) startup(ctx context.Context) {
 }
 
 func (d *Desktop) shutdown(ctx context.Context) {
+	d.Mock.stopAll()
 	d.traffic.flush()
 }
 

@@ -261,7 +261,7 @@ func operationView(o *connector.Operation, gen *fake.Generator) OperationView {
 			}
 			mt := rb.Content[ct]
 			b := &BodyView{ContentType: ct, Required: rb.Required, Example: "{}"}
-			if mt != nil && mt.Schema != nil {
+			if mt != nil && mt.Schema != nil && gen != nil {
 				val := gen.Generate(mt.Schema, fake.Seed(1, o.ID), "body")
 				if raw, err := json.MarshalIndent(val, "", "  "); err == nil {
 					b.Example = string(raw)

@@ -3,8 +3,9 @@
 import * as ConnectorService from './wailsjs/go/app/ConnectorService';
 import * as TrafficService from './wailsjs/go/app/TrafficService';
 import * as SystemService from './wailsjs/go/app/SystemService';
+import * as MockService from './wailsjs/go/app/MockService';
 import { EventsOn } from './wailsjs/runtime/runtime';
-import type { app } from './wailsjs/go/models';
+import { app } from './wailsjs/go/models';
 import { call } from './errors';
 import type { EventName } from './events';
 
@@ -18,6 +19,15 @@ export type TrafficRow = app.TrafficRow;
 export type ExchangeView = app.ExchangeView;
 export type MessageView = app.MessageView;
 export type Info = app.Info;
+export type MockConfig = Omit<app.MockConfig, 'convertValues'>;
+export type FaultConfig = app.FaultConfig;
+export type MockStatus = app.MockStatus;
+export type TryRequest = Omit<app.TryRequest, 'convertValues'>;
+export type TryResult = app.TryResult;
+export type LookupRequest = Omit<app.LookupRequest, 'convertValues'>;
+export type LookupOption = app.LookupOption;
+export type DynamicRefView = app.DynamicRefView;
+export type HeaderView = app.HeaderView;
 
 export { ApiError, toApiError } from './errors';
 export { Events } from './events';
@@ -33,6 +43,12 @@ export interface Backend {
   trafficRows(stream: string): Promise<TrafficRow[]>;
   trafficDetail(seq: number): Promise<ExchangeView>;
   trafficClear(stream: string): Promise<void>;
+  mockStart(cfg: MockConfig): Promise<MockStatus>;
+  mockUpdate(cfg: MockConfig): Promise<MockStatus>;
+  mockStop(path: string): Promise<MockStatus>;
+  mockList(): Promise<MockStatus[]>;
+  mockTry(req: TryRequest): Promise<TryResult>;
+  mockLookup(req: LookupRequest): Promise<LookupOption[]>;
   on(event: EventName, fn: (data: any) => void): () => void;
 }
 
@@ -46,6 +62,12 @@ const wails: Backend = {
   trafficRows: (stream) => call(() => TrafficService.Rows(stream)),
   trafficDetail: (seq) => call(() => TrafficService.Detail(seq)),
   trafficClear: (stream) => call(() => TrafficService.Clear(stream)),
+  mockStart: (cfg) => call(() => MockService.Start(app.MockConfig.createFrom(cfg))),
+  mockUpdate: (cfg) => call(() => MockService.Update(app.MockConfig.createFrom(cfg))),
+  mockStop: (path) => call(() => MockService.Stop(path)),
+  mockList: () => call(() => MockService.List()),
+  mockTry: (req) => call(() => MockService.Try(app.TryRequest.createFrom(req))),
+  mockLookup: (req) => call(() => MockService.Lookup(app.LookupRequest.createFrom(req))),
   on: (event, fn) => EventsOn(event, fn),
 };
 

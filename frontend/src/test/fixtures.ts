@@ -1,4 +1,4 @@
-import type { Backend, ConnectorView } from '../api';
+import type { Backend, ConnectorView, TrafficRow } from '../api';
 
 export const sampleView = {
   path: '/c/contoso',
@@ -40,7 +40,21 @@ export function fakeBackend(over: Partial<Backend> = {}): Backend {
       throw { message: 'no such exchange' };
     },
     trafficClear: async () => undefined,
+    mockStart: async (cfg) => ({ path: cfg.path, name: 'Contoso Orders', running: true, url: 'http://127.0.0.1:4010/v1', port: 4010, stream: `mock:${cfg.path}`, config: cfg }) as any,
+    mockUpdate: async (cfg) => ({ path: cfg.path, name: 'Contoso Orders', running: true, stream: `mock:${cfg.path}`, config: cfg }) as any,
+    mockStop: async (path) => ({ path, running: false, stream: `mock:${path}` }) as any,
+    mockList: async () => [],
+    mockTry: async () => ({ method: 'GET', url: 'http://127.0.0.1:4010/v1/orders', status: 200, millis: 1, response: { headers: [], kind: 'json', body: '[]', size: 2 } }) as any,
+    mockLookup: async () => [{ value: 'c1', title: 'Customer One' }] as any,
     on: () => () => undefined,
     ...over,
   } as Backend;
+}
+
+export function makeRows(n: number, stream = 'mock:/c/contoso'): TrafficRow[] {
+  const rows: TrafficRow[] = [];
+  for (let i = 1; i <= n; i++) {
+    rows.push({ seq: i, stream, source: 'mock', at: 1700000000000 + i, method: 'GET', path: `/v1/orders/${i}`, status: i % 10 === 0 ? 404 : 200, millis: 1, operationId: 'GetOrder' } as TrafficRow);
+  }
+  return rows;
 }

@@ -415,6 +415,30 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class FaultConfig {
+	    latencyMs?: number;
+	    latencyMaxMs?: number;
+	    errorRate?: number;
+	    errorStatus?: number;
+	    resetRate?: number;
+	    throttle?: number;
+	    windowSec?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new FaultConfig(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.latencyMs = source["latencyMs"];
+	        this.latencyMaxMs = source["latencyMaxMs"];
+	        this.errorRate = source["errorRate"];
+	        this.errorStatus = source["errorStatus"];
+	        this.resetRate = source["resetRate"];
+	        this.throttle = source["throttle"];
+	        this.windowSec = source["windowSec"];
+	    }
+	}
 	
 	
 	export class Info {
@@ -431,7 +455,145 @@ export namespace app {
 	        this.openPath = source["openPath"];
 	    }
 	}
+	export class LookupOption {
+	    value: string;
+	    title: string;
 	
+	    static createFrom(source: any = {}) {
+	        return new LookupOption(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.value = source["value"];
+	        this.title = source["title"];
+	    }
+	}
+	export class LookupRequest {
+	    path: string;
+	    ref: DynamicRefView;
+	    values: Record<string, string>;
+	
+	    static createFrom(source: any = {}) {
+	        return new LookupRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.ref = this.convertValues(source["ref"], DynamicRefView);
+	        this.values = source["values"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class MockConfig {
+	    path: string;
+	    port: number;
+	    seed: number;
+	    validate: boolean;
+	    auth: boolean;
+	    stateful: boolean;
+	    scenario?: string;
+	    faults: FaultConfig;
+	
+	    static createFrom(source: any = {}) {
+	        return new MockConfig(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.port = source["port"];
+	        this.seed = source["seed"];
+	        this.validate = source["validate"];
+	        this.auth = source["auth"];
+	        this.stateful = source["stateful"];
+	        this.scenario = source["scenario"];
+	        this.faults = this.convertValues(source["faults"], FaultConfig);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class MockStatus {
+	    path: string;
+	    name: string;
+	    running: boolean;
+	    url?: string;
+	    port?: number;
+	    stream: string;
+	    config: MockConfig;
+	    error?: string;
+	    started?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new MockStatus(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.name = source["name"];
+	        this.running = source["running"];
+	        this.url = source["url"];
+	        this.port = source["port"];
+	        this.stream = source["stream"];
+	        this.config = this.convertValues(source["config"], MockConfig);
+	        this.error = source["error"];
+	        this.started = source["started"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	
 	
 	
@@ -454,6 +616,69 @@ export namespace app {
 	    }
 	}
 	
+	
+	export class TryRequest {
+	    path: string;
+	    operationId: string;
+	    params: Record<string, string>;
+	    body?: string;
+	    contentType?: string;
+	    prefer?: string;
+	    noAuth?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new TryRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.operationId = source["operationId"];
+	        this.params = source["params"];
+	        this.body = source["body"];
+	        this.contentType = source["contentType"];
+	        this.prefer = source["prefer"];
+	        this.noAuth = source["noAuth"];
+	    }
+	}
+	export class TryResult {
+	    method: string;
+	    url: string;
+	    status: number;
+	    millis: number;
+	    response: MessageView;
+	
+	    static createFrom(source: any = {}) {
+	        return new TryResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.method = source["method"];
+	        this.url = source["url"];
+	        this.status = source["status"];
+	        this.millis = source["millis"];
+	        this.response = this.convertValues(source["response"], MessageView);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 
 }
 

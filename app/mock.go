@@ -1,0 +1,414 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/mock"
+)
+
+// MockConfig is what the Mock screen starts a mock with.
+type MockConfig struct {
+	// Path is the connector (as opened on the Connectors screen).
+	Path string `json:"path"`
+	// Port 0 picks a free port.
+	Port     int    `json:"port"`
+	Seed     uint64 `json:"seed"`
+	Validate bool   `json:"validate"`
+	Auth     bool   `json:"auth"`
+	Stateful bool   `json:"stateful"`
+	// Scenario is a Prefer header applied to requests that send none
+	// ("code=404", "example=NAME", "dynamic=true"); "" answers normally.
+	Scenario string      `json:"scenario,omitempty"`
+	Faults   FaultConfig `json:"faults"`
+}
+
+// FaultConfig is mock.Faults in units a form can hold.
+type FaultConfig struct {
+	LatencyMs    int     `json:"latencyMs,omitempty"`
+	LatencyMaxMs int     `json:"latencyMaxMs,omitempty"`
+	ErrorRate    float64 `json:"errorRate,omitempty"`
+	ErrorStatus  int     `json:"errorStatus,omitempty"`
+	ResetRate    float64 `json:"resetRate,omitempty"`
+	Throttle     int     `json:"throttle,omitempty"`
+	WindowSec    int     `json:"windowSec,omitempty"`
+}
+
+func (f FaultConfig) faults() (mock.Faults, error) {
+	switch {
+	case f.LatencyMs < 0 || f.LatencyMaxMs < 0:
+		return mock.Faults{}, &UserError{Message: "latency cannot be negative", Fix: "enter 0 or more milliseconds"}
+	case f.LatencyMaxMs != 0 && f.LatencyMaxMs < f.LatencyMs:
+		return mock.Faults{}, &UserError{Message: fmt.Sprintf("latency range %d–%d ms is reversed", f.LatencyMs, f.LatencyMaxMs), Fix: "make the maximum at least the minimum, or 0 for a fixed latency"}
+	case f.ErrorRate < 0 || f.ErrorRate > 1 || f.ResetRate < 0 || f.ResetRate > 1:
+		return mock.Faults{}, &UserError{Message: "error and reset rates are shares between 0 and 1", Fix: "enter e.g. 0.1 for one request in ten"}
+	case f.ErrorStatus != 0 && (f.ErrorStatus < 400 || f.ErrorStatus > 599):
+		return mock.Faults{}, &UserError{Message: fmt.Sprintf("error status %d is not an HTTP error", f.ErrorStatus), Fix: "use a status from 400 to 599 (default 500)"}
+	case f.Throttle < 0 || f.WindowSec < 0:
+		return mock.Faults{}, &UserError{Message: "throttle limits cannot be negative", Fix: "enter 0 to turn throttling off"}
+	}
+	return mock.Faults{
+		Latency: time.Duration(f.LatencyMs) * time.Millisecond, LatencyMax: time.Duration(f.LatencyMaxMs) * time.Millisecond,
+		ErrorRate: f.ErrorRate, ErrorStatus: f.ErrorStatus, ResetRate: f.ResetRate,
+		Throttle: f.Throttle, Window: time.Duration(f.WindowSec) * time.Second,
+	}, nil
+}
+
+// MockStatus is one mock as the window shows it.
+type MockStatus struct {
+	Path    string     `json:"path"`
+	Name    string     `json:"name"`
+	Running bool       `json:"running"`
+	URL     string     `json:"url,omitempty"`
+	Port    int        `json:"port,omitempty"`
+	Stream  string     `json:"stream"`
+	Config  MockConfig `json:"config"`
+	Error   string     `json:"error,omitempty"`
+	Started int64      `json:"started,omitempty"` // unix ms
+}
+
+// MockService is bound to the window: start and stop mocks, change their
+// scenario and faults while they run, and send Try-it requests.
+type MockService struct {
+	ctx     context.Context
+	log     *slog.Logger
+	ws      *workspace
+	traffic *trafficLog
+	emit    emitter
+	client  *http.Client
+
+	mu      sync.Mutex
+	running map[string]*runningMock
+}
+
+type runningMock struct {
+	status MockStatus
+	c      *connector.Connector
+	state  *mock.State
+	cur    atomic.Pointer[mock.Server]
+	prefer atomic.Pointer[string]
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+func newMockService(log *slog.Logger, ws *workspace, t *trafficLog, e emitter) *MockService {
+	return &MockService{
+		ctx: context.Background(), log: log, ws: ws, traffic: t, emit: e,
+		client:  &http.Client{Timeout: 60 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
+		running: map[string]*runningMock{},
+	}
+}
+
+func (s *MockService) startup(ctx context.Context) { s.ctx = ctx }
+
+func mockStream(path string) string { return "mock:" + path }
+
+// ServeHTTP applies the scenario, then hands the request to the current
+// server (swapped atomically when the config changes, without dropping the
+// port or in-flight requests).
+func (m *runningMock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if p := m.prefer.Load(); p != nil && *p != "" && r.Header.Get("Prefer") == "" {
+		r.Header.Set("Prefer", *p)
+	}
+	m.cur.Load().ServeHTTP(w, r)
+}
+
+func (s *MockService) build(c *connector.Connector, cfg MockConfig, state *mock.State) (*mock.Server, error) {
+	f, err := cfg.Faults.faults()
+	if err != nil {
+		return nil, err
+	}
+	srv, err := mock.New(c, mock.Options{
+		Seed: cfg.Seed, DisableValidation: !cfg.Validate, DisableAuth: !cfg.Auth,
+		Stateful: cfg.Stateful, State: state, Faults: f,
+		Sink: s.traffic.sink(mockStream(cfg.Path)), Log: s.log,
+	})
+	if err != nil {
+		return nil, userErr(err, "cannot mock "+c.Name+": "+err.Error(), "fix the definition on the Connectors screen (see its validation findings) and start again")
+	}
+	return srv, nil
+}
+
+// Start serves the connector at cfg.Path on 127.0.0.1.
+func (s *MockService) Start(cfg MockConfig) (MockStatus, error) {
+	c, err := s.ws.get(cfg.Path)
+	if err != nil {
+		return MockStatus{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if m := s.running[cfg.Path]; m != nil {
+		return m.status, &UserError{Message: c.Name + " is already mocked at " + m.status.URL, Fix: "stop it first, or change its scenario and faults while it runs"}
+	}
+	if cfg.Port < 0 || cfg.Port > 65535 {
+		return MockStatus{}, &UserError{Message: fmt.Sprintf("port %d is out of range", cfg.Port), Fix: "use 1024–65535, or 0 for any free port"}
+	}
+	state := mock.NewState()
+	srv, err := s.build(c, cfg, state)
+	if err != nil {
+		return MockStatus{}, err
+	}
+	ln, err := mock.Listen("127.0.0.1", cfg.Port)
+	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return MockStatus{}, userErr(err, fmt.Sprintf("port %d is already in use", cfg.Port), "pick another port, or 0 for any free port")
+		}
+		return MockStatus{}, userErr(err, err.Error(), "pick another port, or 0 for any free port")
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	m := &runningMock{c: c, state: state, done: make(chan struct{})}
+	m.cur.Store(srv)
+	m.prefer.Store(&cfg.Scenario)
+	m.status = MockStatus{
+		Path: cfg.Path, Name: c.Name, Running: true, Port: port, Stream: mockStream(cfg.Path), Config: cfg,
+		URL: fmt.Sprintf("http://127.0.0.1:%d%s", port, strings.TrimSuffix(c.BasePath, "/")), Started: time.Now().UnixMilli(),
+	}
+	m.status.Config.Port = port
+	ctx, cancel := context.WithCancel(context.Background())
+	m.cancel = cancel
+	hs := mock.NewHTTPServer(m, s.log)
+	go func() {
+		defer close(m.done)
+		if err := mock.Serve(ctx, hs, ln, 2*time.Second); err != nil {
+			s.log.Warn("mock stopped", "connector", c.Name, "err", err)
+			s.mu.Lock()
+			if s.running[cfg.Path] == m {
+				delete(s.running, cfg.Path)
+			}
+			s.mu.Unlock()
+			st := m.status
+			st.Running, st.Error = false, err.Error()
+			s.emit.Emit(EventMockState, st)
+		}
+	}()
+	s.running[cfg.Path] = m
+	s.emit.Emit(EventMockState, m.status)
+	return m.status, nil
+}
+
+// Update changes seed, validation, auth, scenario and faults of a running
+// mock. The port and the stateful store are kept.
+func (s *MockService) Update(cfg MockConfig) (MockStatus, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.running[cfg.Path]
+	if m == nil {
+		return MockStatus{}, &UserError{Message: "this connector is not mocked", Fix: "start the mock first"}
+	}
+	cfg.Port = m.status.Port
+	srv, err := s.build(m.c, cfg, m.state)
+	if err != nil {
+		return m.status, err
+	}
+	m.cur.Store(srv)
+	m.prefer.Store(&cfg.Scenario)
+	m.status.Config = cfg
+	s.emit.Emit(EventMockState, m.status)
+	return m.status, nil
+}
+
+// Stop shuts the mock of path down, letting in-flight requests finish.
+func (s *MockService) Stop(path string) (MockStatus, error) {
+	s.mu.Lock()
+	m := s.running[path]
+	delete(s.running, path)
+	s.mu.Unlock()
+	if m == nil {
+		return MockStatus{Path: path, Stream: mockStream(path)}, nil
+	}
+	m.cancel()
+	select {
+	case <-m.done:
+	case <-time.After(5 * time.Second):
+	}
+	st := m.status
+	st.Running = false
+	s.emit.Emit(EventMockState, st)
+	return st, nil
+}
+
+// List returns the running mocks.
+func (s *MockService) List() ([]MockStatus, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]MockStatus, 0, len(s.running))
+	for _, m := range s.running {
+		out = append(out, m.status)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+func (s *MockService) stopAll() {
+	s.mu.Lock()
+	paths := make([]string, 0, len(s.running))
+	for p := range s.running {
+		paths = append(paths, p)
+	}
+	s.mu.Unlock()
+	for _, p := range paths {
+		_, _ = s.Stop(p)
+	}
+}
+
+// TryRequest is one call from the Try-it panel.
+type TryRequest struct {
+	Path        string `json:"path"`
+	OperationID string `json:"operationId"`
+	// Params holds parameter values keyed "in:name" (path:orderId,
+	// query:top, header:X-Trace); empty values are not sent.
+	Params map[string]string `json:"params"`
+	Body   string            `json:"body,omitempty"`
+	// ContentType of Body; default application/json.
+	ContentType string `json:"contentType,omitempty"`
+	// Prefer is sent as the Prefer header (code=404, example=NAME).
+	Prefer string `json:"prefer,omitempty"`
+	// NoAuth sends no credentials (to see the mock's 401).
+	NoAuth bool `json:"noAuth,omitempty"`
+}
+
+// TryResult is the mock's answer to a Try-it request.
+type TryResult struct {
+	Method   string      `json:"method"`
+	URL      string      `json:"url"`
+	Status   int         `json:"status"`
+	Millis   int64       `json:"millis"`
+	Response MessageView `json:"response"`
+}
+
+// Try sends one request to the running mock of req.Path, the way the maker
+// portal's Test tab does, with credentials the mock accepts.
+func (s *MockService) Try(req TryRequest) (TryResult, error) {
+	s.mu.Lock()
+	m := s.running[req.Path]
+	s.mu.Unlock()
+	if m == nil {
+		return TryResult{}, &UserError{Message: "the mock of this connector is not running", Fix: "start it on the Mock screen, then try again"}
+	}
+	op := m.c.Operation(req.OperationID)
+	if op == nil {
+		return TryResult{}, &UserError{Message: fmt.Sprintf("operation %q is not in %s", req.OperationID, m.c.Name), Fix: "reopen the connector: the definition may have changed"}
+	}
+	hr, err := buildTryRequest(s.ctx, m, op, req)
+	if err != nil {
+		return TryResult{}, err
+	}
+	start := time.Now()
+	resp, err := s.client.Do(hr)
+	if err != nil {
+		return TryResult{Method: hr.Method, URL: hr.URL.String()}, userErr(err, "the mock did not answer: "+err.Error(), "a fault (connection reset) may be on; otherwise restart the mock")
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	if err != nil {
+		return TryResult{}, userErr(err, "reading the mock's answer failed: "+err.Error(), "try again")
+	}
+	res := TryResult{Method: hr.Method, URL: hr.URL.String(), Status: resp.StatusCode, Millis: time.Since(start).Milliseconds()}
+	res.Response = MessageView{Headers: headerViews(resp.Header, nil, ""), Size: int64(len(body))}
+	res.Response.Kind, res.Response.Body = bodyText(body, resp.Header.Get("Content-Type"))
+	return res, nil
+}
+
+func buildTryRequest(ctx context.Context, m *runningMock, op *connector.Operation, req TryRequest) (*http.Request, error) {
+	path := op.Path
+	q := url.Values{}
+	h := http.Header{}
+	for key, val := range req.Params {
+		in, name, ok := strings.Cut(key, ":")
+		if !ok || val == "" {
+			continue
+		}
+		switch in {
+		case "path":
+			path = strings.ReplaceAll(path, "{"+name+"}", url.PathEscape(val))
+		case "query":
+			q.Set(name, val)
+		case "header":
+			h.Set(name, val)
+		}
+	}
+	if i := strings.Index(path, "{"); i >= 0 {
+		j := strings.Index(path[i:], "}")
+		name := path[i+1:]
+		if j > 0 {
+			name = path[i+1 : i+j]
+		}
+		return nil, &UserError{Message: fmt.Sprintf("path parameter %q has no value", name), Fix: "fill in every required field"}
+	}
+	u := fmt.Sprintf("http://127.0.0.1:%d%s%s", m.status.Port, strings.TrimSuffix(m.c.BasePath, "/"), path)
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	var body io.Reader
+	if req.Body != "" {
+		body = bytes.NewBufferString(req.Body)
+		ct := req.ContentType
+		if ct == "" {
+			ct = "application/json"
+		}
+		h.Set("Content-Type", ct)
+	}
+	hr, err := http.NewRequestWithContext(ctx, strings.ToUpper(op.Method), u, body)
+	if err != nil {
+		return nil, userErr(err, "cannot build the request: "+err.Error(), "check the parameter values")
+	}
+	for k, vs := range h {
+		hr.Header[k] = vs
+	}
+	if req.Prefer != "" {
+		hr.Header.Set("Prefer", req.Prefer)
+	}
+	if !req.NoAuth {
+		addTryCredentials(hr, m)
+	}
+	return hr, nil
+}
+
+// addTryCredentials signs the request the way the connector's first auth
+// set asks; the mock accepts any well-formed credentials when none are
+// configured, and tokens it issued itself for OAuth 2.0.
+func addTryCredentials(r *http.Request, m *runningMock) {
+	for _, set := range m.c.Auth.Sets {
+		switch set.Kind {
+		case connector.AuthAPIKey:
+			if set.APIKey == nil || set.APIKey.Name == "" {
+				continue
+			}
+			if strings.EqualFold(set.APIKey.In, "query") {
+				q := r.URL.Query()
+				if q.Get(set.APIKey.Name) == "" {
+					q.Set(set.APIKey.Name, "try-it-key")
+					r.URL.RawQuery = q.Encode()
+				}
+			} else if r.Header.Get(set.APIKey.Name) == "" {
+				r.Header.Set(set.APIKey.Name, "try-it-key")
+			}
+			return
+		case connector.AuthBasic:
+			r.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte("try-it:try-it")))
+			return
+		case connector.AuthOAuth2:
+			var scopes []string
+			if set.OAuth2 != nil {
+				scopes = set.OAuth2.Scopes
+			}
+			r.Header.Set("Authorization", "Bearer "+m.cur.Load().IssueToken("try-it", strings.Join(scopes, " ")))
+			return
+		}
+	}
+}

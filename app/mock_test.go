@@ -1,0 +1,149 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"net"
+	"strings"
+	"testing"
+	"time"
+)
+
+func startSampleMock(t *testing.T, cfg MockConfig) (*MockService, *trafficLog, MockStatus) {
+	t.Helper()
+	cs := newTestConnectors(t)
+	v, err := cs.Open(sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tl := newTrafficLog(&recorder{})
+	tl.interval = time.Millisecond
+	ms := newMockService(quietLog(), cs.ws, tl, &recorder{})
+	cfg.Path = v.Path
+	st, err := ms.Start(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(ms.stopAll)
+	return ms, tl, st
+}
+
+func TestMockStartTryAndSeeTraffic(t *testing.T) {
+	ms, tl, st := startSampleMock(t, MockConfig{Validate: true, Auth: true, Seed: 7})
+	if !st.Running || st.Port == 0 || !strings.HasPrefix(st.URL, "http://127.0.0.1:") {
+		t.Fatalf("status = %+v", st)
+	}
+	res, err := ms.Try(TryRequest{Path: st.Path, OperationID: "GetOrder", Params: map[string]string{"path:orderId": "ord-1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != 200 || res.Response.Kind != "json" {
+		t.Fatalf("GetOrder: %d %s %s", res.Status, res.Response.Kind, res.Response.Body)
+	}
+	// Auth is enforced: without credentials the mock answers 401.
+	res, err = ms.Try(TryRequest{Path: st.Path, OperationID: "GetOrder", Params: map[string]string{"path:orderId": "ord-1"}, NoAuth: true})
+	if err != nil || res.Status != 401 {
+		t.Fatalf("no auth: %d %v", res.Status, err)
+	}
+	tl.flush()
+	rows := tl.rows(st.Stream)
+	if len(rows) != 2 || rows[0].OperationID != "GetOrder" || rows[0].Status != 200 {
+		t.Fatalf("traffic rows = %+v", rows)
+	}
+	svc := &TrafficService{log: tl}
+	d, err := svc.Detail(rows[1].Seq)
+	if err != nil || d.Response.Body == "" || len(d.Notes) == 0 {
+		t.Fatalf("detail = %+v, %v", d, err)
+	}
+}
+
+func TestMockTryReportsMissingPathParameter(t *testing.T) {
+	ms, _, st := startSampleMock(t, MockConfig{Validate: true})
+	_, err := ms.Try(TryRequest{Path: st.Path, OperationID: "GetOrder"})
+	var ue *UserError
+	if !errors.As(err, &ue) || !strings.Contains(ue.Message, "orderId") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestMockUpdateAppliesScenarioAndFaultsWithoutNewPort(t *testing.T) {
+	ms, _, st := startSampleMock(t, MockConfig{Validate: true})
+	cfg := st.Config
+	cfg.Scenario = "code=404"
+	st2, err := ms.Update(cfg)
+	if err != nil || st2.Port != st.Port {
+		t.Fatalf("update: %+v %v", st2, err)
+	}
+	res, err := ms.Try(TryRequest{Path: st.Path, OperationID: "GetOrder", Params: map[string]string{"path:orderId": "x"}})
+	if err != nil || res.Status != 404 {
+		t.Fatalf("scenario code=404 gave %d %v", res.Status, err)
+	}
+	cfg.Scenario = ""
+	cfg.Faults = FaultConfig{ErrorRate: 1, ErrorStatus: 503}
+	if _, err := ms.Update(cfg); err != nil {
+		t.Fatal(err)
+	}
+	res, _ = ms.Try(TryRequest{Path: st.Path, OperationID: "GetOrder", Params: map[string]string{"path:orderId": "x"}})
+	if res.Status != 503 {
+		t.Fatalf("errorRate 1 gave %d", res.Status)
+	}
+	cfg.Faults = FaultConfig{LatencyMs: 50, LatencyMaxMs: 10}
+	if _, err := ms.Update(cfg); err == nil {
+		t.Fatal("reversed latency range accepted")
+	}
+}
+
+func TestMockStartOnBusyPortSaysPickAnother(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	cs := newTestConnectors(t)
+	v, _ := cs.Open(sample)
+	ms := newMockService(quietLog(), cs.ws, newTrafficLog(&recorder{}), &recorder{})
+	_, err = ms.Start(MockConfig{Path: v.Path, Port: ln.Addr().(*net.TCPAddr).Port})
+	d := describe(err)
+	if !strings.Contains(d.Message, "already in use") || d.Fix == "" {
+		t.Fatalf("busy port: %+v", d)
+	}
+	if _, err := ms.Start(MockConfig{Path: "/not/open"}); err == nil {
+		t.Fatal("started a connector that is not open")
+	}
+}
+
+func TestMockLookupFillsDynamicDropdown(t *testing.T) {
+	ms, _, st := startSampleMock(t, MockConfig{Validate: true, Auth: true})
+	cs := ms.ws
+	c, _ := cs.get(st.Path)
+	ov := operationView(c.Operation("ListOrders"), nil)
+	var ref *DynamicRefView
+	for _, p := range ov.Parameters {
+		if p.Dynamic != nil {
+			ref = p.Dynamic
+		}
+	}
+	if ref == nil {
+		t.Fatal("ListOrders has no dynamic parameter")
+	}
+	opts, err := ms.Lookup(LookupRequest{Path: st.Path, Ref: *ref})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(opts) == 0 || opts[0].Value == "" {
+		t.Fatalf("options = %+v", opts)
+	}
+}
+
+func TestLookupOptionsPaths(t *testing.T) {
+	var body any
+	_ = json.Unmarshal([]byte(`{"data":{"items":[{"id":1,"name":"A"},{"id":2}]}}`), &body)
+	got := lookupOptions(body, DynamicRefView{ValueCollection: "data/items", ValuePath: "id", ValueTitle: "name"})
+	if len(got) != 2 || got[0] != (LookupOption{"1", "A"}) || got[1] != (LookupOption{"2", "2"}) {
+		t.Fatalf("got %+v", got)
+	}
+	_ = json.Unmarshal([]byte(`["x","y"]`), &body)
+	if got := lookupOptions(body, DynamicRefView{}); len(got) != 2 || got[1].Value != "y" {
+		t.Fatalf("bare array: %+v", got)
+	}
+}

@@ -1,0 +1,91 @@
+import type { ExchangeView, MessageView } from '../api';
+
+// Body renders a recorded body as text. It must never be parsed as markup:
+// React escapes it, and nothing here uses dangerouslySetInnerHTML.
+export function Body({ m, label }: { m: MessageView; label: string }) {
+  if (m.kind === 'empty') return <div className="muted small">No body.</div>;
+  return (
+    <div>
+      <div className="muted small">
+        {label} body · {m.kind} · {m.size} bytes{m.truncated ? ' · truncated' : ''}
+      </div>
+      <pre className="body" data-kind={m.kind}>
+        {m.body}
+      </pre>
+    </div>
+  );
+}
+
+export function Headers({ m }: { m: MessageView }) {
+  if (m.headers.length === 0) return null;
+  return (
+    <table className="headers small mono">
+      <tbody>
+        {m.headers.map((h, i) => (
+          <tr key={i}>
+            <td>{h.name}</td>
+            <td>
+              {h.value} {h.redacted && <span className="badge redacted">redacted</span>}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function ExchangeDetail({ x }: { x: ExchangeView }) {
+  const r = x.row;
+  return (
+    <div className="exchange" data-testid="exchange-detail">
+      <div className="row">
+        <strong className="mono">
+          {r.method} {x.url}
+        </strong>
+        <span className={'badge ' + (r.status >= 400 || !r.status ? 'error' : 'ok')}>{r.status || 'no response'}</span>
+        <span className="muted small">{r.millis} ms</span>
+        <span className="small">
+          operation: <span className="mono">{r.operationId || 'none matched'}</span>
+        </span>
+      </div>
+      {r.error && <div className="error-text small">{r.error}</div>}
+      <div className="validation small">
+        <strong>Validation</strong>{' '}
+        {x.notes.length === 0 ? (
+          <span className="ok-text">request and response match the definition</span>
+        ) : (
+          <ul>
+            {x.notes.map((n, i) => (
+              <li key={i}>
+                <span className={`badge ${n.level || 'info'}`}>{n.level || 'info'}</span> <span className="mono">{n.id}</span> {n.message}
+                {n.pointer && <span className="mono muted"> at {n.pointer}</span>}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+      {x.redactions.length > 0 && (
+        <div className="small">
+          <strong>Redacted before storing</strong>:{' '}
+          {x.redactions.map((rd, i) => (
+            <span key={i} className="badge redacted">
+              {rd.where} {rd.name}
+            </span>
+          ))}
+        </div>
+      )}
+      <div className="two-col">
+        <div>
+          <h4>Request</h4>
+          <Headers m={x.request} />
+          <Body m={x.request} label="Request" />
+        </div>
+        <div>
+          <h4>Response</h4>
+          <Headers m={x.response} />
+          <Body m={x.response} label="Response" />
+        </div>
+      </div>
+    </div>
+  );
+}
