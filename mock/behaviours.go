@@ -6,6 +6,5 @@ package mock
 // Responders, Filters and Mounts here. New calls it before the stateful
 // store is added, so behaviours see calls first.
 func installBehaviours(s *Server) error {
-	_ = s
-	return nil
+	return installPowerPlatform(s)
 }

@@ -70,6 +70,9 @@ type Options struct {
 	// Name overrides the connector name in exchanges (several connectors
 	// on one port use their URL prefix).
 	Name string
+	// PowerPlatform tunes triggers, dynamic values/schemas and paging
+	// (powerplatform.go).
+	PowerPlatform PowerPlatformOptions
 }
 
 // Server is the mock of one connector. It is an http.Handler, safe for

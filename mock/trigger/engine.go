@@ -350,3 +350,49 @@ func customCodeNote(op *connector.Operation) []recordings.Note {
 	return []recordings.Note{{ID: "custom-code-not-executed", Level: "info",
 		Message: "custom code not executed; responses come from the definition"}}
 }
+
+// FireAll fires every trigger once in the background: one event to each
+// webhook subscription, one new item for each polling trigger.
+func (e *Engine) FireAll() { e.fireAsync(nil, nil) }
+
+// Adopt takes over the subscriptions and polling items of old, the engine
+// of the previous version of a reloaded connector, for the triggers that
+// still exist, so running flows keep working across --watch reloads.
+func (e *Engine) Adopt(old *Engine) {
+	if old == nil || old == e {
+		return
+	}
+	for _, s := range old.Subscriptions() {
+		if w := e.webhooks[s.OperationID]; w != nil {
+			old.mu.Lock()
+			orig := old.subs[s.ID]
+			old.mu.Unlock()
+			if orig == nil {
+				continue
+			}
+			cp := *orig
+			if w.unsub == nil || w.unsub.ID != cp.Unsubscribe {
+				cp.Unsubscribe = ""
+				if w.unsub != nil {
+					cp.Unsubscribe = w.unsub.ID
+				}
+			}
+			e.mu.Lock()
+			e.subs[cp.ID] = &cp
+			e.counter = max(e.counter, old.counter)
+			e.mu.Unlock()
+		}
+	}
+	for id, op := range old.polls {
+		np := e.polls[id]
+		if np == nil {
+			continue
+		}
+		op.mu.Lock()
+		np.mu.Lock()
+		np.head, np.first, np.lastAt, np.baseline = op.head, op.first, op.lastAt, op.baseline
+		np.items = append([]pollItem(nil), op.items...)
+		np.mu.Unlock()
+		op.mu.Unlock()
+	}
+}

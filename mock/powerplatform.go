@@ -1,0 +1,344 @@
+package mock
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/mock/admin"
+	"github.com/connectorlab/connectorlab/mock/dynamic"
+	"github.com/connectorlab/connectorlab/mock/trigger"
+	"github.com/connectorlab/connectorlab/recordings"
+)
+
+// PowerPlatformOptions tune the Power Platform behaviours (mock/trigger,
+// mock/dynamic, paging). The zero value works.
+type PowerPlatformOptions struct {
+	// StrictDynamic rejects (400) values that a parameter's dynamic-values
+	// lookup would not return (--strict-dynamic).
+	StrictDynamic bool
+	// SchemaFile is a dynamic-schemas.json to use instead of the one next
+	// to the connector.
+	SchemaFile string
+	// Retry and RetryAfter tune webhook deliveries and polling answers.
+	Retry      trigger.Retry
+	RetryAfter time.Duration
+	// PageSize is the page length of x-ms-pageable operations whose
+	// request names none; 0 means 10.
+	PageSize int
+	// Hub, when set, registers the server for the admin API and the
+	// --fire-every schedule, and keeps subscriptions across --watch reloads.
+	Hub *Hub
+}
+
+// powerPlatform is the behaviour installed on every Server.
+type powerPlatform struct {
+	s        *Server
+	opts     PowerPlatformOptions
+	engine   *trigger.Engine
+	dyn      *dynamic.Resolver
+	scenario atomic.Pointer[admin.Scenario]
+
+	fmu    sync.Mutex
+	faults Faults
+	inject atomic.Pointer[faultInjector] // run-time faults set through the admin API
+}
+
+func installPowerPlatform(s *Server) error {
+	o := s.opts.PowerPlatform
+	pp := &powerPlatform{s: s, opts: o}
+	var fallback func(trigger.Subscription) string
+	if o.Hub != nil {
+		fallback = o.Hub.unsubscribeURL
+	}
+	e, errs := trigger.New(trigger.Options{
+		Connector: s.c, Generator: s.gen, Seed: s.opts.Seed, Sink: s.opts.Sink, Logger: s.log,
+		Retry: o.Retry, RetryAfter: o.RetryAfter, Now: s.opts.Now, FallbackUnsubscribe: fallback,
+	})
+	for _, err := range errs {
+		s.log.Warn("mock: trigger policy ignored", "connector", s.c.Name, "err", err)
+	}
+	pp.engine = e
+	d, err := dynamic.New(dynamic.Options{Connector: s.c, Generator: s.gen, Seed: s.opts.Seed, Strict: o.StrictDynamic, SchemaFile: o.SchemaFile})
+	if err != nil {
+		return err
+	}
+	pp.dyn = d
+	s.responders = append(s.responders, pp)
+	s.filters = append(s.filters, FilterFunc(pp.filter))
+	if o.Hub != nil {
+		o.Hub.register(s.opts.Name, pp)
+	}
+	return nil
+}
+
+// PowerPlatform returns the trigger engine and dynamic resolver of s, for
+// tests and front doors that drive them directly.
+func (s *Server) PowerPlatform() (*trigger.Engine, *dynamic.Resolver) {
+	for _, r := range s.responders {
+		if pp, ok := r.(*powerPlatform); ok {
+			return pp.engine, pp.dyn
+		}
+	}
+	return nil, nil
+}
+
+// Close stops background work of s (webhook deliveries in flight).
+func (s *Server) Close() {
+	if e, _ := s.PowerPlatform(); e != nil {
+		e.Close()
+	}
+}
+
+func dynArgs(c *Call) dynamic.Args {
+	return dynamic.Args{Path: c.Params, Query: c.Request.URL.Query(), Header: c.Request.Header, Body: c.JSON}
+}
+
+// externalURL is the URL the client addressed, and the base of the
+// connector on it (scheme, host, any front prefix and basePath).
+func (pp *powerPlatform) externalURL(c *Call) (*url.URL, string) {
+	r := c.Request
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if p := r.Header.Get("X-Forwarded-Proto"); p == "https" || p == "http" {
+		scheme = p
+	}
+	prefix := strings.TrimSuffix(r.Header.Get("X-Forwarded-Prefix"), "/")
+	if prefix == "" && pp.opts.Hub != nil {
+		// Under --prefix the front door strips /{connector}/ before the
+		// server sees the request; put it back in the URLs we hand out.
+		if b, err := url.Parse(pp.opts.Hub.url(pp.s.opts.Name)); err == nil && b.Path != "" && b.Path != "/" && !strings.HasPrefix(r.URL.Path, b.Path+"/") {
+			prefix = strings.TrimSuffix(b.Path, "/")
+		}
+	}
+	u := &url.URL{Scheme: scheme, Host: r.Host, Path: prefix + r.URL.Path, RawQuery: r.URL.RawQuery}
+	if r.URL.RawPath != "" {
+		u.RawPath = prefix + r.URL.RawPath
+	}
+	reqSegs := strings.Split(strings.TrimPrefix(r.URL.EscapedPath(), "/"), "/")
+	opSegs := strings.Split(strings.TrimPrefix(c.Operation.Path, "/"), "/")
+	base := ""
+	if n := len(reqSegs) - len(opSegs); n > 0 {
+		base = "/" + strings.Join(reqSegs[:n], "/")
+	}
+	return u, scheme + "://" + r.Host + prefix + base
+}
+
+func (pp *powerPlatform) triggerRequest(c *Call) trigger.Request {
+	u, base := pp.externalURL(c)
+	return trigger.Request{URL: u, BaseURL: base, PathParams: c.Params, Header: c.Request.Header, Body: c.JSON}
+}
+
+// Respond implements Responder: run-time faults and scenario, dynamic
+// checks, and the trigger protocols.
+func (pp *powerPlatform) Respond(ctx context.Context, c *Call) (*Reply, error) {
+	if fi := pp.inject.Load(); fi != nil {
+		rep, reset := fi.apply(ctx, c)
+		if reset {
+			panic(http.ErrAbortHandler) // drops the connection, as a reset fault must
+		}
+		if rep != nil {
+			return rep, nil
+		}
+	}
+	if sc := pp.scenario.Load(); sc != nil && c.Prefer == (Prefer{}) {
+		if p, ok := sc.Operations[c.Operation.ID]; ok {
+			c.Prefer = Prefer{Code: p.Code, Example: p.Example, Dynamic: p.Dynamic}
+		} else if sc.Default != nil {
+			c.Prefer = Prefer{Code: sc.Default.Code, Example: sc.Default.Example, Dynamic: sc.Default.Dynamic}
+		}
+		if c.Prefer != (Prefer{}) {
+			c.Note("scenario", "info", "", "answered under the scenario set through the admin API")
+		}
+	}
+	if c.Operation.CustomCode {
+		c.Note("custom-code-not-executed", "info", "", "custom code not executed; responses come from the definition")
+	}
+	if rep := pp.checkDynamic(c); rep != nil {
+		return rep, nil
+	}
+	op := c.Operation
+	switch {
+	case pp.engine.IsSubscribe(op.ID):
+		return pp.subscribe(ctx, c)
+	case pp.engine.IsPolling(op.ID) && c.Prefer.Code == 0:
+		res, err := pp.engine.Poll(op, pp.triggerRequest(c))
+		if err != nil {
+			if errors.Is(err, trigger.ErrBadCursor) {
+				return problemReply(http.StatusBadRequest, "trigger-state-invalid", "Trigger state not recognised", err.Error(),
+					[]ProblemError{{In: "query", Name: trigger.CursorParam, Rule: "trigger-state", Message: err.Error()}}), nil
+			}
+			return nil, err
+		}
+		c.Notes = append(c.Notes, res.Notes...)
+		var rep *Reply
+		if res.Body != nil {
+			if rep, err = JSONReply(res.Status, "", res.Body); err != nil {
+				return nil, err
+			}
+		} else {
+			rep = NewReply(res.Status)
+		}
+		for k, v := range res.Header {
+			rep.Header[k] = v
+		}
+		return rep, nil
+	case pp.engine.IsUnsubscribe(op.ID) && c.Prefer.Code == 0:
+		sub, ok := pp.engine.Unsubscribe(op, pp.triggerRequest(c))
+		if !ok {
+			c.Note("subscription-not-found", "warning", "", "no webhook subscription matches this unsubscribe request")
+			if declared(op, http.StatusNotFound) {
+				return problemReply(http.StatusNotFound, "subscription-not-found", "No such subscription",
+					"no webhook subscription of this mock matches the request; it may have been removed already", nil), nil
+			}
+			return nil, nil
+		}
+		c.Note("webhook-unsubscribed", "info", "", fmt.Sprintf("subscription %s of %s removed; no more events go to %s", sub.ID, sub.OperationID, sub.CallbackURL))
+	}
+	return nil, nil
+}
+
+func declared(op *connector.Operation, status int) bool {
+	return op.Op != nil && op.Op.Responses != nil && op.Op.Responses.Value(fmt.Sprint(status)) != nil
+}
+
+func (pp *powerPlatform) subscribe(ctx context.Context, c *Call) (*Reply, error) {
+	sub, err := pp.engine.Subscribe(c.Operation, pp.triggerRequest(c))
+	if err != nil {
+		nu := c.Operation.Trigger.NotificationURL
+		pe := ProblemError{In: "body", Rule: "x-ms-notification-url", Message: err.Error()}
+		if nu != nil {
+			pe.In = nu.In
+			if nu.In == "body" {
+				pe.Pointer = "/" + nu.Name
+			} else {
+				pe.Name = nu.Name
+			}
+		}
+		return problemReply(http.StatusBadRequest, "notification-url-invalid", "Webhook callback URL missing or invalid", err.Error(), []ProblemError{pe}), nil
+	}
+	rep, err := pp.s.Simulate(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	if rep.Status >= 200 && rep.Status < 300 {
+		var body any
+		if len(rep.Body) > 0 && json.Unmarshal(rep.Body, &body) == nil {
+			body = pp.engine.Decorate(sub, c.Operation, rep.Header, body)
+			if b, err := marshalJSON(body); err == nil {
+				rep.Body = b
+			}
+		} else {
+			pp.engine.Decorate(sub, c.Operation, rep.Header, nil)
+		}
+	}
+	c.Note("webhook-subscribed", "info", "", fmt.Sprintf("subscription %s: events of %s go to %s", sub.ID, sub.OperationID, sub.CallbackURL))
+	return rep, nil
+}
+
+// checkDynamic runs the dependent-operation checks; a rejection answers 400.
+func (pp *powerPlatform) checkDynamic(c *Call) *Reply {
+	if len(c.Operation.Dynamic) == 0 {
+		return nil
+	}
+	var errs []ProblemError
+	id := ""
+	for _, p := range pp.dyn.Check(c.Operation, dynArgs(c)) {
+		c.Notes = append(c.Notes, p.Note)
+		if !p.Reject {
+			continue
+		}
+		if id == "" {
+			id = p.ID
+		}
+		pe := ProblemError{Rule: p.ID, Message: p.Message}
+		if in, name, ok := strings.Cut(p.Pointer, ":"); ok {
+			pe.In, pe.Name = in, name
+		} else {
+			pe.In, pe.Pointer = "body", strings.TrimPrefix(p.Pointer, "/body")
+		}
+		errs = append(errs, pe)
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	title := "Value not offered by the dynamic-values lookup"
+	if id == dynamic.ProblemSchemaMismatch {
+		title = "Body does not match the dynamic schema"
+	}
+	return problemReply(http.StatusBadRequest, id, title, errs[0].Message, errs)
+}
+
+// filter shapes replies: lookup answers, dynamic response parts, paging,
+// and tells the trigger engine about stateful creates.
+func (pp *powerPlatform) filter(ctx context.Context, c *Call, rep *Reply) error {
+	op := c.Operation
+	if rep.Status < 200 || rep.Status > 299 {
+		return nil
+	}
+	isJSON := len(rep.Body) == 0 || strings.Contains(rep.Header.Get("Content-Type"), "json")
+	lookup := pp.dyn.IsLookup(op.ID)
+	dynResp := hasDynamicResponse(op)
+	if !isJSON || !(lookup || dynResp || op.Pageable != nil || pp.s.opts.Stateful) {
+		return nil
+	}
+	var body any
+	if len(rep.Body) > 0 {
+		if err := json.Unmarshal(rep.Body, &body); err != nil {
+			return nil // not ours to judge
+		}
+	}
+	changed := false
+	a := dynArgs(c)
+	if lookup {
+		var notes []recordings.Note
+		body, notes = pp.dyn.Lookup(op, a, body)
+		c.Notes = append(c.Notes, notes...)
+		changed = true
+	}
+	if dynResp {
+		body = pp.dyn.Response(op, a, rep.Status, body)
+		changed = true
+	}
+	if op.Pageable != nil && rep.Status == http.StatusOK {
+		if b, ok := pp.page(c, body); ok {
+			body, changed = b, true
+		}
+	}
+	if pp.s.opts.Stateful && (op.Method == http.MethodPost || op.Method == http.MethodPut) && op.Trigger == nil && !lookup && body != nil {
+		if fired := pp.engine.OnCreate(op, body); len(fired) > 0 {
+			c.Note("trigger-fired", "info", "", "this create feeds trigger(s) "+strings.Join(fired, ", "))
+		}
+	}
+	if !changed {
+		return nil
+	}
+	b, err := marshalJSON(body)
+	if err != nil {
+		return err
+	}
+	rep.Body = b
+	if rep.Header.Get("Content-Type") == "" {
+		rep.Header.Set("Content-Type", "application/json")
+	}
+	return nil
+}
+
+func hasDynamicResponse(op *connector.Operation) bool {
+	for _, d := range op.Dynamic {
+		if strings.HasPrefix(d.Target, "response:") && (d.Kind == "schema" || d.Kind == "properties") {
+			return true
+		}
+	}
+	return false
+}

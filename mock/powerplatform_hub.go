@@ -1,0 +1,327 @@
+package mock
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/connectorlab/connectorlab/mock/admin"
+	"github.com/connectorlab/connectorlab/mock/trigger"
+)
+
+// Hub joins the Servers of one `connectorlab mock` process for the admin
+// API and the --fire-every schedule. It implements admin.Backend.
+type Hub struct {
+	log *slog.Logger
+
+	mu       sync.Mutex
+	servers  map[string]*powerPlatform
+	order    []string
+	urls     map[string]string
+	adminURL string
+}
+
+var _ admin.Backend = (*Hub)(nil)
+
+// NewHub returns an empty Hub.
+func NewHub(log *slog.Logger) *Hub {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Hub{log: log, servers: map[string]*powerPlatform{}, urls: map[string]string{}}
+}
+
+// SetAdminURL tells the hub where its admin API listens, for the
+// unsubscribe capability URLs of webhooks without an unsubscribe operation.
+func (h *Hub) SetAdminURL(u string) {
+	h.mu.Lock()
+	h.adminURL = strings.TrimSuffix(u, "/")
+	h.mu.Unlock()
+}
+
+// SetURL records where a connector is served, for listings.
+func (h *Hub) SetURL(name, u string) {
+	h.mu.Lock()
+	h.urls[name] = u
+	h.mu.Unlock()
+}
+
+func (h *Hub) url(name string) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.urls[name]
+}
+
+func (h *Hub) unsubscribeURL(s trigger.Subscription) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.adminURL == "" {
+		return ""
+	}
+	return h.adminURL + admin.UnsubscribePath + s.ID + "?key=" + s.CapabilityKey()
+}
+
+// register adds (or, on reload, replaces) the server named name. A
+// replaced server's subscriptions stay valid: the old engine keeps them
+// until its connector reloads again, and the hub consults it.
+func (h *Hub) register(name string, pp *powerPlatform) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if old := h.servers[name]; old != nil {
+		pp.engine.Adopt(old.engine)
+		if sc := old.scenario.Load(); sc != nil {
+			pp.scenario.Store(sc)
+		}
+		if fi := old.inject.Load(); fi != nil {
+			pp.faults = old.faults
+			pp.inject.Store(fi)
+		}
+	} else {
+		h.order = append(h.order, name)
+	}
+	h.servers[name] = pp
+}
+
+// Run fires every trigger of every server each interval until ctx ends.
+func (h *Hub) Run(ctx context.Context, every time.Duration) {
+	if every <= 0 {
+		return
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		for _, pp := range h.all("") {
+			pp.engine.FireAll()
+		}
+	}
+}
+
+func (h *Hub) all(connector string) []*powerPlatform {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []*powerPlatform
+	for _, n := range h.order {
+		if connector == "" || strings.EqualFold(n, connector) {
+			out = append(out, h.servers[n])
+		}
+	}
+	return out
+}
+
+func (h *Hub) pick(connector string) ([]*powerPlatform, error) {
+	out := h.all(connector)
+	if len(out) == 0 {
+		h.mu.Lock()
+		names := append([]string(nil), h.order...)
+		h.mu.Unlock()
+		return nil, fmt.Errorf("%w: no connector %q (serving %s)", admin.ErrNotFound, connector, strings.Join(names, ", "))
+	}
+	return out, nil
+}
+
+// Connectors implements admin.Backend.
+func (h *Hub) Connectors() []admin.Connector {
+	out := []admin.Connector{}
+	for _, pp := range h.all("") {
+		c := pp.s.c
+		ac := admin.Connector{Name: pp.s.opts.Name, Operations: len(c.Operations), CustomCode: c.CustomCode != nil,
+			Stateful: pp.s.opts.Stateful, StrictDynamic: pp.dyn.Strict(), Triggers: pp.engine.Triggers()}
+		h.mu.Lock()
+		ac.URL = h.urls[ac.Name]
+		h.mu.Unlock()
+		for _, op := range c.Operations {
+			if pp.dyn.IsLookup(op.ID) {
+				ac.Lookups = append(ac.Lookups, op.ID)
+			}
+		}
+		if f := pp.dyn.SchemaFile(); f != nil {
+			ac.SchemaFile = f.Path
+		}
+		out = append(out, ac)
+	}
+	return out
+}
+
+// Subscriptions implements admin.Backend.
+func (h *Hub) Subscriptions(connector string) ([]admin.Subscription, error) {
+	pps, err := h.pick(connector)
+	if err != nil {
+		return nil, err
+	}
+	out := []admin.Subscription{}
+	for _, pp := range pps {
+		for _, s := range pp.engine.Subscriptions() {
+			out = append(out, admin.Subscription{Connector: pp.s.opts.Name, Subscription: s})
+		}
+	}
+	return out, nil
+}
+
+// RemoveSubscription implements admin.Backend.
+func (h *Hub) RemoveSubscription(id string) bool {
+	for _, pp := range h.all("") {
+		if pp.engine.RemoveSubscription(id) {
+			return true
+		}
+	}
+	return false
+}
+
+// Unsubscribe implements admin.Backend.
+func (h *Hub) Unsubscribe(id, key string) bool {
+	for _, pp := range h.all("") {
+		if pp.engine.UnsubscribeByID(id, key) {
+			return true
+		}
+	}
+	return false
+}
+
+// Cursors implements admin.Backend.
+func (h *Hub) Cursors(connector string) ([]admin.Cursor, error) {
+	pps, err := h.pick(connector)
+	if err != nil {
+		return nil, err
+	}
+	out := []admin.Cursor{}
+	for _, pp := range pps {
+		for _, c := range pp.engine.Cursors() {
+			out = append(out, admin.Cursor{Connector: pp.s.opts.Name, CursorInfo: c})
+		}
+	}
+	return out, nil
+}
+
+// Fire implements admin.Backend. Without a connector, every connector that
+// has the trigger fires it.
+func (h *Hub) Fire(ctx context.Context, f admin.Fire) ([]admin.FireResult, error) {
+	pps, err := h.pick(f.Connector)
+	if err != nil {
+		return nil, err
+	}
+	var out []admin.FireResult
+	var firstErr error
+	for _, pp := range pps {
+		res, err := pp.engine.Fire(ctx, f.FireRequest)
+		if err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+		out = append(out, admin.FireResult{Connector: pp.s.opts.Name, FireResult: res})
+	}
+	if len(out) == 0 && firstErr != nil {
+		return nil, firstErr
+	}
+	return out, nil
+}
+
+// Reset implements admin.Backend: subscriptions, polling items and cursors,
+// and the stateful store go back to empty.
+func (h *Hub) Reset(connector string) error {
+	pps, err := h.pick(connector)
+	if err != nil {
+		return err
+	}
+	for _, pp := range pps {
+		pp.engine.Reset()
+		for _, b := range pp.s.state.Buckets() {
+			pp.s.state.Reset(b)
+		}
+	}
+	return nil
+}
+
+// Scenario implements admin.Backend.
+func (h *Hub) Scenario(connector string) (admin.Scenario, error) {
+	pps, err := h.pick(connector)
+	if err != nil {
+		return admin.Scenario{}, err
+	}
+	if sc := pps[0].scenario.Load(); sc != nil {
+		return *sc, nil
+	}
+	return admin.Scenario{}, nil
+}
+
+// SetScenario implements admin.Backend.
+func (h *Hub) SetScenario(connector string, sc admin.Scenario) error {
+	pps, err := h.pick(connector)
+	if err != nil {
+		return err
+	}
+	for _, pp := range pps {
+		for id := range sc.Operations {
+			if pp.s.c.Operation(id) == nil && len(pps) == 1 {
+				return fmt.Errorf("%w: scenario names operation %q, which %s does not have", admin.ErrInvalid, id, pp.s.c.Name)
+			}
+		}
+	}
+	for _, pp := range pps {
+		cp := sc
+		pp.scenario.Store(&cp)
+	}
+	return nil
+}
+
+// Faults implements admin.Backend.
+func (h *Hub) Faults(connector string) (json.RawMessage, error) {
+	pps, err := h.pick(connector)
+	if err != nil {
+		return nil, err
+	}
+	pp := pps[0]
+	pp.fmu.Lock()
+	defer pp.fmu.Unlock()
+	b, _ := json.Marshal(pp.faults)
+	return b, nil
+}
+
+// SetFaults implements admin.Backend. The run-time faults apply on top of
+// the ones the server started with; {} turns them off.
+func (h *Hub) SetFaults(connector string, raw json.RawMessage) error {
+	pps, err := h.pick(connector)
+	if err != nil {
+		return err
+	}
+	var f Faults
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return fmt.Errorf("%w: faults: %v (durations are nanoseconds, as in the mock's Faults JSON)", admin.ErrInvalid, err)
+	}
+	if f.ErrorRate < 0 || f.ErrorRate > 1 || f.ResetRate < 0 || f.ResetRate > 1 {
+		return fmt.Errorf("%w: errorRate and resetRate are shares between 0 and 1", admin.ErrInvalid)
+	}
+	for _, pp := range pps {
+		pp.fmu.Lock()
+		pp.faults = f
+		if f.zero() && len(f.Operations) == 0 {
+			pp.inject.Store(nil)
+		} else {
+			pp.inject.Store(newFaultInjector(f, pp.s.opts.Seed))
+		}
+		pp.fmu.Unlock()
+	}
+	return nil
+}
+
+// names returns the registered connector names, sorted (tests).
+func (h *Hub) names() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := append([]string(nil), h.order...)
+	sort.Strings(out)
+	return out
+}
