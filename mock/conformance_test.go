@@ -139,3 +139,7 @@ func diff(a, b string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+func loadCorpus(t testing.TB, rel string) (*connector.Connector, error) {
+	return connector.Load(context.Background(), filepath.Join(corpusRoot, rel))
+}
