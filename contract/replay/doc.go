@@ -1,0 +1,23 @@
+// Package replay re-sends recorded requests to a target — the live API, a
+// staging build or a mock of a newer definition — and turns each answer
+// into a test case: conformance to the definition (contract/conform) and
+// drift against the recorded answer (contract/drift).
+//
+// Requests keep their recorded method, path, query, headers and body;
+// redacted values are dropped and the connection's real credentials (from
+// CONNECTORLAB_PARAM_* through recordings.AuthFor) are added; the
+// connector's request policies run with the target as upstream.
+// Concurrency is bounded, 429/503 answers with Retry-After are retried
+// after the wait the server asks for (capped), and every request has a
+// timeout. Cases come back in recording order whatever the concurrency,
+// and --shard selects a deterministic subset.
+//
+// Generate builds the requests from the definition instead (package
+// probe), for a Dredd/Schemathesis-style check of a live API without
+// recordings. Recorded webhook deliveries (Source "event") are not re-sent;
+// their payloads are checked against the definition's
+// x-ms-notification-content.
+//
+// It imports connector, recordings, route, probe, policy and the contract
+// packages; never cli, app or a database driver.
+package replay

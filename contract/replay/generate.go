@@ -1,0 +1,47 @@
+package replay
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/probe"
+	"github.com/connectorlab/connectorlab/recordings"
+)
+
+// Generated builds one request per operation from the definition (package
+// probe) as exchanges without a response, so Run checks the target's
+// answers for conformance only. Operations probe cannot build a request
+// for come back in skipped with the reason.
+func Generated(c *connector.Connector, opts probe.Options) (xs []*recordings.Exchange, skipped []string) {
+	b := probe.New(c, opts)
+	for i, op := range c.Operations {
+		if op.Trigger != nil && op.Trigger.Kind == connector.TriggerWebhook {
+			// Subscribing a live API to a callback nobody serves would
+			// leave a dangling webhook behind.
+			skipped = append(skipped, fmt.Sprintf("%s: webhook subscription not sent", op.ID))
+			continue
+		}
+		req, err := b.Build(op)
+		if err != nil {
+			skipped = append(skipped, fmt.Sprintf("%s: %v", op.ID, err))
+			continue
+		}
+		u := req.Path
+		if q := req.Query.Encode(); q != "" {
+			u += "?" + q
+		}
+		xs = append(xs, &recordings.Exchange{
+			ID: int64(i + 1), Source: recordings.SourceTest, Connector: c.Name, OperationID: op.ID,
+			Request: recordings.Request{Method: req.Method, URL: u, Message: recordings.Message{Header: req.Header, Body: req.Body, Size: int64(len(req.Body))}},
+		})
+	}
+	return xs, skipped
+}
+
+// RunGenerated builds requests with Generated and runs them.
+func (r *Runner) RunGenerated(ctx context.Context, opts probe.Options) (*Result, []string, error) {
+	xs, skipped := Generated(r.c, opts)
+	res, err := r.Run(ctx, r.c.Name+" (generated)", xs)
+	return res, skipped, err
+}

@@ -1,0 +1,525 @@
+package replay
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/contract"
+	"github.com/connectorlab/connectorlab/contract/conform"
+	"github.com/connectorlab/connectorlab/contract/drift"
+	"github.com/connectorlab/connectorlab/contract/shape"
+	"github.com/connectorlab/connectorlab/policy"
+	"github.com/connectorlab/connectorlab/recordings"
+	"github.com/connectorlab/connectorlab/route"
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Defaults of Options.
+const (
+	DefaultConcurrency  = 4
+	DefaultTimeout      = 30 * time.Second
+	DefaultMaxRetries   = 3
+	DefaultMaxRetryWait = 30 * time.Second
+	DefaultKeepBody     = 16 << 10
+	maxResponseBody     = 32 << 20
+)
+
+// Options configure a Runner.
+type Options struct {
+	// Target is the base URL requests go to: scheme://host[:port][/prefix].
+	// The recorded path (basePath included) is appended to it.
+	Target *url.URL
+	// Client sends requests; nil is a client with no redirects followed.
+	Client *http.Client
+	// Concurrency bounds requests in flight (0: DefaultConcurrency).
+	Concurrency int
+	// Timeout bounds one request, retries excluded (0: DefaultTimeout).
+	Timeout time.Duration
+	// MaxRetries and MaxRetryWait bound retries of 429/503 + Retry-After.
+	MaxRetries   int
+	MaxRetryWait time.Duration
+	// Auth adds the connection's credentials (nil: none added).
+	Auth recordings.Authenticator
+	// Policies, when set, runs the connector's request policies.
+	Policies *policy.Engine
+	// Drift configures the recorded-vs-replayed comparison.
+	Drift *drift.Config
+	// Shard selects a deterministic subset of the exchanges.
+	Shard contract.Shard
+	// Emitter receives progress and finished cases (nil: none).
+	Emitter contract.Emitter
+	// KeepBody caps the bodies kept in cases for the HTML report (0:
+	// DefaultKeepBody; negative: none).
+	KeepBody int
+	// Log receives per-request problems at debug level (nil: discard).
+	Log *slog.Logger
+	// Sleep waits for Retry-After (tests replace it); nil sleeps on a timer.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// Runner replays exchanges of one connector.
+type Runner struct {
+	c       *connector.Connector
+	router  *route.Router
+	checker *conform.Checker
+	differ  *drift.Differ
+	opts    Options
+
+	mu      sync.Mutex
+	lookups map[string][]byte // operationId → a recorded response body, for dynamic schemas
+}
+
+// New returns a Runner for c (the definition the target is checked
+// against).
+func New(c *connector.Connector, opts Options) *Runner {
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = DefaultConcurrency
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultTimeout
+	}
+	if opts.MaxRetries == 0 {
+		opts.MaxRetries = DefaultMaxRetries
+	}
+	if opts.MaxRetryWait <= 0 {
+		opts.MaxRetryWait = DefaultMaxRetryWait
+	}
+	if opts.KeepBody == 0 {
+		opts.KeepBody = DefaultKeepBody
+	}
+	if opts.Client == nil {
+		opts.Client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	}
+	if opts.Emitter == nil {
+		opts.Emitter = contract.NopEmitter{}
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	if opts.Sleep == nil {
+		opts.Sleep = sleep
+	}
+	r := &Runner{c: c, router: route.New(c), differ: drift.New(opts.Drift), opts: opts, lookups: map[string][]byte{}}
+	r.checker = conform.New(c, conform.Options{
+		DynamicSchema: r.dynamicSchema,
+		Ignore:        func(op *connector.Operation, p string) bool { return opts.Drift.Ignored(op.ID, p) },
+	})
+	return r
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// Checker is the conformance checker the runner uses (for callers that
+// check more responses the same way).
+func (r *Runner) Checker() *conform.Checker { return r.checker }
+
+// dynamicSchema resolves x-ms-dynamic-schema bodies from a recorded call
+// of the lookup operation.
+func (r *Runner) dynamicSchema(op *connector.Operation, status string) *openapi3.SchemaRef {
+	for _, d := range op.Dynamic {
+		if (d.Kind != connector.DynamicSchema && d.Kind != connector.DynamicProperties) || !strings.HasPrefix(d.Target, "response") {
+			continue
+		}
+		r.mu.Lock()
+		body := r.lookups[d.OperationID]
+		r.mu.Unlock()
+		if body == nil {
+			continue
+		}
+		vp := d.ValuePath
+		if vp == "" {
+			vp = d.ItemValuePath
+		}
+		if s := conform.SchemaFromLookup(body, vp); s != nil {
+			return s
+		}
+	}
+	return nil
+}
+
+// Infra is an error the target or network caused: no case could run.
+type Infra struct{ Err error }
+
+func (e *Infra) Error() string { return e.Err.Error() }
+func (e *Infra) Unwrap() error { return e.Err }
+
+// Result is the outcome of a run.
+type Result struct {
+	Suite contract.Suite
+	// Findings are connector-wide (coverage, custom code).
+	Findings []contract.Finding
+	// Unreachable is set when every request failed to reach the target.
+	Unreachable error
+}
+
+// Run replays xs (one suite, e.g. a recording session).
+func (r *Runner) Run(ctx context.Context, suite string, xs []*recordings.Exchange) (*Result, error) {
+	var sel []*recordings.Exchange
+	for _, x := range xs {
+		if x == nil {
+			continue
+		}
+		if x.OperationID != "" && x.Response.Status >= 200 && x.Response.Status < 300 && len(x.Response.Body) > 0 {
+			r.mu.Lock()
+			if r.lookups[x.OperationID] == nil {
+				r.lookups[x.OperationID] = x.Response.Body
+			}
+			r.mu.Unlock()
+		}
+		if r.opts.Shard.Includes(shardKey(x)) {
+			sel = append(sel, x)
+		}
+	}
+	cases := make([]contract.Case, len(sel))
+	var done, reached atomic.Int64
+	var firstInfra atomic.Value
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(r.opts.Concurrency, max(1, len(sel))); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				c, reachedTarget, infra := r.one(ctx, sel[i])
+				cases[i] = c
+				if reachedTarget {
+					reached.Add(1)
+				}
+				if infra != nil {
+					firstInfra.CompareAndSwap(nil, infra)
+				}
+				n := done.Add(1)
+				r.opts.Emitter.Case(c)
+				r.opts.Emitter.Progress(int(n), len(sel), c.Name)
+			}
+		}()
+	}
+feed:
+	for i := range sel {
+		select {
+		case jobs <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	res := &Result{Suite: contract.Suite{Name: suite, Cases: cases}}
+	if reached.Load() == 0 && firstInfra.Load() != nil {
+		res.Unreachable = firstInfra.Load().(error)
+	}
+	if r.opts.Shard.Total <= 1 {
+		res.Findings = append(res.Findings, r.coverage(xs)...)
+	}
+	if r.c.CustomCode != nil {
+		res.Findings = append(res.Findings, contract.Finding{ID: drift.CustomCode, Level: contract.LevelInfo,
+			Message: fmt.Sprintf("the connector runs custom code (%s): responses of its script operations may be script output, not the API's", r.c.CustomCode.File)})
+	}
+	return res, nil
+}
+
+func shardKey(x *recordings.Exchange) string {
+	return fmt.Sprintf("%d|%s|%s", x.ID, x.Request.Method, x.Request.URL)
+}
+
+func (r *Runner) coverage(xs []*recordings.Exchange) []contract.Finding {
+	seen := map[string]bool{}
+	for _, x := range xs {
+		if x == nil {
+			continue
+		}
+		seen[x.OperationID] = true
+		if u, err := url.Parse(x.Request.URL); err == nil {
+			if m, _ := r.router.Find(x.Request.Method, u.EscapedPath()); m != nil {
+				seen[m.Operation.ID] = true
+			}
+		}
+	}
+	var out []contract.Finding
+	for _, op := range r.c.Operations {
+		if !seen[op.ID] {
+			out = append(out, contract.Finding{ID: drift.OperationUntested, Level: contract.LevelInfo, Operation: op.ID, Method: op.Method, Path: op.Path,
+				Message: fmt.Sprintf("no recorded exchange calls %s (%s %s)", op.ID, op.Method, op.Path)})
+		}
+	}
+	return out
+}
+
+func (r *Runner) keep(b []byte) string {
+	if r.opts.KeepBody < 0 || len(b) == 0 {
+		return ""
+	}
+	if len(b) > r.opts.KeepBody {
+		return string(b[:r.opts.KeepBody]) + "\n… (truncated)"
+	}
+	return string(b)
+}
+
+// hopHeaders are never replayed: the transport sets them.
+var hopHeaders = map[string]bool{
+	"Connection": true, "Content-Length": true, "Host": true, "Keep-Alive": true, "Proxy-Connection": true,
+	"Te": true, "Trailer": true, "Transfer-Encoding": true, "Upgrade": true, "Accept-Encoding": true,
+}
+
+// one replays a single exchange. reached says the target answered; infra
+// is set when it could not be reached.
+func (r *Runner) one(ctx context.Context, x *recordings.Exchange) (c contract.Case, reached bool, infra error) {
+	c = contract.Case{Operation: x.OperationID, Method: x.Request.Method, Exchange: x.ID}
+	u, err := url.Parse(x.Request.URL)
+	if err != nil {
+		c.Skipped = "recorded URL cannot be parsed: " + err.Error()
+		c.Name = caseName(c)
+		return c, false, nil
+	}
+	c.URL = u.RequestURI()
+	if x.Source == recordings.SourceEvent {
+		c.Findings = r.payload(x)
+		c.Name = caseName(c) + " (webhook event)"
+		c.Recorded = r.keep(x.Request.Body)
+		return c, true, nil
+	}
+	if x.Request.Truncated {
+		c.Skipped = "the recorded request body was truncated; it cannot be re-sent faithfully"
+		c.Name = caseName(c)
+		return c, false, nil
+	}
+	var op *connector.Operation
+	var params map[string]string
+	m, miss := r.router.Find(x.Request.Method, u.EscapedPath())
+	if m != nil {
+		op, params = m.Operation, m.Params
+		if c.Operation == "" {
+			c.Operation = op.ID
+		}
+	}
+	c.Name = caseName(c)
+	switch {
+	case op == nil:
+		f := contract.Finding{ID: drift.OperationMissing, Level: contract.LevelError, Operation: x.OperationID, Exchange: x.ID,
+			Method: x.Request.Method, Path: u.Path, Where: "request",
+			Message: fmt.Sprintf("%s %s matches no operation of the definition", x.Request.Method, u.Path)}
+		if miss != nil && len(miss.Closest) > 0 {
+			f.Message += fmt.Sprintf(" (closest: %s, %s)", miss.Closest[0].OperationID, miss.Closest[0].Reason)
+		}
+		c.Findings = append(c.Findings, f)
+	case x.OperationID != "" && x.OperationID != op.ID:
+		c.Findings = append(c.Findings, contract.Finding{ID: drift.OperationRenamed, Level: contract.LevelError, Operation: op.ID, Exchange: x.ID,
+			Method: op.Method, Path: op.Path, Old: x.OperationID, New: op.ID, Where: "operation",
+			Message: fmt.Sprintf("the recorded request was %s; the definition now calls it %s", x.OperationID, op.ID)})
+	}
+	start := time.Now()
+	resp, body, err := r.send(ctx, x, u, op, params)
+	c.Duration = contract.Duration(time.Since(start))
+	if err != nil {
+		var ie *Infra
+		if errors.As(err, &ie) {
+			c.Error = err.Error()
+			return c, false, err
+		}
+		c.Error = err.Error()
+		return c, false, nil
+	}
+	c.Status = resp.StatusCode
+	c.Recorded, c.Replayed = r.keep(x.Response.Body), r.keep(body)
+	if op != nil {
+		c.Findings = append(c.Findings, r.checker.Check(op, conform.Response{Status: resp.StatusCode, Header: resp.Header, Body: body})...)
+	}
+	if x.Response.Status != 0 {
+		var def shape.Shape
+		if op != nil {
+			def = r.checker.Shape(op, resp.StatusCode)
+		}
+		c.Findings = append(c.Findings, r.differ.Exchange(op,
+			drift.Message{Status: x.Response.Status, Header: x.Response.Header, Body: x.Response.Body},
+			drift.Message{Status: resp.StatusCode, Header: resp.Header, Body: body}, def)...)
+	}
+	for i := range c.Findings {
+		c.Findings[i].Exchange = x.ID
+		if c.Findings[i].Operation == "" {
+			c.Findings[i].Operation = c.Operation
+		}
+	}
+	return c, true, nil
+}
+
+func caseName(c contract.Case) string {
+	s := c.Operation
+	if s == "" {
+		s = c.Method + " " + c.URL
+	}
+	if c.Exchange != 0 {
+		s += fmt.Sprintf(" #%d", c.Exchange)
+	}
+	return s
+}
+
+// build makes the outgoing request of one attempt.
+func (r *Runner) build(ctx context.Context, x *recordings.Exchange, u *url.URL, op *connector.Operation, params map[string]string) (*http.Request, error) {
+	target := *r.opts.Target
+	q := u.Query()
+	for k, vs := range q {
+		for _, v := range vs {
+			if recordings.IsPlaceholder(v) {
+				q.Del(k)
+			}
+		}
+	}
+	target.Path = strings.TrimRight(target.Path, "/") + u.Path
+	target.RawPath = ""
+	if u.RawPath != "" {
+		target.RawPath = strings.TrimRight(r.opts.Target.EscapedPath(), "/") + u.RawPath
+	}
+	target.RawQuery = q.Encode()
+	var body io.Reader
+	if len(x.Request.Body) > 0 {
+		body = bytes.NewReader(x.Request.Body)
+	}
+	req, err := http.NewRequestWithContext(ctx, x.Request.Method, target.String(), body)
+	if err != nil {
+		return nil, fmt.Errorf("build request: %w", err)
+	}
+	for k, vs := range x.Request.Header {
+		ck := http.CanonicalHeaderKey(k)
+		if hopHeaders[ck] {
+			continue
+		}
+		for _, v := range vs {
+			if !recordings.IsPlaceholder(v) && !strings.Contains(v, recordings.PlaceholderPrefix) {
+				req.Header.Add(ck, v)
+			}
+		}
+	}
+	if r.opts.Policies != nil {
+		opID := ""
+		if op != nil {
+			opID = op.ID
+		}
+		if _, err := r.opts.Policies.Request(ctx, opID, req, params); err != nil {
+			return nil, fmt.Errorf("policy: %w", err)
+		}
+	}
+	if r.opts.Auth != nil {
+		if err := r.opts.Auth(req); err != nil {
+			return nil, fmt.Errorf("credentials: %w", err)
+		}
+	}
+	return req, nil
+}
+
+// send replays with retries on 429/503 + Retry-After.
+func (r *Runner) send(ctx context.Context, x *recordings.Exchange, u *url.URL, op *connector.Operation, params map[string]string) (*http.Response, []byte, error) {
+	for attempt := 0; ; attempt++ {
+		actx, cancel := context.WithTimeout(ctx, r.opts.Timeout)
+		req, err := r.build(actx, x, u, op, params)
+		if err != nil {
+			cancel()
+			return nil, nil, err
+		}
+		resp, err := r.opts.Client.Do(req)
+		if err != nil {
+			cancel()
+			if ctx.Err() != nil {
+				return nil, nil, ctx.Err()
+			}
+			return nil, nil, &Infra{Err: fmt.Errorf("%s %s: %w", req.Method, req.URL.Redacted(), unwrapURL(err))}
+		}
+		body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
+		resp.Body.Close()
+		cancel()
+		if rerr != nil {
+			return nil, nil, &Infra{Err: fmt.Errorf("%s %s: reading the answer: %w", req.Method, req.URL.Redacted(), rerr)}
+		}
+		if (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) && attempt < r.opts.MaxRetries {
+			if wait, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+				if wait > r.opts.MaxRetryWait {
+					wait = r.opts.MaxRetryWait
+				}
+				r.opts.Log.Debug("retry after", "url", req.URL.Redacted(), "status", resp.StatusCode, "wait", wait)
+				if err := r.opts.Sleep(ctx, wait); err != nil {
+					return nil, nil, err
+				}
+				continue
+			}
+		}
+		return resp, body, nil
+	}
+}
+
+func unwrapURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// retryAfter reads a Retry-After header: delay-seconds or an HTTP date.
+func retryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		d := t.Sub(now)
+		if d < 0 {
+			d = 0
+		}
+		return d, true
+	}
+	return 0, false
+}
+
+// payload checks a recorded webhook delivery against the trigger's
+// x-ms-notification-content in the definition.
+func (r *Runner) payload(x *recordings.Exchange) []contract.Finding {
+	op := r.c.Operation(x.OperationID)
+	if op == nil || op.Trigger == nil || op.Trigger.Content == nil {
+		return nil
+	}
+	var v any
+	if json.Unmarshal(x.Request.Body, &v) != nil {
+		return []contract.Finding{{ID: PayloadNotJSON, Level: contract.LevelError, Operation: op.ID, Exchange: x.ID, Where: "notification.body",
+			Message: "the recorded webhook payload is not JSON"}}
+	}
+	var out []contract.Finding
+	for _, f := range conform.CheckValue(op.Trigger.Content, v) {
+		f.ID = "payload-" + strings.TrimPrefix(f.ID, "body-")
+		f.Where, f.Operation, f.Exchange, f.CustomCode = "notification.body", op.ID, x.ID, op.CustomCode
+		f.Message = "webhook payload: " + f.Message
+		out = append(out, f)
+	}
+	return out
+}
+
+// PayloadNotJSON and the payload-* IDs (payload-type-mismatch,
+// payload-required-missing, payload-field-undocumented, ...) are the
+// conformance IDs of webhook payloads.
+const PayloadNotJSON = "payload-not-json"
