@@ -179,7 +179,7 @@ func (r *Resolver) checkSchema(d *connector.DynamicRef, a Args) []Problem {
 		return nil
 	}
 	var out []Problem
-	for _, l := range findAll(a.Body, "/body", splitPath(strings.TrimPrefix(d.Target, "body"))) {
+	for _, l := range targets(a.Body, "/body", splitPath(strings.TrimPrefix(d.Target, "body")), elementLevel(d)) {
 		err := res.schema.Value.VisitJSON(l.v, openapi3.MultiErrors(), openapi3.VisitAsRequest(), openapi3.DisablePatternValidation())
 		if err == nil {
 			continue
@@ -200,6 +200,26 @@ func (r *Resolver) checkSchema(d *connector.DynamicRef, a Args) []Problem {
 				return out
 			}
 		}
+	}
+	return out
+}
+
+// targets finds the values a dynamic schema applies to: the target, or
+// each element of it when the schema describes array items.
+func targets(v any, ptr string, path []string, elements bool) []located {
+	found := findAll(v, ptr, path)
+	if !elements {
+		return found
+	}
+	var out []located
+	for _, l := range found {
+		if arr, ok := l.v.([]any); ok {
+			for i, e := range arr {
+				out = append(out, located{l.ptr + "/" + strconv.Itoa(i), e})
+			}
+			continue
+		}
+		out = append(out, l)
 	}
 	return out
 }
@@ -236,8 +256,21 @@ func (r *Resolver) Response(op *connector.Operation, a Args, status int, body an
 		if res == nil || res.schema == nil {
 			continue
 		}
-		v := r.gen.Generate(res.schema, fake.Seed(r.seed, "dynamic-response", op.ID, d.Target, key), "")
+		var v any = r.gen.Generate(res.schema, fake.Seed(r.seed, "dynamic-response", op.ID, d.Target, key), "")
 		segs := splitPath(sub)
+		if elementLevel(d) {
+			n := 2
+			if cur, ok := getPath(body, segs); ok {
+				if arr, ok := cur.([]any); ok && len(arr) > 0 {
+					n = len(arr)
+				}
+			}
+			arr := make([]any, n)
+			for j := range arr {
+				arr[j] = r.gen.Generate(res.schema, fake.Seed(r.seed, "dynamic-response", op.ID, d.Target, key, strconv.Itoa(j)), "")
+			}
+			v = arr
+		}
 		if len(segs) == 0 {
 			body = v
 			continue
@@ -274,3 +307,55 @@ func (r *Resolver) ResponseSchema(op *connector.Operation, a Args, status int) (
 	}
 	return "", nil
 }
+
+// MappedArgs are the lookup parameters a designer sends for reference d
+// when the dependent request carries a: literals, and the values of the
+// parameters the mapping names. Trees map through their open side.
+func MappedArgs(d *connector.DynamicRef, a Args) map[string]string {
+	ps := d.Parameters
+	if d.Kind == connector.DynamicTree {
+		if sides := treeSides(d); len(sides) > 0 {
+			ps = sides[0].params
+		}
+	}
+	return dependentArgs(ps, a, d.Target)
+}
+
+// LookupOperation is the operation a reference calls (a tree's open side).
+func LookupOperation(d *connector.DynamicRef) string {
+	if d.Kind == connector.DynamicTree {
+		if sides := treeSides(d); len(sides) > 0 {
+			return sides[0].op
+		}
+	}
+	return d.OperationID
+}
+
+// ListPaths returns where a list reference reads items, values and titles.
+func ListPaths(d *connector.DynamicRef) (collection, value, title []string) {
+	switch d.Kind {
+	case connector.DynamicValues:
+		collection, value, title = splitPath(d.ValueCollection), splitPath(d.ValuePath), splitPath(d.ValueTitle)
+	case connector.DynamicList:
+		collection, value, title = splitPath(d.ItemsPath), splitPath(d.ItemValuePath), splitPath(d.ItemTitlePath)
+	case connector.DynamicTree:
+		if sides := treeSides(d); len(sides) > 0 {
+			collection, value, title = splitPath(sides[0].items), splitPath(sides[0].value), splitPath(sides[0].title)
+		}
+	}
+	if len(title) == 0 {
+		title = value
+	}
+	return
+}
+
+// SchemaPath returns where a schema reference reads the schema.
+func SchemaPath(d *connector.DynamicRef) []string {
+	if d.Kind == connector.DynamicProperties {
+		return splitPath(d.ItemValuePath)
+	}
+	return splitPath(d.ValuePath)
+}
+
+// ElementLevel reports whether a schema reference describes array items.
+func ElementLevel(d *connector.DynamicRef) bool { return elementLevel(d) }

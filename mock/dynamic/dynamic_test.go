@@ -101,10 +101,15 @@ func TestContosoDynamicSchema(t *testing.T) {
 	if ps := r.Check(dep, a); len(ps) != 0 {
 		t.Fatalf("a body from the resolved schema was refused: %+v", ps)
 	}
-	a.Body = map[string]any{}
+	bad := map[string]any{}
+	for name := range raw["properties"].(map[string]any) {
+		bad[name] = map[string]any{"not": "a scalar"}
+		break
+	}
+	a.Body = bad
 	ps := r.Check(dep, a)
-	if len(ps) == 0 || ps[0].ID != ProblemSchemaMismatch || !ps[0].Reject {
-		t.Fatalf("an empty body passed the resolved schema (required %v): %+v", raw["required"], ps)
+	if len(ps) == 0 || ps[0].ID != ProblemSchemaMismatch || !ps[0].Reject || !strings.Contains(ps[0].Pointer, "/body/") {
+		t.Fatalf("a wrongly typed body passed the resolved schema: %+v", ps)
 	}
 }
 

@@ -223,10 +223,14 @@ func (r *Resolver) index(dep *connector.Operation, d *connector.DynamicRef) {
 				return
 			}
 		}
-		lk.schemas = append(lk.schemas, &schemaSpec{at: at, array: isType(targetSchema(dep, d.Target), "array")})
+		lk.schemas = append(lk.schemas, &schemaSpec{at: at, array: isType(targetSchema(dep, d.Target), "array") && !elementLevel(d)})
 		r.addKeys(lk, d.Parameters)
 	}
 }
+
+// elementLevel reports whether a dynamic schema sits on the items of an
+// array: the connector model names such targets by the array.
+func elementLevel(d *connector.DynamicRef) bool { return strings.HasSuffix(d.Pointer, "/items") }
 
 func (r *Resolver) addList(lk *lookup, ls *listSpec, dep *connector.Operation, target string, ps map[string]connector.DynamicParam) {
 	if len(ls.value) == 0 {
@@ -250,6 +254,8 @@ func (r *Resolver) addList(lk *lookup, ls *listSpec, dep *connector.Operation, t
 	}
 	if isType(coll, "array") {
 		ls.itemShape = coll.Value.Items
+	} else if coll != nil && coll.Value != nil && coll.Value.Type != nil && len(*coll.Value.Type) > 0 {
+		return // the collection is declared as something else: see Resolvable
 	}
 	field := schemaAt(ls.itemShape, ls.value)
 	dept := targetSchema(dep, target)

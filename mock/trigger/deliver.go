@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -222,6 +223,20 @@ func (e *Engine) deliver(ctx context.Context, w *webhook, subID string, payload 
 	}
 	body, _ := json.Marshal(payload)
 	d := Delivery{OperationID: w.op.ID, SubscriptionID: subID, CallbackURL: cb, Payload: payload}
+	if u, err := url.Parse(cb); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		// Retrying cannot help a URL that is not one.
+		d.Attempts, d.Error = 1, fmt.Sprintf("callback %q is not an absolute http(s) URL", cb)
+		e.record(&recordings.Exchange{Source: recordings.SourceEvent, Connector: e.c.Name, OperationID: w.op.ID, StartedAt: e.now(),
+			Request: recordings.Request{Method: http.MethodPost, URL: cb, Message: message(nil, body)}, Error: d.Error})
+		e.mu.Lock()
+		if s := e.subs[subID]; s != nil {
+			s.Deliveries++
+			s.Failures++
+			s.LastError = d.Error
+		}
+		e.mu.Unlock()
+		return d
+	}
 	backoff := e.retry.Initial
 	for attempt := 1; attempt <= e.retry.Attempts; attempt++ {
 		d.Attempts = attempt

@@ -85,17 +85,29 @@ func (e *Engine) newPoller(op *connector.Operation, pp *PollingPolicy) *poller {
 	} else {
 		p.item = p.envelope
 	}
+	p.seed()
 	return p
 }
 
+// InitialItems is how many items a polling trigger has before any event.
+const InitialItems = 2
+
 func (p *poller) reset() {
 	p.mu.Lock()
-	defer p.mu.Unlock()
 	p.baseline = p.head
 	p.first = p.head + 1
 	p.items = nil
 	p.cursors = nil
 	p.polls = 0
+	p.mu.Unlock()
+	p.seed()
+}
+
+// seed makes the initial items.
+func (p *poller) seed() {
+	for i := 0; i < InitialItems; i++ {
+		p.add(nil)
+	}
 }
 
 // add makes one new item: body as given, or generated.
@@ -192,7 +204,9 @@ func (e *Engine) Poll(op *connector.Operation, r Request) (Response, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.polls++
-	cursor := p.head // a poller without state starts from now
+	// A poller without state gets what is there (the seeded items at
+	// first), then only what is new.
+	cursor := p.first - 1
 	if raw := q.Get(CursorParam); raw != "" {
 		n, err := strconv.Atoi(raw)
 		if err != nil || n < 0 {

@@ -37,6 +37,7 @@ type Subscription struct {
 	Failures    int               `json:"failures"`
 	LastStatus  int               `json:"lastStatus,omitempty"`
 	LastError   string            `json:"lastError,omitempty"`
+	Warning     string            `json:"warning,omitempty"`
 
 	key         string            // capability key of the fallback unsubscribe URL
 	unsubParams map[string]string // path and query values that identify it on the DELETE operation
@@ -142,10 +143,6 @@ func callbackURL(op *connector.Operation, r Request) (string, string, error) {
 	if v == "" {
 		return "", where, fmt.Errorf("%w: %s (x-ms-notification-url) is missing or empty; send the URL the service should post events to", ErrNoCallback, where)
 	}
-	u, err := url.Parse(v)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", where, fmt.Errorf("%w: %s (x-ms-notification-url) is %q, not an absolute http(s) URL", ErrNoCallback, where, v)
-	}
 	return v, where, nil
 }
 
@@ -157,9 +154,14 @@ func (e *Engine) Subscribe(op *connector.Operation, r Request) (Subscription, er
 	if w == nil {
 		return Subscription{}, fmt.Errorf("%w %q: not a webhook trigger", ErrUnknownTrigger, op.ID)
 	}
-	cb, _, err := callbackURL(op, r)
+	cb, where, err := callbackURL(op, r)
 	if err != nil {
 		return Subscription{}, err
+	}
+	var warn string
+	if u, err := url.Parse(cb); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		// Answer as declared; deliveries to it will fail and say so.
+		warn = fmt.Sprintf("%s (x-ms-notification-url) is %q, not an absolute http(s) URL: events cannot be delivered", where, cb)
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -167,7 +169,7 @@ func (e *Engine) Subscribe(op *connector.Operation, r Request) (Subscription, er
 	s := &Subscription{
 		ID:          uuidFrom(fake.Seed(e.seed, "subscription", op.ID, cb, strconv.FormatUint(e.counter, 10)), fake.Seed(e.seed, "subscription-b", strconv.FormatUint(e.counter, 10))),
 		OperationID: op.ID, CallbackURL: cb, CreatedAt: e.now().UTC(),
-		Params: requestParams(r), key: randomKey(),
+		Params: requestParams(r), key: randomKey(), Warning: warn,
 	}
 	if w.unsub != nil {
 		s.Unsubscribe = w.unsub.ID
