@@ -114,8 +114,9 @@ func (r *Resolver) checkValue(op *connector.Operation, d *connector.DynamicRef, 
 		if ok {
 			continue
 		}
+		strict := r.strict.Load()
 		level := "warning"
-		if r.strict {
+		if strict {
 			level = "error"
 		}
 		ex := make([]string, 0, 3)
@@ -124,10 +125,10 @@ func (r *Resolver) checkValue(op *connector.Operation, d *connector.DynamicRef, 
 		}
 		msg := fmt.Sprintf("%s: %q is not a value %s returns (it returns %s); pick one from %s",
 			describeTarget(l.ptr), canon(l.v), d.OperationID, strings.Join(ex, ", "), d.OperationID)
-		if r.strict {
+		if strict {
 			msg += ", or start the mock without --strict-dynamic"
 		}
-		out = append(out, Problem{Note: recordings.Note{ID: ProblemUnknownValue, Level: level, Pointer: l.ptr, Message: msg}, Reject: r.strict})
+		out = append(out, Problem{Note: recordings.Note{ID: ProblemUnknownValue, Level: level, Pointer: l.ptr, Message: msg}, Reject: strict})
 	}
 	return out
 }

@@ -9,10 +9,10 @@ import (
 // Reasons a reference cannot be resolved. They are stable: sweep goldens
 // list them.
 const (
-	ReasonCapability    = "capability"       // resolved by the platform (file-picker), not an operation
-	ReasonNoOperation   = "no-operation"     // the reference names no operationId
-	ReasonMissingLookup = "missing-lookup"   // the operationId is not in the definition
-	ReasonNoValuePath   = "no-value-path"    // a list without value-path / itemValuePath
+	ReasonCapability    = "capability"           // resolved by the platform (file-picker), not an operation
+	ReasonNoOperation   = "no-operation"         // the reference names no operationId
+	ReasonMissingLookup = "missing-lookup"       // the operationId is not in the definition
+	ReasonNoValuePath   = "no-value-path"        // a list without value-path / itemValuePath
 	ReasonNotArray      = "collection-not-array" // the response declares the collection as something else
 )
 

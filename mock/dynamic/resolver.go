@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/mock/fake"
@@ -39,7 +40,7 @@ type Resolver struct {
 	c      *connector.Connector
 	gen    *fake.Generator
 	seed   uint64
-	strict bool
+	strict atomic.Bool
 	file   *SchemaFile
 
 	lookups map[string]*lookup // by lookup operation ID
@@ -96,9 +97,10 @@ func New(opts Options) (*Resolver, error) {
 		return nil, fmt.Errorf("dynamic.New: no connector")
 	}
 	r := &Resolver{
-		c: opts.Connector, gen: opts.Generator, seed: opts.Seed, strict: opts.Strict,
+		c: opts.Connector, gen: opts.Generator, seed: opts.Seed,
 		lookups: map[string]*lookup{}, served: map[string]map[string]bool{}, cache: map[string]*resolved{},
 	}
+	r.strict.Store(opts.Strict)
 	if r.gen == nil {
 		r.gen = fake.New(fake.Options{})
 	}
@@ -113,7 +115,10 @@ func New(opts Options) (*Resolver, error) {
 }
 
 // Strict reports whether unknown dynamic values are rejected.
-func (r *Resolver) Strict() bool { return r.strict }
+func (r *Resolver) Strict() bool { return r.strict.Load() }
+
+// SetStrict turns --strict-dynamic on or off at run time.
+func (r *Resolver) SetStrict(on bool) { r.strict.Store(on) }
 
 // SchemaFile is the user-supplied schema file in use, or nil.
 func (r *Resolver) SchemaFile() *SchemaFile { return r.file }
