@@ -30,6 +30,7 @@ const (
 	BodyNotJSON        = "drift-body-not-json"
 	OperationRenamed   = "drift-operation-renamed"
 	OperationMissing   = "drift-operation-missing"
+	OperationMoved     = "drift-operation-moved"
 	OperationUntested  = "operation-untested"
 	CustomCode         = "custom-code"
 )
@@ -54,6 +55,7 @@ func Rules() contract.Catalogue {
 		r(HeaderRemoved, W, "a recorded, non-volatile response header is gone"),
 		r(BodyNotJSON, E, "the recording had a JSON body; the answer does not parse"),
 		r(OperationRenamed, E, "the recorded request now maps to another operationId in the definition"),
+		r(OperationMoved, W, "the recorded operation now lives at another path; it was replayed there"),
 		r(OperationMissing, E, "the recorded request maps to no operation of the definition"),
 		r(OperationUntested, I, "no recorded exchange exercises an operation of the definition"),
 		r(CustomCode, I, "the operation runs custom code: differences may come from the script"),

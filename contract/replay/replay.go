@@ -234,7 +234,7 @@ feed:
 		res.Unreachable = firstInfra.Load().(error)
 	}
 	if r.opts.Shard.Total <= 1 {
-		res.Findings = append(res.Findings, r.coverage(xs)...)
+		res.Findings = append(res.Findings, r.coverage(cases)...)
 	}
 	if r.c.CustomCode != nil {
 		res.Findings = append(res.Findings, contract.Finding{ID: drift.CustomCode, Level: contract.LevelInfo,
@@ -247,18 +247,12 @@ func shardKey(x *recordings.Exchange) string {
 	return fmt.Sprintf("%d|%s|%s", x.ID, x.Request.Method, x.Request.URL)
 }
 
-func (r *Runner) coverage(xs []*recordings.Exchange) []contract.Finding {
+// coverage lists the definition's operations no case exercised (by the
+// operation actually replayed, which follows moved operations).
+func (r *Runner) coverage(cases []contract.Case) []contract.Finding {
 	seen := map[string]bool{}
-	for _, x := range xs {
-		if x == nil {
-			continue
-		}
-		seen[x.OperationID] = true
-		if u, err := url.Parse(x.Request.URL); err == nil {
-			if m, _ := r.router.Find(x.Request.Method, u.EscapedPath()); m != nil {
-				seen[m.Operation.ID] = true
-			}
-		}
+	for _, c := range cases {
+		seen[c.Operation] = true
 	}
 	var out []contract.Finding
 	for _, op := range r.c.Operations {
@@ -313,9 +307,21 @@ func (r *Runner) one(ctx context.Context, x *recordings.Exchange) (c contract.Ca
 	m, miss := r.router.Find(x.Request.Method, u.EscapedPath())
 	if m != nil {
 		op, params = m.Operation, m.Params
-		if c.Operation == "" {
-			c.Operation = op.ID
+	}
+	// Flows call actions by operationId and the connector builds the URL:
+	// when the recorded operation still exists under another path, replay
+	// it there rather than at the recorded URL.
+	if byID := r.c.Operation(x.OperationID); byID != nil && byID != op && strings.EqualFold(byID.Method, x.Request.Method) {
+		if moved, ok := r.moveTo(byID, u); ok {
+			c.Findings = append(c.Findings, contract.Finding{ID: drift.OperationMoved, Level: contract.LevelWarning, Operation: byID.ID, Exchange: x.ID,
+				Method: byID.Method, Path: byID.Path, Old: x.Request.Method + " " + u.Path, New: byID.Method + " " + moved.Path, Where: "operation",
+				Message: fmt.Sprintf("%s moved from %s %s to %s %s; replayed at the new address", byID.ID, x.Request.Method, u.Path, byID.Method, moved.Path)})
+			op, params, u = byID, nil, moved
+			c.URL = u.RequestURI()
 		}
+	}
+	if op != nil {
+		c.Operation = op.ID // the operation exercised; a rename keeps the old ID in its finding
 	}
 	c.Name = caseName(c)
 	switch {
@@ -523,3 +529,30 @@ func (r *Runner) payload(x *recordings.Exchange) []contract.Finding {
 // payload-required-missing, payload-field-undocumented, ...) are the
 // conformance IDs of webhook payloads.
 const PayloadNotJSON = "payload-not-json"
+
+// moveTo rebuilds a recorded URL for op's current path template: literal
+// segments come from the template, parameter values from the recorded URL
+// at the same positions. It fails when the segment counts differ.
+func (r *Runner) moveTo(op *connector.Operation, u *url.URL) (*url.URL, bool) {
+	tmpl := r.router.Template(op)
+	ts := strings.Split(strings.Trim(tmpl, "/"), "/")
+	rs := strings.Split(strings.Trim(u.EscapedPath(), "/"), "/")
+	if len(ts) != len(rs) {
+		return nil, false
+	}
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		if strings.Contains(t, "{") {
+			out[i] = rs[i]
+		} else {
+			out[i] = t
+		}
+	}
+	nu := *u
+	nu.Path, nu.RawPath = "/"+strings.Join(out, "/"), ""
+	if p, err := url.PathUnescape(nu.Path); err == nil {
+		nu.Path = p
+		nu.RawPath = "/" + strings.Join(out, "/")
+	}
+	return &nu, true
+}
