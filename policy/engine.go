@@ -171,7 +171,132 @@ func New(c *connector.Connector, opts Options) (*Engine, []connector.Finding) {
 		fs = append(fs, more...)
 		e.policies = append(e.policies, cp)
 	}
+	fs = append(fs, e.checkSources()...)
 	return e, fs
+}
+
+// checkSources reports @headers('x') and @queryParameters('x') reads that
+// an operation the policy covers neither declares nor gets from an earlier
+// policy: there the value is empty, which for dynamichosturl means the
+// request has no host.
+func (e *Engine) checkSources() []connector.Finding {
+	type key struct {
+		policy int
+		fn     Func
+		name   string
+	}
+	missing := map[key][]string{}
+	covered := map[int]int{}
+	var order []key
+	authHeaders := map[string]bool{"authorization": true}
+	for _, set := range e.c.Auth.Sets {
+		if set.APIKey != nil && strings.EqualFold(set.APIKey.In, "header") {
+			authHeaders[strings.ToLower(set.APIKey.Name)] = true
+		}
+	}
+	for _, op := range e.c.Operations {
+		declared := map[string]bool{}
+		for _, pr := range opParams(op) {
+			declared[pr] = true
+		}
+		set := map[string]bool{}
+		for i, cp := range e.policies {
+			if cp.disabled != "" || cp.trigger || cp.section != SectionRequest || !cp.p.AppliesTo(op.ID) {
+				continue
+			}
+			covered[i]++
+			for _, pname := range sortedKeys(cp.tpl) {
+				t := cp.tpl[pname]
+				if pname == "parametertemplate" {
+					continue // setvaluefromurl's target, not a read
+				}
+				for _, x := range t.Exprs() {
+					if (x.Func != FuncHeaders && x.Func != FuncQueryParameters) || len(x.Args) != 1 {
+						continue
+					}
+					in := "header"
+					if x.Func == FuncQueryParameters {
+						in = "query"
+					}
+					n := strings.ToLower(x.Args[0])
+					if declared[in+":"+n] || set[in+":"+n] || (in == "header" && authHeaders[n]) {
+						continue
+					}
+					k := key{i, x.Func, x.Args[0]}
+					if _, seen := missing[k]; !seen {
+						order = append(order, k)
+					}
+					missing[k] = append(missing[k], op.ID)
+				}
+			}
+			// What this policy makes available to later ones.
+			switch cp.kind {
+			case "setheader":
+				if t := cp.tpl["name"]; t != nil && t.IsLiteral() {
+					set["header:"+strings.ToLower(strings.TrimSpace(t.Raw))] = true
+				}
+			case "setqueryparameter":
+				if t := cp.tpl["name"]; t != nil && t.IsLiteral() {
+					set["query:"+strings.ToLower(strings.TrimSpace(t.Raw))] = true
+				}
+			case "setvaluefromurl":
+				if x := cp.tpl["parametertemplate"].Single(); x != nil && len(x.Args) > 0 {
+					in := "header"
+					if x.Func == FuncQueryParameters {
+						in = "query"
+					}
+					set[in+":"+strings.ToLower(x.Args[0])] = true
+				}
+			}
+		}
+	}
+	var fs []connector.Finding
+	for _, k := range order {
+		cp := e.policies[k.policy]
+		ops := missing[k]
+		what := "header"
+		if k.fn == FuncQueryParameters {
+			what = "query parameter"
+		}
+		list := strings.Join(ops, ", ")
+		if len(ops) > 5 {
+			list = strings.Join(ops[:5], ", ") + fmt.Sprintf(" and %d more", len(ops)-5)
+		}
+		effect := "it evaluates to an empty string there"
+		if cp.kind == "dynamichosturl" || cp.kind == "dynamicsubdomain" {
+			effect = "there the host URL is incomplete and requests fail"
+		}
+		fs = append(fs, e.finding(cp.p, "policy-expression-source-undeclared", connector.LevelWarning, cp.p.Pointer+"/parameters",
+			fmt.Sprintf("policy %s reads %s %q, which %d of the %d operations it covers do not declare (%s); %s", cp.label(), what, k.name, len(ops), covered[k.policy], list, effect),
+			fmt.Sprintf("declare the %s on those operations, give the expression a default ('%s', 'default'), or scope the policy with x-ms-apimTemplate-operationName", what, k.name)))
+	}
+	return fs
+}
+
+// opParams lists an operation's header and query parameters as
+// "header:name" / "query:name" in lower case.
+func opParams(op *connector.Operation) []string {
+	var out []string
+	add := func(in, name string) {
+		if in == "header" || in == "query" {
+			out = append(out, in+":"+strings.ToLower(name))
+		}
+	}
+	if op.Item != nil {
+		for _, p := range op.Item.Parameters {
+			if p != nil && p.Value != nil {
+				add(p.Value.In, p.Value.Name)
+			}
+		}
+	}
+	if op.Op != nil {
+		for _, p := range op.Op.Parameters {
+			if p != nil && p.Value != nil {
+				add(p.Value.In, p.Value.Name)
+			}
+		}
+	}
+	return out
 }
 
 // operation finds an operation by id, exactly and then case-insensitively
@@ -357,6 +482,11 @@ func (e *Engine) compile(p connector.Policy) (*compiled, []connector.Finding) {
 			bad("policy-parameter-invalid", "httpMethod", fmt.Sprintf("policy %s: %q is not an HTTP method", cp.label(), t.Raw), "use GET, POST, PUT, PATCH, DELETE or @Request.OriginalHTTPMethod")
 		}
 		fs = append(fs, e.checkPlaceholders(p, cp)...)
+		if len(p.Operations) == 0 && len(e.c.Operations) > 1 {
+			fs = append(fs, e.finding(p, "policy-route-unscoped", connector.LevelInfo, p.Pointer+"/parameters",
+				fmt.Sprintf("policy %s has no x-ms-apimTemplate-operationName, so it sends all %d operations to %q", cp.label(), len(e.c.Operations), paramValue(cp.params["newpath"])),
+				"if only some operations should go there, list them in x-ms-apimTemplate-operationName"))
+		}
 	case "setproperty":
 		path("newPropertyParentPathTemplate", true)
 		path("newPropertySubPathTemplate", true)
@@ -661,4 +791,13 @@ func sectionName(s Section) string {
 func logAttrs(opID string, s TraceStep) []slog.Attr {
 	return []slog.Attr{slog.String("operation", opID), slog.String("template", s.Template), slog.String("pointer", s.Pointer),
 		slog.Bool("applied", s.Applied), slog.String("note", s.Note)}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

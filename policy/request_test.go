@@ -520,7 +520,7 @@ func TestRequestTraceForUnknownAndDisabledPolicies(t *testing.T) {
 	c := loadFixture(t, policies(
 		`{"templateId": "fancyTemplate", "title": "f", "parameters": {}}`,
 		`{"templateId": "stringtoarray", "title": "s", "parameters": {}}`,
-		policyJSON("routerequesttoendpoint", "typo", map[string]any{"newPath": "/x/@queryParamters('page')"}),
+		policyJSON("routerequesttoendpoint", "typo", map[string]any{"newPath": "/x/@queryParamters('page')", "operations": []string{"ListItems"}}),
 		policyJSON("setheader", "", map[string]any{"name": "X-A", "value": "@connectionParameters('a'"}),
 	))
 	e, fs := New(c, Options{})
