@@ -3,9 +3,9 @@ package policy
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"flag"
-	"crypto/tls"
 	"fmt"
 	"net"
 	"net/http"
