@@ -62,6 +62,7 @@ type mockFlags struct {
 	record      string
 	allowRemote bool
 	lf          loadFlags
+	pp          ppFlags
 }
 
 func runMock(ctx context.Context, e *env, args []string) int {
@@ -92,6 +93,7 @@ func runMock(ctx context.Context, e *env, args []string) int {
 	fs.StringVar(&f.spy, "spy", "", "with --replay: forward misses to this live API URL and record them")
 	fs.StringVar(&f.record, "record", "", "record the mock's own traffic into this database file")
 	f.lf.register(fs)
+	f.pp.register(fs)
 	paths, code, ok := parseFlags(fs, args, e)
 	if !ok {
 		return code
@@ -105,6 +107,7 @@ func runMock(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "connectorlab mock:", err)
 		return ExitUsage
 	}
+	f.pp.apply(&base, e)
 	if !mock.IsLoopback(f.host) && !f.allowRemote {
 		fmt.Fprintf(e.stderr, "connectorlab mock: --host %s would expose the mock to the network; add --allow-remote if you mean it\n", f.host)
 		return ExitUsage
@@ -178,9 +181,16 @@ func runMock(ctx context.Context, e *env, args []string) int {
 				url += "/" + u.slug
 			}
 			u.url = url
+			f.pp.hub.SetURL(u.cur.Load().Options().Name, url)
 			printBanner(e.stdout, u)
 		}
 	}
+	stopAdmin, err := f.pp.start(ctx, e)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "connectorlab mock:", err)
+		return ExitInfra
+	}
+	defer stopAdmin()
 	fmt.Fprintln(e.stdout, "Press Ctrl-C to stop.")
 
 	var wg sync.WaitGroup
