@@ -750,17 +750,22 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// redact replaces every known secret value in s.
+// redact replaces every known secret value in s, also in its URL-escaped
+// forms (a secret substituted into a path or query).
 func (e *Engine) redact(s string, extra []string) string {
-	for _, v := range extra {
-		if len(v) >= 3 {
-			s = strings.ReplaceAll(s, v, "<redacted>")
+	one := func(v string) {
+		if len(v) < 3 {
+			return
+		}
+		for _, form := range []string{v, url.PathEscape(v), url.QueryEscape(v)} {
+			s = strings.ReplaceAll(s, form, "<redacted>")
 		}
 	}
+	for _, v := range extra {
+		one(v)
+	}
 	for _, v := range e.secrets {
-		if len(v) >= 3 {
-			s = strings.ReplaceAll(s, v, "<redacted>")
-		}
+		one(v)
 	}
 	return s
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -64,7 +65,7 @@ func (e *Engine) Request(ctx context.Context, opID string, r *http.Request, path
 		}
 		step.Applied, step.Note = applied, e.redact(note, st.learnt)
 		tr.Steps = append(tr.Steps, step)
-		e.log.LogAttrs(ctx, -4, "policy", logAttrs(opID, step)...)
+		e.log.LogAttrs(ctx, slog.LevelDebug, "policy", logAttrs(opID, step)...)
 	}
 	err := st.finish()
 	tr.Method, tr.URL = r.Method, st.displayURL()

@@ -485,9 +485,8 @@ func TestNoUpstreamHost(t *testing.T) {
 // TestSecretsNeverLeak plants canary values in every secret parameter and
 // checks traces, logs and errors.
 func TestSecretsNeverLeak(t *testing.T) {
-	const canary = "CANARY-7f3a9"
+	const canary = "CANARY 7f3a9/+&"
 	pols := policies(
-		policyJSON("dynamichosturl", "h", map[string]any{"urlTemplate": "https://@connectionParameters('apiKey').example"}),
 		policyJSON("setheader", "a", map[string]any{"name": "X-Key", "value": "@connectionParameters('apiKey')"}),
 		policyJSON("setqueryparameter", "q", map[string]any{"name": "k", "value": "@connectionParameters('apiKey')"}),
 		policyJSON("routerequesttoendpoint", "r", map[string]any{"newPath": "/k/@connectionParameters('apiKey')"}),
@@ -506,13 +505,21 @@ func TestSecretsNeverLeak(t *testing.T) {
 	if strings.Contains(all, canary) {
 		t.Errorf("a secret leaked:\n%s", all)
 	}
-	if !strings.Contains(r.URL.String(), canary) || r.Header.Get("X-Key") != canary {
+	if !strings.HasSuffix(r.URL.Path, "/k/"+canary) || r.URL.Query().Get("k") != canary || r.Header.Get("X-Key") != canary {
 		t.Errorf("the secret was not applied to the request itself: %s", r.URL)
 	}
 	for _, want := range []string{"<redacted>", "REDACTED"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("no %s marker in:\n%s", want, all)
 		}
+	}
+
+	// A secret that makes a bad host: the error says so without the value.
+	hc := loadFixture(t, policies(policyJSON("dynamichosturl", "h", map[string]any{"urlTemplate": "https://@connectionParameters('apiKey').example"})))
+	he, _ := New(hc, Options{Params: map[string]string{"apiKey": canary}})
+	_, err = he.Request(context.Background(), "GetItem", serverRequest("GET", "/v1/items/1", "", nil), nil)
+	if err == nil || strings.Contains(err.Error(), canary) || strings.Contains(err.Error(), url.PathEscape(canary)) {
+		t.Errorf("host error = %v", err)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -60,7 +61,7 @@ func (e *Engine) Response(ctx context.Context, opID string, in *http.Request, re
 		}
 		step.Applied, step.Note = applied, e.redact(note, st.learnt)
 		tr.Steps = append(tr.Steps, step)
-		e.log.LogAttrs(ctx, -4, "policy", logAttrs(opID, step)...)
+		e.log.LogAttrs(ctx, slog.LevelDebug, "policy", logAttrs(opID, step)...)
 	}
 	st.finish()
 	return tr, nil
