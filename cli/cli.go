@@ -42,6 +42,8 @@ func commands() []command {
 		{"trigger", "ls|fire", "list or fire the triggers of a running mock (admin API)", runTrigger},
 		{"mock", "PATH...", "serve connectors as mock APIs on localhost", runMock},
 		{"diff", "OLD NEW", "report breaking changes between two connector definitions", runDiff},
+		{"test", "PATH", "replay recordings (or generated requests) against a target: conformance + drift", runTest},
+		{"drift", "PATH", "compare recorded traffic with the definition offline; --write-patch proposes a fix", runDrift},
 		{"record", "PATH", "record live traffic through a redacting proxy into SQLite", runRecord},
 		{"recordings", "VERB", "list, show, rename, remove, export (HAR/JSON) and import recordings", runRecordings},
 		{"version", "", "print the version", func(_ context.Context, e *env, _ []string) int {

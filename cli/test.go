@@ -1,0 +1,312 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/contract"
+	"github.com/connectorlab/connectorlab/contract/drift"
+	"github.com/connectorlab/connectorlab/contract/replay"
+	"github.com/connectorlab/connectorlab/policy"
+	"github.com/connectorlab/connectorlab/probe"
+	"github.com/connectorlab/connectorlab/recordings"
+	"github.com/connectorlab/connectorlab/recordings/sqlite"
+)
+
+// suiteInput is one recorded session (or one HAR file) to replay.
+type suiteInput struct {
+	name      string
+	sessionID int64
+	xs        []*recordings.Exchange
+}
+
+// loadRecordings reads the exchanges to replay from a SQLite recordings
+// file (all sessions, or the named one) or a HAR file. The store is
+// returned open (nil for HAR) so the run can be written to its history.
+func loadRecordings(ctx context.Context, e *env, verb, path, session, connectorName string) ([]suiteInput, *sqlite.Store, int) {
+	if strings.HasSuffix(strings.ToLower(path), ".har") {
+		f, err := os.Open(path)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "connectorlab %s: --recordings: %v\n", verb, err)
+			return nil, nil, ExitUsage
+		}
+		defer f.Close()
+		xs, skipped, err := recordings.ReadHAR(f, recordings.Limits{})
+		if err != nil {
+			fmt.Fprintf(e.stderr, "connectorlab %s: %s: %v\n", verb, path, err)
+			return nil, nil, ExitUsage
+		}
+		for _, s := range skipped {
+			fmt.Fprintf(e.stderr, "connectorlab %s: %s: skipped %s\n", verb, path, s)
+		}
+		for i, x := range xs {
+			if x.ID == 0 {
+				x.ID = int64(i + 1)
+			}
+		}
+		return []suiteInput{{name: filepath.Base(path), xs: xs}}, nil, ExitOK
+	}
+	if _, err := os.Stat(path); err != nil {
+		fmt.Fprintf(e.stderr, "connectorlab %s: --recordings %s: %v (record a session with 'connectorlab record' or pass a .har file)\n", verb, path, errText(err))
+		return nil, nil, ExitUsage
+	}
+	store, err := sqlite.Open(ctx, path, sqlite.Options{Logger: e.log})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "connectorlab %s: %v\n", verb, err)
+		return nil, nil, ExitInfra
+	}
+	var sessions []*recordings.Session
+	if session != "" {
+		s, err := findSession(ctx, store, session)
+		if err != nil {
+			store.Close()
+			fmt.Fprintf(e.stderr, "connectorlab %s: %v\n", verb, err)
+			return nil, nil, sessionExit(err)
+		}
+		sessions = append(sessions, s)
+	} else {
+		all, err := store.ListSessions(ctx, recordings.SessionFilter{})
+		if err != nil {
+			store.Close()
+			fmt.Fprintf(e.stderr, "connectorlab %s: %v\n", verb, err)
+			return nil, nil, ExitInfra
+		}
+		for _, s := range all {
+			if s.Connector == "" || connectorName == "" || strings.EqualFold(s.Connector, connectorName) {
+				sessions = append(sessions, s)
+			}
+		}
+		if len(sessions) == 0 {
+			store.Close()
+			fmt.Fprintf(e.stderr, "connectorlab %s: %s has no session for connector %q (see 'connectorlab recordings ls --db %s')\n", verb, path, connectorName, path)
+			return nil, nil, ExitUsage
+		}
+	}
+	var out []suiteInput
+	for _, s := range sessions {
+		in := suiteInput{name: "session " + s.Name, sessionID: s.ID}
+		f := recordings.ExchangeFilter{SessionID: s.ID, Limit: 1000}
+		for {
+			page, err := store.ListExchanges(ctx, f)
+			if err != nil {
+				store.Close()
+				fmt.Fprintf(e.stderr, "connectorlab %s: %v\n", verb, err)
+				return nil, nil, ExitInfra
+			}
+			in.xs = append(in.xs, page.Exchanges...)
+			if page.Next == 0 {
+				break
+			}
+			f.After = page.Next
+		}
+		out = append(out, in)
+	}
+	return out, store, ExitOK
+}
+
+func errText(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// progressBar draws "[#####.....] 12/40 Op" on a terminal's stderr; in CI
+// or when stderr is not a terminal it draws nothing.
+type progressBar struct {
+	mu   sync.Mutex
+	w    io.Writer
+	on   bool
+	last time.Time
+}
+
+func newProgress(e *env) *progressBar {
+	return &progressBar{w: e.stderr, on: isTerminal(e.stderr) && os.Getenv("CI") == ""}
+}
+
+func (p *progressBar) Progress(done, total int, what string) {
+	if !p.on || total == 0 {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if done < total && time.Since(p.last) < 80*time.Millisecond {
+		return
+	}
+	p.last = time.Now()
+	const width = 30
+	n := done * width / total
+	if len(what) > 40 {
+		what = what[:40]
+	}
+	fmt.Fprintf(p.w, "\r[%s%s] %d/%d %s\x1b[K", strings.Repeat("#", n), strings.Repeat(".", width-n), done, total, what)
+	if done == total {
+		fmt.Fprint(p.w, "\r\x1b[K")
+	}
+}
+
+func (p *progressBar) Case(contract.Case) {}
+
+func runTest(ctx context.Context, e *env, args []string) int {
+	fs := newFlagSet("test", "PATH --target URL (--recordings FILE | --generate)",
+		"Replay recorded requests (or requests generated from the definition) against a target and check each answer:\n"+
+			"conformance to the definition at PATH and drift against the recorded answer.\n"+
+			"Credentials come from CONNECTORLAB_PARAM_<NAME> environment variables, never from flags.", e)
+	var rf reportFlags
+	rf.register(fs)
+	var lf loadFlags
+	lf.register(fs)
+	target := fs.String("target", "", "base URL to send requests to: the live API, a staging build or a mock (required)")
+	recs := fs.String("recordings", "", "recordings: a SQLite file written by 'connectorlab record' or a .har file")
+	session := fs.String("session", "", "replay only this session (name or #id); default: every session of the connector")
+	generate := fs.Bool("generate", false, "build one request per operation from the definition instead of replaying recordings")
+	seed := fs.Uint64("seed", 1, "--generate: seed for generated request values")
+	concurrency := fs.Int("concurrency", replay.DefaultConcurrency, "requests in flight at once")
+	timeout := fs.Duration("timeout", replay.DefaultTimeout, "timeout of one request")
+	maxWait := fs.Duration("max-retry-wait", replay.DefaultMaxRetryWait, "longest Retry-After wait honoured on 429/503 (3 retries)")
+	config := fs.String("config", "", "drift config file (JSON or YAML): ignore rules, compare rules, ignored headers")
+	shard := fs.String("shard", "", "run only shard i of n (\"2/4\"), deterministic per exchange")
+	noPolicies := fs.Bool("no-policies", false, "do not apply the connector's request policies (for targets that take pre-policy requests, e.g. our mock)")
+	authSet := fs.String("auth-set", "", "connection parameter set to authenticate with (default: the first)")
+	noHistory := fs.Bool("no-history", false, "do not write the run to the recordings file's run history")
+	paths, code, ok := parseFlags(fs, args, e)
+	if !ok {
+		return code
+	}
+	if len(paths) != 1 {
+		fmt.Fprintln(e.stderr, "connectorlab test: give exactly one PATH (the connector definition to check against)")
+		return ExitUsage
+	}
+	if *target == "" {
+		fmt.Fprintln(e.stderr, "connectorlab test: --target URL is required (e.g. --target https://api.contoso.com or the URL 'connectorlab mock' prints)")
+		return ExitUsage
+	}
+	tu, err := url.Parse(*target)
+	if err != nil || (tu.Scheme != "http" && tu.Scheme != "https") || tu.Host == "" {
+		fmt.Fprintf(e.stderr, "connectorlab test: --target %q is not an http(s) URL with a host\n", *target)
+		return ExitUsage
+	}
+	if (*recs == "") == !*generate {
+		fmt.Fprintln(e.stderr, "connectorlab test: give --recordings FILE, or --generate to build requests from the definition (not both)")
+		return ExitUsage
+	}
+	if *concurrency < 1 || *concurrency > 256 {
+		fmt.Fprintln(e.stderr, "connectorlab test: --concurrency must be between 1 and 256")
+		return ExitUsage
+	}
+	sh, err := contract.ParseShard(*shard)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "connectorlab test: --shard:", err)
+		return ExitUsage
+	}
+	threshold, formatter, code, ok := rf.parse("test", e)
+	if !ok {
+		return code
+	}
+	var cfg *drift.Config
+	if *config != "" {
+		if cfg, err = drift.LoadConfig(*config); err != nil {
+			fmt.Fprintln(e.stderr, "connectorlab test: --config:", err)
+			return ExitUsage
+		}
+	}
+	c, err := lf.loader().Load(ctx, paths[0])
+	if err != nil {
+		fmt.Fprintln(e.stderr, "connectorlab test:", err)
+		return loadExit(err)
+	}
+	set, err := recordings.AuthSet(c, *authSet)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "connectorlab test: --auth-set:", err)
+		return ExitUsage
+	}
+	vals, _ := recordings.ParamsFromEnv(set, os.LookupEnv)
+	opts := replay.Options{Target: tu, Concurrency: *concurrency, Timeout: *timeout, MaxRetryWait: *maxWait,
+		Auth: recordings.AuthFor(set, vals), Drift: cfg, Shard: sh, Emitter: newProgress(e), Log: e.log}
+	if !*noPolicies && len(c.Policies) > 0 {
+		eng, pfs := policy.New(c, policy.Options{Params: vals, Upstream: tu, Logger: e.log})
+		for _, f := range pfs {
+			if f.Level >= connector.LevelWarning {
+				fmt.Fprintf(e.stderr, "connectorlab test: policy: %s\n", f.Message)
+			}
+		}
+		opts.Policies = eng
+	}
+	started := time.Now()
+	rep := &contract.Report{Tool: "connectorlab " + Version, Kind: contract.KindTest, Connector: c.Name, Target: tu.Redacted(),
+		Recordings: *recs, Started: started, FailOn: threshold, Shard: sh.String(), CustomCode: c.CustomCode != nil, Noise: cfg.Noise()}
+	runner := replay.New(c, opts)
+	var store *sqlite.Store
+	var inputs []suiteInput
+	if *generate {
+		res, skipped, err := runner.RunGenerated(ctx, probe.Options{Seed: *seed})
+		if err != nil {
+			fmt.Fprintln(e.stderr, "connectorlab test:", err)
+			return ExitInfra
+		}
+		for _, s := range skipped {
+			fmt.Fprintln(e.stderr, "connectorlab test: skipped", s)
+		}
+		if res.Unreachable != nil {
+			fmt.Fprintf(e.stderr, "connectorlab test: the target is unreachable: %v\n", res.Unreachable)
+			return ExitInfra
+		}
+		rep.Suites = append(rep.Suites, res.Suite)
+		rep.Findings = append(rep.Findings, res.Findings...)
+	} else {
+		var code int
+		inputs, store, code = loadRecordings(ctx, e, "test", *recs, *session, c.Name)
+		if code != ExitOK {
+			return code
+		}
+		if store != nil {
+			defer store.Close()
+		}
+		coverage := map[string]int{}
+		for _, in := range inputs {
+			res, err := runner.Run(ctx, in.name, in.xs)
+			if err != nil {
+				fmt.Fprintln(e.stderr, "connectorlab test:", err)
+				return ExitInfra
+			}
+			if res.Unreachable != nil {
+				fmt.Fprintf(e.stderr, "connectorlab test: the target is unreachable: %v\n", res.Unreachable)
+				return ExitInfra
+			}
+			rep.Suites = append(rep.Suites, res.Suite)
+			for _, f := range res.Findings {
+				if f.ID == drift.OperationUntested {
+					coverage[f.Operation]++ // untested in every session: report once
+					if coverage[f.Operation] < len(inputs) {
+						continue
+					}
+				} else if f.ID == drift.CustomCode && len(rep.Findings) > 0 && rep.Findings[0].ID == drift.CustomCode {
+					continue
+				}
+				rep.Findings = append(rep.Findings, f)
+			}
+		}
+	}
+	rep.Duration = contract.Duration(time.Since(started))
+	rep.Finish()
+	if store != nil && !*noHistory {
+		var sid int64
+		if len(inputs) == 1 {
+			sid = inputs[0].sessionID
+		}
+		if _, err := replay.SaveRun(ctx, store, rep, "replay", sid); err != nil {
+			fmt.Fprintf(e.stderr, "connectorlab test: run history not saved: %v\n", err)
+		}
+	}
+	return rf.write("test", e, formatter, rep)
+}
