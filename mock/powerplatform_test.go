@@ -640,7 +640,11 @@ func TestPowerPlatformSweep(t *testing.T) {
 			os.WriteFile(golden, []byte(got), 0o644)
 			continue
 		}
-		want, _ := os.ReadFile(golden)
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Logf("%s missing: run with -update-pp to record the failures", golden)
+			continue
+		}
 		if string(want) != got {
 			t.Errorf("%s failures differ from %s (run with -update-pp to accept):\n%s", kind, golden, diff(string(want), got))
 		}
