@@ -56,6 +56,7 @@ type Desktop struct {
 	Connectors *ConnectorService
 	Traffic    *TrafficService
 	Mock       *MockService
+	Diff       *DiffService
 	System     *SystemService
 }
 
@@ -76,13 +77,14 @@ func New(opts Options) (*Desktop, error) {
 	d.Connectors = newConnectorService(d.log, d.ws, newRecentList(opts.ConfigDir), runtimeDialogs{})
 	d.Traffic = &TrafficService{log: d.traffic}
 	d.Mock = newMockService(d.log, d.ws, d.traffic, d.emit)
+	d.Diff = newDiffService(d.log, runtimeDialogs{})
 	d.System = &SystemService{version: opts.Version, openPath: opts.OpenPath}
 	return d, nil
 }
 
 // bindings lists the structs whose exported methods the window may call.
 func (d *Desktop) bindings() []any {
-	return []any{d.Connectors, d.Traffic, d.Mock, d.System}
+	return []any{d.Connectors, d.Traffic, d.Mock, d.Diff, d.System}
 }
 
 func (d *Desktop) startup(ctx context.Context) {
@@ -90,6 +92,7 @@ func (d *Desktop) startup(ctx context.Context) {
 	d.emit.set(func(event string, data any) { runtime.EventsEmit(ctx, event, data) })
 	d.Connectors.startup(ctx)
 	d.Mock.startup(ctx)
+	d.Diff.startup(ctx)
 	runtime.OnFileDrop(ctx, func(_, _ int, paths []string) {
 		if len(paths) > 0 {
 			d.emit.Emit(EventOpenPath, paths[0])

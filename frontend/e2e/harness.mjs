@@ -137,6 +137,12 @@ export async function run(tests, { before, after } = {}) {
         console.log(`ok   ${name} (${Date.now() - t0} ms)`);
       } catch (e) {
         failed++;
+        if (state.page) {
+          const shot = join(repo, 'build', `e2e-fail-${failed}.png`);
+          await state.page.screenshot({ path: shot }).catch(() => undefined);
+          const banner = await state.page.textContent('.error-banner').catch(() => null);
+          console.log(`     screenshot: ${shot}${banner ? `; error banner: ${banner}` : ''}`);
+        }
         console.log(`FAIL ${name} (${Date.now() - t0} ms)\n     ${String(e && e.stack ? e.stack : e).split('\n').slice(0, 6).join('\n     ')}`);
       }
     }

@@ -4,6 +4,7 @@ import { ErrorBanner } from './components/ErrorBanner';
 import { ConnectorsScreen } from './screens/ConnectorsScreen';
 import { MockScreen } from './screens/MockScreen';
 import { PendingScreen } from './screens/PendingScreen';
+import { DiffScreen } from './screens/DiffScreen';
 
 export type ScreenId = 'connectors' | 'mock' | 'diff' | 'record' | 'contract';
 
@@ -100,7 +101,7 @@ export default function App() {
         )}
         {screen === 'connectors' && <ConnectorsScreen current={current} onOpen={openPath} onError={report} />}
         {screen === 'mock' && <MockScreen current={current} onError={report} />}
-        {screen === 'diff' && <PendingScreen title="Diff" needs="the contract package's definition diff (issue #6, contract/specdiff)" />}
+        {screen === 'diff' && <DiffScreen open={open} onError={report} />}
         {screen === 'record' && <PendingScreen title="Record" needs="the recording proxy and SQLite store (issue #5)" />}
         {screen === 'contract' && <PendingScreen title="Contract tests" needs="the contract replay runner and run history (issue #6)" />}
       </main>

@@ -4,6 +4,7 @@ import * as ConnectorService from './wailsjs/go/app/ConnectorService';
 import * as TrafficService from './wailsjs/go/app/TrafficService';
 import * as SystemService from './wailsjs/go/app/SystemService';
 import * as MockService from './wailsjs/go/app/MockService';
+import * as DiffService from './wailsjs/go/app/DiffService';
 import { EventsOn } from './wailsjs/runtime/runtime';
 import { app } from './wailsjs/go/models';
 import { call } from './errors';
@@ -28,6 +29,8 @@ export type LookupRequest = Omit<app.LookupRequest, 'convertValues'>;
 export type LookupOption = app.LookupOption;
 export type DynamicRefView = app.DynamicRefView;
 export type HeaderView = app.HeaderView;
+export type DiffView = app.DiffView;
+export type ContractFinding = app.ContractFinding;
 
 export { ApiError, toApiError } from './errors';
 export { Events } from './events';
@@ -49,6 +52,8 @@ export interface Backend {
   mockList(): Promise<MockStatus[]>;
   mockTry(req: TryRequest): Promise<TryResult>;
   mockLookup(req: LookupRequest): Promise<LookupOption[]>;
+  diffCompare(oldPath: string, newPath: string): Promise<DiffView>;
+  diffExport(format: string, path: string): Promise<string>;
   on(event: EventName, fn: (data: any) => void): () => void;
 }
 
@@ -68,6 +73,8 @@ const wails: Backend = {
   mockList: () => call(() => MockService.List()),
   mockTry: (req) => call(() => MockService.Try(app.TryRequest.createFrom(req))),
   mockLookup: (req) => call(() => MockService.Lookup(app.LookupRequest.createFrom(req))),
+  diffCompare: (o, n) => call(() => DiffService.Compare(o, n)),
+  diffExport: (format, path) => call(() => DiffService.Export(format, path)),
   on: (event, fn) => EventsOn(event, fn),
 };
 

@@ -46,6 +46,8 @@ export function fakeBackend(over: Partial<Backend> = {}): Backend {
     mockList: async () => [],
     mockTry: async () => ({ method: 'GET', url: 'http://127.0.0.1:4010/v1/orders', status: 200, millis: 1, response: { headers: [], kind: 'json', body: '[]', size: 2 } }) as any,
     mockLookup: async () => [{ value: 'c1', title: 'Customer One' }] as any,
+    diffCompare: async (o, n) => sampleDiff(o, n),
+    diffExport: async (_f, p) => p || '/tmp/report.html',
     on: () => () => undefined,
     ...over,
   } as Backend;
@@ -57,4 +59,19 @@ export function makeRows(n: number, stream = 'mock:/c/contoso'): TrafficRow[] {
     rows.push({ seq: i, stream, source: 'mock', at: 1700000000000 + i, method: 'GET', path: `/v1/orders/${i}`, status: i % 10 === 0 ? 404 : 200, millis: 1, operationId: 'GetOrder' } as TrafficRow);
   }
   return rows;
+}
+
+export function sampleDiff(o = '/old.json', n = '/new.json') {
+  return {
+    old: { path: o, name: 'Contoso', operations: 3, format: 'swagger2' },
+    new: { path: n, name: 'Contoso', operations: 2, format: 'swagger2' },
+    findings: [
+      { id: 'response-field-removed', level: 'error', operation: 'GetOrder', where: 'response.body', field: 'total', message: 'field total was removed', old: 'number', new: '', location: 'new.json:10:3', fix: 'keep the field' },
+      { id: 'operation-added', level: 'info', operation: 'ListThings', message: 'operation added' },
+      { id: 'enum-widened', level: 'warning', operation: 'GetOrder', field: 'status', message: 'new enum value', old: 'a, b', new: 'a, b, c' },
+    ],
+    counts: { error: 1, warning: 1, info: 1 },
+    passed: false,
+    millis: 5,
+  } as any;
 }

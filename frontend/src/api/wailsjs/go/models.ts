@@ -282,6 +282,104 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class ContractFinding {
+	    id: string;
+	    level: string;
+	    operation?: string;
+	    method?: string;
+	    path?: string;
+	    where?: string;
+	    field?: string;
+	    message: string;
+	    old?: string;
+	    new?: string;
+	    location?: string;
+	    fix?: string;
+	    count?: number;
+	    customCode?: boolean;
+	    exchange?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ContractFinding(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.level = source["level"];
+	        this.operation = source["operation"];
+	        this.method = source["method"];
+	        this.path = source["path"];
+	        this.where = source["where"];
+	        this.field = source["field"];
+	        this.message = source["message"];
+	        this.old = source["old"];
+	        this.new = source["new"];
+	        this.location = source["location"];
+	        this.fix = source["fix"];
+	        this.count = source["count"];
+	        this.customCode = source["customCode"];
+	        this.exchange = source["exchange"];
+	    }
+	}
+	export class SideView {
+	    path: string;
+	    name: string;
+	    operations: number;
+	    format: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SideView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.name = source["name"];
+	        this.operations = source["operations"];
+	        this.format = source["format"];
+	    }
+	}
+	export class DiffView {
+	    old: SideView;
+	    new: SideView;
+	    findings: ContractFinding[];
+	    counts: Record<string, number>;
+	    passed: boolean;
+	    millis: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new DiffView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.old = this.convertValues(source["old"], SideView);
+	        this.new = this.convertValues(source["new"], SideView);
+	        this.findings = this.convertValues(source["findings"], ContractFinding);
+	        this.counts = source["counts"];
+	        this.passed = source["passed"];
+	        this.millis = source["millis"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	
 	export class HeaderView {
 	    name: string;
@@ -615,6 +713,7 @@ export namespace app {
 	        this.missing = source["missing"];
 	    }
 	}
+	
 	
 	
 	export class TryRequest {
