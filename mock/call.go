@@ -53,6 +53,9 @@ type Reply struct {
 	Status int
 	Header http.Header
 	Body   []byte
+	// Final skips the Filters: the Responder's answer is complete as it is
+	// (a stateful list must not be re-paged with generated items).
+	Final bool
 }
 
 // NewReply returns a Reply with an empty header map.

@@ -21,12 +21,13 @@
 //  7. validate — parameters, headers, content type and body against the
 //     schema with kin-openapi's openapi3filter: 400/415/422 problem+json
 //     naming the parameter or JSON pointer. Options.DisableValidation.
-//  8. respond — the Responders in order (Options.Responders, then the
-//     built-in stateful store when Options.Stateful); the first non-nil
+//  8. respond — the Responders in order (Options.Responders, the
+//     stateful store when Options.Stateful, then the Power Platform
+//     behaviours unless Options.DisableBehaviours); the first non-nil
 //     Reply wins. Nothing claimed: Simulate answers from the definition
 //     (Prefer-selected response, example, else fake data).
 //  9. filters — every Filter may rewrite the Reply (paging links, response
-//     policies).
+//     policies), unless the Responder marked it Final.
 //  10. emit — the Exchange (request, reply, operation, Notes for validation
 //     results and faults, timings) goes to Options.Sink, and only then is
 //     the reply written, so a durable sink never misses what a client saw.

@@ -11,8 +11,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/connectorlab/connectorlab/mock/fake"
+	"github.com/connectorlab/connectorlab/recordings"
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
@@ -151,7 +153,66 @@ func mediaRank(k string) int {
 // Simulate answers c from the definition: the chosen response, its
 // example, or data generated from its schema. Behaviours call it to start
 // from the simulated reply.
+//
+// Replies are memoised per (operation, seed, Accept, Prefer): determinism
+// makes a repeated request's answer known, so it is built once. Callers may
+// replace a returned Reply's Body or headers but must not modify the Body's
+// bytes in place.
 func (s *Server) Simulate(ctx context.Context, c *Call) (*Reply, error) {
+	k := replyKey{op: c.Operation.ID, seed: c.Seed, accept: c.Request.Header.Get("Accept"), prefer: c.Prefer}
+	if v, ok := s.replies.load(k); ok {
+		c.Notes = append(c.Notes, v.notes...)
+		return &Reply{Status: v.rep.Status, Header: v.rep.Header.Clone(), Body: v.rep.Body}, nil
+	}
+	n := len(c.Notes)
+	rep, err := s.simulate(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	s.replies.store(k, cachedReply{rep: &Reply{Status: rep.Status, Header: rep.Header.Clone(), Body: rep.Body}, notes: append([]recordings.Note(nil), c.Notes[n:]...)})
+	return rep, nil
+}
+
+type replyKey struct {
+	op     string
+	seed   uint64
+	accept string
+	prefer Prefer
+}
+
+type cachedReply struct {
+	rep   *Reply
+	notes []recordings.Note
+}
+
+// replyCache is a bounded map that forgets everything when full.
+type replyCache struct {
+	mu sync.RWMutex
+	m  map[replyKey]cachedReply
+}
+
+const maxCachedReplies = 4096
+
+func (rc *replyCache) load(k replyKey) (cachedReply, bool) {
+	rc.mu.RLock()
+	defer rc.mu.RUnlock()
+	v, ok := rc.m[k]
+	return v, ok
+}
+
+func (rc *replyCache) store(k replyKey, v cachedReply) {
+	if len(v.rep.Body) > 256<<10 {
+		return // large bodies are cheap to regenerate relative to their memory
+	}
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if rc.m == nil || len(rc.m) >= maxCachedReplies {
+		rc.m = make(map[replyKey]cachedReply, 64)
+	}
+	rc.m[k] = v
+}
+
+func (s *Server) simulate(ctx context.Context, c *Call) (*Reply, error) {
 	status, key, resp := ChooseResponse(c.Operation.Op, c.Prefer.Code)
 	if c.Prefer.Code != 0 && key == "" {
 		c.Note("prefer-undeclared", "warning", "", fmt.Sprintf("Prefer asked for %d, which the operation does not declare", c.Prefer.Code))

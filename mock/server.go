@@ -43,6 +43,9 @@ type Options struct {
 	// Credentials, when set, are the only ones accepted; otherwise any
 	// well-formed API key, user and password are.
 	Credentials Credentials
+	// DisableBehaviours serves plain simulation: no Power Platform
+	// behaviours (triggers, dynamic values and schemas, paging).
+	DisableBehaviours bool
 	// Stateful keeps resources created with POST for later GET, list, PUT,
 	// PATCH and DELETE.
 	Stateful bool
@@ -95,6 +98,7 @@ type Server struct {
 	responders []Responder
 	filters    []Filter
 	cache      sync.Map // per-media-type derived data (example validity)
+	replies    replyCache
 }
 
 type mount struct {
@@ -138,15 +142,19 @@ func New(c *connector.Connector, opts Options) (*Server, error) {
 	s.auth = newAuthenticator(s)
 	s.faults = newFaultInjector(opts.Faults, opts.Seed)
 	s.responders = append(s.responders, opts.Responders...)
-	if err := installBehaviours(s); err != nil {
-		return nil, fmt.Errorf("mock %s: %w", c.Name, err)
-	}
+	// Stateful resources answer before the behaviours: in stateful mode a
+	// list shows what was created, not a generated page.
 	if opts.Stateful {
 		st, err := newStateful(s, opts.Resources)
 		if err != nil {
 			return nil, fmt.Errorf("mock %s: %w", c.Name, err)
 		}
 		s.responders = append(s.responders, st)
+	}
+	if !opts.DisableBehaviours {
+		if err := installBehaviours(s); err != nil {
+			return nil, fmt.Errorf("mock %s: %w", c.Name, err)
+		}
 	}
 	s.filters = append(s.filters, opts.Filters...)
 	s.auth.mountOAuth()
@@ -311,6 +319,9 @@ func (s *Server) handle(ctx context.Context, c *Call) *Reply {
 		}
 	}
 	for _, f := range s.filters {
+		if rep.Final {
+			break
+		}
 		if err := f.Filter(ctx, c, rep); err != nil {
 			s.log.Error("mock: filter failed", "operation", c.Operation.ID, "err", err)
 			return problemReply(http.StatusInternalServerError, "filter-failed", "A mock behaviour failed", err.Error(), nil)

@@ -44,6 +44,9 @@ func newStateful(s *Server, overrides []Resource) (*stateful, error) {
 	st := &stateful{s: s, byCol: map[string]*resource{}, byItm: map[string]*resource{}}
 	paths := map[string]map[string]bool{} // path -> methods
 	for _, op := range s.c.Operations {
+		if op.Trigger != nil {
+			continue // a webhook subscription is not a resource
+		}
 		if paths[op.Path] == nil {
 			paths[op.Path] = map[string]bool{}
 		}
@@ -359,5 +362,6 @@ func (st *stateful) list(ctx context.Context, c *Call, r *resource) (*Reply, err
 		return nil, err
 	}
 	rep.Body = body
+	rep.Final = true
 	return rep, nil
 }
