@@ -64,27 +64,27 @@ type Captured struct {
 func CaptureBody(r io.Reader, l Limits) (*Captured, error) {
 	c := &Captured{}
 	if r == nil || r == http.NoBody {
-		c.sum = emptySHA
 		return c, nil
 	}
-	h := sha256.New()
+	// Read straight into the buffer (no 32 KiB copy buffer per body) and
+	// hash afterwards: most bodies are small and end well before the cap.
 	var buf bytes.Buffer
-	n, err := io.Copy(io.MultiWriter(&buf, h), io.LimitReader(r, l.bodyCap()))
-	c.size = n
+	n, err := buf.ReadFrom(io.LimitReader(r, l.bodyCap()))
 	if err != nil {
 		return nil, fmt.Errorf("read body: %w", err)
 	}
-	c.mem = buf.Bytes()
+	c.mem, c.size = buf.Bytes(), n
+	h := sha256.New()
+	h.Write(c.mem)
 	if n == l.bodyCap() {
-		// Maybe more: spill.
+		// Maybe more: spill the rest to an unlinked temporary file.
 		var one [1]byte
-		k, _ := io.ReadFull(r, one[:])
-		if k == 1 {
+		if k, _ := io.ReadFull(r, one[:]); k == 1 {
 			f, err := os.CreateTemp(l.TempDir, "connectorlab-body-*")
 			if err != nil {
 				return nil, fmt.Errorf("spill body: %w", err)
 			}
-			os.Remove(f.Name()) // unlinked: nothing left behind on kill -9
+			os.Remove(f.Name()) // nothing left behind on kill -9
 			c.file = f
 			m, err := io.Copy(io.MultiWriter(f, h), io.MultiReader(bytes.NewReader(one[:]), r))
 			c.size += m
@@ -94,7 +94,9 @@ func CaptureBody(r io.Reader, l Limits) (*Captured, error) {
 			}
 		}
 	}
-	c.sum = hex.EncodeToString(h.Sum(nil))
+	if c.size > 0 {
+		c.sum = hex.EncodeToString(h.Sum(nil))
+	}
 	return c, nil
 }
 
@@ -134,6 +136,9 @@ func (c *Captured) Message(h http.Header, l Limits) (Message, []Note) {
 
 func describe(h http.Header, all func() io.Reader, head []byte, size int64, sum string, l Limits) (Message, []Note) {
 	m := Message{Header: cloneHeader(h), Size: size, SHA256: sum}
+	if size == 0 {
+		return m, nil
+	}
 	if int64(len(head)) > l.bodyCap() {
 		head = head[:l.bodyCap()]
 	}
@@ -211,8 +216,6 @@ func (w *capWriter) Write(p []byte) (int, error) {
 }
 
 func hashOf(h hash.Hash) string { return hex.EncodeToString(h.Sum(nil)) }
-
-const emptySHA = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 // BodyMessage builds a Message from a body held in memory (what the mock
 // and importers have), applying the cap and decoding like the proxy does.

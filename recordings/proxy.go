@@ -76,8 +76,10 @@ type ProxyOptions struct {
 	// keep-alive pools sized for many clients, compression left to the
 	// client).
 	Transport http.RoundTripper
-	// Timeout bounds one upstream exchange, body included; past it the
-	// client gets a 504 (default 120 s, the Power Platform limit).
+	// Timeout bounds the wait for the upstream's response headers; past it
+	// the client gets a 504 (default 120 s, the Power Platform limit). It is
+	// applied through the default transport's ResponseHeaderTimeout (a
+	// per-request context timer costs more than it is worth here).
 	Timeout time.Duration
 	// BestEffort answers the client even when its exchange could not be
 	// stored (the session becomes incomplete). Otherwise such a client
@@ -130,7 +132,9 @@ func NewProxy(o ProxyOptions) (*Proxy, error) {
 		o.Timeout = 120 * time.Second
 	}
 	if o.Transport == nil {
-		o.Transport = NewTransport()
+		t := NewTransport()
+		t.ResponseHeaderTimeout = o.Timeout
+		o.Transport = t
 	}
 	o.BasePath = strings.TrimRight(o.BasePath, "/")
 	p := &Proxy{o: o, log: o.Logger}
@@ -216,8 +220,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.x.Request.Message, notes = body.Message(r.Header, p.o.Limits)
 	f.x.Notes = append(f.x.Notes, notes...)
 
-	ctx, cancel := context.WithTimeout(context.WithValue(r.Context(), ctxKey{}, f), p.o.Timeout)
-	defer cancel()
+	ctx := context.WithValue(r.Context(), ctxKey{}, f)
 	out := r.Clone(ctx)
 	target := *p.o.Upstream
 	target.Path = joinPath(p.o.Upstream.Path, path)

@@ -227,12 +227,11 @@ func (r *Redactor) Redact(x *Exchange) {
 		where string
 		m     *Message
 	}{{"request.body", &x.Request.Message}, {"response.body", &x.Response.Message}} {
-		if len(side.m.Body) == 0 {
+		if len(side.m.Body) == 0 || !r.bodyHasAny(side.m.Body, lits) {
 			continue
 		}
 		before := len(d.marks)
-		b := string(side.m.Body)
-		b = scrub(side.where, "", b)
+		b := scrub(side.where, "", string(side.m.Body))
 		if len(d.marks) != before {
 			side.m.Body = []byte(b)
 			rehash(side.m)
@@ -460,15 +459,20 @@ func (d *redaction) body(where string, m *Message) {
 	before := len(d.marks)
 	ct, _, _ := mime.ParseMediaType(m.Header.Get("Content-Type"))
 	trimmed := bytes.TrimLeft(m.Body, " \t\r\n")
+	lenient := false
 	switch {
 	case ct == "application/x-www-form-urlencoded":
 		m.Body = []byte(d.pairs(where, string(m.Body), d.r.fields, true))
+	case !d.r.keyScan(m.Body):
+		// No "key": in the body names a field to redact: nothing to do
+		// (the common case, and cheap).
 	case strings.HasSuffix(ct, "json") || len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '['):
-		if out, ok := d.json(where, m.Body); ok {
-			m.Body = out
-		}
+		out, ok := d.json(where, m.Body)
+		m.Body, lenient = out, !ok
+	default:
+		lenient = true
 	}
-	if d.r.lenient != nil && bytes.IndexByte(m.Body, '"') >= 0 {
+	if lenient && d.r.lenient != nil {
 		m.Body = d.r.lenient.ReplaceAllFunc(m.Body, func(match []byte) []byte {
 			sub := d.r.lenient.FindSubmatchIndex(match)
 			name := string(match[sub[2]:sub[3]])
@@ -490,6 +494,67 @@ func (d *redaction) body(where string, m *Message) {
 	if len(d.marks) != before {
 		rehash(m)
 	}
+}
+
+// keyScan reports whether body has a "name": pair (JSON or JSON-like
+// text) whose name is a field to redact. Names with escapes count as a
+// match: only the full decoder can tell.
+func (r *Redactor) keyScan(body []byte) bool {
+	var buf [64]byte
+	for i := 0; i < len(body); i++ {
+		if body[i] != '"' {
+			continue
+		}
+		start, esc := i+1, false
+		j := start
+		for ; j < len(body) && body[j] != '"'; j++ {
+			if body[j] == '\\' {
+				esc = true
+				j++
+			}
+		}
+		if j >= len(body) {
+			return esc || r.nameIn(body[start:], buf[:0]) // truncated key: be careful
+		}
+		k := j + 1
+		for k < len(body) && (body[k] == ' ' || body[k] == '\t' || body[k] == '\r' || body[k] == '\n') {
+			k++
+		}
+		if k < len(body) && body[k] == ':' && (esc || r.nameIn(body[start:j], buf[:0])) {
+			return true
+		}
+		i = j
+	}
+	return false
+}
+
+// nameIn folds a raw name like normName and checks the field rules.
+func (r *Redactor) nameIn(raw, buf []byte) bool {
+	for _, c := range raw {
+		switch {
+		case c == '-' || c == '_' || c == '.' || c == ' ':
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		buf = append(buf, c)
+	}
+	return r.fieldMatch(string(buf))
+}
+
+// bodyHasAny reports whether a literal or a pattern occurs in b.
+func (r *Redactor) bodyHasAny(b []byte, lits []string) bool {
+	for _, l := range lits {
+		if bytes.Contains(b, []byte(l)) {
+			return true
+		}
+	}
+	for _, re := range r.patterns {
+		if re.Match(b) {
+			return true
+		}
+	}
+	return false
 }
 
 // json redacts values of matching keys anywhere in a JSON document,

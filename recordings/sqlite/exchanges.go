@@ -33,7 +33,7 @@ func (s *Store) Record(ctx context.Context, x *recordings.Exchange) error {
 		return err
 	}
 	err = s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.Exec(insertExchange, row...)
+		res, err := tx.Stmt(s.insert).Exec(row...)
 		if err != nil {
 			return s.wrap("record exchange", err)
 		}

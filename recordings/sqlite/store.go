@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -61,7 +62,12 @@ type Store struct {
 	log  *slog.Logger
 	wdb  *sql.DB // single connection; nil when read-only
 	rdb  *sql.DB
-	key  []byte
+	cdb  *sql.DB // checkpointer connection; nil when read-only
+
+	commits  atomic.Int64 // transactions committed, for the checkpointer
+	stopCkpt chan struct{}
+	ckptDone chan struct{}
+	key      []byte
 
 	jobs     chan *job
 	mu       sync.RWMutex // guards closed and sending on jobs
@@ -69,6 +75,8 @@ type Store struct {
 	wg       sync.WaitGroup
 	brokenMu sync.Mutex
 	broken   error // set on corruption: no more writes
+
+	insert *sql.Stmt // prepared on the writer connection
 
 	redMu     sync.Mutex
 	redactors map[int64]*recordings.Redactor
@@ -144,6 +152,26 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 			s.wdb.Close()
 			return nil, err
 		}
+		if s.insert, err = s.wdb.PrepareContext(ctx, insertExchange); err != nil {
+			s.wdb.Close()
+			return nil, s.wrap("open", err)
+		}
+		// Checkpoints (the only step that fsyncs under synchronous=NORMAL)
+		// run on their own connection, off the commit path; see checkpointer.
+		if _, err := s.wdb.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 0"); err != nil {
+			s.wdb.Close()
+			return nil, s.wrap("open", err)
+		}
+		cq := url.Values{}
+		cq.Set("_busy_timeout", busy)
+		cu := *u
+		cu.RawQuery = cq.Encode()
+		s.cdb, err = sql.Open("sqlite3", cu.String())
+		if err != nil {
+			s.wdb.Close()
+			return nil, s.wrap("open", err)
+		}
+		s.cdb.SetMaxOpenConns(1)
 	}
 	q := url.Values{}
 	q.Set("mode", "ro")
@@ -169,6 +197,8 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		s.jobs = make(chan *job, 4*opts.MaxBatch)
 		s.wg.Add(1)
 		go s.writer()
+		s.stopCkpt, s.ckptDone = make(chan struct{}), make(chan struct{})
+		go s.checkpointer()
 		s.reapSessions(ctx)
 	}
 	return s, nil
@@ -328,6 +358,10 @@ func (s *Store) Close() error {
 	}
 	s.mu.Unlock()
 	s.wg.Wait()
+	if s.stopCkpt != nil {
+		close(s.stopCkpt)
+		<-s.ckptDone
+	}
 	if s.wdb != nil && s.brokenErr() == nil {
 		// Fold the WAL back into the main file so it is one file again.
 		if _, err := s.wdb.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
@@ -337,10 +371,39 @@ func (s *Store) Close() error {
 	return s.closeDBs()
 }
 
+// checkpointer copies the WAL back into the database file twice a second
+// while there are new commits (PASSIVE: it never blocks the writer or
+// readers), so the WAL stays small and commits never wait for an fsync.
+func (s *Store) checkpointer() {
+	defer close(s.ckptDone)
+	t := time.NewTicker(500 * time.Millisecond)
+	defer t.Stop()
+	var seen int64
+	for {
+		select {
+		case <-s.stopCkpt:
+			return
+		case <-t.C:
+		}
+		if n := s.commits.Load(); n != seen && s.brokenErr() == nil {
+			seen = n
+			if _, err := s.cdb.Exec("PRAGMA wal_checkpoint(PASSIVE)"); err != nil {
+				s.log.Warn("checkpoint", "db", s.path, "err", err)
+			}
+		}
+	}
+}
+
 func (s *Store) closeDBs() error {
 	var errs []error
+	if s.cdb != nil {
+		errs = append(errs, s.cdb.Close())
+	}
 	if s.rdb != nil {
 		errs = append(errs, s.rdb.Close())
+	}
+	if s.insert != nil {
+		errs = append(errs, s.insert.Close())
 	}
 	if s.wdb != nil {
 		errs = append(errs, s.wdb.Close())
@@ -405,12 +468,11 @@ func (s *Store) writer() {
 }
 
 func (s *Store) commit(batch []*job) {
-	errs := make([]error, len(batch))
-	finish := func(err error) {
+	finish := func(errs []error, all error) {
 		for i, j := range batch {
-			e := errs[i]
-			if e == nil {
-				e = err
+			e := all
+			if errs != nil && errs[i] != nil {
+				e = errs[i]
 			}
 			if e != nil && j.fail != nil {
 				j.fail()
@@ -419,58 +481,44 @@ func (s *Store) commit(batch []*job) {
 		}
 	}
 	if err := s.brokenErr(); err != nil {
-		finish(err)
+		finish(nil, err)
 		return
 	}
-	ctx := context.Background()
-	tx, err := s.wdb.BeginTx(ctx, nil)
+	tx, err := s.wdb.BeginTx(context.Background(), nil)
 	if err != nil {
-		finish(s.wrap("begin", err))
+		finish(nil, s.wrap("begin", err))
 		return
 	}
-	single := len(batch) == 1
-	for i, j := range batch {
-		if single {
-			errs[i] = j.fn(tx)
-			continue
+	for _, j := range batch {
+		if err = j.fn(tx); err != nil {
+			break
 		}
-		// A savepoint per job: one bad write fails alone, the rest commit.
-		if _, err := tx.Exec("SAVEPOINT job"); err != nil {
-			tx.Rollback()
-			finish(s.wrap("savepoint", err))
+	}
+	if err != nil {
+		tx.Rollback()
+		if len(batch) == 1 {
+			finish(nil, err)
 			return
 		}
-		if err := j.fn(tx); err != nil {
-			errs[i] = err
-			if _, rerr := tx.Exec("ROLLBACK TO job"); rerr != nil {
-				tx.Rollback()
-				finish(s.wrap("rollback", rerr))
-				return
+		// One job failed: run each alone so only that one fails. Rare
+		// (a duplicate name, a missing session), so the fast path keeps no
+		// savepoints.
+		for _, j := range batch {
+			if j.fail != nil {
+				j.fail()
 			}
+			s.commit([]*job{j})
 		}
-		if _, err := tx.Exec("RELEASE job"); err != nil {
-			tx.Rollback()
-			finish(s.wrap("release", err))
-			return
-		}
-	}
-	if single && errs[0] != nil {
-		tx.Rollback()
-		finish(nil)
 		return
 	}
-	if err := tx.Commit(); err != nil {
+	err = tx.Commit()
+	s.commits.Add(1)
+	if err != nil {
 		tx.Rollback()
-		err = s.wrap("commit", err)
-		for i := range errs {
-			if errs[i] == nil {
-				errs[i] = err
-			}
-		}
-		finish(err)
+		finish(nil, s.wrap("commit", err))
 		return
 	}
-	finish(nil)
+	finish(nil, nil)
 }
 
 // wrap classifies a driver error into the recordings sentinels, naming the
