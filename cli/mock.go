@@ -61,6 +61,10 @@ type mockFlags struct {
 	spy         string
 	record      string
 	allowRemote bool
+	conformance bool
+	target      string
+	noBasePath  bool
+	format      string
 	lf          loadFlags
 	pp          ppFlags
 }
@@ -92,6 +96,10 @@ func runMock(ctx context.Context, e *env, args []string) int {
 	fs.StringVar(&f.fallback, "fallback", "", "with --replay: simulate when no recording matches")
 	fs.StringVar(&f.spy, "spy", "", "with --replay: forward misses to this live API URL and record them")
 	fs.StringVar(&f.record, "record", "", "record the mock's own traffic into this database file")
+	fs.BoolVar(&f.conformance, "conformance", false, "instead of serving: send one valid request per operation and check each answer against the definition")
+	fs.StringVar(&f.target, "target", "", "with --conformance: check this running mock (e.g. Prism) instead of the built-in one")
+	fs.BoolVar(&f.noBasePath, "no-base-path", false, "with --conformance: leave the basePath out of request paths (Prism routes on the path keys alone)")
+	fs.StringVar(&f.format, "format", "text", "with --conformance: text or json")
 	f.lf.register(fs)
 	f.pp.register(fs)
 	paths, code, ok := parseFlags(fs, args, e)
@@ -122,6 +130,9 @@ func runMock(ctx context.Context, e *env, args []string) int {
 	}
 
 	loader := f.lf.loader()
+	if f.conformance {
+		return runConformance(ctx, e, &f, base, loader, paths)
+	}
 	var units []*mockUnit
 	for _, p := range paths {
 		c, err := loader.Load(ctx, p)

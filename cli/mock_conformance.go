@@ -1,0 +1,109 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"time"
+
+	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/mock"
+	"github.com/connectorlab/connectorlab/probe"
+)
+
+type conformanceReport struct {
+	SchemaVersion int            `json:"schemaVersion"`
+	Target        string         `json:"target"`
+	Operations    int            `json:"operations"`
+	Passed        int            `json:"passed"`
+	Unloadable    []string       `json:"unloadable,omitempty"`
+	Classes       map[string]int `json:"classes"`
+	Results       []probe.Result `json:"results"`
+}
+
+// runConformance is `mock --conformance`: the sweep the mock's corpus test
+// runs, for any connectors and any target.
+func runConformance(ctx context.Context, e *env, f *mockFlags, base mock.Options, loader *connector.Loader, paths []string) int {
+	if f.format != "text" && f.format != "json" {
+		fmt.Fprintf(e.stderr, "connectorlab mock: --format %q is not supported (use text or json)\n", f.format)
+		return ExitUsage
+	}
+	rep := conformanceReport{SchemaVersion: 1, Target: f.target, Classes: map[string]int{}}
+	if rep.Target == "" {
+		rep.Target = "connectorlab"
+	}
+	client := &http.Client{Timeout: 30 * time.Second}
+	base.Sink = nil
+	for _, p := range paths {
+		c, err := loader.Load(ctx, p)
+		if err != nil {
+			rep.Unloadable = append(rep.Unloadable, p+": "+err.Error())
+			continue
+		}
+		url := f.target
+		var stop func()
+		if url == "" {
+			s, err := mock.New(c, base)
+			if err != nil {
+				rep.Unloadable = append(rep.Unloadable, p+": "+err.Error())
+				continue
+			}
+			ln, err := mock.Listen("127.0.0.1", 0)
+			if err != nil {
+				fmt.Fprintln(e.stderr, "connectorlab mock:", err)
+				return ExitInfra
+			}
+			srv := mock.NewHTTPServer(s, e.log)
+			go func() { _ = srv.Serve(ln) }()
+			url = "http://" + ln.Addr().String()
+			stop = func() { _ = srv.Close() }
+		}
+		res := probe.Sweep(ctx, c, url, client, probe.SweepOptions{Token: f.target == "",
+			Builder: probe.Options{Seed: f.seed, NoBasePath: f.noBasePath}})
+		if stop != nil {
+			stop()
+		}
+		for _, r := range res {
+			rep.Operations++
+			if r.Pass() {
+				rep.Passed++
+			} else {
+				rep.Classes[r.Class]++
+			}
+		}
+		rep.Results = append(rep.Results, res...)
+	}
+	exit := ExitOK
+	if rep.Passed < rep.Operations || len(rep.Unloadable) > 0 {
+		exit = ExitFindings
+	}
+	if f.format == "json" {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			return ExitInfra
+		}
+		return exit
+	}
+	for _, r := range rep.Results {
+		if !r.Pass() {
+			fmt.Fprintf(e.stdout, "FAIL %s :: %s %s %s [%s] %s\n", r.Connector, r.OperationID, r.Method, r.Path, r.Class, r.Reason)
+		}
+	}
+	for _, u := range rep.Unloadable {
+		fmt.Fprintln(e.stdout, "UNLOADABLE", u)
+	}
+	classes := make([]string, 0, len(rep.Classes))
+	for k := range rep.Classes {
+		classes = append(classes, fmt.Sprintf("%s %d", k, rep.Classes[k]))
+	}
+	sort.Strings(classes)
+	rate := 0.0
+	if rep.Operations > 0 {
+		rate = 100 * float64(rep.Passed) / float64(rep.Operations)
+	}
+	fmt.Fprintf(e.stdout, "%s: %d/%d operations conform (%.2f%%); failures by class: %v\n", rep.Target, rep.Passed, rep.Operations, rate, classes)
+	return exit
+}
