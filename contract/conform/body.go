@@ -22,11 +22,13 @@ func (k *Checker) checkBody(op *connector.Operation, key string, resp *openapi3.
 	if !IsJSON(media) && !(media == "" && IsJSON(declaredMedia)) {
 		return // only JSON bodies have a structure to check
 	}
-	var v any
-	if err := json.Unmarshal(r.Body, &v); err != nil {
-		add(contract.Finding{ID: BodyNotJSON, Level: contract.LevelError, Where: "response.body",
-			Message: "the body is not valid JSON: " + err.Error()})
-		return
+	v := r.Decoded
+	if v == nil {
+		if err := json.Unmarshal(r.Body, &v); err != nil {
+			add(contract.Finding{ID: BodyNotJSON, Level: contract.LevelError, Where: "response.body",
+				Message: "the body is not valid JSON: " + err.Error()})
+			return
+		}
 	}
 	if ref.Value != nil && shape.IsDynamic(ref.Value) {
 		var resolved *openapi3.SchemaRef

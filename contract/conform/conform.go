@@ -84,6 +84,9 @@ type Response struct {
 	Status int
 	Header http.Header
 	Body   []byte
+	// Decoded, when set, is Body already decoded as JSON (a caller that
+	// decodes once for several checks saves the second parse).
+	Decoded any
 }
 
 // Check runs every conformance check on a response of op.

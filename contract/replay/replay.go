@@ -352,8 +352,14 @@ func (r *Runner) one(ctx context.Context, x *recordings.Exchange) (c contract.Ca
 	}
 	c.Status = resp.StatusCode
 	c.Recorded, c.Replayed = r.keep(x.Response.Body), r.keep(body)
+	var decoded any
+	if len(body) > 0 && conform.IsJSON(resp.Header.Get("Content-Type")) {
+		if json.Unmarshal(body, &decoded) != nil {
+			decoded = nil
+		}
+	}
 	if op != nil {
-		c.Findings = append(c.Findings, r.checker.Check(op, conform.Response{Status: resp.StatusCode, Header: resp.Header, Body: body})...)
+		c.Findings = append(c.Findings, r.checker.Check(op, conform.Response{Status: resp.StatusCode, Header: resp.Header, Body: body, Decoded: decoded})...)
 	}
 	if x.Response.Status != 0 {
 		var def shape.Shape
@@ -362,7 +368,7 @@ func (r *Runner) one(ctx context.Context, x *recordings.Exchange) (c contract.Ca
 		}
 		c.Findings = append(c.Findings, r.differ.Exchange(op,
 			drift.Message{Status: x.Response.Status, Header: x.Response.Header, Body: x.Response.Body},
-			drift.Message{Status: resp.StatusCode, Header: resp.Header, Body: body}, def)...)
+			drift.Message{Status: resp.StatusCode, Header: resp.Header, Body: body, Decoded: decoded}, def)...)
 	}
 	for i := range c.Findings {
 		c.Findings[i].Exchange = x.ID
