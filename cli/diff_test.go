@@ -61,7 +61,9 @@ func TestDiffJSONAndOutputFile(t *testing.T) {
 	if err := json.Unmarshal(b, &r); err != nil {
 		t.Fatal(err)
 	}
-	if r.SchemaVersion != 1 || len(r.Findings) != 1 || r.Findings[0].ID != "operation-renamed" || r.Findings[0].Old != "emailscan" || r.Findings[0].Line == 0 {
+	// The rename, then two info findings: the x-api-key / x-client-id
+	// defaults ("") were dropped on the renamed operation.
+	if r.SchemaVersion != 1 || len(r.Findings) != 3 || r.Findings[0].ID != "operation-renamed" || r.Findings[0].Old != "emailscan" || r.Findings[0].Line == 0 {
 		t.Fatalf("report = %+v", r)
 	}
 }
