@@ -20,6 +20,7 @@ type jsonBody struct {
 	ok     bool   // the body is JSON and may be rewritten
 	why    string // why not, for the trace
 	dirty  bool   // a policy changed val
+	size   int    // decoded length, a hint for re-encoding
 }
 
 // readBody reads rc up to max bytes. It returns the bytes read and a body
@@ -83,7 +84,7 @@ func (b *jsonBody) parse(data []byte) {
 		b.why = "the body is not JSON (" + err.Error() + ")"
 		return
 	}
-	b.val, b.ok = v, true
+	b.val, b.ok, b.size = v, true, len(data)
 }
 
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }

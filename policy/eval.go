@@ -13,7 +13,7 @@ type scope struct {
 	header     http.Header                      // @headers
 	query      func(name string) (string, bool) // @queryParameters
 	origMethod string                           // @Request.OriginalHTTPMethod
-	body       func() (any, bool)               // @body(); false when absent or not JSON
+	src        bodyCtx                          // @body(): the request or response body
 	item       any                              // @item()
 	hasItem    bool                             //
 	trigger    any                              // @triggerBody()
@@ -110,10 +110,14 @@ func (s *scope) eval(x *Expr) (v any, found, secret bool, err error) {
 func (s *scope) root(f Func) (any, bool) {
 	switch f {
 	case FuncBody:
-		if s.body == nil {
+		if s.src == nil {
 			return nil, false
 		}
-		return s.body()
+		b, err := s.src.loadJSON()
+		if err != nil || !b.ok {
+			return nil, false
+		}
+		return b.val, true
 	case FuncItem:
 		return s.item, s.hasItem
 	case FuncTriggerBody:

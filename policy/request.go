@@ -65,7 +65,9 @@ func (e *Engine) Request(ctx context.Context, opID string, r *http.Request, path
 		}
 		step.Applied, step.Note = applied, e.redact(note, st.learnt)
 		tr.Steps = append(tr.Steps, step)
-		e.log.LogAttrs(ctx, slog.LevelDebug, "policy", logAttrs(opID, step)...)
+		if e.log.Enabled(ctx, slog.LevelDebug) {
+			e.log.LogAttrs(ctx, slog.LevelDebug, "policy", logAttrs(opID, step)...)
+		}
 	}
 	err := st.finish()
 	tr.Method, tr.URL = r.Method, st.displayURL()
@@ -145,12 +147,7 @@ func (st *reqState) newScope() *scope {
 		header:     st.r.Header,
 		query:      st.query.get,
 		origMethod: st.origMethod,
-		body: func() (any, bool) {
-			if _, err := st.loadJSON(); err != nil || !st.body.ok {
-				return nil, false
-			}
-			return st.body.val, true
-		},
+		src:        st,
 		pathParams: st.pathParams,
 		learnt:     &st.learnt,
 		notes:      &st.notes,
@@ -531,7 +528,7 @@ func setRequestBody(r *http.Request, data []byte) {
 func (st *reqState) finish() error {
 	r := st.r
 	if st.body.dirty {
-		setRequestBody(r, encodeJSON(st.body.val))
+		setRequestBody(r, encodeJSONSized(st.body.val, st.body.size))
 	}
 	u := st.url()
 	r.URL = u

@@ -61,7 +61,9 @@ func (e *Engine) Response(ctx context.Context, opID string, in *http.Request, re
 		}
 		step.Applied, step.Note = applied, e.redact(note, st.learnt)
 		tr.Steps = append(tr.Steps, step)
-		e.log.LogAttrs(ctx, slog.LevelDebug, "policy", logAttrs(opID, step)...)
+		if e.log.Enabled(ctx, slog.LevelDebug) {
+			e.log.LogAttrs(ctx, slog.LevelDebug, "policy", logAttrs(opID, step)...)
+		}
 	}
 	st.finish()
 	return tr, nil
@@ -107,14 +109,9 @@ func (st *respState) newScope() *scope {
 		header:     h,
 		query:      st.query.get,
 		origMethod: method,
-		body: func() (any, bool) {
-			if _, err := st.loadJSON(); err != nil || !st.body.ok {
-				return nil, false
-			}
-			return st.body.val, true
-		},
-		learnt: &st.learnt,
-		notes:  &st.notes,
+		src:        st,
+		learnt:     &st.learnt,
+		notes:      &st.notes,
 	}
 }
 
@@ -180,7 +177,7 @@ func (st *respState) finish() {
 	if !st.body.dirty {
 		return
 	}
-	data := encodeJSON(st.body.val)
+	data := encodeJSONSized(st.body.val, st.body.size)
 	resp := st.resp
 	resp.Body = readCloser(data)
 	resp.ContentLength = int64(len(data))

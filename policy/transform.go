@@ -224,10 +224,10 @@ func objectToArray(h bodyCtx, cp *compiled) (string, bool, error) {
 			continue
 		}
 		arr := make([]any, 0, len(o.keys))
-		for _, k := range o.keys {
+		for i, k := range o.keys {
 			e := newObject()
 			e.set(keyName, k)
-			e.set(valName, deepCopy(o.vals[k]))
+			e.set(valName, deepCopy(o.vals[i]))
 			arr = append(arr, e)
 		}
 		t := targetFor()
@@ -363,8 +363,8 @@ func moveProperties(h bodyCtx, cp *compiled) (string, bool, error) {
 			}
 			dst = co
 		}
-		for _, k := range so.keys {
-			dst.set(k, so.vals[k])
+		for i, k := range so.keys {
+			dst.set(k, so.vals[i])
 		}
 		b.dirty = true
 		return fmt.Sprintf("moved the %s of %s into %s", plural(len(so.keys), "property"), joinPath(srcParent, srcSub), joinPath(dstParent, dstSub)), true, nil

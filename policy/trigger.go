@@ -142,8 +142,8 @@ func toPlain(v any) any {
 	switch x := v.(type) {
 	case *object:
 		m := make(map[string]any, len(x.keys))
-		for _, k := range x.keys {
-			m[k] = toPlain(x.vals[k])
+		for i, k := range x.keys {
+			m[k] = toPlain(x.vals[i])
 		}
 		return m
 	case []any:
