@@ -25,11 +25,23 @@ deps:
 build: deps
 	$(GO) build -o $(BIN) ./cmd/connectorlab
 
-# run: the main job on the bundled sample connector.
+# run: serve the bundled sample connector as a mock API; it prints the URL
+# and a request to try, and Ctrl-C stops it. Without a terminal (CI, a
+# script) it starts the mock, answers that one request and stops.
+MOCK_PORT ?= 4010
 run: build
-	./$(BIN) inspect $(SAMPLE)
-	@echo
-	./$(BIN) validate --fail-on error $(SAMPLE)
+	@if [ -t 0 ] && [ -t 1 ]; then \
+	  exec ./$(BIN) mock --port $(MOCK_PORT) $(SAMPLE); \
+	fi; \
+	log=$$(mktemp); \
+	./$(BIN) mock --port $(MOCK_PORT) --admin-port -1 $(SAMPLE) >"$$log" 2>&1 & pid=$$!; \
+	for i in $$(seq 1 100); do grep -q 'Press Ctrl-C' "$$log" && break; kill -0 $$pid 2>/dev/null || break; sleep 0.1; done; \
+	cat "$$log"; \
+	try=$$(sed -n 's/^  try: //p' "$$log" | head -1); \
+	if [ -n "$$try" ] && command -v curl >/dev/null; then echo "\$$ $$try"; eval "$$try -sS"; echo; \
+	else ./$(BIN) mock --conformance $(SAMPLE); fi; \
+	kill -INT $$pid 2>/dev/null; wait $$pid; status=$$?; rm -f "$$log"; \
+	[ $$status -eq 0 ] || [ $$status -eq 130 ]
 
 vet:
 	$(GO) vet ./...

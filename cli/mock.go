@@ -18,6 +18,7 @@ import (
 
 	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/mock"
+	"github.com/connectorlab/connectorlab/probe"
 	"github.com/connectorlab/connectorlab/recordings"
 )
 
@@ -483,21 +484,36 @@ func printBanner(w io.Writer, u *mockUnit) {
 
 var _ recordings.Sink = (*mock.LogSink)(nil)
 
-// exampleRequest is a curl command for the connector's simplest GET.
+// exampleRequest is a ready-to-paste curl command for the connector's most
+// typical read: a visible GET by id, else any visible GET, else the first
+// operation, built by package probe (credentials included).
 func exampleRequest(s *mock.Server, base string) string {
 	c := s.Connector()
+	score := func(op *connector.Operation) int {
+		n := 0
+		if op.Method == http.MethodGet {
+			n += 4
+		}
+		if op.Trigger == nil && op.Visibility != connector.VisibilityInternal {
+			n += 2
+		}
+		if strings.Contains(op.Path, "{") {
+			n++
+		}
+		return n
+	}
 	var pick *connector.Operation
 	for _, op := range c.Operations {
-		if op.Method == http.MethodGet && op.Trigger == nil && (pick == nil || len(op.Path) < len(pick.Path)) {
+		if pick == nil || score(op) > score(pick) {
 			pick = op
 		}
-	}
-	if pick == nil && len(c.Operations) > 0 {
-		pick = c.Operations[0]
 	}
 	if pick == nil {
 		return ""
 	}
-	path := regexp.MustCompile(`\{[^{}]+\}`).ReplaceAllString(s.Router().Template(pick), "1")
-	return fmt.Sprintf("curl -i %s%s", base, path)
+	req, err := probe.New(c, probe.Options{Seed: 1}).Build(pick)
+	if err != nil {
+		return ""
+	}
+	return req.Curl(base)
 }
