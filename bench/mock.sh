@@ -42,7 +42,7 @@ PRISM="$PRISM_DIR/node_modules/.bin/prism"
 
 # wait_up URL HEADER: poll until the URL answers 200.
 wait_up() {
-  for _ in $(seq 1 400); do
+  for _ in $(seq 1 1200); do
     code=$(curl -s -o /dev/null -w '%{http_code}' -H "$2" "$1" || true)
     [ "$code" = 200 ] && return 0
     sleep 0.05
@@ -91,7 +91,7 @@ echo "| server, scenario | req/s | p50 | p99 | non-2xx |"
 echo "|---|---:|---:|---:|---:|"
 
 # (a) sample GET by id.
-start cl-sample "$CL" mock --port 4410 --log-format off --seed 1 "$SAMPLE"; P=$LAST
+start cl-sample "$CL" mock --port 4410 --admin-port -1 --log-format off --seed 1 "$SAMPLE"; P=$LAST
 wait_up "http://127.0.0.1:4410/v1/orders/$ID" "X-API-Key: k"
 load "connectorlab mock, sample GET by id" "http://127.0.0.1:4410/v1/orders/$ID" "X-API-Key: k"
 load "connectorlab mock, sample GET, new id per request" "http://127.0.0.1:4410/v1/orders/3fa85f64-5717-4562-b3fc-" "X-API-Key: k" "$WORK/newid.lua"
@@ -107,7 +107,7 @@ stop "$P"
 
 # (b) the largest dev connector.
 LPATH=/crm/v3/objects/contacts/1234
-start cl-large "$CL" mock --port 4413 --log-format off --seed 1 "$LARGE"; P=$LAST
+start cl-large "$CL" mock --port 4413 --admin-port -1 --log-format off --seed 1 "$LARGE"; P=$LAST
 wait_up "http://127.0.0.1:4413$LPATH" "Authorization: k"
 load "connectorlab mock, HubSpot CRM V2 GET contact" "http://127.0.0.1:4413$LPATH" "Authorization: k"
 RSS=$(awk '/VmRSS/ {print $2}' /proc/$P/status)
@@ -159,7 +159,7 @@ startup() {
   echo $(( (t1 - t0) / 1000000 ))
 }
 med() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-CLS=$(for _ in 1 2 3 4 5; do startup 4416 "$CL" mock --port 4416 --log-format off "$LARGE"; done | med)
+CLS=$(for _ in 1 2 3 4 5; do startup 4416 "$CL" mock --port 4416 --admin-port -1 --log-format off "$LARGE"; done | med)
 PRS=$(for _ in 1 2 3; do startup 4417 "$PRISM" mock -p 4417 -h 127.0.0.1 "$LARGE/apiDefinition.swagger.json"; done | med)
 echo
 echo "| largest connector (HubSpot CRM V2) | connectorlab mock | prism mock |"
