@@ -18,6 +18,7 @@ import (
 
 	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/mock"
+	"github.com/connectorlab/connectorlab/policy"
 	"github.com/connectorlab/connectorlab/recordings"
 	"github.com/connectorlab/connectorlab/recordings/sqlite"
 	"github.com/connectorlab/connectorlab/route"
@@ -98,6 +99,10 @@ func runRecord(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "connectorlab record:", err)
 		return ExitUsage
 	}
+	var engineUpstream *url.URL
+	if f.upstream != "" {
+		engineUpstream = up // an explicit --upstream wins over dynamichosturl
+	}
 	set, err := recordings.AuthSet(c, f.authSet)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "connectorlab record: --auth-set:", err)
@@ -158,6 +163,12 @@ func runRecord(ctx context.Context, e *env, args []string) int {
 			}
 		})
 	}
+	engine, findings := policy.New(c, policy.Options{Params: params, Upstream: engineUpstream, Logger: log})
+	for _, fd := range findings {
+		if fd.Level == connector.LevelError {
+			fmt.Fprintf(e.stderr, "connectorlab record: policy %s: %s (%s); that policy is not applied\n", fd.ID, fd.Message, fd.Pointer)
+		}
+	}
 	router := route.New(c)
 	proxy, err := recordings.NewProxy(recordings.ProxyOptions{
 		Upstream:  up,
@@ -172,6 +183,7 @@ func runRecord(ctx context.Context, e *env, args []string) int {
 			return ""
 		},
 		Auth:         recordings.AuthFor(set, params),
+		Policies:     engine,
 		Limits:       limits,
 		Timeout:      f.timeout,
 		BestEffort:   f.bestEffort,

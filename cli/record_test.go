@@ -95,7 +95,9 @@ func TestRecordEndToEnd(t *testing.T) {
 	if seenKey != apiKey {
 		t.Fatalf("upstream saw X-API-Key %q, want the connection parameter", seenKey)
 	}
-	_ = seenClient // setheader policy: applied once the policy engine is wired
+	if seenClient != "connectorlab-sample" {
+		t.Fatalf("upstream saw X-Client %q: the connector's setheader policy was not applied", seenClient)
+	}
 	if code := stop(); code != ExitOK {
 		t.Fatalf("record exit %d: %s", code, errb)
 	}

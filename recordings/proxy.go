@@ -16,35 +16,18 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/connectorlab/connectorlab/policy"
 )
 
 // Policies runs the connector's policy templates on the way to the API and
-// back; *policy.Engine satisfies it (directly or through PolicyFuncs).
+// back; *policy.Engine satisfies it. Request gets the request as the client
+// sent it to the connector (path = basePath + operation path, no scheme or
+// host) and must leave r.URL absolute: that is where the proxy sends it.
+// Response gets the client's request and the upstream response.
 type Policies interface {
-	Request(ctx context.Context, r *http.Request, operationID string) error
-	Response(ctx context.Context, resp *http.Response, operationID string) error
-}
-
-// PolicyFuncs adapts two functions to Policies; a nil field does nothing.
-type PolicyFuncs struct {
-	RequestFn  func(ctx context.Context, r *http.Request, operationID string) error
-	ResponseFn func(ctx context.Context, resp *http.Response, operationID string) error
-}
-
-// Request implements Policies.
-func (p PolicyFuncs) Request(ctx context.Context, r *http.Request, op string) error {
-	if p.RequestFn == nil {
-		return nil
-	}
-	return p.RequestFn(ctx, r, op)
-}
-
-// Response implements Policies.
-func (p PolicyFuncs) Response(ctx context.Context, resp *http.Response, op string) error {
-	if p.ResponseFn == nil {
-		return nil
-	}
-	return p.ResponseFn(ctx, resp, op)
+	Request(ctx context.Context, opID string, r *http.Request, pathParams map[string]string) (policy.Trace, error)
+	Response(ctx context.Context, opID string, in *http.Request, resp *http.Response) (policy.Trace, error)
 }
 
 // ExchangeHeader names the response header carrying the stored exchange's
@@ -54,7 +37,9 @@ const ExchangeHeader = "X-Connectorlab-Exchange"
 // ProxyOptions configure a recording proxy.
 type ProxyOptions struct {
 	// Upstream is the live API's base URL (what scheme://host/basePath
-	// would be); request paths are appended to it. Required.
+	// would be); request paths are appended to it. Required unless
+	// Policies is set: then the policies place the request (give the
+	// engine the same URL as its Upstream option to force it).
 	Upstream *url.URL
 	// BasePath, when an incoming path starts with it, is removed before
 	// the operation is looked up and the request forwarded, so clients
@@ -116,10 +101,10 @@ type ProxyStats struct {
 
 // NewProxy checks the options and builds a proxy.
 func NewProxy(o ProxyOptions) (*Proxy, error) {
-	if o.Upstream == nil || o.Upstream.Host == "" || (o.Upstream.Scheme != "http" && o.Upstream.Scheme != "https") {
+	if o.Upstream == nil && o.Policies == nil || o.Upstream != nil && (o.Upstream.Host == "" || (o.Upstream.Scheme != "http" && o.Upstream.Scheme != "https")) {
 		return nil, errors.New("recording proxy: the upstream must be an absolute http or https URL such as https://api.example.com/v1")
 	}
-	if o.Upstream.User != nil {
+	if o.Upstream != nil && o.Upstream.User != nil {
 		return nil, errors.New("recording proxy: the upstream URL must not carry user:password@; give credentials as connection parameters (environment variables)")
 	}
 	if o.Sink == nil {
@@ -180,6 +165,7 @@ type ctxKey struct{}
 // flight is one exchange on its way through the proxy.
 type flight struct {
 	x       *Exchange
+	in      *http.Request // the client's request
 	start   time.Time
 	sent    time.Time
 	reqBody *Captured
@@ -188,7 +174,7 @@ type flight struct {
 // ServeHTTP implements http.Handler.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.stats.requests.Add(1)
-	f := &flight{start: time.Now()}
+	f := &flight{start: time.Now(), in: r}
 	path := r.URL.Path
 	if p.o.BasePath != "" && (path == p.o.BasePath || strings.HasPrefix(path, p.o.BasePath+"/")) {
 		path = strings.TrimPrefix(path, p.o.BasePath)
@@ -222,10 +208,16 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	ctx := context.WithValue(r.Context(), ctxKey{}, f)
 	out := r.Clone(ctx)
-	target := *p.o.Upstream
-	target.Path = joinPath(p.o.Upstream.Path, path)
-	target.RawPath = ""
-	target.RawQuery = r.URL.RawQuery
+	var target url.URL
+	if p.o.Policies != nil {
+		// The client's view: the policies map it onto the upstream.
+		target = url.URL{Path: joinPath(p.o.BasePath, path), RawQuery: r.URL.RawQuery}
+	} else {
+		target = *p.o.Upstream
+		target.Path = joinPath(p.o.Upstream.Path, path)
+		target.RawPath = ""
+		target.RawQuery = r.URL.RawQuery
+	}
 	out.URL = &target
 	out.Host = ""
 	out.RequestURI = ""
@@ -239,8 +231,14 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if p.o.Policies != nil {
-		if err := p.o.Policies.Request(ctx, out, op); err != nil {
+		tr, err := p.o.Policies.Request(ctx, op, out, nil)
+		f.x.Notes = append(f.x.Notes, traceNotes(tr)...)
+		if err != nil {
 			p.fail(w, r, f, http.StatusBadGateway, "policy-failed", fmt.Errorf("request policy: %w", err))
+			return
+		}
+		if out.URL == nil || !out.URL.IsAbs() {
+			p.fail(w, r, f, http.StatusBadGateway, "policy-failed", errors.New("the request policies left no upstream URL; give --upstream"))
 			return
 		}
 	}
@@ -274,7 +272,9 @@ func (p *Proxy) modifyResponse(resp *http.Response) error {
 		return nil
 	}
 	if p.o.Policies != nil {
-		if err := p.o.Policies.Response(resp.Request.Context(), resp, x.OperationID); err != nil {
+		tr, err := p.o.Policies.Response(resp.Request.Context(), x.OperationID, f.in, resp)
+		x.Notes = append(x.Notes, traceNotes(tr)...)
+		if err != nil {
 			resp.Body.Close()
 			return &answerError{status: http.StatusBadGateway, id: "policy-failed", err: fmt.Errorf("response policy: %w", err)}
 		}
@@ -384,6 +384,17 @@ func (p *Proxy) storeFailed(x *Exchange, err error) {
 	if p.o.OnStoreError != nil {
 		p.o.OnStoreError(x, err)
 	}
+}
+
+// traceNotes turns the policy steps that changed something into notes.
+func traceNotes(tr policy.Trace) []Note {
+	var out []Note
+	for _, s := range tr.Steps {
+		if s.Applied {
+			out = append(out, Note{ID: "policy-applied", Level: "info", Pointer: s.Pointer, Message: string(tr.Section) + " " + s.String()})
+		}
+	}
+	return out
 }
 
 // writeProblem answers with a small JSON body a client can show.

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/policy"
 	"github.com/connectorlab/connectorlab/recordings"
 )
 
@@ -228,5 +230,52 @@ func TestDecompressionBombStops(t *testing.T) {
 	m, notes = recordings.BodyMessage(h, []byte("not gzip at all"), recordings.Limits{})
 	if m.Encoding != "" || string(m.Body) != "not gzip at all" || len(notes) != 1 || notes[0].ID != "body-not-decoded" {
 		t.Fatalf("bad gzip: %+v %v", m, notes)
+	}
+}
+
+// The policy engine plugs in as it is.
+var _ recordings.Policies = (*policy.Engine)(nil)
+
+func TestProxyAppliesConnectorPolicies(t *testing.T) {
+	c, err := connector.Load(context.Background(), "../examples/contoso-orders")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gotPath, gotClient string
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gotPath, gotClient = r.URL.Path, r.Header.Get("X-Client")
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"value":[],"@odata.nextLink":"`+"http://"+r.Host+`/v1/orders?page=2"}`)
+	}))
+	defer up.Close()
+	u, _ := url.Parse(up.URL + "/v1")
+	eng, _ := policy.New(c, policy.Options{Upstream: u})
+	sink := &memSink{}
+	px := newProxy(t, up.URL+"/v1", recordings.ProxyOptions{Sink: sink, SessionID: 1, Policies: eng, BasePath: c.BasePath,
+		Operation: recordings.OperationsOf(c)})
+	resp, err := http.Get(px.URL + "/v1/orders")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if gotPath != "/v1/orders" || gotClient != "connectorlab-sample" {
+		t.Fatalf("upstream got %s with X-Client %q", gotPath, gotClient)
+	}
+	if !strings.Contains(string(body), px.URL+"/v1/orders?page=2") {
+		t.Fatalf("updatenextlink did not point the next link at the proxy: %s", body)
+	}
+	x := sink.xs[0]
+	if x.OperationID != "ListOrders" || !strings.Contains(string(x.Response.Body), px.URL) {
+		t.Fatalf("recorded %s %s", x.OperationID, x.Response.Body)
+	}
+	var applied int
+	for _, n := range x.Notes {
+		if n.ID == "policy-applied" {
+			applied++
+		}
+	}
+	if applied < 2 {
+		t.Fatalf("policy steps not noted: %+v", x.Notes)
 	}
 }
