@@ -1,7 +1,6 @@
 package replay_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,10 +9,8 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/contract"
@@ -239,7 +236,3 @@ func changedOps(old, nw *connector.Connector) map[string]bool {
 	}
 	return out
 }
-
-var _ = sort.Strings
-var _ = bytes.NewReader
-var _ = time.Second
