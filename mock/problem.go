@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/connectorlab/connectorlab/recordings"
 	"github.com/connectorlab/connectorlab/route"
 )
 
@@ -23,6 +24,8 @@ type Problem struct {
 	Closest  []route.Candidate `json:"closest,omitempty"`
 	Allowed  []string          `json:"allowed,omitempty"`
 	Instance string            `json:"instance,omitempty"`
+	// Recording names the recorded exchange closest to a replay miss.
+	Recording *recordings.ClosestMatch `json:"closestRecording,omitempty"`
 }
 
 // ProblemError is one broken rule.
