@@ -121,14 +121,11 @@ func runMock(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "connectorlab mock: --host %s would expose the mock to the network; add --allow-remote if you mean it\n", f.host)
 		return ExitUsage
 	}
-	if f.replay != "" || f.record != "" || f.spy != "" {
-		fmt.Fprintln(e.stderr, "connectorlab mock: --replay, --spy and --record need the recordings store, which this build does not have yet")
-		return ExitUsage
+	modes, code := f.openRecordingModes(ctx, e, len(paths))
+	if code != ExitOK {
+		return code
 	}
-	if f.session != "" || f.fallback != "" {
-		fmt.Fprintln(e.stderr, "connectorlab mock: --session and --fallback only apply with --replay")
-		return ExitUsage
-	}
+	defer modes.close(e)
 
 	loader := f.lf.loader()
 	if f.conformance {
@@ -141,7 +138,11 @@ func runMock(ctx context.Context, e *env, args []string) int {
 			fmt.Fprintln(e.stderr, "connectorlab mock:", err)
 			return loadExit(err)
 		}
-		u := &mockUnit{path: p, slug: slug(c.Name), base: base, state: mock.NewState()}
+		ub, code := modes.options(ctx, e, c, base)
+		if code != ExitOK {
+			return code
+		}
+		u := &mockUnit{path: p, slug: slug(c.Name), base: ub, state: mock.NewState()}
 		if err := u.build(c); err != nil {
 			fmt.Fprintln(e.stderr, "connectorlab mock:", err)
 			return ExitUsage
