@@ -299,6 +299,11 @@ func (p *Proxy) modifyResponse(resp *http.Response) error {
 	} else {
 		p.stats.stored.Add(1)
 		resp.Header.Set(ExchangeHeader, strconv.FormatInt(x.ID, 10))
+		if p.log.Enabled(ctx, slog.LevelInfo) {
+			p.log.LogAttrs(ctx, slog.LevelInfo, "recorded", slog.Int64("exchange", x.ID), slog.String("method", x.Request.Method),
+				slog.String("path", pathOnly(x.Request.URL)), slog.Int("status", x.Response.Status), slog.String("operation", x.OperationID),
+				slog.Duration("duration", x.Duration))
+		}
 	}
 	resp.Body = &capturedBody{Reader: c.Reader(), c: c}
 	resp.ContentLength = c.Size()
