@@ -137,6 +137,39 @@ func (t *PollingTrigger) Next(body any) url.Values {
 	return out
 }
 
+// ItemField returns, for a state parameter read from the newest item
+// ("@{triggerBody().files[0].created}" with Items @triggerBody().files),
+// the field path below the item (["created"]). ok is false for literals
+// and for templates that read anything else; use Next for those.
+func (t *PollingTrigger) ItemField(p TriggerParam) (field []string, ok bool) {
+	if p.Literal || p.Value == nil {
+		return nil, false
+	}
+	x := p.Value.Single()
+	if x == nil || x.Func != FuncTriggerBody || strings.TrimSpace(p.Value.Raw) != x.Raw {
+		return nil, false
+	}
+	n := len(t.Items.Steps)
+	if len(x.Path) <= n+1 {
+		return nil, false
+	}
+	for i, st := range t.Items.Steps {
+		if x.Path[i] != st {
+			return nil, false
+		}
+	}
+	if idx := x.Path[n]; !idx.IsIndex || idx.Index != 0 {
+		return nil, false
+	}
+	for _, st := range x.Path[n+1:] {
+		if st.IsIndex {
+			return nil, false
+		}
+		field = append(field, st.Key)
+	}
+	return field, true
+}
+
 // toPlain converts the ordered model to encoding/json shapes.
 func toPlain(v any) any {
 	switch x := v.(type) {

@@ -42,6 +42,19 @@ func TestPollingTrigger(t *testing.T) {
 	if pt.ItemsPath != "@triggerBody().files" || pt.Items.String() != "@triggerBody().files" || len(pt.State) != 2 {
 		t.Fatalf("trigger = %+v", pt)
 	}
+	for _, sp := range pt.State {
+		f, ok := pt.ItemField(sp)
+		switch sp.Name {
+		case "after":
+			if !ok || !slices.Equal(f, []string{"created"}) {
+				t.Errorf("ItemField(after) = %v, %v", f, ok)
+			}
+		case "per_page":
+			if ok {
+				t.Errorf("ItemField(per_page) = %v for a literal", f)
+			}
+		}
+	}
 	if got := pt.Cursor(url.Values{"after": {"2024-01-01"}, "other": {"x"}}); !reflect.DeepEqual(got, map[string]string{"after": "2024-01-01"}) {
 		t.Errorf("Cursor = %v", got)
 	}
