@@ -25,8 +25,10 @@ type Options struct {
 	// ConfigDir holds the recent list; default: the user config dir plus
 	// "connectorlab".
 	ConfigDir string
-	Logger    *slog.Logger
-	Version   string
+	// Database is the recordings SQLite file; default ConfigDir/recordings.db.
+	Database string
+	Logger   *slog.Logger
+	Version  string
 	// OpenPath is opened as soon as the window is ready (a command-line
 	// argument).
 	OpenPath string
@@ -57,7 +59,10 @@ type Desktop struct {
 	Traffic    *TrafficService
 	Mock       *MockService
 	Diff       *DiffService
+	Record     *RecordService
+	Contract   *ContractService
 	System     *SystemService
+	store      *storeHolder
 }
 
 // New wires the services. Nothing touches the window until Run.
@@ -78,13 +83,20 @@ func New(opts Options) (*Desktop, error) {
 	d.Traffic = &TrafficService{log: d.traffic}
 	d.Mock = newMockService(d.log, d.ws, d.traffic, d.emit)
 	d.Diff = newDiffService(d.log, runtimeDialogs{})
+	db := opts.Database
+	if db == "" {
+		db = filepath.Join(opts.ConfigDir, "recordings.db")
+	}
+	d.store = newStoreHolder(d.log, db)
+	d.Record = newRecordService(d.log, d.ws, d.store, d.traffic, d.emit, runtimeDialogs{})
+	d.Contract = newContractService(d.log, d.ws, d.store, d.emit, runtimeDialogs{})
 	d.System = &SystemService{version: opts.Version, openPath: opts.OpenPath}
 	return d, nil
 }
 
 // bindings lists the structs whose exported methods the window may call.
 func (d *Desktop) bindings() []any {
-	return []any{d.Connectors, d.Traffic, d.Mock, d.Diff, d.System}
+	return []any{d.Connectors, d.Traffic, d.Mock, d.Diff, d.Record, d.Contract, d.System}
 }
 
 func (d *Desktop) startup(ctx context.Context) {
@@ -93,6 +105,8 @@ func (d *Desktop) startup(ctx context.Context) {
 	d.Connectors.startup(ctx)
 	d.Mock.startup(ctx)
 	d.Diff.startup(ctx)
+	d.Record.startup(ctx)
+	d.Contract.startup(ctx)
 	runtime.OnFileDrop(ctx, func(_, _ int, paths []string) {
 		if len(paths) > 0 {
 			d.emit.Emit(EventOpenPath, paths[0])
@@ -101,8 +115,11 @@ func (d *Desktop) startup(ctx context.Context) {
 }
 
 func (d *Desktop) shutdown(ctx context.Context) {
+	d.Contract.cancelAll()
+	d.Record.stopAll()
 	d.Mock.stopAll()
 	d.traffic.flush()
+	d.store.close()
 }
 
 // appOptions is the Wails configuration; kept apart from Run so a test can

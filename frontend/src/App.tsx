@@ -3,8 +3,9 @@ import { backend, Events, toApiError, type ApiError, type ConnectorView } from '
 import { ErrorBanner } from './components/ErrorBanner';
 import { ConnectorsScreen } from './screens/ConnectorsScreen';
 import { MockScreen } from './screens/MockScreen';
-import { PendingScreen } from './screens/PendingScreen';
 import { DiffScreen } from './screens/DiffScreen';
+import { RecordScreen } from './screens/RecordScreen';
+import { ContractScreen } from './screens/ContractScreen';
 
 export type ScreenId = 'connectors' | 'mock' | 'diff' | 'record' | 'contract';
 
@@ -102,8 +103,8 @@ export default function App() {
         {screen === 'connectors' && <ConnectorsScreen current={current} onOpen={openPath} onError={report} />}
         {screen === 'mock' && <MockScreen current={current} onError={report} />}
         {screen === 'diff' && <DiffScreen open={open} onError={report} />}
-        {screen === 'record' && <PendingScreen title="Record" needs="the recording proxy and SQLite store (issue #5)" />}
-        {screen === 'contract' && <PendingScreen title="Contract tests" needs="the contract replay runner and run history (issue #6)" />}
+        {screen === 'record' && <RecordScreen current={current} onError={report} />}
+        {screen === 'contract' && <ContractScreen current={current} onError={report} />}
       </main>
     </div>
   );

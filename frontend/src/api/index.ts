@@ -5,6 +5,8 @@ import * as TrafficService from './wailsjs/go/app/TrafficService';
 import * as SystemService from './wailsjs/go/app/SystemService';
 import * as MockService from './wailsjs/go/app/MockService';
 import * as DiffService from './wailsjs/go/app/DiffService';
+import * as RecordService from './wailsjs/go/app/RecordService';
+import * as ContractService from './wailsjs/go/app/ContractService';
 import { EventsOn } from './wailsjs/runtime/runtime';
 import { app } from './wailsjs/go/models';
 import { call } from './errors';
@@ -31,6 +33,21 @@ export type DynamicRefView = app.DynamicRefView;
 export type HeaderView = app.HeaderView;
 export type DiffView = app.DiffView;
 export type ContractFinding = app.ContractFinding;
+export type RecordConfig = Omit<app.RecordConfig, 'convertValues'>;
+export type RecordStatus = app.RecordStatus;
+export type SessionView = app.SessionView;
+export type ContractConfig = Omit<app.ContractConfig, 'convertValues'>;
+export type ContractRunView = app.ContractRunView;
+// Mirrors app.ContractProgress (an event payload, so Wails generates no model).
+export interface ContractProgress {
+  key: string;
+  done: number;
+  total: number;
+  what?: string;
+}
+export type OperationResult = app.OperationResult;
+export type CaseView = app.CaseView;
+export type RunSummary = app.RunSummary;
 
 export { ApiError, toApiError } from './errors';
 export { Events } from './events';
@@ -54,6 +71,20 @@ export interface Backend {
   mockLookup(req: LookupRequest): Promise<LookupOption[]>;
   diffCompare(oldPath: string, newPath: string): Promise<DiffView>;
   diffExport(format: string, path: string): Promise<string>;
+  recordDatabase(): Promise<string>;
+  recordUseDatabase(path: string): Promise<string>;
+  recordStart(cfg: RecordConfig): Promise<RecordStatus>;
+  recordStop(path: string): Promise<RecordStatus>;
+  recordStatus(): Promise<RecordStatus[]>;
+  sessions(connector: string): Promise<SessionView[]>;
+  openSession(id: number): Promise<string>;
+  deleteSession(id: number): Promise<void>;
+  exportHAR(id: number, path: string): Promise<string>;
+  contractRun(cfg: ContractConfig): Promise<ContractRunView>;
+  contractResult(key: string): Promise<ContractRunView>;
+  contractCancel(key: string): Promise<void>;
+  contractExport(key: string, format: string, path: string): Promise<string>;
+  contractHistory(connector: string): Promise<RunSummary[]>;
   on(event: EventName, fn: (data: any) => void): () => void;
 }
 
@@ -75,6 +106,20 @@ const wails: Backend = {
   mockLookup: (req) => call(() => MockService.Lookup(app.LookupRequest.createFrom(req))),
   diffCompare: (o, n) => call(() => DiffService.Compare(o, n)),
   diffExport: (format, path) => call(() => DiffService.Export(format, path)),
+  recordDatabase: () => call(() => RecordService.Database()),
+  recordUseDatabase: (p) => call(() => RecordService.UseDatabase(p)),
+  recordStart: (cfg) => call(() => RecordService.Start(app.RecordConfig.createFrom(cfg))),
+  recordStop: (p) => call(() => RecordService.Stop(p)),
+  recordStatus: () => call(() => RecordService.Status()),
+  sessions: (c) => call(() => RecordService.Sessions(c)),
+  openSession: (id) => call(() => RecordService.OpenSession(id)),
+  deleteSession: (id) => call(() => RecordService.DeleteSession(id)),
+  exportHAR: (id, p) => call(() => RecordService.ExportHAR(id, p)),
+  contractRun: (cfg) => call(() => ContractService.Run(app.ContractConfig.createFrom(cfg))),
+  contractResult: (k) => call(() => ContractService.Result(k)),
+  contractCancel: (k) => call(() => ContractService.Cancel(k)),
+  contractExport: (k, f, p) => call(() => ContractService.Export(k, f, p)),
+  contractHistory: (c) => call(() => ContractService.History(c)),
   on: (event, fn) => EventsOn(event, fn),
 };
 

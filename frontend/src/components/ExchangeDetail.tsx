@@ -50,7 +50,7 @@ export function ExchangeDetail({ x }: { x: ExchangeView }) {
       </div>
       {r.error && <div className="error-text small">{r.error}</div>}
       <div className="validation small">
-        <strong>Validation</strong>{' '}
+        <strong>Validation and notes</strong>{' '}
         {x.notes.length === 0 ? (
           <span className="ok-text">request and response match the definition</span>
         ) : (

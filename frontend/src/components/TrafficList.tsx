@@ -84,8 +84,8 @@ export function TrafficList({
                 <span className="ellipsis">{r.operationId || <span className="muted">no match</span>}</span>
                 <span className={statusClass(r)}>{r.status || 'ERR'}</span>
                 <span>{r.millis}</span>
-                <span>
-                  {r.notes ? <span className={`badge ${r.noteLevel || 'info'}`}>{r.notes}</span> : ''}
+                <span className="ellipsis">
+                  {r.notes ? <span className={`badge ${r.noteLevel || 'info'}`} title="notes: validation results, faults, policies">{r.notes} {r.notes === 1 ? 'note' : 'notes'}</span> : ''}
                   {r.redactions ? <span className="badge redacted">{r.redactions} redacted</span> : ''}
                   {r.source !== 'mock' && <span className="badge info">{r.source}</span>}
                 </span>

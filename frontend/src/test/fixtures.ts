@@ -48,6 +48,23 @@ export function fakeBackend(over: Partial<Backend> = {}): Backend {
     mockLookup: async () => [{ value: 'c1', title: 'Customer One' }] as any,
     diffCompare: async (o, n) => sampleDiff(o, n),
     diffExport: async (_f, p) => p || '/tmp/report.html',
+    recordDatabase: async () => '/tmp/rec.db',
+    recordUseDatabase: async (p) => p,
+    recordStart: async (cfg) => ({ path: cfg.path, name: 'Contoso Orders', running: true, url: 'http://127.0.0.1:5000/v1', upstream: cfg.upstream, sessionId: 1, sessionName: 's1', stream: 'session:1', database: '/tmp/rec.db', stats: { requests: 0, stored: 0, failed: 0, storeErrors: 0 } }) as any,
+    recordStop: async (p) => ({ path: p, running: false, stream: 'session:1', sessionId: 1, sessionName: 's1', stats: { requests: 2, stored: 2, failed: 0, storeErrors: 0 } }) as any,
+    recordStatus: async () => [],
+    sessions: async () => [{ id: 1, name: 's1', connector: 'Contoso Orders', started: 1700000000000, status: 'complete', exchanges: 2 }] as any,
+    openSession: async (id) => `session:${id}`,
+    deleteSession: async () => undefined,
+    exportHAR: async (_id, p) => p || '/tmp/s1.har',
+    contractRun: async () => ({ key: 'run-1', running: true, total: 2, done: 0, counts: {}, operations: [], findings: [] }) as any,
+    contractResult: async () => sampleRun(),
+    contractCancel: async () => undefined,
+    contractExport: async (_k, _f, p) => p || '/tmp/r.xml',
+    contractHistory: async () => [
+      { id: 2, connector: 'Contoso Orders', started: 1700000100000, status: 'failed', total: 2, passed: 1, failed: 1, errors: 0, warnings: 0, skipped: 0 },
+      { id: 1, connector: 'Contoso Orders', started: 1700000000000, status: 'passed', total: 2, passed: 2, failed: 0, errors: 0, warnings: 0, skipped: 0 },
+    ] as any,
     on: () => () => undefined,
     ...over,
   } as Backend;
@@ -73,5 +90,22 @@ export function sampleDiff(o = '/old.json', n = '/new.json') {
     counts: { error: 1, warning: 1, info: 1 },
     passed: false,
     millis: 5,
+  } as any;
+}
+
+export function sampleRun() {
+  return {
+    key: 'run-1', connector: 'Contoso Orders', target: 'http://127.0.0.1:4010/v1', started: 1, millis: 20, running: false, done: 2, total: 2,
+    counts: { error: 1, warning: 0, info: 0 }, passed: false, findings: [],
+    operations: [
+      { operation: 'GetOrder', verdict: 'failed', passed: 0, failed: 1, warnings: 0, errors: 0, skipped: 0, cases: [
+        { name: 'GetOrder #1', operation: 'GetOrder', method: 'GET', url: '/v1/orders/1', status: 200, millis: 1.5, verdict: 'failed',
+          findings: [{ id: 'response-field-removed', level: 'error', message: 'field total was removed', field: 'total', old: 'number', new: '' }],
+          recorded: '{\n  "total": 1\n}', replayed: '{\n}' },
+      ] },
+      { operation: 'ListOrders', verdict: 'passed', passed: 1, failed: 0, warnings: 0, errors: 0, skipped: 0, cases: [
+        { name: 'ListOrders #2', operation: 'ListOrders', method: 'GET', url: '/v1/orders', status: 200, millis: 1, verdict: 'passed', findings: [] },
+      ] },
+    ],
   } as any;
 }

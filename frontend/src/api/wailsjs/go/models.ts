@@ -16,6 +16,100 @@ export namespace app {
 	        this.example = source["example"];
 	    }
 	}
+	export class ContractFinding {
+	    id: string;
+	    level: string;
+	    operation?: string;
+	    method?: string;
+	    path?: string;
+	    where?: string;
+	    field?: string;
+	    message: string;
+	    old?: string;
+	    new?: string;
+	    location?: string;
+	    fix?: string;
+	    count?: number;
+	    customCode?: boolean;
+	    exchange?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ContractFinding(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.level = source["level"];
+	        this.operation = source["operation"];
+	        this.method = source["method"];
+	        this.path = source["path"];
+	        this.where = source["where"];
+	        this.field = source["field"];
+	        this.message = source["message"];
+	        this.old = source["old"];
+	        this.new = source["new"];
+	        this.location = source["location"];
+	        this.fix = source["fix"];
+	        this.count = source["count"];
+	        this.customCode = source["customCode"];
+	        this.exchange = source["exchange"];
+	    }
+	}
+	export class CaseView {
+	    name: string;
+	    operation?: string;
+	    method?: string;
+	    url?: string;
+	    exchange?: number;
+	    status?: number;
+	    millis: number;
+	    verdict: string;
+	    skipped?: string;
+	    error?: string;
+	    findings: ContractFinding[];
+	    recorded?: string;
+	    replayed?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CaseView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.operation = source["operation"];
+	        this.method = source["method"];
+	        this.url = source["url"];
+	        this.exchange = source["exchange"];
+	        this.status = source["status"];
+	        this.millis = source["millis"];
+	        this.verdict = source["verdict"];
+	        this.skipped = source["skipped"];
+	        this.error = source["error"];
+	        this.findings = this.convertValues(source["findings"], ContractFinding);
+	        this.recorded = source["recorded"];
+	        this.replayed = source["replayed"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class FindingView {
 	    id: string;
 	    level: string;
@@ -282,45 +376,138 @@ export namespace app {
 		    return a;
 		}
 	}
-	export class ContractFinding {
-	    id: string;
-	    level: string;
-	    operation?: string;
-	    method?: string;
-	    path?: string;
-	    where?: string;
-	    field?: string;
-	    message: string;
-	    old?: string;
-	    new?: string;
-	    location?: string;
-	    fix?: string;
-	    count?: number;
-	    customCode?: boolean;
-	    exchange?: number;
+	export class ContractConfig {
+	    path: string;
+	    sessionId: number;
+	    generate?: boolean;
+	    target: string;
+	    authSet?: string;
+	    params?: Record<string, string>;
+	    concurrency?: number;
+	    policies?: boolean;
 	
 	    static createFrom(source: any = {}) {
-	        return new ContractFinding(source);
+	        return new ContractConfig(source);
 	    }
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.id = source["id"];
-	        this.level = source["level"];
-	        this.operation = source["operation"];
-	        this.method = source["method"];
 	        this.path = source["path"];
-	        this.where = source["where"];
-	        this.field = source["field"];
-	        this.message = source["message"];
-	        this.old = source["old"];
-	        this.new = source["new"];
-	        this.location = source["location"];
-	        this.fix = source["fix"];
-	        this.count = source["count"];
-	        this.customCode = source["customCode"];
-	        this.exchange = source["exchange"];
+	        this.sessionId = source["sessionId"];
+	        this.generate = source["generate"];
+	        this.target = source["target"];
+	        this.authSet = source["authSet"];
+	        this.params = source["params"];
+	        this.concurrency = source["concurrency"];
+	        this.policies = source["policies"];
 	    }
+	}
+	
+	export class OperationResult {
+	    operation: string;
+	    verdict: string;
+	    passed: number;
+	    failed: number;
+	    warnings: number;
+	    errors: number;
+	    skipped: number;
+	    cases: CaseView[];
+	
+	    static createFrom(source: any = {}) {
+	        return new OperationResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.operation = source["operation"];
+	        this.verdict = source["verdict"];
+	        this.passed = source["passed"];
+	        this.failed = source["failed"];
+	        this.warnings = source["warnings"];
+	        this.errors = source["errors"];
+	        this.skipped = source["skipped"];
+	        this.cases = this.convertValues(source["cases"], CaseView);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ContractRunView {
+	    key: string;
+	    runId?: number;
+	    connector: string;
+	    target: string;
+	    session?: string;
+	    started: number;
+	    millis: number;
+	    running: boolean;
+	    done: number;
+	    total: number;
+	    counts: Record<string, number>;
+	    passed: boolean;
+	    customCode?: boolean;
+	    operations: OperationResult[];
+	    findings: ContractFinding[];
+	    noise?: string[];
+	    error?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ContractRunView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.key = source["key"];
+	        this.runId = source["runId"];
+	        this.connector = source["connector"];
+	        this.target = source["target"];
+	        this.session = source["session"];
+	        this.started = source["started"];
+	        this.millis = source["millis"];
+	        this.running = source["running"];
+	        this.done = source["done"];
+	        this.total = source["total"];
+	        this.counts = source["counts"];
+	        this.passed = source["passed"];
+	        this.customCode = source["customCode"];
+	        this.operations = this.convertValues(source["operations"], OperationResult);
+	        this.findings = this.convertValues(source["findings"], ContractFinding);
+	        this.noise = source["noise"];
+	        this.error = source["error"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class SideView {
 	    path: string;
@@ -695,6 +882,7 @@ export namespace app {
 	
 	
 	
+	
 	export class RecentEntry {
 	    path: string;
 	    name: string;
@@ -711,6 +899,148 @@ export namespace app {
 	        this.name = source["name"];
 	        this.openedAt = source["openedAt"];
 	        this.missing = source["missing"];
+	    }
+	}
+	export class RecordConfig {
+	    path: string;
+	    upstream: string;
+	    port: number;
+	    session?: string;
+	    authSet?: string;
+	    params?: Record<string, string>;
+	    bestEffort?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new RecordConfig(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.upstream = source["upstream"];
+	        this.port = source["port"];
+	        this.session = source["session"];
+	        this.authSet = source["authSet"];
+	        this.params = source["params"];
+	        this.bestEffort = source["bestEffort"];
+	    }
+	}
+	export class RecordStatus {
+	    path: string;
+	    name: string;
+	    running: boolean;
+	    url?: string;
+	    upstream: string;
+	    sessionId: number;
+	    sessionName: string;
+	    stream: string;
+	    database: string;
+	    stats: recordings.ProxyStats;
+	    error?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new RecordStatus(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.name = source["name"];
+	        this.running = source["running"];
+	        this.url = source["url"];
+	        this.upstream = source["upstream"];
+	        this.sessionId = source["sessionId"];
+	        this.sessionName = source["sessionName"];
+	        this.stream = source["stream"];
+	        this.database = source["database"];
+	        this.stats = this.convertValues(source["stats"], recordings.ProxyStats);
+	        this.error = source["error"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class RunSummary {
+	    id: number;
+	    sessionId?: number;
+	    connector: string;
+	    target?: string;
+	    started: number;
+	    millis: number;
+	    status: string;
+	    total: number;
+	    passed: number;
+	    failed: number;
+	    errors: number;
+	    warnings: number;
+	    skipped: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new RunSummary(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.sessionId = source["sessionId"];
+	        this.connector = source["connector"];
+	        this.target = source["target"];
+	        this.started = source["started"];
+	        this.millis = source["millis"];
+	        this.status = source["status"];
+	        this.total = source["total"];
+	        this.passed = source["passed"];
+	        this.failed = source["failed"];
+	        this.errors = source["errors"];
+	        this.warnings = source["warnings"];
+	        this.skipped = source["skipped"];
+	    }
+	}
+	export class SessionView {
+	    id: number;
+	    name: string;
+	    connector: string;
+	    upstream?: string;
+	    source?: string;
+	    started: number;
+	    ended?: number;
+	    status: string;
+	    problem?: string;
+	    exchanges: number;
+	    tags?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new SessionView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.connector = source["connector"];
+	        this.upstream = source["upstream"];
+	        this.source = source["source"];
+	        this.started = source["started"];
+	        this.ended = source["ended"];
+	        this.status = source["status"];
+	        this.problem = source["problem"];
+	        this.exchanges = source["exchanges"];
+	        this.tags = source["tags"];
 	    }
 	}
 	
@@ -1032,6 +1362,24 @@ export namespace recordings {
 	        this.level = source["level"];
 	        this.pointer = source["pointer"];
 	        this.message = source["message"];
+	    }
+	}
+	export class ProxyStats {
+	    requests: number;
+	    stored: number;
+	    failed: number;
+	    storeErrors: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ProxyStats(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.requests = source["requests"];
+	        this.stored = source["stored"];
+	        this.failed = source["failed"];
+	        this.storeErrors = source["storeErrors"];
 	    }
 	}
 	export class Redaction {

@@ -1,0 +1,432 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/connectorlab/connectorlab/contract"
+	"github.com/connectorlab/connectorlab/contract/drift"
+	"github.com/connectorlab/connectorlab/contract/replay"
+	"github.com/connectorlab/connectorlab/policy"
+	"github.com/connectorlab/connectorlab/probe"
+	"github.com/connectorlab/connectorlab/recordings"
+)
+
+// ContractConfig starts a contract test run.
+type ContractConfig struct {
+	Path string `json:"path"`
+	// SessionID is the recorded session to replay; with Generate the
+	// requests come from the definition instead.
+	SessionID int64  `json:"sessionId"`
+	Generate  bool   `json:"generate,omitempty"`
+	Target    string `json:"target"`
+	AuthSet   string `json:"authSet,omitempty"`
+	// Params are connection parameter values for the target's auth, held
+	// in memory for the run only.
+	Params      map[string]string `json:"params,omitempty"`
+	Concurrency int               `json:"concurrency,omitempty"`
+	// Policies runs the connector's request policies (off for targets
+	// that take pre-policy requests, such as our mock).
+	Policies bool `json:"policies,omitempty"`
+}
+
+// ContractProgress is sent while a run goes on.
+type ContractProgress struct {
+	Key   string `json:"key"`
+	Done  int    `json:"done"`
+	Total int    `json:"total"`
+	What  string `json:"what,omitempty"`
+}
+
+// CaseView is one replayed exchange and its verdict.
+type CaseView struct {
+	Name      string            `json:"name"`
+	Operation string            `json:"operation,omitempty"`
+	Method    string            `json:"method,omitempty"`
+	URL       string            `json:"url,omitempty"`
+	Exchange  int64             `json:"exchange,omitempty"`
+	Status    int               `json:"status,omitempty"`
+	Millis    float64           `json:"millis"`
+	Verdict   string            `json:"verdict"` // passed | warning | failed | error | skipped
+	Skipped   string            `json:"skipped,omitempty"`
+	Error     string            `json:"error,omitempty"`
+	Findings  []ContractFinding `json:"findings"`
+	Recorded  string            `json:"recorded,omitempty"`
+	Replayed  string            `json:"replayed,omitempty"`
+}
+
+// OperationResult groups the cases of one operation.
+type OperationResult struct {
+	Operation string     `json:"operation"`
+	Verdict   string     `json:"verdict"`
+	Passed    int        `json:"passed"`
+	Failed    int        `json:"failed"`
+	Warnings  int        `json:"warnings"`
+	Errors    int        `json:"errors"`
+	Skipped   int        `json:"skipped"`
+	Cases     []CaseView `json:"cases"`
+}
+
+// ContractRunView is a run, finished or not.
+type ContractRunView struct {
+	Key        string            `json:"key"`
+	RunID      int64             `json:"runId,omitempty"`
+	Connector  string            `json:"connector"`
+	Target     string            `json:"target"`
+	Session    string            `json:"session,omitempty"`
+	Started    int64             `json:"started"`
+	Millis     int64             `json:"millis"`
+	Running    bool              `json:"running"`
+	Done       int               `json:"done"`
+	Total      int               `json:"total"`
+	Counts     map[string]int    `json:"counts"`
+	Passed     bool              `json:"passed"`
+	CustomCode bool              `json:"customCode,omitempty"`
+	Operations []OperationResult `json:"operations"`
+	Findings   []ContractFinding `json:"findings"`
+	Noise      []string          `json:"noise,omitempty"`
+	Error      string            `json:"error,omitempty"`
+}
+
+// RunSummary is one run of the history.
+type RunSummary struct {
+	ID        int64  `json:"id"`
+	SessionID int64  `json:"sessionId,omitempty"`
+	Connector string `json:"connector"`
+	Target    string `json:"target,omitempty"`
+	Started   int64  `json:"started"`
+	Millis    int64  `json:"millis"`
+	Status    string `json:"status"`
+	Total     int    `json:"total"`
+	Passed    int    `json:"passed"`
+	Failed    int    `json:"failed"`
+	Errors    int    `json:"errors"`
+	Warnings  int    `json:"warnings"`
+	Skipped   int    `json:"skipped"`
+}
+
+// ContractService is bound to the window: run contract tests in the
+// background with progress events, keep their reports for export, and
+// read the run history.
+type ContractService struct {
+	ctx   context.Context
+	log   *slog.Logger
+	ws    *workspace
+	store *storeHolder
+	emit  emitter
+	dlg   dialogs
+
+	mu   sync.Mutex
+	seq  int
+	runs map[string]*contractRun
+}
+
+type contractRun struct {
+	view   ContractRunView
+	report *contract.Report
+	cancel context.CancelFunc
+}
+
+func newContractService(log *slog.Logger, ws *workspace, st *storeHolder, e emitter, d dialogs) *ContractService {
+	return &ContractService{ctx: context.Background(), log: log, ws: ws, store: st, emit: e, dlg: d, runs: map[string]*contractRun{}}
+}
+
+func (s *ContractService) startup(ctx context.Context) { s.ctx = ctx }
+
+// Run starts a contract test and returns at once; progress arrives as
+// EventContractProgress and the result as EventContractDone.
+func (s *ContractService) Run(cfg ContractConfig) (ContractRunView, error) {
+	c, err := s.ws.get(cfg.Path)
+	if err != nil {
+		return ContractRunView{}, err
+	}
+	tu, err := url.Parse(strings.TrimSpace(cfg.Target))
+	if err != nil || tu.Host == "" || (tu.Scheme != "http" && tu.Scheme != "https") {
+		return ContractRunView{}, &UserError{Message: fmt.Sprintf("target %q is not an http(s) URL", cfg.Target), Fix: "enter the base URL to test, e.g. the mock's URL or https://staging.example.com/v1"}
+	}
+	// Recorded paths carry the basePath; a target typed with it (the mock's
+	// URL as the Mock screen shows it) would double it.
+	if bp := strings.TrimRight(c.BasePath, "/"); bp != "" && strings.HasSuffix(strings.TrimRight(tu.Path, "/"), bp) {
+		tu.Path = strings.TrimSuffix(strings.TrimRight(tu.Path, "/"), bp)
+	}
+	set, err := recordings.AuthSet(c, cfg.AuthSet)
+	if err != nil {
+		return ContractRunView{}, userErr(err, err.Error(), "pick one of the connector's connection types")
+	}
+	var xs []*recordings.Exchange
+	sessionName := "generated from the definition"
+	if !cfg.Generate {
+		if cfg.SessionID == 0 {
+			return ContractRunView{}, &UserError{Message: "no recorded session picked", Fix: "pick a session, or generate requests from the definition"}
+		}
+		st, err := s.store.get(s.ctx)
+		if err != nil {
+			return ContractRunView{}, err
+		}
+		sess, err := st.Session(s.ctx, cfg.SessionID)
+		if err != nil {
+			return ContractRunView{}, userErr(err, "the session is not in the recordings database", "refresh the sessions list")
+		}
+		sessionName = sess.Name
+		f := recordings.ExchangeFilter{SessionID: cfg.SessionID, Limit: 1000}
+		for {
+			page, err := st.ListExchanges(s.ctx, f)
+			if err != nil {
+				return ContractRunView{}, userErr(err, "cannot read the session: "+err.Error(), "check the recordings database")
+			}
+			xs = append(xs, page.Exchanges...)
+			if page.Next == 0 {
+				break
+			}
+			f.After = page.Next
+		}
+		if len(xs) == 0 {
+			return ContractRunView{}, &UserError{Message: fmt.Sprintf("session %q has no exchanges", sess.Name), Fix: "record some traffic first"}
+		}
+	}
+
+	s.mu.Lock()
+	s.seq++
+	key := fmt.Sprintf("run-%d", s.seq)
+	ctx, cancel := context.WithCancel(context.Background())
+	run := &contractRun{cancel: cancel, view: ContractRunView{
+		Key: key, Connector: c.Name, Target: tu.Redacted(), Session: sessionName, Started: time.Now().UnixMilli(),
+		Running: true, Total: len(xs), Counts: map[string]int{}, Operations: []OperationResult{}, Findings: []ContractFinding{},
+	}}
+	s.runs[key] = run
+	view := run.view
+	s.mu.Unlock()
+
+	var lastEmit time.Time
+	var emitMu sync.Mutex
+	em := contract.EmitterFuncs{ProgressFn: func(done, total int, what string) {
+		emitMu.Lock()
+		defer emitMu.Unlock()
+		s.mu.Lock()
+		run.view.Done, run.view.Total = done, total
+		s.mu.Unlock()
+		// At most ten events a second, and always the last.
+		if done < total && time.Since(lastEmit) < 100*time.Millisecond {
+			return
+		}
+		lastEmit = time.Now()
+		s.emit.Emit(EventContractProgress, ContractProgress{Key: key, Done: done, Total: total, What: what})
+	}}
+	params := map[string]string{}
+	for k, v := range cfg.Params {
+		if v != "" {
+			params[k] = v
+		}
+	}
+	opts := replay.Options{Target: tu, Concurrency: cfg.Concurrency, Auth: recordings.AuthFor(set, params), Emitter: em, Log: s.log}
+	if cfg.Policies && len(c.Policies) > 0 {
+		eng, _ := policy.New(c, policy.Options{Params: params, Upstream: tu, Logger: s.log})
+		opts.Policies = eng
+	}
+	go func() {
+		started := time.Now()
+		rep := &contract.Report{Tool: "connectorlab desktop", Kind: contract.KindTest, Connector: c.Name, Target: tu.Redacted(),
+			Started: started, FailOn: contract.LevelError, CustomCode: c.CustomCode != nil, Noise: (*drift.Config)(nil).Noise()}
+		runner := replay.New(c, opts)
+		var res *replay.Result
+		var err error
+		if cfg.Generate {
+			res, _, err = runner.RunGenerated(ctx, probe.Options{})
+		} else {
+			res, err = runner.Run(ctx, "session "+sessionName, xs)
+		}
+		var runErr string
+		switch {
+		case err != nil:
+			runErr = describe(err).Message
+		case res.Unreachable != nil:
+			runErr = "the target is unreachable: " + res.Unreachable.Error()
+		default:
+			rep.Suites = append(rep.Suites, res.Suite)
+			rep.Findings = append(rep.Findings, res.Findings...)
+		}
+		rep.Duration = contract.Duration(time.Since(started))
+		rep.Finish()
+		var runID int64
+		if runErr == "" {
+			if st, err := s.store.get(context.Background()); err == nil {
+				sid := cfg.SessionID
+				if cfg.Generate {
+					sid = 0
+				}
+				if id, err := replay.SaveRun(context.Background(), st, rep, "replay", sid); err == nil {
+					runID = id
+				} else {
+					s.log.Warn("run history not saved", "err", err)
+				}
+			}
+		}
+		v := reportView(rep)
+		s.mu.Lock()
+		v.Key, v.RunID, v.Session, v.Started = key, runID, sessionName, started.UnixMilli()
+		v.Done, v.Total = run.view.Total, run.view.Total
+		if runErr != "" {
+			v.Error, v.Passed = runErr, false
+		}
+		if res != nil {
+			v.Done, v.Total = len(res.Suite.Cases), len(res.Suite.Cases)
+		}
+		run.view, run.report = v, rep
+		s.mu.Unlock()
+		s.emit.Emit(EventContractDone, v)
+	}()
+	return view, nil
+}
+
+func reportView(r *contract.Report) ContractRunView {
+	v := ContractRunView{Connector: r.Connector, Target: r.Target, Millis: time.Duration(r.Duration).Milliseconds(),
+		Counts: r.Counts, Passed: r.Passed, CustomCode: r.CustomCode, Findings: contractFindings(r.Findings), Noise: r.Noise, Operations: []OperationResult{}}
+	byOp := map[string]*OperationResult{}
+	var order []string
+	for _, s := range r.Suites {
+		for _, c := range s.Cases {
+			op := c.Operation
+			if op == "" {
+				op = "(no operation matched)"
+			}
+			g := byOp[op]
+			if g == nil {
+				g = &OperationResult{Operation: op, Cases: []CaseView{}}
+				byOp[op] = g
+				order = append(order, op)
+			}
+			cv := CaseView{Name: c.Name, Operation: c.Operation, Method: c.Method, URL: c.URL, Exchange: c.Exchange, Status: c.Status,
+				Millis: float64(time.Duration(c.Duration).Microseconds()) / 1000, Skipped: c.Skipped, Error: c.Error,
+				Findings: contractFindings(c.Findings), Recorded: prettyJSON(c.Recorded), Replayed: prettyJSON(c.Replayed)}
+			switch {
+			case c.Error != "":
+				cv.Verdict = "error"
+				g.Errors++
+			case c.Skipped != "":
+				cv.Verdict = "skipped"
+				g.Skipped++
+			case c.Failed(r.FailOn):
+				cv.Verdict = "failed"
+				g.Failed++
+			case contract.MaxLevel(c.Findings) == contract.LevelWarning:
+				cv.Verdict = "warning"
+				g.Warnings++
+			default:
+				cv.Verdict = "passed"
+				g.Passed++
+			}
+			v.Done++
+			g.Cases = append(g.Cases, cv)
+		}
+	}
+	for _, op := range order {
+		g := byOp[op]
+		switch {
+		case g.Errors > 0:
+			g.Verdict = "error"
+		case g.Failed > 0:
+			g.Verdict = "failed"
+		case g.Warnings > 0:
+			g.Verdict = "warning"
+		case g.Passed == 0:
+			g.Verdict = "skipped"
+		default:
+			g.Verdict = "passed"
+		}
+		v.Operations = append(v.Operations, *g)
+	}
+	// Failing operations first, then by name.
+	rank := map[string]int{"error": 0, "failed": 1, "warning": 2, "skipped": 3, "passed": 4}
+	sort.SliceStable(v.Operations, func(i, j int) bool {
+		a, b := v.Operations[i], v.Operations[j]
+		if rank[a.Verdict] != rank[b.Verdict] {
+			return rank[a.Verdict] < rank[b.Verdict]
+		}
+		return a.Operation < b.Operation
+	})
+	v.Total = v.Done
+	return v
+}
+
+func prettyJSON(s string) string {
+	if s == "" || !json.Valid([]byte(s)) {
+		return s
+	}
+	var b bytes.Buffer
+	if json.Indent(&b, []byte(s), "", "  ") != nil {
+		return s
+	}
+	return b.String()
+}
+
+// Result returns a run by key: its progress while running, its report
+// once done.
+func (s *ContractService) Result(key string) (ContractRunView, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.runs[key]
+	if r == nil {
+		return ContractRunView{}, &UserError{Message: "no such run " + key, Fix: "start a run on the Contract tests screen"}
+	}
+	return r.view, nil
+}
+
+// Cancel stops a running contract test.
+func (s *ContractService) Cancel(key string) error {
+	s.mu.Lock()
+	r := s.runs[key]
+	s.mu.Unlock()
+	if r != nil {
+		r.cancel()
+	}
+	return nil
+}
+
+// Export writes a finished run's report as html, json or junit.
+func (s *ContractService) Export(key, format, path string) (string, error) {
+	s.mu.Lock()
+	r := s.runs[key]
+	s.mu.Unlock()
+	if r == nil || r.report == nil {
+		return "", &UserError{Message: "this run has no report yet", Fix: "wait for it to finish"}
+	}
+	return exportReport(s.ctx, s.dlg, r.report, format, path, slugName(r.view.Connector))
+}
+
+// History lists past runs of the connector, newest first.
+func (s *ContractService) History(connectorName string) ([]RunSummary, error) {
+	st, err := s.store.get(s.ctx)
+	if err != nil {
+		return nil, err
+	}
+	runs, err := st.ListRuns(s.ctx, recordings.RunFilter{Connector: connectorName, Limit: 50})
+	if err != nil {
+		return nil, userErr(err, "cannot read the run history: "+err.Error(), "check the recordings database")
+	}
+	out := make([]RunSummary, 0, len(runs))
+	for _, r := range runs {
+		rs := RunSummary{ID: r.ID, SessionID: r.SessionID, Connector: r.Connector, Target: r.Target, Started: r.StartedAt.UnixMilli(),
+			Status: r.Status, Total: r.Total, Passed: r.Passed, Failed: r.Failed, Errors: r.Errors, Warnings: r.Warnings, Skipped: r.Skipped}
+		if !r.EndedAt.IsZero() {
+			rs.Millis = r.EndedAt.Sub(r.StartedAt).Milliseconds()
+		}
+		out = append(out, rs)
+	}
+	return out, nil
+}
+
+func (s *ContractService) cancelAll() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, r := range s.runs {
+		r.cancel()
+	}
+}

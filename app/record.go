@@ -1,0 +1,447 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/connectorlab/connectorlab/mock"
+	"github.com/connectorlab/connectorlab/recordings"
+	"github.com/connectorlab/connectorlab/route"
+)
+
+// RecordConfig starts a recording proxy. Params are the connection
+// parameter values typed in the window: they live in memory for as long
+// as the proxy runs and are never written anywhere.
+type RecordConfig struct {
+	Path     string            `json:"path"`
+	Upstream string            `json:"upstream"`
+	Port     int               `json:"port"`
+	Session  string            `json:"session,omitempty"`
+	AuthSet  string            `json:"authSet,omitempty"`
+	Params   map[string]string `json:"params,omitempty"`
+	// BestEffort answers clients even when an exchange cannot be stored.
+	BestEffort bool `json:"bestEffort,omitempty"`
+}
+
+// RecordStatus is a recording proxy as the window shows it.
+type RecordStatus struct {
+	Path        string                `json:"path"`
+	Name        string                `json:"name"`
+	Running     bool                  `json:"running"`
+	URL         string                `json:"url,omitempty"`
+	Upstream    string                `json:"upstream"`
+	SessionID   int64                 `json:"sessionId"`
+	SessionName string                `json:"sessionName"`
+	Stream      string                `json:"stream"`
+	Database    string                `json:"database"`
+	Stats       recordings.ProxyStats `json:"stats"`
+	Error       string                `json:"error,omitempty"`
+}
+
+// SessionView is one stored recording session.
+type SessionView struct {
+	ID        int64    `json:"id"`
+	Name      string   `json:"name"`
+	Connector string   `json:"connector"`
+	Upstream  string   `json:"upstream,omitempty"`
+	Source    string   `json:"source,omitempty"`
+	Started   int64    `json:"started"` // unix ms
+	Ended     int64    `json:"ended,omitempty"`
+	Status    string   `json:"status"`
+	Problem   string   `json:"problem,omitempty"`
+	Exchanges int      `json:"exchanges"`
+	Tags      []string `json:"tags,omitempty"`
+}
+
+func sessionView(s *recordings.Session) SessionView {
+	v := SessionView{ID: s.ID, Name: s.Name, Connector: s.Connector, Upstream: s.Upstream, Source: string(s.Source),
+		Started: s.StartedAt.UnixMilli(), Status: string(s.Status), Problem: s.Problem, Exchanges: s.Exchanges, Tags: s.Tags}
+	if !s.EndedAt.IsZero() {
+		v.Ended = s.EndedAt.UnixMilli()
+	}
+	return v
+}
+
+// RecordService is bound to the window: record live traffic through the
+// connector's auth into the recordings database, list sessions, export HAR.
+type RecordService struct {
+	ctx     context.Context
+	log     *slog.Logger
+	ws      *workspace
+	store   *storeHolder
+	traffic *trafficLog
+	emit    emitter
+	dialog  dialogs
+
+	mu      sync.Mutex
+	running map[string]*runningProxy
+}
+
+type runningProxy struct {
+	status RecordStatus
+	proxy  *recordings.Proxy
+	cancel context.CancelFunc
+	done   chan error
+}
+
+func newRecordService(log *slog.Logger, ws *workspace, st *storeHolder, t *trafficLog, e emitter, d dialogs) *RecordService {
+	return &RecordService{ctx: context.Background(), log: log, ws: ws, store: st, traffic: t, emit: e, dialog: d, running: map[string]*runningProxy{}}
+}
+
+func (s *RecordService) startup(ctx context.Context) { s.ctx = ctx }
+
+func recordStream(sessionID int64) string { return fmt.Sprintf("session:%d", sessionID) }
+
+// Database returns the recordings database file in use.
+func (s *RecordService) Database() (string, error) { return s.store.current(), nil }
+
+// UseDatabase switches to another recordings database file (created when
+// missing). Running proxies must be stopped first.
+func (s *RecordService) UseDatabase(path string) (string, error) {
+	s.mu.Lock()
+	n := len(s.running)
+	s.mu.Unlock()
+	if n > 0 {
+		return "", &UserError{Message: "a recording is running", Fix: "stop it before switching databases"}
+	}
+	if strings.TrimSpace(path) == "" {
+		p, err := s.dialog.SaveFile(s.ctx, "Recordings database", "recordings.db", "*.db")
+		if err != nil || p == "" {
+			return s.store.current(), err
+		}
+		path = p
+	}
+	if err := s.store.switchTo(path); err != nil {
+		return "", err
+	}
+	if _, err := s.store.get(s.ctx); err != nil {
+		return "", err
+	}
+	return s.store.current(), nil
+}
+
+func parseUpstream(raw string) (*url.URL, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return nil, &UserError{Message: "no upstream URL given", Fix: "enter the live API's base URL, e.g. https://api.example.com/v1"}
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, &UserError{Message: fmt.Sprintf("%q is not an http(s) URL", raw), Fix: "enter the base URL with its scheme, e.g. https://api.example.com/v1"}
+	}
+	if u.User != nil {
+		return nil, &UserError{Message: "the upstream URL carries user:password@", Fix: "remove the credentials from the URL and enter them as connection parameters"}
+	}
+	return u, nil
+}
+
+// Start records the connector at cfg.Path: a proxy on 127.0.0.1 forwards
+// to cfg.Upstream with the connection's credentials and stores every
+// exchange, redacted, before answering.
+func (s *RecordService) Start(cfg RecordConfig) (RecordStatus, error) {
+	c, err := s.ws.get(cfg.Path)
+	if err != nil {
+		return RecordStatus{}, err
+	}
+	up, err := parseUpstream(cfg.Upstream)
+	if err != nil {
+		return RecordStatus{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p := s.running[cfg.Path]; p != nil {
+		return p.status, &UserError{Message: c.Name + " is already being recorded at " + p.status.URL, Fix: "stop that recording first"}
+	}
+	set, err := recordings.AuthSet(c, cfg.AuthSet)
+	if err != nil {
+		return RecordStatus{}, userErr(err, err.Error(), "pick one of the connector's connection types")
+	}
+	params := map[string]string{}
+	for k, v := range cfg.Params {
+		if v != "" {
+			params[k] = v
+		}
+	}
+	var missing []string
+	for _, p := range set.Parameters {
+		if p.Required && !p.Hidden && params[p.Name] == "" && p.Default == nil && p.Type != "oauthSetting" {
+			missing = append(missing, p.Name)
+		}
+	}
+	if len(missing) > 0 {
+		return RecordStatus{}, &UserError{Message: "connection parameters missing: " + strings.Join(missing, ", "), Fix: "fill them in; they stay in memory only"}
+	}
+	rules := recordings.ConnectorRules(c)
+	if c.Files.Dir != "" {
+		if p := filepath.Join(c.Files.Dir, recordings.RulesFileName); fileExists(p) {
+			extra, err := recordings.LoadRules(p)
+			if err != nil {
+				return RecordStatus{}, userErr(err, "redaction rules "+p+": "+err.Error(), "fix or remove the rules file")
+			}
+			rules = extra.Merge(rules)
+		}
+	}
+	rules.Secrets = recordings.SecretValues(set, params)
+	st, err := s.store.get(s.ctx)
+	if err != nil {
+		return RecordStatus{}, err
+	}
+	name := strings.TrimSpace(cfg.Session)
+	if name == "" {
+		name = slugName(c.Name) + "-" + time.Now().Format("20060102-150405")
+	}
+	sess := &recordings.Session{Name: name, Connector: c.Name, Upstream: up.Redacted(), Source: recordings.SourceProxy, BestEffort: cfg.BestEffort, Rules: rules}
+	if err := st.CreateSession(s.ctx, sess); err != nil {
+		if errors.Is(err, recordings.ErrExists) {
+			return RecordStatus{}, userErr(err, fmt.Sprintf("a session named %q already exists", name), "pick another session name, or leave it empty for a dated one")
+		}
+		return RecordStatus{}, userErr(err, "cannot create the session: "+err.Error(), "check the recordings database")
+	}
+	stream := recordStream(sess.ID)
+	tsink := s.traffic.sink(stream)
+	sink := recordings.SinkFunc(func(ctx context.Context, x *recordings.Exchange) error {
+		err := st.Record(ctx, x) // redacts x in place before storing
+		if err != nil {
+			// Show that it was lost, but never an unredacted body.
+			y := *x
+			y.Request.Message, y.Response.Message = recordings.Message{}, recordings.Message{}
+			y.Error = "NOT STORED: " + err.Error()
+			_ = tsink.Record(ctx, &y)
+			return err
+		}
+		return tsink.Record(ctx, x)
+	})
+	var failOnce sync.Once
+	router := route.New(c)
+	rp := &runningProxy{done: make(chan error, 1)}
+	proxy, err := recordings.NewProxy(recordings.ProxyOptions{
+		Upstream: up, BasePath: c.BasePath, Sink: sink, SessionID: sess.ID, Connector: c.Name,
+		Operation: func(method, path string) string {
+			if m, _ := router.Find(method, route.Join(c.BasePath, path)); m != nil && m.Operation != nil {
+				return m.Operation.ID
+			}
+			return ""
+		},
+		Auth: recordings.AuthFor(set, params), BestEffort: cfg.BestEffort, Logger: s.log,
+		OnStoreError: func(_ *recordings.Exchange, err error) {
+			failOnce.Do(func() {
+				_ = st.EndSession(context.Background(), sess.ID, recordings.SessionIncomplete, "an exchange could not be stored: "+err.Error())
+				s.mu.Lock()
+				rp.status.Error = "an exchange could not be stored: " + err.Error()
+				stat := rp.status
+				s.mu.Unlock()
+				s.emit.Emit(EventRecordState, stat)
+			})
+		},
+	})
+	if err != nil {
+		_ = st.EndSession(s.ctx, sess.ID, recordings.SessionIncomplete, err.Error())
+		return RecordStatus{}, userErr(err, err.Error(), "check the upstream URL")
+	}
+	ln, err := mock.Listen("127.0.0.1", cfg.Port)
+	if err != nil {
+		_ = st.EndSession(s.ctx, sess.ID, recordings.SessionIncomplete, "the proxy could not listen: "+err.Error())
+		return RecordStatus{}, userErr(err, err.Error(), "pick another port, or 0 for any free port")
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	rp.proxy = proxy
+	rp.status = RecordStatus{
+		Path: cfg.Path, Name: c.Name, Running: true, URL: fmt.Sprintf("http://127.0.0.1:%d%s", port, strings.TrimSuffix(c.BasePath, "/")),
+		Upstream: up.Redacted(), SessionID: sess.ID, SessionName: name, Stream: stream, Database: st.Path(),
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	rp.cancel = cancel
+	srv := &http.Server{Handler: proxy, ReadHeaderTimeout: mock.ReadHeaderTimeout, IdleTimeout: mock.IdleTimeout, MaxHeaderBytes: mock.MaxHeaderBytes,
+		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	go func() { rp.done <- mock.Serve(ctx, srv, ln, 10*time.Second) }()
+	s.running[cfg.Path] = rp
+	s.emit.Emit(EventRecordState, rp.status)
+	return rp.status, nil
+}
+
+// Stop ends the recording of path and closes its session.
+func (s *RecordService) Stop(path string) (RecordStatus, error) {
+	s.mu.Lock()
+	rp := s.running[path]
+	delete(s.running, path)
+	s.mu.Unlock()
+	if rp == nil {
+		return RecordStatus{Path: path}, nil
+	}
+	rp.cancel()
+	serveErr := <-rp.done
+	st, err := s.store.get(s.ctx)
+	if err != nil {
+		return rp.status, err
+	}
+	status, problem := recordings.SessionComplete, ""
+	if serveErr != nil {
+		status, problem = recordings.SessionIncomplete, "the proxy stopped: "+serveErr.Error()
+	}
+	if rp.proxy.Stats().StoreErrors > 0 {
+		status, problem = recordings.SessionIncomplete, fmt.Sprintf("%d exchanges could not be stored", rp.proxy.Stats().StoreErrors)
+	}
+	if err := st.EndSession(context.WithoutCancel(s.ctx), rp.status.SessionID, status, problem); err != nil {
+		return rp.status, userErr(err, "cannot close the session: "+err.Error(), "check the recordings database")
+	}
+	out := rp.status
+	out.Running, out.Stats = false, rp.proxy.Stats()
+	s.emit.Emit(EventRecordState, out)
+	return out, nil
+}
+
+// Status lists the running proxies with their counters.
+func (s *RecordService) Status() ([]RecordStatus, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := []RecordStatus{}
+	for _, rp := range s.running {
+		st := rp.status
+		st.Stats = rp.proxy.Stats()
+		out = append(out, st)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+func (s *RecordService) stopAll() {
+	s.mu.Lock()
+	paths := make([]string, 0, len(s.running))
+	for p := range s.running {
+		paths = append(paths, p)
+	}
+	s.mu.Unlock()
+	for _, p := range paths {
+		_, _ = s.Stop(p)
+	}
+}
+
+// Sessions lists stored sessions, newest first (of one connector when
+// connectorName is set).
+func (s *RecordService) Sessions(connectorName string) ([]SessionView, error) {
+	st, err := s.store.get(s.ctx)
+	if err != nil {
+		return nil, err
+	}
+	ss, err := st.ListSessions(s.ctx, recordings.SessionFilter{Connector: connectorName})
+	if err != nil {
+		return nil, userErr(err, "cannot list sessions: "+err.Error(), "check the recordings database")
+	}
+	out := make([]SessionView, 0, len(ss))
+	for _, x := range ss {
+		out = append(out, sessionView(x))
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Started > out[j].Started })
+	return out, nil
+}
+
+// OpenSession loads a stored session's exchanges into the traffic list
+// (stream "session:ID") and returns the stream name.
+func (s *RecordService) OpenSession(id int64) (string, error) {
+	st, err := s.store.get(s.ctx)
+	if err != nil {
+		return "", err
+	}
+	stream := recordStream(id)
+	s.mu.Lock()
+	live := false
+	for _, rp := range s.running {
+		live = live || rp.status.SessionID == id
+	}
+	s.mu.Unlock()
+	if live || len(s.traffic.rows(stream)) > 0 {
+		return stream, nil
+	}
+	f := recordings.ExchangeFilter{SessionID: id, Limit: 1000}
+	for {
+		page, err := st.ListExchanges(s.ctx, f)
+		if err != nil {
+			return "", userErr(err, "cannot read session: "+err.Error(), "check the recordings database")
+		}
+		for _, x := range page.Exchanges {
+			s.traffic.add(stream, x)
+		}
+		if page.Next == 0 {
+			break
+		}
+		f.After = page.Next
+	}
+	s.traffic.flush()
+	return stream, nil
+}
+
+// DeleteSession removes a session and its exchanges.
+func (s *RecordService) DeleteSession(id int64) error {
+	st, err := s.store.get(s.ctx)
+	if err != nil {
+		return err
+	}
+	if err := st.DeleteSession(s.ctx, id); err != nil {
+		return userErr(err, "cannot delete the session: "+err.Error(), "stop its recording first")
+	}
+	s.traffic.clear(recordStream(id))
+	return nil
+}
+
+// ExportHAR writes a session as HAR 1.2 to path (a save dialog when
+// path is ""); it returns the path written, "" if cancelled.
+func (s *RecordService) ExportHAR(id int64, path string) (string, error) {
+	st, err := s.store.get(s.ctx)
+	if err != nil {
+		return "", err
+	}
+	sess, err := st.Session(s.ctx, id)
+	if err != nil {
+		return "", userErr(err, "no such session", "refresh the sessions list")
+	}
+	if path == "" {
+		p, err := s.dialog.SaveFile(s.ctx, "Export HAR", slugName(sess.Name)+".har", "*.har")
+		if err != nil || p == "" {
+			return "", err
+		}
+		path = p
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return "", userErr(err, "cannot write "+path+": "+err.Error(), "pick a folder you can write to")
+	}
+	if _, err := recordings.ExportHAR(s.ctx, st, id, f, "desktop"); err != nil {
+		f.Close()
+		return "", fmt.Errorf("export HAR: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return "", userErr(err, "cannot write "+path+": "+err.Error(), "check the disk has room")
+	}
+	return path, nil
+}
+
+func slugName(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return strings.TrimSuffix(b.String(), "-")
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
