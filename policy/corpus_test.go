@@ -132,7 +132,7 @@ func TestCorpusSweep(t *testing.T) {
 		}
 		return stats[kind]
 	}
-	var withPolicies, loaded, instances, exprs, ops, probes int
+	var withPolicies, loaded, instances, exprs, ops, probes, triggers, stateParams, itemFields int
 	var lines, problems, expected, notLoadable, rawBroken []string
 	findingCounts := map[string]int{}
 
@@ -193,6 +193,15 @@ func TestCorpusSweep(t *testing.T) {
 				findingCounts[f.ID]++
 				lines = append(lines, fmt.Sprintf("%s %s %s %s: %s", name, f.Level, f.ID, f.Pointer, f.Message))
 			}
+			for _, pt := range e.PollingTriggers() {
+				triggers++
+				for _, sp := range pt.State {
+					stateParams++
+					if _, ok := pt.ItemField(sp); ok || sp.Literal {
+						itemFields++
+					}
+				}
+			}
 			for _, cp := range e.policies {
 				s := stat(cp.kind)
 				s.instances++
@@ -243,7 +252,8 @@ func TestCorpusSweep(t *testing.T) {
 	fmt.Fprintf(&b, "# policy corpus sweep (go test ./policy -run TestCorpusSweep -update)\n")
 	fmt.Fprintf(&b, "connectors %d; with policyTemplateInstances %d; loaded %d; not loadable %d\n", len(dirs), withPolicies, loaded, len(notLoadable))
 	fmt.Fprintf(&b, "instances decoded %d; template parameter strings parsed %d, failed %d\n", instances, exprs, len(problems))
-	fmt.Fprintf(&b, "operations covered by a policy %d; probe request+response pairs %d; errors and panics %d\n\n", ops, probes, len(problems))
+	fmt.Fprintf(&b, "operations covered by a policy %d; probe request+response pairs %d; errors and panics %d\n", ops, probes, len(problems))
+	fmt.Fprintf(&b, "polling triggers described %d; state parameters %d, of which literal or newest-item field %d\n\n", triggers, stateParams, itemFields)
 	fmt.Fprintf(&b, "%-38s %9s %10s %8s %8s %8s\n", "template", "instances", "connectors", "disabled", "matched", "applied")
 	kinds := make([]string, 0, len(stats))
 	for k := range stats {
