@@ -55,7 +55,7 @@ func (e *Engine) Request(ctx context.Context, opID string, r *http.Request, path
 		st.notes = st.notes[:0]
 		note, applied, err := st.run(cp)
 		if err != nil {
-			tr.Steps = append(tr.Steps, TraceStep{Template: cp.kind, Title: cp.p.Title, Pointer: cp.p.Pointer, Note: "failed"})
+			tr.Steps = append(tr.Steps, TraceStep{Template: cp.kind, Title: cp.p.Title, Pointer: cp.p.Pointer, Note: "failed: " + e.redact(err.Error(), st.learnt)})
 			st.finish()
 			tr.Method, tr.URL = r.Method, st.displayURL()
 			return tr, e.wrap(cp, st.exprFor, err, st.learnt)

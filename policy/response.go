@@ -52,7 +52,7 @@ func (e *Engine) Response(ctx context.Context, opID string, in *http.Request, re
 		st.notes = st.notes[:0]
 		note, applied, err := st.run(cp)
 		if err != nil {
-			tr.Steps = append(tr.Steps, TraceStep{Template: cp.kind, Title: cp.p.Title, Pointer: cp.p.Pointer, Note: "failed"})
+			tr.Steps = append(tr.Steps, TraceStep{Template: cp.kind, Title: cp.p.Title, Pointer: cp.p.Pointer, Note: "failed: " + e.redact(err.Error(), st.learnt)})
 			st.finish()
 			return tr, e.wrap(cp, "", err, st.learnt)
 		}
