@@ -460,9 +460,9 @@ func (b *Builder) body(op *connector.Operation, r *Request, seed uint64) error {
 			r.Body = []byte("probe")
 		}
 	}
-	if r.Header.Get("Content-Type") == "" || !strings.HasPrefix(low, "multipart/") {
-		r.Header.Set("Content-Type", ct)
-	}
+	// The body's media type wins over a declared Content-Type header
+	// parameter; multipart needs its boundary anyway.
+	r.Header.Set("Content-Type", ct)
 	return nil
 }
 
