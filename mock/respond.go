@@ -289,7 +289,60 @@ func (s *Server) bodyValue(c *Call, mtKey string, media *openapi3.MediaType) (an
 	if media.Schema == nil || media.Schema.Value == nil {
 		return nil, false
 	}
-	return s.gen.Generate(media.Schema, c.Seed, ""), true
+	v := s.gen.Generate(media.Schema, c.Seed, "")
+	s.echoID(c, media.Schema.Value, v)
+	return v, true
+}
+
+// echoID makes a generated resource carry the id it was asked for: GET
+// /orders/{orderId} answers an object whose id (or orderId) is the path's
+// value, when that value fits the property's schema.
+func (s *Server) echoID(c *Call, sch *openapi3.Schema, v any) {
+	obj, ok := v.(map[string]any)
+	if !ok || len(c.Params) == 0 {
+		return
+	}
+	name := lastParam(c.Template)
+	val, ok := c.Params[name]
+	if !ok {
+		return
+	}
+	lower := strings.ToLower(name)
+	cands := []string{name}
+	if lower == "id" || strings.HasSuffix(lower, "id") || strings.HasSuffix(lower, "_id") {
+		cands = append(cands, "id", "Id", "ID")
+	}
+	for _, k := range cands {
+		p := sch.Properties[k]
+		if p == nil || p.Value == nil {
+			continue
+		}
+		if _, present := obj[k]; !present {
+			continue
+		}
+		var x any = val
+		if p.Value.Type != nil && (p.Value.Type.Is("integer") || p.Value.Type.Is("number")) {
+			f, err := strconv.ParseFloat(val, 64)
+			if err != nil {
+				continue
+			}
+			x = f
+		}
+		if safeVisit(p.Value, x, s.valid.schemaOpts(false)...) == nil {
+			obj[k] = x
+			return
+		}
+	}
+}
+
+// lastParam is the name of the last {parameter} of a path template.
+func lastParam(tmpl string) string {
+	i := strings.LastIndexByte(tmpl, '{')
+	j := strings.LastIndexByte(tmpl, '}')
+	if i < 0 || j < i {
+		return ""
+	}
+	return tmpl[i+1 : j]
 }
 
 // example returns the media type's first valid example. Examples that do

@@ -413,3 +413,12 @@ func TestDeterministicChild(t *testing.T) {
 }
 
 func slogTo(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }
+
+func TestGeneratedResourceCarriesRequestedID(t *testing.T) {
+	_, ts := newSample(t, Options{Seed: 5})
+	a := do(t, "GET", ts.URL+"/v1/orders/"+orderID, "", key)
+	var o map[string]any
+	if err := json.Unmarshal(a.body, &o); err != nil || o["id"] != orderID {
+		t.Fatalf("id = %v, want %s (%v)", o["id"], orderID, err)
+	}
+}
