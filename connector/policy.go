@@ -5,21 +5,25 @@ import (
 	"strings"
 )
 
-// KnownPolicyTemplates are the policy template IDs (lower case) the engine
-// understands. Others are reported by lint rather than ignored silently.
+// knownPolicyTemplates are the policy template IDs (lower case) that the
+// policy engine (package policy) applies; keep the two in step. Others
+// (stringtoarray, encodepropertyvalue, setconnectionstatustoerror, typos)
+// are reported by lint rather than ignored silently.
 var knownPolicyTemplates = map[string]bool{
-	"dynamichosturl":             true,
-	"setheader":                  true,
-	"setqueryparameter":          true,
-	"routerequesttoendpoint":     true,
-	"setproperty":                true,
-	"updatenextlink":             true,
-	"convertobjecttoarray":       true,
-	"convertarraytoobject":       true,
-	"stringreplace":              true,
-	"setvaluefromurl":            true,
-	"pollingtrigger":             true,
-	"setconnectionstatustoerror": true,
+	"dynamichosturl":                       true,
+	"dynamicsubdomain":                     true, // undocumented; applied as dynamichosturl
+	"setheader":                            true,
+	"setqueryparameter":                    true,
+	"routerequesttoendpoint":               true,
+	"setproperty":                          true,
+	"moveproperties":                       true,
+	"updatenextlink":                       true,
+	"convertobjecttoarray":                 true,
+	"convertarraytoobject":                 true,
+	"stringreplace":                        true,
+	"setvaluefromurl":                      true,
+	"pollingtrigger":                       true,
+	"setconnectionstatustounauthenticated": true,
 }
 
 // IsKnownPolicyTemplate reports whether id (any case) is a template the
