@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# Recording proxy throughput and latency: the same closed-loop load straight
-# to a local upstream and through `connectorlab record` (SQLite, group
-# commit, redaction) in the same run, at 32 and 200 connections. After each
-# proxy run the session's row count is checked against the requests sent,
-# and the proxy's stderr is searched for "database is locked".
-#   bash bench/record.sh            # 10 s per run
-#   DURATION=5s CONNS="32" bash bench/record.sh
-# Needs: go, jq. Everything listens on 127.0.0.1 and stops by itself.
+# Recording proxy throughput and latency, measured in one run against a local
+# upstream on 127.0.0.1:
+#   direct   loadgen -> upstream
+#   bare     loadgen -> httputil.ReverseProxy (records nothing; the peer) -> upstream
+#   record   loadgen -> connectorlab record (policies, redaction, SQLite group commit) -> upstream
+# 1. closed loop (N keep-alive clients as fast as they can) at 32 and 200 connections;
+# 2. open loop at a fixed rate (RATE req/s over 32 connections) for latency at equal load.
+# After each recording run the session's row count is checked against the requests
+# sent, and the proxy's stderr is searched for "database is locked".
+#   bash bench/record.sh                      # 10 s per run
+#   DURATION=5s CONNS="32" RATE=1000 bash bench/record.sh
+# Needs go and jq. Everything listens on 127.0.0.1 and stops by itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10s}
 CONNS=${CONNS:-"32 200"}
+RATE=${RATE:-2000}
 command -v jq >/dev/null || { echo "bench/record.sh: jq is required (apt-get install jq)" >&2; exit 3; }
 tmp=$(mktemp -d)
 pids=()
@@ -19,39 +24,74 @@ trap cleanup EXIT
 go build -o "$tmp/connectorlab" ./cmd/connectorlab
 go build -o "$tmp/loadgen" ./recordings/internal/loadgen
 
-mkfifo "$tmp/upin"
-"$tmp/loadgen" upstream < "$tmp/upin" > "$tmp/up.url" &
-pids+=($!)
-exec 7> "$tmp/upin"   # the upstream lives while fd 7 is open
-for _ in $(seq 50); do [ -s "$tmp/up.url" ] && break; sleep 0.1; done
-UP=$(cat "$tmp/up.url")
+# start NAME CMD...: run a server whose stdin is a fifo we hold open; its URL is its first line.
+start() {
+  local name=$1; shift
+  mkfifo "$tmp/$name.in"
+  "$@" < "$tmp/$name.in" > "$tmp/$name.url" &
+  pids+=($!)
+  exec {fd}> "$tmp/$name.in"
+  for _ in $(seq 50); do [ -s "$tmp/$name.url" ] && break; sleep 0.1; done
+}
+start upstream "$tmp/loadgen" upstream
+UP=$(head -1 "$tmp/upstream.url")
+start bare "$tmp/loadgen" proxy -upstream "$UP"
+BARE=$(head -1 "$tmp/bare.url")
 
 export CONNECTORLAB_PARAM_API_KEY=bench-key
-rows_ok=1
-printf '| conns | direct req/s | proxy req/s | ratio | direct p50 / p99 ms | proxy p50 / p99 ms | added p99 ms | requests via proxy | rows stored | lost | not stored | "database is locked" |\n'
-printf '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
-for c in $CONNS; do
+fail=0
+record_start() { # session name
   "$tmp/connectorlab" record examples/contoso-orders --upstream "$UP/v1" --db "$tmp/bench.db" --port 0 \
-      --session "bench-c$c" > "$tmp/rec.out" 2> "$tmp/rec.err" &
-  rp=$!
-  pids+=($rp)
-  for _ in $(seq 100); do grep -q 'listening on' "$tmp/rec.out" 2>/dev/null && break; sleep 0.1; done
-  PROXY=$(sed -n 's/^listening on \(http:[^ ]*\).*/\1/p' "$tmp/rec.out")
-  [ -n "$PROXY" ] || { echo "record did not start:"; cat "$tmp/rec.err"; exit 3; }
-
-  direct=$("$tmp/loadgen" run -url "$UP/v1" -c "$c" -d "$DURATION")
-  proxy=$("$tmp/loadgen" run -url "$PROXY" -c "$c" -d "$DURATION")
-  kill -INT "$rp"; wait "$rp" || true
-
-  sent=$(jq '.ok + .non2xx' <<<"$proxy")
-  errs=$(jq '.errors' <<<"$proxy")
-  rows=$("$tmp/connectorlab" recordings ls --db "$tmp/bench.db" --format json | jq --arg n "bench-c$c" '.sessions[] | select(.name == $n) | .exchanges')
+      --session "$1" > "$tmp/rec.out" 2> "$tmp/rec.err" &
+  RP=$!
+  pids+=($RP)
+  for _ in $(seq 100); do grep -q '^listening on' "$tmp/rec.out" 2>/dev/null && break; sleep 0.1; done
+  REC=$(sed -n 's/^listening on \(http:[^ ]*\).*/\1/p' "$tmp/rec.out")
+  [ -n "$REC" ] || { echo "record did not start:"; cat "$tmp/rec.err"; exit 3; }
+}
+record_stop() { # session name, requests sent -> prints "rows lost notstored locked"
+  kill -INT "$RP"; wait "$RP" || true
+  local rows notstored locked
+  rows=$("$tmp/connectorlab" recordings ls --db "$tmp/bench.db" --format json | jq --arg n "$1" '.sessions[] | select(.name == $n) | .exchanges')
   notstored=$(grep -o '[0-9]* NOT stored' "$tmp/rec.out" | grep -o '^[0-9]*' || echo "?")
   locked=$(grep -ci 'database is locked' "$tmp/rec.err" || true)
-  lost=$(( sent - rows ))
-  [ "$lost" -le 0 ] && [ "$errs" = 0 ] && [ "$locked" = 0 ] || rows_ok=0
-  jq -rn --argjson d "$direct" --argjson p "$proxy" --arg rows "$rows" --arg lost "$lost" --arg ns "$notstored" --arg lk "$locked" \
-    '"| \($d.conns) | \($d.rps|floor) | \($p.rps|floor) | \(($p.rps/$d.rps*100|floor))% | \($d.p50ms) / \($d.p99ms) | \($p.p50ms) / \($p.p99ms) | \(($p.p99ms-$d.p99ms)*100|round/100) | \($p.ok+$p.non2xx) (+\($p.errors) client errors) | \($rows) | \($lost) | \($ns) | \($lk) |"'
+  local lost=$(( $2 - rows ))
+  { [ "$lost" -eq 0 ] && [ "$notstored" = 0 ] && [ "$locked" = 0 ]; } || fail=1
+  echo "$rows $lost $notstored $locked"
+}
+sent() { jq '.ok + .non2xx + .errors' <<<"$1"; }
+
+echo "## closed loop, $DURATION per run"
+echo
+echo '| conns | direct req/s | bare proxy req/s | record req/s | record / direct | record / bare | p99 ms direct / bare / record | requests via record | rows | lost | not stored | "database is locked" |'
+echo '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
+for c in $CONNS; do
+  record_start "bench-c$c"
+  d=$("$tmp/loadgen" run -url "$UP/v1" -c "$c" -d "$DURATION")
+  b=$("$tmp/loadgen" run -url "$BARE/v1" -c "$c" -d "$DURATION")
+  r=$("$tmp/loadgen" run -url "$REC" -c "$c" -d "$DURATION")
+  read -r rows lost ns lk < <(record_stop "bench-c$c" "$(sent "$r")")
+  jq -rn --argjson d "$d" --argjson b "$b" --argjson r "$r" --arg rows "$rows" --arg lost "$lost" --arg ns "$ns" --arg lk "$lk" \
+    '"| \($d.conns) | \($d.rps|floor) | \($b.rps|floor) | \($r.rps|floor) | \($r.rps/$d.rps*100|floor)% | \($r.rps/$b.rps*100|floor)% | \($d.p99ms) / \($b.p99ms) / \($r.p99ms) | \($r.ok+$r.non2xx) (+\($r.errors) errors) | \($rows) | \($lost) | \($ns) | \($lk) |"'
+done
+echo
+echo "## open loop, $RATE req/s over 32 connections, $DURATION per run"
+echo
+echo '| target | achieved req/s | p50 ms | p99 ms | max ms | added p99 vs direct ms | requests | rows | lost | "database is locked" |'
+echo '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
+record_start "bench-rate"
+d=$("$tmp/loadgen" run -url "$UP/v1" -c 32 -rate "$RATE" -d "$DURATION")
+b=$("$tmp/loadgen" run -url "$BARE/v1" -c 32 -rate "$RATE" -d "$DURATION")
+r=$("$tmp/loadgen" run -url "$REC" -c 32 -rate "$RATE" -d "$DURATION")
+read -r rows lost ns lk < <(record_stop "bench-rate" "$(sent "$r")")
+for pair in "direct:$d" "bare proxy:$b" "record:$r"; do
+  name=${pair%%:*}; j=${pair#*:}
+  extra="- | - | -"
+  [ "$name" = record ] && extra="$rows | $lost | $lk"
+  jq -rn --argjson j "$j" --argjson d "$d" --arg name "$name" --arg extra "$extra" \
+    '"| \($name) | \($j.rps|floor) | \($j.p50ms) | \($j.p99ms) | \($j.maxms) | \(($j.p99ms-$d.p99ms)*100|round/100) | \($j.ok+$j.non2xx+$j.errors) | \($extra) |"'
 done
 rm -f "$tmp/bench.db"*
-[ "$rows_ok" = 1 ] || { echo "bench/record.sh: rows lost, client errors or 'database is locked' (see above)" >&2; exit 1; }
+echo
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
+[ "$fail" = 0 ] || { echo "bench/record.sh: rows lost, exchanges not stored or 'database is locked' (see above)" >&2; exit 1; }

@@ -9,7 +9,9 @@ import (
 	"net/url"
 	"strconv"
 	"sync/atomic"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/connectorlab/connectorlab/recordings"
 )
@@ -32,6 +34,7 @@ func benchLoad(b *testing.B, h http.Handler) {
 	var n atomic.Int64
 	b.SetParallelism(4)
 	b.ResetTimer()
+	defer reportCPU(b)()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			resp, err := client.Get(target + "/orders/o-" + strconv.FormatInt(n.Add(1), 10))
@@ -63,6 +66,7 @@ func BenchmarkProxyOverhead(b *testing.B) {
 		client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 		b.SetParallelism(4)
 		b.ResetTimer()
+		defer reportCPU(b)()
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
 				resp, err := client.Get(px.URL + "/orders/o-1")
@@ -91,6 +95,7 @@ func BenchmarkProxyOverhead(b *testing.B) {
 		client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 		b.SetParallelism(4)
 		b.ResetTimer()
+		defer reportCPU(b)()
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
 				resp, err := client.Get(px.URL + "/orders/o-1")
@@ -103,4 +108,17 @@ func BenchmarkProxyOverhead(b *testing.B) {
 			}
 		})
 	})
+}
+
+// reportCPU adds a cpu-µs/op metric: steadier than wall time on a shared
+// machine.
+func reportCPU(b *testing.B) func() {
+	t0 := cpuNow()
+	return func() { b.ReportMetric(float64((cpuNow()-t0).Microseconds())/float64(b.N), "cpu-µs/op") }
+}
+
+func cpuNow() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

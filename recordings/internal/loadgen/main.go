@@ -1,10 +1,14 @@
 // Command loadgen is the load generator and stand-in upstream of
 // bench/record.sh. It is a benchmark tool, not part of the product.
 //
-//	loadgen upstream               serve a small JSON API on 127.0.0.1, print its URL
+//	loadgen upstream                  serve a small JSON API on 127.0.0.1, print its URL
+//	loadgen proxy -upstream U         a bare httputil.ReverseProxy to U (the peer), print its URL
 //	loadgen run -url U -c 32 -d 10s   closed-loop load: c keep-alive clients for d
+//	loadgen run ... -rate 2000        open-loop: 2000 requests/s in total, latency from the
+//	                                  scheduled send time (no coordinated omission)
 //
 // run prints one JSON line: requests, ok, errors, rps, p50/p99/max in ms.
+// upstream and proxy stop when their standard input closes.
 package main
 
 import (
@@ -14,12 +18,16 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"sort"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/connectorlab/connectorlab/recordings"
 )
 
 func main() {
@@ -32,6 +40,8 @@ func main() {
 		os.Exit(upstream())
 	case "run":
 		os.Exit(run(os.Args[2:]))
+	case "proxy":
+		os.Exit(bareProxy(os.Args[2:]))
 	}
 	fmt.Fprintln(os.Stderr, "loadgen: unknown mode", os.Args[1])
 	os.Exit(2)
@@ -66,8 +76,32 @@ func upstream() int {
 	return 0
 }
 
+// bareProxy is the peer: httputil.ReverseProxy with the same transport
+// settings as the recording proxy, recording nothing.
+func bareProxy(args []string) int {
+	fs := flag.NewFlagSet("proxy", flag.ExitOnError)
+	up := fs.String("upstream", "", "upstream URL")
+	fs.Parse(args)
+	u, err := url.Parse(*up)
+	if err != nil || u.Host == "" {
+		fmt.Fprintln(os.Stderr, "loadgen proxy: need -upstream URL")
+		return 2
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 3
+	}
+	fmt.Printf("http://%s\n", ln.Addr())
+	go func() { io.Copy(io.Discard, os.Stdin); os.Exit(0) }()
+	rp := &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) { pr.SetURL(u) }, Transport: recordings.NewTransport()}
+	(&http.Server{Handler: rp}).Serve(ln)
+	return 0
+}
+
 type result struct {
 	Conns    int     `json:"conns"`
+	Rate     int     `json:"rate,omitempty"`
 	Seconds  float64 `json:"seconds"`
 	Requests int64   `json:"requests"`
 	OK       int64   `json:"ok"`
@@ -84,6 +118,7 @@ func run(args []string) int {
 	target := fs.String("url", "", "base URL")
 	conns := fs.Int("c", 32, "concurrent keep-alive clients")
 	dur := fs.Duration("d", 10*time.Second, "duration (at most 2m)")
+	rate := fs.Int("rate", 0, "open loop: total requests per second (0: closed loop)")
 	fs.Parse(args)
 	if *target == "" || *conns < 1 || *dur <= 0 || *dur > 2*time.Minute {
 		fmt.Fprintln(os.Stderr, "loadgen run: need -url, -c >= 1 and 0 < -d <= 2m")
@@ -101,9 +136,24 @@ func run(args []string) int {
 		go func() {
 			defer wg.Done()
 			l := make([]time.Duration, 0, 1<<16)
+			var every time.Duration
+			next := start
+			if *rate > 0 {
+				every = time.Duration(float64(time.Second) * float64(*conns) / float64(*rate))
+				next = start.Add(every * time.Duration(i) / time.Duration(*conns))
+			}
 			for time.Now().Before(deadline) {
 				n := seq.Add(1)
 				t0 := time.Now()
+				if every > 0 {
+					// Latency counts from when the request was due, so a
+					// slow server cannot hide its queue by slowing us.
+					if d := time.Until(next); d > 0 {
+						time.Sleep(d)
+					}
+					t0 = next
+					next = next.Add(every)
+				}
 				resp, err := client.Get(*target + "/orders/o-" + strconv.FormatInt(n, 10) + "?expand=lines")
 				if err != nil {
 					errs.Add(1)
@@ -134,7 +184,7 @@ func run(args []string) int {
 		}
 		return float64(all[min(int(p*float64(len(all))), len(all)-1)].Microseconds()) / 1000
 	}
-	r := result{Conns: *conns, Seconds: elapsed, Requests: int64(len(all)) + errs.Load(), OK: ok.Load(), Non2xx: non2xx.Load(), Errors: errs.Load(),
+	r := result{Conns: *conns, Rate: *rate, Seconds: elapsed, Requests: int64(len(all)) + errs.Load(), OK: ok.Load(), Non2xx: non2xx.Load(), Errors: errs.Load(),
 		RPS: float64(len(all)) / elapsed, P50: q(0.50), P99: q(0.99), Max: q(1)}
 	json.NewEncoder(os.Stdout).Encode(r)
 	return 0
