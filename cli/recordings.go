@@ -65,16 +65,7 @@ func openRecordings(ctx context.Context, e *env, verb, db string, readOnly bool)
 
 // findSession resolves a session name or id.
 func findSession(ctx context.Context, s recordings.Store, ref string) (*recordings.Session, error) {
-	sess, err := s.SessionByName(ctx, ref)
-	if err == nil || !errors.Is(err, recordings.ErrNotFound) {
-		return sess, err
-	}
-	if id, perr := strconv.ParseInt(strings.TrimPrefix(ref, "#"), 10, 64); perr == nil {
-		if sess, err2 := s.Session(ctx, id); err2 == nil {
-			return sess, nil
-		}
-	}
-	return nil, fmt.Errorf("no session named %q (run 'connectorlab recordings ls' for the list): %w", ref, recordings.ErrNotFound)
+	return recordings.PickSession(ctx, s, ref, "")
 }
 
 func sessionExit(err error) int {

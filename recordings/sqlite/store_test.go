@@ -355,3 +355,32 @@ func TestMigrationsAreVersioned(t *testing.T) {
 		t.Fatalf("open a newer schema: %v, want ErrTooNew", err)
 	}
 }
+
+func TestPickSessionAndSessionSink(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t, filepath.Join(t.TempDir(), "rec.db"), sqlite.Options{})
+	if _, err := recordings.PickSession(ctx, s, "", "Contoso"); !errors.Is(err, recordings.ErrNotFound) {
+		t.Fatalf("empty store: %v", err)
+	}
+	a := newSession(t, s, "a")
+	b := &recordings.Session{Name: "b", Connector: "Contoso", StartedAt: a.StartedAt.Add(time.Second)}
+	s.CreateSession(ctx, b)
+	sink := recordings.SessionSink(s, a.ID, recordings.SourceMock)
+	x := exchange(0, 1)
+	x.Source = ""
+	if err := sink.Record(ctx, x); err != nil || x.SessionID != a.ID || x.Source != recordings.SourceMock {
+		t.Fatalf("session sink: %v %+v", err, x)
+	}
+	s.Record(ctx, exchange(b.ID, 2))
+	s.EndSession(ctx, a.ID, recordings.SessionComplete, "")
+	// b is newer but still open: the newest complete session wins.
+	if got, err := recordings.PickSession(ctx, s, "", "Contoso"); err != nil || got.ID != a.ID {
+		t.Fatalf("pick newest complete: %+v %v", got, err)
+	}
+	if got, err := recordings.PickSession(ctx, s, fmt.Sprint(b.ID), ""); err != nil || got.ID != b.ID {
+		t.Fatalf("pick by id: %+v %v", got, err)
+	}
+	if _, err := recordings.PickSession(ctx, s, "zzz", ""); !errors.Is(err, recordings.ErrNotFound) || !strings.Contains(err.Error(), "zzz") {
+		t.Fatalf("pick unknown: %v", err)
+	}
+}
