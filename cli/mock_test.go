@@ -1,0 +1,170 @@
+package cli
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+var mockURLRE = regexp.MustCompile(`Mocking .* at (http://[0-9.:]+(?:/[a-z0-9-]+)?)\n`)
+
+// startMock runs `connectorlab mock` in-process and returns the URLs it
+// printed and a stop function that returns the exit code.
+func startMock(t *testing.T, args ...string) ([]string, *lockedBuffer, *lockedBuffer, func() int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out, errb := &lockedBuffer{}, &lockedBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, append([]string{"mock", "--port", "0", "--admin-port", "-1", "--log-format", "off"}, args...), out, errb)
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if strings.Contains(out.String(), "Press Ctrl-C") {
+			var urls []string
+			for _, m := range mockURLRE.FindAllStringSubmatch(out.String(), -1) {
+				urls = append(urls, m[1])
+			}
+			return urls, out, errb, func() int { cancel(); return <-done }
+		}
+		select {
+		case code := <-done:
+			cancel()
+			t.Fatalf("mock exited %d before serving:\n%s\n%s", code, out, errb)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	cancel()
+	t.Fatalf("mock did not start:\n%s\n%s", out, errb)
+	return nil, nil, nil, nil
+}
+
+func get(t *testing.T, u string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", u, nil)
+	req.Header.Set("X-API-Key", "k")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+const sampleDir = "../examples/contoso-orders"
+const sampleOrder = "/v1/orders/3fa85f64-5717-4562-b3fc-2c963f66afa6"
+
+func TestMockServesAndStops(t *testing.T) {
+	urls, out, _, stop := startMock(t, sampleDir)
+	if len(urls) != 1 || !strings.HasPrefix(urls[0], "http://127.0.0.1:") {
+		t.Fatalf("urls %v\n%s", urls, out)
+	}
+	if !strings.Contains(out.String(), "try: curl -i -H 'X-Api-Key: mock-api-key' '"+urls[0]+"/v1/orders/") {
+		t.Errorf("no example request in the banner:\n%s", out)
+	}
+	if code, body := get(t, urls[0]+sampleOrder); code != 200 {
+		t.Fatalf("GET: %d %s", code, body)
+	}
+	if code := stop(); code != ExitOK {
+		t.Fatalf("exit %d", code)
+	}
+	if !strings.Contains(out.String(), "Stopped.") {
+		t.Errorf("no stop message:\n%s", out)
+	}
+}
+
+func TestMockPrefixServesSeveralOnOnePort(t *testing.T) {
+	urls, out, _, stop := startMock(t, "--prefix", sampleDir, sampleDir)
+	defer stop()
+	if len(urls) != 2 || !strings.HasSuffix(urls[0], "/contoso-orders") || !strings.HasSuffix(urls[1], "/contoso-orders-2") {
+		t.Fatalf("urls %v\n%s", urls, out)
+	}
+	for _, u := range urls {
+		if code, body := get(t, u+sampleOrder); code != 200 {
+			t.Errorf("%s: %d %s", u, code, body)
+		}
+	}
+	root := strings.TrimSuffix(urls[0], "/contoso-orders")
+	if code, body := get(t, root+"/nope"); code != 404 || !strings.Contains(body, "/contoso-orders-2/") {
+		t.Errorf("unknown prefix: %d %s", code, body)
+	}
+}
+
+func TestMockWatchReloadsAndSurvivesBrokenEdit(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"apiDefinition.swagger.json", "apiProperties.json"} {
+		b, err := os.ReadFile(filepath.Join(sampleDir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	def := filepath.Join(dir, "apiDefinition.swagger.json")
+	orig, _ := os.ReadFile(def)
+	urls, out, errb, stop := startMock(t, "--watch", dir)
+	defer stop()
+	if code, _ := get(t, urls[0]+"/v1/widgets"); code != 404 {
+		t.Fatalf("widgets before the edit: %d", code)
+	}
+	edited := strings.Replace(string(orig), `"paths": {`, `"paths": {"/widgets": {"get": {"operationId": "ListWidgets", "responses": {"200": {"description": "ok", "schema": {"type": "array", "items": {"type": "string"}}}}}},`, 1)
+	if err := os.WriteFile(def, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { code, _ := get(t, urls[0]+"/v1/widgets"); return code == 200 }, "the edit to be served\n"+out.String()+errb.String())
+	if err := os.WriteFile(def, []byte(`{"swagger": "2.0", "paths": {`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { return strings.Contains(errb.String(), "still serving the last good version") }, "the broken edit to be reported\n"+errb.String())
+	if code, _ := get(t, urls[0]+"/v1/widgets"); code != 200 {
+		t.Errorf("after a broken edit the last good version must keep answering: %d", code)
+	}
+}
+
+func waitFor(t *testing.T, ok func() bool, what string) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		if ok() {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+func TestMockUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"mock"},
+		{"mock", "--host", "0.0.0.0", sampleDir},
+		{"mock", "--auth", "maybe", sampleDir},
+		{"mock", "--latency", "soon", sampleDir},
+		{"mock", "--throttle", "ten", sampleDir},
+		{"mock", "--error-rate", "2", sampleDir},
+		{"mock", "--fallback", "simulate", sampleDir},
+		{"mock", "--log-format", "xml", sampleDir},
+	} {
+		code, _, stderr := runCLI(t, args...)
+		if code != ExitUsage || !strings.Contains(stderr, "connectorlab mock") {
+			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
+		}
+	}
+	if code, _, _ := runCLI(t, "mock", "../nope"); code != ExitUsage {
+		t.Errorf("missing path: exit %d", code)
+	}
+}
+
+func TestMockConformanceCommand(t *testing.T) {
+	code, out, stderr := runCLI(t, "mock", "--conformance", sampleDir)
+	if code != ExitOK || !strings.Contains(out, "12/12 operations conform") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
+	}
+}
