@@ -92,6 +92,10 @@ func TestRecordEndToEnd(t *testing.T) {
 			t.Fatalf("GET %s via proxy: %d %s %v", p, resp.StatusCode, b, resp.Header)
 		}
 	}
+	// The read pool lets the UI or another shell list while recording.
+	if code, out, errs := runCLI(t, "recordings", "ls", "--db", db); code != 0 || !strings.Contains(out, "open") {
+		t.Fatalf("ls while recording: %d %s %s", code, out, errs)
+	}
 	if seenKey != apiKey {
 		t.Fatalf("upstream saw X-API-Key %q, want the connection parameter", seenKey)
 	}
