@@ -215,7 +215,14 @@ func (s *MockService) Update(cfg MockConfig) (MockStatus, error) {
 	if err != nil {
 		return m.status, err
 	}
+	old := m.cur.Load()
+	// Subscriptions and polling items survive the change.
+	if ne, _ := srv.PowerPlatform(); ne != nil {
+		oe, _ := old.PowerPlatform()
+		ne.Adopt(oe)
+	}
 	m.cur.Store(srv)
+	old.Close()
 	m.prefer.Store(&cfg.Scenario)
 	m.status.Config = cfg
 	s.emit.Emit(EventMockState, m.status)
@@ -236,6 +243,7 @@ func (s *MockService) Stop(path string) (MockStatus, error) {
 	case <-m.done:
 	case <-time.After(5 * time.Second):
 	}
+	m.cur.Load().Close()
 	st := m.status
 	st.Running = false
 	s.emit.Emit(EventMockState, st)

@@ -3,7 +3,10 @@ package app
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -145,5 +148,55 @@ func TestLookupOptionsPaths(t *testing.T) {
 	_ = json.Unmarshal([]byte(`["x","y"]`), &body)
 	if got := lookupOptions(body, DynamicRefView{}); len(got) != 2 || got[1].Value != "y" {
 		t.Fatalf("bare array: %+v", got)
+	}
+}
+
+func TestMockTriggersSubscribeFireAndSurviveUpdate(t *testing.T) {
+	got := make(chan string, 10)
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got <- string(b)
+	}))
+	defer recv.Close()
+	ms, tl, st := startSampleMock(t, MockConfig{Validate: true, Auth: true})
+	tv, err := ms.Triggers(st.Path)
+	if err != nil || len(tv.Triggers) < 2 {
+		t.Fatalf("triggers = %+v %v", tv, err)
+	}
+	res, err := ms.Try(TryRequest{Path: st.Path, OperationID: "OnOrderShipped", Body: `{"callbackUrl":"` + recv.URL + `/cb"}`})
+	if err != nil || res.Status >= 300 {
+		t.Fatalf("subscribe: %d %s %v", res.Status, res.Response.Body, err)
+	}
+	if _, err := ms.Update(st.Config); err != nil { // the subscription must survive
+		t.Fatal(err)
+	}
+	fv, err := ms.Fire(st.Path, "OnOrderShipped", 1)
+	if err != nil || len(fv.Deliveries) != 1 || fv.Deliveries[0].Status != 200 {
+		t.Fatalf("fire = %+v %v", fv, err)
+	}
+	select {
+	case body := <-got:
+		if !strings.HasPrefix(body, "{") {
+			t.Errorf("payload %q", body)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the callback got nothing")
+	}
+	tl.flush()
+	seenEvent := false
+	for _, r := range tl.rows(st.Stream) {
+		seenEvent = seenEvent || r.Source == "event"
+	}
+	if !seenEvent {
+		t.Error("the delivery is not in the traffic list")
+	}
+	if _, err := ms.Fire(st.Path, "NoSuchTrigger", 1); err == nil {
+		t.Error("unknown trigger fired")
+	}
+	if err := ms.ResetTriggers(st.Path); err != nil {
+		t.Fatal(err)
+	}
+	if tv, _ := ms.Triggers(st.Path); len(tv.Subscriptions) != 0 {
+		t.Errorf("subscriptions after reset: %+v", tv.Subscriptions)
 	}
 }

@@ -2,6 +2,7 @@
 // `make e2e` (builds what it needs) or `npm run e2e` after building
 // frontend/dist and build/bin/connectorlab-desktop-dev.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { assert, ensureDir, launchBrowser, repo, run, sleep, startApp } from './harness.mjs';
 
@@ -139,6 +140,37 @@ const tests = [
       await page.selectOption(sel, { index: 1 });
       await page.click('[data-testid="tryit"] button:has-text("Send")');
       await page.waitForSelector('[data-testid="try-status"]:has-text("200")');
+    },
+  ],
+  [
+    'trigger controls: subscribe a webhook with Try it, fire an event, see the delivery',
+    async ({ page }) => {
+      const got = [];
+      const recv = createServer((req, res) => {
+        let b = '';
+        req.on('data', (d) => (b += d));
+        req.on('end', () => {
+          got.push(b);
+          res.end('ok');
+        });
+      });
+      await new Promise((r) => recv.listen(0, '127.0.0.1', r));
+      const cb = `http://127.0.0.1:${recv.address().port}/callback`;
+      try {
+        await page.click('.mock-ops [data-operation="OnOrderShipped"]');
+        await page.fill('textarea[aria-label="Request body"]', JSON.stringify({ callbackUrl: cb }));
+        await page.click('[data-testid="tryit"] button:has-text("Send")');
+        await page.waitForSelector('[data-testid="try-status"]:has-text("201")');
+        await page.click('[role="tab"]:has-text("Triggers")');
+        await page.waitForSelector('[data-trigger="OnOrderShipped"]:has-text("1 subscriptions")');
+        await page.click('[data-trigger="OnOrderShipped"] button:has-text("Fire")');
+        await page.waitForSelector('[data-testid="fire-result"] .badge.ok');
+        assert(got.length === 1 && got[0].startsWith('{'), `callback got ${JSON.stringify(got)}`);
+        await page.waitForSelector('[role="option"]:has-text("event")');
+        await screenshot(page, 'mock-triggers');
+      } finally {
+        recv.close();
+      }
     },
   ],
   [

@@ -48,6 +48,8 @@ export interface ContractProgress {
 export type OperationResult = app.OperationResult;
 export type CaseView = app.CaseView;
 export type RunSummary = app.RunSummary;
+export type TriggersView = app.TriggersView;
+export type FireView = app.FireView;
 
 export { ApiError, toApiError } from './errors';
 export { Events } from './events';
@@ -69,6 +71,9 @@ export interface Backend {
   mockList(): Promise<MockStatus[]>;
   mockTry(req: TryRequest): Promise<TryResult>;
   mockLookup(req: LookupRequest): Promise<LookupOption[]>;
+  triggers(path: string): Promise<TriggersView>;
+  fire(path: string, operationId: string, count: number): Promise<FireView>;
+  resetTriggers(path: string): Promise<void>;
   diffCompare(oldPath: string, newPath: string): Promise<DiffView>;
   diffExport(format: string, path: string): Promise<string>;
   recordDatabase(): Promise<string>;
@@ -104,6 +109,9 @@ const wails: Backend = {
   mockList: () => call(() => MockService.List()),
   mockTry: (req) => call(() => MockService.Try(app.TryRequest.createFrom(req))),
   mockLookup: (req) => call(() => MockService.Lookup(app.LookupRequest.createFrom(req))),
+  triggers: (p) => call(() => MockService.Triggers(p)),
+  fire: (p, op, n) => call(() => MockService.Fire(p, op, n)),
+  resetTriggers: (p) => call(() => MockService.ResetTriggers(p)),
   diffCompare: (o, n) => call(() => DiffService.Compare(o, n)),
   diffExport: (format, path) => call(() => DiffService.Export(format, path)),
   recordDatabase: () => call(() => RecordService.Database()),

@@ -5,6 +5,7 @@ import { TryItPanel } from '../components/TryItPanel';
 import { TrafficList } from '../components/TrafficList';
 import { ExchangeDetail } from '../components/ExchangeDetail';
 import { useTraffic } from '../lib/useTraffic';
+import { TriggersPanel } from '../components/TriggersPanel';
 
 const defaultConfig = (path: string): MockConfig => ({ path, port: 0, seed: 0, validate: true, auth: true, stateful: false, scenario: '', faults: {} });
 
@@ -32,6 +33,7 @@ function MockFor({ c, onError }: { c: ConnectorView; onError: (e: unknown) => vo
   const [selected, setSelected] = useState<number | null>(null);
   const [detail, setDetail] = useState<ExchangeView | null>(null);
   const [busy, setBusy] = useState(false);
+  const [pane, setPane] = useState<'try' | 'triggers'>('try');
   const stream = `mock:${c.path}`;
   const { rows, clear } = useTraffic(stream, onError);
 
@@ -161,9 +163,27 @@ function MockFor({ c, onError }: { c: ConnectorView; onError: (e: unknown) => vo
       </div>
       <div className="mock-main">
         <div className="card mock-ops">
-          <OperationList groups={c.groups} selected={op?.id} onSelect={setOp} />
+          <OperationList
+            groups={c.groups}
+            selected={op?.id}
+            onSelect={(o) => {
+              setOp(o);
+              setPane('try');
+            }}
+          />
         </div>
-        <div className="card mock-try">{op ? <TryItPanel path={c.path} op={op} running={running} onError={onError} /> : <div className="muted">Pick an operation.</div>}</div>
+        <div className="card mock-try">
+          <div className="tabs" role="tablist">
+            <button role="tab" aria-selected={pane === 'try'} className={'tab' + (pane === 'try' ? ' active' : '')} onClick={() => setPane('try')}>
+              Try it
+            </button>
+            <button role="tab" aria-selected={pane === 'triggers'} className={'tab' + (pane === 'triggers' ? ' active' : '')} onClick={() => setPane('triggers')}>
+              Triggers
+            </button>
+          </div>
+          {pane === 'try' && (op ? <TryItPanel path={c.path} op={op} running={running} onError={onError} /> : <div className="muted">Pick an operation.</div>)}
+          {pane === 'triggers' && <TriggersPanel path={c.path} running={running} onError={onError} />}
+        </div>
       </div>
       <div className="card">
         <TrafficList rows={rows} selected={selected} onSelect={select} onClear={() => void clear()} />

@@ -46,6 +46,16 @@ export function fakeBackend(over: Partial<Backend> = {}): Backend {
     mockList: async () => [],
     mockTry: async () => ({ method: 'GET', url: 'http://127.0.0.1:4010/v1/orders', status: 200, millis: 1, response: { headers: [], kind: 'json', body: '[]', size: 2 } }) as any,
     mockLookup: async () => [{ value: 'c1', title: 'Customer One' }] as any,
+    triggers: async () => ({
+      triggers: [
+        { operationId: 'OnOrderShipped', kind: 'webhook', cardinality: 'single', method: 'POST', path: '/hooks', subscriptions: 1, payload: 'x-ms-notification-content' },
+        { operationId: 'OnNewOrder', kind: 'polling', cardinality: 'batch', method: 'GET', path: '/trigger/orders', items: 3 },
+      ],
+      subscriptions: [{ id: 'sub-1', operationId: 'OnOrderShipped', callbackUrl: 'http://127.0.0.1:9/cb', created: 1, deliveries: 2, failures: 0, lastStatus: 200 }],
+      cursors: [{ operationId: 'OnNewOrder', cursor: 0, next: 3, status: 200, items: 3, at: 1 }],
+    }) as any,
+    fire: async () => ({ deliveries: [{ operationId: 'OnOrderShipped', subscriptionId: 'sub-1', callbackUrl: 'http://127.0.0.1:9/cb', attempts: 1, status: 200 }] }) as any,
+    resetTriggers: async () => undefined,
     diffCompare: async (o, n) => sampleDiff(o, n),
     diffExport: async (_f, p) => p || '/tmp/report.html',
     recordDatabase: async () => '/tmp/rec.db',

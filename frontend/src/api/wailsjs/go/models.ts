@@ -509,6 +509,28 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class CursorView {
+	    operationId: string;
+	    cursor: number;
+	    next: number;
+	    status: number;
+	    items: number;
+	    at: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new CursorView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.operationId = source["operationId"];
+	        this.cursor = source["cursor"];
+	        this.next = source["next"];
+	        this.status = source["status"];
+	        this.items = source["items"];
+	        this.at = source["at"];
+	    }
+	}
 	export class SideView {
 	    path: string;
 	    name: string;
@@ -725,6 +747,40 @@ export namespace app {
 	    }
 	}
 	
+	export class FireView {
+	    deliveries: trigger.Delivery[];
+	    items?: Record<string, number>;
+	    idle?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new FireView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.deliveries = this.convertValues(source["deliveries"], trigger.Delivery);
+	        this.items = source["items"];
+	        this.idle = source["idle"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	
 	export class Info {
 	    version: string;
@@ -1044,8 +1100,70 @@ export namespace app {
 	    }
 	}
 	
+	export class SubscriptionView {
+	    id: string;
+	    operationId: string;
+	    callbackUrl: string;
+	    created: number;
+	    deliveries: number;
+	    failures: number;
+	    lastStatus?: number;
+	    lastError?: string;
+	    warning?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SubscriptionView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.operationId = source["operationId"];
+	        this.callbackUrl = source["callbackUrl"];
+	        this.created = source["created"];
+	        this.deliveries = source["deliveries"];
+	        this.failures = source["failures"];
+	        this.lastStatus = source["lastStatus"];
+	        this.lastError = source["lastError"];
+	        this.warning = source["warning"];
+	    }
+	}
 	
 	
+	export class TriggersView {
+	    triggers: trigger.TriggerInfo[];
+	    subscriptions: SubscriptionView[];
+	    cursors: CursorView[];
+	
+	    static createFrom(source: any = {}) {
+	        return new TriggersView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.triggers = this.convertValues(source["triggers"], trigger.TriggerInfo);
+	        this.subscriptions = this.convertValues(source["subscriptions"], SubscriptionView);
+	        this.cursors = this.convertValues(source["cursors"], CursorView);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class TryRequest {
 	    path: string;
 	    operationId: string;
@@ -1396,6 +1514,69 @@ export namespace recordings {
 	        this.where = source["where"];
 	        this.name = source["name"];
 	        this.hash = source["hash"];
+	    }
+	}
+
+}
+
+export namespace trigger {
+	
+	export class Delivery {
+	    operationId: string;
+	    subscriptionId: string;
+	    callbackUrl: string;
+	    attempts: number;
+	    status?: number;
+	    error?: string;
+	    payload?: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new Delivery(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.operationId = source["operationId"];
+	        this.subscriptionId = source["subscriptionId"];
+	        this.callbackUrl = source["callbackUrl"];
+	        this.attempts = source["attempts"];
+	        this.status = source["status"];
+	        this.error = source["error"];
+	        this.payload = source["payload"];
+	    }
+	}
+	export class TriggerInfo {
+	    operationId: string;
+	    kind: string;
+	    cardinality: string;
+	    method: string;
+	    path: string;
+	    summary?: string;
+	    unsubscribe?: string;
+	    subscriptions?: number;
+	    payload?: string;
+	    items?: number;
+	    dataPath?: string;
+	    policy?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new TriggerInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.operationId = source["operationId"];
+	        this.kind = source["kind"];
+	        this.cardinality = source["cardinality"];
+	        this.method = source["method"];
+	        this.path = source["path"];
+	        this.summary = source["summary"];
+	        this.unsubscribe = source["unsubscribe"];
+	        this.subscriptions = source["subscriptions"];
+	        this.payload = source["payload"];
+	        this.items = source["items"];
+	        this.dataPath = source["dataPath"];
+	        this.policy = source["policy"];
 	    }
 	}
 
