@@ -8,16 +8,18 @@
 # (Prism serves one spec per process). Prism routes on the path keys without
 # the basePath, so its requests are built with --no-base-path.
 #
-# Usage: bash bench/mock-conformance-prism.sh [CORPUS_DIR]   (env: LIMIT=N for a sample,
-#        PRISM_DIR=dir to reuse an install, OUT=dir for per-connector results)
+# Usage: bash bench/mock-conformance-prism.sh [CORPUS_DIR]
+#   env: STRIDE=N takes every Nth connector (a deterministic sample), LIMIT=N the first N,
+#        JOBS=N Prism processes at once (default 2), PRISM_DIR=dir reuses an install,
+#        OUT=dir keeps the per-connector results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CORPUS=${1:-../shared/corpus/connectors}
 WORK=$(mktemp -d)
 OUT=${OUT:-$WORK/out}
 mkdir -p "$OUT"
-PRISM_PID=""
-cleanup() { [ -n "$PRISM_PID" ] && kill "$PRISM_PID" 2>/dev/null || true; }
+JOBS=${JOBS:-2}
+cleanup() { for p in $(jobs -p); do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
 go build -o "$WORK/connectorlab" ./cmd/connectorlab
@@ -31,38 +33,51 @@ fi
 PRISM="$PRISM_DIR/node_modules/.bin/prism"
 echo "prism $("$PRISM" --version)"
 
-mapfile -t DIRS < <(find "$CORPUS" -mindepth 2 -maxdepth 2 -type d | sort)
+mapfile -t ALL < <(find "$CORPUS" -mindepth 2 -maxdepth 2 -type d | sort)
+DIRS=()
+for i in "${!ALL[@]}"; do
+  if (( i % ${STRIDE:-1} == 0 )); then DIRS+=("${ALL[$i]}"); fi
+done
 if [ -n "${LIMIT:-}" ]; then DIRS=("${DIRS[@]:0:$LIMIT}"); fi
 echo "${#DIRS[@]} connectors"
 
 # Connector Lab: one process sweeps them all (each on its own loopback port).
 "$CL" mock --conformance --format json --seed 1 "${DIRS[@]}" > "$OUT/connectorlab.json" || true
 
-PORT=4411
-i=0
-for d in "${DIRS[@]}"; do
-  i=$((i+1))
+# one_prism I DIR PORT: sweep one connector against its own Prism process.
+one_prism() {
+  local i=$1 d=$2 port=$3 spec pid up=0
   spec=$(find "$d" -maxdepth 1 -name '*.swagger.json' | head -1)
-  [ -n "$spec" ] || continue
-  "$PRISM" mock -p "$PORT" -h 127.0.0.1 "$spec" > "$WORK/prism.log" 2>&1 &
-  PRISM_PID=$!
-  up=0
-  for _ in $(seq 1 120); do
-    if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then up=1; break; fi
-    kill -0 "$PRISM_PID" 2>/dev/null || break
+  [ -n "$spec" ] || return 0
+  "$PRISM" mock -p "$port" -h 127.0.0.1 "$spec" > "$WORK/prism-$port.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 240); do
+    if curl -s -o /dev/null "http://127.0.0.1:$port/"; then up=1; break; fi
+    kill -0 "$pid" 2>/dev/null || break
     sleep 0.25
   done
   if [ "$up" = 1 ]; then
-    timeout 300 "$CL" mock --conformance --format json --seed 1 --target "http://127.0.0.1:$PORT" --no-base-path "$d" > "$OUT/prism-$i.json" || true
+    timeout 300 "$CL" mock --conformance --format json --seed 1 --target "http://127.0.0.1:$port" --no-base-path "$d" > "$OUT/prism-$i.json" || true
   else
     printf '{"prismFailed": %s}\n' "$(printf '%s' "$d" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read()))')" > "$OUT/prism-$i.json"
     "$CL" mock --conformance --format json --target "http://127.0.0.1:1" "$d" > "$OUT/prism-$i-ops.json" 2>/dev/null || true
   fi
-  kill "$PRISM_PID" 2>/dev/null || true
-  wait "$PRISM_PID" 2>/dev/null || true
-  PRISM_PID=""
-  if (( i % 50 == 0 )); then echo "  $i/${#DIRS[@]}"; fi
-done
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+# JOBS workers, each with its own port, take every JOBS-th connector.
+worker() {
+  local w=$1 i
+  for i in "${!DIRS[@]}"; do
+    if (( i % JOBS == w )); then
+      one_prism "$((i+1))" "${DIRS[$i]}" $((4411 + w))
+      if (( (i+1) % 50 == 0 )); then echo "  $((i+1))/${#DIRS[@]}"; fi
+    fi
+  done
+}
+for w in $(seq 0 $((JOBS-1))); do worker "$w" & done
+wait
 
 python3 - "$OUT" <<'PY'
 import json, os, sys, collections
