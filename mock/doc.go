@@ -59,6 +59,12 @@
 // and headers (Date aside) across runs and processes; any difference in the
 // request gives different data.
 //
-// It imports connector, route, recordings, mock/fake and kin-openapi. It must
-// not import cli, app, contract or a database driver.
+// It imports connector, route, recordings, mock/fake, kin-openapi and (for
+// the Power Platform behaviours, see powerplatform.go) mock/trigger,
+// mock/dynamic and mock/admin. It must not import cli, app, contract or a
+// database driver; replay gets its recordings through recordings.Matcher.
+//
+// Replay, spy and record are modes of this engine: NewReplay is a Responder
+// installed first (Server.UseFirst or Options.Responders[0]); SessionSink
+// records the mock's own traffic into a store.
 package mock
