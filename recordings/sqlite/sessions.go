@@ -27,7 +27,7 @@ func (s *Store) CreateSession(ctx context.Context, sess *recordings.Session) err
 	}
 	tags, _ := json.Marshal(nonNil(sess.Tags))
 	rules, _ := json.Marshal(sess.Rules)
-	host, _ := os.Hostname()
+	host := thisHost()
 	pid := 0
 	if sess.Status == recordings.SessionOpen {
 		pid = os.Getpid()
@@ -87,7 +87,7 @@ func (s *Store) EndSession(ctx context.Context, id int64, status recordings.Sess
 }
 
 const sessionCols = `s.id, s.name, s.connector, s.upstream, s.source, s.started_at, s.ended_at, s.status, s.problem, s.best_effort, s.tags, s.rules,
-	(SELECT count(*) FROM exchanges e WHERE e.session_id = s.id)`
+	s.writer_pid, s.writer_host, (SELECT count(*) FROM exchanges e WHERE e.session_id = s.id)`
 
 func scanSession(sc interface{ Scan(...any) error }) (*recordings.Session, error) {
 	var (
@@ -96,9 +96,15 @@ func scanSession(sc interface{ Scan(...any) error }) (*recordings.Session, error
 		start, end  int64
 		tags, rules string
 		bestEffort  bool
+		pid         int
+		host        string
 	)
-	if err := sc.Scan(&x.ID, &x.Name, &x.Connector, &x.Upstream, &src, &start, &end, &st, &x.Problem, &bestEffort, &tags, &rules, &x.Exchanges); err != nil {
+	if err := sc.Scan(&x.ID, &x.Name, &x.Connector, &x.Upstream, &src, &start, &end, &st, &x.Problem, &bestEffort, &tags, &rules, &pid, &host, &x.Exchanges); err != nil {
 		return nil, err
+	}
+	if st == string(recordings.SessionOpen) && pid > 0 && pid != os.Getpid() && host == thisHost() && !processAlive(pid) {
+		// A read-only view cannot mark it, but must not call it open.
+		st, x.Problem = string(recordings.SessionIncomplete), interruptedProblem
 	}
 	x.Source, x.Status, x.BestEffort = recordings.Source(src), recordings.SessionStatus(st), bestEffort
 	x.StartedAt, x.EndedAt = fromNanos(start), fromNanos(end)
@@ -239,6 +245,13 @@ func (s *Store) redactor(ctx context.Context, sessionID int64) (*recordings.Reda
 	s.redactors[sessionID] = r
 	s.redMu.Unlock()
 	return r, nil
+}
+
+const interruptedProblem = "the recorder stopped without ending the session (killed or crashed); every exchange it acknowledged is stored"
+
+func thisHost() string {
+	h, _ := os.Hostname()
+	return h
 }
 
 func nonNil(v []string) []string {

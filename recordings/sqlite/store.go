@@ -324,8 +324,7 @@ func (s *Store) loadKey(ctx context.Context) error {
 // reapSessions marks sessions incomplete whose recorder on this host is
 // gone (killed, crashed) without ending them.
 func (s *Store) reapSessions(ctx context.Context) {
-	host, _ := os.Hostname()
-	rows, err := s.rdb.QueryContext(ctx, "SELECT id, writer_pid FROM sessions WHERE status = 'open' AND writer_host = ? AND writer_pid > 0", host)
+	rows, err := s.rdb.QueryContext(ctx, "SELECT id, writer_pid FROM sessions WHERE status = 'open' AND writer_host = ? AND writer_pid > 0", thisHost())
 	if err != nil {
 		return
 	}
@@ -338,8 +337,7 @@ func (s *Store) reapSessions(ctx context.Context) {
 	}
 	rows.Close()
 	for _, id := range dead {
-		msg := "the recorder stopped without ending the session (killed or crashed); every exchange it acknowledged is stored"
-		if err := s.EndSession(ctx, id, recordings.SessionIncomplete, msg); err != nil {
+		if err := s.EndSession(ctx, id, recordings.SessionIncomplete, interruptedProblem); err != nil {
 			s.log.Warn("mark interrupted session incomplete", "session", id, "err", err)
 		}
 	}

@@ -342,6 +342,13 @@ func TestInterruptedSessionIsMarkedIncomplete(t *testing.T) {
 	if got.Status != recordings.SessionIncomplete || got.Problem == "" {
 		t.Fatalf("session of a dead recorder: %+v", got)
 	}
+	// Opening for writing marks it in the file, not only in the view.
+	raw, _ := sql.Open("sqlite3", "file:"+path+"?mode=ro")
+	defer raw.Close()
+	var status string
+	if err := raw.QueryRow("SELECT status FROM sessions WHERE id = ?", sess.ID).Scan(&status); err != nil || status != "incomplete" {
+		t.Fatalf("stored status %q, %v", status, err)
+	}
 }
 
 func TestMigrationsAreVersioned(t *testing.T) {
@@ -382,5 +389,22 @@ func TestPickSessionAndSessionSink(t *testing.T) {
 	}
 	if _, err := recordings.PickSession(ctx, s, "zzz", ""); !errors.Is(err, recordings.ErrNotFound) || !strings.Contains(err.Error(), "zzz") {
 		t.Fatalf("pick unknown: %v", err)
+	}
+}
+
+func TestReadOnlyViewOfInterruptedSession(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "rec.db")
+	s, _ := sqlite.Open(ctx, path, sqlite.Options{})
+	sess := &recordings.Session{Name: "s"}
+	s.CreateSession(ctx, sess)
+	s.Close()
+	db, _ := sql.Open("sqlite3", path)
+	db.Exec("UPDATE sessions SET writer_pid = 999999999")
+	db.Close()
+	ro := openStore(t, path, sqlite.Options{ReadOnly: true})
+	got, _ := ro.Session(ctx, sess.ID)
+	if got.Status != recordings.SessionIncomplete {
+		t.Fatalf("read-only view of a dead recorder's session: %s", got.Status)
 	}
 }
