@@ -72,6 +72,7 @@ func installPowerPlatform(s *Server) error {
 		return err
 	}
 	pp.dyn = d
+	s.valid.waive = pp.waive
 	s.responders = append(s.responders, pp)
 	s.filters = append(s.filters, FilterFunc(pp.filter))
 	if o.Hub != nil {
@@ -335,4 +336,46 @@ func hasDynamicResponse(op *connector.Operation) bool {
 		}
 	}
 	return false
+}
+
+// waive drops the validation problems the trigger protocols make
+// unavoidable, so a flow engine driving the mock is not refused for what
+// it cannot do otherwise:
+//   - the unsubscribe DELETE is a bare call to the Location the subscribe
+//     answered: required headers (and a body) of the unsubscribe operation
+//     cannot travel with it;
+//   - the subscribe's x-ms-notification-url value is the platform's
+//     callback URL, whatever format or pattern the definition gives it.
+//
+// Each waived problem is noted on the exchange.
+func (pp *powerPlatform) waive(c *Call, errs []ProblemError) []ProblemError {
+	op := c.Operation
+	unsub := pp.engine.IsUnsubscribe(op.ID)
+	var nu *connector.NotificationURL
+	if pp.engine.IsSubscribe(op.ID) && op.Trigger != nil {
+		nu = op.Trigger.NotificationURL
+	}
+	if !unsub && nu == nil {
+		return errs
+	}
+	out := errs[:0:0]
+	for _, e := range errs {
+		switch {
+		case unsub && e.Rule == "required" && (e.In == "header" || e.In == "body"):
+			c.Note("unsubscribe-"+e.In+"-waived", "info", e.Pointer, fmt.Sprintf("%s %s is required by %s, but a flow engine's DELETE on the subscription's Location cannot carry it; not enforced", e.In, e.Name, op.ID))
+		case nu != nil && e.Rule != "required" && notificationProblem(nu, e):
+			c.Note("notification-url-waived", "info", e.Pointer, fmt.Sprintf("the x-ms-notification-url value is the platform's callback URL; %s not enforced on it: %s", e.Rule, e.Message))
+		default:
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// notificationProblem reports whether e is about the notification URL.
+func notificationProblem(nu *connector.NotificationURL, e ProblemError) bool {
+	if nu.In == "body" {
+		return e.In == "body" && strings.Trim(e.Pointer, "/") == strings.Trim(nu.Name, "/")
+	}
+	return e.In == nu.In && strings.EqualFold(e.Name, nu.Name)
 }

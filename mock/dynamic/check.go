@@ -146,10 +146,7 @@ func (r *Resolver) schemaFor(d *connector.DynamicRef, a Args) (*resolved, *schem
 	if lk == nil {
 		return nil, nil, ""
 	}
-	at := splitPath(d.ValuePath)
-	if d.Kind == connector.DynamicProperties {
-		at = splitPath(d.ItemValuePath)
-	}
+	at := schemaAt0(d)
 	var ss *schemaSpec
 	for _, s := range lk.schemas {
 		if strings.Join(s.at, "/") == strings.Join(at, "/") {
@@ -180,7 +177,7 @@ func (r *Resolver) checkSchema(d *connector.DynamicRef, a Args) []Problem {
 		return nil
 	}
 	var out []Problem
-	for _, l := range targets(a.Body, "/body", splitPath(strings.TrimPrefix(d.Target, "body")), elementLevel(d)) {
+	for _, l := range targets(a.Body, "/body", splitPath(strings.TrimPrefix(d.Target, "body")), r.elementLevel(d)) {
 		err := res.schema.Value.VisitJSON(l.v, openapi3.MultiErrors(), openapi3.VisitAsRequest(), openapi3.DisablePatternValidation())
 		if err == nil {
 			continue
@@ -259,7 +256,7 @@ func (r *Resolver) Response(op *connector.Operation, a Args, status int, body an
 		}
 		var v any = r.gen.Generate(res.schema, fake.Seed(r.seed, "dynamic-response", op.ID, d.Target, key), "")
 		segs := splitPath(sub)
-		if elementLevel(d) {
+		if r.elementLevel(d) {
 			n := 2
 			if cur, ok := getPath(body, segs); ok {
 				if arr, ok := cur.([]any); ok && len(arr) > 0 {
@@ -358,5 +355,6 @@ func SchemaPath(d *connector.DynamicRef) []string {
 	return splitPath(d.ValuePath)
 }
 
-// ElementLevel reports whether a schema reference describes array items.
-func ElementLevel(d *connector.DynamicRef) bool { return elementLevel(d) }
+// ElementLevel reports whether a schema reference describes the items of
+// an array (the target is the array).
+func (r *Resolver) ElementLevel(d *connector.DynamicRef) bool { return r.elementLevel(d) }

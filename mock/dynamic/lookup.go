@@ -59,8 +59,9 @@ func describeArgs(key string) string {
 }
 
 // fillList makes sure body carries ls's collection with items holding the
-// values of lk for key. Items the mock's state already returned keep their
-// own values when they have them; those are remembered as accepted.
+// values of lk for key. Items the mock made from the declared response
+// keep their other fields; value, title and parent are set so that every
+// item still matches the declared item schema.
 func (r *Resolver) fillList(lk *lookup, ls *listSpec, key string, body any) any {
 	var existing []any
 	if len(ls.collection) == 0 {
@@ -81,14 +82,12 @@ func (r *Resolver) fillList(lk *lookup, ls *listSpec, key string, body any) any 
 		if !ok {
 			m = map[string]any{}
 		}
-		if cur, ok := getPath(m, ls.value); !ok || cur == nil || canon(cur) == "" || i >= len(existing) {
-			m = setPath(m, ls.value, v).(map[string]any)
-		}
-		if cur, ok := getPath(m, ls.title); !ok || canon(cur) == "" || i >= len(existing) && !sameSegs(ls.title, ls.value) {
+		m = setPath(m, ls.value, v).(map[string]any)
+		if !sameSegs(ls.title, ls.value) {
 			m = setPath(m, ls.title, r.title(lk, ls, key, i)).(map[string]any)
 		}
 		if len(ls.parent) > 0 {
-			m = setPath(m, ls.parent, i%2 == 0).(map[string]any)
+			m = setPath(m, ls.parent, asType(i%2 == 0, ls.parentField)).(map[string]any)
 		}
 		items = append(items, m)
 	}
@@ -117,51 +116,110 @@ func (r *Resolver) remember(op string, items []any, path []string) {
 }
 
 // values are the values a lookup returns for one combination of mapped
-// parameters: 3 to 5, distinct, deterministic.
+// parameters: 3 to 5, distinct, deterministic, each both a valid value of
+// the lookup item's field (as the lookup answers it) and one every
+// dependent target accepts once converted to its type (a numeric id for an
+// integer parameter, a member of the parameter's enum). When no value can
+// satisfy everything, the dependents win: they are what the value is for.
 func (r *Resolver) values(lk *lookup, ls *listSpec, key string) []any {
-	s := ls.valueShape
 	n := 3 + int(fake.Seed(r.seed, "dynamic-count", lk.op.ID, key)%3)
-	if s != nil && s.Value != nil && len(s.Value.Enum) > 0 {
-		out := make([]any, 0, n)
-		for i := 0; i < len(s.Value.Enum) && i < n; i++ {
-			out = append(out, s.Value.Enum[i])
+	ok := func(v any, strict bool) bool {
+		if v == nil || canon(v) == "" {
+			return false
 		}
-		return out
+		for _, d := range ls.deps {
+			if !fitsDependent(d, v) {
+				return false
+			}
+		}
+		return !strict || fits(ls.field, v, false)
 	}
-	if isType(s, "boolean") {
-		return []any{true, false}
+	out := make([]any, 0, n)
+	seen := map[string]bool{}
+	add := func(v any, strict bool) {
+		v = asType(v, ls.field)
+		if len(out) < n && !seen[canon(v)] && ok(v, strict) {
+			seen[canon(v)] = true
+			out = append(out, v)
+		}
+	}
+	// Enumerations first: they are the whole set of possible values.
+	for _, s := range append(append([]*openapi3.SchemaRef(nil), ls.deps...), ls.field) {
+		for i := 0; i < 4 && isType(s, "array") && s.Value.Items != nil; i++ {
+			s = s.Value.Items
+		}
+		if s != nil && s.Value != nil && len(s.Value.Enum) > 0 {
+			for _, e := range s.Value.Enum {
+				add(e, true)
+			}
+			if len(out) > 0 {
+				return out
+			}
+		}
 	}
 	hint := "id"
 	if len(ls.value) > 0 {
 		hint = ls.value[len(ls.value)-1]
 	}
-	seen := map[string]bool{}
-	out := make([]any, 0, n)
-	for i := 0; len(out) < n && i < 4*n; i++ {
-		v := r.gen.Generate(s, fake.Seed(r.seed, "dynamic-value", lk.op.ID, strings.Join(ls.value, "/"), key, strconv.Itoa(i)), hint)
-		if v == nil || canon(v) == "" || seen[canon(v)] {
-			continue
+	// Generate from each constraining shape in turn: the dependents' (in
+	// their own type), then the lookup field's.
+	shapes := make([]*openapi3.SchemaRef, 0, len(ls.deps)+2)
+	for _, d := range ls.deps {
+		for i := 0; i < 4 && isType(d, "array") && d.Value.Items != nil; i++ {
+			d = d.Value.Items
 		}
-		seen[canon(v)] = true
-		out = append(out, v)
+		shapes = append(shapes, d)
+	}
+	shapes = append(shapes, ls.field, &openapi3.SchemaRef{Value: openapi3.NewStringSchema()})
+	for _, strict := range []bool{true, false} {
+		for si, s := range shapes {
+			if s == nil || s.Value == nil {
+				continue
+			}
+			if isType(s, "boolean") {
+				add(true, strict)
+				add(false, strict)
+				continue
+			}
+			for i := 0; len(out) < n && i < 3*n; i++ {
+				v := r.gen.Generate(s, fake.Seed(r.seed, "dynamic-value", lk.op.ID, strings.Join(ls.value, "/"), key, strconv.Itoa(si), strconv.Itoa(i)), hint)
+				add(v, strict)
+			}
+			if len(out) >= n {
+				return out
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
+	// Nothing fits everything (contradictory schemas): numbered values.
+	for i := 1; len(out) < 3; i++ {
+		out = append(out, asType(strconv.Itoa(1000+i), ls.field))
 	}
 	return out
 }
 
 func (r *Resolver) title(lk *lookup, ls *listSpec, key string, i int) any {
-	s := ls.titleShape
-	if s == nil {
-		s = &openapi3.SchemaRef{Value: openapi3.NewStringSchema()}
-	}
+	s := ls.titleField
 	hint := "name"
 	if len(ls.title) > 0 {
 		hint = ls.title[len(ls.title)-1]
 	}
-	v := r.gen.Generate(s, fake.Seed(r.seed, "dynamic-title", lk.op.ID, key, strconv.Itoa(i)), hint)
-	if t, ok := v.(string); ok && strings.TrimSpace(t) != "" {
-		return t
+	if s == nil || s.Value == nil || s.Value.Type == nil || s.Value.Type.Is("string") {
+		if s == nil || s.Value == nil || len(s.Value.Enum) == 0 {
+			str := &openapi3.SchemaRef{Value: openapi3.NewStringSchema()}
+			if s != nil && s.Value != nil && s.Value.Type != nil {
+				str = s
+			}
+			v := r.gen.Generate(str, fake.Seed(r.seed, "dynamic-title", lk.op.ID, key, strconv.Itoa(i)), hint)
+			if t, ok := v.(string); ok && strings.TrimSpace(t) != "" {
+				return t
+			}
+			return fmt.Sprintf("Item %d", i+1)
+		}
 	}
-	return fmt.Sprintf("Item %d", i+1)
+	return r.gen.Generate(s, fake.Seed(r.seed, "dynamic-title", lk.op.ID, key, strconv.Itoa(i)), hint)
 }
 
 // accepted reports whether v is a value the lookup of d returns for the

@@ -44,6 +44,7 @@ type Resolver struct {
 	file   *SchemaFile
 
 	lookups map[string]*lookup // by lookup operation ID
+	info    map[*connector.DynamicRef]refInfo
 
 	mu     sync.Mutex
 	served map[string]map[string]bool // lookup op → values served
@@ -65,9 +66,13 @@ type listSpec struct {
 	value      []string
 	title      []string
 	parent     []string // x-ms-dynamic-tree itemIsParent
-	valueShape *openapi3.SchemaRef
-	titleShape *openapi3.SchemaRef
 	itemShape  *openapi3.SchemaRef
+	// field, titleField and parentField are the item's declared schemas at
+	// value, title and parent (nil when undeclared).
+	field, titleField, parentField *openapi3.SchemaRef
+	// deps are the schemas of the dependent targets filled from this list:
+	// a value must suit the lookup's field and every one of them.
+	deps []*openapi3.SchemaRef
 }
 
 func (s *listSpec) key() string {
@@ -98,7 +103,7 @@ func New(opts Options) (*Resolver, error) {
 	}
 	r := &Resolver{
 		c: opts.Connector, gen: opts.Generator, seed: opts.Seed,
-		lookups: map[string]*lookup{}, served: map[string]map[string]bool{}, cache: map[string]*resolved{},
+		lookups: map[string]*lookup{}, info: map[*connector.DynamicRef]refInfo{}, served: map[string]map[string]bool{}, cache: map[string]*resolved{},
 	}
 	r.strict.Store(opts.Strict)
 	if r.gen == nil {
@@ -191,6 +196,9 @@ func str(v any) string {
 }
 
 func (r *Resolver) index(dep *connector.Operation, d *connector.DynamicRef) {
+	if ok, _, _ := Resolvable(r.c, d); !ok {
+		return // the lookup answers as declared; see Resolvable
+	}
 	switch d.Kind {
 	case connector.DynamicValues, connector.DynamicList:
 		lk := r.lookupFor(d.OperationID)
@@ -218,24 +226,30 @@ func (r *Resolver) index(dep *connector.Operation, d *connector.DynamicRef) {
 		if lk == nil {
 			return
 		}
-		at := splitPath(d.ValuePath)
-		if d.Kind == connector.DynamicProperties {
-			at = splitPath(d.ItemValuePath)
-		}
+		info := carrierOf(dep, d)
+		r.info[d] = info
+		at := schemaAt0(d)
 		for _, s := range lk.schemas {
 			if strings.Join(s.at, "/") == strings.Join(at, "/") {
 				r.addKeys(lk, d.Parameters)
 				return
 			}
 		}
-		lk.schemas = append(lk.schemas, &schemaSpec{at: at, array: isType(targetSchema(dep, d.Target), "array") && !elementLevel(d)})
+		// The schema describes the node carrying the extension: an array
+		// schema only when that node is declared an array.
+		lk.schemas = append(lk.schemas, &schemaSpec{at: at, array: isType(info.carrier, "array")})
 		r.addKeys(lk, d.Parameters)
 	}
 }
 
 // elementLevel reports whether a dynamic schema sits on the items of an
 // array: the connector model names such targets by the array.
-func elementLevel(d *connector.DynamicRef) bool { return strings.HasSuffix(d.Pointer, "/items") }
+func (r *Resolver) elementLevel(d *connector.DynamicRef) bool {
+	if info, ok := r.info[d]; ok {
+		return info.elems > 0
+	}
+	return strings.HasSuffix(d.Pointer, "/items")
+}
 
 func (r *Resolver) addList(lk *lookup, ls *listSpec, dep *connector.Operation, target string, ps map[string]connector.DynamicParam) {
 	if len(ls.value) == 0 {
@@ -245,8 +259,15 @@ func (r *Resolver) addList(lk *lookup, ls *listSpec, dep *connector.Operation, t
 		ls.title = ls.value
 	}
 	r.addKeys(lk, ps)
+	dept := targetSchema(dep, target)
+	if strings.HasPrefix(target, "response:") {
+		dept = nil // outputs are shown, not filled: they do not constrain values
+	}
 	for _, have := range lk.lists {
 		if have.key() == ls.key() {
+			if dept != nil {
+				have.deps = append(have.deps, dept)
+			}
 			return
 		}
 	}
@@ -259,41 +280,16 @@ func (r *Resolver) addList(lk *lookup, ls *listSpec, dep *connector.Operation, t
 	}
 	if isType(coll, "array") {
 		ls.itemShape = coll.Value.Items
-	} else if coll != nil && coll.Value != nil && coll.Value.Type != nil && len(*coll.Value.Type) > 0 {
-		return // the collection is declared as something else: see Resolvable
 	}
-	field := schemaAt(ls.itemShape, ls.value)
-	dept := targetSchema(dep, target)
-	for i := 0; i < 4 && isType(dept, "array") && dept.Value.Items != nil; i++ {
-		dept = dept.Value.Items // a multi-select takes values of its items' type
+	ls.field = schemaAt(ls.itemShape, ls.value)
+	ls.titleField = schemaAt(ls.itemShape, ls.title)
+	if len(ls.parent) > 0 {
+		ls.parentField = schemaAt(ls.itemShape, ls.parent)
 	}
-	ls.valueShape = pickValueShape(dept, field)
-	if t := schemaAt(ls.itemShape, ls.title); isType(t, "string") {
-		ls.titleShape = t
+	if dept != nil {
+		ls.deps = append(ls.deps, dept)
 	}
 	lk.lists = append(lk.lists, ls)
-}
-
-// pickValueShape chooses the schema values are generated from: the
-// dependent's when it constrains them (an enum, a format, a non-string
-// type), else the lookup item field's, else a plain string.
-func pickValueShape(dep, field *openapi3.SchemaRef) *openapi3.SchemaRef {
-	constrains := func(s *openapi3.SchemaRef) bool {
-		if s == nil || s.Value == nil {
-			return false
-		}
-		v := s.Value
-		return len(v.Enum) > 0 || v.Format != "" || v.Pattern != "" || (v.Type != nil && !v.Type.Is("string") && (v.Type.Is("integer") || v.Type.Is("number") || v.Type.Is("boolean")))
-	}
-	switch {
-	case constrains(dep):
-		return dep
-	case constrains(field):
-		return field
-	case field != nil && isType(field, "string"):
-		return field
-	}
-	return &openapi3.SchemaRef{Value: openapi3.NewStringSchema()}
 }
 
 func (r *Resolver) addKeys(lk *lookup, ps map[string]connector.DynamicParam) {

@@ -22,6 +22,9 @@ type webhook struct {
 	unsub       *connector.Operation // nil: no DELETE operation fits
 	payload     *openapi3.SchemaRef
 	payloadFrom string // "x-ms-notification-content", "response", "none"
+	// handleSchema is the subscribe response's id property schema, which
+	// shapes the handle when no unsubscribe parameter does.
+	handleSchema *openapi3.SchemaRef
 }
 
 // Subscription is one registered webhook callback.
@@ -38,11 +41,19 @@ type Subscription struct {
 	LastStatus  int               `json:"lastStatus,omitempty"`
 	LastError   string            `json:"lastError,omitempty"`
 	Warning     string            `json:"warning,omitempty"`
+	// Handle is the subscription's identifier as the API hands it out: in
+	// the unsubscribe URL and the subscribe response's id property, shaped
+	// as their schemas declare (an integer, a pattern, a UUID).
+	Handle string `json:"handle,omitempty"`
 
 	key         string            // capability key of the fallback unsubscribe URL
 	unsubParams map[string]string // path and query values that identify it on the DELETE operation
 	events      int               // events generated, for payload seeds
 }
+
+// idProps are the subscribe-response properties that carry the
+// subscription's identifier, in order of preference.
+var idProps = []string{"id", "Id", "ID", "webhookId", "subscriptionId", "hookId", "webhook_id", "subscription_id"}
 
 var hookWords = regexp.MustCompile(`(?i)hook|subscri|unregister|trigger|notif|callback|listener|event`)
 
@@ -59,6 +70,14 @@ func (e *Engine) newWebhook(op *connector.Operation) *webhook {
 		}
 	}
 	w.unsub = findUnsubscribe(e.c, op)
+	if _, rs := successResponse(op); rs != nil && rs.Value != nil {
+		for _, k := range idProps {
+			if ps := property(rs.Value, k, 0); ps != nil {
+				w.handleSchema = ps
+				break
+			}
+		}
+	}
 	return w
 }
 
@@ -166,16 +185,23 @@ func (e *Engine) Subscribe(op *connector.Operation, r Request) (Subscription, er
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.counter++
+	n := strconv.FormatUint(e.counter, 10)
+	// The ID is a function of the seed and the subscription's number, not
+	// of the callback (whose port changes from run to run).
 	s := &Subscription{
-		ID:          uuidFrom(fake.Seed(e.seed, "subscription", op.ID, cb, strconv.FormatUint(e.counter, 10)), fake.Seed(e.seed, "subscription-b", strconv.FormatUint(e.counter, 10))),
+		ID:          uuidFrom(fake.Seed(e.seed, "subscription", op.ID, n), fake.Seed(e.seed, "subscription-b", n)),
 		OperationID: op.ID, CallbackURL: cb, CreatedAt: e.now().UTC(),
 		Params: requestParams(r), key: randomKey(), Warning: warn,
 	}
+	s.Handle = s.ID
 	if w.unsub != nil {
 		s.Unsubscribe = w.unsub.ID
-		s.Location, s.unsubParams = unsubscribeURL(w.unsub, r, s)
+		s.Location, s.unsubParams, s.Handle = e.unsubscribeURL(w, r, s)
 	} else if e.fallback != nil {
 		s.Location = e.fallback(*s)
+	}
+	if s.Handle == s.ID {
+		s.Handle = e.handleFor(w.handleSchema, s)
 	}
 	e.subs[s.ID] = s
 	return *s, nil
@@ -205,25 +231,28 @@ func requestParams(r Request) map[string]string {
 
 var idWords = regexp.MustCompile(`(?i)id$|^id|key$|name$|token$`)
 
-// unsubscribeURL renders the unsubscribe operation's URL for s: parameters
-// named like a subscribe parameter take its value, URL-like ones the
-// callback and the rest the subscription ID.
-func unsubscribeURL(d *connector.Operation, r Request, s *Subscription) (string, map[string]string) {
-	vals := map[string]string{}
-	pick := func(name string) string {
+// unsubscribeURL renders the unsubscribe operation's URL for s, the
+// Location the flow engine will DELETE. Parameters named like a subscribe
+// parameter take its value, URL-like ones the callback; the subscription's
+// handle goes into the last path parameter (else the first id-like query
+// parameter), shaped as that parameter's schema declares; the remaining
+// parameters get values of their own schema. It returns the URL, the
+// values that identify the subscription on the DELETE and the handle.
+func (e *Engine) unsubscribeURL(w *webhook, r Request, s *Subscription) (string, map[string]string, string) {
+	d := w.unsub
+	fromSubscribe := func(name string) (string, bool) {
 		for k, v := range s.Params {
 			if strings.EqualFold(k, name) {
-				return v
+				return v, true
 			}
 		}
 		ln := strings.ToLower(name)
 		if strings.Contains(ln, "url") || strings.Contains(ln, "callback") {
-			return s.CallbackURL
+			return s.CallbackURL, true
 		}
-		return s.ID
+		return "", false
 	}
-	path := d.Path
-	q := url.Values{}
+	var pathPs, queryPs []*openapi3.Parameter
 	for _, pr := range allParams(d) {
 		p := pr.Value
 		if p == nil {
@@ -231,26 +260,138 @@ func unsubscribeURL(d *connector.Operation, r Request, s *Subscription) (string,
 		}
 		switch p.In {
 		case "path":
-			v := pick(p.Name)
-			vals["path:"+p.Name] = v
-			path = strings.ReplaceAll(path, "{"+p.Name+"}", url.PathEscape(v))
+			pathPs = append(pathPs, p)
 		case "query":
 			if p.Required || idWords.MatchString(p.Name) && !strings.EqualFold(p.Name, "api-version") {
-				v := pick(p.Name)
-				if !p.Required && v != s.ID {
-					continue
-				}
-				vals["query:"+p.Name] = v
-				q.Set(p.Name, v)
+				queryPs = append(queryPs, p)
 			}
 		}
+	}
+	// The handle's carrier: the last path parameter not filled from the
+	// subscribe request, else the first such id-like query parameter.
+	var carrier *openapi3.Parameter
+	for _, p := range pathPs {
+		if _, ok := fromSubscribe(p.Name); !ok {
+			carrier = p
+		}
+	}
+	if carrier == nil {
+		for _, p := range queryPs {
+			if _, ok := fromSubscribe(p.Name); !ok && idWords.MatchString(p.Name) {
+				carrier = p
+				break
+			}
+		}
+	}
+	handle := s.ID
+	if carrier != nil {
+		handle = e.handleFor(carrier.Schema, s)
+	} else {
+		handle = e.handleFor(w.handleSchema, s)
+	}
+	vals := map[string]string{}
+	value := func(p *openapi3.Parameter) string {
+		if p == carrier {
+			return handle
+		}
+		if v, ok := fromSubscribe(p.Name); ok {
+			return v
+		}
+		// Another identifier of the same subscription (a parent
+		// resource): deterministic, of its own type.
+		return e.valueFor(p.Schema, s, p.Name)
+	}
+	path := d.Path
+	for _, p := range pathPs {
+		v := value(p)
+		vals["path:"+p.Name] = v
+		path = strings.ReplaceAll(path, "{"+p.Name+"}", url.PathEscape(v))
+	}
+	q := url.Values{}
+	for _, p := range queryPs {
+		if !p.Required && p != carrier {
+			if _, ok := fromSubscribe(p.Name); !ok {
+				continue
+			}
+		}
+		v := value(p)
+		vals["query:"+p.Name] = v
+		q.Set(p.Name, v)
 	}
 	loc := strings.TrimSuffix(r.BaseURL, "/") + path
 	if len(q) > 0 {
 		loc += "?" + q.Encode()
 	}
-	return loc, vals
+	return loc, vals, handle
 }
+
+// handleFor shapes a subscription's handle for schema sr: the UUID when a
+// string of any form will do, else a value generated for the schema (an
+// integer counts up from 1000).
+func (e *Engine) handleFor(sr *openapi3.SchemaRef, s *Subscription) string {
+	if sr == nil || sr.Value == nil || fitsString(sr, s.ID) {
+		return s.ID
+	}
+	return e.valueFor(sr, s, "id")
+}
+
+// valueFor makes a deterministic value of schema sr for subscription s.
+func (e *Engine) valueFor(sr *openapi3.SchemaRef, s *Subscription, hint string) string {
+	n := s.ID
+	if sr == nil || sr.Value == nil {
+		return s.ID
+	}
+	if isType(sr, "integer") || isType(sr, "number") {
+		v := int64(1000) + int64(fake.Seed(e.seed, "handle", s.ID, hint)%9000)
+		if sr.Value.Min != nil && float64(v) < *sr.Value.Min || sr.Value.Max != nil && float64(v) > *sr.Value.Max {
+			if x, ok := e.gen.Generate(sr, fake.Seed(e.seed, "handle", n, hint), hint).(float64); ok {
+				return strconv.FormatFloat(x, 'f', -1, 64)
+			}
+			if x, ok := e.gen.Generate(sr, fake.Seed(e.seed, "handle", n, hint), hint).(int64); ok {
+				return strconv.FormatInt(x, 10)
+			}
+		}
+		return strconv.FormatInt(v, 10)
+	}
+	if isType(sr, "string") && fitsString(sr, s.ID) {
+		return s.ID
+	}
+	for i := 0; i < 8; i++ {
+		v := e.gen.Generate(sr, fake.Seed(e.seed, "handle", n, hint, strconv.Itoa(i)), hint)
+		str := fmt.Sprint(v)
+		if x, ok := v.(string); ok {
+			str = x
+		}
+		if str != "" && fitsString(sr, str) {
+			return str
+		}
+	}
+	return s.ID
+}
+
+// fitsString reports whether the text v is a valid value of a string (or
+// untyped) parameter schema.
+func fitsString(sr *openapi3.SchemaRef, v string) bool {
+	if sr == nil || sr.Value == nil {
+		return true
+	}
+	if sr.Value.Type != nil && len(*sr.Value.Type) > 0 && !sr.Value.Type.Is("string") {
+		return false
+	}
+	defer func() { _ = recover() }()
+	return sr.Value.VisitJSON(v, openapi3.VisitAsRequest(), openapi3.SetSchemaRegexCompiler(anyRegex)) == nil
+}
+
+func anyRegex(expr string) (openapi3.RegexMatcher, error) {
+	if re, err := regexp.Compile(expr); err == nil {
+		return re, nil
+	}
+	return anyMatch{}, nil
+}
+
+type anyMatch struct{}
+
+func (anyMatch) MatchString(string) bool { return true }
 
 func allParams(op *connector.Operation) openapi3.Parameters {
 	var out openapi3.Parameters
@@ -284,19 +425,34 @@ func (e *Engine) Decorate(s Subscription, op *connector.Operation, h http.Header
 		return body
 	}
 	_, schema := successResponse(op)
-	for _, k := range []string{"id", "Id", "ID", "webhookId", "subscriptionId", "hookId", "webhook_id", "subscription_id"} {
-		if _, ok := m[k].(string); !ok {
+	for _, k := range idProps {
+		cur, ok := m[k]
+		if !ok {
 			continue
 		}
+		var ps *openapi3.SchemaRef
 		if schema != nil && schema.Value != nil {
-			if ps := property(schema.Value, k, 0); ps != nil && ps.Value != nil {
-				f := strings.ToLower(ps.Value.Format)
-				if ps.Value.Pattern != "" || len(ps.Value.Enum) > 0 || (f != "" && f != "uuid" && f != "guid") || ps.Value.MaxLength != nil && *ps.Value.MaxLength < 36 {
-					continue
-				}
+			ps = property(schema.Value, k, 0)
+		}
+		// The handle in the property's own type, when it is one.
+		var v any = s.Handle
+		switch cur.(type) {
+		case float64, int64, int:
+			n, err := strconv.ParseFloat(s.Handle, 64)
+			if err != nil {
+				continue
+			}
+			v = n
+		case string:
+		default:
+			continue
+		}
+		if ps != nil && ps.Value != nil {
+			if ps.Value.VisitJSON(v, openapi3.VisitAsResponse(), openapi3.SetSchemaRegexCompiler(anyRegex)) != nil {
+				continue
 			}
 		}
-		m[k] = s.ID
+		m[k] = v
 		break
 	}
 	return m
@@ -340,20 +496,21 @@ func (e *Engine) Unsubscribe(op *connector.Operation, r Request) (Subscription, 
 		}
 	}
 	if match == nil {
-		// Any path or query value equal to a subscription ID will do.
+		// Any path or query value equal to a subscription's ID or handle
+		// will do.
 		for _, id := range ids {
 			s := e.subs[id]
 			if s.Unsubscribe != op.ID {
 				continue
 			}
 			for _, v := range given {
-				if v == s.ID {
+				if v == s.ID || v == s.Handle {
 					match = s
 				}
 			}
 			for _, vs := range q {
 				for _, v := range vs {
-					if v == s.ID {
+					if v == s.ID || v == s.Handle {
 						match = s
 					}
 				}
