@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -10,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/options"
@@ -32,6 +35,15 @@ type Options struct {
 	// OpenPath is opened as soon as the window is ready (a command-line
 	// argument).
 	OpenPath string
+	// StartMock starts the mock of OpenPath on MockPort (0: any) once it is
+	// open; MockNoAuth turns its auth check off.
+	StartMock  bool
+	MockPort   int
+	MockNoAuth bool
+	// Started is when the process started; ReadyFile, when set, receives
+	// the start-up timing once the window is interactive (benchmarks).
+	Started   time.Time
+	ReadyFile string
 }
 
 // ContentSecurityPolicy is sent with every asset and repeated in
@@ -90,7 +102,7 @@ func New(opts Options) (*Desktop, error) {
 	d.store = newStoreHolder(d.log, db)
 	d.Record = newRecordService(d.log, d.ws, d.store, d.traffic, d.emit, runtimeDialogs{})
 	d.Contract = newContractService(d.log, d.ws, d.store, d.emit, runtimeDialogs{})
-	d.System = &SystemService{version: opts.Version, openPath: opts.OpenPath}
+	d.System = &SystemService{opts: opts, log: d.log}
 	return d, nil
 }
 
@@ -206,17 +218,53 @@ func (runtimeDialogs) SaveFile(ctx context.Context, title, name, patterns string
 
 // SystemService is bound to the window: facts about the app itself.
 type SystemService struct {
-	version  string
-	openPath string
+	opts  Options
+	log   *slog.Logger
+	ready sync.Once
 }
 
 // Info is what the window asks once at start-up.
 type Info struct {
-	Version  string `json:"version"`
-	OpenPath string `json:"openPath,omitempty"`
+	Version    string `json:"version"`
+	OpenPath   string `json:"openPath,omitempty"`
+	StartMock  bool   `json:"startMock,omitempty"`
+	MockPort   int    `json:"mockPort,omitempty"`
+	MockNoAuth bool   `json:"mockNoAuth,omitempty"`
 }
 
-// Info returns the version and the path given on the command line, if any.
+// Info returns the version and what the command line asked for.
 func (s *SystemService) Info() (Info, error) {
-	return Info{Version: s.version, OpenPath: s.openPath}, nil
+	o := s.opts
+	return Info{Version: o.Version, OpenPath: o.OpenPath, StartMock: o.StartMock, MockPort: o.MockPort, MockNoAuth: o.MockNoAuth}, nil
+}
+
+// StartupTiming is what Ready records.
+type StartupTiming struct {
+	ProcessStartUnixMs int64   `json:"processStartUnixMs"`
+	ReadyUnixMs        int64   `json:"readyUnixMs"`
+	SinceStartMs       int64   `json:"sinceStartMs"`
+	NavigationMs       float64 `json:"navigationMs"`
+}
+
+// Ready is called by the window once it has rendered and answered its
+// first binding call: the app is interactive. navigationMs is the page's
+// own performance.now(). The timing goes to the ready file, when one is
+// configured (bench/desktop.sh), and to the debug log.
+func (s *SystemService) Ready(navigationMs float64) error {
+	s.ready.Do(func() {
+		now := time.Now()
+		t := StartupTiming{ReadyUnixMs: now.UnixMilli(), NavigationMs: navigationMs}
+		if !s.opts.Started.IsZero() {
+			t.ProcessStartUnixMs = s.opts.Started.UnixMilli()
+			t.SinceStartMs = now.Sub(s.opts.Started).Milliseconds()
+		}
+		s.log.Debug("window interactive", "sinceStartMs", t.SinceStartMs, "navigationMs", navigationMs)
+		if s.opts.ReadyFile != "" {
+			raw, _ := json.Marshal(t)
+			if err := os.WriteFile(s.opts.ReadyFile, raw, 0o600); err != nil {
+				s.log.Warn("ready file not written", "err", err)
+			}
+		}
+	})
+	return nil
 }

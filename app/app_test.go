@@ -341,3 +341,28 @@ func TestOnlyAppImportsWails(t *testing.T) {
 		}
 	}
 }
+
+func TestTrafficLogDropsOldBodiesPastTheBudget(t *testing.T) {
+	tl := newTrafficLog(&recorder{})
+	tl.bodyBudget = 1000
+	body := []byte(strings.Repeat("x", 300))
+	for i := 0; i < 10; i++ {
+		tl.add("s", &recordings.Exchange{Request: recordings.Request{Method: "GET", URL: "/x"}, Response: recordings.Response{Status: 200, Message: recordings.Message{Body: body, Size: 300}}})
+	}
+	svc := &TrafficService{log: tl}
+	old, _ := svc.Detail(1)
+	if old.Response.Kind != "dropped" || !strings.Contains(old.Response.Body, "record the session") {
+		t.Errorf("oldest body kept: %+v", old.Response)
+	}
+	newest, _ := svc.Detail(10)
+	if newest.Response.Kind != "text" || len(newest.Response.Body) != 300 {
+		t.Errorf("newest body dropped: %+v", newest.Response)
+	}
+	if tl.bodyBytes > 1000 {
+		t.Errorf("kept %d body bytes, budget 1000", tl.bodyBytes)
+	}
+	tl.clear("")
+	if tl.bodyBytes != 0 {
+		t.Errorf("%d body bytes after clear", tl.bodyBytes)
+	}
+}

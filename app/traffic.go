@@ -46,6 +46,10 @@ type trafficLog struct {
 	interval time.Duration
 	maxBatch int
 	capacity int
+	// bodyBudget bounds the bytes of bodies kept in memory; past it the
+	// oldest exchanges keep their row and headers but drop their bodies,
+	// so a long session does not grow the app without bound.
+	bodyBudget int64
 
 	mu      sync.Mutex
 	seq     int64
@@ -54,15 +58,24 @@ type trafficLog struct {
 	// ring of kept exchanges, oldest evicted first.
 	kept  map[int64]*kept
 	order []int64
+	// bodyBytes is the size of the bodies kept; bodyFrom indexes order at
+	// the oldest exchange that may still hold its bodies.
+	bodyBytes int64
+	bodyFrom  int
 }
 
 type kept struct {
-	row TrafficRow
-	x   recordings.Exchange
+	row     TrafficRow
+	x       recordings.Exchange
+	dropped bool // bodies dropped to stay within bodyBudget
 }
 
 func newTrafficLog(e emitter) *trafficLog {
-	return &trafficLog{emit: e, interval: 100 * time.Millisecond, maxBatch: 2000, capacity: 50000, kept: map[int64]*kept{}}
+	return &trafficLog{emit: e, interval: 100 * time.Millisecond, maxBatch: 2000, capacity: 50000, bodyBudget: 32 << 20, kept: map[int64]*kept{}}
+}
+
+func bodySize(x *recordings.Exchange) int64 {
+	return int64(len(x.Request.Body) + len(x.Response.Body))
 }
 
 // sink returns a recordings.Sink that tags exchanges with stream.
@@ -80,11 +93,25 @@ func (t *trafficLog) add(stream string, x *recordings.Exchange) TrafficRow {
 	row := rowOf(t.seq, stream, x)
 	t.kept[row.Seq] = &kept{row: row, x: *x}
 	t.order = append(t.order, row.Seq)
+	t.bodyBytes += bodySize(x)
 	if over := len(t.order) - t.capacity; over > 0 {
 		for _, s := range t.order[:over] {
+			if k := t.kept[s]; k != nil && !k.dropped {
+				t.bodyBytes -= bodySize(&k.x)
+			}
 			delete(t.kept, s)
 		}
 		t.order = append(t.order[:0:0], t.order[over:]...)
+		t.bodyFrom = max(0, t.bodyFrom-over)
+	}
+	for t.bodyBytes > t.bodyBudget && t.bodyFrom < len(t.order)-1 {
+		k := t.kept[t.order[t.bodyFrom]]
+		t.bodyFrom++
+		if k == nil || k.dropped {
+			continue
+		}
+		t.bodyBytes -= bodySize(&k.x)
+		k.x.Request.Body, k.x.Response.Body, k.dropped = nil, nil, true
 	}
 	t.pending = append(t.pending, row)
 	if len(t.pending) >= t.maxBatch {
@@ -128,14 +155,14 @@ func (t *trafficLog) rows(stream string) []TrafficRow {
 	return out
 }
 
-func (t *trafficLog) get(seq int64) (TrafficRow, recordings.Exchange, bool) {
+func (t *trafficLog) get(seq int64) (TrafficRow, recordings.Exchange, bool, bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	k, ok := t.kept[seq]
 	if !ok {
-		return TrafficRow{}, recordings.Exchange{}, false
+		return TrafficRow{}, recordings.Exchange{}, false, false
 	}
-	return k.row, k.x, true
+	return k.row, k.x, k.dropped, true
 }
 
 func (t *trafficLog) clear(stream string) {
@@ -143,13 +170,17 @@ func (t *trafficLog) clear(stream string) {
 	defer t.mu.Unlock()
 	order := t.order[:0]
 	for _, s := range t.order {
-		if t.kept[s].row.Stream == stream || stream == "" {
+		if k := t.kept[s]; k.row.Stream == stream || stream == "" {
+			if !k.dropped {
+				t.bodyBytes -= bodySize(&k.x)
+			}
 			delete(t.kept, s)
 			continue
 		}
 		order = append(order, s)
 	}
 	t.order = order
+	t.bodyFrom = 0
 	pending := t.pending[:0]
 	for _, r := range t.pending {
 		if r.Stream != stream && stream != "" {
@@ -312,11 +343,20 @@ func (s *TrafficService) Rows(stream string) ([]TrafficRow, error) {
 
 // Detail returns the full exchange behind a row.
 func (s *TrafficService) Detail(seq int64) (ExchangeView, error) {
-	row, x, ok := s.log.get(seq)
+	row, x, dropped, ok := s.log.get(seq)
 	if !ok {
 		return ExchangeView{}, &UserError{Message: fmt.Sprintf("exchange #%d is no longer kept", seq), Fix: "the live list keeps the newest 50,000 exchanges; record the session to keep everything"}
 	}
-	return exchangeView(row, x), nil
+	v := exchangeView(row, x)
+	if dropped {
+		const note = "(body no longer kept in memory: the live list keeps the bodies of the newest 32 MiB of traffic; record the session to keep them all)"
+		for _, m := range []*MessageView{&v.Request, &v.Response} {
+			if m.Size > 0 {
+				m.Kind, m.Body = "dropped", note
+			}
+		}
+	}
+	return v, nil
 }
 
 // Clear drops the rows of stream ("" for all).

@@ -50,9 +50,18 @@ export default function App() {
   useEffect(() => {
     backend()
       .info()
-      .then((info) => {
+      .then(async (info) => {
         setVersion(info.version);
-        if (info.openPath) void openPath(info.openPath);
+        // Rendered and answering bindings: interactive (start-up benchmark).
+        backend()
+          .ready(performance.now())
+          .catch(() => undefined);
+        if (!info.openPath) return;
+        const v = await openPath(info.openPath);
+        if (v && info.startMock) {
+          await backend().mockStart({ path: v.path, port: info.mockPort ?? 0, seed: 0, validate: true, auth: !info.mockNoAuth, stateful: false, scenario: '', faults: {} });
+          setScreen('mock');
+        }
       })
       .catch(report);
     return backend().on(Events.OpenPath, (p: string) => void openPath(p));

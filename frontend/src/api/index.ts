@@ -57,6 +57,7 @@ export { Events } from './events';
 // Backend is everything the screens may ask of Go.
 export interface Backend {
   info(): Promise<Info>;
+  ready(navigationMs: number): Promise<void>;
   openConnector(path: string): Promise<ConnectorView>;
   recent(): Promise<RecentEntry[]>;
   forgetRecent(path: string): Promise<void>;
@@ -95,6 +96,7 @@ export interface Backend {
 
 const wails: Backend = {
   info: () => call(() => SystemService.Info()),
+  ready: (ms) => call(() => SystemService.Ready(ms)),
   openConnector: (path) => call(() => ConnectorService.Open(path)),
   recent: () => call(() => ConnectorService.Recent()),
   forgetRecent: (path) => call(() => ConnectorService.ForgetRecent(path)),

@@ -30,6 +30,7 @@ export const sampleView = {
 export function fakeBackend(over: Partial<Backend> = {}): Backend {
   return {
     info: async () => ({ version: 'test' }) as any,
+    ready: async () => undefined,
     openConnector: async () => sampleView,
     recent: async () => [],
     forgetRecent: async () => undefined,

@@ -785,6 +785,9 @@ export namespace app {
 	export class Info {
 	    version: string;
 	    openPath?: string;
+	    startMock?: boolean;
+	    mockPort?: number;
+	    mockNoAuth?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new Info(source);
@@ -794,6 +797,9 @@ export namespace app {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.version = source["version"];
 	        this.openPath = source["openPath"];
+	        this.startMock = source["startMock"];
+	        this.mockPort = source["mockPort"];
+	        this.mockNoAuth = source["mockNoAuth"];
 	    }
 	}
 	export class LookupOption {

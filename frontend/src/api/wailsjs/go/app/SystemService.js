@@ -5,3 +5,7 @@
 export function Info() {
   return window['go']['app']['SystemService']['Info']();
 }
+
+export function Ready(arg1) {
+  return window['go']['app']['SystemService']['Ready'](arg1);
+}
