@@ -20,8 +20,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/mattn/go-sqlite3"
-
 	"github.com/connectorlab/connectorlab/recordings"
 )
 
@@ -525,35 +523,29 @@ func (s *Store) wrap(op string, err error) error {
 	if err == nil {
 		return nil
 	}
-	var se sqlite3.Error
-	if !errors.As(err, &se) {
-		return fmt.Errorf("%s %s: %w", op, s.path, err)
-	}
 	var out error
-	switch se.Code {
-	case sqlite3.ErrBusy, sqlite3.ErrLocked:
+	switch classify(err) {
+	case kindNone:
+		out = fmt.Errorf("%s %s: %w", op, s.path, err)
+	case kindLocked:
 		out = fmt.Errorf("%s %s: %w (%v; another program holds it: close it, or wait and retry)", op, s.path, recordings.ErrLocked, err)
-	case sqlite3.ErrReadonly:
+	case kindReadOnly:
 		out = fmt.Errorf("%s %s: %w (%v; check the permissions of the file, its -wal/-shm files and its directory)", op, s.path, recordings.ErrReadOnly, err)
-	case sqlite3.ErrFull:
+	case kindFull:
 		out = fmt.Errorf("%s %s: %w (%v; free disk space)", op, s.path, recordings.ErrFull, err)
-	case sqlite3.ErrCorrupt, sqlite3.ErrNotADB:
+	case kindCorrupt:
 		out = fmt.Errorf("%s %s: %w (%v; the file is left untouched; move it away or choose another --db)", op, s.path, recordings.ErrCorrupt, err)
 		s.brokenMu.Lock()
 		if s.broken == nil {
 			s.broken = out
 		}
 		s.brokenMu.Unlock()
-	case sqlite3.ErrCantOpen:
+	case kindCantOpen:
 		out = fmt.Errorf("%s %s: cannot open the file (%w; check that its directory exists and is writable)", op, s.path, err)
-	case sqlite3.ErrConstraint:
-		if se.ExtendedCode == sqlite3.ErrConstraintUnique {
-			out = fmt.Errorf("%s %s: %w (%v)", op, s.path, recordings.ErrExists, err)
-		} else {
-			out = fmt.Errorf("%s %s: %w", op, s.path, err)
-		}
-	default:
-		out = fmt.Errorf("%s %s: %w", op, s.path, err)
+	case kindUnique:
+		out = fmt.Errorf("%s %s: %w (%v)", op, s.path, recordings.ErrExists, err)
+	case kindNoDriver:
+		out = fmt.Errorf("%s %s: this connectorlab was built without cgo, so it has no SQLite (%w); rebuild with CGO_ENABLED=1 and a C compiler (make build installs one)", op, s.path, err)
 	}
 	return out
 }
