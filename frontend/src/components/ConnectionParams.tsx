@@ -18,7 +18,9 @@ export function ConnectionParams({
 }) {
   const sets = c.auth.sets;
   const set = sets.find((s) => (s.name ?? '') === authSet) ?? sets[0];
-  const params = (set?.parameters ?? []).filter((p) => !p.hidden && p.type !== 'oauthSetting');
+  // An oauthSetting parameter is where an OAuth 2.0 access token goes: the
+  // window takes a pasted token (the browser sign-in is not run here).
+  const params = (set?.parameters ?? []).filter((p) => !p.hidden || p.type === 'oauthSetting');
   return (
     <div className="conn-params">
       {sets.length > 1 && (
@@ -36,11 +38,12 @@ export function ConnectionParams({
       {params.length === 0 && <div className="muted small">This connection type needs no parameters.</div>}
       <div className="form-grid">
         {params.map((p) => {
-          const secret = p.type === 'securestring';
+          const oauth = p.type === 'oauthSetting';
+          const secret = p.type === 'securestring' || oauth;
           return (
             <label key={p.name}>
               <span>
-                {p.displayName || p.name}
+                {oauth ? 'OAuth 2.0 access token' : p.displayName || p.name}
                 {p.required && ' *'} {secret && <span className="badge redacted">secret</span>}
               </span>
               <input
