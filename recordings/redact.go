@@ -240,6 +240,9 @@ func (r *Redactor) Redact(x *Exchange) {
 	// Free text quotes URLs (net/http errors do): redact their userinfo
 	// and query too.
 	urls := func(where, s string) string {
+		if !strings.ContainsAny(s, "?@") {
+			return s // no query and no userinfo: nothing a URL rule redacts
+		}
 		return urlInText.ReplaceAllStringFunc(s, func(u string) string { return d.url(where, u) })
 	}
 	x.Error = urls("error", x.Error)
