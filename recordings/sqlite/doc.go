@@ -3,10 +3,12 @@
 //
 // One file holds sessions, exchanges, contract runs and findings, in WAL
 // mode with synchronous=NORMAL: a commit survives kill -9 of the process
-// (not an OS crash or power loss). Every write goes through one goroutine
-// that batches whatever is queued into one immediate transaction (group
-// commit) and answers each caller once that transaction committed; reads
-// use a separate pool of read-only connections. Exchanges are redacted and
+// (not an OS crash or power loss). Writes share one writer connection:
+// whatever is queued while a transaction runs goes into the next immediate
+// transaction together (group commit; the caller that finds the writer idle
+// commits itself, so an uncontended write costs no goroutine hand-off), and
+// each caller is answered once its transaction committed. Reads use a
+// separate pool of read-only connections. Exchanges are redacted and
 // their bodies capped before they are written. Schema changes are the
 // numbered files in migrations/, applied in order on open and tracked in
 // PRAGMA user_version.

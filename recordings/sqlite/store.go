@@ -52,8 +52,8 @@ type Options struct {
 }
 
 // Store is a recordings.Store in one SQLite file, in WAL mode, with one
-// writer connection fed by a batching goroutine (group commit) and a pool
-// of read-only connections.
+// writer connection (group commit: concurrent writes share a transaction)
+// and a pool of read-only connections.
 type Store struct {
 	path string
 	opts Options
@@ -67,10 +67,14 @@ type Store struct {
 	ckptDone chan struct{}
 	key      []byte
 
-	jobs     chan *job
-	mu       sync.RWMutex // guards closed and sending on jobs
+	mu       sync.RWMutex // guards closed
 	closed   bool
-	wg       sync.WaitGroup
+	inflight sync.WaitGroup // writes and drainers not finished yet
+
+	// Group commit: queued jobs, and whether a goroutine is committing.
+	gcMu     sync.Mutex
+	pending  []*job
+	leading  bool
 	brokenMu sync.Mutex
 	broken   error // set on corruption: no more writes
 
@@ -192,9 +196,6 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	if !opts.ReadOnly {
-		s.jobs = make(chan *job, 4*opts.MaxBatch)
-		s.wg.Add(1)
-		go s.writer()
 		s.stopCkpt, s.ckptDone = make(chan struct{}), make(chan struct{})
 		go s.checkpointer()
 		s.reapSessions(ctx)
@@ -349,11 +350,8 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.closed = true
-	if s.jobs != nil {
-		close(s.jobs)
-	}
 	s.mu.Unlock()
-	s.wg.Wait()
+	s.inflight.Wait()
 	if s.stopCkpt != nil {
 		close(s.stopCkpt)
 		<-s.ckptDone
@@ -413,13 +411,16 @@ func (s *Store) brokenErr() error {
 	return s.broken
 }
 
-// write queues fn for the writer and waits until its transaction
-// committed (or failed).
+// write queues fn and waits until the transaction holding it committed
+// (or failed).
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error, fail func()) error {
 	if s.opts.ReadOnly {
 		return fmt.Errorf("write %s: %w (opened read-only)", s.path, recordings.ErrReadOnly)
 	}
 	if err := s.brokenErr(); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	j := &job{fn: fn, fail: fail, done: make(chan error, 1)}
@@ -428,39 +429,68 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error, fail func(
 		s.mu.RUnlock()
 		return fmt.Errorf("write %s: %w", s.path, recordings.ErrClosed)
 	}
-	select {
-	case s.jobs <- j:
-	case <-ctx.Done():
-		s.mu.RUnlock()
-		return ctx.Err()
-	}
+	s.inflight.Add(1)
 	s.mu.RUnlock()
+	defer s.inflight.Done()
+	s.enqueue(j)
 	// Once queued the write happens; waiting is not cancellable, so a
 	// caller never believes an exchange was lost that was in fact stored.
 	return <-j.done
 }
 
-// writer is the only goroutine that writes: it takes whatever jobs are
-// queued (up to MaxBatch) and commits them in one immediate transaction.
-func (s *Store) writer() {
-	defer s.wg.Done()
-	batch := make([]*job, 0, s.opts.MaxBatch)
-	for j := range s.jobs {
-		batch = append(batch[:0], j)
-	drain:
-		for len(batch) < s.opts.MaxBatch {
-			select {
-			case k, ok := <-s.jobs:
-				if !ok {
-					break drain
-				}
-				batch = append(batch, k)
-			default:
-				break drain
-			}
+// enqueue is group commit without a dedicated goroutine: when no commit is
+// running, the caller commits itself (its job and whatever queued
+// meanwhile) — no hand-off to another goroutine on the common path; when
+// one is running, the job waits for it. Jobs that arrive during a commit
+// are taken by a drainer goroutine, so no caller commits for others for
+// long. Jobs commit in arrival order, at most MaxBatch per transaction.
+func (s *Store) enqueue(j *job) {
+	s.gcMu.Lock()
+	s.pending = append(s.pending, j)
+	if s.leading {
+		s.gcMu.Unlock()
+		return
+	}
+	s.leading = true
+	batch := s.take()
+	s.gcMu.Unlock()
+	s.commit(batch)
+
+	s.gcMu.Lock()
+	if len(s.pending) == 0 {
+		s.leading = false
+		s.gcMu.Unlock()
+		return
+	}
+	s.inflight.Add(1)
+	s.gcMu.Unlock()
+	go func() {
+		defer s.inflight.Done()
+		s.drain()
+	}()
+}
+
+// drain commits queued batches until none is left.
+func (s *Store) drain() {
+	for {
+		s.gcMu.Lock()
+		if len(s.pending) == 0 {
+			s.leading = false
+			s.gcMu.Unlock()
+			return
 		}
+		batch := s.take()
+		s.gcMu.Unlock()
 		s.commit(batch)
 	}
+}
+
+// take removes up to MaxBatch jobs from the queue; gcMu is held.
+func (s *Store) take() []*job {
+	n := min(len(s.pending), s.opts.MaxBatch)
+	batch := append([]*job(nil), s.pending[:n]...)
+	s.pending = append(s.pending[:0], s.pending[n:]...)
+	return batch
 }
 
 func (s *Store) commit(batch []*job) {
