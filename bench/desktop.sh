@@ -60,16 +60,22 @@ launch() {
   local t0; t0=$(now_ms)
   XDG_CONFIG_HOME=$tmp/cfg CONNECTORLAB_READY_FILE=$tmp/ready "$bin" "$@" >"$tmp/app.log" 2>&1 &
   LAST=$!
-  xdotool search --sync --onlyvisible --name "^${title}\$" >/dev/null 2>&1
-  local mapped=$(( $(now_ms) - t0 )) ready=-
+  # Poll rather than --sync: a window of the previous run being destroyed
+  # makes xdotool fail with BadWindow now and then.
+  local mapped=-
+  while [ $(( $(now_ms) - t0 )) -lt 15000 ]; do
+    if xdotool search --onlyvisible --name "^${title}\$" >/dev/null 2>&1; then mapped=$(( $(now_ms) - t0 )); break; fi
+    sleep 0.01
+  done
+  local ready=-
   if [ "$title" = "Connector Lab" ]; then
-    for _ in $(seq 300); do [ -s "$tmp/ready" ] && break; sleep 0.02; done
+    while [ $(( $(now_ms) - t0 )) -lt 15000 ]; do [ -s "$tmp/ready" ] && break; sleep 0.02; done
     [ -s "$tmp/ready" ] && ready=$(( $(sed -E 's/.*"readyUnixMs":([0-9]+).*/\1/' "$tmp/ready") - t0 ))
   fi
   echo "$mapped $ready" >"$tmp/launch"
 }
 
-stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; sleep 0.3; }
 
 # tree_detail PID: one line per process of the tree.
 tree_detail() {
@@ -93,10 +99,10 @@ echo "start-up, $RUNS runs each (first run after build is the cold one):"
 : >"$tmp/ours" ; : >"$tmp/oursready"; : >"$tmp/peerms"
 for i in $(seq "$RUNS"); do
   launch "Connector Lab" "$APP"; read -r m r <"$tmp/launch"; stop $LAST
-  echo "$m" >>"$tmp/ours"; echo "$r" >>"$tmp/oursready"
+  [ "$m" != - ] && echo "$m" >>"$tmp/ours"; [ "$r" != - ] && echo "$r" >>"$tmp/oursready"
   launch "peer" "$PEER/peer"; read -r pm _ <"$tmp/launch"; stop $LAST
-  echo "$pm" >>"$tmp/peerms"
-  echo "  run $i: connectorlab mapped ${m} ms, interactive ${r} ms; empty Wails app mapped ${pm} ms"
+  [ "$pm" != - ] && echo "$pm" >>"$tmp/peerms"
+  echo "  run $i: connectorlab mapped ${m} ms, interactive ${r} ms; empty Wails app mapped ${pm} ms (- = no window within 15 s, left out of the median)"
 done
 om=$(median <"$tmp/ours"); orr=$(median <"$tmp/oursready"); pmm=$(median <"$tmp/peerms")
 echo "median: connectorlab mapped $om ms, interactive $orr ms; peer mapped $pmm ms; ratio mapped $(awk "BEGIN{printf \"%.2f\", $om/$pmm}")"
