@@ -17,6 +17,7 @@ import (
 	"github.com/connectorlab/connectorlab/mock/dynamic"
 	"github.com/connectorlab/connectorlab/mock/trigger"
 	"github.com/connectorlab/connectorlab/recordings"
+	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // PowerPlatformOptions tune the Power Platform behaviours (mock/trigger,
@@ -100,7 +101,33 @@ func (s *Server) Close() {
 }
 
 func dynArgs(c *Call) dynamic.Args {
-	return dynamic.Args{Path: c.Params, Query: c.Request.URL.Query(), Header: c.Request.Header, Body: c.JSON}
+	body := c.JSON
+	if body == nil && len(c.Body) > 0 {
+		body = formBody(c)
+	}
+	return dynamic.Args{Path: c.Params, Query: c.Request.URL.Query(), Header: c.Request.Header, Body: body}
+}
+
+// formBody decodes a urlencoded or multipart request body into fields
+// typed by the body schema, so form fields (formData parameters) are
+// judged like JSON ones. nil for any other body.
+func formBody(c *Call) any {
+	ct := c.Request.Header.Get("Content-Type")
+	mt := mediaBase(ct)
+	if mt != "application/x-www-form-urlencoded" && mt != "multipart/form-data" {
+		return nil
+	}
+	var sch *openapi3.Schema
+	if op := c.Operation.Op; op != nil && op.RequestBody != nil && op.RequestBody.Value != nil {
+		if m := op.RequestBody.Value.Content.Get(mt); m != nil && m.Schema != nil {
+			sch = m.Schema.Value
+		}
+	}
+	v, err := decodeForm(mt, ct, c.Body, sch)
+	if err != nil {
+		return nil
+	}
+	return v
 }
 
 // externalURL is the URL the client addressed, and the base of the
@@ -137,7 +164,11 @@ func (pp *powerPlatform) externalURL(c *Call) (*url.URL, string) {
 
 func (pp *powerPlatform) triggerRequest(c *Call) trigger.Request {
 	u, base := pp.externalURL(c)
-	return trigger.Request{URL: u, BaseURL: base, PathParams: c.Params, Header: c.Request.Header, Body: c.JSON}
+	body := c.JSON
+	if body == nil && len(c.Body) > 0 {
+		body = formBody(c) // a callback URL may travel in a form field
+	}
+	return trigger.Request{URL: u, BaseURL: base, PathParams: c.Params, Header: c.Request.Header, Body: body}
 }
 
 // Respond implements Responder: run-time faults and scenario, dynamic
@@ -295,14 +326,16 @@ func (pp *powerPlatform) filter(ctx context.Context, c *Call, rep *Reply) error 
 	}
 	changed := false
 	a := dynArgs(c)
+	// A lookup whose own response has a dynamic schema: resolve that
+	// first, then put the list the designer reads into it.
+	if dynResp {
+		body = pp.dyn.Response(op, a, rep.Status, body)
+		changed = true
+	}
 	if lookup {
 		var notes []recordings.Note
 		body, notes = pp.dyn.Lookup(op, a, body)
 		c.Notes = append(c.Notes, notes...)
-		changed = true
-	}
-	if dynResp {
-		body = pp.dyn.Response(op, a, rep.Status, body)
 		changed = true
 	}
 	if op.Pageable != nil && rep.Status == http.StatusOK {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -180,14 +181,47 @@ func (r *ppRig) fire(op string, count int) ([]admin.FireResult, error) {
 	return out, nil
 }
 
+// subscriptionFor finds the live subscription whose callback is cb
+// through the admin API.
+func (r *ppRig) subscriptionFor(cb string) (string, error) {
+	resp, err := r.do(http.MethodGet, r.adm.URL+"/v1/subscriptions?connector="+url.QueryEscape(r.name), http.Header{"Authorization": {"Bearer " + ppToken}}, nil)
+	if err != nil {
+		return "", err
+	}
+	var subs []admin.Subscription
+	if err := json.Unmarshal(resp.body, &subs); err != nil {
+		return "", fmt.Errorf("admin subscriptions: %d %.200s", resp.status, resp.body)
+	}
+	for _, s := range subs {
+		if s.CallbackURL == cb {
+			return s.ID, nil
+		}
+	}
+	return "", fmt.Errorf("no subscription for %s among %d", cb, len(subs))
+}
+
+func (r *ppRig) fireSub(op, sub string) ([]admin.FireResult, error) {
+	b, _ := json.Marshal(admin.Fire{Connector: r.name, FireRequest: trigger.FireRequest{OperationID: op, SubscriptionID: sub}})
+	resp, err := r.do(http.MethodPost, r.adm.URL+"/v1/fire", http.Header{"Authorization": {"Bearer " + ppToken}, "Content-Type": {"application/json"}}, b)
+	if err != nil {
+		return nil, err
+	}
+	if resp.status != 200 {
+		return nil, fmt.Errorf("admin fire: %d %.200s", resp.status, resp.body)
+	}
+	var out []admin.FireResult
+	return out, json.Unmarshal(resp.body, &out)
+}
+
 // ppRequest is a request being prepared for one operation: the probe's
 // valid request with values set at dynamic targets.
 type ppRequest struct {
 	op     *connector.Operation
 	q      *probe.Request
 	params map[string]string // path parameters by name
-	body   any               // decoded JSON body (nil when not JSON)
+	body   any               // decoded JSON body or form fields (nil when neither)
 	isJSON bool
+	form   string // "application/x-www-form-urlencoded" or "multipart/form-data" for form bodies
 }
 
 func (r *ppRig) build(op *connector.Operation) (*ppRequest, error) {
@@ -201,10 +235,20 @@ func (r *ppRig) build(op *connector.Operation) (*ppRequest, error) {
 			pr.params[k] = v
 		}
 	}
-	if len(q.Body) > 0 && strings.Contains(q.Header.Get("Content-Type"), "json") {
+	ct := q.Header.Get("Content-Type")
+	switch mt := mediaBase(ct); {
+	case len(q.Body) > 0 && strings.Contains(ct, "json"):
 		pr.isJSON = json.Unmarshal(q.Body, &pr.body) == nil
-	} else if len(q.Body) == 0 && jsonBodySchema(op) != nil {
+	case len(q.Body) == 0 && jsonBodySchema(op) != nil:
 		pr.isJSON = true
+	case mt == "application/x-www-form-urlencoded" || mt == "multipart/form-data":
+		var sch *openapi3.Schema
+		if m := op.Op.RequestBody.Value.Content.Get(mt); m != nil && m.Schema != nil {
+			sch = m.Schema.Value
+		}
+		if f, err := decodeForm(mt, ct, q.Body, sch); err == nil {
+			pr.body, pr.form = f, mt
+		}
 	}
 	return pr, nil
 }
@@ -219,7 +263,7 @@ func (p *ppRequest) clone() *ppRequest {
 	if q.Header == nil {
 		q.Header = http.Header{}
 	}
-	cp := &ppRequest{op: p.op, q: &q, params: map[string]string{}, isJSON: p.isJSON}
+	cp := &ppRequest{op: p.op, q: &q, params: map[string]string{}, isJSON: p.isJSON, form: p.form}
 	for k, v := range p.params {
 		cp.params[k] = v
 	}
@@ -255,8 +299,10 @@ func (p *ppRequest) set(target string, v any, schema *openapi3.SchemaRef) bool {
 	case "path":
 		p.params[name] = s
 		return true
+	case "formData":
+		target = "body/" + name
 	}
-	if !strings.HasPrefix(target, "body") || !p.isJSON {
+	if !strings.HasPrefix(target, "body") || !p.isJSON && p.form == "" {
 		return false
 	}
 	segs := splitSegs(strings.TrimPrefix(target, "body"))
@@ -279,11 +325,9 @@ func (r *ppRig) send(p *ppRequest, extra http.Header) (ppResp, error) {
 	if h == nil {
 		h = http.Header{}
 	}
-	if p.isJSON && p.body != nil {
-		body, _ = json.Marshal(p.body)
-		if !strings.Contains(h.Get("Content-Type"), "json") {
-			h.Set("Content-Type", "application/json")
-		}
+	if b, ct := p.encode(); b != nil {
+		body = b
+		h.Set("Content-Type", ct)
 	}
 	for k, v := range extra {
 		h[k] = v
@@ -293,6 +337,59 @@ func (r *ppRig) send(p *ppRequest, extra http.Header) (ppResp, error) {
 		u += "?" + p.q.Query.Encode()
 	}
 	return r.do(p.q.Method, u, h, body)
+}
+
+// encode renders the (edited) body: JSON, or the form fields again.
+func (p *ppRequest) encode() ([]byte, string) {
+	switch {
+	case p.isJSON && p.body != nil:
+		b, _ := json.Marshal(p.body)
+		ct := p.q.Header.Get("Content-Type")
+		if !strings.Contains(ct, "json") {
+			ct = "application/json"
+		}
+		return b, ct
+	case p.form != "":
+		m, _ := p.body.(map[string]any)
+		names := make([]string, 0, len(m))
+		for k := range m {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		fields := url.Values{}
+		for _, k := range names {
+			switch x := m[k].(type) {
+			case []any:
+				for _, e := range x {
+					fields.Add(k, formText(e))
+				}
+			default:
+				fields.Add(k, formText(x))
+			}
+		}
+		if p.form == "application/x-www-form-urlencoded" {
+			return []byte(fields.Encode()), p.form
+		}
+		var buf bytes.Buffer
+		w := multipart.NewWriter(&buf)
+		for _, k := range names {
+			for _, v := range fields[k] {
+				_ = w.WriteField(k, v)
+			}
+		}
+		_ = w.Close()
+		return buf.Bytes(), w.FormDataContentType()
+	}
+	return nil, ""
+}
+
+func formText(v any) string {
+	switch v.(type) {
+	case map[string]any, []any:
+		b, _ := json.Marshal(v)
+		return string(b)
+	}
+	return scalarString(v)
 }
 
 // designer returns the request the designer would send to op: every
@@ -306,7 +403,17 @@ func (r *ppRig) designer(op *connector.Operation) (*ppRequest, string) {
 	if err != nil {
 		return nil, "build: " + err.Error()
 	}
-	// Lookups whose mapping needs no other dynamic target first.
+	// The flow engine puts its callback URL into a subscribe request.
+	if op.Trigger != nil && op.Trigger.NotificationURL != nil {
+		nu := op.Trigger.NotificationURL
+		target := nu.In + ":" + nu.Name
+		if nu.In == "body" {
+			target = "body/" + nu.Name
+		}
+		p.set(target, r.rcv.srv.URL+"/designer", nil)
+	}
+	// Twice, so lookups mapped from other dynamic targets see their
+	// chosen values.
 	refs := listRefs(r.c, op)
 	for pass := 0; pass < 2; pass++ {
 		for _, d := range refs {
@@ -321,6 +428,31 @@ func (r *ppRig) designer(op *connector.Operation) (*ppRequest, string) {
 			}
 			p.set(d.Target, v, targetSchemaOf(op, d.Target))
 		}
+	}
+	// Body parts with a dynamic schema get a value of the schema the
+	// lookup resolves (the designer renders its fields).
+	for i := range op.Dynamic {
+		d := &op.Dynamic[i]
+		if d.Kind != connector.DynamicSchema && d.Kind != connector.DynamicProperties || !strings.HasPrefix(d.Target, "body") {
+			continue
+		}
+		if ok, _, _ := dynamic.Resolvable(r.c, d); !ok {
+			continue
+		}
+		resp, msg := r.lookupCall(p, d)
+		if msg != "" {
+			continue
+		}
+		sr, _, msg := readSchema(resp.json, dynamic.SchemaPath(d))
+		if msg != "" {
+			continue
+		}
+		_, res := r.s.PowerPlatform()
+		v := fake.New(fake.Options{Direction: fake.Request}).Generate(sr, 11, "")
+		if res.ElementLevel(d) && !isArraySchema(sr) {
+			v = []any{v}
+		}
+		p.setSchemaTarget(d.Target, v)
 	}
 	r.designed[op.ID] = p
 	return p.clone(), ""
@@ -357,6 +489,10 @@ func (r *ppRig) lookupCall(dep *ppRequest, d *connector.DynamicRef) (ppResp, str
 		return ppResp{}, "build lookup: " + err.Error()
 	}
 	for name, v := range mapped {
+		if rest, ok := strings.CutPrefix(name, "body/"); ok {
+			lq.set("body/"+rest, v, targetSchemaOf(lop, "body/"+rest))
+			continue
+		}
 		placed := false
 		for _, pr := range allParams(lop) {
 			p := pr.Value
@@ -412,7 +548,7 @@ func (r *ppRig) webhook(op *connector.Operation) string {
 		p.set(nu.In+":"+nu.Name, cb, nil)
 	default:
 		if !p.set("body/"+nu.Name, cb, nil) {
-			return "subscribe: the notification URL sits in a body that is not JSON"
+			return "subscribe: the notification URL sits in a body that is neither JSON nor a form"
 		}
 	}
 	resp, err := r.send(p, nil)
@@ -426,7 +562,11 @@ func (r *ppRig) webhook(op *connector.Operation) string {
 	if loc == "" {
 		return "subscribe: no Location"
 	}
-	res, err := r.fire(op.ID, 1)
+	subID, err := r.subscriptionFor(cb)
+	if err != nil {
+		return "subscriptions: " + err.Error()
+	}
+	res, err := r.fireSub(op.ID, subID)
 	if err != nil {
 		return "fire: " + err.Error()
 	}
@@ -453,13 +593,18 @@ func (r *ppRig) webhook(op *connector.Operation) string {
 	if err != nil || del.status < 200 || del.status > 299 {
 		return fmt.Sprintf("unsubscribe DELETE %s: %v %d %.300s", loc, err, del.status, del.body)
 	}
+	if _, err := r.subscriptionFor(cb); err == nil {
+		return fmt.Sprintf("the subscription is still live after unsubscribe (DELETE %s answered %d)", loc, del.status)
+	}
 	res, err = r.fire(op.ID, 1)
 	if err != nil {
 		return "fire after unsubscribe: " + err.Error()
 	}
 	for _, fr := range res {
-		if len(fr.Deliveries) != 0 {
-			return fmt.Sprintf("events still delivered after unsubscribe (DELETE %s answered %d)", loc, del.status)
+		for _, d := range fr.Deliveries {
+			if d.CallbackURL == cb {
+				return fmt.Sprintf("events still delivered after unsubscribe (DELETE %s answered %d)", loc, del.status)
+			}
 		}
 	}
 	if n := len(r.rcv.take()); n != 0 {
@@ -487,13 +632,13 @@ func (r *ppRig) polling(op *connector.Operation) string {
 			resp, err = r.send(p, nil)
 		} else {
 			h := p.q.Header.Clone()
+			if h == nil {
+				h = http.Header{}
+			}
 			body := p.q.Body
-			if p.isJSON && p.body != nil {
-				body, _ = json.Marshal(p.body)
-				if h == nil {
-					h = http.Header{}
-				}
-				h.Set("Content-Type", "application/json")
+			if b, ct := p.encode(); b != nil {
+				body = b
+				h.Set("Content-Type", ct)
 			}
 			resp, err = r.do(p.q.Method, u, h, body)
 		}
@@ -627,7 +772,7 @@ func (r *ppRig) values(dep *connector.Operation, d *connector.DynamicRef) string
 	v, _ := getPathAny(items[len(items)-1], vp)
 	good := p.clone()
 	if !good.set(d.Target, v, ts) {
-		return "skip: the dependent's body is not JSON"
+		return "skip: the dependent's body is neither JSON nor a form"
 	}
 	resp, err := r.send(good, nil)
 	if err != nil {
@@ -712,8 +857,8 @@ func (r *ppRig) schema(dep *connector.Operation, d *connector.DynamicRef) string
 	if !strings.HasPrefix(d.Target, "body") {
 		return "skip: target " + d.Target + " is not a body or response"
 	}
-	if !p.isJSON {
-		return "skip: the dependent request body is not JSON"
+	if !p.isJSON && p.form == "" {
+		return "skip: the dependent request body is neither JSON nor a form"
 	}
 	ts := targetSchemaOf(dep, d.Target)
 	good := fake.New(fake.Options{Direction: fake.Request}).Generate(sr, 7, "")
@@ -908,7 +1053,10 @@ func targetSchemaOf(op *connector.Operation, target string) *openapi3.SchemaRef 
 		}
 		return nil
 	}
-	s := jsonBodySchema(op)
+	if in == "formData" {
+		target = "body/" + name
+	}
+	s := bodySchema(op)
 	for _, seg := range splitSegs(strings.TrimPrefix(target, "body")) {
 		for i := 0; i < 4 && isArraySchema(s); i++ {
 			s = s.Value.Items
@@ -923,6 +1071,22 @@ func targetSchemaOf(op *connector.Operation, target string) *openapi3.SchemaRef 
 		s = s.Value.Properties[seg]
 	}
 	return s
+}
+
+// bodySchema is op's JSON body schema, else its form body schema.
+func bodySchema(op *connector.Operation) *openapi3.SchemaRef {
+	if s := jsonBodySchema(op); s != nil {
+		return s
+	}
+	if op.Op == nil || op.Op.RequestBody == nil || op.Op.RequestBody.Value == nil {
+		return nil
+	}
+	for _, mt := range []string{"application/x-www-form-urlencoded", "multipart/form-data"} {
+		if m := op.Op.RequestBody.Value.Content.Get(mt); m != nil && m.Schema != nil {
+			return m.Schema
+		}
+	}
+	return nil
 }
 
 func jsonBodySchema(op *connector.Operation) *openapi3.SchemaRef {

@@ -61,6 +61,9 @@ func requestValues(target string, a Args) []located {
 			return nil
 		}
 		return []located{{"header:" + name, raw}}
+	case "formData":
+		// A form field: the mock hands form bodies over decoded.
+		return requestValues("body/"+name, a)
 	}
 	if strings.HasPrefix(target, "body") {
 		var out []located

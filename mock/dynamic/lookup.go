@@ -31,9 +31,7 @@ func (r *Resolver) Lookup(op *connector.Operation, a Args, body any) (any, []rec
 		}
 	}
 	var notes []recordings.Note
-	for _, ls := range lk.lists {
-		body = r.fillList(lk, ls, key, body)
-	}
+	body = r.fillLists(lk, key, body)
 	if len(lk.lists) > 0 {
 		notes = append(notes, recordings.Note{ID: "dynamic-values", Level: "info",
 			Message: fmt.Sprintf("lookup for dynamic values (%s)", describeArgs(key))})
@@ -58,44 +56,75 @@ func describeArgs(key string) string {
 	return key
 }
 
-// fillList makes sure body carries ls's collection with items holding the
-// values of lk for key. Items the mock made from the declared response
-// keep their other fields; value, title and parent are set so that every
-// item still matches the declared item schema.
-func (r *Resolver) fillList(lk *lookup, ls *listSpec, key string, body any) any {
-	var existing []any
-	if len(ls.collection) == 0 {
-		existing, _ = body.([]any)
-	} else if v, ok := getPath(body, ls.collection); ok {
-		existing, _ = v.([]any)
+// fillLists makes sure body carries the collection of every list of lk,
+// with items holding the values for key. Items the mock made from the
+// declared response keep their other fields. Where several lists share a
+// collection, titles are set first and values last, so a field one
+// reference reads as its value is never overwritten by another's title.
+func (r *Resolver) fillLists(lk *lookup, key string, body any) any {
+	var order []string
+	groups := map[string][]*listSpec{}
+	for _, ls := range lk.lists {
+		c := strings.Join(ls.collection, "/")
+		if groups[c] == nil {
+			order = append(order, c)
+		}
+		groups[c] = append(groups[c], ls)
 	}
-	vals := r.values(lk, ls, key)
-	items := make([]any, 0, len(vals))
-	for i, v := range vals {
-		var it any
-		if i < len(existing) {
-			it = existing[i]
-		} else if ls.itemShape != nil {
-			it = r.gen.Generate(ls.itemShape, fake.Seed(r.seed, "lookup-item", lk.op.ID, key, strconv.Itoa(i)), "")
+	for _, c := range order {
+		specs := groups[c]
+		coll := specs[0].collection
+		var existing []any
+		if len(coll) == 0 {
+			existing, _ = body.([]any)
+		} else if v, ok := getPath(body, coll); ok {
+			existing, _ = v.([]any)
 		}
-		m, ok := it.(map[string]any)
-		if !ok {
-			m = map[string]any{}
+		vals := make([][]any, len(specs))
+		isValue := map[string]bool{}
+		n := 0
+		for si, ls := range specs {
+			vals[si] = r.values(lk, ls, key)
+			n = max(n, len(vals[si]))
+			isValue[strings.Join(ls.value, "/")] = true
 		}
-		m = setPath(m, ls.value, v).(map[string]any)
-		if !sameSegs(ls.title, ls.value) {
-			m = setPath(m, ls.title, r.title(lk, ls, key, i)).(map[string]any)
+		items := make([]any, 0, n)
+		for i := 0; i < n; i++ {
+			var it any
+			if i < len(existing) {
+				it = existing[i]
+			} else if specs[0].itemShape != nil {
+				it = r.gen.Generate(specs[0].itemShape, fake.Seed(r.seed, "lookup-item", lk.op.ID, key, strconv.Itoa(i)), "")
+			}
+			m, ok := it.(map[string]any)
+			if !ok {
+				m = map[string]any{}
+			}
+			for _, ls := range specs {
+				for _, t := range ls.titles {
+					if !isValue[strings.Join(t, "/")] {
+						m = setPath(m, t, r.title(lk, ls, t, key, i)).(map[string]any)
+					}
+				}
+				if len(ls.parent) > 0 && !isValue[strings.Join(ls.parent, "/")] {
+					m = setPath(m, ls.parent, asType(i%2 == 0, ls.parentField)).(map[string]any)
+				}
+			}
+			for si, ls := range specs {
+				m = setPath(m, ls.value, vals[si][i%len(vals[si])]).(map[string]any)
+			}
+			items = append(items, m)
 		}
-		if len(ls.parent) > 0 {
-			m = setPath(m, ls.parent, asType(i%2 == 0, ls.parentField)).(map[string]any)
+		for _, ls := range specs {
+			r.remember(lk.op.ID, items, ls.value)
 		}
-		items = append(items, m)
+		if len(coll) == 0 {
+			body = items
+		} else {
+			body = setPath(body, coll, items)
+		}
 	}
-	r.remember(lk.op.ID, items, ls.value)
-	if len(ls.collection) == 0 {
-		return items
-	}
-	return setPath(body, ls.collection, items)
+	return body
 }
 
 func sameSegs(a, b []string) bool { return strings.Join(a, "/") == strings.Join(b, "/") }
@@ -200,26 +229,24 @@ func (r *Resolver) values(lk *lookup, ls *listSpec, key string) []any {
 	return out
 }
 
-func (r *Resolver) title(lk *lookup, ls *listSpec, key string, i int) any {
-	s := ls.titleField
+func (r *Resolver) title(lk *lookup, ls *listSpec, path []string, key string, i int) any {
+	s := schemaAt(ls.itemShape, path)
 	hint := "name"
-	if len(ls.title) > 0 {
-		hint = ls.title[len(ls.title)-1]
+	if len(path) > 0 {
+		hint = path[len(path)-1]
 	}
-	if s == nil || s.Value == nil || s.Value.Type == nil || s.Value.Type.Is("string") {
-		if s == nil || s.Value == nil || len(s.Value.Enum) == 0 {
-			str := &openapi3.SchemaRef{Value: openapi3.NewStringSchema()}
-			if s != nil && s.Value != nil && s.Value.Type != nil {
-				str = s
-			}
-			v := r.gen.Generate(str, fake.Seed(r.seed, "dynamic-title", lk.op.ID, key, strconv.Itoa(i)), hint)
-			if t, ok := v.(string); ok && strings.TrimSpace(t) != "" {
-				return t
-			}
-			return fmt.Sprintf("Item %d", i+1)
+	seed := fake.Seed(r.seed, "dynamic-title", lk.op.ID, strings.Join(path, "/"), key, strconv.Itoa(i))
+	if s == nil || s.Value == nil || s.Value.Type == nil || len(*s.Value.Type) == 0 || s.Value.Type.Is("string") && len(s.Value.Enum) == 0 {
+		str := &openapi3.SchemaRef{Value: openapi3.NewStringSchema()}
+		if isType(s, "string") {
+			str = s
 		}
+		if t, ok := r.gen.Generate(str, seed, hint).(string); ok && strings.TrimSpace(t) != "" {
+			return t
+		}
+		return fmt.Sprintf("Item %d", i+1)
 	}
-	return r.gen.Generate(s, fake.Seed(r.seed, "dynamic-title", lk.op.ID, key, strconv.Itoa(i)), hint)
+	return r.gen.Generate(s, seed, hint)
 }
 
 // accepted reports whether v is a value the lookup of d returns for the

@@ -260,6 +260,10 @@ type Args struct {
 // lookupValue finds a named value in a request: path, query, header, then a
 // top-level body property, then below the body along a slash path.
 func (a Args) lookupValue(name string) (any, bool) {
+	// "body/x" (the x-ms-dynamic-list style) names a body property.
+	if rest, ok := strings.CutPrefix(name, "body/"); ok {
+		return getPath(a.Body, splitPath(rest))
+	}
 	if v, ok := a.Path[name]; ok {
 		return v, true
 	}

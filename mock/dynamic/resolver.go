@@ -64,8 +64,9 @@ type listSpec struct {
 	kind       connector.DynamicKind
 	collection []string // empty: the body is the array
 	value      []string
-	title      []string
-	parent     []string // x-ms-dynamic-tree itemIsParent
+	title      []string   // the first reference's title
+	titles     [][]string // every title path shown, title first
+	parent     []string   // x-ms-dynamic-tree itemIsParent
 	itemShape  *openapi3.SchemaRef
 	// field, titleField and parentField are the item's declared schemas at
 	// value, title and parent (nil when undeclared).
@@ -75,14 +76,50 @@ type listSpec struct {
 	deps []*openapi3.SchemaRef
 }
 
+// key identifies a list by where its values sit: references reading the
+// same values share one spec (and its constraints) whatever titles they
+// show.
 func (s *listSpec) key() string {
-	return strings.Join(s.collection, "/") + "|" + strings.Join(s.value, "/") + "|" + strings.Join(s.title, "/")
+	return strings.Join(s.collection, "/") + "|" + strings.Join(s.value, "/")
 }
 
 // schemaSpec is where a schema lookup puts the schema, and its shape.
 type schemaSpec struct {
 	at    []string
-	array bool // the dependent target is an array: the schema is one too
+	array bool // the node carrying the extension is an array: the schema is one too
+	// carriers are those nodes as the definition declares them, one per
+	// dependent, with the literal parameters each sends: generated schemas
+	// keep what the matching carrier declares.
+	carriers []carrier
+}
+
+// carrier is one dependent's static node and the literal lookup
+// parameters its reference sends ("mode": "CREATE_INPUT").
+type carrier struct {
+	static *openapi3.SchemaRef
+	lits   map[string]string
+}
+
+// staticFor picks the carrier of the dependent whose literals the lookup
+// values match best (a create schema for mode=CREATE_INPUT, an output
+// schema for mode=OUTPUT), else the first.
+func (ss *schemaSpec) staticFor(vals map[string]string) *openapi3.SchemaRef {
+	var best *openapi3.SchemaRef
+	score := -1
+	for _, c := range ss.carriers {
+		n := 0
+		for k, v := range c.lits {
+			if vals[k] != v {
+				n = -1
+				break
+			}
+			n++
+		}
+		if n > score {
+			best, score = c.static, n
+		}
+	}
+	return best
 }
 
 type resolved struct {
@@ -229,16 +266,23 @@ func (r *Resolver) index(dep *connector.Operation, d *connector.DynamicRef) {
 		info := carrierOf(dep, d)
 		r.info[d] = info
 		at := schemaAt0(d)
+		lits := map[string]string{}
+		for k, p := range d.Parameters {
+			if p.Parameter == "" && p.ParameterReference == "" && p.Value != nil {
+				lits[k] = canon(p.Value)
+			}
+		}
+		cr := carrier{static: info.carrier, lits: lits}
+		r.addKeys(lk, d.Parameters)
 		for _, s := range lk.schemas {
 			if strings.Join(s.at, "/") == strings.Join(at, "/") {
-				r.addKeys(lk, d.Parameters)
+				s.carriers = append(s.carriers, cr)
 				return
 			}
 		}
 		// The schema describes the node carrying the extension: an array
 		// schema only when that node is declared an array.
-		lk.schemas = append(lk.schemas, &schemaSpec{at: at, array: isType(info.carrier, "array")})
-		r.addKeys(lk, d.Parameters)
+		lk.schemas = append(lk.schemas, &schemaSpec{at: at, array: isType(info.carrier, "array"), carriers: []carrier{cr}})
 	}
 }
 
@@ -268,9 +312,20 @@ func (r *Resolver) addList(lk *lookup, ls *listSpec, dep *connector.Operation, t
 			if dept != nil {
 				have.deps = append(have.deps, dept)
 			}
+			known := false
+			for _, t := range have.titles {
+				known = known || sameSegs(t, ls.title)
+			}
+			if !known {
+				have.titles = append(have.titles, ls.title)
+			}
+			if len(have.parent) == 0 && len(ls.parent) > 0 {
+				have.parent, have.parentField = ls.parent, schemaAt(have.itemShape, ls.parent)
+			}
 			return
 		}
 	}
+	ls.titles = [][]string{ls.title}
 	_, resp := successResponse(lk.op)
 	var coll *openapi3.SchemaRef
 	if len(ls.collection) == 0 {
@@ -294,6 +349,11 @@ func (r *Resolver) addList(lk *lookup, ls *listSpec, dep *connector.Operation, t
 
 func (r *Resolver) addKeys(lk *lookup, ps map[string]connector.DynamicParam) {
 	for k := range ps {
+		if !canCarry(lk.op, k) {
+			// The designer can only send what the lookup declares; a
+			// mapping to anything else does not reach it.
+			continue
+		}
 		found := false
 		for _, have := range lk.keys {
 			if have == k {
@@ -305,6 +365,25 @@ func (r *Resolver) addKeys(lk *lookup, ps map[string]connector.DynamicParam) {
 		}
 	}
 	sort.Strings(lk.keys)
+}
+
+// canCarry reports whether a request to op can carry a value named name:
+// a declared parameter, a "body/x" path, or a property of its JSON body
+// (any name when the body schema lists none).
+func canCarry(op *connector.Operation, name string) bool {
+	if strings.HasPrefix(name, "body/") {
+		return requestBodySchema(op) != nil
+	}
+	for _, p := range params(op) {
+		if strings.EqualFold(p.Value.Name, name) {
+			return true
+		}
+	}
+	bs := requestBodySchema(op)
+	if bs == nil || bs.Value == nil {
+		return false
+	}
+	return len(bs.Value.Properties) == 0 || property(bs.Value, name, 0) != nil
 }
 
 // IsLookup reports whether operationID is referenced by a dynamic extension.
@@ -382,6 +461,11 @@ func dependentArgs(ps map[string]connector.DynamicParam, a Args, target string) 
 				v, ok = getPath(a.Body, splitPath(strings.TrimPrefix(ref, "body/")))
 			} else {
 				v, ok = a.lookupValue(ref)
+			}
+			if segs := splitPath(ref); !ok && len(segs) > 1 {
+				// "actionReq/action": rooted at the Swagger 2.0 body
+				// parameter's name rather than at "body".
+				v, ok = getPath(a.Body, segs[1:])
 			}
 		default:
 			v, ok = p.Value, p.Value != nil

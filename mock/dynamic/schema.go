@@ -184,7 +184,7 @@ func (r *Resolver) resolve(lk *lookup, ss *schemaSpec, key string, vals map[stri
 		}
 	}
 	if res.raw == nil {
-		res.raw = generateSchema(fake.Seed(r.seed, "dynamic-schema", lk.op.ID, strings.Join(ss.at, "/"), key), ss.array)
+		res.raw = generateSchema(fake.Seed(r.seed, "dynamic-schema", lk.op.ID, strings.Join(ss.at, "/"), key), ss.array, ss.staticFor(vals))
 		res.schema, _ = toSchema(res.raw, r.c)
 	}
 	if len(r.cache) > maxServed {
@@ -220,13 +220,36 @@ var vocabulary = []field{
 }
 
 // generateSchema makes a 3–6 property object schema, a function of seed;
-// array wraps it as the items of an array schema.
-func generateSchema(seed uint64, array bool) map[string]any {
-	n := 3 + int(seed%4)
+// array wraps it as the items of an array schema. static is the node that
+// carries the extension in the definition: what it already declares
+// (properties, required, additionalProperties) is kept, so the resolved
+// schema refines the static one and a body built from it passes both.
+func generateSchema(seed uint64, array bool, static *openapi3.SchemaRef) map[string]any {
+	var base *openapi3.Schema
+	if static != nil && static.Value != nil {
+		base = static.Value
+		if array && base.Items != nil && base.Items.Value != nil {
+			base = base.Items.Value
+		}
+	}
 	props := map[string]any{}
+	var required []any
+	var extra *openapi3.SchemaRef
+	closed := false
+	if base != nil {
+		for name, p := range base.Properties {
+			props[name] = rawSchema(p, 0)
+		}
+		for _, r := range base.Required {
+			required = append(required, r)
+		}
+		extra = base.AdditionalProperties.Schema
+		closed = base.AdditionalProperties.Has != nil && !*base.AdditionalProperties.Has
+	}
+	n := len(props) + 3 + int(seed%4)
 	x := seed
 	used := map[int]bool{}
-	for len(props) < n {
+	for !closed && len(props) < n && len(used) < len(vocabulary) {
 		x = x*6364136223846793005 + 1442695040888963407
 		i := int((x >> 33) % uint64(len(vocabulary)))
 		if used[i] {
@@ -234,6 +257,16 @@ func generateSchema(seed uint64, array bool) map[string]any {
 		}
 		used[i] = true
 		f := vocabulary[i]
+		if _, taken := props[f.name]; taken {
+			continue
+		}
+		if extra != nil {
+			// Extra properties must be what additionalProperties allows.
+			p := rawSchema(extra, 0)
+			p["x-ms-summary"] = f.summary
+			props[f.name] = p
+			continue
+		}
 		p := map[string]any{"type": f.typ, "x-ms-summary": f.summary, "description": f.summary + " of the record."}
 		if f.format != "" {
 			p["format"] = f.format
@@ -243,12 +276,65 @@ func generateSchema(seed uint64, array bool) map[string]any {
 		}
 		props[f.name] = p
 	}
-	// No required fields: a client that did not fetch the schema first
-	// still gets through; wrong types are rejected. A dynamic-schemas.json
-	// can require fields.
+	// No required fields beyond the static ones: a client that did not
+	// fetch the schema first still gets through; wrong types are rejected.
+	// A dynamic-schemas.json can require fields.
 	obj := map[string]any{"type": "object", "properties": props}
+	if len(required) > 0 {
+		obj["required"] = required
+	}
+	if closed {
+		obj["additionalProperties"] = false
+	}
 	if array {
 		return map[string]any{"type": "array", "items": obj}
 	}
 	return obj
+}
+
+// rawSchema renders a schema of the definition as JSON, references
+// inlined (to a depth), without the dynamic extensions it may carry.
+func rawSchema(sr *openapi3.SchemaRef, depth int) map[string]any {
+	if sr == nil || sr.Value == nil {
+		return map[string]any{}
+	}
+	v := sr.Value
+	if depth > 4 {
+		if v.Type != nil && len(*v.Type) == 1 {
+			return map[string]any{"type": (*v.Type)[0]}
+		}
+		return map[string]any{}
+	}
+	b, err := json.Marshal(v)
+	var m map[string]any
+	if err != nil || json.Unmarshal(b, &m) != nil || m == nil {
+		m = map[string]any{}
+	}
+	for _, k := range []string{"x-ms-dynamic-schema", "x-ms-dynamic-properties", "x-ms-dynamic-values", "x-ms-dynamic-list", "x-ms-dynamic-tree"} {
+		delete(m, k)
+	}
+	if len(v.Properties) > 0 {
+		pm := map[string]any{}
+		for k, p := range v.Properties {
+			pm[k] = rawSchema(p, depth+1)
+		}
+		m["properties"] = pm
+	}
+	if v.Items != nil {
+		m["items"] = rawSchema(v.Items, depth+1)
+	}
+	if v.AdditionalProperties.Schema != nil {
+		m["additionalProperties"] = rawSchema(v.AdditionalProperties.Schema, depth+1)
+	}
+	for key, list := range map[string]openapi3.SchemaRefs{"allOf": v.AllOf, "anyOf": v.AnyOf, "oneOf": v.OneOf} {
+		if len(list) == 0 {
+			continue
+		}
+		out := make([]any, 0, len(list))
+		for _, e := range list {
+			out = append(out, rawSchema(e, depth+1))
+		}
+		m[key] = out
+	}
+	return m
 }
