@@ -365,26 +365,45 @@ func (s *Store) Close() error {
 	return s.closeDBs()
 }
 
-// checkpointer copies the WAL back into the database file twice a second
-// while there are new commits (PASSIVE: it never blocks the writer or
-// readers), so the WAL stays small and commits never wait for an fsync.
+// Checkpoint policy. A checkpoint fsyncs the database file; under load that
+// slows the commits running beside it (measured: 5-10 ms commits, p99 up
+// several ms when checkpointing twice a second). So: checkpoint when the
+// writer has been idle for a moment, and under sustained load only every
+// ckptEvery or after ckptMaxTx transactions, which bounds the WAL.
+const (
+	ckptTick  = 250 * time.Millisecond
+	ckptEvery = 10 * time.Second
+	ckptMaxTx = 8000
+)
+
+// checkpointer copies the WAL back into the database file (PASSIVE: it
+// never blocks the writer or readers) on its own connection, so commits
+// never wait for an fsync themselves.
 func (s *Store) checkpointer() {
 	defer close(s.ckptDone)
-	t := time.NewTicker(500 * time.Millisecond)
+	t := time.NewTicker(ckptTick)
 	defer t.Stop()
-	var seen int64
+	var done, prev int64 // commit counts at the last checkpoint and the last tick
+	last := time.Now()
 	for {
 		select {
 		case <-s.stopCkpt:
 			return
 		case <-t.C:
 		}
-		if n := s.commits.Load(); n != seen && s.brokenErr() == nil {
-			seen = n
-			if _, err := s.cdb.Exec("PRAGMA wal_checkpoint(PASSIVE)"); err != nil {
-				s.log.Warn("checkpoint", "db", s.path, "err", err)
-			}
+		n := s.commits.Load()
+		idle := n == prev
+		prev = n
+		if n == done || s.brokenErr() != nil {
+			continue
 		}
+		if !idle && time.Since(last) < ckptEvery && n-done < ckptMaxTx {
+			continue
+		}
+		if _, err := s.cdb.Exec("PRAGMA wal_checkpoint(PASSIVE)"); err != nil {
+			s.log.Warn("checkpoint", "db", s.path, "err", err)
+		}
+		done, last = n, time.Now()
 	}
 }
 
