@@ -71,7 +71,7 @@ type kept struct {
 }
 
 func newTrafficLog(e emitter) *trafficLog {
-	return &trafficLog{emit: e, interval: 100 * time.Millisecond, maxBatch: 2000, capacity: 50000, bodyBudget: 32 << 20, kept: map[int64]*kept{}}
+	return &trafficLog{emit: e, interval: 100 * time.Millisecond, maxBatch: 2000, capacity: 50000, bodyBudget: 8 << 20, kept: map[int64]*kept{}}
 }
 
 func bodySize(x *recordings.Exchange) int64 {
@@ -349,7 +349,7 @@ func (s *TrafficService) Detail(seq int64) (ExchangeView, error) {
 	}
 	v := exchangeView(row, x)
 	if dropped {
-		const note = "(body no longer kept in memory: the live list keeps the bodies of the newest 32 MiB of traffic; record the session to keep them all)"
+		const note = "(body no longer kept in memory: the live list keeps the bodies of the newest 8 MiB of traffic; record the session to keep them all)"
 		for _, m := range []*MessageView{&v.Request, &v.Response} {
 			if m.Size > 0 {
 				m.Kind, m.Body = "dropped", note
