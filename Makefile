@@ -76,7 +76,7 @@ DESKTOP_BIN := build/bin/connectorlab-desktop
 DESKTOP_DEV_BIN := build/bin/connectorlab-desktop-dev
 NPM ?= npm
 
-.PHONY: desktop-deps frontend-deps frontend frontend-test app app-dev e2e desktop-bench
+.PHONY: desktop-deps frontend-deps frontend frontend-test app app-dev app-bin e2e desktop-bench
 
 desktop-deps:
 	@missing=""; \
@@ -119,10 +119,17 @@ app: deps desktop-deps frontend-deps $(WAILS)
 app-dev: deps desktop-deps frontend
 	$(GO) build -tags dev,$(DESKTOP_TAGS) -o $(DESKTOP_DEV_BIN) .
 
+# app-bin: the production binary by go build (what wails build runs, without
+# needing the Wails CLI): the e2e window smoke test uses it.
+app-bin: deps desktop-deps frontend
+	$(GO) build -tags desktop,production,$(DESKTOP_TAGS) -ldflags "-w -s" -o $(DESKTOP_BIN) .
+
 # e2e: Playwright (playwright-core + Debian's Chromium) against the dev binary
-# under Xvfb; screenshots land in docs/screenshots/.
-e2e: app-dev
+# under Xvfb (screenshots land in docs/screenshots/), then a smoke test of the
+# production WebKitGTK window.
+e2e: app-dev app-bin
 	cd frontend && timeout 600 node e2e/run.mjs
+	cd frontend && timeout 120 node e2e/window.mjs
 
 # desktop-bench: start-up and memory of the real window (docs/PERFORMANCE.md).
 desktop-bench: app
