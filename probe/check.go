@@ -82,14 +82,14 @@ func (k *Checker) Check(op *connector.Operation, status int, h http.Header, body
 	}
 	ct := h.Get("Content-Type")
 	if len(body) == 0 {
-		if ct == "" {
-			for _, m := range resp.Content {
-				if m != nil && m.Schema != nil && m.Schema.Value != nil && requiresBody(m.Schema.Value) {
-					return ClassBody, "empty body; the declared schema needs a value"
-				}
+		// No body: its content type says nothing; only a schema that needs
+		// a value makes this a failure.
+		for _, m := range resp.Content {
+			if m != nil && m.Schema != nil && m.Schema.Value != nil && requiresBody(m.Schema.Value) {
+				return ClassBody, "empty body; the declared schema needs a value"
 			}
-			return "", ""
 		}
+		return "", ""
 	}
 	mt := base(ct)
 	media := matchMedia(resp.Content, mt)
