@@ -75,6 +75,9 @@ func TestKill9LosesNothingAcknowledged(t *testing.T) {
 	if testing.Short() {
 		rounds = 1
 	}
+	if v, err := strconv.Atoi(os.Getenv("CONNECTORLAB_KILL_ROUNDS")); err == nil && v > 0 {
+		rounds = v // a longer campaign: CONNECTORLAB_KILL_ROUNDS=30
+	}
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintf(w, `{"seq":%q,"pad":"%s"}`, r.URL.Query().Get("seq"), strings.Repeat("x", 200))
