@@ -212,8 +212,11 @@ func runRecord(ctx context.Context, e *env, args []string) int {
 
 	st := proxy.Stats()
 	status, problem := recordings.SessionComplete, ""
-	if serveErr != nil {
+	switch {
+	case serveErr != nil:
 		status, problem = recordings.SessionIncomplete, "the proxy stopped: "+serveErr.Error()
+	case st.StoreErrors > 0:
+		status, problem = recordings.SessionIncomplete, fmt.Sprintf("%d exchanges could not be stored", st.StoreErrors)
 	}
 	if err := store.EndSession(context.WithoutCancel(ctx), sess.ID, status, problem); err != nil {
 		fmt.Fprintln(e.stderr, "connectorlab record: end session:", err)

@@ -145,7 +145,9 @@ type Sessions interface {
 	// CreateSession stores s (Status open unless set) and sets s.ID. Names
 	// are unique: a taken name is an ErrExists error.
 	CreateSession(ctx context.Context, s *Session) error
-	// EndSession sets the end time and final status of a session.
+	// EndSession sets the end time and final status of a session. A
+	// session with exchanges this store failed to record cannot end
+	// complete: it ends incomplete, saying how many and why.
 	EndSession(ctx context.Context, id int64, status SessionStatus, problem string) error
 	Session(ctx context.Context, id int64) (*Session, error)
 	// SessionByName finds a session by exact name (ErrNotFound otherwise).

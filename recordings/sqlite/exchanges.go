@@ -26,6 +26,7 @@ func (s *Store) Record(ctx context.Context, x *recordings.Exchange) error {
 		return errors.New("record exchange: no session (set Exchange.SessionID to a session made with CreateSession)")
 	}
 	if err := s.prepare(ctx, x); err != nil {
+		s.noteFailure(x.SessionID, err)
 		return err
 	}
 	row, err := exchangeRow(x)
@@ -42,6 +43,9 @@ func (s *Store) Record(ctx context.Context, x *recordings.Exchange) error {
 	}, func() { x.ID = 0 })
 	if err != nil && strings.Contains(err.Error(), "FOREIGN KEY") {
 		return fmt.Errorf("record exchange: session %d does not exist: %w", x.SessionID, recordings.ErrNotFound)
+	}
+	if err != nil {
+		s.noteFailure(x.SessionID, err)
 	}
 	return err
 }

@@ -68,6 +68,9 @@ func (s *Store) EndSession(ctx context.Context, id int64, status recordings.Sess
 	default:
 		return fmt.Errorf("end session %d: status %q (want complete or incomplete)", id, status)
 	}
+	if p := s.failureProblem(id); p != "" && status == recordings.SessionComplete {
+		status, problem = recordings.SessionIncomplete, p
+	}
 	now := time.Now().UTC().UnixNano()
 	return s.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.Exec(`UPDATE sessions SET

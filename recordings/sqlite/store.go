@@ -80,9 +80,42 @@ type Store struct {
 
 	insert *sql.Stmt // prepared on the writer connection
 
+	// failed remembers, per session, exchanges that could not be stored,
+	// so ending such a session "complete" makes it incomplete instead even
+	// when the failure could not be written down at the time (a lock).
+	failMu sync.Mutex
+	failed map[int64]*storeFailure
+
 	redMu     sync.Mutex
 	redactors map[int64]*recordings.Redactor
 	secrets   map[int64][]string
+}
+
+type storeFailure struct {
+	n     int
+	first error
+}
+
+func (s *Store) noteFailure(sessionID int64, err error) {
+	s.failMu.Lock()
+	defer s.failMu.Unlock()
+	f := s.failed[sessionID]
+	if f == nil {
+		f = &storeFailure{first: err}
+		s.failed[sessionID] = f
+	}
+	f.n++
+}
+
+// failureProblem says what could not be stored in a session, or "".
+func (s *Store) failureProblem(sessionID int64) string {
+	s.failMu.Lock()
+	defer s.failMu.Unlock()
+	f := s.failed[sessionID]
+	if f == nil {
+		return ""
+	}
+	return fmt.Sprintf("%d exchange(s) could not be stored; the first: %v", f.n, f.first)
 }
 
 type job struct {
@@ -120,7 +153,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err := checkFile(abs, opts.ReadOnly); err != nil {
 		return nil, err
 	}
-	s := &Store{path: abs, opts: opts, log: log, redactors: map[int64]*recordings.Redactor{}, secrets: map[int64][]string{}}
+	s := &Store{path: abs, opts: opts, log: log, redactors: map[int64]*recordings.Redactor{}, secrets: map[int64][]string{}, failed: map[int64]*storeFailure{}}
 	busy := strconv.Itoa(int(opts.BusyTimeout / time.Millisecond))
 	u := &url.URL{Scheme: "file", Opaque: (&url.URL{Path: abs}).EscapedPath()}
 	if !opts.ReadOnly {
