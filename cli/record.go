@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -112,11 +111,11 @@ func runRecord(ctx context.Context, e *env, args []string) int {
 	if code != ExitOK {
 		return code
 	}
-	rules, code := recordRules(e, c, f.rules)
-	if code != ExitOK {
-		return code
+	rules, err := recordings.RulesFor(c, f.rules)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "connectorlab record: --rules:", err)
+		return ExitUsage
 	}
-	rules = rules.Merge(recordings.ConnectorRules(c))
 	rules.Secrets = recordings.SecretValues(set, params)
 
 	log := e.log
@@ -305,23 +304,4 @@ func connectionParams(e *env, set connector.AuthSet, noPrompt bool) (map[string]
 		return nil, ExitUsage
 	}
 	return vals, ExitOK
-}
-
-// recordRules loads the explicit --rules file or the connector folder's.
-func recordRules(e *env, c *connector.Connector, path string) (recordings.Rules, int) {
-	if path == "" && c.Files.Dir != "" {
-		cand := filepath.Join(c.Files.Dir, recordings.RulesFileName)
-		if _, err := os.Stat(cand); err == nil {
-			path = cand
-		}
-	}
-	if path == "" {
-		return recordings.Rules{}, ExitOK
-	}
-	r, err := recordings.LoadRules(path)
-	if err != nil {
-		fmt.Fprintln(e.stderr, "connectorlab record: --rules:", err)
-		return recordings.Rules{}, ExitUsage
-	}
-	return r, ExitOK
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -196,4 +197,25 @@ func union(a, b []string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// RulesFor is what a session of connector c should be recorded with: the
+// names c declares as credentials (ConnectorRules) plus the rules file —
+// path when given, else RulesFileName in the connector's folder when it
+// exists. The defaults are added by the store itself.
+func RulesFor(c *connector.Connector, path string) (Rules, error) {
+	if path == "" && c != nil && c.Files.Dir != "" {
+		cand := filepath.Join(c.Files.Dir, RulesFileName)
+		if _, err := os.Stat(cand); err == nil {
+			path = cand
+		}
+	}
+	var r Rules
+	if path != "" {
+		var err error
+		if r, err = LoadRules(path); err != nil {
+			return Rules{}, err
+		}
+	}
+	return r.Merge(ConnectorRules(c)), nil
 }
