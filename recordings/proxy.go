@@ -164,11 +164,10 @@ type ctxKey struct{}
 
 // flight is one exchange on its way through the proxy.
 type flight struct {
-	x       *Exchange
-	in      *http.Request // the client's request
-	start   time.Time
-	sent    time.Time
-	reqBody *Captured
+	x     *Exchange
+	in    *http.Request // the client's request
+	start time.Time
+	sent  time.Time
 }
 
 // ServeHTTP implements http.Handler.
@@ -200,7 +199,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, f, http.StatusBadRequest, "request-body-unreadable", fmt.Errorf("read the request body: %w", err))
 		return
 	}
-	f.reqBody = body
+
 	defer body.Close()
 	var notes []Note
 	f.x.Request.Message, notes = body.Message(r.Header, p.o.Limits)
