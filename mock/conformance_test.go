@@ -37,11 +37,11 @@ func corpusDirs(t testing.TB) []string {
 // failure is listed in testdata/conformance-failures.golden with its class.
 // -short samples every 10th connector.
 func TestConformanceSweep(t *testing.T) {
-	sweepCorpus(t, Options{Seed: 1}, "testdata/conformance-failures.golden", false)
+	sweepCorpus(t, Options{Seed: 1}, "testdata/conformance-failures.golden", true)
 }
 
 // TestConformanceSweepSimulation is the same sweep with the Power Platform
-// behaviours off: the schema-driven engine alone must pass >= 99.5%.
+// behaviours off: the schema-driven engine alone. Both must pass >= 99.5%.
 func TestConformanceSweepSimulation(t *testing.T) {
 	sweepCorpus(t, Options{Seed: 1, DisableBehaviours: true}, "testdata/conformance-simulation-failures.golden", true)
 }
