@@ -10,6 +10,7 @@
 # sent, and the proxy's stderr is searched for "database is locked".
 #   bash bench/record.sh                      # 10 s per run
 #   DURATION=5s CONNS="32" RATE=1000 bash bench/record.sh
+#   RATE=0 skips the open-loop table, CONNS="" the closed-loop one
 # Needs go and jq. Everything listens on 127.0.0.1 and stops by itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -74,6 +75,7 @@ for c in $CONNS; do
   jq -rn --argjson d "$d" --argjson b "$b" --argjson r "$r" --arg rows "$rows" --arg lost "$lost" --arg ns "$ns" --arg lk "$lk" \
     '"| \($d.conns) | \($d.rps|floor) | \($b.rps|floor) | \($r.rps|floor) | \($r.rps/$d.rps*100|floor)% | \($r.rps/$b.rps*100|floor)% | \($d.p99ms) / \($b.p99ms) / \($r.p99ms) | \($r.ok+$r.non2xx) (+\($r.errors) errors) | \($rows) | \($lost) | \($ns) | \($lk) |"'
 done
+if [ "$RATE" != 0 ]; then
 echo
 echo "## open loop, $RATE req/s over 32 connections, $DURATION per run"
 echo
@@ -91,6 +93,7 @@ for pair in "direct:$d" "bare proxy:$b" "record:$r"; do
   jq -rn --argjson j "$j" --argjson d "$d" --arg name "$name" --arg extra "$extra" \
     '"| \($name) | \($j.rps|floor) | \($j.p50ms) | \($j.p99ms) | \($j.maxms) | \(($j.p99ms-$d.p99ms)*100|round/100) | \($j.ok+$j.non2xx+$j.errors) | \($extra) |"'
 done
+fi
 rm -f "$tmp/bench.db"*
 echo
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
