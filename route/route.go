@@ -69,9 +69,11 @@ const (
 type segment struct {
 	raw   string
 	kind  segKind
-	names []string       // parameter names, in order
-	re    *regexp.Regexp // for segMixed
-	lits  int            // literal characters, to rank mixed segments
+	names []string // parameter names, in order
+	// parts are the literals around the parameters of a segMixed segment:
+	// len(parts) == len(names)+1 ("Databases(", ")" for "Databases({id})").
+	parts []string
+	lits  int // literal characters, to rank mixed segments
 }
 
 type entry struct {
@@ -169,23 +171,61 @@ func parseSegment(s string) segment {
 	if len(locs) == 1 && locs[0][0] == 0 && locs[0][1] == len(s) {
 		return segment{raw: s, kind: segVar, names: []string{s[1 : len(s)-1]}}
 	}
-	var re strings.Builder
-	re.WriteString("^")
 	seg := segment{raw: s, kind: segMixed}
 	at := 0
 	for _, l := range locs {
-		lit := s[at:l[0]]
-		seg.lits += len(lit)
-		re.WriteString(regexp.QuoteMeta(lit))
-		re.WriteString("(.+?)")
+		seg.parts = append(seg.parts, s[at:l[0]])
 		seg.names = append(seg.names, s[l[0]+1:l[1]-1])
 		at = l[1]
 	}
-	seg.lits += len(s) - at
-	re.WriteString(regexp.QuoteMeta(s[at:]))
-	re.WriteString("$")
-	seg.re = regexp.MustCompile(re.String())
+	seg.parts = append(seg.parts, s[at:])
+	for _, p := range seg.parts {
+		seg.lits += len(p)
+	}
 	return seg
+}
+
+// matchMixed matches got against the literal parts, each parameter taking
+// at least one byte and as few as the rest allows (leftmost, with
+// backtracking), and returns the parameter values.
+func (s segment) matchMixed(got string, fold bool) ([]string, bool) {
+	eq := func(a, b string) bool {
+		if fold {
+			return strings.EqualFold(a, b)
+		}
+		return a == b
+	}
+	first := s.parts[0]
+	if len(got) < len(first) || !eq(got[:len(first)], first) {
+		return nil, false
+	}
+	vals := make([]string, len(s.names))
+	var rec func(i, pos int) bool
+	rec = func(i, pos int) bool {
+		next := s.parts[i+1]
+		if i == len(s.names)-1 {
+			// The last parameter runs up to the final literal.
+			end := len(got) - len(next)
+			if end-pos < 1 || !eq(got[end:], next) {
+				return false
+			}
+			vals[i] = got[pos:end]
+			return true
+		}
+		for end := pos + 1; end+len(next) <= len(got); end++ {
+			if eq(got[end:end+len(next)], next) {
+				vals[i] = got[pos:end]
+				if rec(i+1, end+len(next)) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if !rec(0, len(first)) {
+		return nil, false
+	}
+	return vals, true
 }
 
 // decodeSegments splits an escaped request path and percent-decodes each
@@ -226,13 +266,13 @@ func (e *entry) match(segs []string, params map[string]string) bool {
 				params[s.names[0]] = got
 			}
 		case segMixed:
-			m := s.re.FindStringSubmatch(got)
-			if m == nil {
+			vals, ok := s.matchMixed(got, false)
+			if !ok {
 				return false
 			}
 			if params != nil {
 				for j, n := range s.names {
-					params[n] = m[j+1]
+					params[n] = vals[j]
 				}
 			}
 		}
@@ -400,7 +440,8 @@ func (s segment) accepts(got string) bool {
 	case segVar:
 		return got != ""
 	default:
-		return s.re.MatchString(got)
+		_, ok := s.matchMixed(got, false)
+		return ok
 	}
 }
 
@@ -419,7 +460,7 @@ func (e *entry) matchFold(segs []string) bool {
 				return false
 			}
 		default:
-			if !s.re.MatchString(segs[i]) && !regexp.MustCompile("(?i)"+s.re.String()).MatchString(segs[i]) {
+			if _, ok := s.matchMixed(segs[i], true); !ok {
 				return false
 			}
 		}
