@@ -105,7 +105,7 @@ func dynArgs(c *Call) dynamic.Args {
 	if body == nil && len(c.Body) > 0 {
 		body = formBody(c)
 	}
-	return dynamic.Args{Path: c.Params, Query: c.Request.URL.Query(), Header: c.Request.Header, Body: body}
+	return dynamic.Args{Path: c.Params, Query: c.Request.URL.Query(), Header: c.Request.Header, Body: body, Op: c.Operation}
 }
 
 // formBody decodes a urlencoded or multipart request body into fields
@@ -338,7 +338,9 @@ func (pp *powerPlatform) filter(ctx context.Context, c *Call, rep *Reply) error 
 		c.Notes = append(c.Notes, notes...)
 		changed = true
 	}
-	if op.Pageable != nil && rep.Status == http.StatusOK {
+	// A lookup's list is the whole set of values the designer offers:
+	// one page, without a next link.
+	if op.Pageable != nil && rep.Status == http.StatusOK && !lookup {
 		if b, ok := pp.page(c, body); ok {
 			body, changed = b, true
 		}

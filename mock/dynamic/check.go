@@ -312,14 +312,14 @@ func (r *Resolver) ResponseSchema(op *connector.Operation, a Args, status int) (
 // MappedArgs are the lookup parameters a designer sends for reference d
 // when the dependent request carries a: literals, and the values of the
 // parameters the mapping names. Trees map through their open side.
-func MappedArgs(d *connector.DynamicRef, a Args) map[string]string {
+func MappedArgs(d *connector.DynamicRef, a Args) map[string]any {
 	ps := d.Parameters
 	if d.Kind == connector.DynamicTree {
 		if sides := treeSides(d); len(sides) > 0 {
 			ps = sides[0].params
 		}
 	}
-	return dependentArgs(ps, a, d.Target)
+	return dependentValues(ps, a, d.Target)
 }
 
 // LookupOperation is the operation a reference calls (a tree's open side).

@@ -89,6 +89,17 @@ func (r *Resolver) fillLists(lk *lookup, key string, body any) any {
 			isValue[strings.Join(ls.value, "/")] = true
 		}
 		items := make([]any, 0, n)
+		if len(specs[0].value) == 0 {
+			// A list of plain values: each item is its value and title.
+			items = append(items, vals[0]...)
+			r.remember(lk.op.ID, items, nil)
+			if len(coll) == 0 {
+				body = items
+			} else {
+				body = setPath(body, coll, items)
+			}
+			continue
+		}
 		for i := 0; i < n; i++ {
 			var it any
 			if i < len(existing) {

@@ -255,6 +255,9 @@ type Args struct {
 	Header http.Header
 	// Body is the decoded JSON body, or nil.
 	Body any
+	// Op is the operation the request is for: a parameter the request
+	// leaves out counts with its declared default, as the API applies it.
+	Op *connector.Operation
 }
 
 // lookupValue finds a named value in a request: path, query, header, then a
@@ -282,7 +285,14 @@ func (a Args) lookupValue(name string) (any, bool) {
 		return v, true
 	}
 	if strings.Contains(name, "/") {
-		return getPath(a.Body, splitPath(name))
+		if v, ok := getPath(a.Body, splitPath(name)); ok {
+			return v, true
+		}
+	}
+	if a.Op != nil {
+		if p := paramNamed(a.Op, name); p != nil && p.Schema != nil && p.Schema.Value != nil && p.Schema.Value.Default != nil {
+			return p.Schema.Value.Default, true
+		}
 	}
 	return nil, false
 }

@@ -48,16 +48,16 @@ func Resolvable(c *connector.Connector, d *connector.DynamicRef) (bool, string, 
 	}
 	switch d.Kind {
 	case connector.DynamicValues:
-		if d.ValuePath == "" {
-			return false, ReasonNoValuePath, "x-ms-dynamic-values has no value-path"
+		if d.ValuePath == "" && !scalarItems(c.Operation(d.OperationID), d.ValueCollection) {
+			return false, ReasonNoValuePath, "x-ms-dynamic-values has no value-path and the items are not declared as plain values"
 		}
 		if ok, why, msg := listShape(c.Operation(d.OperationID), d.ValueCollection, d.ValuePath); !ok {
 			return ok, why, msg
 		}
 		return literalsFit(c.Operation(d.OperationID), d.Parameters)
 	case connector.DynamicList:
-		if d.ItemValuePath == "" {
-			return false, ReasonNoValuePath, "x-ms-dynamic-list has no itemValuePath"
+		if d.ItemValuePath == "" && !scalarItems(c.Operation(d.OperationID), d.ItemsPath) {
+			return false, ReasonNoValuePath, "x-ms-dynamic-list has no itemValuePath and the items are not declared as plain values"
 		}
 		if ok, why, msg := listShape(c.Operation(d.OperationID), d.ItemsPath, d.ItemValuePath); !ok {
 			return ok, why, msg
@@ -65,8 +65,8 @@ func Resolvable(c *connector.Connector, d *connector.DynamicRef) (bool, string, 
 		return literalsFit(c.Operation(d.OperationID), d.Parameters)
 	case connector.DynamicTree:
 		for _, s := range treeSides(d) {
-			if s.value == "" {
-				return false, ReasonNoValuePath, "x-ms-dynamic-tree side has no itemValuePath"
+			if s.value == "" && !scalarItems(c.Operation(s.op), s.items) {
+				return false, ReasonNoValuePath, "x-ms-dynamic-tree side has no itemValuePath and the items are not declared as plain values"
 			}
 			if ok, why, msg := listShape(c.Operation(s.op), s.items, s.value); !ok {
 				return ok, why, msg
@@ -102,6 +102,21 @@ func listShape(op *connector.Operation, coll, value string) (bool, string, strin
 		return false, ReasonItemNotObject, fmt.Sprintf("the items at %s of %s are declared %v, so they have no %q to read", where, op.ID, s.Value.Items.Value.Type.Slice(), value)
 	}
 	return true, "", ""
+}
+
+// scalarItems reports whether the lookup's collection is declared as an
+// array of plain values (strings, numbers): each item is then its own
+// value and title, and no value path is needed.
+func scalarItems(op *connector.Operation, coll string) bool {
+	_, s := successResponse(op)
+	if coll != "" {
+		s = schemaAt(s, splitPath(coll))
+	}
+	if !isType(s, "array") || s.Value.Items == nil {
+		return false
+	}
+	it := s.Value.Items
+	return isType(it, "string") || isType(it, "integer") || isType(it, "number")
 }
 
 // schemaShape checks that the lookup's declared response can carry a JSON

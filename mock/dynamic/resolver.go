@@ -1,6 +1,7 @@
 package dynamic
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
@@ -228,6 +229,9 @@ func str(v any) string {
 		return x
 	case nil:
 		return ""
+	case map[string]any, []any:
+		b, _ := json.Marshal(x)
+		return string(b)
 	}
 	return fmt.Sprint(v)
 }
@@ -296,9 +300,6 @@ func (r *Resolver) elementLevel(d *connector.DynamicRef) bool {
 }
 
 func (r *Resolver) addList(lk *lookup, ls *listSpec, dep *connector.Operation, target string, ps map[string]connector.DynamicParam) {
-	if len(ls.value) == 0 {
-		return // nothing to read a value from; reported by Resolvable
-	}
 	if len(ls.title) == 0 {
 		ls.title = ls.value
 	}
@@ -354,6 +355,7 @@ func (r *Resolver) addKeys(lk *lookup, ps map[string]connector.DynamicParam) {
 			// mapping to anything else does not reach it.
 			continue
 		}
+		k = keyName(k)
 		found := false
 		for _, have := range lk.keys {
 			if have == k {
@@ -366,6 +368,11 @@ func (r *Resolver) addKeys(lk *lookup, ps map[string]connector.DynamicParam) {
 	}
 	sort.Strings(lk.keys)
 }
+
+// keyName is the name a lookup input is keyed by: "body/fullName" (the
+// x-ms-dynamic-list style) and "fullName" (x-ms-dynamic-values) are the
+// same body property.
+func keyName(k string) string { return strings.TrimPrefix(k, "body/") }
 
 // canCarry reports whether a request to op can carry a value named name:
 // a declared parameter, a "body/x" path, or a property of its JSON body
@@ -409,6 +416,9 @@ func canon(v any) string {
 		return strconv.Itoa(x)
 	case nil:
 		return ""
+	case map[string]any, []any:
+		b, _ := json.Marshal(x)
+		return string(b)
 	}
 	return fmt.Sprint(v)
 }
@@ -444,6 +454,16 @@ func (lk *lookup) lookupArgs(a Args) map[string]string {
 // parameters as the reference's parameters say.
 func dependentArgs(ps map[string]connector.DynamicParam, a Args, target string) map[string]string {
 	out := map[string]string{}
+	for k, v := range dependentValues(ps, a, target) {
+		out[keyName(k)] = canon(v)
+	}
+	return out
+}
+
+// dependentValues is dependentArgs with the values as the request carries
+// them (objects and arrays included).
+func dependentValues(ps map[string]connector.DynamicParam, a Args, target string) map[string]any {
+	out := map[string]any{}
 	for k, p := range ps {
 		var v any
 		ok := false
@@ -471,7 +491,7 @@ func dependentArgs(ps map[string]connector.DynamicParam, a Args, target string) 
 			v, ok = p.Value, p.Value != nil
 		}
 		if ok && v != nil {
-			out[k] = canon(v)
+			out[k] = v
 		}
 	}
 	return out

@@ -138,7 +138,7 @@ func TestWebhookSubscribeFireUnsubscribe(t *testing.T) {
 		t.Fatalf("sink = %+v", sink.xs)
 	}
 	// DELETE /hooks/{hookId}
-	if _, ok := e.Unsubscribe(c.Operation("DeleteHook"), Request{URL: mustURL(t, sub.Location), PathParams: map[string]string{"hookId": "nope"}}); ok {
+	if _, ok := e.Unsubscribe(c.Operation("DeleteHook"), Request{URL: mustURL(t, base+"/hooks/nope"), PathParams: map[string]string{"hookId": "nope"}}); ok {
 		t.Fatal("unsubscribed an unknown hook")
 	}
 	if _, ok := e.Unsubscribe(c.Operation("DeleteHook"), Request{URL: mustURL(t, sub.Location), PathParams: map[string]string{"hookId": sub.ID}}); !ok {

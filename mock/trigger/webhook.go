@@ -240,24 +240,28 @@ var idWords = regexp.MustCompile(`(?i)id$|^id|key$|name$|token$`)
 // values that identify the subscription on the DELETE and the handle.
 func (e *Engine) unsubscribeURL(w *webhook, r Request, s *Subscription) (string, map[string]string, string) {
 	d := w.unsub
+	var pathPs, queryPs []*openapi3.Parameter
+	schemas := map[string]*openapi3.SchemaRef{}
+	// A subscribe value of the same name travels on, when it is a valid
+	// value of the unsubscribe parameter too.
 	fromSubscribe := func(name string) (string, bool) {
 		for k, v := range s.Params {
-			if strings.EqualFold(k, name) {
+			if strings.EqualFold(k, name) && fitsText(schemas[name], v) {
 				return v, true
 			}
 		}
 		ln := strings.ToLower(name)
-		if strings.Contains(ln, "url") || strings.Contains(ln, "callback") {
+		if (strings.Contains(ln, "url") || strings.Contains(ln, "callback")) && fitsText(schemas[name], s.CallbackURL) {
 			return s.CallbackURL, true
 		}
 		return "", false
 	}
-	var pathPs, queryPs []*openapi3.Parameter
 	for _, pr := range allParams(d) {
 		p := pr.Value
 		if p == nil {
 			continue
 		}
+		schemas[p.Name] = p.Schema
 		switch p.In {
 		case "path":
 			pathPs = append(pathPs, p)
@@ -369,6 +373,39 @@ func (e *Engine) valueFor(sr *openapi3.SchemaRef, s *Subscription, hint string) 
 	return s.ID
 }
 
+// fitsText reports whether the text v, as a path or query value, is a
+// valid value of a parameter schema of any type.
+func fitsText(sr *openapi3.SchemaRef, v string) bool {
+	if sr == nil || sr.Value == nil || sr.Value.Type == nil || len(*sr.Value.Type) == 0 || sr.Value.Type.Is("string") {
+		return fitsString(sr, v)
+	}
+	var x any = v
+	switch {
+	case sr.Value.Type.Is("integer"):
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return false
+		}
+		x = float64(n)
+	case sr.Value.Type.Is("number"):
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return false
+		}
+		x = f
+	case sr.Value.Type.Is("boolean"):
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return false
+		}
+		x = b
+	default:
+		return false
+	}
+	defer func() { _ = recover() }()
+	return sr.Value.VisitJSON(x, openapi3.VisitAsRequest()) == nil
+}
+
 // fitsString reports whether the text v is a valid value of a string (or
 // untyped) parameter schema.
 func fitsString(sr *openapi3.SchemaRef, v string) bool {
@@ -474,6 +511,22 @@ func (e *Engine) Unsubscribe(op *connector.Operation, r Request) (Subscription, 
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
+	// A DELETE on a Location the mock handed out removes the
+	// subscriptions it names: all of them when the unsubscribe operation
+	// has no parameter to tell them apart.
+	if r.URL != nil {
+		var gone []Subscription
+		for _, id := range ids {
+			s := e.subs[id]
+			if s.Unsubscribe == op.ID && s.Location != "" && sameTarget(s.Location, r.URL) {
+				gone = append(gone, *s)
+				delete(e.subs, id)
+			}
+		}
+		if len(gone) > 0 {
+			return gone[0], true
+		}
+	}
 	for _, id := range ids {
 		s := e.subs[id]
 		if s.Unsubscribe != op.ID {
@@ -570,4 +623,23 @@ func (e *Engine) Subscriptions() []Subscription {
 		return out[i].ID < out[j].ID
 	})
 	return out
+}
+
+// sameTarget reports whether loc (an absolute URL the mock issued) and u
+// name the same path and query, wherever the client reached the mock.
+func sameTarget(loc string, u *url.URL) bool {
+	l, err := url.Parse(loc)
+	if err != nil || l.EscapedPath() != u.EscapedPath() {
+		return false
+	}
+	lq, uq := l.Query(), u.Query()
+	if len(lq) != len(uq) {
+		return false
+	}
+	for k, vs := range lq {
+		if strings.Join(vs, "\x00") != strings.Join(uq[k], "\x00") {
+			return false
+		}
+	}
+	return true
 }
