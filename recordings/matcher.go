@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -116,6 +117,14 @@ type Matcher struct {
 	headers  []string
 	mu       sync.Mutex
 	next     map[int64]int // sequence position by first match id
+
+	// Indexes: by fingerprint (exact matches in O(1)), by method and path,
+	// by operation and by method (the pools a miss searches for the
+	// closest recording, nearest first).
+	byFP     map[string][]*candidate
+	byKey    map[string][]*candidate
+	byOp     map[string][]*candidate
+	byMethod map[string][]*candidate
 }
 
 type candidate struct {
@@ -125,12 +134,15 @@ type candidate struct {
 	body  []byte
 	json  any // parsed body, when JSON
 	isJS  bool
+	key   string // METHOD path
+	fp    string // fingerprint of everything compared; "" when not indexable
 }
 
 // NewMatcher indexes recorded exchanges; failed exchanges (no response)
 // are left out.
 func NewMatcher(xs []*Exchange, o MatchOptions) *Matcher {
-	m := &Matcher{o: o, ignoreQ: map[string]bool{}, next: map[int64]int{}}
+	m := &Matcher{o: o, ignoreQ: map[string]bool{}, next: map[int64]int{},
+		byFP: map[string][]*candidate{}, byKey: map[string][]*candidate{}, byOp: map[string][]*candidate{}, byMethod: map[string][]*candidate{}}
 	for _, q := range o.IgnoreQuery {
 		if q == "*" {
 			m.allQuery = true
@@ -151,7 +163,16 @@ func NewMatcher(xs []*Exchange, o MatchOptions) *Matcher {
 		if x == nil || x.Error != "" || x.Response.Status == 0 {
 			continue
 		}
-		m.xs = append(m.xs, m.candidate(x))
+		c := m.candidate(x)
+		m.xs = append(m.xs, c)
+		if c.fp != "" {
+			m.byFP[c.fp] = append(m.byFP[c.fp], c)
+		}
+		m.byKey[c.key] = append(m.byKey[c.key], c)
+		if x.OperationID != "" {
+			m.byOp[x.OperationID] = append(m.byOp[x.OperationID], c)
+		}
+		m.byMethod[strings.ToUpper(x.Request.Method)] = append(m.byMethod[strings.ToUpper(x.Request.Method)], c)
 	}
 	return m
 }
@@ -198,7 +219,114 @@ func (m *Matcher) candidate(x *Exchange) *candidate {
 			c.json, c.isJS = v, true
 		}
 	}
+	c.key = strings.ToUpper(x.Request.Method) + " " + c.path
+	c.fp = m.fingerprint(c)
 	return c
+}
+
+// fingerprint canonicalises what compare looks at apart from the
+// operation (checked on the few exact candidates): method, path, query
+// without ignored keys, matched headers and the body (JSON with ignored
+// pointers removed and keys sorted, forms sorted, others trimmed).
+// Recordings with truncated bodies compare by hash and are not indexed.
+func (m *Matcher) fingerprint(c *candidate) string {
+	if c.x.Request.Truncated {
+		return ""
+	}
+	h := sha256.New()
+	io.WriteString(h, c.key)
+	h.Write([]byte{0})
+	if !m.allQuery {
+		keys := make([]string, 0, len(c.query))
+		for k := range c.query {
+			if !m.ignoreQ[strings.ToLower(k)] {
+				keys = append(keys, k)
+			}
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			io.WriteString(h, k)
+			for _, v := range sortedCopy(c.query[k]) {
+				h.Write([]byte{1})
+				io.WriteString(h, v)
+			}
+			h.Write([]byte{2})
+		}
+	}
+	h.Write([]byte{0})
+	for _, name := range m.headers {
+		io.WriteString(h, strings.Join(c.x.Request.Header.Values(name), ","))
+		h.Write([]byte{1})
+	}
+	h.Write([]byte{0})
+	switch {
+	case m.allBody:
+	case c.isJS:
+		v, err := decodeJSON(c.body) // a copy to prune
+		if err != nil {
+			return ""
+		}
+		for _, ig := range m.ignoreB {
+			v = prune(v, ig)
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			return ""
+		}
+		io.WriteString(h, "j")
+		h.Write(b)
+	case isForm(c.x.Request.Header):
+		v, _ := url.ParseQuery(string(c.body))
+		for _, ig := range m.ignoreB {
+			if len(ig) == 1 {
+				for k := range v {
+					if ig[0] == "*" || ig[0] == k {
+						delete(v, k)
+					}
+				}
+			}
+		}
+		for _, k := range v {
+			sort.Strings(k)
+		}
+		io.WriteString(h, "f"+v.Encode())
+	default:
+		io.WriteString(h, "r")
+		h.Write(bytes.TrimSpace(c.body))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// prune removes what pointer segs (with * wildcards) names from v.
+func prune(v any, segs []string) any {
+	if len(segs) == 0 {
+		return nil
+	}
+	switch t := v.(type) {
+	case map[string]any:
+		for k, child := range t {
+			if segs[0] != "*" && segs[0] != k {
+				continue
+			}
+			if len(segs) == 1 {
+				delete(t, k)
+			} else {
+				t[k] = prune(child, segs[1:])
+			}
+		}
+	case []any:
+		for i, child := range t {
+			if segs[0] != "*" && segs[0] != strconv.Itoa(i) {
+				continue
+			}
+			if len(segs) == 1 {
+				t[i] = nil // keep positions
+			} else {
+				t[i] = prune(child, segs[1:])
+			}
+		}
+	}
+	return v
 }
 
 // NewRequest describes an incoming HTTP request (its body already read)
@@ -219,17 +347,51 @@ func (m *Matcher) Match(operationID string, req Request) MatchResult {
 	}
 	in := m.candidate(probe)
 	var exact []*candidate
+	pick := func(pool []*candidate) {
+		for _, c := range pool {
+			if diffs, _ := m.compare(c, in, operationID, req); len(diffs) == 0 {
+				exact = append(exact, c)
+			}
+		}
+	}
+	if in.fp != "" {
+		pick(m.byFP[in.fp])
+	}
+	if len(exact) == 0 {
+		// Recordings not in the fingerprint index (truncated bodies) can
+		// still match on the same method and path.
+		var slow []*candidate
+		for _, c := range m.byKey[in.key] {
+			if c.fp == "" {
+				slow = append(slow, c)
+			}
+		}
+		pick(slow)
+	}
 	var best *candidate
 	var bestDiffs []Diff
-	bestScore := -1
-	for _, c := range m.xs {
-		diffs, score := m.compare(c, in, operationID, req)
-		if len(diffs) == 0 {
-			exact = append(exact, c)
-			continue
+	if len(exact) == 0 {
+		// The closest: among the same method and path, else the same
+		// operation, else the same method, else everything.
+		pool := m.byKey[in.key]
+		if len(pool) == 0 && operationID != "" {
+			pool = m.byOp[operationID]
 		}
-		if len(exact) == 0 && (bestScore < 0 || score < bestScore) {
-			best, bestDiffs, bestScore = c, diffs, score
+		if len(pool) == 0 {
+			pool = m.byMethod[strings.ToUpper(req.Method)]
+		}
+		if len(pool) == 0 {
+			pool = m.xs
+		}
+		if len(pool) > maxClosest {
+			pool = nearest(pool, in, operationID, req.Method)
+		}
+		bestScore := -1
+		for _, c := range pool {
+			diffs, score := m.compare(c, in, operationID, req)
+			if bestScore < 0 || score < bestScore {
+				best, bestDiffs, bestScore = c, diffs, score
+			}
 		}
 	}
 	if len(exact) > 0 {
@@ -247,6 +409,53 @@ func (m *Matcher) Match(operationID string, req Request) MatchResult {
 		return MatchResult{}
 	}
 	return MatchResult{Closest: best.x, Diffs: bestDiffs}
+}
+
+// maxClosest bounds how many recordings a miss compares in full.
+const maxClosest = 200
+
+// nearest keeps the maxClosest candidates closest by a cheap measure:
+// method, operation and how many path segments agree.
+func nearest(pool []*candidate, in *candidate, op, method string) []*candidate {
+	inSegs := splitPath(in.path)
+	type scored struct {
+		c     *candidate
+		score int
+	}
+	ss := make([]scored, len(pool))
+	for i, c := range pool {
+		sc := 0
+		if !strings.EqualFold(c.x.Request.Method, method) {
+			sc += 100
+		}
+		if op != "" && c.x.OperationID != "" && c.x.OperationID != op {
+			sc += 50
+		}
+		if c.path != in.path {
+			segs := splitPath(c.path)
+			same := 0
+			for j := 0; j < min(len(segs), len(inSegs)); j++ {
+				if segs[j] == inSegs[j] {
+					same++
+				}
+			}
+			sc += 40 - min(same, 39) + abs(len(segs)-len(inSegs))
+		}
+		ss[i] = scored{c, sc}
+	}
+	sort.SliceStable(ss, func(i, j int) bool { return ss[i].score < ss[j].score })
+	out := make([]*candidate, maxClosest)
+	for i := range out {
+		out[i] = ss[i].c
+	}
+	return out
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 // Reset forgets sequence positions (a new test run starts over).

@@ -1,6 +1,9 @@
 package recordings_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -125,5 +128,57 @@ func TestWriteReplay(t *testing.T) {
 	recordings.WriteReplay(w, x)
 	if w.Code != 200 || w.Body.String() != `{"id":"o-1"}` || w.Header().Get("Content-Encoding") != "" || w.Header().Get("Content-Length") != "12" || w.Header().Get(recordings.ExchangeHeader) != "9" {
 		t.Fatalf("replay: %d %q %v", w.Code, w.Body, w.Header())
+	}
+}
+
+// BenchmarkMatch10k: one request against 10,000 recordings (hit and miss).
+func BenchmarkMatch10k(b *testing.B) {
+	var xs []*recordings.Exchange
+	for i := range 10000 {
+		xs = append(xs, rec(int64(i+1), "GetOrder", "GET", fmt.Sprintf("/orders/o-%d?expand=lines", i), "", "", 200, `{}`))
+		if i%10 == 0 {
+			xs = append(xs, rec(int64(100000+i), "CreateOrder", "POST", "/orders", "application/json", fmt.Sprintf(`{"customer":"c%d","lines":[{"sku":"pen","qty":%d}]}`, i, i), 201, `{}`))
+		}
+	}
+	m := recordings.NewMatcher(xs, recordings.MatchOptions{})
+	b.Run("hit", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if !m.Match("GetOrder", req("GET", "/orders/o-5000?expand=lines", "", "")).Matched() {
+				b.Fatal("miss")
+			}
+		}
+	})
+	b.Run("body-hit", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if !m.Match("CreateOrder", req("POST", "/orders", "application/json", `{"customer":"c500","lines":[{"sku":"pen","qty":500}]}`)).Matched() {
+				b.Fatal("miss")
+			}
+		}
+	})
+	b.Run("miss", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if m.Match("GetOrder", req("GET", "/orders/nope", "", "")).Matched() {
+				b.Fatal("hit")
+			}
+		}
+	})
+}
+
+func TestMatcherTruncatedAndIgnoredArrayItems(t *testing.T) {
+	big := strings.Repeat("x", 100)
+	full := []byte(`{"blob":"` + big + `"}`)
+	sum := sha256.Sum256(full)
+	trunc := rec(1, "Upload", "POST", "/files", "application/json", string(full[:20]), 200, `{"id":"f1"}`)
+	trunc.Request.Truncated, trunc.Request.Size, trunc.Request.SHA256 = true, int64(len(full)), hex.EncodeToString(sum[:])
+	items := rec(2, "Batch", "POST", "/batch", "application/json", `{"items":[{"id":1,"ts":"a"},{"id":2,"ts":"b"}]}`, 200, `{}`)
+	m := recordings.NewMatcher([]*recordings.Exchange{trunc, items}, recordings.MatchOptions{IgnoreBody: []string{"/items/*/ts"}})
+	if res := m.Match("Upload", req("POST", "/files", "application/json", string(full))); !res.Matched() || res.Exchange.ID != 1 {
+		t.Fatalf("a recording with a truncated body must match by size and hash: %+v", res)
+	}
+	if res := m.Match("Batch", req("POST", "/batch", "application/json", `{"items":[{"ts":"z","id":1},{"id":2,"ts":"y"}]}`)); !res.Matched() {
+		t.Fatalf("ignored array-item fields: %+v", res.Diffs)
+	}
+	if res := m.Match("Batch", req("POST", "/batch", "application/json", `{"items":[{"id":1,"ts":"z"},{"id":3,"ts":"y"}]}`)); res.Matched() || res.Diffs[0].Field != "body/items/1/id" {
+		t.Fatalf("a real difference next to ignored ones: %+v", res)
 	}
 }
