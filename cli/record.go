@@ -44,7 +44,7 @@ type recordFlags struct {
 	port                                        int
 	allowRemote, bestEffort, noPrompt, verbose  bool
 	tags                                        stringList
-	bodyCapMB                                   int
+	bodyCapMB, maxBodyMB                        int
 	timeout                                     time.Duration
 	lf                                          loadFlags
 }
@@ -69,6 +69,7 @@ func runRecord(ctx context.Context, e *env, args []string) int {
 	fs.BoolVar(&f.bestEffort, "best-effort", false, "answer clients even when an exchange cannot be stored (the session is marked incomplete)")
 	fs.BoolVar(&f.noPrompt, "no-prompt", false, "never prompt for connection parameters; missing ones stay unset")
 	fs.IntVar(&f.bodyCapMB, "body-cap", recordings.DefaultBodyCap>>20, "store at most this many MiB of each body (the rest is counted and hashed)")
+	fs.IntVar(&f.maxBodyMB, "max-body", 1024, "refuse request bodies larger than this many MiB with a 413 (0: no limit)")
 	fs.DurationVar(&f.timeout, "timeout", 120*time.Second, "upstream timeout per exchange (504 beyond)")
 	fs.BoolVar(&f.verbose, "v", false, "log every exchange on stderr")
 	f.lf.register(fs)
@@ -181,13 +182,14 @@ func runRecord(ctx context.Context, e *env, args []string) int {
 			}
 			return ""
 		},
-		Auth:         recordings.AuthFor(set, params),
-		Policies:     engine,
-		Limits:       limits,
-		Timeout:      f.timeout,
-		BestEffort:   f.bestEffort,
-		OnStoreError: onStoreError,
-		Logger:       log,
+		Auth:           recordings.AuthFor(set, params),
+		Policies:       engine,
+		Limits:         limits,
+		MaxRequestBody: int64(f.maxBodyMB) << 20,
+		Timeout:        f.timeout,
+		BestEffort:     f.bestEffort,
+		OnStoreError:   onStoreError,
+		Logger:         log,
 	})
 	if err != nil {
 		fmt.Fprintln(e.stderr, "connectorlab record:", err)

@@ -57,6 +57,10 @@ type ProxyOptions struct {
 	Policies  Policies
 	Auth      Authenticator
 	Limits    Limits
+	// MaxRequestBody refuses larger request bodies with a 413 (recorded
+	// as a failed exchange); 0 means no limit. Bodies above the body cap
+	// are spooled to a temporary file while forwarded.
+	MaxRequestBody int64
 	// Transport reaches the upstream (default: a dedicated transport with
 	// keep-alive pools sized for many clients, compression left to the
 	// client).
@@ -193,9 +197,18 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		StartedAt:   f.start.UTC(),
 		Request:     Request{Method: r.Method, URL: requestURL(r)},
 	}
-	body, err := CaptureBody(r.Body, p.o.Limits)
+	in := r.Body
+	if p.o.MaxRequestBody > 0 && in != nil && in != http.NoBody {
+		in = http.MaxBytesReader(w, in, p.o.MaxRequestBody)
+	}
+	body, err := CaptureBody(in, p.o.Limits)
 	if err != nil {
 		f.x.Request.Message = Message{Header: cloneHeader(r.Header)}
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			p.fail(w, r, f, http.StatusRequestEntityTooLarge, "request-too-large", fmt.Errorf("the request body is larger than %d bytes (raise --max-body)", tooBig.Limit))
+			return
+		}
 		p.fail(w, r, f, http.StatusBadRequest, "request-body-unreadable", fmt.Errorf("read the request body: %w", err))
 		return
 	}

@@ -279,3 +279,19 @@ func TestProxyAppliesConnectorPolicies(t *testing.T) {
 		t.Fatalf("policy steps not noted: %+v", x.Notes)
 	}
 }
+
+func TestProxyRefusesTooLargeRequest(t *testing.T) {
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { t.Error("a refused body reached the upstream") }))
+	defer up.Close()
+	sink := &memSink{}
+	px := newProxy(t, up.URL, recordings.ProxyOptions{Sink: sink, SessionID: 1, MaxRequestBody: 1000})
+	resp, err := http.Post(px.URL+"/upload", "application/octet-stream", bytes.NewReader(make([]byte, 5000)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 413 || !strings.Contains(string(b), "request-too-large") || len(sink.xs) != 1 || sink.xs[0].Error == "" {
+		t.Fatalf("got %d %s, recorded %+v", resp.StatusCode, b, sink.xs)
+	}
+}
