@@ -366,3 +366,28 @@ func TestTrafficLogDropsOldBodiesPastTheBudget(t *testing.T) {
 		t.Errorf("%d body bytes after clear", tl.bodyBytes)
 	}
 }
+
+func TestOpenCustomCodeConnectorFlagsIt(t *testing.T) {
+	dir := filepath.Join("..", "..", "shared", "corpus", "connectors", "certified-connectors", "Airmeet")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skip("corpus not beside the repo")
+	}
+	v, err := newTestConnectors(t).Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.CustomCode == nil || v.CustomCode.File == "" {
+		t.Fatalf("custom code not flagged: %+v", v.CustomCode)
+	}
+	flagged := 0
+	for _, g := range v.Groups {
+		for _, o := range g.Operations {
+			if o.CustomCode {
+				flagged++
+			}
+		}
+	}
+	if flagged == 0 {
+		t.Error("no operation flagged as custom code")
+	}
+}

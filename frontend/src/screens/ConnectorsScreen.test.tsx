@@ -13,6 +13,12 @@ describe('ConnectorDetail', () => {
     expect(screen.getByText(/webhook trigger/)).toBeTruthy();
     expect(screen.getByText(/query:customerId ← dynamic values from ListCustomers/)).toBeTruthy();
   });
+  it('flags custom code', () => {
+    render(<ConnectorDetail c={{ ...sampleView, customCode: { file: 'script.csx', size: 120 } } as any} />);
+    expect(screen.getByText('custom code').getAttribute('title')).toBe('script.csx (120 bytes)');
+    fireEvent.click(screen.getByRole('tab', { name: /Auth/ }));
+    expect(screen.getByText(/does not run here/)).toBeTruthy();
+  });
   it('lists findings with location and fix', () => {
     render(<ConnectorDetail c={sampleView} />);
     fireEvent.click(screen.getByRole('tab', { name: /Validation/ }));
