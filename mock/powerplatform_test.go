@@ -536,6 +536,12 @@ func (r *ppRig) lookupCall(dep *ppRequest, d *connector.DynamicRef) (ppResp, str
 	if resp.status < 200 || resp.status > 299 {
 		return resp, fmt.Sprintf("lookup %s: status %d: %.300s", lop.ID, resp.status, resp.body)
 	}
+	// The list or schema is put into the answer the definition declares.
+	if _, ls := successSchema(lop); ls != nil && resp.json != nil {
+		if err := ppValid(ls, resp.json); err != nil {
+			return resp, fmt.Sprintf("lookup %s: the answer breaks its declared response schema: %s", lop.ID, firstLine(err))
+		}
+	}
 	return resp, ""
 }
 

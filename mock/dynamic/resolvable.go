@@ -12,14 +12,15 @@ import (
 // Reasons a reference cannot be resolved. They are stable: sweep goldens
 // and the admin API list them.
 const (
-	ReasonCapability    = "capability"             // resolved by the platform (file-picker), not an operation
-	ReasonNoOperation   = "no-operation"           // the reference names no operationId
-	ReasonMissingLookup = "missing-lookup"         // the operationId is not in the definition
-	ReasonNoValuePath   = "no-value-path"          // a list without value-path / itemValuePath
-	ReasonNotArray      = "collection-not-array"   // the response declares the collection as something else
-	ReasonItemNotObject = "item-not-object"        // the collection's items are declared scalars: no value-path to read
-	ReasonSchemaNotObj  = "schema-path-not-object" // the response declares the schema's place as a non-object
-	ReasonLiteral       = "literal-rejected"       // a literal the reference sends is refused by the lookup's own parameter
+	ReasonCapability    = "capability"              // resolved by the platform (file-picker), not an operation
+	ReasonNoOperation   = "no-operation"            // the reference names no operationId
+	ReasonMissingLookup = "missing-lookup"          // the operationId is not in the definition
+	ReasonNoValuePath   = "no-value-path"           // a list without value-path / itemValuePath
+	ReasonNotArray      = "collection-not-array"    // the response declares the collection as something else
+	ReasonItemNotObject = "item-not-object"         // the collection's items are declared scalars: no value-path to read
+	ReasonSchemaNotObj  = "schema-path-not-object"  // the response declares the schema's place as a non-object
+	ReasonLiteral       = "literal-rejected"        // a literal the reference sends is refused by the lookup's own parameter
+	ReasonCollPath      = "collection-path-invalid" // the collection path crosses something declared not an object
 )
 
 // Resolvable says whether a reference can work at all, and if not why: a
@@ -91,9 +92,16 @@ func listShape(op *connector.Operation, coll, value string) (bool, string, strin
 	_, resp := successResponse(op)
 	s := resp
 	where := "the response"
-	if coll != "" {
-		s = schemaAt(resp, splitPath(coll))
-		where = "/" + coll
+	segs := splitPath(coll)
+	for i, seg := range segs {
+		if declaredNot(s, "object") {
+			return false, ReasonCollPath, fmt.Sprintf("%s of %s is declared %v, so it has no property %q on the way to the collection /%s",
+				where, op.ID, s.Value.Type.Slice(), seg, coll)
+		}
+		if s != nil && s.Value != nil {
+			s = property(s.Value, seg, 0)
+		}
+		where = "/" + strings.Join(segs[:i+1], "/")
 	}
 	if declaredNot(s, "array") {
 		return false, ReasonNotArray, fmt.Sprintf("%s of %s is declared %v, not an array of items", where, op.ID, s.Value.Type.Slice())

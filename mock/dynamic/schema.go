@@ -184,7 +184,12 @@ func (r *Resolver) resolve(lk *lookup, ss *schemaSpec, key string, vals map[stri
 		}
 	}
 	if res.raw == nil {
-		res.raw = generateSchema(fake.Seed(r.seed, "dynamic-schema", lk.op.ID, strings.Join(ss.at, "/"), key), ss.array, ss.staticFor(vals))
+		seed := fake.Seed(r.seed, "dynamic-schema", lk.op.ID, strings.Join(ss.at, "/"), key)
+		res.raw = generateSchema(seed, ss.array, ss.staticFor(vals))
+		// The lookup's own declared response may describe the schema it
+		// carries (required properties, closed maps): honour it too.
+		_, declared := successResponse(lk.op)
+		r.conform(res.raw, schemaAt(declared, ss.at), false, seed, 0)
 		res.schema, _ = toSchema(res.raw, r.c)
 	}
 	if len(r.cache) > maxServed {
@@ -337,4 +342,55 @@ func rawSchema(sr *openapi3.SchemaRef, depth int) map[string]any {
 		m[key] = out
 	}
 	return m
+}
+
+// conform makes raw, a JSON schema the mock generated, also a valid value
+// of decl, the schema the lookup's definition declares for it: missing
+// required keys are added (as JSON-schema keywords where they are ones),
+// keys a closed declaration does not list are dropped. props says raw is
+// a "properties" map (property name → schema) rather than a schema.
+func (r *Resolver) conform(raw map[string]any, decl *openapi3.SchemaRef, props bool, seed uint64, depth int) {
+	if raw == nil || decl == nil || decl.Value == nil || depth > 6 {
+		return
+	}
+	d := decl.Value
+	if d.AdditionalProperties.Has != nil && !*d.AdditionalProperties.Has && len(d.Properties) > 0 {
+		for k := range raw {
+			if d.Properties[k] == nil {
+				delete(raw, k)
+			}
+		}
+	}
+	for _, k := range d.Required {
+		if _, ok := raw[k]; ok {
+			continue
+		}
+		switch {
+		case props:
+			raw[k] = map[string]any{"type": "string", "description": k}
+		case k == "type":
+			raw[k] = "object"
+		case k == "properties":
+			raw[k] = map[string]any{}
+		case k == "required":
+			raw[k] = []any{}
+		case k == "items":
+			raw[k] = map[string]any{"type": "string"}
+		default:
+			raw[k] = r.gen.Generate(d.Properties[k], fake.Seed(seed, "conform", k), k)
+		}
+	}
+	for k, v := range raw {
+		sub, ok := v.(map[string]any)
+		if !ok {
+			continue
+		}
+		ps := property(d, k, 0)
+		if ps == nil {
+			continue
+		}
+		// Below a schema, "properties" holds a property map; every other
+		// object (items, a property's schema) is a schema again.
+		r.conform(sub, ps, !props && k == "properties", seed, depth+1)
+	}
 }
