@@ -127,6 +127,8 @@ func (d *Desktop) startup(ctx context.Context) {
 }
 
 func (d *Desktop) shutdown(ctx context.Context) {
+	// The webview is going away: events sent now would hit a destroyed view.
+	d.emit.set(nil)
 	d.Contract.cancelAll()
 	d.Record.stopAll()
 	d.Mock.stopAll()

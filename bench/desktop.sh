@@ -75,7 +75,18 @@ launch() {
   echo "$mapped $ready" >"$tmp/launch"
 }
 
-stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; sleep 0.3; }
+# stop PID: SIGTERM, then wait for the app and its WebKit children to be
+# gone, so the next launch does not start next to a dying instance.
+stop() {
+  local kids; kids=$(pgrep -P "$1" || true)
+  kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true
+  for _ in $(seq 100); do
+    local alive=0
+    for k in $kids; do [ -e /proc/$k ] && alive=1; done
+    [ $alive = 0 ] && break
+    sleep 0.05
+  done
+}
 
 # tree_detail PID: one line per process of the tree.
 tree_detail() {
@@ -119,6 +130,7 @@ PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=
 launch "Connector Lab" "$APP" "$LARGEST" --mock --mock-port "$PORT" --mock-no-auth
 APID=$LAST
 for _ in $(seq 300); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.05; done
+if [ ! -e /proc/$APID ]; then echo "bench/desktop.sh: the app exited at start-up:" >&2; tail -20 "$tmp/app.log" >&2; exit 3; fi
 read -r orss opss _ < <(tree_mem $APID)
 echo "  connectorlab, largest connector open and mocked: RSS $orss MB, PSS $opss MB"
 node bench/desktop-load.mjs "http://127.0.0.1:$PORT" "$LARGEST/apiDefinition.swagger.json" "$N"
