@@ -1220,6 +1220,11 @@ var ppKinds = []string{"webhook", "polling", "dynamic-values", "dynamic-schema"}
 
 // ppSweepConnector runs every check of one connector.
 func ppSweepConnector(t testing.TB, dir, name string, tally *ppTally) {
+	// Loading is most of the sweep's cost: skip definitions that cannot
+	// have a trigger or a dynamic reference.
+	if b, err := os.ReadFile(findSwagger(dir)); err == nil && !bytes.Contains(b, []byte("x-ms-trigger")) && !bytes.Contains(b, []byte("x-ms-dynamic-")) {
+		return
+	}
 	c, err := connector.Load(context.Background(), dir)
 	if err != nil {
 		tally.add("load", name, "unresolvable unloadable: "+firstLine(err))
@@ -1348,9 +1353,16 @@ func TestPowerPlatformSweep(t *testing.T) {
 		sort.Strings(lines)
 		header := fmt.Sprintf("# %s: %d/%d resolvable pass (%.1f%%); %d unresolvable", kind, p, n, 100*float64(p)/float64(max(n, 1)), tally.unres[kind])
 		if kind == "load" {
-			header = fmt.Sprintf("# unloadable connectors: %d", tally.unres[kind])
+			header = fmt.Sprintf("# unloadable connectors among those that mention x-ms-trigger or x-ms-dynamic-*: %d", tally.unres[kind])
 		}
 		t.Log(header)
+		// Every reference the definition makes resolvable must work: a
+		// failure is fixed or, when the definition itself prevents it,
+		// classified with a reason in dynamic.Resolvable; -update does not
+		// accept it.
+		if kind != "load" && p != n {
+			t.Errorf("%s: %d of %d resolvable references fail (CONNECTORLAB_PP_VERBOSE=1 lists them)", kind, n-p, n)
+		}
 		if os.Getenv("CONNECTORLAB_PP_VERBOSE") != "" {
 			for _, l := range lines {
 				t.Log(l)

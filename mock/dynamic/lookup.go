@@ -162,6 +162,26 @@ func (r *Resolver) remember(op string, items []any, path []string) {
 // integer parameter, a member of the parameter's enum). When no value can
 // satisfy everything, the dependents win: they are what the value is for.
 func (r *Resolver) values(lk *lookup, ls *listSpec, key string) []any {
+	ck := lk.op.ID + "\x00" + ls.key() + "\x00" + key
+	r.mu.Lock()
+	cached, ok := r.vcache[ck]
+	r.mu.Unlock()
+	if ok {
+		return cached
+	}
+	out := r.makeValues(lk, ls, key)
+	r.mu.Lock()
+	if len(r.vcache) >= maxServed {
+		r.vcache = map[string][]any{}
+	}
+	r.vcache[ck] = out
+	r.mu.Unlock()
+	return out
+}
+
+// makeValues computes values; see values (which caches them: they are a
+// function of the seed, the spec and the key).
+func (r *Resolver) makeValues(lk *lookup, ls *listSpec, key string) []any {
 	n := 3 + int(fake.Seed(r.seed, "dynamic-count", lk.op.ID, key)%3)
 	ok := func(v any, strict bool) bool {
 		if v == nil || canon(v) == "" {

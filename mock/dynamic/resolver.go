@@ -50,6 +50,7 @@ type Resolver struct {
 	mu     sync.Mutex
 	served map[string]map[string]bool // lookup op → values served
 	cache  map[string]*resolved       // resolved schemas
+	vcache map[string][]any           // list values by lookup, spec and key
 }
 
 // lookup is what one operation must answer for the references to it.
@@ -141,7 +142,7 @@ func New(opts Options) (*Resolver, error) {
 	}
 	r := &Resolver{
 		c: opts.Connector, gen: opts.Generator, seed: opts.Seed,
-		lookups: map[string]*lookup{}, info: map[*connector.DynamicRef]refInfo{}, served: map[string]map[string]bool{}, cache: map[string]*resolved{},
+		lookups: map[string]*lookup{}, info: map[*connector.DynamicRef]refInfo{}, served: map[string]map[string]bool{}, cache: map[string]*resolved{}, vcache: map[string][]any{},
 	}
 	r.strict.Store(opts.Strict)
 	if r.gen == nil {
