@@ -170,7 +170,7 @@ func TestMockTriggersSubscribeFireAndSurviveUpdate(t *testing.T) {
 	if _, err := ms.Update(st.Config); err != nil { // the subscription must survive
 		t.Fatal(err)
 	}
-	fv, err := ms.Fire(st.Path, "OnOrderShipped", 1)
+	fv, err := ms.Fire(st.Path, "OnOrderShipped", 1, "")
 	if err != nil || len(fv.Deliveries) != 1 || fv.Deliveries[0].Status != 200 {
 		t.Fatalf("fire = %+v %v", fv, err)
 	}
@@ -182,6 +182,20 @@ func TestMockTriggersSubscribeFireAndSurviveUpdate(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("the callback got nothing")
 	}
+	if _, err := ms.Fire(st.Path, "OnOrderShipped", 1, `{"orderId":"custom-1"}`); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case body := <-got:
+		if !strings.Contains(body, "custom-1") {
+			t.Errorf("custom payload not delivered: %q", body)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the callback got nothing")
+	}
+	if _, err := ms.Fire(st.Path, "OnOrderShipped", 1, "{oops"); err == nil {
+		t.Error("invalid JSON payload accepted")
+	}
 	tl.flush()
 	seenEvent := false
 	for _, r := range tl.rows(st.Stream) {
@@ -190,7 +204,7 @@ func TestMockTriggersSubscribeFireAndSurviveUpdate(t *testing.T) {
 	if !seenEvent {
 		t.Error("the delivery is not in the traffic list")
 	}
-	if _, err := ms.Fire(st.Path, "NoSuchTrigger", 1); err == nil {
+	if _, err := ms.Fire(st.Path, "NoSuchTrigger", 1, ""); err == nil {
 		t.Error("unknown trigger fired")
 	}
 	if err := ms.ResetTriggers(st.Path); err != nil {

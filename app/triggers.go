@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/connectorlab/connectorlab/mock/trigger"
@@ -84,7 +86,9 @@ func (s *MockService) Triggers(path string) (TriggersView, error) {
 
 // Fire delivers count events of a webhook trigger to its subscribers, or
 // makes count new items for a polling trigger ("" fires every trigger).
-func (s *MockService) Fire(path, operationID string, count int) (FireView, error) {
+// payload, when not empty, is the JSON event (webhook) or item (polling)
+// to send instead of a generated one.
+func (s *MockService) Fire(path, operationID string, count int, payload string) (FireView, error) {
 	e, err := s.engine(path)
 	if err != nil {
 		return FireView{}, err
@@ -95,9 +99,16 @@ func (s *MockService) Fire(path, operationID string, count int) (FireView, error
 	if count > 1000 {
 		return FireView{}, &UserError{Message: fmt.Sprintf("%d events at once is too many", count), Fix: "fire at most 1,000 at a time"}
 	}
+	fr := trigger.FireRequest{OperationID: operationID, Count: count}
+	if p := strings.TrimSpace(payload); p != "" {
+		if !json.Valid([]byte(p)) {
+			return FireView{}, &UserError{Message: "the payload is not valid JSON", Fix: "fix the JSON, or leave it empty for a generated event"}
+		}
+		fr.Payload = json.RawMessage(p)
+	}
 	ctx, cancel := context.WithTimeout(s.ctx, 2*time.Minute)
 	defer cancel()
-	res, err := e.Fire(ctx, trigger.FireRequest{OperationID: operationID, Count: count})
+	res, err := e.Fire(ctx, fr)
 	if err != nil {
 		return FireView{}, userErr(err, "cannot fire "+operationID+": "+err.Error(), "pick one of the connector's triggers")
 	}

@@ -143,7 +143,7 @@ const tests = [
     },
   ],
   [
-    'trigger controls: subscribe a webhook with Try it, fire an event, see the delivery',
+    'trigger controls: subscribe a webhook with Try it, fire an event (generated, then a typed payload), see the delivery',
     async ({ page }) => {
       const got = [];
       const recv = createServer((req, res) => {
@@ -166,6 +166,11 @@ const tests = [
         await page.click('[data-trigger="OnOrderShipped"] button:has-text("Fire")');
         await page.waitForSelector('[data-testid="fire-result"] .badge.ok');
         assert(got.length === 1 && got[0].startsWith('{'), `callback got ${JSON.stringify(got)}`);
+        await page.fill('input[aria-label="Event payload"]', '{"orderId":"e2e-payload"}');
+        await page.click('[data-trigger="OnOrderShipped"] button:has-text("Fire")');
+        for (let i = 0; i < 100 && got.length < 2; i++) await sleep(50);
+        assert(got.length === 2 && got[1].includes('e2e-payload'), `custom payload: ${JSON.stringify(got)}`);
+        await page.fill('input[aria-label="Event payload"]', '');
         await page.waitForSelector('[role="option"]:has-text("event")');
         await screenshot(page, 'mock-triggers');
       } finally {
@@ -178,7 +183,6 @@ const tests = [
     async ({ page, state }) => {
       await page.selectOption('select[aria-label="Scenario"]', 'code=404');
       await page.click('button:has-text("Apply changes")');
-      await page.waitForFunction(() => true);
       await sleep(100);
       assert((await page.textContent('[data-testid="mock-url"]')) === state.mockURL, 'port changed');
       await page.click('.mock-ops [data-operation="GetOrder"]');

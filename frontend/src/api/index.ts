@@ -73,7 +73,7 @@ export interface Backend {
   mockTry(req: TryRequest): Promise<TryResult>;
   mockLookup(req: LookupRequest): Promise<LookupOption[]>;
   triggers(path: string): Promise<TriggersView>;
-  fire(path: string, operationId: string, count: number): Promise<FireView>;
+  fire(path: string, operationId: string, count: number, payload: string): Promise<FireView>;
   resetTriggers(path: string): Promise<void>;
   diffCompare(oldPath: string, newPath: string): Promise<DiffView>;
   diffExport(format: string, path: string): Promise<string>;
@@ -112,7 +112,7 @@ const wails: Backend = {
   mockTry: (req) => call(() => MockService.Try(app.TryRequest.createFrom(req))),
   mockLookup: (req) => call(() => MockService.Lookup(app.LookupRequest.createFrom(req))),
   triggers: (p) => call(() => MockService.Triggers(p)),
-  fire: (p, op, n) => call(() => MockService.Fire(p, op, n)),
+  fire: (p, op, n, payload) => call(() => MockService.Fire(p, op, n, payload)),
   resetTriggers: (p) => call(() => MockService.ResetTriggers(p)),
   diffCompare: (o, n) => call(() => DiffService.Compare(o, n)),
   diffExport: (format, path) => call(() => DiffService.Export(format, path)),

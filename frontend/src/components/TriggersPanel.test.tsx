@@ -14,7 +14,7 @@ describe('TriggersPanel', () => {
     expect(within(tr).getByText('1 subscriptions')).toBeTruthy();
     fireEvent.click(within(tr).getByRole('button', { name: 'Fire' }));
     expect((await screen.findByTestId('fire-result')).textContent).toContain('http://127.0.0.1:9/cb');
-    expect(fire).toHaveBeenCalledWith('/c', 'OnOrderShipped', 1);
+    expect(fire).toHaveBeenCalledWith('/c', 'OnOrderShipped', 1, '');
     expect(screen.getByTestId('subscriptions').textContent).toContain('2 delivered');
   });
   it('asks to start the mock first', () => {

@@ -7,6 +7,7 @@ export function TriggersPanel({ path, running, onError }: { path: string; runnin
   const [view, setView] = useState<TriggersView | null>(null);
   const [count, setCount] = useState(1);
   const [last, setLast] = useState<FireView | null>(null);
+  const [payload, setPayload] = useState('');
   const refresh = useCallback(() => {
     if (running) backend().triggers(path).then(setView).catch(onError);
   }, [path, running, onError]);
@@ -21,7 +22,7 @@ export function TriggersPanel({ path, running, onError }: { path: string; runnin
   if (view.triggers.length === 0) return <div className="muted small">This connector declares no trigger.</div>;
   const fire = async (op: string) => {
     try {
-      setLast(await backend().fire(path, op, count));
+      setLast(await backend().fire(path, op, count, payload));
       refresh();
     } catch (e) {
       onError(e);
@@ -34,7 +35,16 @@ export function TriggersPanel({ path, running, onError }: { path: string; runnin
           Events per fire
           <input aria-label="Events per fire" type="number" min={1} max={1000} value={count} onChange={(e) => setCount(Math.max(1, Number(e.target.value || 1)))} />
         </label>
-        <span className="grow" />
+        <label className="inline grow">
+          Payload
+          <input
+            aria-label="Event payload"
+            className="grow mono"
+            value={payload}
+            placeholder="empty: generated from the notification schema; or a JSON event / polling item"
+            onChange={(e) => setPayload(e.target.value)}
+          />
+        </label>
         <button className="small" onClick={() => void backend().resetTriggers(path).then(refresh).catch(onError)}>
           Reset subscriptions and cursors
         </button>
