@@ -649,6 +649,7 @@ func (r *ppRig) polling(op *connector.Operation) string {
 	}
 	seen := map[string]int{}
 	polls := 0
+	policies, _ := trigger.PollingPolicies(r.c)
 	var last ppResp
 	poll := func(u string) (ppResp, string) {
 		polls++
@@ -695,6 +696,18 @@ func (r *ppRig) polling(op *connector.Operation) string {
 		}
 		if last.header != nil && resp.status == http.StatusOK && resp.header.Get("Location") == last.header.Get("Location") {
 			return resp, fmt.Sprintf("poll %d: new items but the Location did not advance", polls)
+		}
+		// A pollingtrigger policy's state travels in the next poll's query.
+		if pol, ok := policies[op.ID]; ok && resp.status == http.StatusOK {
+			lu, err := url.Parse(resp.header.Get("Location"))
+			if err != nil {
+				return resp, fmt.Sprintf("poll %d: Location %q: %v", polls, resp.header.Get("Location"), err)
+			}
+			for _, c := range pol.Config {
+				if lu.Query().Get(c.Name) == "" {
+					return resp, fmt.Sprintf("poll %d: the Location lacks the pollingtrigger state %s: %s", polls, c.Name, lu)
+				}
+			}
 		}
 		last = resp
 		return resp, ""

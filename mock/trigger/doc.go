@@ -21,6 +21,8 @@
 //
 // It does not route requests, authenticate, validate or serve HTTP: the mock
 // server decides which operation a request is for and hands the engine a
-// Request; the engine returns what to answer. It imports connector,
-// mock/fake and recordings only, never mock itself.
+// Request; the engine returns what to answer. pollingtrigger policies are
+// read through the policy engine's typed description (policy.PollingTrigger).
+// It imports connector, policy, mock/fake and recordings only, never mock
+// itself.
 package trigger

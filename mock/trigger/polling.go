@@ -278,7 +278,20 @@ func (p *poller) location(r Request, next int, body any) string {
 	var u = *r.URL
 	q := u.Query()
 	q.Set(CursorParam, strconv.Itoa(next))
-	if p.policy != nil {
+	if p.policy != nil && p.policy.Trigger != nil {
+		// The policy engine evaluates triggerConfig against the answer,
+		// as the gateway does; without new items the state stays.
+		for _, c := range p.policy.Config {
+			if c.Field == nil && c.Literal != "" {
+				q.Set(c.Name, c.Literal)
+			}
+		}
+		if body != nil {
+			for k, vs := range p.policy.Trigger.Next(body) {
+				q[k] = vs
+			}
+		}
+	} else if p.policy != nil {
 		for _, c := range p.policy.Config {
 			if c.Field == nil {
 				q.Set(c.Name, c.Literal)

@@ -393,37 +393,14 @@ func TestQueryCallbackAndFallbackUnsubscribe(t *testing.T) {
 	}
 }
 
-func TestParseTriggerBody(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		want string
-		err  bool
-	}{
-		{"@triggerBody().value", "value", false},
-		{"@{triggerBody().value[0].createdAt}", "value,[0],createdAt", false},
-		{"@triggerBody()?['data']", "data", false},
-		{"@body().x", "", true},
-		{"@triggerBody().a[", "", true},
-	} {
-		segs, err := parseTriggerBody(tc.in)
-		if (err != nil) != tc.err {
-			t.Errorf("%s: err = %v", tc.in, err)
-			continue
-		}
-		var parts []string
-		for _, s := range segs {
-			if s.index >= 0 {
-				parts = append(parts, "["+string(rune('0'+s.index))+"]")
-			} else {
-				parts = append(parts, s.name)
-			}
-		}
-		if got := strings.Join(parts, ","); !tc.err && got != tc.want {
-			t.Errorf("%s = %s, want %s", tc.in, got, tc.want)
-		}
-	}
+// TestPollingPoliciesFromPolicyEngine: the mock reads pollingtrigger
+// policies through the policy engine's typed description.
+func TestPollingPoliciesFromPolicyEngine(t *testing.T) {
 	pp, errs := PollingPolicies(contoso(t))
 	if len(errs) > 0 || len(pp["OnNewOrder"].Config) != 1 || strings.Join(pp["OnNewOrder"].Config[0].Field, "/") != "createdAt" {
 		t.Fatalf("policies = %+v %v", pp, errs)
+	}
+	if p := pp["OnNewOrder"]; p.Trigger == nil || p.Trigger.OperationID != "OnNewOrder" || len(p.DataPath) == 0 {
+		t.Fatalf("OnNewOrder policy = %+v", p)
 	}
 }
