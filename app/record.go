@@ -15,7 +15,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/mock"
+	"github.com/connectorlab/connectorlab/policy"
 	"github.com/connectorlab/connectorlab/recordings"
 	"github.com/connectorlab/connectorlab/route"
 )
@@ -224,6 +226,15 @@ func (s *RecordService) Start(cfg RecordConfig) (RecordStatus, error) {
 	})
 	var failOnce sync.Once
 	router := route.New(c)
+	// The same policy engine as `connectorlab record`: the upstream the
+	// maker typed wins over dynamichosturl, and every other template
+	// (headers, query, routes, bodies) runs as the gateway would run it.
+	engine, pfindings := policy.New(c, policy.Options{Params: params, Upstream: up, Logger: s.log})
+	for _, fd := range pfindings {
+		if fd.Level == connector.LevelError {
+			s.log.Warn("policy not applied", "id", fd.ID, "message", fd.Message, "pointer", fd.Pointer)
+		}
+	}
 	rp := &runningProxy{done: make(chan error, 1)}
 	proxy, err := recordings.NewProxy(recordings.ProxyOptions{
 		Upstream: up, BasePath: c.BasePath, Sink: sink, SessionID: sess.ID, Connector: c.Name,
@@ -233,7 +244,7 @@ func (s *RecordService) Start(cfg RecordConfig) (RecordStatus, error) {
 			}
 			return ""
 		},
-		Auth: recordings.AuthFor(set, params), BestEffort: cfg.BestEffort, Logger: s.log,
+		Auth: recordings.AuthFor(set, params), Policies: engine, BestEffort: cfg.BestEffort, Logger: s.log,
 		OnStoreError: func(_ *recordings.Exchange, err error) {
 			failOnce.Do(func() {
 				_ = st.EndSession(context.Background(), sess.ID, recordings.SessionIncomplete, "an exchange could not be stored: "+err.Error())

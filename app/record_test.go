@@ -167,3 +167,43 @@ func TestRecordThenContractTest(t *testing.T) {
 		t.Fatal("bad target accepted")
 	}
 }
+
+// TestRecordAppliesPolicies is the regression test for desktop recordings
+// skipping the connector's policy templates: the sample's setheader policy
+// must reach the upstream, as it does through `connectorlab record`.
+func TestRecordAppliesPolicies(t *testing.T) {
+	cs := newTestConnectors(t)
+	v, err := cs.Open(sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := cs.ws.get(v.Path)
+	got := make(chan string, 4)
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- r.Header.Get("X-Client")
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"value":[]}`))
+	}))
+	defer upstream.Close()
+	st := newStoreHolder(quietLog(), filepath.Join(t.TempDir(), "rec.db"))
+	defer st.close()
+	events := &eventLog{}
+	rs := newRecordService(quietLog(), cs.ws, st, newTrafficLog(events), events, noDialogs{})
+	params := map[string]string{}
+	for _, p := range c.Auth.Sets[0].Parameters {
+		params[p.Name] = "k"
+	}
+	status, err := rs.Start(RecordConfig{Path: v.Path, Upstream: upstream.URL + c.BasePath, Session: "pol", Params: params})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Stop(v.Path)
+	resp, err := http.Get(status.URL + "/customers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if h := <-got; h != "connectorlab-sample" {
+		t.Errorf("upstream saw X-Client %q; want the sample's setheader value connectorlab-sample", h)
+	}
+}
