@@ -83,7 +83,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "Connector Lab: mock, record and contract-test Power Platform custom connectors.")
 	fmt.Fprintln(w, "\nUsage:\n  connectorlab <command> [flags] [arguments]\n\nCommands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-9s %-9s %s\n", c.name, c.args, c.summary)
+		fmt.Fprintf(w, "  %-11s %-9s %s\n", c.name, c.args, c.summary)
 	}
 	fmt.Fprintln(w, "\nPATH is a connector folder, a Swagger 2.0 / OpenAPI 3 file (JSON or YAML) or a Postman collection.")
 	fmt.Fprintln(w, "Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage error or invalid definition, 3 infrastructure error.")
