@@ -37,15 +37,15 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"validate", "PATH...", "lint connector definitions (certification-style checks with stable IDs)", runValidate},
-		{"inspect", "PATH", "summarise a connector: auth, policies and its operations", runInspect},
-		{"trigger", "ls|fire", "list or fire the triggers of a running mock (admin API)", runTrigger},
 		{"mock", "PATH...", "serve connectors as mock APIs on localhost", runMock},
-		{"diff", "OLD NEW", "report breaking changes between two connector definitions", runDiff},
-		{"test", "PATH", "replay recordings (or generated requests) against a target: conformance + drift", runTest},
-		{"drift", "PATH", "compare recorded traffic with the definition offline; --write-patch proposes a fix", runDrift},
+		{"trigger", "ls|fire", "list or fire the triggers of a running mock (admin API)", runTrigger},
 		{"record", "PATH", "record live traffic through a redacting proxy into SQLite", runRecord},
 		{"recordings", "VERB", "list, show, rename, remove, export (HAR/JSON) and import recordings", runRecordings},
+		{"test", "PATH", "replay recordings (or generated requests) against a target: conformance + drift", runTest},
+		{"drift", "PATH", "compare recorded traffic with the definition offline; --write-patch proposes a fix", runDrift},
+		{"diff", "OLD NEW", "report breaking changes between two connector definitions", runDiff},
+		{"validate", "PATH...", "lint connector definitions (certification-style checks with stable IDs)", runValidate},
+		{"inspect", "PATH", "summarise a connector: auth, policies and its operations", runInspect},
 		{"version", "", "print the version", func(_ context.Context, e *env, _ []string) int {
 			fmt.Fprintln(e.stdout, "connectorlab", Version)
 			return ExitOK
