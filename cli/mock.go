@@ -444,6 +444,8 @@ func prefixMux(units []*mockUnit) http.Handler {
 		for _, u := range units {
 			if u.slug == name {
 				r2 := r.Clone(r.Context())
+				// The mock puts the prefix back into the URLs it hands out.
+				r2.Header.Set("X-Forwarded-Prefix", strings.TrimSuffix(r.Header.Get("X-Forwarded-Prefix"), "/")+"/"+u.slug)
 				r2.URL.Path = "/" + rest
 				if r.URL.RawPath != "" {
 					_, rawRest, _ := strings.Cut(strings.TrimPrefix(r.URL.RawPath, "/"), "/")

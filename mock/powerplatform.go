@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -68,12 +69,24 @@ func installPowerPlatform(s *Server) error {
 		s.log.Warn("mock: trigger policy ignored", "connector", s.c.Name, "err", err)
 	}
 	pp.engine = e
-	d, err := dynamic.New(dynamic.Options{Connector: s.c, Generator: s.gen, Seed: s.opts.Seed, Strict: o.StrictDynamic, SchemaFile: o.SchemaFile})
+	d, err := dynamic.New(dynamic.Options{Connector: s.c, Generator: s.gen, Seed: s.opts.Seed, Strict: o.StrictDynamic, SchemaFile: o.SchemaFile,
+		Stored: pp.stored})
 	if err != nil {
 		return err
 	}
 	pp.dyn = d
 	s.valid.waive = pp.waive
+	// The guard (run-time faults, scenario, dynamic checks) runs before the
+	// stateful store, so --stateful creates are judged and faulted too; the
+	// trigger protocols answer after it.
+	at := len(s.responders)
+	for i, r := range s.responders {
+		if _, ok := r.(*stateful); ok {
+			at = i
+			break
+		}
+	}
+	s.responders = append(s.responders[:at], append([]Responder{ppGuard{pp}}, s.responders[at:]...)...)
 	s.responders = append(s.responders, pp)
 	s.filters = append(s.filters, FilterFunc(pp.filter))
 	if o.Hub != nil {
@@ -141,15 +154,19 @@ func (pp *powerPlatform) externalURL(c *Call) (*url.URL, string) {
 	if p := r.Header.Get("X-Forwarded-Proto"); p == "https" || p == "http" {
 		scheme = p
 	}
+	// A front door that strips a path prefix before the server sees the
+	// request (`connectorlab mock --prefix`, a reverse proxy) says so in
+	// X-Forwarded-Prefix; the URLs handed out (Location, next links) put it
+	// back.
 	prefix := strings.TrimSuffix(r.Header.Get("X-Forwarded-Prefix"), "/")
-	if prefix == "" && pp.opts.Hub != nil {
-		// Under --prefix the front door strips /{connector}/ before the
-		// server sees the request; put it back in the URLs we hand out.
-		if b, err := url.Parse(pp.opts.Hub.url(pp.s.opts.Name)); err == nil && b.Path != "" && b.Path != "/" && !strings.HasPrefix(r.URL.Path, b.Path+"/") {
-			prefix = strings.TrimSuffix(b.Path, "/")
-		}
+	if prefix != "" && !strings.HasPrefix(prefix, "/") {
+		prefix = "/" + prefix
 	}
-	u := &url.URL{Scheme: scheme, Host: r.Host, Path: prefix + r.URL.Path, RawQuery: r.URL.RawQuery}
+	host := r.Host
+	if h := r.Header.Get("X-Forwarded-Host"); h != "" && !strings.ContainsAny(h, "/ ,") {
+		host = h
+	}
+	u := &url.URL{Scheme: scheme, Host: host, Path: prefix + r.URL.Path, RawQuery: r.URL.RawQuery}
 	if r.URL.RawPath != "" {
 		u.RawPath = prefix + r.URL.RawPath
 	}
@@ -159,7 +176,7 @@ func (pp *powerPlatform) externalURL(c *Call) (*url.URL, string) {
 	if n := len(reqSegs) - len(opSegs); n > 0 {
 		base = "/" + strings.Join(reqSegs[:n], "/")
 	}
-	return u, scheme + "://" + r.Host + prefix + base
+	return u, scheme + "://" + host + prefix + base
 }
 
 func (pp *powerPlatform) triggerRequest(c *Call) trigger.Request {
@@ -171,9 +188,13 @@ func (pp *powerPlatform) triggerRequest(c *Call) trigger.Request {
 	return trigger.Request{URL: u, BaseURL: base, PathParams: c.Params, Header: c.Request.Header, Body: body}
 }
 
-// Respond implements Responder: run-time faults and scenario, dynamic
-// checks, and the trigger protocols.
-func (pp *powerPlatform) Respond(ctx context.Context, c *Call) (*Reply, error) {
+// ppGuard is the part of the behaviours that sees every call first.
+type ppGuard struct{ pp *powerPlatform }
+
+// Respond implements Responder: run-time faults and scenario, the custom
+// code note and the dynamic checks. It answers only to refuse or fault.
+func (g ppGuard) Respond(ctx context.Context, c *Call) (*Reply, error) {
+	pp := g.pp
 	if fi := pp.inject.Load(); fi != nil {
 		rep, reset := fi.apply(ctx, c)
 		if reset {
@@ -199,6 +220,11 @@ func (pp *powerPlatform) Respond(ctx context.Context, c *Call) (*Reply, error) {
 	if rep := pp.checkDynamic(c); rep != nil {
 		return rep, nil
 	}
+	return nil, nil
+}
+
+// Respond implements Responder: the trigger protocols.
+func (pp *powerPlatform) Respond(ctx context.Context, c *Call) (*Reply, error) {
 	op := c.Operation
 	switch {
 	case pp.engine.IsSubscribe(op.ID):
@@ -413,4 +439,36 @@ func notificationProblem(nu *connector.NotificationURL, e ProblemError) bool {
 		return e.In == "body" && strings.Trim(e.Pointer, "/") == strings.Trim(nu.Name, "/")
 	}
 	return e.In == nu.In && strings.EqualFold(e.Name, nu.Name)
+}
+
+// stored returns what the stateful store holds for a lookup that lists a
+// stateful collection: in stateful mode its answer is those items.
+func (pp *powerPlatform) stored(lookup *connector.Operation) []any {
+	if !pp.s.opts.Stateful || lookup.Method != http.MethodGet {
+		return nil
+	}
+	var st *stateful
+	for _, r := range pp.s.responders {
+		if x, ok := r.(*stateful); ok {
+			st = x
+		}
+	}
+	if st == nil || st.byCol[lookup.Path] == nil {
+		return nil
+	}
+	// Every bucket of the collection, whatever its parent parameters.
+	parts := varNames.Split("stateful "+lookup.Path, -1)
+	for i := range parts {
+		parts[i] = regexp.QuoteMeta(parts[i])
+	}
+	want := regexp.MustCompile("^" + strings.Join(parts, "[^/]*") + "$")
+	var out []any
+	for _, b := range pp.s.state.Buckets() {
+		if want.MatchString(b) {
+			for _, e := range pp.s.state.List(b) {
+				out = append(out, e.Value)
+			}
+		}
+	}
+	return out
 }

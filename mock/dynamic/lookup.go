@@ -292,6 +292,14 @@ func (r *Resolver) accepted(lk *lookup, ls *listSpec, ps map[string]connector.Dy
 		}
 	}
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.served[lk.op.ID][c], vals
+	ok := r.served[lk.op.ID][c]
+	r.mu.Unlock()
+	if !ok && r.stored != nil {
+		for _, it := range r.stored(lk.op) {
+			if x, found := getPath(it, ls.value); found && canon(x) == c {
+				return true, vals
+			}
+		}
+	}
+	return ok, vals
 }

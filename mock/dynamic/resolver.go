@@ -26,6 +26,10 @@ type Options struct {
 	// SchemaFile is a user-supplied dynamic-schemas.json. "" means the
 	// file of that name next to the connector, when there is one.
 	SchemaFile string
+	// Stored, when set, returns the items the mock's stateful store holds
+	// for a lookup operation (stateful mode): the lookup answers with
+	// those, so their values are accepted too.
+	Stored func(lookup *connector.Operation) []any
 }
 
 // Problem is something wrong with a request to a dependent operation.
@@ -43,6 +47,7 @@ type Resolver struct {
 	seed   uint64
 	strict atomic.Bool
 	file   *SchemaFile
+	stored func(*connector.Operation) []any
 
 	lookups map[string]*lookup // by lookup operation ID
 	info    map[*connector.DynamicRef]refInfo
@@ -145,6 +150,7 @@ func New(opts Options) (*Resolver, error) {
 		lookups: map[string]*lookup{}, info: map[*connector.DynamicRef]refInfo{}, served: map[string]map[string]bool{}, cache: map[string]*resolved{}, vcache: map[string][]any{},
 	}
 	r.strict.Store(opts.Strict)
+	r.stored = opts.Stored
 	if r.gen == nil {
 		r.gen = fake.New(fake.Options{})
 	}
