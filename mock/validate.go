@@ -433,6 +433,21 @@ func (v *validator) checkRequestBody(ctx context.Context, c *Call, rb *openapi3.
 	if media == nil && mt != "" {
 		media = rb.Content.Get(mt)
 	}
+	if media == nil && mt != "" {
+		// "text/plain; charset=utf-8" declared accepts "text/plain" sent,
+		// and the other way round: parameters do not change the type.
+		keys := make([]string, 0, len(rb.Content))
+		for k := range rb.Content {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if mediaMatches(mediaBase(k), mt) {
+				media = rb.Content[k]
+				break
+			}
+		}
+	}
 	if media == nil {
 		declared := make([]string, 0, len(rb.Content))
 		for k := range rb.Content {
