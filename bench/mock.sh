@@ -11,12 +11,14 @@
 #
 # Prism is installed with npm into a temp folder (not a project dependency);
 # wrk comes from Debian (installed when missing).
-# Usage: bash bench/mock.sh   (env: DURATION=10s CONNS=32 THREADS=2 PRISM_DIR=dir)
+# Usage: bash bench/mock.sh   (env: DURATION=10s CONNS=32 THREADS=1 PRISM_DIR=dir)
+# One wrk thread leaves the second core to the server under test (Prism is
+# single-threaded anyway).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10s}
 CONNS=${CONNS:-32}
-THREADS=${THREADS:-2}
+THREADS=${THREADS:-1}
 CORPUS=${CORPUS:-../shared/corpus/connectors}
 SAMPLE=examples/contoso-orders
 LARGE="$CORPUS/independent-publisher-connectors/HubSpot CRM V2"
