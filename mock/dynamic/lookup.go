@@ -180,49 +180,38 @@ func (r *Resolver) values(lk *lookup, ls *listSpec, key string) []any {
 }
 
 // makeValues computes values; see values (which caches them: they are a
-// function of the seed, the spec and the key).
+// function of the seed, the spec and the key). Candidates come from the
+// enumerations of the dependents and the field, then from generating each
+// dependent's shape and the field's; each is scored by how many of the
+// dependents and the field it satisfies, and the best-scoring ones win —
+// all of them satisfy everything whenever that is possible.
 func (r *Resolver) makeValues(lk *lookup, ls *listSpec, key string) []any {
 	n := 3 + int(fake.Seed(r.seed, "dynamic-count", lk.op.ID, key)%3)
-	ok := func(v any, strict bool) bool {
-		if v == nil || canon(v) == "" {
-			return false
-		}
-		for _, d := range ls.deps {
-			if !fitsDependent(d, v) {
-				return false
-			}
-		}
-		return !strict || fits(ls.field, v, false)
+	type cand struct {
+		v     any
+		score int
+		enum  bool
 	}
-	out := make([]any, 0, n)
+	var cands []cand
 	seen := map[string]bool{}
-	add := func(v any, strict bool) {
+	add := func(v any, enum bool) {
 		v = asType(v, ls.field)
-		if len(out) < n && !seen[canon(v)] && ok(v, strict) {
-			seen[canon(v)] = true
-			out = append(out, v)
+		c := canon(v)
+		if v == nil || c == "" || seen[c] {
+			return
 		}
-	}
-	// Enumerations first: they are the whole set of possible values.
-	for _, s := range append(append([]*openapi3.SchemaRef(nil), ls.deps...), ls.field) {
-		for i := 0; i < 4 && isType(s, "array") && s.Value.Items != nil; i++ {
-			s = s.Value.Items
-		}
-		if s != nil && s.Value != nil && len(s.Value.Enum) > 0 {
-			for _, e := range s.Value.Enum {
-				add(e, true)
-			}
-			if len(out) > 0 {
-				return out
+		seen[c] = true
+		score := 0
+		for _, d := range ls.deps {
+			if fitsDependent(d, v) {
+				score++
 			}
 		}
+		if fits(ls.field, v, false) {
+			score++
+		}
+		cands = append(cands, cand{v, score, enum})
 	}
-	hint := "id"
-	if len(ls.value) > 0 {
-		hint = ls.value[len(ls.value)-1]
-	}
-	// Generate from each constraining shape in turn: the dependents' (in
-	// their own type), then the lookup field's.
 	shapes := make([]*openapi3.SchemaRef, 0, len(ls.deps)+2)
 	for _, d := range ls.deps {
 		for i := 0; i < 4 && isType(d, "array") && d.Value.Items != nil; i++ {
@@ -230,31 +219,49 @@ func (r *Resolver) makeValues(lk *lookup, ls *listSpec, key string) []any {
 		}
 		shapes = append(shapes, d)
 	}
-	shapes = append(shapes, ls.field, &openapi3.SchemaRef{Value: openapi3.NewStringSchema()})
-	for _, strict := range []bool{true, false} {
-		for si, s := range shapes {
-			if s == nil || s.Value == nil {
-				continue
+	shapes = append(shapes, ls.field)
+	// Enumerations first: where there is one it is the whole set.
+	enums := false
+	for _, s := range shapes {
+		if s != nil && s.Value != nil && len(s.Value.Enum) > 0 {
+			enums = true
+			for _, e := range s.Value.Enum {
+				add(e, true)
 			}
-			if isType(s, "boolean") {
-				add(true, strict)
-				add(false, strict)
-				continue
-			}
-			for i := 0; len(out) < n && i < 3*n; i++ {
-				v := r.gen.Generate(s, fake.Seed(r.seed, "dynamic-value", lk.op.ID, strings.Join(ls.value, "/"), key, strconv.Itoa(si), strconv.Itoa(i)), hint)
-				add(v, strict)
-			}
-			if len(out) >= n {
-				return out
-			}
-		}
-		if len(out) > 0 {
-			return out
 		}
 	}
-	// Nothing fits everything (contradictory schemas): numbered values.
-	for i := 1; len(out) < 3; i++ {
+	hint := "id"
+	if len(ls.value) > 0 {
+		hint = ls.value[len(ls.value)-1]
+	}
+	for si, s := range append(shapes, &openapi3.SchemaRef{Value: openapi3.NewStringSchema()}) {
+		if s == nil || s.Value == nil || len(s.Value.Enum) > 0 {
+			continue
+		}
+		if isType(s, "boolean") {
+			add(true, false)
+			add(false, false)
+			continue
+		}
+		for i := 0; i < 3*n; i++ {
+			add(r.gen.Generate(s, fake.Seed(r.seed, "dynamic-value", lk.op.ID, strings.Join(ls.value, "/"), key, strconv.Itoa(si), strconv.Itoa(i)), hint), false)
+		}
+	}
+	best := -1
+	for _, c := range cands {
+		best = max(best, c.score)
+	}
+	full := len(ls.deps) + 1
+	out := make([]any, 0, n)
+	for _, c := range cands {
+		// With a satisfiable enumeration, only its members: a dependent
+		// with an enum takes nothing else.
+		if c.score == best && (best < full || !enums || c.enum) && len(out) < n {
+			out = append(out, c.v)
+		}
+	}
+	// Nothing at all (contradictory schemas): numbered values.
+	for i := 1; len(out) < 3 && best <= 0; i++ {
 		out = append(out, asType(strconv.Itoa(1000+i), ls.field))
 	}
 	return out
