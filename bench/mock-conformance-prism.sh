@@ -10,7 +10,8 @@
 #
 # Usage: bash bench/mock-conformance-prism.sh [CORPUS_DIR]
 #   env: STRIDE=N takes every Nth connector (a deterministic sample), LIMIT=N the first N,
-#        JOBS=N Prism processes at once (default 2), PRISM_DIR=dir reuses an install,
+#        JOBS=N Prism processes at once (default 2), PRISM_FLAGS=-d for dynamic mode,
+#        PRISM_DIR=dir reuses an install,
 #        OUT=dir keeps the per-connector results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,7 +50,7 @@ one_prism() {
   local i=$1 d=$2 port=$3 spec pid up=0
   spec=$(find "$d" -maxdepth 1 -name '*.swagger.json' | head -1)
   [ -n "$spec" ] || return 0
-  "$PRISM" mock -p "$port" -h 127.0.0.1 "$spec" > "$WORK/prism-$port.log" 2>&1 &
+  "$PRISM" mock ${PRISM_FLAGS:-} -p "$port" -h 127.0.0.1 "$spec" > "$WORK/prism-$port.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 240); do
     if curl -s -o /dev/null "http://127.0.0.1:$port/"; then up=1; break; fi
