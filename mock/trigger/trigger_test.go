@@ -8,7 +8,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -402,5 +404,82 @@ func TestPollingPoliciesFromPolicyEngine(t *testing.T) {
 	}
 	if p := pp["OnNewOrder"]; p.Trigger == nil || p.Trigger.OperationID != "OnNewOrder" || len(p.DataPath) == 0 {
 		t.Fatalf("OnNewOrder policy = %+v", p)
+	}
+}
+
+// hooksDef writes a webhook connector whose unsubscribe operation is
+// unsub (a path item JSON) and loads it.
+func hooksDef(t *testing.T, unsubPath, unsub string) *connector.Connector {
+	t.Helper()
+	doc := `{"swagger": "2.0", "info": {"title": "Hooks", "version": "1"}, "host": "api.example.com", "basePath": "/",
+	 "schemes": ["https"], "consumes": ["application/json"], "produces": ["application/json"],
+	 "paths": {"/hooks": {
+	   "x-ms-notification-content": {"schema": {"type": "object", "properties": {"event": {"type": "string"}}}},
+	   "post": {"operationId": "OnEvent", "x-ms-trigger": "single", "parameters": [
+	     {"in": "query", "name": "accountId", "type": "string"},
+	     {"in": "body", "name": "body", "schema": {"type": "object", "properties": {"url": {"type": "string", "x-ms-notification-url": true}}}}],
+	     "responses": {"201": {"description": "ok", "schema": {"type": "object", "properties": {"id": {"type": "integer"}}}}}}},
+	  "` + unsubPath + `": ` + unsub + `}}`
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "apiDefinition.swagger.json"), []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return load(t, dir)
+}
+
+// TestSubscriptionHandleFitsTheUnsubscribeParameter is the regression test
+// for Locations the unsubscribe operation refused: an integer path
+// parameter gets an integer handle, the subscribe response's integer id the
+// same number, and a subscribe value that is not valid there is not copied.
+func TestSubscriptionHandleFitsTheUnsubscribeParameter(t *testing.T) {
+	c := hooksDef(t, "/hooks/{hookId}", `{"delete": {"operationId": "DeleteHook", "parameters": [
+	  {"in": "path", "name": "hookId", "required": true, "type": "integer", "minimum": 1},
+	  {"in": "query", "name": "accountId", "required": true, "type": "integer"}], "responses": {"204": {"description": "gone"}}}}`)
+	e, _ := New(Options{Connector: c, Seed: 3})
+	defer e.Close()
+	sub, err := e.Subscribe(c.Operation("OnEvent"), Request{URL: mustURL(t, "http://127.0.0.1/hooks?accountId=abc"), BaseURL: "http://127.0.0.1",
+		Body: map[string]any{"url": "http://127.0.0.1:9/cb"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := mustURL(t, sub.Location)
+	hook := strings.TrimPrefix(u.Path, "/hooks/")
+	n, err := strconv.Atoi(hook)
+	if err != nil || n < 1 || hook != sub.Handle {
+		t.Fatalf("Location %s: the hook id %q is not the integer handle %q", sub.Location, hook, sub.Handle)
+	}
+	if acc := u.Query().Get("accountId"); acc == "abc" || acc == "" {
+		t.Fatalf("accountId=%q: the subscribe's string was copied into an integer parameter (or left out although required)", acc)
+	} else if _, err := strconv.Atoi(acc); err != nil {
+		t.Fatalf("accountId=%q is not an integer", acc)
+	}
+	body := e.Decorate(sub, c.Operation("OnEvent"), http.Header{}, map[string]any{"id": float64(7)})
+	if body.(map[string]any)["id"] != float64(n) {
+		t.Fatalf("response id = %v, want the handle %d as a number", body.(map[string]any)["id"], n)
+	}
+	if _, ok := e.Unsubscribe(c.Operation("DeleteHook"), Request{URL: u, PathParams: map[string]string{"hookId": hook}}); !ok {
+		t.Fatal("the DELETE on Location did not unsubscribe")
+	}
+}
+
+// TestUnsubscribeWithoutParametersRemovesWhatLocationNames: an
+// unsubscribe operation that has no parameter to tell subscriptions apart
+// removes those whose Location the DELETE addresses.
+func TestUnsubscribeWithoutParametersRemovesWhatLocationNames(t *testing.T) {
+	c := hooksDef(t, "/hooks/unsubscribe", `{"delete": {"operationId": "Unsubscribe", "parameters": [
+	  {"in": "body", "name": "body", "schema": {"type": "object"}}], "responses": {"200": {"description": "gone"}}}}`)
+	e, _ := New(Options{Connector: c, Seed: 3})
+	defer e.Close()
+	sub, err := e.Subscribe(c.Operation("OnEvent"), Request{URL: mustURL(t, "http://127.0.0.1/hooks"), BaseURL: "http://127.0.0.1:4010",
+		Body: map[string]any{"url": "http://127.0.0.1:9/cb"}})
+	if err != nil || sub.Location != "http://127.0.0.1:4010/hooks/unsubscribe" {
+		t.Fatalf("Location %q, %v", sub.Location, err)
+	}
+	// Reached through another host name: path and query decide.
+	if _, ok := e.Unsubscribe(c.Operation("Unsubscribe"), Request{URL: mustURL(t, "http://localhost:4010/hooks/unsubscribe")}); !ok {
+		t.Fatal("the DELETE on Location did not unsubscribe")
+	}
+	if n := len(e.Subscriptions()); n != 0 {
+		t.Fatalf("%d subscriptions left", n)
 	}
 }
