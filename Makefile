@@ -31,7 +31,7 @@ build: deps
 MOCK_PORT ?= 4010
 run: build
 	@if [ -t 0 ] && [ -t 1 ]; then \
-	  exec ./$(BIN) mock --port $(MOCK_PORT) $(SAMPLE); \
+	  exec ./$(BIN) mock --port $(MOCK_PORT) --admin-port 0 $(SAMPLE); \
 	fi; \
 	log=$$(mktemp); \
 	./$(BIN) mock --port $(MOCK_PORT) --admin-port -1 $(SAMPLE) >"$$log" 2>&1 & pid=$$!; \
