@@ -255,3 +255,56 @@ func TestRunTimeFaultsReachStatefulCreates(t *testing.T) {
 		t.Fatalf("create after faults off: %d %s", a.status, a.raw)
 	}
 }
+
+// TestStatefulCreateFeedsWebhook: in stateful mode a create whose answer is
+// the schema a webhook reports is delivered to its subscribers as is.
+func TestStatefulCreateFeedsWebhook(t *testing.T) {
+	dir := t.TempDir()
+	def := `{"swagger": "2.0", "info": {"title": "Items", "version": "1"}, "host": "api.example.com", "basePath": "/",
+	 "schemes": ["https"], "consumes": ["application/json"], "produces": ["application/json"],
+	 "paths": {
+	  "/items": {"post": {"operationId": "CreateItem", "parameters": [{"in": "body", "name": "body", "schema": {"$ref": "#/definitions/Item"}}],
+	     "responses": {"201": {"description": "created", "schema": {"$ref": "#/definitions/Item"}}}},
+	   "get": {"operationId": "ListItems", "responses": {"200": {"description": "ok", "schema": {"type": "array", "items": {"$ref": "#/definitions/Item"}}}}}},
+	  "/items/{id}": {"get": {"operationId": "GetItem", "parameters": [{"in": "path", "name": "id", "required": true, "type": "string"}],
+	     "responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/Item"}}}}},
+	  "/hooks": {"x-ms-notification-content": {"schema": {"$ref": "#/definitions/Item"}},
+	   "post": {"operationId": "OnItemCreated", "x-ms-trigger": "single", "parameters": [{"in": "body", "name": "body", "schema": {"type": "object",
+	     "properties": {"callback": {"type": "string", "x-ms-notification-url": true}}}}], "responses": {"201": {"description": "ok"}}}},
+	  "/hooks/{hookId}": {"delete": {"operationId": "DeleteHook", "parameters": [{"in": "path", "name": "hookId", "required": true, "type": "string"}],
+	     "responses": {"204": {"description": "gone"}}}}},
+	 "definitions": {"Item": {"type": "object", "properties": {"id": {"type": "string"}, "name": {"type": "string"}}}}}`
+	if err := os.WriteFile(filepath.Join(dir, "apiDefinition.swagger.json"), []byte(def), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(loadDir(t, dir), Options{Seed: 2, DisableAuth: true, Stateful: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	got := make(chan map[string]any, 4)
+	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var v map[string]any
+		_ = json.NewDecoder(r.Body).Decode(&v)
+		got <- v
+	}))
+	defer rcv.Close()
+	if a := ppDo(t, "POST", srv.URL+"/hooks", `{"callback":"`+rcv.URL+`"}`, nil); a.status != 201 {
+		t.Fatalf("subscribe: %d %s", a.status, a.raw)
+	}
+	if a := ppDo(t, "POST", srv.URL+"/items", `{"id":"i-1","name":"First"}`, nil); a.status != 201 {
+		t.Fatalf("create: %d %s", a.status, a.raw)
+	}
+	e, _ := s.PowerPlatform()
+	e.Wait()
+	select {
+	case v := <-got:
+		if v["id"] != "i-1" || v["name"] != "First" {
+			t.Fatalf("the event is not the created item: %v", v)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no event after the create")
+	}
+}
