@@ -73,6 +73,11 @@ func (k *Checker) Check(op *connector.Operation, status int, h http.Header, body
 	if got := h.Get(OperationHeader); got != "" && got != op.ID {
 		return ClassRouting, fmt.Sprintf("answered by %s", got)
 	}
+	// A polling trigger's "no new data" (202 with the next poll's
+	// Location) is the protocol's answer whatever the definition declares.
+	if status == http.StatusAccepted && op.Trigger != nil && op.Trigger.Kind == connector.TriggerPolling && h.Get("Location") != "" {
+		return "", ""
+	}
 	resp, ok := declared(op.Op, status)
 	if !ok {
 		return ClassStatus, fmt.Sprintf("status %d is not a declared success response (%s)", status, codes(op.Op))

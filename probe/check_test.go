@@ -27,6 +27,7 @@ const validOrder = `{"createdAt":"2024-08-12T08:14:24Z","currency":"BSD","custom
 func TestCheck(t *testing.T) {
 	get := sampleOp(t, "GetOrder")
 	del := sampleOp(t, "DeleteOrder")
+	poll := sampleOp(t, "OnNewOrder")
 	json := http.Header{"Content-Type": {"application/json"}}
 	tests := []struct {
 		name   string
@@ -44,6 +45,8 @@ func TestCheck(t *testing.T) {
 		{"schema", get, 200, json, `{"status":"lost"}`, ClassBody},
 		{"empty body, object schema", get, 200, http.Header{"Content-Type": {"text/plain"}}, ``, ClassBody},
 		{"no content", del, 204, http.Header{}, ``, ""},
+		{"polling trigger, no new data", poll, 202, http.Header{"Location": {"http://127.0.0.1/v1/trigger/orders?triggerstate=2"}, "Retry-After": {"15"}}, ``, ""},
+		{"polling trigger, 202 without Location", poll, 202, http.Header{}, ``, ClassStatus},
 		{"answered by another operation", get, 200, http.Header{"Content-Type": {"application/json"}, OperationHeader: {"ListOrders"}}, `{}`, ClassRouting},
 	}
 	k := NewChecker()
