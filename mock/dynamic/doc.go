@@ -10,10 +10,15 @@
 //   - acceptance: the dependent operation accepts the values its lookup
 //     returns and, with Strict (--strict-dynamic), rejects others with a
 //     clear 400;
+//   - resolvability: Resolvable names, with a stable reason, each
+//     reference the definition itself makes unworkable (a collection
+//     declared as an object, a literal the lookup's own parameter refuses,
+//     ...); the mock leaves those lookups as declared;
 //   - dynamic schemas: an operation referenced by x-ms-dynamic-schema or
 //     x-ms-dynamic-properties answers with a real JSON schema at value-path /
 //     itemValuePath, generated per parameter combination or taken from a
-//     user-supplied dynamic-schemas.json next to the connector; the
+//     user-supplied dynamic-schemas.json next to the connector (generated
+//     schemas refine the static node that carries the extension); the
 //     dependent operation validates its request, and generates its response,
 //     against that resolved schema.
 //
