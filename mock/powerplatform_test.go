@@ -875,6 +875,15 @@ func (r *ppRig) schema(dep *connector.Operation, d *connector.DynamicRef) string
 		if n, _ := strconv.Atoi(code); code != "default" && dr.status != n {
 			return fmt.Sprintf("dependent answered %d, the dynamic schema is on %s: %s", dr.status, code, clip(dr.body))
 		}
+		// The dynamic part refines the declared response; the answer still
+		// matches what the definition declares.
+		if dep.Op != nil && dep.Op.Responses != nil {
+			if rr := dep.Op.Responses.Value(code); rr != nil && rr.Value != nil && dr.json != nil {
+				if err := ppValid(mediaSchemaOf(rr.Value.Content), dr.json); err != nil {
+					return "dependent response breaks its declared schema: " + firstLine(err)
+				}
+			}
+		}
 		got, ok := dr.json, true
 		if sub != "" {
 			got, ok = getPathAny(dr.json, splitSegs(sub))
@@ -1123,6 +1132,21 @@ func targetSchemaOf(op *connector.Operation, target string) *openapi3.SchemaRef 
 		s = s.Value.Properties[seg]
 	}
 	return s
+}
+
+// mediaSchemaOf is the JSON schema of a content map.
+func mediaSchemaOf(content openapi3.Content) *openapi3.SchemaRef {
+	keys := make([]string, 0, len(content))
+	for k := range content {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if mt := content[k]; mt != nil && strings.Contains(k, "json") && mt.Schema != nil {
+			return mt.Schema
+		}
+	}
+	return nil
 }
 
 // bodySchema is op's JSON body schema, else its form body schema.

@@ -257,32 +257,45 @@ func (r *Resolver) Response(op *connector.Operation, a Args, status int, body an
 		if res == nil || res.schema == nil {
 			continue
 		}
-		var v any = r.gen.Generate(res.schema, fake.Seed(r.seed, "dynamic-response", op.ID, d.Target, key), "")
-		segs := splitPath(sub)
-		if r.elementLevel(d) {
-			n := 2
-			if cur, ok := getPath(body, segs); ok {
-				if arr, ok := cur.([]any); ok && len(arr) > 0 {
-					n = len(arr)
-				}
-			}
-			arr := make([]any, n)
-			for j := range arr {
-				arr[j] = r.gen.Generate(res.schema, fake.Seed(r.seed, "dynamic-response", op.ID, d.Target, key, strconv.Itoa(j)), "")
-			}
-			v = arr
+		elements := r.elementLevel(d)
+		gen := func(j int) any {
+			return r.gen.Generate(res.schema, fake.Seed(r.seed, "dynamic-response", op.ID, d.Target, key, strconv.Itoa(j)), "")
 		}
-		if len(segs) == 0 {
-			body = v
-			continue
-		}
-		if _, ok := getPath(body, segs); ok || body == nil {
-			body = setPath(body, segs, v)
-		} else if m, ok := body.(map[string]any); ok {
-			body = setPath(m, segs, v)
-		}
+		body = fillTarget(body, splitPath(sub), elements, gen)
 	}
 	return body
+}
+
+// fillTarget replaces the value at path below v with generated ones.
+// Arrays on the way fan out to their elements (a target names the array,
+// not an index), and nothing declared as an array becomes an object; with
+// elements the value there is an array whose items are generated.
+func fillTarget(v any, path []string, elements bool, gen func(j int) any) any {
+	if len(path) == 0 {
+		if !elements {
+			return gen(0)
+		}
+		n := 2
+		if arr, ok := v.([]any); ok && len(arr) > 0 {
+			n = len(arr)
+		}
+		out := make([]any, n)
+		for j := range out {
+			out[j] = gen(j)
+		}
+		return out
+	}
+	switch x := v.(type) {
+	case []any:
+		for i := range x {
+			x[i] = fillTarget(x[i], path, elements, gen)
+		}
+		return x
+	case map[string]any:
+		x[path[0]] = fillTarget(x[path[0]], path[1:], elements, gen)
+		return x
+	}
+	return map[string]any{path[0]: fillTarget(nil, path[1:], elements, gen)}
 }
 
 func declared(op *connector.Operation, status int) bool {
