@@ -64,7 +64,27 @@ type sweepResult struct {
 	panicked any
 }
 
+// corpusLoads caches one parallel load of the corpus for the sweeps that
+// need it (loading twice doubled the package's test time).
+var corpusLoads struct {
+	once sync.Once
+	key  string
+	res  []sweepResult
+}
+
 func loadAll(t *testing.T, root string, dirs []string) []sweepResult {
+	key := root + "\x00" + strings.Join(dirs, "\x00")
+	corpusLoads.once.Do(func() {
+		corpusLoads.key = key
+		corpusLoads.res = loadAllUncached(root, dirs)
+	})
+	if corpusLoads.key == key {
+		return corpusLoads.res
+	}
+	return loadAllUncached(root, dirs)
+}
+
+func loadAllUncached(root string, dirs []string) []sweepResult {
 	res := make([]sweepResult, len(dirs))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
