@@ -10,6 +10,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/connectorlab/connectorlab/spelling"
 )
 
 // Exit codes, as documented in the README.
@@ -96,7 +98,7 @@ func suggestCommand(name string) string {
 		if strings.HasPrefix(c.name, name) || strings.HasPrefix(name, c.name) {
 			return fmt.Sprintf(" (did you mean %q?)", c.name)
 		}
-		if d := editDistance(name, c.name); d < bestD {
+		if d := spelling.Distance(name, c.name); d < bestD {
 			best, bestD = c.name, d
 		}
 	}
@@ -104,27 +106,6 @@ func suggestCommand(name string) string {
 		return fmt.Sprintf(" (did you mean %q?)", best)
 	}
 	return ""
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // parseFlags parses flags given before, between or after positional

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/connectorlab/connectorlab/spelling"
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
@@ -368,7 +369,7 @@ func (l *linter) extensions() {
 		}
 		best, dist := "", 99
 		for _, k := range knownExtensions {
-			if d := editDistance(strings.ToLower(strings.TrimSpace(strings.TrimRight(e.Key, ":"))), k); d < dist {
+			if d := spelling.Distance(strings.ToLower(strings.TrimSpace(strings.TrimRight(e.Key, ":"))), k); d < dist {
 				best, dist = k, d
 			}
 		}
@@ -465,7 +466,7 @@ func safeValidate(ctx context.Context, doc *openapi3.T) (err error) {
 func suggest(s string, options []string) string {
 	best, dist := "", 4
 	for _, o := range options {
-		if d := editDistance(strings.ToLower(s), strings.ToLower(o)); d < dist {
+		if d := spelling.Distance(strings.ToLower(s), strings.ToLower(o)); d < dist {
 			best, dist = o, d
 		}
 	}
@@ -473,30 +474,4 @@ func suggest(s string, options []string) string {
 		return ""
 	}
 	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-func editDistance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		if a == b {
-			return 0
-		}
-		return 99
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/spelling"
 )
 
 // Section is where a policy runs: on the request on its way to the API, or
@@ -676,31 +677,11 @@ func suggestFunc(name string) string {
 func closest(s string, cands []string) string {
 	best, bestD := "", 4
 	for _, c := range cands {
-		if d := editDistance(s, strings.ToLower(c)); d < bestD {
+		if d := spelling.Distance(s, strings.ToLower(c)); d < bestD {
 			best, bestD = c, d
 		}
 	}
 	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // Policy errors.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/spelling"
 )
 
 // Router finds operations of one connector. It is immutable after New and
@@ -423,7 +424,7 @@ func (e *entry) explain(method, path string, segs []string, basePath string) (in
 		got := segs[i]
 		switch s.kind {
 		case segLit:
-			return score - editDistance(s.raw, got), fmt.Sprintf("segment %d is %q; the template wants %q", i+1, got, s.raw)
+			return score - spelling.Distance(s.raw, got), fmt.Sprintf("segment %d is %q; the template wants %q", i+1, got, s.raw)
 		case segVar:
 			return score, fmt.Sprintf("segment %d is empty; path parameter %q needs a value", i+1, s.names[0])
 		default:
@@ -466,29 +467,6 @@ func (e *entry) matchFold(segs []string) bool {
 		}
 	}
 	return true
-}
-
-func editDistance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		return 64
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := 1
-			if a[i-1] == b[j-1] {
-				c = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // Operations returns every operation whose full template is tmpl (any

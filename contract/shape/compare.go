@@ -3,6 +3,8 @@ package shape
 import (
 	"sort"
 	"strings"
+
+	"github.com/connectorlab/connectorlab/spelling"
 )
 
 // ChangeKind names a structural difference between two shapes.
@@ -196,7 +198,7 @@ func pairRenames(removed, added []Change) []Change {
 		}
 		for _, a := range added {
 			ap, aname := Parent(a.Path)
-			if ap == rp && len(rname) > 3 && editDistance(strings.ToLower(rname), strings.ToLower(aname)) <= 2 {
+			if ap == rp && len(rname) > 3 && spelling.Distance(strings.ToLower(rname), strings.ToLower(aname)) <= 2 {
 				r.Similar = a.Path
 				break
 			}
@@ -294,25 +296,4 @@ func equalStrings(a, b []string) bool {
 		}
 	}
 	return true
-}
-
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
