@@ -101,7 +101,7 @@ func TestOpenMissingPathSaysWhatToDo(t *testing.T) {
 func TestOpenBrokenJSONReportsLineAndColumn(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "apiDefinition.swagger.json")
-	if err := os.WriteFile(p, []byte("{\n  \"swagger\": \"2.0\",\n  \"info\": {\n}"), 0o600); err != nil {
+	if err := os.WriteFile(p, []byte("{\n  \"swagger\": \"2.0\",\n  \"info\": {\n    \"title\": "), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	_, err := newTestConnectors(t).Open(p)

@@ -1,6 +1,7 @@
 package jsontext
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -141,7 +142,18 @@ func (p *parser) eofError(off, state int) error {
 	if state == stColon {
 		hint = fmt.Sprintf("the key %q has no ':' and value; the file looks cut short", p.lastKey())
 	}
-	return p.syntaxError(off, msg, hint)
+	e := p.syntaxError(off, msg, hint)
+	// A file that ends right after a closing bracket, with one or two
+	// brackets still open, lost its last closers (Shopranos); a file cut
+	// short stops mid-member. Only the first is recovered.
+	if state == stAfter && len(missing) <= 2 {
+		if t := bytes.TrimRight(p.src, " \t\r\n"); len(t) > 0 && (t[len(t)-1] == '}' || t[len(t)-1] == ']') {
+			line, col := p.pos(len(t) - 1)
+			e.recover = &recovery{blank: -1, appendText: "\n" + string(missing), line: line, col: col,
+				msg: fmt.Sprintf("added the missing %q at the end: the file ends after a complete value with %d bracket(s) still open", missing, len(missing))}
+		}
+	}
+	return e
 }
 
 func (p *parser) slashError(off int) error {
@@ -292,15 +304,28 @@ func (p *parser) rootError(off int) error {
 	kind := kindOf(c == '}')
 	msg := fmt.Sprintf("'%c' closes the root %s here, but more text follows at %s (%s)", c, kind, p.at(off), p.describe(off))
 	hint := p.suspectHint(p.rootEnd, p.rootEnd, fmt.Sprintf("an extra '%c' there would close the root %s early; remove it", c, kind))
+	var rec *recovery
 	switch {
 	case hint != "":
+		// The indentation names the extra bracket: dropping it is the
+		// edit a reader would make, so Normalize tries it.
+		if closer, _, ok := p.misindented(p.rootEnd); ok {
+			cl, cc := p.pos(closer)
+			rec = &recovery{blank: closer, msg: fmt.Sprintf("removed the extra '%c' at line %d, column %d (indented unlike the bracket it would close), which closed the root %s early", p.src[closer], cl, cc, kind)}
+		}
 	case c == '}' && p.src[off] == '"' && keyFollows(p.src, off):
 		// The GIPHY shape: members appended after the closing brace.
 		hint = fmt.Sprintf("the text after it looks like more members of the root object (%q); move this '}' to the end of the file, or remove the text after it", p.stringAt(off))
+		rec = &recovery{blank: p.rootEnd, appendText: "\n}", msg: fmt.Sprintf("moved the root object's '}' from here to the end: the text after it (%q) reads as more members of the root object", p.stringAt(off))}
 	default:
 		hint = fmt.Sprintf("a '%c' closes the root %s early; remove it or the text after it", c, kind)
 	}
-	return p.syntaxError(p.rootEnd, msg, hint)
+	e := p.syntaxError(p.rootEnd, msg, hint)
+	if rec != nil {
+		rec.line, rec.col = p.pos(rec.blank)
+		e.recover = rec
+	}
+	return e
 }
 
 func (p *parser) repairMessage(r rawRepair) string {

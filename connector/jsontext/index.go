@@ -70,9 +70,27 @@ func (ix *Index) build() {
 		// (fast, vectorised) sizes the table once, usually a little over.
 		n := bytes.Count(ix.src, []byte{':'}) + bytes.Count(ix.src, []byte{','}) + bytes.Count(ix.src, []byte{'['}) + 1
 		p.ix = &indexBuilder{nodes: make([]node, 0, n)}
-		_ = p.run() // a refused input still indexes its prefix
+		src := ix.src
+		if err := p.run(); err != nil {
+			// Normalize recovers some inputs with an edit that keeps every
+			// position (a bracket blanked, text appended at the end): index
+			// that text so pointers into the recovered document resolve.
+			var nodes []node
+			fixed, _, ok := recoverInput(ix.src, err, func(fixed []byte) error {
+				q := getParser(fixed, DefaultMaxDepth)
+				defer putParser(q)
+				q.ix = &indexBuilder{nodes: make([]node, 0, n)}
+				err := q.run()
+				nodes = q.ix.nodes
+				return err
+			})
+			if ok {
+				p.ix, src = &indexBuilder{nodes: nodes}, fixed
+			}
+		}
+		// a refused input still indexes its prefix
 		ix.nodes = p.ix.nodes
-		ix.lines = newLineTable(ix.src)
+		ix.lines = newLineTable(src)
 	})
 }
 

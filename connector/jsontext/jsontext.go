@@ -1,6 +1,7 @@
 package jsontext
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -33,6 +34,11 @@ const (
 	// RepairInvalidEscape: a backslash that starts no valid escape (as in
 	// "\d" in a regex) was doubled, keeping the text as written.
 	RepairInvalidEscape = "json-invalid-escape"
+	// RepairExtraBracket: a bracket closed the root value early; it was
+	// removed (when indentation named it as extra) or moved to the end
+	// (when members of the root object followed it). Made only when the
+	// rest of the file then parses.
+	RepairExtraBracket = "json-extra-bracket"
 )
 
 // Repair is one change made to make the input strict JSON, or one report
@@ -55,6 +61,18 @@ type SyntaxError struct {
 	Line, Col int
 	Offset    int
 	Msg, Hint string
+
+	recover *recovery // an edit that may make the input parse
+}
+
+// recovery is one edit Normalize tries once when a scan fails: blank the
+// byte at blank (a space keeps every later line:col where it was) and
+// append appendText.
+type recovery struct {
+	blank      int
+	appendText string
+	msg        string
+	line, col  int
 }
 
 func (e *SyntaxError) Error() string {
@@ -98,10 +116,82 @@ func Normalize(data []byte, opts Options) (out []byte, repairs []Repair, err err
 		return nil, nil, &SyntaxError{Line: 1, Col: 1, Msg: fmt.Sprintf("input of %d bytes is larger than the 2 GiB this package handles", len(data)),
 			Hint: "connector files are a few MB at most; check that this is the right file"}
 	}
+	out, repairs, err = normalize(data, opts)
+	if err != nil {
+		return recoverFrom(data, opts, repairs, err)
+	}
+	return out, repairs, nil
+}
+
+// recoverFrom makes one bounded retry with the edit a syntax error
+// proposed; if the file then parses, the edit becomes a repair, otherwise
+// the first error stands. It is apart from Normalize so the clean path
+// allocates nothing.
+func recoverFrom(data []byte, opts Options, repairs []Repair, err error) ([]byte, []Repair, error) {
+	var out []byte
+	var fixedRepairs []Repair
+	_, recs, ok := recoverInput(data, err, func(fixed []byte) error {
+		var err error
+		out, fixedRepairs, err = normalize(fixed, opts)
+		return err
+	})
+	if !ok {
+		return nil, repairs, err
+	}
+	for _, r := range recs {
+		fixedRepairs = append(fixedRepairs, Repair{ID: RepairExtraBracket, Line: r.line, Col: r.col, Message: r.msg})
+	}
+	slices.SortStableFunc(fixedRepairs, func(a, b Repair) int {
+		if a.Line != b.Line {
+			return a.Line - b.Line
+		}
+		return a.Col - b.Col
+	})
+	return out, fixedRepairs, nil
+}
+
+// recoverInput applies the edits that syntax errors propose, one at a
+// time, until try accepts the text. A copy-pasted block can repeat the same
+// extra bracket, so a few edits are allowed, each named by the error of the
+// previous attempt. Every edit keeps the positions of the original text.
+func recoverInput(data []byte, err error, try func([]byte) error) ([]byte, []*recovery, bool) {
+	const maxEdits = 8
+	fixed := data
+	var recs []*recovery
+	for range maxEdits {
+		next, rec := recovered(fixed, err)
+		if next == nil {
+			return nil, nil, false
+		}
+		fixed = next
+		recs = append(recs, rec)
+		if err = try(fixed); err == nil {
+			return fixed, recs, true
+		}
+	}
+	return nil, nil, false
+}
+
+// recovered applies the edit err proposes to a copy of data, or returns nil.
+func recovered(data []byte, err error) ([]byte, *recovery) {
+	var se *SyntaxError
+	if !errors.As(err, &se) || se.recover == nil {
+		return nil, nil
+	}
+	rec := se.recover
+	fixed := make([]byte, len(data), len(data)+len(rec.appendText))
+	copy(fixed, data)
+	if rec.blank >= 0 {
+		fixed[rec.blank] = ' '
+	}
+	return append(fixed, rec.appendText...), rec
+}
+
+func normalize(data []byte, opts Options) ([]byte, []Repair, error) {
 	p := getParser(data, opts.MaxDepth)
 	defer putParser(p)
-	err = p.run()
-	repairs = p.publicRepairs()
+	err := p.run()
+	repairs := p.publicRepairs()
 	if err != nil {
 		return nil, repairs, err
 	}

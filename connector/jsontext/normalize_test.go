@@ -327,10 +327,9 @@ func TestNormalizeRefuses(t *testing.T) {
 		{"StringThatIsNotAKey", "{\"a\": \"x\"\n\"y\"}", 2, 1, "expected ',' or '}'", "a ',' is missing"},
 		{"UnclosedStringSwallowsLine", "{\"a\": \"x,\n\"b\": 2}", 2, 2, "expected ',' or '}'", "contains a line break"},
 		{"RootScalarThenText", `1 2`, 1, 3, "text after the root value", "exactly one"},
-		{"RootClosedEarly", "{\n  \"a\": {\n    \"b\": 1\n    }\n  },\n  \"c\": 2\n}", 5, 3,
+		{"RootClosedEarlyUnrecoverable", "{\n  \"a\": {\n    \"b\": 1\n    }\n  },\n  \"c\": 2\n}}", 5, 3,
 			"'}' closes the root object here, but more text follows at line 5, column 4 (',')",
 			"the '}' at line 4, column 5 is indented differently from line 2"},
-		{"MembersAfterRoot", "{\n  \"a\": 1\n}\n\"b\": [1]\n", 3, 1, "more text follows at line 4, column 1", `more members of the root object ("b"); move this '}' to the end`},
 		{"ExtraCloserAfterRoot", "{}\n}", 1, 2, "more text follows at line 2, column 1 ('}')", "remove it or the text after it"},
 		{"ObjectStartsWhereKeyExpected", "[\n  {\n    \"a\": 1,\n  {\n    \"a\": 2\n  }\n]", 4, 3,
 			"'{' cannot start an object member",
@@ -462,6 +461,57 @@ func TestNormalizeManyRepairsOnOneLine(t *testing.T) {
 			}
 			if d := time.Since(start); d > 10*time.Second {
 				t.Errorf("took %v; positions are no longer linear", d)
+			}
+		})
+	}
+}
+
+// TestNormalizeRecoversEarlyRootClose: an extra '}' that closes the root
+// early is dropped when indentation names it, and a root '}' followed by
+// more members moves to the end, each as one json-extra-bracket repair
+// located at the bracket; the rest of the document is kept.
+func TestNormalizeRecoversEarlyRootClose(t *testing.T) {
+	tests := []struct {
+		name, in    string
+		line, col   int
+		wantKeys    []string
+		otherRepair string
+	}{
+		{"ExtraBracketByIndent", "{\n  \"a\": {\n    \"b\": 1\n    }\n  },\n  \"c\": 2\n}", 4, 5, []string{"a", "c"}, ""},
+		{"MembersAfterRoot", "{\n  \"a\": 1\n}\n\"b\": [1]\n", 3, 1, []string{"a", "b"}, jsontext.RepairMissingComma},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, repairs, err := jsontext.Normalize([]byte(tt.in), jsontext.Options{})
+			if err != nil {
+				t.Fatalf("not recovered: %v", err)
+			}
+			var v map[string]any
+			if err := json.Unmarshal(out, &v); err != nil {
+				t.Fatalf("output is not JSON: %v\n%s", err, out)
+			}
+			for _, k := range tt.wantKeys {
+				if _, ok := v[k]; !ok {
+					t.Errorf("key %q lost: %s", k, out)
+				}
+			}
+			var found, other bool
+			for _, r := range repairs {
+				if r.ID == jsontext.RepairExtraBracket {
+					found = true
+					if r.Line != tt.line || r.Col != tt.col {
+						t.Errorf("repair at %d:%d, want %d:%d", r.Line, r.Col, tt.line, tt.col)
+					}
+				}
+				if r.ID == tt.otherRepair {
+					other = true
+				}
+			}
+			if !found {
+				t.Errorf("no %s repair: %v", jsontext.RepairExtraBracket, repairs)
+			}
+			if tt.otherRepair != "" && !other {
+				t.Errorf("no %s repair: %v", tt.otherRepair, repairs)
 			}
 		})
 	}
