@@ -117,6 +117,18 @@ func runMock(ctx context.Context, e *env, args []string) int {
 		return ExitUsage
 	}
 	f.pp.apply(&base, e)
+	need := len(paths)
+	if f.prefix {
+		need = 1
+	}
+	if f.port < 0 || f.port+need-1 > 65535 {
+		msg := fmt.Sprintf("--port %d is not a port: use 1-65535, or 0 for free ports", f.port)
+		if need > 1 && f.port >= 0 && f.port <= 65535 {
+			msg = fmt.Sprintf("--port %d: %d connectors need ports %d-%d, past 65535; pick a lower port or --prefix", f.port, need, f.port, f.port+need-1)
+		}
+		fmt.Fprintln(e.stderr, "connectorlab mock:", msg)
+		return ExitUsage
+	}
 	if !mock.IsLoopback(f.host) && !f.allowRemote {
 		fmt.Fprintf(e.stderr, "connectorlab mock: --host %s would expose the mock to the network; add --allow-remote if you mean it\n", f.host)
 		return ExitUsage

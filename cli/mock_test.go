@@ -151,6 +151,9 @@ func TestMockUsageErrors(t *testing.T) {
 		{"mock", "--error-rate", "2", sampleDir},
 		{"mock", "--fallback", "simulate", sampleDir},
 		{"mock", "--log-format", "xml", sampleDir},
+		{"mock", "--port", "99999", sampleDir},
+		{"mock", "-p", "-1", sampleDir},
+		{"mock", "--port", "65535", sampleDir, sampleDir},
 	} {
 		code, _, stderr := runCLI(t, args...)
 		if code != ExitUsage || !strings.Contains(stderr, "connectorlab mock") {
