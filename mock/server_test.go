@@ -422,3 +422,21 @@ func TestGeneratedResourceCarriesRequestedID(t *testing.T) {
 		t.Fatalf("id = %v, want %s (%v)", o["id"], orderID, err)
 	}
 }
+
+// TestInvalidJSONBodyPosition: the 400 for a broken JSON body named line 1,
+// column 1 whatever the broken byte (the decoder's offset, not the error's).
+func TestInvalidJSONBodyPosition(t *testing.T) {
+	_, ts := newSample(t, Options{})
+	tests := []struct{ body, want string }{
+		{`{"a":1,}`, "line 1, column 8:"},
+		{"{\n  \"a\": x}", "line 2, column 8:"},
+		{`{"customerId":`, "line 1, column 15:"},
+	}
+	for _, tt := range tests {
+		a := do(t, "POST", ts.URL+"/v1/orders", tt.body, with(key, "Content-Type", "application/json"))
+		p := problemOf(t, a)
+		if a.status != 400 || p.Type != ProblemTypeBase+"body-invalid-json" || !strings.HasPrefix(p.Detail, tt.want) {
+			t.Errorf("%q: status %d, detail %q, want it to start with %q", tt.body, a.status, p.Detail, tt.want)
+		}
+	}
+}

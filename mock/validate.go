@@ -150,7 +150,7 @@ func (s *Server) checkBody(c *Call) *Reply {
 			return nil // not declared as JSON and not JSON: leave it to validation
 		}
 		if !s.opts.DisableValidation {
-			line, col := lineCol(c.Body, dec.InputOffset())
+			line, col := lineCol(c.Body, jsonErrorOffset(err, c.Body))
 			return problemReply(http.StatusBadRequest, "body-invalid-json", "Request body is not valid JSON",
 				fmt.Sprintf("line %d, column %d: %v", line, col, err), []ProblemError{{In: "body", Rule: "json", Message: err.Error()}})
 		}
@@ -218,6 +218,24 @@ func jsonDepth(b []byte, max int) int {
 		}
 	}
 	return best
+}
+
+// jsonErrorOffset is the byte offset a decoding error points at. The
+// decoder's InputOffset stays at the value's start (0 for a body), so the
+// position comes from the error: a syntax error's offending byte, or the end
+// of a body that stopped early.
+func jsonErrorOffset(err error, body []byte) int64 {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se) && se.Offset > 0:
+		return se.Offset - 1
+	case errors.As(err, &te):
+		return te.Offset
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return int64(len(body))
+	}
+	return 0
 }
 
 func lineCol(b []byte, off int64) (int, int) {
