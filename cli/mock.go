@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,6 +21,7 @@ import (
 	"github.com/connectorlab/connectorlab/mock"
 	"github.com/connectorlab/connectorlab/probe"
 	"github.com/connectorlab/connectorlab/recordings"
+	"github.com/connectorlab/connectorlab/spelling"
 )
 
 // mockConfig is the optional --config file: stateful resources and
@@ -161,6 +163,10 @@ func runMock(ctx context.Context, e *env, args []string) int {
 		}
 		units = append(units, u)
 	}
+	if err := checkFaultOperations(f.config, base.Faults, units); err != nil {
+		fmt.Fprintln(e.stderr, "connectorlab mock:", err)
+		return ExitUsage
+	}
 	uniqueSlugs(units)
 
 	type listener struct {
@@ -245,6 +251,43 @@ func runMock(ctx context.Context, e *env, args []string) int {
 	return ExitOK
 }
 
+// checkFaultOperations refuses per-operation faults for an operationId no
+// served connector has: a typo would otherwise leave the fault silently off.
+func checkFaultOperations(config string, faults mock.Faults, units []*mockUnit) error {
+	known := map[string]bool{}
+	var ids []string
+	for _, u := range units {
+		for _, op := range u.cur.Load().Connector().Operations {
+			if !known[op.ID] {
+				known[op.ID] = true
+				ids = append(ids, op.ID)
+			}
+		}
+	}
+	names := make([]string, 0, len(faults.Operations))
+	for id := range faults.Operations {
+		names = append(names, id)
+	}
+	sort.Strings(names)
+	for _, id := range names {
+		if known[id] {
+			continue
+		}
+		best, bestD := "", 1<<30
+		for _, k := range ids {
+			if d := spelling.Distance(strings.ToLower(id), strings.ToLower(k)); d < bestD {
+				best, bestD = k, d
+			}
+		}
+		hint := "use an operationId of the connector (connectorlab inspect lists them)"
+		if best != "" && bestD <= 3 {
+			hint = fmt.Sprintf("did you mean %q?", best)
+		}
+		return fmt.Errorf("--config %s: faults.operations.%s: no served connector has the operation %q; %s", config, id, id, hint)
+	}
+	return nil
+}
+
 // options turns flags and the config file into mock.Options.
 func (f *mockFlags) options(e *env) (mock.Options, error) {
 	o := mock.Options{Seed: f.seed, DisableValidation: !f.validate, Stateful: f.stateful, MaxBodyBytes: int64(f.maxBodyMB) << 20}
@@ -280,6 +323,9 @@ func (f *mockFlags) options(e *env) (mock.Options, error) {
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&cfg); err != nil {
 			return o, fmt.Errorf("--config %s: %w", f.config, err)
+		}
+		if cfg.SchemaVersion != 1 {
+			return o, fmt.Errorf("--config %s: schemaVersion is %d; this version of Connector Lab reads schemaVersion 1 (add \"schemaVersion\": 1)", f.config, cfg.SchemaVersion)
 		}
 		o.Resources = cfg.Resources
 		if cfg.Faults != nil {

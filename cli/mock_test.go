@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -169,5 +170,37 @@ func TestMockConformanceCommand(t *testing.T) {
 	code, out, stderr := runCLI(t, "mock", "--conformance", sampleDir)
 	if code != ExitOK || !strings.Contains(out, "12/12 operations conform") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
+	}
+}
+
+// TestMockConfigTypoIsRefused: a --config fault for an operationId the
+// connector lacks, or a schemaVersion other than 1, was accepted silently,
+// so the fault never fired.
+func TestMockConfigTypoIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct{ name, config, want string }{
+		{"unknown operation", `{"schemaVersion": 1, "faults": {"operations": {"GetOrdr": {"latency": "1s"}}}}`,
+			`faults.operations.GetOrdr: no served connector has the operation "GetOrdr"; did you mean "GetOrder"?`},
+		{"schema version", `{"schemaVersion": 2}`, "schemaVersion is 2; this version of Connector Lab reads schemaVersion 1"},
+		{"no schema version", `{"faults": {"latency": "1s"}}`, "schemaVersion is 0"},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := filepath.Join(dir, fmt.Sprintf("c%d.json", i))
+			if err := os.WriteFile(cfg, []byte(tt.config), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, _, stderr := runCLI(t, "mock", "--port", "0", "--admin-port", "-1", "--config", cfg, sampleDir)
+			if code != ExitUsage || !strings.Contains(stderr, tt.want) || !strings.Contains(stderr, cfg) {
+				t.Errorf("exit %d, stderr %q; want exit 2 naming %s and %q", code, stderr, cfg, tt.want)
+			}
+		})
+	}
+	// The documented example still starts.
+	cfg := filepath.Join(dir, "ok.json")
+	os.WriteFile(cfg, []byte(`{"schemaVersion": 1, "faults": {"operations": {"GetOrder": {"latency": "300ms", "errorRate": 0.2, "errorStatus": 503}, "ListOrders": {"throttle": "5/10s"}}}}`), 0o644)
+	_, _, _, stop := startMock(t, "--config", cfg, sampleDir)
+	if code := stop(); code != ExitOK {
+		t.Errorf("documented config: exit %d", code)
 	}
 }
