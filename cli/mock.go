@@ -327,6 +327,9 @@ func (f *mockFlags) options(e *env) (mock.Options, error) {
 		if cfg.SchemaVersion != 1 {
 			return o, fmt.Errorf("--config %s: schemaVersion is %d; this version of Connector Lab reads schemaVersion 1 (add \"schemaVersion\": 1)", f.config, cfg.SchemaVersion)
 		}
+		if len(cfg.Resources) > 0 && !f.stateful {
+			return o, fmt.Errorf("--config %s: resources only apply with --stateful; add --stateful or remove them", f.config)
+		}
 		o.Resources = cfg.Resources
 		if cfg.Faults != nil {
 			fc.Operations = cfg.Faults.Operations

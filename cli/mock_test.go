@@ -174,8 +174,8 @@ func TestMockConformanceCommand(t *testing.T) {
 }
 
 // TestMockConfigTypoIsRefused: a --config fault for an operationId the
-// connector lacks, or a schemaVersion other than 1, was accepted silently,
-// so the fault never fired.
+// connector lacks, a schemaVersion other than 1, or resources without
+// --stateful were accepted silently and then did nothing.
 func TestMockConfigTypoIsRefused(t *testing.T) {
 	dir := t.TempDir()
 	tests := []struct{ name, config, want string }{
@@ -183,6 +183,8 @@ func TestMockConfigTypoIsRefused(t *testing.T) {
 			`faults.operations.GetOrdr: no served connector has the operation "GetOrdr"; did you mean "GetOrder"?`},
 		{"schema version", `{"schemaVersion": 2}`, "schemaVersion is 2; this version of Connector Lab reads schemaVersion 1"},
 		{"no schema version", `{"faults": {"latency": "1s"}}`, "schemaVersion is 0"},
+		{"resources without stateful", `{"schemaVersion": 1, "resources": [{"collection": "/orders", "item": "/orders/{orderId}", "idField": "id"}]}`,
+			"resources only apply with --stateful"},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
