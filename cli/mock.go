@@ -550,7 +550,7 @@ var _ recordings.Sink = (*mock.LogSink)(nil)
 
 // exampleRequest is a ready-to-paste curl command for the connector's most
 // typical read: a visible GET by id, else any visible GET, else the first
-// operation, built by package probe (credentials included).
+// operation, built by package probe (credentials the mock accepts included).
 func exampleRequest(s *mock.Server, base string) string {
 	c := s.Connector()
 	score := func(op *connector.Operation) int {
@@ -575,7 +575,10 @@ func exampleRequest(s *mock.Server, base string) string {
 	if pick == nil {
 		return ""
 	}
-	req, err := probe.New(c, probe.Options{Seed: 1}).Build(pick)
+	// A bearer token the mock itself issued (valid for AccessTokenTTL): the
+	// probe's placeholder token is refused by an OAuth 2.0 connector's mock.
+	cr := probe.Credentials{BearerToken: s.IssueToken("mock-user", "")}
+	req, err := probe.New(c, probe.Options{Seed: 1, Credentials: cr}).Build(pick)
 	if err != nil {
 		return ""
 	}

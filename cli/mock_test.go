@@ -206,3 +206,28 @@ func TestMockConfigTypoIsRefused(t *testing.T) {
 		t.Errorf("documented config: exit %d", code)
 	}
 }
+
+// TestMockBannerTryWorksForOAuth: the banner's try line for an OAuth 2.0
+// connector sent "Bearer mock-token", which the mock itself answers with 401.
+func TestMockBannerTryWorksForOAuth(t *testing.T) {
+	dir := "../../shared/corpus/connectors/certified-connectors/Adobe Creative Cloud Libraries"
+	if _, err := os.Stat(dir); err != nil {
+		t.Skip("corpus not present:", err)
+	}
+	_, out, _, stop := startMock(t, dir)
+	defer stop()
+	m := regexp.MustCompile(`try: curl -i -H '([^:]+): ([^']+)' '([^']+)'`).FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("no try line with a header:\n%s", out)
+	}
+	req, _ := http.NewRequest("GET", m[3], nil)
+	req.Header.Set(m[1], m[2])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if m[1] != "Authorization" || resp.StatusCode != 200 {
+		t.Errorf("try line %q: status %d, want 200 with an Authorization header", m[0], resp.StatusCode)
+	}
+}
