@@ -61,6 +61,8 @@ func TestAdminAPI(t *testing.T) {
 		{"faults bad", "PUT", "/v1/faults?connector=contoso", `{"errorRate": 2}`, auth, 400, "between 0 and 1"},
 		{"faults unknown field", "PUT", "/v1/faults?connector=contoso", `{"rate": 1}`, auth, 400, "unknown field"},
 		{"faults not JSON", "PUT", "/v1/faults?connector=contoso", `latency`, auth, 400, "JSON object"},
+		// Regression: a fault for an unknown operation was accepted (204) and never fired.
+		{"faults unknown operation", "PUT", "/v1/faults?connector=contoso", `{"operations": {"GetOrdr": {"errorRate": 1}}}`, auth, 400, `operation \"GetOrdr\"`},
 		{"faults off", "PUT", "/v1/faults?connector=contoso", `{}`, auth, 204, ""},
 		{"remove unknown subscription", "DELETE", "/v1/subscriptions/nope", "", auth, 404, "nope"},
 		{"capability URL wrong key", "DELETE", "/v1/unsubscribe/nope?key=x", "", nil, 404, "with that key"},

@@ -304,6 +304,13 @@ func (h *Hub) SetFaults(connector string, raw json.RawMessage) error {
 	if f.ErrorRate < 0 || f.ErrorRate > 1 || f.ResetRate < 0 || f.ResetRate > 1 {
 		return fmt.Errorf("%w: errorRate and resetRate are shares between 0 and 1", admin.ErrInvalid)
 	}
+	// As for the scenario: a fault for an operation the connector lacks
+	// would never fire, so a typo is refused rather than accepted.
+	for id := range f.Operations {
+		if len(pps) == 1 && pps[0].s.c.Operation(id) == nil {
+			return fmt.Errorf("%w: faults name operation %q, which %s does not have", admin.ErrInvalid, id, pps[0].s.c.Name)
+		}
+	}
 	for _, pp := range pps {
 		pp.fmu.Lock()
 		pp.faults = f
