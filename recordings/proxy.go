@@ -61,6 +61,17 @@ type ProxyOptions struct {
 	// as a failed exchange); 0 means no limit. Bodies above the body cap
 	// are spooled to a temporary file while forwarded.
 	MaxRequestBody int64
+	// MaxResponseBody answers 502 response-too-large (recorded as a
+	// failed exchange) when the upstream's body grows past it: the proxy
+	// holds each response until it is stored, so a body that never ends
+	// would otherwise be spooled to disk without end. 0 means
+	// DefaultMaxResponseBody; negative means no limit.
+	MaxResponseBody int64
+	// ClientTimeout bounds how long the proxy waits for a client's next
+	// request-body bytes and for it to accept response bytes (an idle
+	// timeout, so large transfers at any steady speed pass); a stalled or
+	// slowloris client is cut off. 0 means DefaultClientTimeout.
+	ClientTimeout time.Duration
 	// Transport reaches the upstream (default: a dedicated transport with
 	// keep-alive pools sized for many clients, compression left to the
 	// client).
@@ -120,6 +131,9 @@ func NewProxy(o ProxyOptions) (*Proxy, error) {
 	if o.Timeout <= 0 {
 		o.Timeout = 120 * time.Second
 	}
+	if o.ClientTimeout <= 0 {
+		o.ClientTimeout = DefaultClientTimeout
+	}
 	if o.Transport == nil {
 		t := NewTransport()
 		t.ResponseHeaderTimeout = o.Timeout
@@ -172,12 +186,23 @@ type flight struct {
 	in    *http.Request // the client's request
 	start time.Time
 	sent  time.Time
+	// cancel aborts the upstream request (its body stalled).
+	cancel context.CancelFunc
 }
 
 // ServeHTTP implements http.Handler.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.stats.requests.Add(1)
 	f := &flight{start: time.Now(), in: r}
+	// Idle deadlines on the client's connection: the server's own
+	// timeouts cannot bound a proxied exchange (uploads and the upstream's
+	// answer may take long), but a client that stops sending or reading
+	// must not hold it forever. A deadline left by an earlier exchange on
+	// this keep-alive connection is cleared first.
+	rc := http.NewResponseController(w)
+	_ = rc.SetWriteDeadline(time.Time{})
+	rawW := w
+	w = &clientWriter{ResponseWriter: w, rc: rc, idle: p.o.ClientTimeout}
 	path := r.URL.Path
 	if p.o.BasePath != "" && (path == p.o.BasePath || strings.HasPrefix(path, p.o.BasePath+"/")) {
 		path = strings.TrimPrefix(path, p.o.BasePath)
@@ -198,15 +223,30 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Request:     Request{Method: r.Method, URL: requestURL(r)},
 	}
 	in := r.Body
-	if p.o.MaxRequestBody > 0 && in != nil && in != http.NoBody {
-		in = http.MaxBytesReader(w, in, p.o.MaxRequestBody)
+	if in != nil && in != http.NoBody {
+		in = &clientReader{r: in, rc: rc, idle: p.o.ClientTimeout}
+		if p.o.MaxRequestBody > 0 {
+			in = http.MaxBytesReader(rawW, in, p.o.MaxRequestBody)
+		}
 	}
 	body, err := CaptureBody(in, p.o.Limits)
+	if err == nil && in != nil && in != http.NoBody {
+		// The body is in; waiting for the upstream is not the client's
+		// idleness (an expired read deadline would cancel the request).
+		// After a failed read the deadline stays: net/http then gives up
+		// draining the rest of the body and closes the connection.
+		_ = rc.SetReadDeadline(time.Time{})
+	}
 	if err != nil {
 		f.x.Request.Message = Message{Header: cloneHeader(r.Header)}
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			p.fail(w, r, f, http.StatusRequestEntityTooLarge, "request-too-large", fmt.Errorf("the request body is larger than %d bytes (raise --max-body)", tooBig.Limit))
+			return
+		}
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			p.fail(w, r, f, http.StatusRequestTimeout, "client-timeout", fmt.Errorf("the client sent no request-body bytes for %s: %w", p.o.ClientTimeout, err))
 			return
 		}
 		p.fail(w, r, f, http.StatusBadRequest, "request-body-unreadable", fmt.Errorf("read the request body: %w", err))
@@ -218,7 +258,10 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.x.Request.Message, notes = body.Message(r.Header, p.o.Limits)
 	f.x.Notes = append(f.x.Notes, notes...)
 
-	ctx := context.WithValue(r.Context(), ctxKey{}, f)
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	f.cancel = cancel
+	ctx = context.WithValue(ctx, ctxKey{}, f)
 	out := r.Clone(ctx)
 	var target url.URL
 	if p.o.Policies != nil {
@@ -283,18 +326,42 @@ func (p *Proxy) modifyResponse(resp *http.Response) error {
 		}
 		return nil
 	}
+	limit := p.maxResponse()
+	if limit >= 0 && resp.ContentLength > limit {
+		resp.Body.Close()
+		return &answerError{status: http.StatusBadGateway, id: "response-too-large",
+			err: fmt.Errorf("the upstream's response body is %d bytes, more than the proxy holds for recording (%d)", resp.ContentLength, limit)}
+	}
+	watch := watchUpstreamBody(resp.Body, p.o.Timeout, limit, f.cancel)
+	resp.Body = watch
+	bodyErr := func(err error) error {
+		switch {
+		case watch.stalled.Load():
+			return &answerError{status: http.StatusGatewayTimeout, id: "upstream-timeout",
+				err: fmt.Errorf("the upstream stopped sending its response body: no bytes for %s", p.o.Timeout)}
+		case watch.tooBig:
+			return &answerError{status: http.StatusBadGateway, id: "response-too-large",
+				err: fmt.Errorf("the upstream's response body grew past %d bytes, more than the proxy holds for recording", limit)}
+		}
+		return err
+	}
 	if p.o.Policies != nil {
 		tr, err := p.o.Policies.Response(resp.Request.Context(), x.OperationID, f.in, resp)
 		x.Notes = append(x.Notes, traceNotes(tr)...)
 		if err != nil {
 			resp.Body.Close()
+			watch.Close()
+			if e := bodyErr(nil); e != nil {
+				return e
+			}
 			return &answerError{status: http.StatusBadGateway, id: "policy-failed", err: fmt.Errorf("response policy: %w", err)}
 		}
 	}
 	c, err := CaptureBody(resp.Body, p.o.Limits)
 	resp.Body.Close()
+	watch.Close()
 	if err != nil {
-		return err // upstream broke off mid-body: a failed exchange
+		return bodyErr(err) // upstream broke off mid-body: a failed exchange
 	}
 	var notes []Note
 	x.Response.Status = resp.StatusCode

@@ -1,0 +1,116 @@
+package recordings
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"sync/atomic"
+	"time"
+)
+
+// Proxy defaults for the limits that keep a misbehaving peer from holding
+// an exchange (and its goroutine, memory and spill file) forever.
+const (
+	// DefaultMaxResponseBody is the largest upstream body the proxy holds
+	// for storing; the CLI's default request limit is the same 1 GiB.
+	DefaultMaxResponseBody = 1 << 30
+	// DefaultClientTimeout is how long a client may leave its upload or
+	// its download idle (the mock's ReadTimeout is the same 30 s).
+	DefaultClientTimeout = 30 * time.Second
+)
+
+var errResponseTooLarge = errors.New("response body too large")
+
+func (p *Proxy) maxResponse() int64 {
+	switch {
+	case p.o.MaxResponseBody < 0:
+		return -1
+	case p.o.MaxResponseBody == 0:
+		return DefaultMaxResponseBody
+	}
+	return p.o.MaxResponseBody
+}
+
+// clientReader sets the connection's read deadline before each read of
+// the request body: a client may upload at any steady speed, but not stop.
+type clientReader struct {
+	r    io.ReadCloser
+	rc   *http.ResponseController
+	idle time.Duration
+}
+
+func (c *clientReader) Read(b []byte) (int, error) {
+	_ = c.rc.SetReadDeadline(time.Now().Add(c.idle)) // ErrNotSupported: no deadline to set
+	return c.r.Read(b)
+}
+
+func (c *clientReader) Close() error { return c.r.Close() }
+
+// clientWriter sets the connection's write deadline before each write: a
+// client that stops reading its response is cut off.
+type clientWriter struct {
+	http.ResponseWriter
+	rc   *http.ResponseController
+	idle time.Duration
+}
+
+func (c *clientWriter) Write(b []byte) (int, error) {
+	_ = c.rc.SetWriteDeadline(time.Now().Add(c.idle))
+	return c.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController (flush, hijack for upgrades) reach
+// the real writer.
+func (c *clientWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }
+
+// upstreamBody watches the upstream's body: when no bytes arrive for idle
+// it cancels the upstream request (which aborts the read), and past limit
+// bytes it fails with errResponseTooLarge.
+type upstreamBody struct {
+	rc      io.ReadCloser
+	timer   *time.Timer
+	idle    time.Duration
+	left    int64 // bytes still allowed; <0: no limit
+	stalled atomic.Bool
+	tooBig  bool
+}
+
+func watchUpstreamBody(body io.ReadCloser, idle time.Duration, limit int64, cancel context.CancelFunc) *upstreamBody {
+	u := &upstreamBody{rc: body, idle: idle, left: limit}
+	u.timer = time.AfterFunc(idle, func() {
+		u.stalled.Store(true)
+		cancel()
+	})
+	return u
+}
+
+func (u *upstreamBody) Read(b []byte) (int, error) {
+	if u.left == 0 {
+		// The limit is reached: one more byte means too large.
+		var one [1]byte
+		n, err := u.rc.Read(one[:])
+		if n > 0 {
+			u.tooBig = true
+			return 0, errResponseTooLarge
+		}
+		return 0, err
+	}
+	if u.left > 0 && int64(len(b)) > u.left {
+		b = b[:u.left]
+	}
+	n, err := u.rc.Read(b)
+	if u.left > 0 {
+		u.left -= int64(n)
+	}
+	if n > 0 {
+		u.timer.Reset(u.idle)
+	}
+	return n, err
+}
+
+// Close stops the watch and closes the body.
+func (u *upstreamBody) Close() error {
+	u.timer.Stop()
+	return u.rc.Close()
+}
