@@ -103,9 +103,10 @@ func NewToken() (string, error) {
 
 // Handler serves the admin API for b, guarded by token.
 type Handler struct {
-	b     Backend
-	token []byte
-	mux   *http.ServeMux
+	b        Backend
+	token    []byte
+	mux      *http.ServeMux
+	patterns []string
 }
 
 // NewHandler returns the admin API handler. token must not be empty.
@@ -120,11 +121,17 @@ func NewHandler(b Backend, token string) (*Handler, error) {
 
 const maxBody = 1 << 20
 
+// handle registers a route and remembers its pattern, so a test can walk
+// every route and prove each one is behind the token and Host checks.
+func (h *Handler) handle(pattern string, fn http.HandlerFunc) {
+	h.patterns = append(h.patterns, pattern)
+	h.mux.HandleFunc(pattern, fn)
+}
+
 func (h *Handler) routes() {
-	m := h.mux
-	m.HandleFunc("GET /v1/health", func(w http.ResponseWriter, r *http.Request) { reply(w, 200, map[string]any{"ok": true}) })
-	m.HandleFunc("GET /v1/connectors", func(w http.ResponseWriter, r *http.Request) { reply(w, 200, h.b.Connectors()) })
-	m.HandleFunc("GET /v1/triggers", func(w http.ResponseWriter, r *http.Request) {
+	h.handle("GET /v1/health", func(w http.ResponseWriter, r *http.Request) { reply(w, 200, map[string]any{"ok": true}) })
+	h.handle("GET /v1/connectors", func(w http.ResponseWriter, r *http.Request) { reply(w, 200, h.b.Connectors()) })
+	h.handle("GET /v1/triggers", func(w http.ResponseWriter, r *http.Request) {
 		type row struct {
 			Connector string `json:"connector"`
 			trigger.TriggerInfo
@@ -147,7 +154,7 @@ func (h *Handler) routes() {
 		}
 		reply(w, 200, out)
 	})
-	m.HandleFunc("GET /v1/subscriptions", func(w http.ResponseWriter, r *http.Request) {
+	h.handle("GET /v1/subscriptions", func(w http.ResponseWriter, r *http.Request) {
 		out, err := h.b.Subscriptions(r.URL.Query().Get("connector"))
 		if err != nil {
 			fail(w, err)
@@ -155,14 +162,14 @@ func (h *Handler) routes() {
 		}
 		reply(w, 200, out)
 	})
-	m.HandleFunc("DELETE /v1/subscriptions/{id}", func(w http.ResponseWriter, r *http.Request) {
+	h.handle("DELETE /v1/subscriptions/{id}", func(w http.ResponseWriter, r *http.Request) {
 		if !h.b.RemoveSubscription(r.PathValue("id")) {
 			fail(w, fmt.Errorf("%w: no subscription %q", ErrNotFound, r.PathValue("id")))
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)
 	})
-	m.HandleFunc("GET /v1/cursors", func(w http.ResponseWriter, r *http.Request) {
+	h.handle("GET /v1/cursors", func(w http.ResponseWriter, r *http.Request) {
 		out, err := h.b.Cursors(r.URL.Query().Get("connector"))
 		if err != nil {
 			fail(w, err)
@@ -170,7 +177,7 @@ func (h *Handler) routes() {
 		}
 		reply(w, 200, out)
 	})
-	m.HandleFunc("POST /v1/fire", func(w http.ResponseWriter, r *http.Request) {
+	h.handle("POST /v1/fire", func(w http.ResponseWriter, r *http.Request) {
 		var f Fire
 		if !decode(w, r, &f) {
 			return
@@ -182,7 +189,7 @@ func (h *Handler) routes() {
 		}
 		reply(w, 200, out)
 	})
-	m.HandleFunc("POST /v1/reset", func(w http.ResponseWriter, r *http.Request) {
+	h.handle("POST /v1/reset", func(w http.ResponseWriter, r *http.Request) {
 		var body struct {
 			Connector string `json:"connector"`
 		}
@@ -195,7 +202,7 @@ func (h *Handler) routes() {
 		}
 		w.WriteHeader(http.StatusNoContent)
 	})
-	m.HandleFunc("GET /v1/scenario", func(w http.ResponseWriter, r *http.Request) {
+	h.handle("GET /v1/scenario", func(w http.ResponseWriter, r *http.Request) {
 		s, err := h.b.Scenario(r.URL.Query().Get("connector"))
 		if err != nil {
 			fail(w, err)
@@ -203,7 +210,7 @@ func (h *Handler) routes() {
 		}
 		reply(w, 200, s)
 	})
-	m.HandleFunc("PUT /v1/scenario", func(w http.ResponseWriter, r *http.Request) {
+	h.handle("PUT /v1/scenario", func(w http.ResponseWriter, r *http.Request) {
 		var s Scenario
 		if !decode(w, r, &s) {
 			return
@@ -214,7 +221,7 @@ func (h *Handler) routes() {
 		}
 		reply(w, 200, s)
 	})
-	m.HandleFunc("GET /v1/faults", func(w http.ResponseWriter, r *http.Request) {
+	h.handle("GET /v1/faults", func(w http.ResponseWriter, r *http.Request) {
 		f, err := h.b.Faults(r.URL.Query().Get("connector"))
 		if err != nil {
 			fail(w, err)
@@ -224,7 +231,7 @@ func (h *Handler) routes() {
 		w.WriteHeader(200)
 		_, _ = w.Write(f)
 	})
-	m.HandleFunc("PUT /v1/faults", func(w http.ResponseWriter, r *http.Request) {
+	h.handle("PUT /v1/faults", func(w http.ResponseWriter, r *http.Request) {
 		b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 		if err != nil || !json.Valid(b) {
 			fail(w, fmt.Errorf("%w: the body must be a JSON object of faults", ErrInvalid))
