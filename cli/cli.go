@@ -149,8 +149,7 @@ func isTerminal(w io.Writer) bool {
 	if !ok {
 		return false
 	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0 && os.Getenv("TERM") != "dumb"
+	return isTTY(f) && os.Getenv("TERM") != "dumb"
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -190,3 +190,25 @@ func TestRecordRequiresParamsWithoutTerminal(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 }
+
+// TestRecordStdinFromDevNullDoesNotPrompt: /dev/null is a character device,
+// so stdin redirected from it (CI, nohup) was taken for a terminal; record
+// prompted and failed with "inappropriate ioctl for device".
+func TestRecordStdinFromDevNullDoesNotPrompt(t *testing.T) {
+	devnull, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devnull.Close()
+	if isTerminal(devnull) {
+		t.Errorf("isTerminal(%s) = true", os.DevNull)
+	}
+	old := os.Stdin
+	os.Stdin = devnull
+	defer func() { os.Stdin = old }()
+	os.Unsetenv("CONNECTORLAB_PARAM_API_KEY")
+	code, _, errs := runCLI(t, "record", "../examples/contoso-orders", "--upstream", "http://127.0.0.1:9", "--db", filepath.Join(t.TempDir(), "r.db"))
+	if code != ExitUsage || !strings.Contains(errs, "required connection parameters are not set: CONNECTORLAB_PARAM_API_KEY") {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+}

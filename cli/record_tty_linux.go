@@ -25,3 +25,11 @@ func readSecret(f *os.File) (string, error) {
 	defer syscall.Syscall(syscall.SYS_IOCTL, fd, syscall.TCSETS, uintptr(unsafe.Pointer(&old)))
 	return bufio.NewReader(f).ReadString('\n')
 }
+
+// isTTY reports whether f is a terminal. A character device is not enough:
+// /dev/null is one, and stdin redirected from it (CI, nohup) must not prompt.
+func isTTY(f *os.File) bool {
+	var t syscall.Termios
+	_, _, errno := syscall.Syscall(syscall.SYS_IOCTL, f.Fd(), syscall.TCGETS, uintptr(unsafe.Pointer(&t)))
+	return errno == 0
+}
