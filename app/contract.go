@@ -228,7 +228,7 @@ func (s *ContractService) Run(cfg ContractConfig) (ContractRunView, error) {
 	}
 	opts := replay.Options{Target: tu, Concurrency: cfg.Concurrency, Auth: recordings.AuthFor(set, params), Emitter: em, Log: s.log}
 	if cfg.Policies && len(c.Policies) > 0 {
-		eng, _ := policy.New(c, policy.Options{Params: params, Upstream: tu, Logger: s.log})
+		eng, _ := policy.New(c, policy.Options{Params: params, Upstream: replay.TargetBase(c, tu), Logger: s.log})
 		opts.Policies = eng
 	}
 	go func() {

@@ -234,7 +234,7 @@ func runTest(ctx context.Context, e *env, args []string) int {
 	opts := replay.Options{Target: tu, Concurrency: *concurrency, Timeout: *timeout, MaxRetryWait: *maxWait,
 		Auth: recordings.AuthFor(set, vals), Drift: cfg, Shard: sh, Emitter: newProgress(e), Log: e.log}
 	if !*noPolicies && len(c.Policies) > 0 {
-		eng, pfs := policy.New(c, policy.Options{Params: vals, Upstream: tu, Logger: e.log})
+		eng, pfs := policy.New(c, policy.Options{Params: vals, Upstream: replay.TargetBase(c, tu), Logger: e.log})
 		for _, f := range pfs {
 			if f.Level >= connector.LevelWarning {
 				fmt.Fprintf(e.stderr, "connectorlab test: policy: %s\n", f.Message)

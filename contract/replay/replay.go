@@ -39,8 +39,11 @@ const (
 
 // Options configure a Runner.
 type Options struct {
-	// Target is the base URL requests go to: scheme://host[:port][/prefix].
-	// The recorded path (basePath included) is appended to it.
+	// Target is the base URL requests go to: the API's
+	// scheme://host[:port][/prefix]/basePath, as record's --upstream; a
+	// target without the connector's basePath gets it appended (see
+	// TargetBase). The recorded path, with or without the basePath (the
+	// recording proxy accepts both), is replayed below it.
 	Target *url.URL
 	// Client sends requests; nil is a client with no redirects followed.
 	Client *http.Client
@@ -72,11 +75,12 @@ type Options struct {
 
 // Runner replays exchanges of one connector.
 type Runner struct {
-	c       *connector.Connector
-	router  *route.Router
-	checker *conform.Checker
-	differ  *drift.Differ
-	opts    Options
+	c        *connector.Connector
+	basePath string // the connector's basePath without a trailing '/'
+	router   *route.Router
+	checker  *conform.Checker
+	differ   *drift.Differ
+	opts     Options
 
 	mu      sync.Mutex
 	lookups map[string][]byte // operationId → a recorded response body, for dynamic schemas
@@ -112,12 +116,58 @@ func New(c *connector.Connector, opts Options) *Runner {
 	if opts.Sleep == nil {
 		opts.Sleep = sleep
 	}
-	r := &Runner{c: c, router: route.New(c), differ: drift.New(opts.Drift), opts: opts, lookups: map[string][]byte{}}
+	if opts.Target != nil {
+		opts.Target = TargetBase(c, opts.Target)
+	}
+	r := &Runner{c: c, basePath: basePathOf(c), router: route.New(c), differ: drift.New(opts.Drift), opts: opts, lookups: map[string][]byte{}}
 	r.checker = conform.New(c, conform.Options{
 		DynamicSchema: r.dynamicSchema,
 		Ignore:        func(op *connector.Operation, p string) bool { return opts.Drift.Ignored(op.ID, p) },
 	})
 	return r
+}
+
+// TargetBase is the URL requests are replayed below: target when its path
+// already ends with the connector's basePath (the live API's base URL, as
+// record's --upstream takes it), else target with the basePath appended
+// (the URL `connectorlab mock` prints). Give it as Upstream to a policy
+// engine that rewrites the replayed requests.
+func TargetBase(c *connector.Connector, target *url.URL) *url.URL {
+	t := *target
+	bp := basePathOf(c)
+	p := strings.TrimRight(t.Path, "/")
+	if bp != "" && p != bp && !strings.HasSuffix(p, bp) {
+		raw := strings.TrimRight(t.EscapedPath(), "/")
+		t.Path = p + bp
+		t.RawPath = ""
+		if raw != p {
+			t.RawPath = raw + (&url.URL{Path: bp}).EscapedPath()
+		}
+	} else {
+		t.Path = p
+		t.RawPath = strings.TrimRight(t.RawPath, "/")
+	}
+	return &t
+}
+
+func basePathOf(c *connector.Connector) string {
+	return strings.TrimRight(c.BasePath, "/")
+}
+
+// withBasePath returns u with the connector's basePath in front of its
+// path unless it is there already: the recording proxy takes operation
+// paths with or without it, and records what the client sent.
+func (r *Runner) withBasePath(u *url.URL) *url.URL {
+	bp := r.basePath
+	if bp == "" || u.Path == bp || strings.HasPrefix(u.Path, bp+"/") {
+		return u
+	}
+	nu := *u
+	if u.RawPath != "" {
+		nu.RawPath = (&url.URL{Path: bp}).EscapedPath() + u.RawPath
+	}
+	nu.Path = bp + u.Path
+	return &nu
 }
 
 func sleep(ctx context.Context, d time.Duration) error {
@@ -290,6 +340,7 @@ func (r *Runner) one(ctx context.Context, x *recordings.Exchange) (c contract.Ca
 		c.Name = caseName(c)
 		return c, false, nil
 	}
+	u = r.withBasePath(u)
 	c.URL = u.RequestURI()
 	if x.Source == recordings.SourceEvent {
 		c.Findings = r.payload(x)
@@ -401,10 +452,22 @@ func (r *Runner) build(ctx context.Context, x *recordings.Exchange, u *url.URL, 
 			}
 		}
 	}
-	target.Path = strings.TrimRight(target.Path, "/") + u.Path
-	target.RawPath = ""
+	// u's path is basePath + operation path; the target already ends with
+	// the basePath. A policy engine gets the path as a client sends it to
+	// the connector (basePath + operation path) and maps it onto its
+	// Upstream itself.
+	rel, rawRel := strings.TrimPrefix(u.Path, r.basePath), ""
 	if u.RawPath != "" {
-		target.RawPath = strings.TrimRight(r.opts.Target.EscapedPath(), "/") + u.RawPath
+		rawRel = strings.TrimPrefix(u.RawPath, (&url.URL{Path: r.basePath}).EscapedPath())
+	}
+	base, rawBase := strings.TrimRight(target.Path, "/"), strings.TrimRight(r.opts.Target.EscapedPath(), "/")
+	if r.opts.Policies != nil {
+		base, rawBase = r.basePath, (&url.URL{Path: r.basePath}).EscapedPath()
+	}
+	target.Path = base + rel
+	target.RawPath = ""
+	if rawRel != "" {
+		target.RawPath = rawBase + rawRel
 	}
 	target.RawQuery = q.Encode()
 	var body io.Reader

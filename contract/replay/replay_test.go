@@ -12,6 +12,7 @@ import (
 
 	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/contract/replay"
+	"github.com/connectorlab/connectorlab/policy"
 	"github.com/connectorlab/connectorlab/recordings"
 )
 
@@ -73,5 +74,53 @@ func TestUnreachableTarget(t *testing.T) {
 	}
 	if res.Unreachable == nil || res.Suite.Cases[0].Error == "" {
 		t.Fatalf("unreachable target not reported: %+v", res)
+	}
+}
+
+// TestTargetBasePathDoubledOrDropped: a --target with the basePath
+// (https://api.example/v1, as record's --upstream) replayed to /v1/v1/...,
+// one without it lost the basePath under the connector's policies, and a
+// recorded path without the basePath (the proxy accepts both) was
+// reported drift-operation-missing.
+func TestTargetBasePathDoubledOrDropped(t *testing.T) {
+	c, err := connector.Load(context.Background(), "../../examples/contoso-orders")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got.Store(r.URL.Path + " " + r.Header.Get("X-Client"))
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{}`))
+	}))
+	defer srv.Close()
+	const id = "0a2f4449-110e-481a-a9bc-186493f702b5"
+	for _, tgt := range []string{srv.URL, srv.URL + "/v1", srv.URL + "/v1/"} {
+		for _, rec := range []string{"/v1/orders/" + id, "/orders/" + id} {
+			for _, policies := range []bool{false, true} {
+				target, _ := url.Parse(tgt)
+				opts := replay.Options{Target: target}
+				want := "/v1/orders/" + id + " "
+				if policies {
+					eng, _ := policy.New(c, policy.Options{Upstream: replay.TargetBase(c, target)})
+					opts.Policies = eng
+					want += "connectorlab-sample" // the sample's setheader policy ran
+				}
+				x := &recordings.Exchange{ID: 1, OperationID: "GetOrder", Request: recordings.Request{Method: "GET", URL: rec}}
+				res, err := replay.New(c, opts).Run(context.Background(), "s", []*recordings.Exchange{x})
+				if err != nil {
+					t.Fatal(err)
+				}
+				cs := res.Suite.Cases[0]
+				if got.Load() != want || cs.Operation != "GetOrder" {
+					t.Errorf("target %s, recorded %s, policies %v: the target got %q, want %q (case %s)", tgt, rec, policies, got.Load(), want, cs.Name)
+				}
+				for _, f := range cs.Findings {
+					if f.ID == "drift-operation-missing" {
+						t.Errorf("target %s, recorded %s, policies %v: %s", tgt, rec, policies, f.Message)
+					}
+				}
+			}
+		}
 	}
 }
