@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"time"
 
 	"github.com/connectorlab/connectorlab/connector"
@@ -51,6 +53,12 @@ func (f *mockFlags) openRecordingModes(ctx context.Context, e *env, nPaths int) 
 	}
 	var err error
 	if f.replay != "" {
+		// Opened for writing (--spy records into the session), which would
+		// create a missing file and then report that it has no session.
+		if _, err := os.Stat(f.replay); errors.Is(err, fs.ErrNotExist) {
+			fmt.Fprintf(e.stderr, "connectorlab mock: --replay %s: no such file (record a session with 'connectorlab record' or 'connectorlab mock --record', or check the path)\n", f.replay)
+			return m, ExitUsage
+		}
 		if m.replay, err = sqlite.Open(ctx, f.replay, sqlite.Options{Logger: e.log}); err != nil {
 			fmt.Fprintln(e.stderr, "connectorlab mock: --replay:", err)
 			return m, ExitInfra

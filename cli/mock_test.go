@@ -231,3 +231,16 @@ func TestMockBannerTryWorksForOAuth(t *testing.T) {
 		t.Errorf("try line %q: status %d, want 200 with an Authorization header", m[0], resp.StatusCode)
 	}
 }
+
+// TestMockReplayMissingFile: --replay with a file that does not exist
+// created an empty database there and then said it had no session.
+func TestMockReplayMissingFile(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "none.db")
+	code, _, stderr := runCLI(t, "mock", "--port", "0", "--admin-port", "-1", "--replay", db, sampleDir)
+	if code != ExitUsage || !strings.Contains(stderr, "--replay "+db+": no such file") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Errorf("%s was created", db)
+	}
+}
