@@ -3,7 +3,9 @@ package drift
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -54,7 +56,13 @@ func LoadConfig(path string) (*Config, error) {
 		dec.DisallowUnknownFields()
 		err = dec.Decode(&c)
 	} else {
-		err = yaml.Unmarshal(b, &c)
+		// Unknown keys are errors in YAML too: a misspelt "ignor:" would
+		// otherwise leave every rule silently off.
+		dec := yaml.NewDecoder(bytes.NewReader(b))
+		dec.KnownFields(true)
+		if err = dec.Decode(&c); errors.Is(err, io.EOF) {
+			err = nil // an empty file: no rules
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)

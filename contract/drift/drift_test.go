@@ -101,6 +101,27 @@ func TestConfigIgnoreAndCompare(t *testing.T) {
 	}
 }
 
+// TestConfigYAMLUnknownKey: a misspelt key in a YAML config was ignored
+// (JSON configs already refused it), so its rules silently did nothing.
+func TestConfigYAMLUnknownKey(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"top.yaml":  "schemaVersion: 1\nignor:\n  - path: $.meta\n",
+		"rule.yaml": "schemaVersion: 1\nignore:\n  - pth: $.meta\n",
+	} {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(body), 0o644)
+		if _, err := LoadConfig(p); err == nil || !strings.Contains(err.Error(), name) || !strings.Contains(err.Error(), "not found in type") {
+			t.Errorf("%s: err = %v, want the file named and the unknown key refused", name, err)
+		}
+	}
+	p := filepath.Join(dir, "empty.yaml")
+	os.WriteFile(p, nil, 0o644)
+	if _, err := LoadConfig(p); err != nil {
+		t.Errorf("empty file: %v", err)
+	}
+}
+
 func TestParsePath(t *testing.T) {
 	for in, want := range map[string]string{
 		"$.a.b[*].c": "a.b[].c", "$.a[0].b": "a[].b", "a.b[].c": "a.b[].c", "$['odd.key'].x": `["odd.key"].x`, "$.m.*.v": "m.*.v", "$": "",
