@@ -20,6 +20,7 @@ import (
 	"github.com/connectorlab/connectorlab/probe"
 	"github.com/connectorlab/connectorlab/recordings"
 	"github.com/connectorlab/connectorlab/recordings/sqlite"
+	"github.com/connectorlab/connectorlab/spelling"
 )
 
 // suiteInput is one recorded session (or one HAR file) to replay.
@@ -225,6 +226,10 @@ func runTest(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "connectorlab test:", err)
 		return loadExit(err)
 	}
+	if err := checkConfigOperations(c, *config, cfg); err != nil {
+		fmt.Fprintln(e.stderr, "connectorlab test: --config:", err)
+		return ExitUsage
+	}
 	set, err := recordings.AuthSet(c, *authSet)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "connectorlab test: --auth-set:", err)
@@ -309,4 +314,34 @@ func runTest(ctx context.Context, e *env, args []string) int {
 		}
 	}
 	return rf.write("test", e, formatter, rep)
+}
+
+// checkConfigOperations refuses a config rule scoped to an operation the
+// definition lacks: it would never apply, and a typo would go unnoticed.
+func checkConfigOperations(c *connector.Connector, file string, cfg *drift.Config) error {
+	if cfg == nil {
+		return nil
+	}
+	for _, list := range []struct {
+		key   string
+		rules []drift.Rule
+	}{{"ignore", cfg.Ignore}, {"compare", cfg.Compare}} {
+		for i, r := range list.rules {
+			if r.Operation == "" || c.Operation(r.Operation) != nil {
+				continue
+			}
+			best, bestD := "", 1<<30
+			for _, op := range c.Operations {
+				if d := spelling.Distance(strings.ToLower(r.Operation), strings.ToLower(op.ID)); d < bestD {
+					best, bestD = op.ID, d
+				}
+			}
+			hint := "use an operationId of the definition (connectorlab inspect lists them)"
+			if best != "" && bestD <= 3 {
+				hint = fmt.Sprintf("did you mean %q?", best)
+			}
+			return fmt.Errorf("%s: %s[%d].operation %q is not an operation of %s; %s", file, list.key, i, r.Operation, c.Name, hint)
+		}
+	}
+	return nil
 }

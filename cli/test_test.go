@@ -165,6 +165,18 @@ func TestTestErrors(t *testing.T) {
 	}
 }
 
+// TestTestConfigUnknownOperation: a --config rule scoped to an operation
+// the definition lacks was accepted and never applied.
+func TestTestConfigUnknownOperation(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "drift.yaml")
+	os.WriteFile(cfg, []byte("schemaVersion: 1\nignore:\n  - path: $.status\n    operation: GetOrdr\n"), 0o644)
+	code, _, errOut := run(t, "test", sampleDir, "--generate", "--target", "http://127.0.0.1:1", "--config", cfg)
+	want := `ignore[0].operation "GetOrdr" is not an operation of Contoso Orders; did you mean "GetOrder"?`
+	if code != ExitUsage || !strings.Contains(errOut, want) || !strings.Contains(errOut, cfg) {
+		t.Errorf("exit %d, stderr %q; want exit 2 naming %s and %q", code, errOut, cfg, want)
+	}
+}
+
 func TestDriftOfflineAndPatch(t *testing.T) {
 	db, _ := recordPair(t, "10-Tesseron-ASM-Basic-Data")
 	dir := t.TempDir()
