@@ -152,10 +152,21 @@ func displayPath(p string) string {
 func schemaType(n *shape.Node) string {
 	t := n.PrimaryType()
 	if t == "" {
+		numeric, other := false, false
 		for _, x := range n.Types {
-			if x != shape.TypeNull {
-				return shape.TypeString // mixed types: the loosest scalar
+			switch x {
+			case shape.TypeNull:
+			case shape.TypeInteger, shape.TypeNumber:
+				numeric = true
+			default:
+				other = true
 			}
+		}
+		switch {
+		case numeric && !other:
+			return shape.TypeNumber // 146 and 774.81: both numbers
+		case numeric || other:
+			return shape.TypeString // mixed types: the loosest scalar
 		}
 	}
 	return t

@@ -83,3 +83,31 @@ func TestTrafficAndPatch(t *testing.T) {
 		}
 	}
 }
+
+// TestPatchIntegerAndDecimalAreNumbers: a number field seen as 146 in one
+// response and 774.81 in another was patched to type string (mixed types),
+// dropping its format.
+func TestPatchIntegerAndDecimalAreNumbers(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "apiDefinition.swagger.json")
+	def := strings.Replace(trafficDef, `"total":{"type":"integer"},`, `"total":{"type":"integer"},"price":{"type":"number","format":"double"},`, 1)
+	os.WriteFile(p, []byte(def), 0o644)
+	c, err := connector.Load(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := NewTraffic(c, conform.New(c, conform.Options{}))
+	tr.Add(observe(c, 200, `{"items":[],"total":1,"price":146}`))
+	tr.Add(observe(c, 200, `{"items":[],"total":2,"price":774.81}`))
+	res, err := tr.Patch().Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Changes) != 0 {
+		t.Errorf("changes %v, want none", res.Changes)
+	}
+	// Mixed types that are not all numbers still fall back to string.
+	tr.Add(observe(c, 200, `{"items":[],"total":3,"price":"n/a"}`))
+	if res, _ = tr.Patch().Build(); !strings.Contains(strings.Join(res.Changes, "\n"), "price: type number → string") {
+		t.Errorf("changes %v", res.Changes)
+	}
+}
