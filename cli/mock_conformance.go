@@ -79,6 +79,12 @@ func runConformance(ctx context.Context, e *env, f *mockFlags, base mock.Options
 	if rep.Passed < rep.Operations || len(rep.Unloadable) > 0 {
 		exit = ExitFindings
 	}
+	// Not one answer from --target: the target is unreachable, an
+	// infrastructure failure (exit 3) rather than a finding about it.
+	if f.target != "" && rep.Operations > 0 && rep.Classes[probe.ClassTransport] == rep.Operations {
+		fmt.Fprintf(e.stderr, "connectorlab mock: --target %s is unreachable: no operation got an answer (is the mock running there?)\n", f.target)
+		exit = ExitInfra
+	}
 	if f.format == "json" {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -242,5 +243,20 @@ func TestMockReplayMissingFile(t *testing.T) {
 	}
 	if _, err := os.Stat(db); err == nil {
 		t.Errorf("%s was created", db)
+	}
+}
+
+// TestMockConformanceUnreachableTarget: --conformance --target with nothing
+// listening exited 1 (findings) instead of 3 (infrastructure).
+func TestMockConformanceUnreachableTarget(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + l.Addr().String()
+	l.Close()
+	code, _, stderr := runCLI(t, "mock", "--conformance", "--target", dead, sampleDir)
+	if code != ExitInfra || !strings.Contains(stderr, dead+" is unreachable") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }
