@@ -95,6 +95,8 @@ desktop-deps:
 # frontend-deps installs the locked npm packages when node_modules is missing
 # or older than package-lock.json.
 frontend-deps:
+	@command -v node >/dev/null && command -v $(NPM) >/dev/null || { echo "Node.js 20.19+ (or 22.12+) and npm are required for the frontend (not found on PATH; Debian 12's own nodejs 18 is too old: see https://nodejs.org/en/download)" >&2; exit 2; }
+	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>22||(a==22&&b>=12)||(a==20&&b>=19)?0:1)' || { echo "Node.js 20.19+ (or 22.12+) is required for the frontend (Vite 8), found $$(node --version)" >&2; exit 2; }
 	@if [ ! -f frontend/node_modules/.package-lock.json ] || [ frontend/package-lock.json -nt frontend/node_modules/.package-lock.json ]; then \
 	   cd frontend && $(NPM) ci --no-audit --no-fund; \
 	 fi
