@@ -59,7 +59,10 @@ func (f *mockFlags) openRecordingModes(ctx context.Context, e *env, nPaths int) 
 			fmt.Fprintf(e.stderr, "connectorlab mock: --replay %s: no such file (record a session with 'connectorlab record' or 'connectorlab mock --record', or check the path)\n", f.replay)
 			return m, ExitUsage
 		}
-		if m.replay, err = sqlite.Open(ctx, f.replay, sqlite.Options{Logger: e.log}); err != nil {
+		// Only --spy (and --record into the same file) writes to it; plain
+		// replay reads, so a read-only file, directory or mount serves.
+		readOnly := f.spy == "" && f.record != f.replay
+		if m.replay, err = sqlite.Open(ctx, f.replay, sqlite.Options{ReadOnly: readOnly, Existing: true, Logger: e.log}); err != nil {
 			fmt.Fprintln(e.stderr, "connectorlab mock: --replay:", err)
 			return m, ExitInfra
 		}

@@ -55,7 +55,9 @@ func runRecordings(ctx context.Context, e *env, args []string) int {
 
 // openRecordings opens the store and maps failures to an exit code.
 func openRecordings(ctx context.Context, e *env, verb, db string, readOnly bool) (*sqlite.Store, int) {
-	s, err := sqlite.Open(ctx, db, sqlite.Options{ReadOnly: readOnly, Logger: e.log})
+	// Only import may create the file; rm and rename of a mistyped --db
+	// must not leave an empty database behind.
+	s, err := sqlite.Open(ctx, db, sqlite.Options{ReadOnly: readOnly, Existing: verb != "import", Logger: e.log})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "connectorlab recordings %s: %v\n", verb, err)
 		return nil, ExitInfra

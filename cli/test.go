@@ -60,7 +60,7 @@ func loadRecordings(ctx context.Context, e *env, verb, path, session, connectorN
 		fmt.Fprintf(e.stderr, "connectorlab %s: --recordings %s: %v (record a session with 'connectorlab record' or pass a .har file)\n", verb, path, errText(err))
 		return nil, nil, ExitUsage
 	}
-	store, err := sqlite.Open(ctx, path, sqlite.Options{Logger: e.log})
+	store, err := openReplayStore(ctx, e, verb, path)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "connectorlab %s: %v\n", verb, err)
 		return nil, nil, ExitInfra
@@ -112,6 +112,23 @@ func loadRecordings(ctx context.Context, e *env, verb, path, session, connectorN
 		out = append(out, in)
 	}
 	return out, store, ExitOK
+}
+
+// openReplayStore opens a recordings file to replay from. It must exist
+// (a mistyped path never becomes a new empty database); when it cannot be
+// written (a read-only file, directory or mount, as in CI) it is read
+// read-only and the command goes on without saving its run history.
+func openReplayStore(ctx context.Context, e *env, verb, path string) (*sqlite.Store, error) {
+	store, err := sqlite.Open(ctx, path, sqlite.Options{Existing: true, Logger: e.log})
+	if err == nil || errors.Is(err, recordings.ErrCorrupt) || errors.Is(err, recordings.ErrNotFound) || errors.Is(err, recordings.ErrTooNew) {
+		return store, err
+	}
+	ro, roErr := sqlite.Open(ctx, path, sqlite.Options{ReadOnly: true, Logger: e.log})
+	if roErr != nil {
+		return nil, err
+	}
+	fmt.Fprintf(e.stderr, "connectorlab %s: %v\nconnectorlab %s: reading it read-only; nothing is written to it\n", verb, err, verb)
+	return ro, nil
 }
 
 func errText(err error) string {

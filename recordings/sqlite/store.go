@@ -33,6 +33,10 @@ type Options struct {
 	// ReadOnly opens the file for reading only: nothing is created,
 	// migrated or written, and every write returns ErrReadOnly.
 	ReadOnly bool
+	// Existing refuses to create the database: a missing or empty file is
+	// ErrNotFound, so a command that reads or edits recordings never
+	// leaves a new empty database behind a mistyped --db.
+	Existing bool
 	// BusyTimeout is how long a write waits for another process holding
 	// the database before failing with ErrLocked (default 5 s).
 	BusyTimeout time.Duration
@@ -150,7 +154,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open recordings database %s: %w", path, err)
 	}
-	if err := checkFile(abs, opts.ReadOnly); err != nil {
+	if err := checkFile(abs, opts.ReadOnly || opts.Existing, opts.ReadOnly); err != nil {
 		return nil, err
 	}
 	s := &Store{path: abs, opts: opts, log: log, redactors: map[int64]*recordings.Redactor{}, secrets: map[int64][]string{}, failed: map[int64]*storeFailure{}}
@@ -220,6 +224,20 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	s.rdb.SetMaxOpenConns(opts.ReadConns)
 	s.rdb.SetMaxIdleConns(opts.ReadConns)
+	if opts.ReadOnly && s.cannotOpenShm(ctx) {
+		// A WAL database in a directory we cannot write (a read-only mount,
+		// a checkout without write permission): SQLite cannot create the
+		// -shm it reads through. With no -wal beside it, every committed
+		// row is in the main file, so read it as the immutable file it is.
+		s.rdb.Close()
+		q.Set("immutable", "1")
+		u.RawQuery = q.Encode()
+		if s.rdb, err = sql.Open("sqlite3", u.String()); err != nil {
+			return nil, s.wrap("open", err)
+		}
+		s.rdb.SetMaxOpenConns(opts.ReadConns)
+		s.rdb.SetMaxIdleConns(opts.ReadConns)
+	}
 	if err := s.checkReadable(ctx); err != nil {
 		s.closeDBs()
 		return nil, err
@@ -241,11 +259,11 @@ func (s *Store) Path() string { return s.path }
 
 // checkFile refuses a file that exists but is not a SQLite database before
 // the driver touches it (opening in WAL mode writes to the file).
-func checkFile(path string, readOnly bool) error {
+func checkFile(path string, existing, readOnly bool) error {
 	st, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		if readOnly {
+		if existing {
 			return fmt.Errorf("open recordings database %s: %w (no such file; record a session first or check --db)", path, recordings.ErrNotFound)
 		}
 		dir := filepath.Dir(path)
@@ -258,6 +276,10 @@ func checkFile(path string, readOnly bool) error {
 	case st.IsDir():
 		return fmt.Errorf("open recordings database %s: it is a directory; give a file name such as %s", path, filepath.Join(path, "recordings.db"))
 	case st.Size() == 0:
+		if existing && !readOnly {
+			// (read-only opens say so after checking for a -wal.)
+			return fmt.Errorf("open recordings database %s: %w (empty file; nothing was recorded into it)", path, recordings.ErrNotFound)
+		}
 		return nil
 	}
 	f, err := os.Open(path)
@@ -270,6 +292,21 @@ func checkFile(path string, readOnly bool) error {
 		return fmt.Errorf("open recordings database %s: %w: it is not a SQLite database (the file was left untouched; move it away or choose another --db)", path, recordings.ErrCorrupt)
 	}
 	return nil
+}
+
+// cannotOpenShm reports whether a read-only open fails only because the
+// -shm file cannot be created and no -wal exists.
+func (s *Store) cannotOpenShm(ctx context.Context) bool {
+	var n int
+	err := s.rdb.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&n)
+	if err == nil || classify(err) != kindCantOpen {
+		return false
+	}
+	if _, err := os.Stat(s.path + "-wal"); !errors.Is(err, fs.ErrNotExist) {
+		return false
+	}
+	_, err = os.Stat(s.path + "-shm")
+	return errors.Is(err, fs.ErrNotExist)
 }
 
 func (s *Store) checkReadable(ctx context.Context) error {
@@ -389,8 +426,11 @@ func (s *Store) Close() error {
 		close(s.stopCkpt)
 		<-s.ckptDone
 	}
-	if s.wdb != nil && s.brokenErr() == nil {
-		// Fold the WAL back into the main file so it is one file again.
+	if s.wdb != nil && s.brokenErr() == nil && s.commits.Load() > 0 {
+		// Fold the WAL back into the main file so it is one file again —
+		// only after writes of our own: a store that only read has nothing
+		// to fold back, and TRUNCATE would wait out the busy timeout
+		// behind another program's lock before the command could exit.
 		if _, err := s.wdb.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
 			s.log.Warn("checkpoint on close", "db", s.path, "err", err)
 		}
