@@ -24,6 +24,7 @@ func escapeProp(s string) string {
 
 // Format implements Formatter.
 func (GitHub) Format(w io.Writer, r *contract.Report) error {
+	r = printableReport(r, true)
 	for _, f := range r.AllFindings() {
 		cmd := "notice"
 		switch f.Level {

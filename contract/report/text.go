@@ -60,6 +60,7 @@ func (t Text) show(f contract.Finding) bool { return t.Verbose || f.Level > cont
 
 // Format implements Formatter.
 func (t Text) Format(w io.Writer, r *contract.Report) error {
+	r = printableReport(r, false)
 	title := r.Connector
 	switch r.Kind {
 	case contract.KindDiff:
