@@ -16,6 +16,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/connectorlab/connectorlab/contract/report"
 	"github.com/connectorlab/connectorlab/recordings"
 	"github.com/connectorlab/connectorlab/recordings/sqlite"
 )
@@ -119,7 +120,7 @@ func recLs(ctx context.Context, e *env, args []string) int {
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tCONNECTOR\tSTATUS\tEXCHANGES\tSTARTED\tUPSTREAM")
 	for _, x := range list {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%s\n", x.ID, x.Name, dash(x.Connector), x.Status, x.Exchanges, x.StartedAt.Local().Format("2006-01-02 15:04:05"), dash(x.Upstream))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%s\n", x.ID, pr(x.Name), pr(dash(x.Connector)), x.Status, x.Exchanges, x.StartedAt.Local().Format("2006-01-02 15:04:05"), pr(dash(x.Upstream)))
 	}
 	tw.Flush()
 	return ExitOK
@@ -181,17 +182,17 @@ func recShow(ctx context.Context, e *env, args []string) int {
 			More          bool                   `json:"more,omitempty"`
 		}{1, sess, page.Exchanges, page.Next != 0})
 	}
-	fmt.Fprintf(e.stdout, "session %d %q  connector %s  status %s", sess.ID, sess.Name, dash(sess.Connector), sess.Status)
+	fmt.Fprintf(e.stdout, "session %d %q  connector %s  status %s", sess.ID, sess.Name, pr(dash(sess.Connector)), sess.Status)
 	if sess.Problem != "" {
-		fmt.Fprintf(e.stdout, " (%s)", sess.Problem)
+		fmt.Fprintf(e.stdout, " (%s)", pr(sess.Problem))
 	}
-	fmt.Fprintf(e.stdout, "\n  upstream %s  started %s", dash(sess.Upstream), sess.StartedAt.Local().Format(time.RFC3339))
+	fmt.Fprintf(e.stdout, "\n  upstream %s  started %s", pr(dash(sess.Upstream)), sess.StartedAt.Local().Format(time.RFC3339))
 	if !sess.EndedAt.IsZero() {
 		fmt.Fprintf(e.stdout, "  ended %s", sess.EndedAt.Local().Format(time.RFC3339))
 	}
 	fmt.Fprintf(e.stdout, "  %d exchanges\n", sess.Exchanges)
 	if len(sess.Tags) > 0 {
-		fmt.Fprintf(e.stdout, "  tags %s\n", strings.Join(sess.Tags, ", "))
+		fmt.Fprintf(e.stdout, "  tags %s\n", pr(strings.Join(sess.Tags, ", ")))
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "\nID\tMETHOD\tPATH\tSTATUS\tOPERATION\tDURATION\tRESPONSE")
@@ -201,7 +202,7 @@ func recShow(ctx context.Context, e *env, args []string) int {
 		if x.Error != "" {
 			status, resp = "failed", firstLine(x.Error)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", x.ID, x.Request.Method, pathOf(x.Request.URL), status, dash(x.OperationID), x.Duration.Round(time.Microsecond), resp)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", x.ID, pr(x.Request.Method), pr(pathOf(x.Request.URL)), status, pr(dash(x.OperationID)), x.Duration.Round(time.Microsecond), pr(resp))
 	}
 	tw.Flush()
 	if page.Next != 0 {
@@ -228,29 +229,33 @@ func firstLine(s string) string {
 	return s
 }
 
+// pr makes recorded text safe to print: a recording (an imported HAR, a
+// hostile API) may carry terminal escape sequences.
+func pr(s string) string { return report.Printable(s) }
+
 func writeExchangeText(w io.Writer, x *recordings.Exchange) {
-	fmt.Fprintf(w, "exchange %d  session %d  source %s  operation %s\n", x.ID, x.SessionID, x.Source, dash(x.OperationID))
+	fmt.Fprintf(w, "exchange %d  session %d  source %s  operation %s\n", x.ID, x.SessionID, pr(string(x.Source)), pr(dash(x.OperationID)))
 	fmt.Fprintf(w, "started %s  duration %s  upstream %s\n", x.StartedAt.Local().Format(time.RFC3339Nano), x.Duration, x.Upstream)
-	fmt.Fprintf(w, "\n> %s %s\n", x.Request.Method, x.Request.URL)
+	fmt.Fprintf(w, "\n> %s %s\n", pr(x.Request.Method), pr(x.Request.URL))
 	writeMessage(w, ">", x.Request.Message)
 	if x.Error != "" {
-		fmt.Fprintf(w, "\nfailed: %s\n", x.Error)
+		fmt.Fprintf(w, "\nfailed: %s\n", pr(x.Error))
 	} else {
 		fmt.Fprintf(w, "\n< %d\n", x.Response.Status)
 		writeMessage(w, "<", x.Response.Message)
 	}
 	for _, n := range x.Notes {
-		fmt.Fprintf(w, "note %s [%s] %s\n", n.ID, n.Level, n.Message)
+		fmt.Fprintf(w, "note %s [%s] %s\n", pr(n.ID), pr(n.Level), pr(n.Message))
 	}
 	for _, r := range x.Redactions {
-		fmt.Fprintf(w, "redacted %s %s (hash %s)\n", r.Where, r.Name, r.Hash)
+		fmt.Fprintf(w, "redacted %s %s (hash %s)\n", pr(r.Where), pr(r.Name), pr(r.Hash))
 	}
 }
 
 func writeMessage(w io.Writer, dir string, m recordings.Message) {
 	for _, k := range sortedKeys(m.Header) {
 		for _, v := range m.Header[k] {
-			fmt.Fprintf(w, "%s %s: %s\n", dir, k, v)
+			fmt.Fprintf(w, "%s %s: %s\n", dir, pr(k), pr(v))
 		}
 	}
 	if m.Size == 0 && len(m.Body) == 0 {
@@ -258,7 +263,7 @@ func writeMessage(w io.Writer, dir string, m recordings.Message) {
 	}
 	info := fmt.Sprintf("%d bytes", m.Size)
 	if m.Encoding != "" {
-		info += fmt.Sprintf(", decoded from %s (%d on the wire)", m.Encoding, m.WireSize)
+		info += fmt.Sprintf(", decoded from %s (%d on the wire)", pr(m.Encoding), m.WireSize)
 	}
 	if m.Truncated {
 		info += fmt.Sprintf(", stored truncated to %d", len(m.Body))
@@ -267,9 +272,9 @@ func writeMessage(w io.Writer, dir string, m recordings.Message) {
 	if utf8.Valid(m.Body) {
 		var pretty bytes.Buffer
 		if json.Indent(&pretty, m.Body, "", "  ") == nil {
-			fmt.Fprintln(w, pretty.String())
+			fmt.Fprintln(w, report.PrintableLines(pretty.String()))
 		} else {
-			fmt.Fprintln(w, string(m.Body))
+			fmt.Fprintln(w, report.PrintableLines(string(m.Body)))
 		}
 	} else {
 		fmt.Fprintln(w, "(binary body; export the session to get it)")

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -359,4 +360,40 @@ func TestSlowlorisIsCutOff(t *testing.T) {
 		}
 	}
 	wg.Wait()
+}
+
+// TestHostileRecordingOnTheTerminal imports a HAR file (someone else's
+// recording) whose URL, headers, body, status text and comment carry
+// terminal escape sequences, then prints it every way the CLI can: no
+// control byte but newline and tab may reach the terminal.
+func TestHostileRecordingOnTheTerminal(t *testing.T) {
+	const esc = "\x1b]52;c;cHduZWQ=\x07\x1b[2J\x1b[1A\r\u009b31m"
+	dir := t.TempDir()
+	har := filepath.Join(dir, "evil.har")
+	q := func(s string) string { b, _ := json.Marshal(s); return string(b) }
+	os.WriteFile(har, []byte(`{"log":{"version":"1.2","creator":{"name":`+q("x"+esc)+`,"version":"1"},"entries":[{"startedDateTime":"2024-01-01T00:00:00Z","time":1,`+
+		`"request":{"method":"GET","url":`+q("http://127.0.0.1/v1/orders/%1b%5d52;c;eA==%07?q=%1b%5b2J")+`,"httpVersion":"HTTP/1.1","headers":[{"name":"X-Evil","value":`+q(esc)+`}],"queryString":[],"cookies":[],"headersSize":-1,"bodySize":0},`+
+		`"response":{"status":200,"statusText":`+q(esc)+`,"httpVersion":"HTTP/1.1","headers":[{"name":"Content-Type","value":"text/plain"},{"name":`+q("X-"+esc)+`,"value":`+q(esc)+`}],"cookies":[],`+
+		`"content":{"size":10,"mimeType":"text/plain","text":`+q("body "+esc+"\nline2")+`},"redirectURL":"","headersSize":-1,"bodySize":10},"cache":{},"timings":{"send":0,"wait":1,"receive":0},"comment":`+q(esc)+`}]}}`), 0o644)
+	db := filepath.Join(dir, "rec.db")
+	if code, o, e := runCLI(t, "recordings", "import", har, "--db", db); code != ExitOK || !strings.Contains(o, "1 exchange") {
+		t.Fatalf("import: %d %s %s", code, o, e)
+	}
+	for _, args := range [][]string{
+		{"recordings", "ls", "--db", db},
+		{"recordings", "show", "evil", "--db", db},
+		{"recordings", "show", "1", "--db", db},
+		{"recordings", "show", "--exchange", "1", "--db", db},
+		{"drift", sampleDir, "--recordings", db, "-v", "--no-history"},
+		{"test", sampleDir, "--recordings", db, "--target", "http://127.0.0.1:1", "--no-history"},
+	} {
+		_, out, errs := runCLI(t, args...)
+		for name, s := range map[string]string{"stdout": out, "stderr": errs} {
+			if i := strings.IndexFunc(s, func(r rune) bool {
+				return r < 0x20 && r != '\n' && r != '\t' || r == 0x7f || r >= 0x80 && r < 0xa0
+			}); i >= 0 {
+				t.Errorf("%s: %s carries %q: …%q…", strings.Join(args[:2], " "), name, s[i], s[max(0, i-30):min(len(s), i+30)])
+			}
+		}
+	}
 }
