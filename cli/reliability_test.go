@@ -397,3 +397,21 @@ func TestHostileRecordingOnTheTerminal(t *testing.T) {
 		}
 	}
 }
+
+// TestTestWithNothingToReplaySaysSo: a recordings file whose session holds
+// no exchange used to report "passed" and nothing else.
+func TestTestWithNothingToReplaySaysSo(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "rec.db")
+	s, err := sqlite.Open(t.Context(), db, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateSession(t.Context(), &recordings.Session{Name: "empty", Connector: "Contoso Orders"}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	_, _, errs := runCLI(t, "test", sampleDir, "--recordings", db, "--target", "http://127.0.0.1:1", "--no-history")
+	if !strings.Contains(errs, "no recorded exchange was replayed") {
+		t.Fatalf("stderr: %q", errs)
+	}
+}

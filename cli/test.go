@@ -16,6 +16,7 @@ import (
 	"github.com/connectorlab/connectorlab/contract"
 	"github.com/connectorlab/connectorlab/contract/drift"
 	"github.com/connectorlab/connectorlab/contract/replay"
+	"github.com/connectorlab/connectorlab/contract/report"
 	"github.com/connectorlab/connectorlab/policy"
 	"github.com/connectorlab/connectorlab/probe"
 	"github.com/connectorlab/connectorlab/recordings"
@@ -164,6 +165,7 @@ func (p *progressBar) Progress(done, total int, what string) {
 	p.last = time.Now()
 	const width = 30
 	n := done * width / total
+	what = report.Printable(what) // a recorded URL on the terminal
 	if len(what) > 40 {
 		what = what[:40]
 	}
@@ -321,6 +323,14 @@ func runTest(ctx context.Context, e *env, args []string) int {
 	}
 	rep.Duration = contract.Duration(time.Since(started))
 	rep.Finish()
+	cases := 0
+	for _, s := range rep.Suites {
+		cases += len(s.Cases)
+	}
+	if cases == 0 && !*generate {
+		// Nothing replayed is no evidence of a pass: say so.
+		fmt.Fprintf(e.stderr, "connectorlab test: no recorded exchange was replayed from %s (an empty session, or none for this connector or shard)\n", *recs)
+	}
 	if store != nil && !*noHistory {
 		var sid int64
 		if len(inputs) == 1 {
