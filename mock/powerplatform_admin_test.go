@@ -52,6 +52,8 @@ func TestAdminAPI(t *testing.T) {
 		{"subscriptions of unknown", "GET", "/v1/subscriptions?connector=nope", "", auth, 404, "serving contoso"},
 		{"fire unknown trigger", "POST", "/v1/fire", `{"operationId":"Nope"}`, auth, 404, "OnNewOrder"},
 		{"fire bad body", "POST", "/v1/fire", `{"operation":"x"}`, auth, 400, "unknown field"},
+		// Regression: an unknown subscription answered 500.
+		{"fire unknown subscription", "POST", "/v1/fire", `{"operationId":"OnOrderShipped","subscriptionId":"nope"}`, auth, 404, "unknown subscription"},
 		{"fire polling", "POST", "/v1/fire", `{"operationId":"OnNewOrder","count":2}`, auth, 200, `"OnNewOrder": 2`},
 		{"fire idle webhook", "POST", "/v1/fire", `{"operationId":"OnOrderShipped"}`, auth, 200, `"idle"`},
 		{"cursors", "GET", "/v1/cursors", "", auth, 200, "["},

@@ -313,7 +313,7 @@ func fail(w http.ResponseWriter, err error) {
 		status = http.StatusUnauthorized
 	case errors.Is(err, errForbidden):
 		status = http.StatusForbidden
-	case errors.Is(err, ErrNotFound), errors.Is(err, trigger.ErrUnknownTrigger):
+	case errors.Is(err, ErrNotFound), errors.Is(err, trigger.ErrUnknownTrigger), errors.Is(err, trigger.ErrUnknownSubscription):
 		status = http.StatusNotFound
 	case errors.Is(err, ErrInvalid):
 		status = http.StatusBadRequest

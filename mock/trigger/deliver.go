@@ -65,6 +65,25 @@ func (e *Engine) Fire(ctx context.Context, fr FireRequest) (FireResult, error) {
 		}
 		ids = []string{id}
 	}
+	if fr.SubscriptionID != "" {
+		// A subscription belongs to one webhook trigger: fire that one only
+		// (without this, a request naming just the subscription fired every
+		// trigger, polling ones included).
+		owner := ""
+		for _, s := range e.Subscriptions() {
+			if s.ID == fr.SubscriptionID {
+				owner = s.OperationID
+			}
+		}
+		if owner == "" || fr.OperationID != "" && owner != ids[0] {
+			what := e.c.Name
+			if fr.OperationID != "" {
+				what = ids[0]
+			}
+			return res, fmt.Errorf("%w %q for %s", ErrUnknownSubscription, fr.SubscriptionID, what)
+		}
+		ids = []string{owner}
+	}
 	n := fr.Count
 	if n <= 0 {
 		n = 1
@@ -96,9 +115,6 @@ func (e *Engine) Fire(ctx context.Context, fr FireRequest) (FireResult, error) {
 				res.Deliveries = append(res.Deliveries, e.deliver(ctx, e.webhooks[id], s, payload))
 			}
 		}
-	}
-	if fr.SubscriptionID != "" && len(res.Deliveries) == 0 && len(res.Items) == 0 {
-		return res, fmt.Errorf("no subscription %q for %s", fr.SubscriptionID, fr.OperationID)
 	}
 	return res, nil
 }

@@ -120,7 +120,10 @@ type Response struct {
 var (
 	ErrNoCallback     = errors.New("no callback URL")
 	ErrUnknownTrigger = errors.New("unknown trigger")
-	ErrBadCursor      = errors.New("bad trigger state")
+	// ErrUnknownSubscription: a fire request names a subscription the
+	// engine does not have (or one of another trigger).
+	ErrUnknownSubscription = errors.New("unknown subscription")
+	ErrBadCursor           = errors.New("bad trigger state")
 )
 
 // Engine runs the triggers of one connector. It is safe for concurrent use.

@@ -483,3 +483,32 @@ func TestUnsubscribeWithoutParametersRemovesWhatLocationNames(t *testing.T) {
 		t.Fatalf("%d subscriptions left", n)
 	}
 }
+
+// TestFireBySubscription: a fire request naming only a subscription fired
+// every trigger (a polling item too), and an unknown subscription was a
+// plain error (the admin API answered 500).
+func TestFireBySubscription(t *testing.T) {
+	c := contoso(t)
+	e, errs := New(Options{Connector: c, Seed: 7})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	defer e.Close()
+	rcv := newReceiver(t)
+	sub, err := e.Subscribe(c.Operation("OnOrderShipped"), Request{URL: mustURL(t, base+"/hooks"), BaseURL: base, Body: map[string]any{"callbackUrl": rcv.srv.URL}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.Fire(context.Background(), FireRequest{SubscriptionID: sub.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Deliveries) != 1 || res.Deliveries[0].SubscriptionID != sub.ID || len(res.Items) != 0 || len(res.Idle) != 0 {
+		t.Errorf("fire by subscription = %+v, want one delivery to %s and nothing else", res, sub.ID)
+	}
+	for _, fr := range []FireRequest{{SubscriptionID: "nope"}, {OperationID: "OnOrderShipped", SubscriptionID: "nope"}, {OperationID: "OnNewOrder", SubscriptionID: sub.ID}} {
+		if _, err := e.Fire(context.Background(), fr); !errors.Is(err, ErrUnknownSubscription) {
+			t.Errorf("%+v: err = %v, want ErrUnknownSubscription", fr, err)
+		}
+	}
+}
