@@ -135,7 +135,7 @@ func New(c *connector.Connector, opts Options) (*Engine, []connector.Finding) {
 		e.log = slog.New(slog.DiscardHandler)
 	}
 	if e.client == nil {
-		e.client = &http.Client{Timeout: 30 * time.Second}
+		e.client = &http.Client{Timeout: 30 * time.Second, CheckRedirect: sameOriginRedirect}
 	}
 	if e.opts.MaxBodyBytes <= 0 {
 		e.opts.MaxBodyBytes = 32 << 20
@@ -786,4 +786,19 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// sameOriginRedirect follows a side call's redirects only within the
+// origin it was sent to: the call carries the request's headers (the
+// connection's credentials among them), and net/http would forward all of
+// them but Authorization and Cookie to any host — and those two as well
+// to another port of the same host.
+func sameOriginRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	if o := via[0].URL; !strings.EqualFold(req.URL.Scheme, o.Scheme) || !strings.EqualFold(req.URL.Host, o.Host) {
+		return fmt.Errorf("redirected to another origin, %s://%s; not followed, so the connection's credentials stay with %s", req.URL.Scheme, req.URL.Host, o.Host)
+	}
+	return nil
 }
