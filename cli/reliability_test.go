@@ -415,3 +415,40 @@ func TestTestWithNothingToReplaySaysSo(t *testing.T) {
 		t.Fatalf("stderr: %q", errs)
 	}
 }
+
+// TestMockRecordKeepsSecretsOut (plan X1, the mock's --record path): the
+// credentials and secret fields a client sends the mock never reach the
+// recordings file (nor its -wal).
+func TestMockRecordKeepsSecretsOut(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "mock.db")
+	urls, _, errb, stop := startMock(t, sampleDir, "--record", db)
+	canaries := []string{"CNRYMOCKAUTHZ", "CNRYMOCKKEY", "CNRYMOCKCOOKIE", "CNRYMOCKPWD", "CNRYMOCKQUERY", "CNRYMOCKSECRET"}
+	req, _ := http.NewRequest("POST", urls[0]+"/v1/orders?api_key="+canaries[4], strings.NewReader(
+		`{"customerId":"c1","lines":[{"sku":"A","quantity":1,"unitPrice":1}],"password":"`+canaries[3]+`","client_secret":"`+canaries[5]+`"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+canaries[0])
+	req.Header.Set("X-API-Key", canaries[1])
+	req.Header.Set("Cookie", "sid="+canaries[2])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	live, _ := os.ReadFile(db + "-wal")
+	if code := stop(); code != ExitOK {
+		t.Fatalf("mock exit %d: %s", code, errb)
+	}
+	closed, _ := os.ReadFile(db)
+	_, export, _ := runCLI(t, "recordings", "export", "1", "--db", db, "--format", "har")
+	if !strings.Contains(export, "/v1/orders") {
+		t.Fatalf("nothing recorded: %s", export)
+	}
+	for name, b := range map[string]string{"-wal (live)": string(live), "db": string(closed), "HAR export": export, "stderr": errb.String()} {
+		for _, c := range canaries {
+			if strings.Contains(b, c) {
+				t.Errorf("%s found in %s", c, name)
+			}
+		}
+	}
+}
