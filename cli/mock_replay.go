@@ -53,8 +53,8 @@ func (f *mockFlags) openRecordingModes(ctx context.Context, e *env, nPaths int) 
 	}
 	var err error
 	if f.replay != "" {
-		// Opened for writing (--spy records into the session), which would
-		// create a missing file and then report that it has no session.
+		// A missing file is the user's mistake, said as such, before the
+		// store reports it its own way (or, writing for --spy, makes it).
 		if _, err := os.Stat(f.replay); errors.Is(err, fs.ErrNotExist) {
 			fmt.Fprintf(e.stderr, "connectorlab mock: --replay %s: no such file (record a session with 'connectorlab record' or 'connectorlab mock --record', or check the path)\n", f.replay)
 			return m, ExitUsage
