@@ -3,7 +3,7 @@ module github.com/connectorlab/connectorlab
 go 1.26.8
 
 require (
-	github.com/andybalholm/brotli v1.2.0
+	github.com/andybalholm/brotli v1.2.7
 	github.com/mattn/go-sqlite3 v1.14.53
 )
 
