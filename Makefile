@@ -57,8 +57,18 @@ test: deps vet fmt-check frontend-test e2e
 test-short: deps
 	$(GO) test -short -count=1 ./...
 
+# bench: every engine benchmark with its peer measured in the same run
+# (numbers and commands in docs/PERFORMANCE.md). Prism and oasdiff are
+# installed into temp folders by their scripts; wrk and jq from Debian.
+# The desktop benchmark is `make desktop-bench`; the whole-corpus Prism
+# conformance comparison is `STRIDE=1 bash bench/mock-conformance-prism.sh`.
 bench: build
+	@command -v jq >/dev/null || { if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; $$SUDO apt-get install -y -qq --no-install-recommends jq; }
 	bash bench/load.sh
+	bash bench/mock.sh
+	bash bench/record.sh
+	bash bench/contract-replay.sh
+	bash bench/contract-oasdiff.sh
 
 fuzz: deps
 	$(GO) test -run='^$$' -fuzz=FuzzLoad -fuzztime=60s ./connector
