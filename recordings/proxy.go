@@ -222,6 +222,14 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		StartedAt:   f.start.UTC(),
 		Request:     Request{Method: r.Method, URL: requestURL(r)},
 	}
+	if r.Method == http.MethodConnect {
+		// A reverse proxy for an API has nothing to tunnel, and a 2xx to a
+		// forwarded CONNECT would turn the connection into a raw pipe.
+		f.x.Request.Message = Message{Header: cloneHeader(r.Header)}
+		w.Header().Set("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS")
+		p.fail(w, r, f, http.StatusMethodNotAllowed, "method-not-proxied", errors.New("CONNECT is not forwarded: the recording proxy is a reverse proxy for one API; send requests to it as to the API itself"))
+		return
+	}
 	in := r.Body
 	if in != nil && in != http.NoBody {
 		in = &clientReader{r: in, rc: rc, idle: p.o.ClientTimeout}

@@ -287,3 +287,29 @@ func TestProxySlowClient(t *testing.T) {
 	px.Close()
 	waitGoroutines(t, base, 5)
 }
+
+// TestProxyRefusesCONNECT: a CONNECT is answered 405 and recorded as
+// failed; it used to be forwarded to the upstream (a 2xx there makes the
+// connection a tunnel, GO-2026-6613 territory).
+func TestProxyRefusesCONNECT(t *testing.T) {
+	hits := 0
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits++ }))
+	defer up.Close()
+	sink := &memSink{}
+	px := newProxy(t, up.URL, recordings.ProxyOptions{Sink: sink, SessionID: 1})
+	c, err := net.Dial("tcp", strings.TrimPrefix(px.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	io.WriteString(c, "CONNECT 169.254.169.254:443 HTTP/1.1\r\nHost: 169.254.169.254:443\r\n\r\n")
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 405 || hits != 0 || len(sink.xs) != 1 || sink.xs[0].Error == "" {
+		t.Fatalf("CONNECT: %d, upstream hits %d, recorded %+v", resp.StatusCode, hits, sink.xs)
+	}
+}
