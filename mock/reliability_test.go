@@ -2,13 +2,19 @@ package mock
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/connectorlab/connectorlab/connector"
 )
 
 // TestHostileBodiesNever5xx (plan R3): bodies that break JSON, lie about
@@ -100,5 +106,46 @@ func TestEndlessChunkedBodyIs413(t *testing.T) {
 	}
 	if n := <-wrote; n >= 256<<20 {
 		t.Fatalf("the mock accepted the whole %d-byte stream", n)
+	}
+}
+
+// TestCyclicSchemasServe: the mock answers operations whose schemas are
+// self-referencing, mutually recursive or a 1,000-long cycle — bounded
+// generation, never a panic or a hang.
+func TestCyclicSchemasServe(t *testing.T) {
+	cycle := `"D0":{"type":"object","properties":{"n":{"$ref":"#/definitions/D1"}}}`
+	for i := 1; i < 1000; i++ {
+		cycle += fmt.Sprintf(`,"D%d":{"type":"object","required":["n"],"properties":{"n":{"$ref":"#/definitions/D%d"},"a":{"type":"array","items":{"$ref":"#/definitions/D%d"}}}}`, i, (i+1)%1000, i)
+	}
+	for name, defs := range map[string]string{
+		"self":     `"D0":{"type":"object","required":["me"],"properties":{"me":{"$ref":"#/definitions/D0"},"all":{"type":"array","items":{"$ref":"#/definitions/D0"}}}}`,
+		"mutual":   `"D0":{"type":"object","required":["b"],"properties":{"b":{"$ref":"#/definitions/D1"}}},"D1":{"type":"object","required":["a"],"properties":{"a":{"$ref":"#/definitions/D0"}}}`,
+		"allOf":    `"D0":{"allOf":[{"$ref":"#/definitions/D0"},{"type":"object","properties":{"x":{"type":"string"}}}]}`,
+		"1k cycle": cycle,
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			spec := `{"swagger":"2.0","info":{"title":"C","version":"1"},"host":"x","produces":["application/json"],"paths":{"/a":{"get":{"operationId":"A","responses":{"200":{"description":"ok","schema":{"$ref":"#/definitions/D0"}}}}}},"definitions":{` + defs + `}}`
+			if err := os.WriteFile(filepath.Join(dir, "apiDefinition.swagger.json"), []byte(spec), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			c, err := connector.Load(context.Background(), dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := New(c, Options{DisableAuth: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ts := httptest.NewServer(s)
+			defer ts.Close()
+			a := do(t, "GET", ts.URL+"/a", "", nil)
+			if a.status >= 500 && !strings.Contains(string(a.body), "simulate-failed") {
+				t.Fatalf("%d %s", a.status, a.body)
+			}
+			if len(a.body) > 8<<20 {
+				t.Fatalf("a %d-byte answer: generation is not bounded", len(a.body))
+			}
+		})
 	}
 }
