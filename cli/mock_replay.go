@@ -174,6 +174,7 @@ func (m *recordingModes) spyProxy(e *env, c *connector.Connector, sessionID int6
 			return ""
 		},
 		Auth: recordings.AuthFor(set, params), Policies: engine, Logger: e.log,
+		AllowRemoteClients: !mock.IsLoopback(m.f.host),
 	})
 	if err != nil {
 		fmt.Fprintln(e.stderr, "connectorlab mock: --spy:", err)

@@ -190,6 +190,9 @@ func runRecord(ctx context.Context, e *env, args []string) int {
 		BestEffort:     f.bestEffort,
 		OnStoreError:   onStoreError,
 		Logger:         log,
+		// Listening beyond loopback (--allow-remote) means clients on other
+		// machines, under other Host names.
+		AllowRemoteClients: !mock.IsLoopback(f.host),
 	})
 	if err != nil {
 		fmt.Fprintln(e.stderr, "connectorlab record:", err)

@@ -90,26 +90,26 @@ func rawExchange(t *testing.T, addr, payload string) (statuses []int, closed boo
 var malformed = []struct{ name, payload string }{
 	{"bad request line", "GARBAGE\r\n\r\n"},
 	{"HTTP/0.9", "GET /\r\n\r\n"},
-	{"space in target", "GET /a b HTTP/1.1\r\nHost: x\r\n\r\n"},
-	{"NUL in header name", "GET / HTTP/1.1\r\nHost: x\r\nBad\x00H: v\r\n\r\n"},
-	{"space before colon", "GET / HTTP/1.1\r\nHost: x\r\nX-A : a\r\n\r\n"},
+	{"space in target", "GET /a b HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"},
+	{"NUL in header name", "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nBad\x00H: v\r\n\r\n"},
+	{"space before colon", "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A : a\r\n\r\n"},
 	{"no Host", "GET / HTTP/1.1\r\n\r\n"},
 	{"two Hosts", "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"},
-	{"duplicate Content-Length", "POST /v1/orders HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!"},
-	{"negative Content-Length", "POST /v1/orders HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n"},
-	{"signed Content-Length", "POST /v1/orders HTTP/1.1\r\nHost: x\r\nContent-Length: +5\r\n\r\nhello"},
-	{"Transfer-Encoding gzip, chunked", "POST /v1/orders HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n"},
-	{"Transfer-Encoding twice", "POST /v1/orders HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"},
-	{"100k headers (1.2 MB)", "GET /v1/orders HTTP/1.1\r\nHost: x\r\n" + manyHeaders(100_000) + "\r\n"},
-	{"2 MB request line", "GET /" + strings.Repeat("a", 2<<20) + " HTTP/1.1\r\nHost: x\r\n\r\n"},
+	{"duplicate Content-Length", "POST /v1/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!"},
+	{"negative Content-Length", "POST /v1/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -1\r\n\r\n"},
+	{"signed Content-Length", "POST /v1/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: +5\r\n\r\nhello"},
+	{"Transfer-Encoding gzip, chunked", "POST /v1/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n"},
+	{"Transfer-Encoding twice", "POST /v1/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"},
+	{"100k headers (1.2 MB)", "GET /v1/orders HTTP/1.1\r\nHost: 127.0.0.1\r\n" + manyHeaders(100_000) + "\r\n"},
+	{"2 MB request line", "GET /" + strings.Repeat("a", 2<<20) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"},
 }
 
 // bodyBroken reach the handler but their body cannot be read.
 var bodyBroken = []struct{ name, payload string }{
-	{"bad chunk size", "POST /v1/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n"},
-	{"chunk size overflow", "POST /v1/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffffff\r\nhello\r\n0\r\n\r\n"},
-	{"chunk extension 10 kB", "POST /v1/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5;" + strings.Repeat("e", 10_000) + "\r\nhello\r\n0\r\n\r\n"},
-	{"body shorter than Content-Length, then EOF", "POST /v1/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{\"a\":1}" + halfClose},
+	{"bad chunk size", "POST /v1/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n"},
+	{"chunk size overflow", "POST /v1/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffffff\r\nhello\r\n0\r\n\r\n"},
+	{"chunk extension 10 kB", "POST /v1/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5;" + strings.Repeat("e", 10_000) + "\r\nhello\r\n0\r\n\r\n"},
+	{"body shorter than Content-Length, then EOF", "POST /v1/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{\"a\":1}" + halfClose},
 }
 
 func manyHeaders(n int) string {
@@ -165,7 +165,7 @@ func TestMalformedHTTP(t *testing.T) {
 			})
 		}
 		t.Run(name+"/10k headers", func(t *testing.T) {
-			st, _ := rawExchange(t, addr, "GET /v1/orders HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"+manyHeaders(10_000)+"\r\n")
+			st, _ := rawExchange(t, addr, "GET /v1/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"+manyHeaders(10_000)+"\r\n")
 			if len(st) != 1 || st[0] >= 500 {
 				t.Errorf("answers %v; want one non-5xx answer", st)
 			}
@@ -176,8 +176,8 @@ func TestMalformedHTTP(t *testing.T) {
 	// the upstream must see exactly the requests the proxy recorded.
 	addr := servers["proxy"]
 	for _, p := range []string{
-		"POST /v1/orders HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /v1/smuggled HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-		"POST /v1/orders HTTP/1.1\r\nHost: x\r\nContent-Length: 40\r\nConnection: close\r\n\r\n" + "GET /v1/hidden HTTP/1.1\r\nHost: x\r\n\r\n\r\n",
+		"POST /v1/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /v1/smuggled HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+		"POST /v1/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 40\r\nConnection: close\r\n\r\n" + "GET /v1/hidden HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n\r\n",
 		"GET http://169.254.169.254/latest/meta-data HTTP/1.1\r\nHost: 169.254.169.254\r\nConnection: close\r\n\r\n",
 		"CONNECT 169.254.169.254:80 HTTP/1.1\r\nHost: 169.254.169.254:80\r\nConnection: close\r\n\r\n",
 	} {

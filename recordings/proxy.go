@@ -72,6 +72,10 @@ type ProxyOptions struct {
 	// timeout, so large transfers at any steady speed pass); a stalled or
 	// slowloris client is cut off. 0 means DefaultClientTimeout.
 	ClientTimeout time.Duration
+	// AllowRemoteClients turns off the checks that keep browser pages of
+	// other sites out (see ServeHTTP); set it when the proxy listens on a
+	// non-loopback address on purpose.
+	AllowRemoteClients bool
 	// Transport reaches the upstream (default: a dedicated transport with
 	// keep-alive pools sized for many clients, compression left to the
 	// client).
@@ -222,10 +226,25 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		StartedAt:   f.start.UTC(),
 		Request:     Request{Method: r.Method, URL: requestURL(r)},
 	}
+	// refuse answers before the body is read: the connection closes right
+	// after (net/http would otherwise wait to drain the unread body, for
+	// ever when the client stalls).
+	refuse := func() {
+		f.x.Request.Message = Message{Header: cloneHeader(r.Header)}
+		_ = rc.SetReadDeadline(time.Now())
+		w.Header().Set("Connection", "close")
+	}
+	if !p.o.AllowRemoteClients {
+		if why := foreignClient(r); why != "" {
+			refuse()
+			p.fail(w, r, f, http.StatusForbidden, "foreign-client", errors.New(why+": the proxy adds the connection's credentials to what it forwards, so it serves only local clients (a browser page of another site, or a DNS-rebinding name, could otherwise act with them)"))
+			return
+		}
+	}
 	if r.Method == http.MethodConnect {
 		// A reverse proxy for an API has nothing to tunnel, and a 2xx to a
 		// forwarded CONNECT would turn the connection into a raw pipe.
-		f.x.Request.Message = Message{Header: cloneHeader(r.Header)}
+		refuse()
 		w.Header().Set("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS")
 		p.fail(w, r, f, http.StatusMethodNotAllowed, "method-not-proxied", errors.New("CONNECT is not forwarded: the recording proxy is a reverse proxy for one API; send requests to it as to the API itself"))
 		return

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -113,4 +116,39 @@ func (u *upstreamBody) Read(b []byte) (int, error) {
 func (u *upstreamBody) Close() error {
 	u.timer.Stop()
 	return u.rc.Close()
+}
+
+// foreignClient says why r may come from a web page of another site, or
+// "" for a local client: its Host must name this machine (a DNS-rebinding
+// name does not), and a browser's Origin or Sec-Fetch-Site must not be
+// another site. curl and SDKs send neither header; a dev server on
+// localhost is local.
+func foreignClient(r *http.Request) string {
+	if !loopbackName(r.Host) {
+		return "the request is addressed to Host " + r.Host + ", not to this machine"
+	}
+	if o := r.Header.Get("Origin"); o != "" {
+		u, err := url.Parse(o)
+		if o == "null" || err != nil || !loopbackName(u.Host) {
+			return "the request comes from a web page of origin " + o
+		}
+		return ""
+	}
+	if strings.EqualFold(r.Header.Get("Sec-Fetch-Site"), "cross-site") {
+		return "the request comes from a web page of another site (Sec-Fetch-Site: cross-site)"
+	}
+	return ""
+}
+
+func loopbackName(hostport string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.Trim(host, "[]"), ".")
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -223,7 +223,7 @@ func TestProxySlowClient(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer c.Close()
-		io.WriteString(c, "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nabc")
+		io.WriteString(c, "POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\nabc")
 		c.SetReadDeadline(time.Now().Add(10 * time.Second))
 		b, err := io.ReadAll(c) // the proxy must close the connection
 		if ne, ok := err.(net.Error); ok && ne.Timeout() {
@@ -244,6 +244,21 @@ func TestProxySlowClient(t *testing.T) {
 		sink.mu.Unlock()
 		if n != 1 || x.Error == "" {
 			t.Fatalf("the abandoned upload is not recorded as failed: %d %+v", n, x)
+		}
+	})
+	t.Run("refused request with a stalled body", func(t *testing.T) {
+		// Refused before its body is read (a foreign Host): the proxy must
+		// not then wait for the rest of a body that never comes.
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		io.WriteString(c, "POST /upload HTTP/1.1\r\nHost: evil.test\r\nContent-Length: 1000\r\n\r\nabc")
+		c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		b, err := io.ReadAll(c)
+		if ne, ok := err.(net.Error); ok && ne.Timeout() || !bytes.Contains(b, []byte(" 403 ")) {
+			t.Fatalf("a refused request with a stalled body: %q, %v; want a 403 and a closed connection", b, err)
 		}
 	})
 	t.Run("client never reads the response", func(t *testing.T) {
@@ -268,7 +283,7 @@ func TestProxySlowClient(t *testing.T) {
 		if tc, ok := c.(*net.TCPConn); ok {
 			tc.SetReadBuffer(4 << 10)
 		}
-		io.WriteString(c, "GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
+		io.WriteString(c, "GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
 		// Do not read: once the exchange is stored the proxy writes 8 MiB
 		// into full socket buffers; its idle write timeout must end that.
 		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
@@ -296,7 +311,8 @@ func TestProxyRefusesCONNECT(t *testing.T) {
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits++ }))
 	defer up.Close()
 	sink := &memSink{}
-	px := newProxy(t, up.URL, recordings.ProxyOptions{Sink: sink, SessionID: 1})
+	// Remote clients allowed: the Host below is no loopback name.
+	px := newProxy(t, up.URL, recordings.ProxyOptions{Sink: sink, SessionID: 1, AllowRemoteClients: true})
 	c, err := net.Dial("tcp", strings.TrimPrefix(px.URL, "http://"))
 	if err != nil {
 		t.Fatal(err)
@@ -311,5 +327,72 @@ func TestProxyRefusesCONNECT(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 405 || hits != 0 || len(sink.xs) != 1 || sink.xs[0].Error == "" {
 		t.Fatalf("CONNECT: %d, upstream hits %d, recorded %+v", resp.StatusCode, hits, sink.xs)
+	}
+}
+
+// TestProxyRefusesForeignBrowserPages: the proxy adds the connection's
+// credentials to whatever reaches it, so a web page the developer visits
+// must not be able to use it as a confused deputy: a cross-site request
+// (Origin of another site, Sec-Fetch-Site cross-site, "null" origin) or a
+// DNS-rebinding Host is refused with 403 before anything is forwarded.
+// Local tools (curl, a dev server on localhost) pass.
+func TestProxyRefusesForeignBrowserPages(t *testing.T) {
+	var hits atomic.Int64
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		io.WriteString(w, "ok")
+	}))
+	defer up.Close()
+	auth := func(r *http.Request) error { r.Header.Set("X-API-Key", "secret"); return nil }
+	for _, tc := range []struct {
+		name   string
+		host   string
+		header map[string]string
+		remote bool
+		want   int
+	}{
+		{"curl", "", nil, false, 200},
+		{"dev server on localhost", "", map[string]string{"Origin": "http://localhost:3000", "Sec-Fetch-Site": "same-site"}, false, 200},
+		{"dev server on 127.0.0.1", "", map[string]string{"Origin": "http://127.0.0.1:5173"}, false, 200},
+		{"page of another site", "", map[string]string{"Origin": "https://evil.test"}, false, 403},
+		{"sandboxed page", "", map[string]string{"Origin": "null"}, false, 403},
+		{"cross-site navigation (no Origin)", "", map[string]string{"Sec-Fetch-Site": "cross-site"}, false, 403},
+		{"DNS rebinding", "evil.test:4020", nil, false, 403},
+		{"rebinding to a loopback-looking name", "127.0.0.1.evil.test", nil, false, 403},
+		{"remote clients allowed", "proxy.lan:4020", nil, true, 200},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := hits.Load()
+			sink := &memSink{}
+			px := newProxy(t, up.URL, recordings.ProxyOptions{Sink: sink, SessionID: 1, Auth: auth, AllowRemoteClients: tc.remote})
+			req, _ := http.NewRequest("POST", px.URL+"/v1/orders", strings.NewReader("x=1"))
+			req.Header.Set("Content-Type", "text/plain")
+			for k, v := range tc.header {
+				req.Header.Set(k, v)
+			}
+			if tc.host != "" {
+				req.Host = tc.host
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tc.want {
+				t.Fatalf("%d %s, want %d", resp.StatusCode, b, tc.want)
+			}
+			if tc.want == 403 {
+				if hits.Load() != before {
+					t.Fatal("a refused request reached the upstream")
+				}
+				if resp.Header.Get("Access-Control-Allow-Origin") != "" {
+					t.Fatal("the refusal grants cross-origin reads")
+				}
+				if len(sink.xs) != 1 || sink.xs[0].Error == "" {
+					t.Fatalf("the refusal is not recorded as a failed exchange: %+v", sink.xs)
+				}
+			}
+		})
 	}
 }
