@@ -233,19 +233,22 @@ func TestDatabaseFaultsEveryVerb(t *testing.T) {
 	har := filepath.Join(fix, "in.har")
 	os.WriteFile(har, []byte(`{"log":{"version":"1.2","creator":{"name":"t","version":"1"},"entries":[{"startedDateTime":"2024-01-01T00:00:00Z","time":1,"request":{"method":"GET","url":"http://127.0.0.1/v1/orders","httpVersion":"HTTP/1.1","headers":[],"queryString":[],"cookies":[],"headersSize":-1,"bodySize":0},"response":{"status":200,"statusText":"OK","httpVersion":"HTTP/1.1","headers":[],"cookies":[],"content":{"size":2,"mimeType":"application/json","text":"{}"},"redirectURL":"","headersSize":-1,"bodySize":2},"cache":{},"timings":{"send":0,"wait":1,"receive":0}}]}}`), 0o644)
 
-	run := func(t *testing.T, v dbVerb, path string) (int, string) {
+	// exec runs one verb; it touches no *testing.T, so the verbs of a state
+	// run side by side (a locked file makes each writer wait out the 5 s
+	// busy timeout).
+	exec := func(v dbVerb, path string) (code int, stderr, problem string) {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
 		out := &cancelOnWriter{cancel: cancel}
 		var errb lockedBuffer
-		code := Run(ctx, v.args(path, har, up.URL), out, &errb)
-		if ctx.Err() == context.DeadlineExceeded {
-			t.Fatalf("%s hung", v.name)
+		code = Run(ctx, v.args(path, har, up.URL), out, &errb)
+		switch {
+		case ctx.Err() == context.DeadlineExceeded:
+			problem = v.name + " hung"
+		case strings.Contains(errb.String(), "panic") || strings.Contains(errb.String(), "goroutine "):
+			problem = v.name + ": " + errb.String()
 		}
-		if strings.Contains(errb.String(), "panic") || strings.Contains(errb.String(), "goroutine ") {
-			t.Fatalf("%s: %s", v.name, errb.String())
-		}
-		return code, errb.String()
+		return code, errb.String(), problem
 	}
 	// What each verb does with a good file (test finds drift against the
 	// counting upstream: 1).
@@ -254,33 +257,63 @@ func TestDatabaseFaultsEveryVerb(t *testing.T) {
 		dir := t.TempDir()
 		path := filepath.Join(dir, "rec.db")
 		copyFile(t, good, path)
-		code, stderr := run(t, v, path)
-		if code != ExitOK && !(v.name == "test" && code == ExitFindings) {
-			t.Fatalf("%s on a good file: exit %d\n%s", v.name, code, stderr)
+		code, stderr, problem := exec(v, path)
+		if problem != "" || code != ExitOK && !(v.name == "test" && code == ExitFindings) {
+			t.Fatalf("%s on a good file: exit %d %s\n%s", v.name, code, problem, stderr)
 		}
 		goodCode[v.name] = code
 	}
 
+	type outcome struct {
+		path, stderr, problem string
+		code                  int
+		before, after         []byte
+		statErr               error
+		skip                  bool
+	}
 	for _, st := range dbStates[1:] {
 		t.Run(st.name, func(t *testing.T) {
 			if st.name == "locked by another program" && testing.Short() {
 				t.Skip("each writing verb waits out the 5 s busy timeout")
 			}
-			for _, v := range dbVerbs {
+			res := make([]outcome, len(dbVerbs))
+			var releases []func()
+			for i := range dbVerbs {
+				res[i].path = filepath.Join(t.TempDir(), "rec.db")
+				release, ok := st.make(t, good, res[i].path)
+				if !ok {
+					res[i].skip = true
+					continue
+				}
+				releases = append(releases, release)
+				res[i].before, _ = os.ReadFile(res[i].path)
+			}
+			var wg sync.WaitGroup
+			for i, v := range dbVerbs {
+				if res[i].skip {
+					continue
+				}
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					res[i].code, res[i].stderr, res[i].problem = exec(v, res[i].path)
+				}()
+			}
+			wg.Wait()
+			for _, r := range releases {
+				r()
+			}
+			for i, v := range dbVerbs {
 				t.Run(v.name, func(t *testing.T) {
-					if st.name == "locked by another program" {
-						t.Parallel()
-					}
-					dir := t.TempDir()
-					path := filepath.Join(dir, "rec.db")
-					release, ok := st.make(t, good, path)
-					if !ok {
+					o := res[i]
+					if o.skip {
 						t.Skip("cannot make this state here")
 					}
-					before, _ := os.ReadFile(path)
-					code, stderr := run(t, v, path)
-					release()
-					after, statErr := os.ReadFile(path)
+					if o.problem != "" {
+						t.Fatal(o.problem)
+					}
+					o.after, o.statErr = os.ReadFile(o.path)
+					code, stderr, before, after, statErr, path := o.code, o.stderr, o.before, o.after, o.statErr, o.path
 					unchanged := func() {
 						if string(before) != string(after) {
 							t.Errorf("the file was modified (%d -> %d bytes)", len(before), len(after))
