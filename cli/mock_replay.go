@@ -106,6 +106,7 @@ func (m *recordingModes) options(ctx context.Context, e *env, c *connector.Conne
 		}
 		fmt.Fprintf(e.stdout, "Replaying session %q (%d exchanges) for %s\n", sess.Name, matcher.Len(), c.Name)
 		o.Responders = append([]mock.Responder{mock.NewReplay(matcher, ro)}, o.Responders...)
+		o.LocalOriginsOnly = true // recorded data: no cross-site reads from other web pages
 	}
 	if m.record != nil {
 		sess := &recordings.Session{Name: slug(c.Name) + "-mock-" + time.Now().Format("20060102-150405"), Connector: c.Name,

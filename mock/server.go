@@ -40,6 +40,11 @@ type Options struct {
 	DisableValidation bool
 	// DisableAuth accepts requests without credentials.
 	DisableAuth bool
+	// LocalOriginsOnly grants CORS only to pages served from loopback
+	// (http://localhost:3000, http://127.0.0.1:5173, ...). Replay mode sets
+	// it: replayed answers are real (if redacted) data, and any web page the
+	// user visits could otherwise read them from the running mock.
+	LocalOriginsOnly bool
 	// Credentials, when set, are the only ones accepted; otherwise any
 	// well-formed API key, user and password are.
 	Credentials Credentials
@@ -491,11 +496,21 @@ func (s *Server) preflight(r *http.Request) *Reply {
 }
 
 func (s *Server) cors(r *http.Request, rep *Reply) {
-	if o := r.Header.Get("Origin"); o != "" {
+	if o := r.Header.Get("Origin"); o != "" && (!s.opts.LocalOriginsOnly || localOrigin(o)) {
 		rep.Header.Set("Access-Control-Allow-Origin", o)
 		rep.Header.Add("Vary", "Origin")
 		rep.Header.Set("Access-Control-Expose-Headers", "*")
 	}
+}
+
+// localOrigin reports whether a browser Origin is a page served from this
+// machine's loopback interface.
+func localOrigin(origin string) bool {
+	u, err := url.Parse(origin)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return false
+	}
+	return IsLoopback(u.Hostname())
 }
 
 // redactHeader copies h with credential headers masked: the mock's traffic

@@ -440,3 +440,34 @@ func TestInvalidJSONBodyPosition(t *testing.T) {
 		}
 	}
 }
+
+// TestLocalOriginsOnly is the regression test for replayed recordings being
+// readable by any web page: with LocalOriginsOnly (set by --replay) only
+// pages served from loopback get CORS; by default every origin does, so
+// browser apps anywhere can prototype against generated data.
+func TestLocalOriginsOnly(t *testing.T) {
+	cases := []struct {
+		origin    string
+		localOnly bool
+		granted   bool
+	}{
+		{"https://evil.example", false, true},
+		{"https://evil.example", true, false},
+		{"http://localhost:3000", true, true},
+		{"http://127.0.0.1:5173", true, true},
+		{"http://[::1]:8080", true, true},
+		{"http://localhost.evil.example", true, false},
+		{"null", true, false},
+	}
+	for _, tc := range cases {
+		_, ts := newSample(t, Options{Seed: 1, DisableAuth: true, LocalOriginsOnly: tc.localOnly})
+		a := do(t, "GET", ts.URL+"/v1/customers", "", map[string]string{"Origin": tc.origin})
+		if a.status != http.StatusOK {
+			t.Fatalf("%s: status %d", tc.origin, a.status)
+		}
+		got := a.header.Get("Access-Control-Allow-Origin")
+		if granted := got == tc.origin; granted != tc.granted {
+			t.Errorf("origin %q (local only %v): Access-Control-Allow-Origin %q, want granted=%v", tc.origin, tc.localOnly, got, tc.granted)
+		}
+	}
+}
