@@ -16,6 +16,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/net/http/httpguts"
+
 	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/contract"
 	"github.com/connectorlab/connectorlab/contract/conform"
@@ -484,9 +486,15 @@ func (r *Runner) build(ctx context.Context, x *recordings.Exchange, u *url.URL, 
 			continue
 		}
 		for _, v := range vs {
-			if !recordings.IsPlaceholder(v) && !strings.Contains(v, recordings.PlaceholderPrefix) {
-				req.Header.Add(ck, v)
+			if recordings.IsPlaceholder(v) || strings.Contains(v, recordings.PlaceholderPrefix) {
+				continue
 			}
+			// net/http refuses such a header before dialing; say so here,
+			// or the refusal reads as "target unreachable" (exit 3).
+			if !httpguts.ValidHeaderFieldName(ck) || !httpguts.ValidHeaderFieldValue(v) {
+				return nil, fmt.Errorf("the recorded header %q has a name or value HTTP cannot send (control characters?); fix or drop it in the recording", ck)
+			}
+			req.Header.Add(ck, v)
 		}
 	}
 	if r.opts.Policies != nil {

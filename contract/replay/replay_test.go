@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -122,5 +123,51 @@ func TestTargetBasePathDoubledOrDropped(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestUnsendableRecordedHeaderIsNotUnreachable is the regression test for
+// a recorded header net/http refuses to send (a control character in its
+// value) making `test` report the target unreachable (exit 3): the case
+// fails with a message naming the header, and a reachable target stays
+// reachable.
+func TestUnsendableRecordedHeaderIsNotUnreachable(t *testing.T) {
+	c, err := connector.Load(context.Background(), filepath.Join(pairsDir, "10-Tesseron-ASM-Basic-Data", "new.swagger.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{}`))
+	}))
+	defer srv.Close()
+	op := c.Operations[0]
+	bad := &recordings.Exchange{ID: 1, OperationID: op.ID, Request: recordings.Request{Method: op.Method, URL: "/api" + op.Path,
+		Message: recordings.Message{Header: http.Header{"X-Trace": {"a\x01b"}}}}}
+	good := &recordings.Exchange{ID: 2, OperationID: op.ID, Request: recordings.Request{Method: op.Method, URL: "/api" + op.Path}}
+	target, _ := url.Parse(srv.URL)
+	res, err := replay.New(c, replay.Options{Target: target, Timeout: 5 * time.Second}).Run(context.Background(), "s", []*recordings.Exchange{bad, good})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Unreachable != nil {
+		t.Fatalf("reported unreachable: %v", res.Unreachable)
+	}
+	if e := res.Suite.Cases[0].Error; !strings.Contains(e, `"X-Trace"`) {
+		t.Errorf("case error %q does not name the header", e)
+	}
+	if calls.Load() != 1 || res.Suite.Cases[1].Status != 200 {
+		t.Errorf("the good exchange was not replayed: calls=%d case=%+v", calls.Load(), res.Suite.Cases[1])
+	}
+
+	// Alone, the bad exchange must not read as an unreachable target either.
+	res, err = replay.New(c, replay.Options{Target: target, Timeout: 5 * time.Second}).Run(context.Background(), "s", []*recordings.Exchange{bad})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Unreachable != nil {
+		t.Fatalf("a lone unsendable exchange reported the target unreachable: %v", res.Unreachable)
 	}
 }
