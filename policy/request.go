@@ -42,8 +42,30 @@ func (e *Engine) Request(ctx context.Context, opID string, r *http.Request, path
 		return tr, errors.New("policy: Request needs a request with a URL")
 	}
 	st := e.newRequestState(ctx, opID, r, pathParams)
+	if cp, err := e.runSection(ctx, opID, SectionRequest, &tr, &st.pass, st.run); err != nil {
+		st.finish()
+		tr.Method, tr.URL = r.Method, st.displayURL()
+		return tr, e.wrap(cp, st.exprFor, err, st.learnt)
+	}
+	err := st.finish()
+	tr.Method, tr.URL = r.Method, st.displayURL()
+	return tr, err
+}
+
+// pass is what the policies of one section share while they run over one
+// request or response: secret values met (kept out of traces and errors)
+// and notes for the step being run.
+type pass struct {
+	learnt []string // secret values met on the way
+	notes  []string
+}
+
+// runSection applies the section's policies for opID in declared order,
+// recording a TraceStep for each. It stops at the first policy that fails
+// and returns it with its error; the caller finishes its state and wraps.
+func (e *Engine) runSection(ctx context.Context, opID string, sec Section, tr *Trace, ps *pass, run func(*compiled) (string, bool, error)) (*compiled, error) {
 	for _, cp := range e.policies {
-		if cp.trigger || cp.section != SectionRequest || !cp.p.AppliesTo(opID) {
+		if cp.trigger || cp.section != sec || !cp.p.AppliesTo(opID) {
 			continue
 		}
 		step := TraceStep{Template: cp.kind, Title: cp.p.Title, Pointer: cp.p.Pointer}
@@ -52,26 +74,23 @@ func (e *Engine) Request(ctx context.Context, opID string, r *http.Request, path
 			tr.Steps = append(tr.Steps, step)
 			continue
 		}
-		st.notes = st.notes[:0]
-		note, applied, err := st.run(cp)
+		ps.notes = ps.notes[:0]
+		note, applied, err := run(cp)
 		if err != nil {
-			tr.Steps = append(tr.Steps, TraceStep{Template: cp.kind, Title: cp.p.Title, Pointer: cp.p.Pointer, Note: "failed: " + e.redact(err.Error(), st.learnt)})
-			st.finish()
-			tr.Method, tr.URL = r.Method, st.displayURL()
-			return tr, e.wrap(cp, st.exprFor, err, st.learnt)
+			step.Note = "failed: " + e.redact(err.Error(), ps.learnt)
+			tr.Steps = append(tr.Steps, step)
+			return cp, err
 		}
-		if len(st.notes) > 0 {
-			note += " (" + strings.Join(st.notes, "; ") + ")"
+		if len(ps.notes) > 0 {
+			note += " (" + strings.Join(ps.notes, "; ") + ")"
 		}
-		step.Applied, step.Note = applied, e.redact(note, st.learnt)
+		step.Applied, step.Note = applied, e.redact(note, ps.learnt)
 		tr.Steps = append(tr.Steps, step)
 		if e.log.Enabled(ctx, slog.LevelDebug) {
 			e.log.LogAttrs(ctx, slog.LevelDebug, "policy", logAttrs(opID, step)...)
 		}
 	}
-	err := st.finish()
-	tr.Method, tr.URL = r.Method, st.displayURL()
-	return tr, err
+	return nil, nil
 }
 
 // reqState is one request on its way through the policies.
@@ -86,9 +105,8 @@ type reqState struct {
 	origMethod string
 	pathParams map[string]string // escaped values
 	body       jsonBody
-	learnt     []string // secret values met on the way
-	notes      []string
-	exprFor    string // the template being evaluated, for errors
+	pass
+	exprFor string // the template being evaluated, for errors
 }
 
 func (e *Engine) newRequestState(ctx context.Context, opID string, r *http.Request, pathParams map[string]string) *reqState {

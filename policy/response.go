@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -39,31 +38,9 @@ func (e *Engine) Response(ctx context.Context, opID string, in *http.Request, re
 	} else {
 		st.query = parseQuery("")
 	}
-	for _, cp := range e.policies {
-		if cp.trigger || cp.section != SectionResponse || !cp.p.AppliesTo(opID) {
-			continue
-		}
-		step := TraceStep{Template: cp.kind, Title: cp.p.Title, Pointer: cp.p.Pointer}
-		if cp.disabled != "" {
-			step.Note = "not applied: " + e.redact(cp.disabled, nil)
-			tr.Steps = append(tr.Steps, step)
-			continue
-		}
-		st.notes = st.notes[:0]
-		note, applied, err := st.run(cp)
-		if err != nil {
-			tr.Steps = append(tr.Steps, TraceStep{Template: cp.kind, Title: cp.p.Title, Pointer: cp.p.Pointer, Note: "failed: " + e.redact(err.Error(), st.learnt)})
-			st.finish()
-			return tr, e.wrap(cp, "", err, st.learnt)
-		}
-		if len(st.notes) > 0 {
-			note += " (" + strings.Join(st.notes, "; ") + ")"
-		}
-		step.Applied, step.Note = applied, e.redact(note, st.learnt)
-		tr.Steps = append(tr.Steps, step)
-		if e.log.Enabled(ctx, slog.LevelDebug) {
-			e.log.LogAttrs(ctx, slog.LevelDebug, "policy", logAttrs(opID, step)...)
-		}
+	if cp, err := e.runSection(ctx, opID, SectionResponse, &tr, &st.pass, st.run); err != nil {
+		st.finish()
+		return tr, e.wrap(cp, "", err, st.learnt)
 	}
 	st.finish()
 	return tr, nil
@@ -79,8 +56,7 @@ type respState struct {
 	query   *queryList
 	body    jsonBody
 	decoded bool // the body was decoded from a Content-Encoding
-	learnt  []string
-	notes   []string
+	pass
 }
 
 func (st *respState) learn(v string) {
