@@ -214,7 +214,7 @@ func (r *Resolver) makeValues(lk *lookup, ls *listSpec, key string) []any {
 	}
 	shapes := make([]*openapi3.SchemaRef, 0, len(ls.deps)+2)
 	for _, d := range ls.deps {
-		for i := 0; i < 4 && isType(d, "array") && d.Value.Items != nil; i++ {
+		for i := 0; i < 4 && fake.IsType(d, "array") && d.Value.Items != nil; i++ {
 			d = d.Value.Items
 		}
 		shapes = append(shapes, d)
@@ -238,7 +238,7 @@ func (r *Resolver) makeValues(lk *lookup, ls *listSpec, key string) []any {
 		if s == nil || s.Value == nil || len(s.Value.Enum) > 0 {
 			continue
 		}
-		if isType(s, "boolean") {
+		if fake.IsType(s, "boolean") {
 			add(true, false)
 			add(false, false)
 			continue
@@ -276,7 +276,7 @@ func (r *Resolver) title(lk *lookup, ls *listSpec, path []string, key string, i 
 	seed := fake.Seed(r.seed, "dynamic-title", lk.op.ID, strings.Join(path, "/"), key, strconv.Itoa(i))
 	if s == nil || s.Value == nil || s.Value.Type == nil || len(*s.Value.Type) == 0 || s.Value.Type.Is("string") && len(s.Value.Enum) == 0 {
 		str := &openapi3.SchemaRef{Value: openapi3.NewStringSchema()}
-		if isType(s, "string") {
+		if fake.IsType(s, "string") {
 			str = s
 		}
 		if t, ok := r.gen.Generate(str, seed, hint).(string); ok && strings.TrimSpace(t) != "" {

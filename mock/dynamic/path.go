@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/mock/fake"
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
@@ -93,28 +94,11 @@ func escape(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }
 
-func property(s *openapi3.Schema, name string, depth int) *openapi3.SchemaRef {
-	if s == nil || depth > 8 {
-		return nil
-	}
-	if p := s.Properties[name]; p != nil {
-		return p
-	}
-	for _, b := range s.AllOf {
-		if b != nil {
-			if p := property(b.Value, name, depth+1); p != nil {
-				return p
-			}
-		}
-	}
-	return nil
-}
-
 // schemaAt walks property names from sr, stepping into array items and
 // additionalProperties ("*") as the connector model's targets do.
 func schemaAt(sr *openapi3.SchemaRef, path []string) *openapi3.SchemaRef {
 	for _, seg := range path {
-		for i := 0; i < 4 && isType(sr, "array") && sr.Value.Items != nil; i++ {
+		for i := 0; i < 4 && fake.IsType(sr, "array") && sr.Value.Items != nil; i++ {
 			sr = sr.Value.Items
 		}
 		if sr == nil || sr.Value == nil {
@@ -124,13 +108,9 @@ func schemaAt(sr *openapi3.SchemaRef, path []string) *openapi3.SchemaRef {
 			sr = sr.Value.AdditionalProperties.Schema
 			continue
 		}
-		sr = property(sr.Value, seg, 0)
+		sr = fake.Property(sr.Value, seg)
 	}
 	return sr
-}
-
-func isType(sr *openapi3.SchemaRef, t string) bool {
-	return sr != nil && sr.Value != nil && sr.Value.Type != nil && sr.Value.Type.Is(t)
 }
 
 // successResponse returns the lowest 2xx response's status and schema.

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/mock/fake"
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
@@ -99,14 +100,14 @@ func listShape(op *connector.Operation, coll, value string) (bool, string, strin
 				where, op.ID, s.Value.Type.Slice(), seg, coll)
 		}
 		if s != nil && s.Value != nil {
-			s = property(s.Value, seg, 0)
+			s = fake.Property(s.Value, seg)
 		}
 		where = "/" + strings.Join(segs[:i+1], "/")
 	}
 	if declaredNot(s, "array") {
 		return false, ReasonNotArray, fmt.Sprintf("%s of %s is declared %v, not an array of items", where, op.ID, s.Value.Type.Slice())
 	}
-	if isType(s, "array") && declaredNot(s.Value.Items, "object") && len(splitPath(value)) > 0 {
+	if fake.IsType(s, "array") && declaredNot(s.Value.Items, "object") && len(splitPath(value)) > 0 {
 		return false, ReasonItemNotObject, fmt.Sprintf("the items at %s of %s are declared %v, so they have no %q to read", where, op.ID, s.Value.Items.Value.Type.Slice(), value)
 	}
 	return true, "", ""
@@ -120,11 +121,11 @@ func scalarItems(op *connector.Operation, coll string) bool {
 	if coll != "" {
 		s = schemaAt(s, splitPath(coll))
 	}
-	if !isType(s, "array") || s.Value.Items == nil {
+	if !fake.IsType(s, "array") || s.Value.Items == nil {
 		return false
 	}
 	it := s.Value.Items
-	return isType(it, "string") || isType(it, "integer") || isType(it, "number")
+	return fake.IsType(it, "string") || fake.IsType(it, "integer") || fake.IsType(it, "number")
 }
 
 // schemaShape checks that the lookup's declared response can carry a JSON
@@ -139,7 +140,7 @@ func schemaShape(op *connector.Operation, path []string) (bool, string, string) 
 		if i == len(path) || s == nil || s.Value == nil {
 			return true, "", ""
 		}
-		s = property(s.Value, path[i], 0)
+		s = fake.Property(s.Value, path[i])
 		where = "/" + strings.Join(path[:i+1], "/")
 	}
 }
@@ -198,15 +199,15 @@ func paramNamed(op *connector.Operation, name string) *openapi3.Parameter {
 func literalFor(v any, s *openapi3.SchemaRef) any {
 	str := canon(v)
 	switch {
-	case isType(s, "integer"), isType(s, "number"):
+	case fake.IsType(s, "integer"), fake.IsType(s, "number"):
 		if f, err := strconv.ParseFloat(str, 64); err == nil {
 			return f
 		}
-	case isType(s, "boolean"):
+	case fake.IsType(s, "boolean"):
 		if b, err := strconv.ParseBool(str); err == nil {
 			return b
 		}
-	case isType(s, "string"):
+	case fake.IsType(s, "string"):
 		return str
 	}
 	return v

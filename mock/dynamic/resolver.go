@@ -293,7 +293,7 @@ func (r *Resolver) index(dep *connector.Operation, d *connector.DynamicRef) {
 		}
 		// The schema describes the node carrying the extension: an array
 		// schema only when that node is declared an array.
-		lk.schemas = append(lk.schemas, &schemaSpec{at: at, array: isType(info.carrier, "array"), carriers: []carrier{cr}})
+		lk.schemas = append(lk.schemas, &schemaSpec{at: at, array: fake.IsType(info.carrier, "array"), carriers: []carrier{cr}})
 	}
 }
 
@@ -341,7 +341,7 @@ func (r *Resolver) addList(lk *lookup, ls *listSpec, dep *connector.Operation, t
 	} else {
 		coll = schemaAt(resp, ls.collection)
 	}
-	if isType(coll, "array") {
+	if fake.IsType(coll, "array") {
 		ls.itemShape = coll.Value.Items
 	}
 	ls.field = schemaAt(ls.itemShape, ls.value)
@@ -397,7 +397,7 @@ func canCarry(op *connector.Operation, name string) bool {
 	if bs == nil || bs.Value == nil {
 		return false
 	}
-	return len(bs.Value.Properties) == 0 || property(bs.Value, name, 0) != nil
+	return len(bs.Value.Properties) == 0 || fake.Property(bs.Value, name) != nil
 }
 
 // IsLookup reports whether operationID is referenced by a dynamic extension.

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/mock/fake"
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
@@ -260,7 +261,7 @@ func TestGeneratedSchemaRefinesTheStaticNode(t *testing.T) {
 			t.Fatalf("extra property %s is %v; additionalProperties allows only objects", name, p.Value.Type)
 		}
 	}
-	if isType(s, "array") || !r.ElementLevel(&list.Dynamic[0]) || r.ElementLevel(&create.Dynamic[0]) {
+	if fake.IsType(s, "array") || !r.ElementLevel(&list.Dynamic[0]) || r.ElementLevel(&create.Dynamic[0]) {
 		t.Fatal("the item definition's schema describes one item: not an array, element level for the list only")
 	}
 	// The list's response items are generated from that schema.

@@ -385,7 +385,7 @@ func (r *Resolver) conform(raw map[string]any, decl *openapi3.SchemaRef, props b
 		if !ok {
 			continue
 		}
-		ps := property(d, k, 0)
+		ps := fake.Property(d, k)
 		if ps == nil {
 			continue
 		}

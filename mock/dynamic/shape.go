@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/mock/fake"
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
@@ -30,7 +31,7 @@ func carrierOf(op *connector.Operation, d *connector.DynamicRef) refInfo {
 		if carries(s.Value, 0) {
 			return refInfo{elems: depth, carrier: s}
 		}
-		if !isType(s, "array") || s.Value.Items == nil {
+		if !fake.IsType(s, "array") || s.Value.Items == nil {
 			break
 		}
 		s = s.Value.Items
@@ -92,7 +93,7 @@ func fits(s *openapi3.SchemaRef, v any, request bool) bool {
 // designer and the gateway move a value between a lookup answer, a query
 // string and a body field: numbers and booleans to and from their text.
 func asType(v any, s *openapi3.SchemaRef) any {
-	for i := 0; i < 4 && isType(s, "array") && s.Value.Items != nil; i++ {
+	for i := 0; i < 4 && fake.IsType(s, "array") && s.Value.Items != nil; i++ {
 		s = s.Value.Items
 	}
 	if s == nil || s.Value == nil || s.Value.Type == nil || len(*s.Value.Type) == 0 {
@@ -122,7 +123,7 @@ func asType(v any, s *openapi3.SchemaRef) any {
 // dependent target (query, path, header or body field) takes once
 // converted to its type. A multi-select takes each of its items' values.
 func fitsDependent(dep *openapi3.SchemaRef, v any) bool {
-	for i := 0; i < 4 && isType(dep, "array") && dep.Value.Items != nil; i++ {
+	for i := 0; i < 4 && fake.IsType(dep, "array") && dep.Value.Items != nil; i++ {
 		dep = dep.Value.Items
 	}
 	return fits(dep, asType(v, dep), true)

@@ -636,3 +636,23 @@ func TestHugeStrings(t *testing.T) {
 		t.Errorf("took %v", d)
 	}
 }
+
+func TestPropertyLooksInsideAllOf(t *testing.T) {
+	inner := &openapi3.Schema{Properties: openapi3.Schemas{"deep": openapi3.NewStringSchema().NewRef()}}
+	s := &openapi3.Schema{
+		Properties: openapi3.Schemas{"top": openapi3.NewIntegerSchema().NewRef()},
+		AllOf:      openapi3.SchemaRefs{nil, {Value: &openapi3.Schema{AllOf: openapi3.SchemaRefs{{Value: inner}}}}},
+	}
+	if p := Property(s, "top"); !IsType(p, "integer") {
+		t.Errorf("top: %v", p)
+	}
+	if p := Property(s, "deep"); !IsType(p, "string") {
+		t.Errorf("deep (two allOf levels down): %v", p)
+	}
+	if p := Property(s, "none"); p != nil {
+		t.Errorf("none: %v", p)
+	}
+	if Property(nil, "top") != nil || IsType(nil, "string") || IsType(&openapi3.SchemaRef{}, "string") {
+		t.Error("nil schemas must give nil / false")
+	}
+}

@@ -64,9 +64,9 @@ func (e *Engine) newPoller(op *connector.Operation, pp *PollingPolicy) *poller {
 		p.envelope = &openapi3.SchemaRef{Value: openapi3.NewObjectSchema()}
 	}
 	if pp != nil && pp.DataPath != nil {
-		if s := schemaAt(p.envelope, pp.DataPath); isType(s, "array") {
+		if s := schemaAt(p.envelope, pp.DataPath); fake.IsType(s, "array") {
 			p.dataPath = pp.DataPath
-		} else if len(pp.DataPath) == 0 && isType(p.envelope, "array") {
+		} else if len(pp.DataPath) == 0 && fake.IsType(p.envelope, "array") {
 			p.dataPath = []string{}
 		}
 	}
@@ -167,7 +167,7 @@ func (p *poller) stamp(body any, seq int, at time.Time) any {
 		}
 		var v any
 		switch {
-		case isType(s, "integer"), isType(s, "number"):
+		case fake.IsType(s, "integer"), fake.IsType(s, "number"):
 			v = int64(seq)
 			if s.Value.Min != nil && *s.Value.Min > 0 {
 				v = int64(*s.Value.Min) + int64(seq)
@@ -175,14 +175,14 @@ func (p *poller) stamp(body any, seq int, at time.Time) any {
 			if s.Value.Max != nil && float64(v.(int64)) > *s.Value.Max {
 				continue
 			}
-		case isType(s, "string") && (s.Value.Format == "date-time" || s.Value.Format == "" && len(s.Value.Enum) == 0 && s.Value.Pattern == ""):
+		case fake.IsType(s, "string") && (s.Value.Format == "date-time" || s.Value.Format == "" && len(s.Value.Enum) == 0 && s.Value.Pattern == ""):
 			v = at.Format(time.RFC3339)
-		case isType(s, "string") && s.Value.Format == "date":
+		case fake.IsType(s, "string") && s.Value.Format == "date":
 			v = at.AddDate(0, 0, seq).Format("2006-01-02")
 		default:
 			continue
 		}
-		if s.Value.Format == "" && isType(s, "string") && !timeWords.MatchString(f[len(f)-1]) {
+		if s.Value.Format == "" && fake.IsType(s, "string") && !timeWords.MatchString(f[len(f)-1]) {
 			// An ID the policy follows: keep it sortable as text.
 			v = fmt.Sprintf("%012d", seq)
 			if s.Value.MinLength > 12 || s.Value.MaxLength != nil && *s.Value.MaxLength < 12 {

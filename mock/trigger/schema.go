@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/mock/fake"
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
@@ -76,37 +77,15 @@ func mediaSchema(content openapi3.Content) *openapi3.SchemaRef {
 	return nil
 }
 
-// property finds a property schema, also inside allOf branches.
-func property(s *openapi3.Schema, name string, depth int) *openapi3.SchemaRef {
-	if s == nil || depth > 8 {
-		return nil
-	}
-	if p := s.Properties[name]; p != nil {
-		return p
-	}
-	for _, b := range s.AllOf {
-		if b != nil {
-			if p := property(b.Value, name, depth+1); p != nil {
-				return p
-			}
-		}
-	}
-	return nil
-}
-
 // schemaAt walks property names from sr.
 func schemaAt(sr *openapi3.SchemaRef, path []string) *openapi3.SchemaRef {
 	for _, seg := range path {
 		if sr == nil || sr.Value == nil {
 			return nil
 		}
-		sr = property(sr.Value, seg, 0)
+		sr = fake.Property(sr.Value, seg)
 	}
 	return sr
-}
-
-func isType(sr *openapi3.SchemaRef, t string) bool {
-	return sr != nil && sr.Value != nil && sr.Value.Type != nil && sr.Value.Type.Is(t)
 }
 
 // collectionPrefs are the property names list envelopes use most.
@@ -118,11 +97,11 @@ func findCollection(sr *openapi3.SchemaRef) ([]string, bool) {
 	if sr == nil || sr.Value == nil {
 		return nil, false
 	}
-	if isType(sr, "array") {
+	if fake.IsType(sr, "array") {
 		return []string{}, true
 	}
 	for _, name := range collectionPrefs {
-		if p := property(sr.Value, name, 0); isType(p, "array") {
+		if p := fake.Property(sr.Value, name); fake.IsType(p, "array") {
 			return []string{name}, true
 		}
 	}
@@ -132,7 +111,7 @@ func findCollection(sr *openapi3.SchemaRef) ([]string, bool) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		if isType(sr.Value.Properties[n], "array") {
+		if fake.IsType(sr.Value.Properties[n], "array") {
 			return []string{n}, true
 		}
 	}

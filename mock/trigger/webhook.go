@@ -72,7 +72,7 @@ func (e *Engine) newWebhook(op *connector.Operation) *webhook {
 	w.unsub = findUnsubscribe(e.c, op)
 	if _, rs := successResponse(op); rs != nil && rs.Value != nil {
 		for _, k := range idProps {
-			if ps := property(rs.Value, k, 0); ps != nil {
+			if ps := fake.Property(rs.Value, k); ps != nil {
 				w.handleSchema = ps
 				break
 			}
@@ -345,7 +345,7 @@ func (e *Engine) valueFor(sr *openapi3.SchemaRef, s *Subscription, hint string) 
 	if sr == nil || sr.Value == nil {
 		return s.ID
 	}
-	if isType(sr, "integer") || isType(sr, "number") {
+	if fake.IsType(sr, "integer") || fake.IsType(sr, "number") {
 		v := int64(1000) + int64(fake.Seed(e.seed, "handle", s.ID, hint)%9000)
 		if sr.Value.Min != nil && float64(v) < *sr.Value.Min || sr.Value.Max != nil && float64(v) > *sr.Value.Max {
 			if x, ok := e.gen.Generate(sr, fake.Seed(e.seed, "handle", n, hint), hint).(float64); ok {
@@ -357,7 +357,7 @@ func (e *Engine) valueFor(sr *openapi3.SchemaRef, s *Subscription, hint string) 
 		}
 		return strconv.FormatInt(v, 10)
 	}
-	if isType(sr, "string") && fitsString(sr, s.ID) {
+	if fake.IsType(sr, "string") && fitsString(sr, s.ID) {
 		return s.ID
 	}
 	for i := 0; i < 8; i++ {
@@ -469,7 +469,7 @@ func (e *Engine) Decorate(s Subscription, op *connector.Operation, h http.Header
 		}
 		var ps *openapi3.SchemaRef
 		if schema != nil && schema.Value != nil {
-			ps = property(schema.Value, k, 0)
+			ps = fake.Property(schema.Value, k)
 		}
 		// The handle in the property's own type, when it is one.
 		var v any = s.Handle
