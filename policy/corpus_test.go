@@ -18,47 +18,14 @@ import (
 	"testing"
 
 	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/internal/corpus"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
-// corpusRoot finds ../shared/corpus/connectors (or $CONNECTORLAB_CORPUS).
-func corpusRoot(t testing.TB) string {
-	t.Helper()
-	if d := os.Getenv("CONNECTORLAB_CORPUS"); d != "" {
-		return d
-	}
-	d, _ := filepath.Abs(filepath.Join("..", "..", "shared", "corpus", "connectors"))
-	if _, err := os.Stat(d); err != nil {
-		t.Skipf("corpus not found at %s (set CONNECTORLAB_CORPUS)", d)
-	}
-	return d
-}
+func corpusRoot(t testing.TB) string { return corpus.Root(t) }
 
-func corpusDirs(t testing.TB) (string, []string) {
-	root := corpusRoot(t)
-	groups, err := os.ReadDir(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var dirs []string
-	for _, g := range groups {
-		if !g.IsDir() {
-			continue
-		}
-		es, err := os.ReadDir(filepath.Join(root, g.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, e := range es {
-			if e.IsDir() {
-				dirs = append(dirs, filepath.Join(g.Name(), e.Name()))
-			}
-		}
-	}
-	sort.Strings(dirs)
-	return root, dirs
-}
+func corpusDirs(t testing.TB) (string, []string) { return corpus.Dirs(t) }
 
 // templateParamModes says how each template parameter is parsed; the rest
 // are plain values (property names, replacement strings) that must still
