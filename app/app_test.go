@@ -157,13 +157,13 @@ func TestRecentListNewestFirstCappedAndMarksMissing(t *testing.T) {
 	}
 }
 
-type recorder struct {
+type eventRecorder struct {
 	mu     sync.Mutex
 	events map[string]int
 	rows   int
 }
 
-func (r *recorder) Emit(event string, data any) {
+func (r *eventRecorder) Emit(event string, data any) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.events == nil {
@@ -176,7 +176,7 @@ func (r *recorder) Emit(event string, data any) {
 }
 
 func TestTrafficLogBatchesTenThousandExchanges(t *testing.T) {
-	rec := &recorder{}
+	rec := &eventRecorder{}
 	tl := newTrafficLog(rec)
 	tl.interval = 20 * time.Millisecond
 	sink := tl.sink("mock:x")
@@ -210,7 +210,7 @@ func TestTrafficLogBatchesTenThousandExchanges(t *testing.T) {
 }
 
 func TestTrafficLogEvictsOldestBeyondCapacity(t *testing.T) {
-	tl := newTrafficLog(&recorder{})
+	tl := newTrafficLog(&eventRecorder{})
 	tl.capacity = 5
 	for i := 0; i < 8; i++ {
 		tl.add("s", &recordings.Exchange{Request: recordings.Request{Method: "GET", URL: "/x"}})
@@ -343,7 +343,7 @@ func TestOnlyAppImportsWails(t *testing.T) {
 }
 
 func TestTrafficLogDropsOldBodiesPastTheBudget(t *testing.T) {
-	tl := newTrafficLog(&recorder{})
+	tl := newTrafficLog(&eventRecorder{})
 	tl.bodyBudget = 1000
 	body := []byte(strings.Repeat("x", 300))
 	for i := 0; i < 10; i++ {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/connectorlab/connectorlab/workflow/recorder"
 	"log/slog"
 	"net/url"
 	"sort"
@@ -398,7 +399,7 @@ func (s *ContractService) Export(key, format, path string) (string, error) {
 	if r == nil || r.report == nil {
 		return "", &UserError{Message: "this run has no report yet", Fix: "wait for it to finish"}
 	}
-	return exportReport(s.ctx, s.dlg, r.report, format, path, slugName(r.view.Connector))
+	return exportReport(s.ctx, s.dlg, r.report, format, path, recorder.Slug(r.view.Connector))
 }
 
 // History lists past runs of the connector, newest first.

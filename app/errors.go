@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/workflow"
 )
 
 // UserError is what the window shows when a call fails: a sentence that
@@ -42,6 +43,10 @@ func describe(err error) UserError {
 	var ue *UserError
 	if errors.As(err, &ue) {
 		return UserError{Message: ue.Message, Fix: ue.Fix}
+	}
+	var we *workflow.Error
+	if errors.As(err, &we) {
+		return UserError{Message: we.Message, Fix: we.Fix}
 	}
 	var le *connector.LoadError
 	if errors.As(err, &le) {

@@ -19,9 +19,9 @@ func startSampleMock(t *testing.T, cfg MockConfig) (*MockService, *trafficLog, M
 	if err != nil {
 		t.Fatal(err)
 	}
-	tl := newTrafficLog(&recorder{})
+	tl := newTrafficLog(&eventRecorder{})
 	tl.interval = time.Millisecond
-	ms := newMockService(quietLog(), cs.ws, tl, &recorder{})
+	ms := newMockService(quietLog(), cs.ws, tl, &eventRecorder{})
 	cfg.Path = v.Path
 	st, err := ms.Start(cfg)
 	if err != nil {
@@ -104,7 +104,7 @@ func TestMockStartOnBusyPortSaysPickAnother(t *testing.T) {
 	defer ln.Close()
 	cs := newTestConnectors(t)
 	v, _ := cs.Open(sample)
-	ms := newMockService(quietLog(), cs.ws, newTrafficLog(&recorder{}), &recorder{})
+	ms := newMockService(quietLog(), cs.ws, newTrafficLog(&eventRecorder{}), &eventRecorder{})
 	_, err = ms.Start(MockConfig{Path: v.Path, Port: ln.Addr().(*net.TCPAddr).Port})
 	d := describe(err)
 	if !strings.Contains(d.Message, "already in use") || d.Fix == "" {

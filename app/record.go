@@ -2,24 +2,17 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
-	"net/url"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/connectorlab/connectorlab/connector"
-	"github.com/connectorlab/connectorlab/mock"
-	"github.com/connectorlab/connectorlab/policy"
 	"github.com/connectorlab/connectorlab/recordings"
-	"github.com/connectorlab/connectorlab/route"
+	"github.com/connectorlab/connectorlab/workflow/recorder"
 )
 
 // RecordConfig starts a recording proxy. Params are the connection
@@ -92,9 +85,7 @@ type RecordService struct {
 
 type runningProxy struct {
 	status RecordStatus
-	proxy  *recordings.Proxy
-	cancel context.CancelFunc
-	done   chan error
+	rec    *recorder.Recording
 }
 
 func newRecordService(log *slog.Logger, ws *workspace, st *storeHolder, t *trafficLog, e emitter, d dialogs) *RecordService {
@@ -133,21 +124,6 @@ func (s *RecordService) UseDatabase(path string) (string, error) {
 	return s.store.current(), nil
 }
 
-func parseUpstream(raw string) (*url.URL, error) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
-		return nil, &UserError{Message: "no upstream URL given", Fix: "enter the live API's base URL, e.g. https://api.example.com/v1"}
-	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil, &UserError{Message: fmt.Sprintf("%q is not an http(s) URL", raw), Fix: "enter the base URL with its scheme, e.g. https://api.example.com/v1"}
-	}
-	if u.User != nil {
-		return nil, &UserError{Message: "the upstream URL carries user:password@", Fix: "remove the credentials from the URL and enter them as connection parameters"}
-	}
-	return u, nil
-}
-
 // Start records the connector at cfg.Path: a proxy on 127.0.0.1 forwards
 // to cfg.Upstream with the connection's credentials and stores every
 // exchange, redacted, before answering.
@@ -156,126 +132,50 @@ func (s *RecordService) Start(cfg RecordConfig) (RecordStatus, error) {
 	if err != nil {
 		return RecordStatus{}, err
 	}
-	up, err := parseUpstream(cfg.Upstream)
-	if err != nil {
-		return RecordStatus{}, err
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if p := s.running[cfg.Path]; p != nil {
 		return p.status, &UserError{Message: c.Name + " is already being recorded at " + p.status.URL, Fix: "stop that recording first"}
 	}
-	set, err := recordings.AuthSet(c, cfg.AuthSet)
-	if err != nil {
-		return RecordStatus{}, userErr(err, err.Error(), "pick one of the connector's connection types")
-	}
-	params := map[string]string{}
-	for k, v := range cfg.Params {
-		if v != "" {
-			params[k] = v
-		}
-	}
-	var missing []string
-	for _, p := range set.Parameters {
-		if p.Required && !p.Hidden && params[p.Name] == "" && p.Default == nil && p.Type != "oauthSetting" {
-			missing = append(missing, p.Name)
-		}
-	}
-	if len(missing) > 0 {
-		return RecordStatus{}, &UserError{Message: "connection parameters missing: " + strings.Join(missing, ", "), Fix: "fill them in; they stay in memory only"}
-	}
-	rules := recordings.ConnectorRules(c)
-	if c.Files.Dir != "" {
-		if p := filepath.Join(c.Files.Dir, recordings.RulesFileName); fileExists(p) {
-			extra, err := recordings.LoadRules(p)
-			if err != nil {
-				return RecordStatus{}, userErr(err, "redaction rules "+p+": "+err.Error(), "fix or remove the rules file")
-			}
-			rules = extra.Merge(rules)
-		}
-	}
-	rules.Secrets = recordings.SecretValues(set, params)
 	st, err := s.store.get(s.ctx)
 	if err != nil {
 		return RecordStatus{}, err
 	}
-	name := strings.TrimSpace(cfg.Session)
-	if name == "" {
-		name = slugName(c.Name) + "-" + time.Now().Format("20060102-150405")
-	}
-	sess := &recordings.Session{Name: name, Connector: c.Name, Upstream: up.Redacted(), Source: recordings.SourceProxy, BestEffort: cfg.BestEffort, Rules: rules}
-	if err := st.CreateSession(s.ctx, sess); err != nil {
-		if errors.Is(err, recordings.ErrExists) {
-			return RecordStatus{}, userErr(err, fmt.Sprintf("a session named %q already exists", name), "pick another session name, or leave it empty for a dated one")
-		}
-		return RecordStatus{}, userErr(err, "cannot create the session: "+err.Error(), "check the recordings database")
-	}
-	stream := recordStream(sess.ID)
-	tsink := s.traffic.sink(stream)
-	sink := recordings.SinkFunc(func(ctx context.Context, x *recordings.Exchange) error {
-		err := st.Record(ctx, x) // redacts x in place before storing
-		if err != nil {
-			// Show that it was lost, but never an unredacted body.
-			y := *x
-			y.Request.Message, y.Response.Message = recordings.Message{}, recordings.Message{}
-			y.Error = "NOT STORED: " + err.Error()
-			_ = tsink.Record(ctx, &y)
-			return err
-		}
-		return tsink.Record(ctx, x)
-	})
-	var failOnce sync.Once
-	router := route.New(c)
-	// The same policy engine as `connectorlab record`: the upstream the
-	// maker typed wins over dynamichosturl, and every other template
-	// (headers, query, routes, bodies) runs as the gateway would run it.
-	engine, pfindings := policy.New(c, policy.Options{Params: params, Upstream: up, Logger: s.log})
-	for _, fd := range pfindings {
-		if fd.Level == connector.LevelError {
-			s.log.Warn("policy not applied", "id", fd.ID, "message", fd.Message, "pointer", fd.Pointer)
-		}
-	}
-	rp := &runningProxy{done: make(chan error, 1)}
-	proxy, err := recordings.NewProxy(recordings.ProxyOptions{
-		Upstream: up, BasePath: c.BasePath, Sink: sink, SessionID: sess.ID, Connector: c.Name,
-		Operation: func(method, path string) string {
-			if m, _ := router.Find(method, route.Join(c.BasePath, path)); m != nil && m.Operation != nil {
-				return m.Operation.ID
+	rp := &runningProxy{}
+	rec, err := recorder.Start(s.ctx, st, c, recorder.Config{
+		Upstream: cfg.Upstream, Session: cfg.Session, AuthSet: cfg.AuthSet, Params: cfg.Params,
+		BestEffort: cfg.BestEffort, Port: cfg.Port, Timeout: 10 * time.Second, Logger: s.log,
+		Observe: func(ctx context.Context, x *recordings.Exchange, storeErr error) {
+			if storeErr != nil {
+				// Show that it was lost, but never an unredacted body.
+				y := *x
+				y.Request.Message, y.Response.Message = recordings.Message{}, recordings.Message{}
+				y.Error = "NOT STORED: " + storeErr.Error()
+				x = &y
 			}
-			return ""
+			s.traffic.add(recordStream(x.SessionID), x)
 		},
-		Auth: recordings.AuthFor(set, params), Policies: engine, BestEffort: cfg.BestEffort, Logger: s.log,
-		OnStoreError: func(_ *recordings.Exchange, err error) {
-			failOnce.Do(func() {
-				_ = st.EndSession(context.Background(), sess.ID, recordings.SessionIncomplete, "an exchange could not be stored: "+err.Error())
-				s.mu.Lock()
-				rp.status.Error = "an exchange could not be stored: " + err.Error()
-				stat := rp.status
-				s.mu.Unlock()
-				s.emit.Emit(EventRecordState, stat)
-			})
+		OnStoreError: func(err error) {
+			s.mu.Lock()
+			rp.status.Error = "an exchange could not be stored: " + err.Error()
+			stat := rp.status
+			s.mu.Unlock()
+			s.emit.Emit(EventRecordState, stat)
+		},
+		PolicyFinding: func(fd connector.Finding) {
+			s.log.Warn("policy not applied", "id", fd.ID, "message", fd.Message, "pointer", fd.Pointer)
 		},
 	})
 	if err != nil {
-		_ = st.EndSession(s.ctx, sess.ID, recordings.SessionIncomplete, err.Error())
-		return RecordStatus{}, userErr(err, err.Error(), "check the upstream URL")
+		return RecordStatus{}, err
 	}
-	ln, err := mock.Listen("127.0.0.1", cfg.Port)
-	if err != nil {
-		_ = st.EndSession(s.ctx, sess.ID, recordings.SessionIncomplete, "the proxy could not listen: "+err.Error())
-		return RecordStatus{}, userErr(err, err.Error(), "pick another port, or 0 for any free port")
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	rp.proxy = proxy
+	sess := rec.Session()
+	stream := recordStream(sess.ID)
+	rp.rec = rec
 	rp.status = RecordStatus{
-		Path: cfg.Path, Name: c.Name, Running: true, URL: fmt.Sprintf("http://127.0.0.1:%d%s", port, strings.TrimSuffix(c.BasePath, "/")),
-		Upstream: up.Redacted(), SessionID: sess.ID, SessionName: name, Stream: stream, Database: st.Path(),
+		Path: cfg.Path, Name: c.Name, Running: true, URL: rec.URL(),
+		Upstream: rec.Upstream().Redacted(), SessionID: sess.ID, SessionName: sess.Name, Stream: stream, Database: st.Path(),
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	rp.cancel = cancel
-	srv := &http.Server{Handler: proxy, ReadHeaderTimeout: mock.ReadHeaderTimeout, IdleTimeout: mock.IdleTimeout, MaxHeaderBytes: mock.MaxHeaderBytes,
-		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
-	go func() { rp.done <- mock.Serve(ctx, srv, ln, 10*time.Second) }()
 	s.running[cfg.Path] = rp
 	s.emit.Emit(EventRecordState, rp.status)
 	return rp.status, nil
@@ -290,24 +190,12 @@ func (s *RecordService) Stop(path string) (RecordStatus, error) {
 	if rp == nil {
 		return RecordStatus{Path: path}, nil
 	}
-	rp.cancel()
-	serveErr := <-rp.done
-	st, err := s.store.get(s.ctx)
-	if err != nil {
-		return rp.status, err
-	}
-	status, problem := recordings.SessionComplete, ""
-	if serveErr != nil {
-		status, problem = recordings.SessionIncomplete, "the proxy stopped: "+serveErr.Error()
-	}
-	if rp.proxy.Stats().StoreErrors > 0 {
-		status, problem = recordings.SessionIncomplete, fmt.Sprintf("%d exchanges could not be stored", rp.proxy.Stats().StoreErrors)
-	}
-	if err := st.EndSession(context.WithoutCancel(s.ctx), rp.status.SessionID, status, problem); err != nil {
-		return rp.status, userErr(err, "cannot close the session: "+err.Error(), "check the recordings database")
-	}
+	res, err := rp.rec.Stop(s.ctx)
 	out := rp.status
-	out.Running, out.Stats = false, rp.proxy.Stats()
+	out.Running, out.Stats = false, res.Stats
+	if err != nil {
+		return out, err
+	}
 	s.emit.Emit(EventRecordState, out)
 	return out, nil
 }
@@ -319,7 +207,7 @@ func (s *RecordService) Status() ([]RecordStatus, error) {
 	out := []RecordStatus{}
 	for _, rp := range s.running {
 		st := rp.status
-		st.Stats = rp.proxy.Stats()
+		st.Stats = rp.rec.Stats()
 		out = append(out, st)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
@@ -417,7 +305,7 @@ func (s *RecordService) ExportHAR(id int64, path string) (string, error) {
 		return "", userErr(err, "no such session", "refresh the sessions list")
 	}
 	if path == "" {
-		p, err := s.dialog.SaveFile(s.ctx, "Export HAR", slugName(sess.Name)+".har", "*.har")
+		p, err := s.dialog.SaveFile(s.ctx, "Export HAR", recorder.Slug(sess.Name)+".har", "*.har")
 		if err != nil || p == "" {
 			return "", err
 		}
@@ -437,22 +325,3 @@ func (s *RecordService) ExportHAR(id int64, path string) (string, error) {
 	return path, nil
 }
 
-func slugName(s string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(s) {
-		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
-			b.WriteRune(r)
-			dash = false
-		} else if !dash && b.Len() > 0 {
-			b.WriteByte('-')
-			dash = true
-		}
-	}
-	return strings.TrimSuffix(b.String(), "-")
-}
-
-func fileExists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
-}

@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -22,6 +21,7 @@ import (
 	"github.com/connectorlab/connectorlab/probe"
 	"github.com/connectorlab/connectorlab/recordings"
 	"github.com/connectorlab/connectorlab/spelling"
+	"github.com/connectorlab/connectorlab/workflow/recorder"
 )
 
 // mockConfig is the optional --config file: stateful resources and
@@ -156,7 +156,7 @@ func runMock(ctx context.Context, e *env, args []string) int {
 		if code != ExitOK {
 			return code
 		}
-		u := &mockUnit{path: p, slug: slug(c.Name), base: ub, state: mock.NewState()}
+		u := &mockUnit{path: p, slug: recorder.Slug(c.Name), base: ub, state: mock.NewState()}
 		if err := u.build(c); err != nil {
 			fmt.Fprintln(e.stderr, "connectorlab mock:", err)
 			return ExitUsage
@@ -474,16 +474,6 @@ func (u *mockUnit) watch(ctx context.Context, loader *connector.Loader, e *env) 
 		}
 		fmt.Fprintf(e.stdout, "Reloaded %s (%d operations)\n", c.Name, len(c.Operations))
 	}
-}
-
-var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
-
-func slug(name string) string {
-	s := strings.Trim(nonSlug.ReplaceAllString(strings.ToLower(name), "-"), "-")
-	if s == "" {
-		s = "connector"
-	}
-	return s
 }
 
 func uniqueSlugs(units []*mockUnit) {

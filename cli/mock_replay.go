@@ -14,7 +14,7 @@ import (
 	"github.com/connectorlab/connectorlab/policy"
 	"github.com/connectorlab/connectorlab/recordings"
 	"github.com/connectorlab/connectorlab/recordings/sqlite"
-	"github.com/connectorlab/connectorlab/route"
+	"github.com/connectorlab/connectorlab/workflow/recorder"
 )
 
 // recordingModes holds the stores of --replay/--spy and --record.
@@ -109,7 +109,7 @@ func (m *recordingModes) options(ctx context.Context, e *env, c *connector.Conne
 		o.LocalOriginsOnly = true // recorded data: no cross-site reads from other web pages
 	}
 	if m.record != nil {
-		sess := &recordings.Session{Name: slug(c.Name) + "-mock-" + time.Now().Format("20060102-150405"), Connector: c.Name,
+		sess := &recordings.Session{Name: recorder.SessionName(c.Name+" mock", "", time.Now()), Connector: c.Name,
 			Source: recordings.SourceMock, Rules: recordings.ConnectorRules(c)}
 		if err := m.record.CreateSession(ctx, sess); err != nil {
 			fmt.Fprintln(e.stderr, "connectorlab mock: --record:", err)
@@ -165,15 +165,9 @@ func (m *recordingModes) spyProxy(e *env, c *connector.Connector, sessionID int6
 		return nil, code
 	}
 	engine, _ := policy.New(c, policy.Options{Params: params, Upstream: up, Logger: e.log})
-	router := route.New(c)
 	p, err := recordings.NewProxy(recordings.ProxyOptions{
 		Upstream: up, BasePath: c.BasePath, Sink: m.replay, SessionID: sessionID, Connector: c.Name, Source: recordings.SourceSpy,
-		Operation: func(method, path string) string {
-			if r, _ := router.Find(method, route.Join(c.BasePath, path)); r != nil {
-				return r.Operation.ID
-			}
-			return ""
-		},
+		Operation: recorder.OperationIDs(c),
 		Auth: recordings.AuthFor(set, params), Policies: engine, Logger: e.log,
 		AllowRemoteClients: !mock.IsLoopback(m.f.host),
 	})

@@ -7,20 +7,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
-	"net/url"
 	"os"
 	"runtime/debug"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/connectorlab/connectorlab/connector"
-	"github.com/connectorlab/connectorlab/mock"
-	"github.com/connectorlab/connectorlab/policy"
 	"github.com/connectorlab/connectorlab/recordings"
 	"github.com/connectorlab/connectorlab/recordings/sqlite"
-	"github.com/connectorlab/connectorlab/route"
+	"github.com/connectorlab/connectorlab/workflow/recorder"
 )
 
 // DBEnv names the environment variable with the default recordings file.
@@ -81,10 +76,6 @@ func runRecord(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "connectorlab record: give exactly one PATH (connector folder, OpenAPI file or Postman collection)")
 		return ExitUsage
 	}
-	if !mock.IsLoopback(f.host) && !f.allowRemote {
-		fmt.Fprintf(e.stderr, "connectorlab record: --host %s would expose the proxy (and your credentials) to the network; add --allow-remote if you mean it\n", f.host)
-		return ExitUsage
-	}
 	if f.bodyCapMB <= 0 {
 		fmt.Fprintln(e.stderr, "connectorlab record: --body-cap must be at least 1 (MiB)")
 		return ExitUsage
@@ -93,15 +84,6 @@ func runRecord(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		fmt.Fprintln(e.stderr, "connectorlab record:", err)
 		return loadExit(err)
-	}
-	up, err := recordUpstream(c, f.upstream)
-	if err != nil {
-		fmt.Fprintln(e.stderr, "connectorlab record:", err)
-		return ExitUsage
-	}
-	var engineUpstream *url.URL
-	if f.upstream != "" {
-		engineUpstream = up // an explicit --upstream wins over dynamichosturl
 	}
 	set, err := recordings.AuthSet(c, f.authSet)
 	if err != nil {
@@ -112,13 +94,6 @@ func runRecord(ctx context.Context, e *env, args []string) int {
 	if code != ExitOK {
 		return code
 	}
-	rules, err := recordings.RulesFor(c, f.rules)
-	if err != nil {
-		fmt.Fprintln(e.stderr, "connectorlab record: --rules:", err)
-		return ExitUsage
-	}
-	rules.Secrets = recordings.SecretValues(set, params)
-
 	log := e.log
 	if f.verbose {
 		log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
@@ -135,100 +110,37 @@ func runRecord(ctx context.Context, e *env, args []string) int {
 		return ExitInfra
 	}
 	defer store.Close()
-	name := f.session
-	if name == "" {
-		name = slug(c.Name) + "-" + time.Now().Format("20060102-150405")
-	}
-	sess := &recordings.Session{Name: name, Connector: c.Name, Upstream: up.Redacted(), Source: recordings.SourceProxy,
-		Tags: f.tags, BestEffort: f.bestEffort, Rules: rules}
-	if err := store.CreateSession(ctx, sess); err != nil {
-		fmt.Fprintln(e.stderr, "connectorlab record:", err)
-		if errors.Is(err, recordings.ErrExists) {
-			return ExitUsage
-		}
-		return ExitInfra
-	}
-
-	var failOnce sync.Once
-	var storeFailures int
-	var mu sync.Mutex
-	onStoreError := func(_ *recordings.Exchange, err error) {
-		mu.Lock()
-		storeFailures++
-		mu.Unlock()
-		fmt.Fprintf(e.stderr, "connectorlab record: EXCHANGE NOT RECORDED: %v\n", err)
-		failOnce.Do(func() {
-			if err := store.EndSession(context.WithoutCancel(ctx), sess.ID, recordings.SessionIncomplete, "an exchange could not be stored: "+err.Error()); err != nil {
-				fmt.Fprintf(e.stderr, "connectorlab record: could not even mark session %q incomplete: %v\n", name, err)
-			}
-		})
-	}
-	engine, findings := policy.New(c, policy.Options{Params: params, Upstream: engineUpstream, Logger: log})
-	for _, fd := range findings {
-		if fd.Level == connector.LevelError {
-			fmt.Fprintf(e.stderr, "connectorlab record: policy %s: %s (%s); that policy is not applied\n", fd.ID, fd.Message, fd.Pointer)
-		}
-	}
-	router := route.New(c)
-	proxy, err := recordings.NewProxy(recordings.ProxyOptions{
-		Upstream:  up,
-		BasePath:  c.BasePath,
-		Sink:      store,
-		SessionID: sess.ID,
-		Connector: c.Name,
-		Operation: func(method, path string) string {
-			if m, _ := router.Find(method, route.Join(c.BasePath, path)); m != nil && m.Operation != nil {
-				return m.Operation.ID
-			}
-			return ""
+	rec, err := recorder.Start(ctx, store, c, recorder.Config{
+		Upstream: f.upstream, Session: f.session, AuthSet: f.authSet, Params: params, AllowMissing: f.noPrompt,
+		RulesFile: f.rules, Tags: f.tags, BestEffort: f.bestEffort,
+		Host: f.host, Port: f.port, AllowRemote: f.allowRemote,
+		Limits: limits, MaxRequestBody: int64(f.maxBodyMB) << 20, Timeout: f.timeout, Logger: log,
+		OnStoreError: func(err error) {
+			fmt.Fprintf(e.stderr, "connectorlab record: EXCHANGE NOT RECORDED: %v\n", err)
 		},
-		Auth:           recordings.AuthFor(set, params),
-		Policies:       engine,
-		Limits:         limits,
-		MaxRequestBody: int64(f.maxBodyMB) << 20,
-		Timeout:        f.timeout,
-		BestEffort:     f.bestEffort,
-		OnStoreError:   onStoreError,
-		Logger:         log,
-		// Listening beyond loopback (--allow-remote) means clients on other
-		// machines, under other Host names.
-		AllowRemoteClients: !mock.IsLoopback(f.host),
+		PolicyFinding: func(fd connector.Finding) {
+			fmt.Fprintf(e.stderr, "connectorlab record: policy %s: %s (%s); that policy is not applied\n", fd.ID, fd.Message, fd.Pointer)
+		},
 	})
 	if err != nil {
 		fmt.Fprintln(e.stderr, "connectorlab record:", err)
-		return ExitUsage
+		return workflowExit(err)
 	}
-	ln, err := mock.Listen(f.host, f.port)
+	name := rec.Session().Name
+	fmt.Fprintf(e.stdout, "recording %s -> %s\nlistening on http://%s (session %q in %s); Ctrl-C stops\n", c.Name, rec.Upstream().Redacted(), rec.Addr(), name, store.Path())
+	select {
+	case <-ctx.Done():
+	case <-rec.Done():
+	}
+	res, err := rec.Stop(ctx)
 	if err != nil {
-		fmt.Fprintln(e.stderr, "connectorlab record:", err)
-		store.EndSession(context.WithoutCancel(ctx), sess.ID, recordings.SessionIncomplete, "the proxy could not listen: "+err.Error())
-		return ExitInfra
-	}
-	srv := &http.Server{
-		Handler:           proxy,
-		ReadHeaderTimeout: mock.ReadHeaderTimeout,
-		IdleTimeout:       mock.IdleTimeout,
-		MaxHeaderBytes:    mock.MaxHeaderBytes,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-	fmt.Fprintf(e.stdout, "recording %s -> %s\nlistening on http://%s (session %q in %s); Ctrl-C stops\n", c.Name, up.Redacted(), ln.Addr(), name, store.Path())
-	serveErr := mock.Serve(ctx, srv, ln, f.timeout+5*time.Second)
-
-	st := proxy.Stats()
-	status, problem := recordings.SessionComplete, ""
-	switch {
-	case serveErr != nil:
-		status, problem = recordings.SessionIncomplete, "the proxy stopped: "+serveErr.Error()
-	case st.StoreErrors > 0:
-		status, problem = recordings.SessionIncomplete, fmt.Sprintf("%d exchanges could not be stored", st.StoreErrors)
-	}
-	if err := store.EndSession(context.WithoutCancel(ctx), sess.ID, status, problem); err != nil {
 		fmt.Fprintln(e.stderr, "connectorlab record: end session:", err)
 		return ExitInfra
 	}
+	st := res.Stats
 	fmt.Fprintf(e.stdout, "session %q: %d requests, %d exchanges stored, %d upstream failures, %d NOT stored\n", name, st.Requests, st.Stored, st.Failed, st.StoreErrors)
-	if serveErr != nil {
-		fmt.Fprintln(e.stderr, "connectorlab record:", serveErr)
+	if res.ServeErr != nil {
+		fmt.Fprintln(e.stderr, "connectorlab record:", res.ServeErr)
 		return ExitInfra
 	}
 	if st.StoreErrors > 0 {
@@ -236,32 +148,6 @@ func runRecord(ctx context.Context, e *env, args []string) int {
 		return ExitInfra
 	}
 	return ExitOK
-}
-
-// recordUpstream parses --upstream, defaulting to the connector's
-// scheme://host/basePath.
-func recordUpstream(c *connector.Connector, raw string) (*url.URL, error) {
-	if raw == "" {
-		if c.Host == "" {
-			return nil, fmt.Errorf("--upstream is required: connector %s declares no host", c.Name)
-		}
-		scheme := "https"
-		if len(c.Schemes) > 0 {
-			scheme = c.Schemes[0]
-		}
-		raw = scheme + "://" + c.Host + c.BasePath
-	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil, fmt.Errorf("--upstream %q: want an absolute http or https URL such as https://api.example.com/v1", raw)
-	}
-	if u.User != nil {
-		return nil, fmt.Errorf("--upstream must not carry user:password@ (it would land in shell history); set the connection parameters in CONNECTORLAB_PARAM_* environment variables instead")
-	}
-	if u.RawQuery != "" {
-		return nil, fmt.Errorf("--upstream %s: drop the query string; query parameters come from the requests (or the connector's policies)", u.Redacted())
-	}
-	return u, nil
 }
 
 // connectionParams reads connection parameter values from the environment
@@ -297,16 +183,6 @@ func connectionParams(e *env, set connector.AuthSet, noPrompt bool) (map[string]
 			}
 		}
 		return vals, ExitOK
-	}
-	var req []string
-	for _, p := range missing {
-		if p.Required && p.Default == nil {
-			req = append(req, recordings.ParamEnvName(p.Name))
-		}
-	}
-	if len(req) > 0 && !noPrompt {
-		fmt.Fprintf(e.stderr, "connectorlab record: required connection parameters are not set: %s\n(set them in the environment, run on a terminal to be prompted, or pass --no-prompt to forward the clients' own credentials)\n", strings.Join(req, ", "))
-		return nil, ExitUsage
 	}
 	return vals, ExitOK
 }

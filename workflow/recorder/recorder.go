@@ -1,0 +1,270 @@
+package recorder
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/mock"
+	"github.com/connectorlab/connectorlab/policy"
+	"github.com/connectorlab/connectorlab/recordings"
+	"github.com/connectorlab/connectorlab/workflow"
+)
+
+// Store is what a recording needs of a recordings database.
+type Store interface {
+	recordings.Sink
+	CreateSession(ctx context.Context, s *recordings.Session) error
+	EndSession(ctx context.Context, id int64, status recordings.SessionStatus, problem string) error
+}
+
+// Config is one recording. Zero values take the defaults noted.
+type Config struct {
+	// Upstream is the live API's base URL; "" means the connector's
+	// scheme://host/basePath. An explicit one wins over dynamichosturl.
+	Upstream string
+	// Session names the session; "" means CONNECTOR-YYYYMMDD-HHMMSS.
+	Session string
+	// AuthSet picks the connection parameter set ("" = the first).
+	AuthSet string
+	// Params are the connection parameter values (never stored).
+	Params map[string]string
+	// AllowMissing forwards without the required parameters (the
+	// clients' own credentials pass through).
+	AllowMissing bool
+	// RulesFile is an extra redaction rules file; "" uses the connector
+	// folder's rules file when present.
+	RulesFile  string
+	Tags       []string
+	BestEffort bool
+	// Host (default 127.0.0.1) and Port (0 = a free one) to listen on.
+	Host string
+	Port int
+	// AllowRemote allows a non-loopback Host.
+	AllowRemote    bool
+	Limits         recordings.Limits
+	MaxRequestBody int64
+	// Timeout per upstream exchange (default 120s).
+	Timeout time.Duration
+	// Observe, when set, sees every exchange after the store took it
+	// (storeErr is the store's answer); x is redacted when storeErr is nil.
+	Observe func(ctx context.Context, x *recordings.Exchange, storeErr error)
+	// OnStoreError is called once, when the first exchange cannot be
+	// stored (the session is already marked incomplete).
+	OnStoreError func(err error)
+	// PolicyFinding is called for each policy that cannot be applied.
+	PolicyFinding func(f connector.Finding)
+	Logger        *slog.Logger
+	Now           func() time.Time
+}
+
+// Recording is a running recording proxy.
+type Recording struct {
+	connector *connector.Connector
+	store     Store
+	session   *recordings.Session
+	upstream  *url.URL
+	proxy     *recordings.Proxy
+	addr      *net.TCPAddr
+	cancel    context.CancelFunc
+	done      chan struct{}
+	serveErr  error
+	stopOnce  sync.Once
+	result    Result
+	resultErr error
+}
+
+// Result is how a recording ended.
+type Result struct {
+	Status  recordings.SessionStatus
+	Problem string
+	Stats   recordings.ProxyStats
+	// ServeErr is why the proxy stopped serving early, if it did.
+	ServeErr error
+}
+
+// Start validates cfg, creates the session in st and serves the proxy
+// until Stop (or until ctx is done).
+func Start(ctx context.Context, st Store, c *connector.Connector, cfg Config) (*Recording, error) {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = 120 * time.Second
+	}
+	if !mock.IsLoopback(cfg.Host) && !cfg.AllowRemote {
+		return nil, workflow.Usage("host "+cfg.Host+" would expose the proxy (and your credentials) to the network", "listen on 127.0.0.1, or allow remote clients (--allow-remote) if you mean it")
+	}
+	if cfg.Port < 0 || cfg.Port > 65535 {
+		return nil, workflow.Usage(fmt.Sprintf("port %d is out of range", cfg.Port), "use 1-65535, or 0 for any free port")
+	}
+	up, err := ParseUpstream(c, cfg.Upstream)
+	if err != nil {
+		return nil, err
+	}
+	var engineUpstream *url.URL
+	if strings.TrimSpace(cfg.Upstream) != "" {
+		engineUpstream = up // an explicit upstream wins over dynamichosturl
+	}
+	set, err := recordings.AuthSet(c, cfg.AuthSet)
+	if err != nil {
+		return nil, &workflow.Error{Kind: workflow.KindUsage, Message: "auth set: " + err.Error(), Fix: "pick one of the connector's connection types", Err: err}
+	}
+	params := map[string]string{}
+	for k, v := range cfg.Params {
+		if v != "" {
+			params[k] = v
+		}
+	}
+	if !cfg.AllowMissing {
+		if err := MissingError(MissingRequired(set, params)); err != nil {
+			return nil, err
+		}
+	}
+	rules, err := recordings.RulesFor(c, cfg.RulesFile)
+	if err != nil {
+		return nil, &workflow.Error{Kind: workflow.KindUsage, Message: "redaction rules: " + err.Error(), Fix: "fix or remove the rules file", Err: err}
+	}
+	rules.Secrets = recordings.SecretValues(set, params)
+
+	name := SessionName(c.Name, cfg.Session, now())
+	sess := &recordings.Session{Name: name, Connector: c.Name, Upstream: up.Redacted(), Source: recordings.SourceProxy,
+		Tags: cfg.Tags, BestEffort: cfg.BestEffort, Rules: rules}
+	if err := st.CreateSession(ctx, sess); err != nil {
+		if errors.Is(err, recordings.ErrExists) {
+			return nil, &workflow.Error{Kind: workflow.KindExists, Message: fmt.Sprintf("a session named %q already exists", name), Fix: "pick another session name, or leave it empty for a dated one", Err: err}
+		}
+		return nil, &workflow.Error{Kind: workflow.KindInfra, Message: "cannot create the session: " + err.Error(), Fix: "check the recordings database", Err: err}
+	}
+	r := &Recording{connector: c, store: st, session: sess, upstream: up, done: make(chan struct{})}
+	fail := func(msg string, err error, kind workflow.Kind, fix string) error {
+		_ = st.EndSession(context.WithoutCancel(ctx), sess.ID, recordings.SessionIncomplete, msg+": "+err.Error())
+		return &workflow.Error{Kind: kind, Message: msg + ": " + err.Error(), Fix: fix, Err: err}
+	}
+
+	var sink recordings.Sink = st
+	if cfg.Observe != nil {
+		sink = recordings.SinkFunc(func(ctx context.Context, x *recordings.Exchange) error {
+			err := st.Record(ctx, x) // redacts x in place before storing
+			cfg.Observe(ctx, x, err)
+			return err
+		})
+	}
+	var failOnce sync.Once
+	onStoreError := func(_ *recordings.Exchange, err error) {
+		failOnce.Do(func() {
+			if e := st.EndSession(context.WithoutCancel(ctx), sess.ID, recordings.SessionIncomplete, "an exchange could not be stored: "+err.Error()); e != nil {
+				log.Error("cannot mark the session incomplete", "session", name, "err", e)
+			}
+			if cfg.OnStoreError != nil {
+				cfg.OnStoreError(err)
+			}
+		})
+	}
+	engine, findings := policy.New(c, policy.Options{Params: params, Upstream: engineUpstream, Logger: log})
+	for _, fd := range findings {
+		if fd.Level == connector.LevelError && cfg.PolicyFinding != nil {
+			cfg.PolicyFinding(fd)
+		}
+	}
+	proxy, err := recordings.NewProxy(recordings.ProxyOptions{
+		Upstream:  up,
+		BasePath:  c.BasePath,
+		Sink:      sink,
+		SessionID: sess.ID,
+		Connector: c.Name,
+		Operation: OperationIDs(c),
+		Auth:           recordings.AuthFor(set, params),
+		Policies:       engine,
+		Limits:         cfg.Limits,
+		MaxRequestBody: cfg.MaxRequestBody,
+		Timeout:        cfg.Timeout,
+		BestEffort:     cfg.BestEffort,
+		OnStoreError:   onStoreError,
+		Logger:         log,
+		// Listening beyond loopback means clients on other machines,
+		// under other Host names.
+		AllowRemoteClients: !mock.IsLoopback(cfg.Host),
+	})
+	if err != nil {
+		return nil, fail("the proxy cannot start", err, workflow.KindUsage, "check the upstream URL")
+	}
+	ln, err := mock.Listen(cfg.Host, cfg.Port)
+	if err != nil {
+		return nil, fail("the proxy could not listen", err, workflow.KindInfra, "pick another port, or 0 for any free port")
+	}
+	r.proxy = proxy
+	r.addr = ln.Addr().(*net.TCPAddr)
+	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	r.cancel = cancel
+	srv := &http.Server{
+		Handler:           proxy,
+		ReadHeaderTimeout: mock.ReadHeaderTimeout,
+		IdleTimeout:       mock.IdleTimeout,
+		MaxHeaderBytes:    mock.MaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	go func() {
+		r.serveErr = mock.Serve(sctx, srv, ln, cfg.Timeout+5*time.Second)
+		close(r.done)
+	}()
+	return r, nil
+}
+
+// Session is the session being recorded.
+func (r *Recording) Session() *recordings.Session { return r.session }
+
+// Upstream is the (parsed) upstream base URL.
+func (r *Recording) Upstream() *url.URL { return r.upstream }
+
+// Addr is the address the proxy listens on.
+func (r *Recording) Addr() *net.TCPAddr { return r.addr }
+
+// URL is the proxy's base URL including the connector's basePath.
+func (r *Recording) URL() string {
+	return "http://" + r.addr.String() + strings.TrimSuffix(r.connector.BasePath, "/")
+}
+
+// Stats are the proxy's counters so far.
+func (r *Recording) Stats() recordings.ProxyStats { return r.proxy.Stats() }
+
+// Done is closed when the proxy stops serving: after Stop, or on its own
+// (a listener failure; Stop still has to be called to end the session).
+func (r *Recording) Done() <-chan struct{} { return r.done }
+
+// Stop shuts the proxy down (in-flight exchanges finish) and ends the
+// session: complete, or incomplete with the reason. It is safe to call
+// more than once.
+func (r *Recording) Stop(ctx context.Context) (Result, error) {
+	r.stopOnce.Do(func() {
+		r.cancel()
+		<-r.done
+		serveErr := r.serveErr
+		st := r.proxy.Stats()
+		res := Result{Status: recordings.SessionComplete, Stats: st, ServeErr: serveErr}
+		switch {
+		case serveErr != nil:
+			res.Status, res.Problem = recordings.SessionIncomplete, "the proxy stopped: "+serveErr.Error()
+		case st.StoreErrors > 0:
+			res.Status, res.Problem = recordings.SessionIncomplete, fmt.Sprintf("%d exchanges could not be stored", st.StoreErrors)
+		}
+		r.result = res
+		if err := r.store.EndSession(context.WithoutCancel(ctx), r.session.ID, res.Status, res.Problem); err != nil {
+			r.resultErr = &workflow.Error{Kind: workflow.KindInfra, Message: "cannot close the session: " + err.Error(), Fix: "check the recordings database", Err: err}
+		}
+	})
+	return r.result, r.resultErr
+}

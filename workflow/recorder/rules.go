@@ -1,0 +1,110 @@
+package recorder
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/recordings"
+	"github.com/connectorlab/connectorlab/route"
+	"github.com/connectorlab/connectorlab/workflow"
+)
+
+// ParseUpstream parses the upstream base URL, defaulting to the
+// connector's scheme://host/basePath when raw is empty.
+func ParseUpstream(c *connector.Connector, raw string) (*url.URL, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		if c.Host == "" {
+			return nil, workflow.Usage("the upstream URL is required: connector "+c.Name+" declares no host", "give the live API's base URL, e.g. https://api.example.com/v1")
+		}
+		scheme := "https"
+		if len(c.Schemes) > 0 {
+			scheme = c.Schemes[0]
+		}
+		raw = scheme + "://" + c.Host + c.BasePath
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, workflow.Usage(fmt.Sprintf("upstream %q is not an absolute http or https URL", raw), "give the base URL with its scheme, e.g. https://api.example.com/v1")
+	}
+	if u.User != nil {
+		return nil, workflow.Usage("the upstream URL carries user:password@", "remove the credentials from the URL and give them as connection parameters (CONNECTORLAB_PARAM_* or the form)")
+	}
+	if u.RawQuery != "" {
+		return nil, workflow.Usage("upstream "+u.Redacted()+" has a query string", "drop it; query parameters come from the requests (or the connector's policies)")
+	}
+	return u, nil
+}
+
+// MissingRequired lists the parameters of set a recording cannot do
+// without and that have no value in vals: required, not hidden, without a
+// default, and not an OAuth token (without one the client's own
+// Authorization header is passed through).
+func MissingRequired(set connector.AuthSet, vals map[string]string) []connector.ConnectionParameter {
+	var out []connector.ConnectionParameter
+	for _, p := range set.Parameters {
+		if p.Required && !p.Hidden && p.Default == nil && vals[p.Name] == "" && !strings.EqualFold(p.Type, "oauthSetting") {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// MissingError is the error for MissingRequired's answer, naming the
+// environment variables (CONNECTORLAB_PARAM_<NAME>) that would fill them;
+// nil when none are missing.
+func MissingError(missing []connector.ConnectionParameter) error {
+	if len(missing) == 0 {
+		return nil
+	}
+	names := make([]string, len(missing))
+	for i, p := range missing {
+		names[i] = recordings.ParamEnvName(p.Name)
+	}
+	return workflow.Usage("required connection parameters are not set: "+strings.Join(names, ", "),
+		"set them in the environment or the form; they stay in memory only")
+}
+
+// SessionName is the session name to use: given (trimmed) or
+// CONNECTOR-YYYYMMDD-HHMMSS.
+func SessionName(connectorName, given string, now time.Time) string {
+	if s := strings.TrimSpace(given); s != "" {
+		return s
+	}
+	return Slug(connectorName) + "-" + now.Format("20060102-150405")
+}
+
+// Slug is name in lower case with runs of other characters as one dash;
+// "connector" when nothing is left.
+func Slug(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	if s := strings.TrimSuffix(b.String(), "-"); s != "" {
+		return s
+	}
+	return "connector"
+}
+
+// OperationIDs names the operation of a proxied request (method and path
+// below the basePath), "" when none matches: ProxyOptions.Operation.
+func OperationIDs(c *connector.Connector) func(method, path string) string {
+	router := route.New(c)
+	return func(method, path string) string {
+		if m, _ := router.Find(method, route.Join(c.BasePath, path)); m != nil && m.Operation != nil {
+			return m.Operation.ID
+		}
+		return ""
+	}
+}
