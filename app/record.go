@@ -324,4 +324,3 @@ func (s *RecordService) ExportHAR(id int64, path string) (string, error) {
 	}
 	return path, nil
 }
-

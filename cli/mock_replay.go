@@ -168,7 +168,7 @@ func (m *recordingModes) spyProxy(e *env, c *connector.Connector, sessionID int6
 	p, err := recordings.NewProxy(recordings.ProxyOptions{
 		Upstream: up, BasePath: c.BasePath, Sink: m.replay, SessionID: sessionID, Connector: c.Name, Source: recordings.SourceSpy,
 		Operation: recorder.OperationIDs(c),
-		Auth: recordings.AuthFor(set, params), Policies: engine, Logger: e.log,
+		Auth:      recordings.AuthFor(set, params), Policies: engine, Logger: e.log,
 		AllowRemoteClients: !mock.IsLoopback(m.f.host),
 	})
 	if err != nil {

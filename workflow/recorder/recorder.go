@@ -181,12 +181,12 @@ func Start(ctx context.Context, st Store, c *connector.Connector, cfg Config) (*
 		}
 	}
 	proxy, err := recordings.NewProxy(recordings.ProxyOptions{
-		Upstream:  up,
-		BasePath:  c.BasePath,
-		Sink:      sink,
-		SessionID: sess.ID,
-		Connector: c.Name,
-		Operation: OperationIDs(c),
+		Upstream:       up,
+		BasePath:       c.BasePath,
+		Sink:           sink,
+		SessionID:      sess.ID,
+		Connector:      c.Name,
+		Operation:      OperationIDs(c),
 		Auth:           recordings.AuthFor(set, params),
 		Policies:       engine,
 		Limits:         cfg.Limits,
