@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/connectorlab/connectorlab/workflow/exchanges"
 	"github.com/connectorlab/connectorlab/workflow/recorder"
 	"log/slog"
 	"net/url"
@@ -177,17 +178,8 @@ func (s *ContractService) Run(cfg ContractConfig) (ContractRunView, error) {
 			return ContractRunView{}, userErr(err, "the session is not in the recordings database", "refresh the sessions list")
 		}
 		sessionName = sess.Name
-		f := recordings.ExchangeFilter{SessionID: cfg.SessionID, Limit: 1000}
-		for {
-			page, err := st.ListExchanges(s.ctx, f)
-			if err != nil {
-				return ContractRunView{}, userErr(err, "cannot read the session: "+err.Error(), "check the recordings database")
-			}
-			xs = append(xs, page.Exchanges...)
-			if page.Next == 0 {
-				break
-			}
-			f.After = page.Next
+		if xs, err = exchanges.All(s.ctx, st, cfg.SessionID); err != nil {
+			return ContractRunView{}, userErr(err, "cannot read the session: "+err.Error(), "check the recordings database")
 		}
 		if len(xs) == 0 {
 			return ContractRunView{}, &UserError{Message: fmt.Sprintf("session %q has no exchanges", sess.Name), Fix: "record some traffic first"}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/mock"
+	"github.com/connectorlab/connectorlab/workflow/faults"
 )
 
 // MockConfig is what the Mock screen starts a mock with.
@@ -50,23 +51,12 @@ type FaultConfig struct {
 }
 
 func (f FaultConfig) faults() (mock.Faults, error) {
-	switch {
-	case f.LatencyMs < 0 || f.LatencyMaxMs < 0:
-		return mock.Faults{}, &UserError{Message: "latency cannot be negative", Fix: "enter 0 or more milliseconds"}
-	case f.LatencyMaxMs != 0 && f.LatencyMaxMs < f.LatencyMs:
-		return mock.Faults{}, &UserError{Message: fmt.Sprintf("latency range %d–%d ms is reversed", f.LatencyMs, f.LatencyMaxMs), Fix: "make the maximum at least the minimum, or 0 for a fixed latency"}
-	case f.ErrorRate < 0 || f.ErrorRate > 1 || f.ResetRate < 0 || f.ResetRate > 1:
-		return mock.Faults{}, &UserError{Message: "error and reset rates are shares between 0 and 1", Fix: "enter e.g. 0.1 for one request in ten"}
-	case f.ErrorStatus != 0 && (f.ErrorStatus < 400 || f.ErrorStatus > 599):
-		return mock.Faults{}, &UserError{Message: fmt.Sprintf("error status %d is not an HTTP error", f.ErrorStatus), Fix: "use a status from 400 to 599 (default 500)"}
-	case f.Throttle < 0 || f.WindowSec < 0:
-		return mock.Faults{}, &UserError{Message: "throttle limits cannot be negative", Fix: "enter 0 to turn throttling off"}
-	}
-	return mock.Faults{
+	out := mock.Faults{
 		Latency: time.Duration(f.LatencyMs) * time.Millisecond, LatencyMax: time.Duration(f.LatencyMaxMs) * time.Millisecond,
 		ErrorRate: f.ErrorRate, ErrorStatus: f.ErrorStatus, ResetRate: f.ResetRate,
 		Throttle: f.Throttle, Window: time.Duration(f.WindowSec) * time.Second,
-	}, nil
+	}
+	return out, faults.Validate(out)
 }
 
 // MockStatus is one mock as the window shows it.

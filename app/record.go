@@ -12,6 +12,7 @@ import (
 
 	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/recordings"
+	"github.com/connectorlab/connectorlab/workflow/exchanges"
 	"github.com/connectorlab/connectorlab/workflow/recorder"
 )
 
@@ -262,19 +263,11 @@ func (s *RecordService) OpenSession(id int64) (string, error) {
 	if live || len(s.traffic.rows(stream)) > 0 {
 		return stream, nil
 	}
-	f := recordings.ExchangeFilter{SessionID: id, Limit: 1000}
-	for {
-		page, err := st.ListExchanges(s.ctx, f)
-		if err != nil {
-			return "", userErr(err, "cannot read session: "+err.Error(), "check the recordings database")
-		}
-		for _, x := range page.Exchanges {
-			s.traffic.add(stream, x)
-		}
-		if page.Next == 0 {
-			break
-		}
-		f.After = page.Next
+	if err := exchanges.Each(s.ctx, st, id, func(x *recordings.Exchange) error {
+		s.traffic.add(stream, x)
+		return nil
+	}); err != nil {
+		return "", userErr(err, "cannot read session: "+err.Error(), "check the recordings database")
 	}
 	s.traffic.flush()
 	return stream, nil

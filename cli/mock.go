@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,6 +20,7 @@ import (
 	"github.com/connectorlab/connectorlab/probe"
 	"github.com/connectorlab/connectorlab/recordings"
 	"github.com/connectorlab/connectorlab/spelling"
+	"github.com/connectorlab/connectorlab/workflow/faults"
 	"github.com/connectorlab/connectorlab/workflow/recorder"
 )
 
@@ -29,17 +29,7 @@ import (
 type mockConfig struct {
 	SchemaVersion int             `json:"schemaVersion"`
 	Resources     []mock.Resource `json:"resources,omitempty"`
-	Faults        *faultConfig    `json:"faults,omitempty"`
-}
-
-// faultConfig is Faults with human durations ("250ms").
-type faultConfig struct {
-	Latency     string                 `json:"latency,omitempty"`
-	ErrorRate   float64                `json:"errorRate,omitempty"`
-	ErrorStatus int                    `json:"errorStatus,omitempty"`
-	ResetRate   float64                `json:"resetRate,omitempty"`
-	Throttle    string                 `json:"throttle,omitempty"`
-	Operations  map[string]faultConfig `json:"operations,omitempty"`
+	Faults        *faults.Spec    `json:"faults,omitempty"`
 }
 
 type mockFlags struct {
@@ -312,7 +302,7 @@ func (f *mockFlags) options(e *env) (mock.Options, error) {
 		return o, fmt.Errorf("--log-format %q: use text, json or off", f.logFormat)
 	}
 	o.Log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	fc := faultConfig{Latency: f.latency, ErrorRate: f.errorRate, ResetRate: f.resetRate, Throttle: f.throttle}
+	fc := faults.Spec{Latency: f.latency, ErrorRate: f.errorRate, ResetRate: f.resetRate, Throttle: f.throttle}
 	if f.config != "" {
 		b, err := os.ReadFile(f.config)
 		if err != nil {
@@ -347,68 +337,12 @@ func (f *mockFlags) options(e *env) (mock.Options, error) {
 			}
 		}
 	}
-	faults, err := fc.faults("")
+	fl, err := fc.Parse()
 	if err != nil {
 		return o, err
 	}
-	o.Faults = faults
+	o.Faults = fl
 	return o, nil
-}
-
-func (fc faultConfig) faults(where string) (mock.Faults, error) {
-	var out mock.Faults
-	var err error
-	if fc.Latency != "" {
-		lo, hi, ok := strings.Cut(fc.Latency, "-")
-		if out.Latency, err = time.ParseDuration(strings.TrimSpace(lo)); err != nil {
-			return out, fmt.Errorf("%slatency %q: %v (write 200ms or 100ms-1s)", where, fc.Latency, err)
-		}
-		if ok {
-			if out.LatencyMax, err = time.ParseDuration(strings.TrimSpace(hi)); err != nil || out.LatencyMax < out.Latency {
-				return out, fmt.Errorf("%slatency %q: the range must be low-high, e.g. 100ms-1s", where, fc.Latency)
-			}
-		}
-	}
-	for _, r := range []struct {
-		name string
-		v    float64
-	}{{"error-rate", fc.ErrorRate}, {"reset-rate", fc.ResetRate}} {
-		if r.v < 0 || r.v > 1 {
-			return out, fmt.Errorf("%s%s %v: give a share between 0 and 1", where, r.name, r.v)
-		}
-	}
-	out.ErrorRate, out.ErrorStatus, out.ResetRate = fc.ErrorRate, fc.ErrorStatus, fc.ResetRate
-	if fc.Throttle != "" {
-		n, w, ok := strings.Cut(fc.Throttle, "/")
-		cnt, err1 := strconv.Atoi(strings.TrimSpace(n))
-		win := time.Minute
-		var err2 error
-		if ok {
-			ws := strings.TrimSpace(w)
-			if ws != "" && !strings.ContainsAny(ws[:1], "0123456789") {
-				ws = "1" + ws
-			}
-			win, err2 = time.ParseDuration(ws)
-		}
-		if err1 != nil || err2 != nil || cnt <= 0 || win <= 0 {
-			return out, fmt.Errorf("%sthrottle %q: write N/window, e.g. 10/1m or 100/s", where, fc.Throttle)
-		}
-		out.Throttle, out.Window = cnt, win
-	}
-	for id, sub := range fc.Operations {
-		if len(sub.Operations) > 0 {
-			return out, fmt.Errorf("faults.operations.%s: operations do not nest", id)
-		}
-		of, err := sub.faults("faults.operations." + id + ".")
-		if err != nil {
-			return out, err
-		}
-		if out.Operations == nil {
-			out.Operations = map[string]mock.Faults{}
-		}
-		out.Operations[id] = of
-	}
-	return out, nil
 }
 
 // mockUnit is one served connector; its handler can be swapped on reload.

@@ -22,6 +22,7 @@ import (
 	"github.com/connectorlab/connectorlab/recordings"
 	"github.com/connectorlab/connectorlab/recordings/sqlite"
 	"github.com/connectorlab/connectorlab/spelling"
+	"github.com/connectorlab/connectorlab/workflow/exchanges"
 )
 
 // suiteInput is one recorded session (or one HAR file) to replay.
@@ -95,22 +96,13 @@ func loadRecordings(ctx context.Context, e *env, verb, path, session, connectorN
 	}
 	var out []suiteInput
 	for _, s := range sessions {
-		in := suiteInput{name: "session " + s.Name, sessionID: s.ID}
-		f := recordings.ExchangeFilter{SessionID: s.ID, Limit: 1000}
-		for {
-			page, err := store.ListExchanges(ctx, f)
-			if err != nil {
-				store.Close()
-				fmt.Fprintf(e.stderr, "connectorlab %s: %v\n", verb, err)
-				return nil, nil, ExitInfra
-			}
-			in.xs = append(in.xs, page.Exchanges...)
-			if page.Next == 0 {
-				break
-			}
-			f.After = page.Next
+		xs, err := exchanges.All(ctx, store, s.ID)
+		if err != nil {
+			store.Close()
+			fmt.Fprintf(e.stderr, "connectorlab %s: %v\n", verb, err)
+			return nil, nil, ExitInfra
 		}
-		out = append(out, in)
+		out = append(out, suiteInput{name: "session " + s.Name, sessionID: s.ID, xs: xs})
 	}
 	return out, store, ExitOK
 }
