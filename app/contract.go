@@ -7,17 +7,15 @@ import (
 	"fmt"
 	"github.com/connectorlab/connectorlab/workflow/exchanges"
 	"github.com/connectorlab/connectorlab/workflow/recorder"
+	"github.com/connectorlab/connectorlab/workflow/suite"
 	"log/slog"
-	"net/url"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/connectorlab/connectorlab/contract"
 	"github.com/connectorlab/connectorlab/contract/drift"
 	"github.com/connectorlab/connectorlab/contract/replay"
-	"github.com/connectorlab/connectorlab/policy"
 	"github.com/connectorlab/connectorlab/probe"
 	"github.com/connectorlab/connectorlab/recordings"
 )
@@ -150,18 +148,13 @@ func (s *ContractService) Run(cfg ContractConfig) (ContractRunView, error) {
 	if err != nil {
 		return ContractRunView{}, err
 	}
-	tu, err := url.Parse(strings.TrimSpace(cfg.Target))
-	if err != nil || tu.Host == "" || (tu.Scheme != "http" && tu.Scheme != "https") {
-		return ContractRunView{}, &UserError{Message: fmt.Sprintf("target %q is not an http(s) URL", cfg.Target), Fix: "enter the base URL to test, e.g. the mock's URL or https://staging.example.com/v1"}
-	}
-	// Recorded paths carry the basePath; a target typed with it (the mock's
-	// URL as the Mock screen shows it) would double it.
-	if bp := strings.TrimRight(c.BasePath, "/"); bp != "" && strings.HasSuffix(strings.TrimRight(tu.Path, "/"), bp) {
-		tu.Path = strings.TrimSuffix(strings.TrimRight(tu.Path, "/"), bp)
-	}
-	set, err := recordings.AuthSet(c, cfg.AuthSet)
+	tu, err := suite.ParseTarget(cfg.Target)
 	if err != nil {
-		return ContractRunView{}, userErr(err, err.Error(), "pick one of the connector's connection types")
+		return ContractRunView{}, err
+	}
+	conn, err := suite.Connect(c, cfg.AuthSet, cfg.Params, false)
+	if err != nil {
+		return ContractRunView{}, err
 	}
 	var xs []*recordings.Exchange
 	sessionName := "generated from the definition"
@@ -213,17 +206,8 @@ func (s *ContractService) Run(cfg ContractConfig) (ContractRunView, error) {
 		lastEmit = time.Now()
 		s.emit.Emit(EventContractProgress, ContractProgress{Key: key, Done: done, Total: total, What: what})
 	}}
-	params := map[string]string{}
-	for k, v := range cfg.Params {
-		if v != "" {
-			params[k] = v
-		}
-	}
-	opts := replay.Options{Target: tu, Concurrency: cfg.Concurrency, Auth: recordings.AuthFor(set, params), Emitter: em, Log: s.log}
-	if cfg.Policies && len(c.Policies) > 0 {
-		eng, _ := policy.New(c, policy.Options{Params: params, Upstream: replay.TargetBase(c, tu), Logger: s.log})
-		opts.Policies = eng
-	}
+	opts, _ := suite.Options(c, tu, conn, !cfg.Policies, s.log)
+	opts.Concurrency, opts.Emitter = cfg.Concurrency, em
 	go func() {
 		started := time.Now()
 		rep := &contract.Report{Tool: "connectorlab desktop", Kind: contract.KindTest, Connector: c.Name, Target: tu.Redacted(),

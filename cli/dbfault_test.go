@@ -226,6 +226,7 @@ func (v dbVerb) historyOnly() bool { return v.name == "test" || v.name == "drift
 // "read-only" and exits 3; a verb that does not create recordings never
 // leaves a new database behind a mistyped --db.
 func TestDatabaseFaultsEveryVerb(t *testing.T) {
+	t.Setenv("CONNECTORLAB_PARAM_API_KEY", "k")
 	up := newCountingUpstream(t)
 	fix := t.TempDir()
 	good := filepath.Join(fix, "good.db")

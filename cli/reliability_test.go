@@ -401,6 +401,7 @@ func TestHostileRecordingOnTheTerminal(t *testing.T) {
 // TestTestWithNothingToReplaySaysSo: a recordings file whose session holds
 // no exchange used to report "passed" and nothing else.
 func TestTestWithNothingToReplaySaysSo(t *testing.T) {
+	t.Setenv("CONNECTORLAB_PARAM_API_KEY", "k")
 	db := filepath.Join(t.TempDir(), "rec.db")
 	s, err := sqlite.Open(t.Context(), db, sqlite.Options{})
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,12 +16,12 @@ import (
 	"github.com/connectorlab/connectorlab/contract/drift"
 	"github.com/connectorlab/connectorlab/contract/replay"
 	"github.com/connectorlab/connectorlab/contract/report"
-	"github.com/connectorlab/connectorlab/policy"
 	"github.com/connectorlab/connectorlab/probe"
 	"github.com/connectorlab/connectorlab/recordings"
 	"github.com/connectorlab/connectorlab/recordings/sqlite"
 	"github.com/connectorlab/connectorlab/spelling"
 	"github.com/connectorlab/connectorlab/workflow/exchanges"
+	"github.com/connectorlab/connectorlab/workflow/suite"
 )
 
 // suiteInput is one recorded session (or one HAR file) to replay.
@@ -203,9 +202,9 @@ func runTest(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "connectorlab test: --target URL is required (e.g. --target https://api.contoso.com or the URL 'connectorlab mock' prints)")
 		return ExitUsage
 	}
-	tu, err := url.Parse(*target)
-	if err != nil || (tu.Scheme != "http" && tu.Scheme != "https") || tu.Host == "" {
-		fmt.Fprintf(e.stderr, "connectorlab test: --target %q is not an http(s) URL with a host\n", *target)
+	tu, err := suite.ParseTarget(*target)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "connectorlab test: --target:", err)
 		return ExitUsage
 	}
 	if (*recs == "") == !*generate {
@@ -241,23 +240,17 @@ func runTest(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "connectorlab test: --config:", err)
 		return ExitUsage
 	}
-	set, err := recordings.AuthSet(c, *authSet)
+	conn, err := suite.ConnectFromEnv(c, *authSet, os.LookupEnv)
 	if err != nil {
-		fmt.Fprintln(e.stderr, "connectorlab test: --auth-set:", err)
-		return ExitUsage
+		fmt.Fprintln(e.stderr, "connectorlab test:", err)
+		return workflowExit(err)
 	}
-	vals, _ := recordings.ParamsFromEnv(set, os.LookupEnv)
-	opts := replay.Options{Target: tu, Concurrency: *concurrency, Timeout: *timeout, MaxRetryWait: *maxWait,
-		Auth: recordings.AuthFor(set, vals), Drift: cfg, Shard: sh, Emitter: newProgress(e), Log: e.log}
-	if !*noPolicies && len(c.Policies) > 0 {
-		eng, pfs := policy.New(c, policy.Options{Params: vals, Upstream: replay.TargetBase(c, tu), Logger: e.log})
-		for _, f := range pfs {
-			if f.Level >= connector.LevelWarning {
-				fmt.Fprintf(e.stderr, "connectorlab test: policy: %s\n", f.Message)
-			}
-		}
-		opts.Policies = eng
+	opts, pfs := suite.Options(c, tu, conn, *noPolicies, e.log)
+	for _, f := range pfs {
+		fmt.Fprintf(e.stderr, "connectorlab test: policy: %s\n", f.Message)
 	}
+	opts.Concurrency, opts.Timeout, opts.MaxRetryWait = *concurrency, *timeout, *maxWait
+	opts.Drift, opts.Shard, opts.Emitter = cfg, sh, newProgress(e)
 	started := time.Now()
 	rep := &contract.Report{Tool: "connectorlab " + Version, Kind: contract.KindTest, Connector: c.Name, Target: tu.Redacted(),
 		Recordings: *recs, Started: started, FailOn: threshold, Shard: sh.String(), CustomCode: c.CustomCode != nil, Noise: cfg.Noise()}

@@ -204,3 +204,18 @@ func mustRead(t *testing.T, p string) []byte {
 	}
 	return b
 }
+
+// TestTestMissingConnectionParamExitsUsage: a required connection parameter
+// without its CONNECTORLAB_PARAM_<NAME> variable used to run every case
+// unauthenticated (a wall of failures, exit 1) instead of saying what to set.
+func TestTestMissingConnectionParamExitsUsage(t *testing.T) {
+	t.Setenv("CONNECTORLAB_PARAM_API_KEY", "")
+	code, _, errs := runCLI(t, "test", sampleDir, "--generate", "--target", "http://127.0.0.1:1")
+	if code != ExitUsage || !strings.Contains(errs, "CONNECTORLAB_PARAM_API_KEY") {
+		t.Fatalf("exit %d, stderr %q; want exit 2 naming CONNECTORLAB_PARAM_API_KEY", code, errs)
+	}
+	t.Setenv("CONNECTORLAB_PARAM_API_KEY", "k")
+	if code, _, errs := runCLI(t, "test", sampleDir, "--generate", "--target", "http://127.0.0.1:1"); code != ExitInfra {
+		t.Fatalf("with the parameter set: exit %d (want 3, unreachable), stderr %q", code, errs)
+	}
+}

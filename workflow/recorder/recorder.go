@@ -130,7 +130,7 @@ func Start(ctx context.Context, st Store, c *connector.Connector, cfg Config) (*
 		}
 	}
 	if !cfg.AllowMissing {
-		if err := MissingError(MissingRequired(set, params)); err != nil {
+		if err := workflow.MissingParamsError(workflow.MissingParams(set, params)); err != nil {
 			return nil, err
 		}
 	}

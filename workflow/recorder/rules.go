@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/connectorlab/connectorlab/connector"
-	"github.com/connectorlab/connectorlab/recordings"
 	"github.com/connectorlab/connectorlab/route"
 	"github.com/connectorlab/connectorlab/workflow"
 )
@@ -37,35 +36,6 @@ func ParseUpstream(c *connector.Connector, raw string) (*url.URL, error) {
 		return nil, workflow.Usage("upstream "+u.Redacted()+" has a query string", "drop it; query parameters come from the requests (or the connector's policies)")
 	}
 	return u, nil
-}
-
-// MissingRequired lists the parameters of set a recording cannot do
-// without and that have no value in vals: required, not hidden, without a
-// default, and not an OAuth token (without one the client's own
-// Authorization header is passed through).
-func MissingRequired(set connector.AuthSet, vals map[string]string) []connector.ConnectionParameter {
-	var out []connector.ConnectionParameter
-	for _, p := range set.Parameters {
-		if p.Required && !p.Hidden && p.Default == nil && vals[p.Name] == "" && !strings.EqualFold(p.Type, "oauthSetting") {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-// MissingError is the error for MissingRequired's answer, naming the
-// environment variables (CONNECTORLAB_PARAM_<NAME>) that would fill them;
-// nil when none are missing.
-func MissingError(missing []connector.ConnectionParameter) error {
-	if len(missing) == 0 {
-		return nil
-	}
-	names := make([]string, len(missing))
-	for i, p := range missing {
-		names[i] = recordings.ParamEnvName(p.Name)
-	}
-	return workflow.Usage("required connection parameters are not set: "+strings.Join(names, ", "),
-		"set them in the environment or the form; they stay in memory only")
 }
 
 // SessionName is the session name to use: given (trimmed) or
