@@ -30,7 +30,7 @@ func (s *MockService) Lookup(req LookupRequest) ([]LookupOption, error) {
 		return nil, &UserError{Message: "this dropdown names no lookup operation", Fix: "type the value instead"}
 	}
 	s.mu.Lock()
-	m := s.running[req.Path]
+	m := s.find(req.Path)
 	s.mu.Unlock()
 	if m == nil {
 		return nil, &UserError{Message: "the mock of this connector is not running", Fix: "start it on the Mock screen to fill dropdowns"}

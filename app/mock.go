@@ -4,23 +4,20 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/mock"
 	"github.com/connectorlab/connectorlab/workflow/faults"
+	"github.com/connectorlab/connectorlab/workflow/mockhost"
 )
 
 // MockConfig is what the Mock screen starts a mock with.
@@ -61,6 +58,9 @@ func (f FaultConfig) faults() (mock.Faults, error) {
 
 // MockStatus is one mock as the window shows it.
 type MockStatus struct {
+	// ID names this running mock (StartMock, StopMock, UpdateMock); several
+	// may run at once, also of the same connector on different ports.
+	ID      string     `json:"id,omitempty"`
 	Path    string     `json:"path"`
 	Name    string     `json:"name"`
 	Running bool       `json:"running"`
@@ -81,159 +81,184 @@ type MockService struct {
 	traffic *trafficLog
 	emit    emitter
 	client  *http.Client
+	host    *mockhost.Host
 
 	mu      sync.Mutex
-	running map[string]*runningMock
+	running map[string]*runningMock // by MockStatus.ID
 }
 
 type runningMock struct {
 	status MockStatus
 	c      *connector.Connector
-	state  *mock.State
-	cur    atomic.Pointer[mock.Server]
-	prefer atomic.Pointer[string]
-	cancel context.CancelFunc
-	done   chan struct{}
+	h      *mockhost.Hosted
 }
 
+func (m *runningMock) server() *mock.Server { return m.h.Unit.Server() }
+
 func newMockService(log *slog.Logger, ws *workspace, t *trafficLog, e emitter) *MockService {
-	return &MockService{
+	s := &MockService{
 		ctx: context.Background(), log: log, ws: ws, traffic: t, emit: e,
 		client:  &http.Client{Timeout: 60 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
+		host:    mockhost.NewHost(log),
 		running: map[string]*runningMock{},
 	}
+	s.host.OnExit = func(h *mockhost.Hosted, err error) {
+		s.mu.Lock()
+		m := s.running[h.ID]
+		delete(s.running, h.ID)
+		s.mu.Unlock()
+		if m != nil {
+			st := m.status
+			st.Running, st.Error = false, err.Error()
+			s.emit.Emit(EventMockState, st)
+		}
+	}
+	return s
 }
 
 func (s *MockService) startup(ctx context.Context) { s.ctx = ctx }
 
 func mockStream(path string) string { return "mock:" + path }
 
-// ServeHTTP applies the scenario, then hands the request to the current
-// server (swapped atomically when the config changes, without dropping the
-// port or in-flight requests).
-func (m *runningMock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if p := m.prefer.Load(); p != nil && *p != "" && r.Header.Get("Prefer") == "" {
-		r.Header.Set("Prefer", *p)
+// find returns the running mock with id, else the first of the connector
+// at path; the caller holds s.mu.
+func (s *MockService) find(idOrPath string) *runningMock {
+	if m := s.running[idOrPath]; m != nil {
+		return m
 	}
-	m.cur.Load().ServeHTTP(w, r)
+	var best *runningMock
+	for _, m := range s.running {
+		if m.status.Path == idOrPath && (best == nil || m.status.Started < best.status.Started) {
+			best = m
+		}
+	}
+	return best
 }
 
-func (s *MockService) build(c *connector.Connector, cfg MockConfig, state *mock.State) (*mock.Server, error) {
+func (s *MockService) options(c *connector.Connector, cfg MockConfig, stream string) (mock.Options, error) {
 	f, err := cfg.Faults.faults()
 	if err != nil {
-		return nil, err
+		return mock.Options{}, err
 	}
-	srv, err := mock.New(c, mock.Options{
+	return mock.Options{
 		Seed: cfg.Seed, DisableValidation: !cfg.Validate, DisableAuth: !cfg.Auth,
-		Stateful: cfg.Stateful, State: state, Faults: f,
-		Sink: s.traffic.sink(mockStream(cfg.Path)), Log: s.log,
-	})
-	if err != nil {
-		return nil, userErr(err, "cannot mock "+c.Name+": "+err.Error(), "fix the definition on the Connectors screen (see its validation findings) and start again")
-	}
-	return srv, nil
+		Stateful: cfg.Stateful, Faults: f, Sink: s.traffic.sink(stream), Log: s.log,
+	}, nil
 }
 
-// Start serves the connector at cfg.Path on 127.0.0.1.
+// Start serves the connector at cfg.Path on 127.0.0.1 (one mock per
+// connector; StartMock runs several).
 func (s *MockService) Start(cfg MockConfig) (MockStatus, error) {
+	s.mu.Lock()
+	m := s.find(cfg.Path)
+	s.mu.Unlock()
+	if m != nil {
+		return m.status, &UserError{Message: m.status.Name + " is already mocked at " + m.status.URL, Fix: "stop it first, or change its scenario and faults while it runs"}
+	}
+	return s.start(cfg, mockStream(cfg.Path))
+}
+
+// StartMock serves the connector at cfg.Path on 127.0.0.1 next to any
+// mocks already running (also of the same connector) and returns its
+// status; status.ID names it for StopMock and UpdateMock.
+func (s *MockService) StartMock(cfg MockConfig) (MockStatus, error) {
+	return s.start(cfg, "")
+}
+
+func (s *MockService) start(cfg MockConfig, stream string) (MockStatus, error) {
 	c, err := s.ws.get(cfg.Path)
 	if err != nil {
 		return MockStatus{}, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if m := s.running[cfg.Path]; m != nil {
-		return m.status, &UserError{Message: c.Name + " is already mocked at " + m.status.URL, Fix: "stop it first, or change its scenario and faults while it runs"}
+	if stream == "" {
+		stream = mockStream(fmt.Sprintf("%s#%d", cfg.Path, time.Now().UnixNano()))
 	}
-	if cfg.Port < 0 || cfg.Port > 65535 {
-		return MockStatus{}, &UserError{Message: fmt.Sprintf("port %d is out of range", cfg.Port), Fix: "use 1024–65535, or 0 for any free port"}
-	}
-	state := mock.NewState()
-	srv, err := s.build(c, cfg, state)
+	o, err := s.options(c, cfg, stream)
 	if err != nil {
 		return MockStatus{}, err
 	}
-	ln, err := mock.Listen("127.0.0.1", cfg.Port)
+	h, err := s.host.Start(c, o, cfg.Path, "127.0.0.1", cfg.Port)
 	if err != nil {
-		if errors.Is(err, syscall.EADDRINUSE) {
-			return MockStatus{}, userErr(err, fmt.Sprintf("port %d is already in use", cfg.Port), "pick another port, or 0 for any free port")
-		}
-		return MockStatus{}, userErr(err, err.Error(), "pick another port, or 0 for any free port")
+		return MockStatus{}, err
 	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	m := &runningMock{c: c, state: state, done: make(chan struct{})}
-	m.cur.Store(srv)
-	m.prefer.Store(&cfg.Scenario)
+	h.Unit.SetScenario(cfg.Scenario)
+	m := &runningMock{c: c, h: h}
 	m.status = MockStatus{
-		Path: cfg.Path, Name: c.Name, Running: true, Port: port, Stream: mockStream(cfg.Path), Config: cfg,
-		URL: fmt.Sprintf("http://127.0.0.1:%d%s", port, strings.TrimSuffix(c.BasePath, "/")), Started: time.Now().UnixMilli(),
+		ID: h.ID, Path: cfg.Path, Name: c.Name, Running: true, Port: h.Addr.Port, Stream: stream, Config: cfg,
+		URL: h.URL(), Started: h.Started.UnixMilli(),
 	}
-	m.status.Config.Port = port
-	ctx, cancel := context.WithCancel(context.Background())
-	m.cancel = cancel
-	hs := mock.NewHTTPServer(m, s.log)
-	go func() {
-		defer close(m.done)
-		if err := mock.Serve(ctx, hs, ln, 2*time.Second); err != nil {
-			s.log.Warn("mock stopped", "connector", c.Name, "err", err)
-			s.mu.Lock()
-			if s.running[cfg.Path] == m {
-				delete(s.running, cfg.Path)
-			}
-			s.mu.Unlock()
-			st := m.status
-			st.Running, st.Error = false, err.Error()
-			s.emit.Emit(EventMockState, st)
-		}
-	}()
-	s.running[cfg.Path] = m
+	m.status.Config.Port = h.Addr.Port
+	s.mu.Lock()
+	s.running[h.ID] = m
+	s.mu.Unlock()
 	s.emit.Emit(EventMockState, m.status)
 	return m.status, nil
 }
 
 // Update changes seed, validation, auth, scenario and faults of a running
-// mock. The port and the stateful store are kept.
+// mock (cfg.Path names it). The port and the stateful store are kept.
 func (s *MockService) Update(cfg MockConfig) (MockStatus, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	m := s.running[cfg.Path]
+	m := s.find(cfg.Path)
+	s.mu.Unlock()
 	if m == nil {
 		return MockStatus{}, &UserError{Message: "this connector is not mocked", Fix: "start the mock first"}
 	}
+	return s.update(m, cfg)
+}
+
+// UpdateMock is Update for the running mock id.
+func (s *MockService) UpdateMock(id string, cfg MockConfig) (MockStatus, error) {
+	s.mu.Lock()
+	m := s.running[id]
+	s.mu.Unlock()
+	if m == nil {
+		return MockStatus{}, &UserError{Message: "mock " + id + " is not running", Fix: "refresh the list of mocks"}
+	}
+	cfg.Path = m.status.Path
+	return s.update(m, cfg)
+}
+
+func (s *MockService) update(m *runningMock, cfg MockConfig) (MockStatus, error) {
 	cfg.Port = m.status.Port
-	srv, err := s.build(m.c, cfg, m.state)
+	o, err := s.options(m.c, cfg, m.status.Stream)
 	if err != nil {
 		return m.status, err
 	}
-	old := m.cur.Load()
-	// Subscriptions and polling items survive the change.
-	if ne, _ := srv.PowerPlatform(); ne != nil {
-		oe, _ := old.PowerPlatform()
-		ne.Adopt(oe)
+	if err := m.h.Unit.Swap(m.c, o); err != nil {
+		return m.status, userErr(err, "cannot mock "+m.c.Name+": "+err.Error(), "fix the definition on the Connectors screen (see its validation findings) and start again")
 	}
-	m.cur.Store(srv)
-	old.Close()
-	m.prefer.Store(&cfg.Scenario)
+	m.h.Unit.SetScenario(cfg.Scenario)
+	s.mu.Lock()
 	m.status.Config = cfg
-	s.emit.Emit(EventMockState, m.status)
-	return m.status, nil
+	st := m.status
+	s.mu.Unlock()
+	s.emit.Emit(EventMockState, st)
+	return st, nil
 }
 
 // Stop shuts the mock of path down, letting in-flight requests finish.
 func (s *MockService) Stop(path string) (MockStatus, error) {
 	s.mu.Lock()
-	m := s.running[path]
-	delete(s.running, path)
+	m := s.find(path)
 	s.mu.Unlock()
 	if m == nil {
 		return MockStatus{Path: path, Stream: mockStream(path)}, nil
 	}
-	m.cancel()
-	select {
-	case <-m.done:
-	case <-time.After(5 * time.Second):
+	return s.StopMock(m.status.ID)
+}
+
+// StopMock shuts the running mock id down, letting in-flight requests
+// finish; stopping one that is not running is not an error.
+func (s *MockService) StopMock(id string) (MockStatus, error) {
+	s.mu.Lock()
+	m := s.running[id]
+	delete(s.running, id)
+	s.mu.Unlock()
+	if m == nil {
+		return MockStatus{ID: id}, nil
 	}
-	m.cur.Load().Close()
+	s.host.Stop(id)
 	st := m.status
 	st.Running = false
 	s.emit.Emit(EventMockState, st)
@@ -241,26 +266,34 @@ func (s *MockService) Stop(path string) (MockStatus, error) {
 }
 
 // List returns the running mocks.
-func (s *MockService) List() ([]MockStatus, error) {
+func (s *MockService) List() ([]MockStatus, error) { return s.ListMocks() }
+
+// ListMocks returns every running mock, by name then start time.
+func (s *MockService) ListMocks() ([]MockStatus, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]MockStatus, 0, len(s.running))
 	for _, m := range s.running {
 		out = append(out, m.status)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Name != out[j].Name {
+			return out[i].Name < out[j].Name
+		}
+		return out[i].Started < out[j].Started
+	})
 	return out, nil
 }
 
 func (s *MockService) stopAll() {
 	s.mu.Lock()
-	paths := make([]string, 0, len(s.running))
-	for p := range s.running {
-		paths = append(paths, p)
+	ids := make([]string, 0, len(s.running))
+	for id := range s.running {
+		ids = append(ids, id)
 	}
 	s.mu.Unlock()
-	for _, p := range paths {
-		_, _ = s.Stop(p)
+	for _, id := range ids {
+		_, _ = s.StopMock(id)
 	}
 }
 
@@ -293,7 +326,7 @@ type TryResult struct {
 // portal's Test tab does, with credentials the mock accepts.
 func (s *MockService) Try(req TryRequest) (TryResult, error) {
 	s.mu.Lock()
-	m := s.running[req.Path]
+	m := s.find(req.Path)
 	s.mu.Unlock()
 	if m == nil {
 		return TryResult{}, &UserError{Message: "the mock of this connector is not running", Fix: "start it on the Mock screen, then try again"}
@@ -405,7 +438,7 @@ func addTryCredentials(r *http.Request, m *runningMock) {
 			if set.OAuth2 != nil {
 				scopes = set.OAuth2.Scopes
 			}
-			r.Header.Set("Authorization", "Bearer "+m.cur.Load().IssueToken("try-it", strings.Join(scopes, " ")))
+			r.Header.Set("Authorization", "Bearer "+m.server().IssueToken("try-it", strings.Join(scopes, " ")))
 			return
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -214,3 +215,43 @@ func TestMockTriggersSubscribeFireAndSurviveUpdate(t *testing.T) {
 		t.Errorf("subscriptions after reset: %+v", tv.Subscriptions)
 	}
 }
+
+// TestMockServiceHoldsSeveralMocksByID: the desktop could run one mock per
+// connector path only; StartMock runs several side by side (also of the
+// same connector), each with its own id, port and traffic stream.
+func TestMockServiceHoldsSeveralMocksByID(t *testing.T) {
+	ms, _, first := startSampleMock(t, MockConfig{Seed: 1})
+	second, err := ms.StartMock(MockConfig{Path: first.Path, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.ID == "" || second.ID == first.ID || second.Port == first.Port || second.Stream == first.Stream {
+		t.Fatalf("first %+v, second %+v: want distinct ids, ports and streams", first, second)
+	}
+	list, err := ms.ListMocks()
+	if err != nil || len(list) != 2 {
+		t.Fatalf("ListMocks = %+v, %v", list, err)
+	}
+	for _, st := range []MockStatus{first, second} {
+		resp, err := http.Get(st.URL + "/orders/ord-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	if _, err := ms.UpdateMock(second.ID, MockConfig{Seed: 3, Scenario: "code=404"}); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := ms.StopMock(first.ID); err != nil || st.Running {
+		t.Fatalf("StopMock = %+v, %v", st, err)
+	}
+	list, _ = ms.ListMocks()
+	if len(list) != 1 || list[0].ID != second.ID || list[0].Config.Seed != 3 {
+		t.Fatalf("after StopMock: %+v", list)
+	}
+	if _, err := net.Dial("tcp", net.JoinHostPort("127.0.0.1", itoa(first.Port))); err == nil {
+		t.Fatal("the stopped mock's port still accepts connections")
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -49,12 +49,12 @@ type FireView struct {
 
 func (s *MockService) engine(path string) (*trigger.Engine, error) {
 	s.mu.Lock()
-	m := s.running[path]
+	m := s.find(path)
 	s.mu.Unlock()
 	if m == nil {
 		return nil, &UserError{Message: "the mock of this connector is not running", Fix: "start it to use its triggers"}
 	}
-	e, _ := m.cur.Load().PowerPlatform()
+	e, _ := m.server().PowerPlatform()
 	if e == nil {
 		return nil, &UserError{Message: "this mock has no trigger engine", Fix: "restart the mock"}
 	}

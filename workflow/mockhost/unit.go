@@ -1,0 +1,71 @@
+package mockhost
+
+import (
+	"net/http"
+	"sync/atomic"
+
+	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/mock"
+)
+
+// Unit is one connector's mock; its server can be swapped while it serves.
+type Unit struct {
+	state  *mock.State
+	cur    atomic.Pointer[mock.Server]
+	prefer atomic.Pointer[string]
+}
+
+// NewUnit builds the first server of c with o (o.State is replaced by the
+// unit's own store, kept across swaps).
+func NewUnit(c *connector.Connector, o mock.Options) (*Unit, error) {
+	u := &Unit{state: mock.NewState()}
+	o.State = u.state
+	s, err := mock.New(c, o)
+	if err != nil {
+		return nil, err
+	}
+	u.cur.Store(s)
+	return u, nil
+}
+
+// Server is the server answering now.
+func (u *Unit) Server() *mock.Server { return u.cur.Load() }
+
+// Connector is the definition served now.
+func (u *Unit) Connector() *connector.Connector { return u.cur.Load().Connector() }
+
+// SetScenario sets a Prefer header applied to requests that send none
+// ("code=404", "example=NAME"); "" answers normally.
+func (u *Unit) SetScenario(prefer string) { u.prefer.Store(&prefer) }
+
+// Swap builds a server of c with o and puts it in place of the running
+// one: the port, in-flight requests, the stateful store and the
+// triggers' subscriptions and polling items survive. On error the
+// running server stays.
+func (u *Unit) Swap(c *connector.Connector, o mock.Options) error {
+	o.State = u.state
+	s, err := mock.New(c, o)
+	if err != nil {
+		return err
+	}
+	old := u.cur.Load()
+	if ne, _ := s.PowerPlatform(); ne != nil {
+		oe, _ := old.PowerPlatform()
+		ne.Adopt(oe)
+	}
+	u.cur.Store(s)
+	old.Close()
+	return nil
+}
+
+// ServeHTTP applies the scenario and hands the request to the current
+// server.
+func (u *Unit) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if p := u.prefer.Load(); p != nil && *p != "" && r.Header.Get("Prefer") == "" {
+		r.Header.Set("Prefer", *p)
+	}
+	u.cur.Load().ServeHTTP(w, r)
+}
+
+// Close stops the current server's background work.
+func (u *Unit) Close() { u.cur.Load().Close() }
