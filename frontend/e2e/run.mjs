@@ -317,6 +317,10 @@ const tests = [
       const target = await page.inputValue('input[aria-label="Target URL"]');
       assert(target === state.mockURL, `target ${target}`);
       await page.selectOption('select[aria-label="Session"]', String(state.sessionID));
+      // A required connection parameter is asked for, as test asks for CONNECTORLAB_PARAM_<NAME>.
+      await page.click('button:has-text("Run contract test")');
+      await page.waitForSelector('text=CONNECTORLAB_PARAM_API_KEY');
+      for (const input of await page.$$('input[aria-label^="Connection parameter"]')) await input.fill('e2e-contract-key');
       await page.click('button:has-text("Run contract test")');
       await page.waitForSelector('[data-testid="contract-result"]', { timeout: 60000 });
       await page.waitForSelector('[data-testid="contract-progress"]:has-text("done in")');

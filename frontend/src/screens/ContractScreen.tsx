@@ -70,7 +70,10 @@ function ContractFor({ c, onError }: { c: ConnectorView; onError: (e: unknown) =
     backend()
       .contractResult(key)
       .then((v) => {
-        if (!v.running) setRun(v);
+        if (!v.running) {
+          setRun(v);
+          void loadHistory();
+        }
       })
       .catch(() => undefined);
     return () => {
