@@ -4,17 +4,15 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"net"
-	"os"
 	"strconv"
 	"time"
 
 	"github.com/connectorlab/connectorlab/mock"
-	"github.com/connectorlab/connectorlab/mock/admin"
+	"github.com/connectorlab/connectorlab/workflow/mockhost"
 )
 
 // DefaultAdminPort is where `connectorlab mock` serves its admin API.
-const DefaultAdminPort = 4000
+const DefaultAdminPort = mockhost.DefaultAdminPort
 
 // ppFlags are the Power Platform flags of `connectorlab mock`.
 type ppFlags struct {
@@ -29,7 +27,7 @@ func (p *ppFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&p.fireEvery, "fire-every", 0, "fire every trigger on this schedule (30s): a webhook event to each subscription, a new item for each polling trigger")
 	fs.BoolVar(&p.strictDynamic, "strict-dynamic", false, "reject (400) values that a parameter's dynamic-values lookup would not return")
 	fs.StringVar(&p.schemaFile, "dynamic-schemas", "", "JSON file of schemas for dynamic-schema lookups (default: dynamic-schemas.json next to the connector)")
-	fs.IntVar(&p.adminPort, "admin-port", DefaultAdminPort, "port of the admin API on 127.0.0.1 (0 picks a free port, -1 turns it off)")
+	fs.IntVar(&p.adminPort, "admin-port", DefaultAdminPort, "port of the admin API on 127.0.0.1 (0 picks a free port, -1 turns it off; a taken default falls back to a free one)")
 }
 
 // apply puts the flags into the mock options.
@@ -38,8 +36,8 @@ func (p *ppFlags) apply(o *mock.Options, e *env) {
 	o.PowerPlatform = mock.PowerPlatformOptions{StrictDynamic: p.strictDynamic, SchemaFile: p.schemaFile, Hub: p.hub}
 }
 
-// start opens the admin API, writes its token file and runs the schedule.
-// It returns a cleanup function.
+// start opens the admin API and runs the schedule; it returns a cleanup
+// function.
 func (p *ppFlags) start(ctx context.Context, e *env) (func(), error) {
 	if p.fireEvery > 0 {
 		go p.hub.Run(ctx, p.fireEvery)
@@ -48,36 +46,14 @@ func (p *ppFlags) start(ctx context.Context, e *env) (func(), error) {
 	if p.adminPort < 0 {
 		return func() {}, nil
 	}
-	tok, err := admin.NewToken()
+	a, stop, err := mockhost.StartAdmin(ctx, p.hub, p.adminPort, e.log)
 	if err != nil {
 		return nil, err
 	}
-	h, err := admin.NewHandler(p.hub, tok)
-	if err != nil {
-		return nil, err
+	for _, l := range a.Lines() {
+		fmt.Fprintln(e.stdout, l)
 	}
-	ln, err := mock.Listen("127.0.0.1", p.adminPort)
-	if err != nil {
-		return nil, fmt.Errorf("admin API: %w (use --admin-port to pick another, -1 to turn it off)", err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	u := "http://" + ln.Addr().String()
-	p.hub.SetAdminURL(u)
-	path, err := admin.DefaultTokenPath(port)
-	if err == nil {
-		err = admin.WriteTokenFile(path, admin.TokenFile{URL: u, Token: tok, PID: os.Getpid()})
-	}
-	if err != nil {
-		fmt.Fprintln(e.stderr, "connectorlab mock: admin token file not written:", err)
-	}
-	fmt.Fprintf(e.stdout, "Admin API at %s (token in %s; or %s=%s)\n", u, path, admin.TokenEnv, tok)
-	srv := mock.NewHTTPServer(h, e.log)
-	go mock.Serve(ctx, srv, ln, time.Second)
-	return func() {
-		if path != "" {
-			os.Remove(path)
-		}
-	}, nil
+	return stop, nil
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -238,7 +238,7 @@ func TestMockBannerTryWorksForOAuth(t *testing.T) {
 func TestMockReplayMissingFile(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "none.db")
 	code, _, stderr := runCLI(t, "mock", "--port", "0", "--admin-port", "-1", "--replay", db, sampleDir)
-	if code != ExitUsage || !strings.Contains(stderr, "--replay "+db+": no such file") {
+	if code != ExitUsage || !strings.Contains(stderr, "replay "+db+": no such file") {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 	if _, err := os.Stat(db); err == nil {

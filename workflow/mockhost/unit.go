@@ -12,6 +12,7 @@ import (
 type Unit struct {
 	state  *mock.State
 	cur    atomic.Pointer[mock.Server]
+	opts   atomic.Pointer[mock.Options]
 	prefer atomic.Pointer[string]
 }
 
@@ -25,6 +26,7 @@ func NewUnit(c *connector.Connector, o mock.Options) (*Unit, error) {
 		return nil, err
 	}
 	u.cur.Store(s)
+	u.opts.Store(&o)
 	return u, nil
 }
 
@@ -54,9 +56,17 @@ func (u *Unit) Swap(c *connector.Connector, o mock.Options) error {
 		ne.Adopt(oe)
 	}
 	u.cur.Store(s)
+	u.opts.Store(&o)
 	old.Close()
 	return nil
 }
+
+// Options are the options the current server was built with.
+func (u *Unit) Options() mock.Options { return *u.opts.Load() }
+
+// Reload swaps in a server of c with the current options (an edited
+// definition).
+func (u *Unit) Reload(c *connector.Connector) error { return u.Swap(c, u.Options()) }
 
 // ServeHTTP applies the scenario and hands the request to the current
 // server.
