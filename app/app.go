@@ -93,13 +93,13 @@ func New(opts Options) (*Desktop, error) {
 	d.traffic = newTrafficLog(d.emit)
 	d.Connectors = newConnectorService(d.log, d.ws, newRecentList(opts.ConfigDir), runtimeDialogs{})
 	d.Traffic = &TrafficService{log: d.traffic}
-	d.Mock = newMockService(d.log, d.ws, d.traffic, d.emit)
-	d.Diff = newDiffService(d.log, runtimeDialogs{})
 	db := opts.Database
 	if db == "" {
 		db = filepath.Join(opts.ConfigDir, "recordings.db")
 	}
 	d.store = newStoreHolder(d.log, db)
+	d.Mock = newMockService(d.log, d.ws, d.store, d.traffic, d.emit)
+	d.Diff = newDiffService(d.log, runtimeDialogs{})
 	d.Record = newRecordService(d.log, d.ws, d.store, d.traffic, d.emit, runtimeDialogs{})
 	d.Contract = newContractService(d.log, d.ws, d.store, d.emit, runtimeDialogs{})
 	d.System = &SystemService{opts: opts, log: d.log}

@@ -29,6 +29,11 @@ func (w *workspace) put(path string, c *connector.Connector) {
 	w.mu.Unlock()
 }
 
+// load reads the connector at path again (a watched mock's reload).
+func (w *workspace) load(ctx context.Context, path string) (*connector.Connector, error) {
+	return (&connector.Loader{}).Load(ctx, path)
+}
+
 func (w *workspace) get(path string) (*connector.Connector, error) {
 	w.mu.RLock()
 	c := w.open[path]

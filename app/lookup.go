@@ -35,7 +35,7 @@ func (s *MockService) Lookup(req LookupRequest) ([]LookupOption, error) {
 	if m == nil {
 		return nil, &UserError{Message: "the mock of this connector is not running", Fix: "start it on the Mock screen to fill dropdowns"}
 	}
-	op := m.c.Operation(ref.OperationID)
+	op := m.connector().Operation(ref.OperationID)
 	if op == nil {
 		return nil, &UserError{Message: fmt.Sprintf("lookup operation %q is not in the definition", ref.OperationID), Fix: "fix x-ms-dynamic-values (see the validation findings)"}
 	}

@@ -34,6 +34,20 @@ type MockConfig struct {
 	// ("code=404", "example=NAME", "dynamic=true"); "" answers normally.
 	Scenario string      `json:"scenario,omitempty"`
 	Faults   FaultConfig `json:"faults"`
+	// Watch reloads the definition when its files change (a broken edit
+	// keeps the last good version).
+	Watch bool `json:"watch,omitempty"`
+	// ReplaySession answers from this recorded session (0: simulate).
+	// Replay, spy and record are chosen when the mock starts.
+	ReplaySession int64 `json:"replaySession,omitempty"`
+	// Fallback simulates when no recorded exchange matches (else 404).
+	Fallback bool `json:"fallback,omitempty"`
+	// Spy forwards replay misses to this live API base URL and records
+	// them into the replayed session, signed with SpyParams.
+	Spy       string            `json:"spy,omitempty"`
+	SpyParams map[string]string `json:"spyParams,omitempty"`
+	// Record stores the mock's own traffic as a new session.
+	Record bool `json:"record,omitempty"`
 }
 
 // FaultConfig is mock.Faults in units a form can hold.
@@ -70,6 +84,18 @@ type MockStatus struct {
 	Config  MockConfig `json:"config"`
 	Error   string     `json:"error,omitempty"`
 	Started int64      `json:"started,omitempty"` // unix ms
+	// Replaying names the session answered from; ReplayExchanges how
+	// many of its exchanges can answer.
+	Replaying       string `json:"replaying,omitempty"`
+	ReplayExchanges int    `json:"replayExchanges,omitempty"`
+	// RecordingSession is the session the mock's traffic goes to.
+	RecordingSession     int64  `json:"recordingSession,omitempty"`
+	RecordingSessionName string `json:"recordingSessionName,omitempty"`
+	// Reloads counts the --watch reloads; ReloadError is the last failed
+	// one (the last good version keeps serving).
+	Reloads     int    `json:"reloads,omitempty"`
+	ReloadError string `json:"reloadError,omitempty"`
+	Operations  int    `json:"operations,omitempty"`
 }
 
 // MockService is bound to the window: start and stop mocks, change their
@@ -82,6 +108,7 @@ type MockService struct {
 	emit    emitter
 	client  *http.Client
 	host    *mockhost.Host
+	store   *storeHolder
 
 	mu      sync.Mutex
 	running map[string]*runningMock // by MockStatus.ID
@@ -89,15 +116,17 @@ type MockService struct {
 
 type runningMock struct {
 	status MockStatus
-	c      *connector.Connector
 	h      *mockhost.Hosted
 }
 
 func (m *runningMock) server() *mock.Server { return m.h.Unit.Server() }
 
-func newMockService(log *slog.Logger, ws *workspace, t *trafficLog, e emitter) *MockService {
+// connector is the definition served now (a watched mock reloads it).
+func (m *runningMock) connector() *connector.Connector { return m.h.Unit.Connector() }
+
+func newMockService(log *slog.Logger, ws *workspace, st *storeHolder, t *trafficLog, e emitter) *MockService {
 	s := &MockService{
-		ctx: context.Background(), log: log, ws: ws, traffic: t, emit: e,
+		ctx: context.Background(), log: log, ws: ws, traffic: t, emit: e, store: st,
 		client:  &http.Client{Timeout: 60 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
 		host:    mockhost.NewHost(log),
 		running: map[string]*runningMock{},
@@ -177,22 +206,85 @@ func (s *MockService) start(cfg MockConfig, stream string) (MockStatus, error) {
 	if err != nil {
 		return MockStatus{}, err
 	}
-	h, err := s.host.Start(c, o, cfg.Path, "127.0.0.1", cfg.Port)
+	modes, err := s.modes(cfg)
 	if err != nil {
 		return MockStatus{}, err
 	}
+	o, att, err := modes.Apply(s.ctx, c, o)
+	if err != nil {
+		return MockStatus{}, err
+	}
+	h, err := s.host.Start(c, o, cfg.Path, "127.0.0.1", cfg.Port)
+	if err != nil {
+		_ = att.End(s.ctx)
+		return MockStatus{}, err
+	}
+	h.Attached = att
 	h.Unit.SetScenario(cfg.Scenario)
-	m := &runningMock{c: c, h: h}
+	m := &runningMock{h: h}
 	m.status = MockStatus{
 		ID: h.ID, Path: cfg.Path, Name: c.Name, Running: true, Port: h.Addr.Port, Stream: stream, Config: cfg,
-		URL: h.URL(), Started: h.Started.UnixMilli(),
+		URL: h.URL(), Started: h.Started.UnixMilli(), Operations: len(c.Operations),
+	}
+	if att.Replayed != nil {
+		m.status.Replaying, m.status.ReplayExchanges = att.Replayed.Name, att.Exchanges
+	}
+	if att.Recording != nil {
+		m.status.RecordingSession, m.status.RecordingSessionName = att.Recording.ID, att.Recording.Name
 	}
 	m.status.Config.Port = h.Addr.Port
+	m.status.Config.SpyParams = nil // secrets stay in the proxy only
 	s.mu.Lock()
 	s.running[h.ID] = m
 	s.mu.Unlock()
+	if cfg.Watch {
+		h.Watch(cfg.Path, s.ws.load, func(c *connector.Connector, err error) { s.reloaded(m, c, err) })
+	}
 	s.emit.Emit(EventMockState, m.status)
 	return m.status, nil
+}
+
+// modes are the replay, spy and record settings of cfg over the
+// recordings database the Record screen uses.
+func (s *MockService) modes(cfg MockConfig) (*mockhost.Modes, error) {
+	m := &mockhost.Modes{Fallback: cfg.Fallback, Spy: cfg.Spy, Log: s.log,
+		SpyParams: func(connector.AuthSet) (map[string]string, error) { return cfg.SpyParams, nil }}
+	if cfg.ReplaySession != 0 {
+		m.Session = fmt.Sprintf("#%d", cfg.ReplaySession)
+	}
+	if err := m.Check(cfg.ReplaySession != 0, 1); err != nil {
+		return nil, err
+	}
+	if cfg.ReplaySession != 0 || cfg.Record {
+		st, err := s.store.get(s.ctx)
+		if err != nil {
+			return nil, err
+		}
+		if cfg.ReplaySession != 0 {
+			m.Replay = st
+		}
+		if cfg.Record {
+			m.Record = st
+		}
+	}
+	return m, nil
+}
+
+// reloaded records a watch reload of m in its status and tells the
+// window.
+func (s *MockService) reloaded(m *runningMock, c *connector.Connector, err error) {
+	s.mu.Lock()
+	if err != nil {
+		m.status.ReloadError = err.Error()
+	} else {
+		m.status.Reloads++
+		m.status.ReloadError = ""
+		m.status.Name, m.status.Operations = c.Name, len(c.Operations)
+		s.ws.put(m.status.Path, c)
+	}
+	st := m.status
+	s.mu.Unlock()
+	s.emit.Emit(EventMockState, st)
 }
 
 // Update changes seed, validation, auth, scenario and faults of a running
@@ -220,13 +312,16 @@ func (s *MockService) UpdateMock(id string, cfg MockConfig) (MockStatus, error) 
 }
 
 func (s *MockService) update(m *runningMock, cfg MockConfig) (MockStatus, error) {
-	cfg.Port = m.status.Port
-	o, err := s.options(m.c, cfg, m.status.Stream)
+	// The port, watching, replay, spy and record stay as started.
+	prev := m.status.Config
+	cfg.Port, cfg.Watch, cfg.ReplaySession, cfg.Fallback, cfg.Spy, cfg.SpyParams, cfg.Record = prev.Port, prev.Watch, prev.ReplaySession, prev.Fallback, prev.Spy, nil, prev.Record
+	c := m.connector()
+	o, err := s.options(c, cfg, m.status.Stream)
 	if err != nil {
 		return m.status, err
 	}
-	if err := m.h.Unit.Swap(m.c, o); err != nil {
-		return m.status, userErr(err, "cannot mock "+m.c.Name+": "+err.Error(), "fix the definition on the Connectors screen (see its validation findings) and start again")
+	if err := m.h.Unit.Swap(c, m.h.Attached.Into(o)); err != nil {
+		return m.status, userErr(err, "cannot mock "+c.Name+": "+err.Error(), "fix the definition on the Connectors screen (see its validation findings) and start again")
 	}
 	m.h.Unit.SetScenario(cfg.Scenario)
 	s.mu.Lock()
@@ -331,9 +426,10 @@ func (s *MockService) Try(req TryRequest) (TryResult, error) {
 	if m == nil {
 		return TryResult{}, &UserError{Message: "the mock of this connector is not running", Fix: "start it on the Mock screen, then try again"}
 	}
-	op := m.c.Operation(req.OperationID)
+	c := m.connector()
+	op := c.Operation(req.OperationID)
 	if op == nil {
-		return TryResult{}, &UserError{Message: fmt.Sprintf("operation %q is not in %s", req.OperationID, m.c.Name), Fix: "reopen the connector: the definition may have changed"}
+		return TryResult{}, &UserError{Message: fmt.Sprintf("operation %q is not in %s", req.OperationID, c.Name), Fix: "reopen the connector: the definition may have changed"}
 	}
 	hr, err := buildTryRequest(s.ctx, m, op, req)
 	if err != nil {
@@ -381,7 +477,7 @@ func buildTryRequest(ctx context.Context, m *runningMock, op *connector.Operatio
 		}
 		return nil, &UserError{Message: fmt.Sprintf("path parameter %q has no value", name), Fix: "fill in every required field"}
 	}
-	u := fmt.Sprintf("http://127.0.0.1:%d%s%s", m.status.Port, strings.TrimSuffix(m.c.BasePath, "/"), path)
+	u := fmt.Sprintf("http://127.0.0.1:%d%s%s", m.status.Port, strings.TrimSuffix(m.connector().BasePath, "/"), path)
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
@@ -414,7 +510,7 @@ func buildTryRequest(ctx context.Context, m *runningMock, op *connector.Operatio
 // set asks; the mock accepts any well-formed credentials when none are
 // configured, and tokens it issued itself for OAuth 2.0.
 func addTryCredentials(r *http.Request, m *runningMock) {
-	for _, set := range m.c.Auth.Sets {
+	for _, set := range m.connector().Auth.Sets {
 		switch set.Kind {
 		case connector.AuthAPIKey:
 			if set.APIKey == nil || set.APIKey.Name == "" {

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -22,7 +23,7 @@ func startSampleMock(t *testing.T, cfg MockConfig) (*MockService, *trafficLog, M
 	}
 	tl := newTrafficLog(&eventRecorder{})
 	tl.interval = time.Millisecond
-	ms := newMockService(quietLog(), cs.ws, tl, &eventRecorder{})
+	ms := newMockService(quietLog(), cs.ws, newStoreHolder(quietLog(), filepath.Join(t.TempDir(), "r.db")), tl, &eventRecorder{})
 	cfg.Path = v.Path
 	st, err := ms.Start(cfg)
 	if err != nil {
@@ -105,7 +106,7 @@ func TestMockStartOnBusyPortSaysPickAnother(t *testing.T) {
 	defer ln.Close()
 	cs := newTestConnectors(t)
 	v, _ := cs.Open(sample)
-	ms := newMockService(quietLog(), cs.ws, newTrafficLog(&eventRecorder{}), &eventRecorder{})
+	ms := newMockService(quietLog(), cs.ws, newStoreHolder(quietLog(), filepath.Join(t.TempDir(), "r.db")), newTrafficLog(&eventRecorder{}), &eventRecorder{})
 	_, err = ms.Start(MockConfig{Path: v.Path, Port: ln.Addr().(*net.TCPAddr).Port})
 	d := describe(err)
 	if !strings.Contains(d.Message, "already in use") || d.Fix == "" {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -14,6 +13,7 @@ import (
 	"github.com/connectorlab/connectorlab/recordings"
 	"github.com/connectorlab/connectorlab/workflow/exchanges"
 	"github.com/connectorlab/connectorlab/workflow/recorder"
+	"github.com/connectorlab/connectorlab/workflow/sessions"
 )
 
 // RecordConfig starts a recording proxy. Params are the connection
@@ -279,41 +279,91 @@ func (s *RecordService) DeleteSession(id int64) error {
 	if err != nil {
 		return err
 	}
-	if err := st.DeleteSession(s.ctx, id); err != nil {
-		return userErr(err, "cannot delete the session: "+err.Error(), "stop its recording first")
+	if _, err := sessions.Remove(s.ctx, st, fmt.Sprintf("#%d", id)); err != nil {
+		return err
 	}
 	s.traffic.clear(recordStream(id))
 	return nil
 }
 
-// ExportHAR writes a session as HAR 1.2 to path (a save dialog when
-// path is ""); it returns the path written, "" if cancelled.
+// RenameSession renames a stored session and returns it.
+func (s *RecordService) RenameSession(id int64, name string) (SessionView, error) {
+	st, err := s.store.get(s.ctx)
+	if err != nil {
+		return SessionView{}, err
+	}
+	if _, err := sessions.Rename(s.ctx, st, fmt.Sprintf("#%d", id), name); err != nil {
+		return SessionView{}, err
+	}
+	sess, err := sessions.ByID(s.ctx, st, id)
+	if err != nil {
+		return SessionView{}, err
+	}
+	return sessionView(sess), nil
+}
+
+// ExportHAR is ExportSession as HAR.
 func (s *RecordService) ExportHAR(id int64, path string) (string, error) {
+	return s.ExportSession(id, "har", path)
+}
+
+// ExportSession writes a session as HAR 1.2 ("har") or JSON ("json") to
+// path (a save dialog when path is ""); it returns the path written, ""
+// if cancelled. Secrets stay redacted.
+func (s *RecordService) ExportSession(id int64, format, path string) (string, error) {
+	if err := sessions.CheckFormat(format, "har", "json"); err != nil {
+		return "", err
+	}
 	st, err := s.store.get(s.ctx)
 	if err != nil {
 		return "", err
 	}
-	sess, err := st.Session(s.ctx, id)
+	sess, err := sessions.ByID(s.ctx, st, id)
 	if err != nil {
-		return "", userErr(err, "no such session", "refresh the sessions list")
+		return "", err
 	}
 	if path == "" {
-		p, err := s.dialog.SaveFile(s.ctx, "Export HAR", recorder.Slug(sess.Name)+".har", "*.har")
+		p, err := s.dialog.SaveFile(s.ctx, "Export session", recorder.Slug(sess.Name)+"."+format, "*."+format)
 		if err != nil || p == "" {
 			return "", err
 		}
 		path = p
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		return "", userErr(err, "cannot write "+path+": "+err.Error(), "pick a folder you can write to")
-	}
-	if _, err := recordings.ExportHAR(s.ctx, st, id, f, "desktop"); err != nil {
-		f.Close()
-		return "", fmt.Errorf("export HAR: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return "", userErr(err, "cannot write "+path+": "+err.Error(), "check the disk has room")
+	if _, err := sessions.ExportFile(s.ctx, st, id, format, path, "desktop"); err != nil {
+		return "", err
 	}
 	return path, nil
+}
+
+// ImportResult is what ImportSession made.
+type ImportResult struct {
+	Session   SessionView `json:"session"`
+	Exchanges int         `json:"exchanges"`
+	Skipped   []string    `json:"skipped,omitempty"`
+}
+
+// ImportSession makes a session from a HAR 1.2 file or a JSON export at
+// path (an open dialog when path is ""), named name (default: the file's
+// or the export's) and tagged with connectorName.
+func (s *RecordService) ImportSession(path, name, connectorName string) (ImportResult, error) {
+	if path == "" {
+		p, err := s.dialog.ChooseFile(s.ctx, "Import a HAR file or a JSON export", "*.har;*.json")
+		if err != nil || p == "" {
+			return ImportResult{}, err
+		}
+		path = p
+	}
+	p, err := sessions.ImportSpec{File: path, Name: name, Connector: connectorName}.Read()
+	if err != nil {
+		return ImportResult{}, err
+	}
+	st, err := s.store.get(s.ctx)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	res, err := p.Save(s.ctx, st)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	return ImportResult{Session: sessionView(res.Session), Exchanges: res.Exchanges, Skipped: res.Skipped}, nil
 }

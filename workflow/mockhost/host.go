@@ -27,7 +27,11 @@ type Hosted struct {
 	Unit    *Unit
 	Addr    *net.TCPAddr
 	Started time.Time
-	cancel  context.CancelFunc
+	// Attached is the replay and recording of the mock (may be nil); Stop
+	// ends its recorded session.
+	Attached *Attached
+	ctx      context.Context
+	cancel   context.CancelFunc
 	done    chan struct{}
 	err     error
 }
@@ -78,7 +82,7 @@ func (h *Host) Start(c *connector.Connector, o mock.Options, key, host string, p
 	ctx, cancel := context.WithCancel(context.Background())
 	h.mu.Lock()
 	h.seq++
-	m := &Hosted{ID: "m" + strconv.Itoa(h.seq), Key: key, Unit: u, Addr: ln.Addr().(*net.TCPAddr), Started: time.Now(), cancel: cancel, done: make(chan struct{})}
+	m := &Hosted{ID: "m" + strconv.Itoa(h.seq), Key: key, Unit: u, Addr: ln.Addr().(*net.TCPAddr), Started: time.Now(), ctx: ctx, cancel: cancel, done: make(chan struct{})}
 	h.mocks[m.ID] = m
 	h.mu.Unlock()
 	hs := mock.NewHTTPServer(u, h.log)
@@ -91,8 +95,11 @@ func (h *Host) Start(c *connector.Connector, o mock.Options, key, host string, p
 			_, still := h.mocks[m.ID]
 			delete(h.mocks, m.ID)
 			h.mu.Unlock()
-			if still && h.OnExit != nil {
-				h.OnExit(m, err)
+			if still {
+				_ = m.Attached.End(context.Background())
+				if h.OnExit != nil {
+					h.OnExit(m, err)
+				}
 			}
 		}
 	}()
@@ -148,7 +155,16 @@ func (h *Host) Stop(id string) *Hosted {
 	case <-time.After(5 * time.Second):
 	}
 	m.Unit.Close()
+	if err := m.Attached.End(context.Background()); err != nil {
+		h.log.Warn("recorded session not closed", "mock", id, "err", err)
+	}
 	return m
+}
+
+// Watch reloads m from path whenever its files change, until m stops
+// (see Watch).
+func (m *Hosted) Watch(path string, load Loader, report func(c *connector.Connector, err error)) {
+	go Watch(m.ctx, m.Unit, path, load, report)
 }
 
 // StopAll stops every hosted mock.

@@ -89,6 +89,28 @@ type Attached struct {
 	// recording.
 	Recording *recordings.Session
 	record    recordings.Store
+	replay    mock.Responder
+	sink      recordings.Sink
+}
+
+// Into adds the attached replay responder and recording sink to o: the
+// same ones again when the mock's settings change while it runs.
+func (a *Attached) Into(o mock.Options) mock.Options {
+	if a == nil {
+		return o
+	}
+	if a.replay != nil {
+		o.Responders = append([]mock.Responder{a.replay}, o.Responders...)
+		o.LocalOriginsOnly = true // recorded data: no cross-site reads from other web pages
+	}
+	if a.sink != nil {
+		if o.Sink != nil {
+			o.Sink = recordings.Sinks{o.Sink, a.sink}
+		} else {
+			o.Sink = a.sink
+		}
+	}
+	return o
 }
 
 // Lines says what was attached, one line each, for a banner or a log.
@@ -137,8 +159,7 @@ func (m *Modes) Apply(ctx context.Context, c *connector.Connector, o mock.Option
 			ro.Spy = spy
 		}
 		a.Replayed, a.Exchanges = sess, matcher.Len()
-		o.Responders = append([]mock.Responder{mock.NewReplay(matcher, ro)}, o.Responders...)
-		o.LocalOriginsOnly = true // recorded data: no cross-site reads from other web pages
+		a.replay = mock.NewReplay(matcher, ro)
 	}
 	if m.Record != nil {
 		now := time.Now
@@ -155,14 +176,9 @@ func (m *Modes) Apply(ctx context.Context, c *connector.Connector, o mock.Option
 			return o, nil, &workflow.Error{Kind: kind, Message: "cannot create the recording session: " + err.Error(), Fix: "check the recordings database", Err: err}
 		}
 		a.Recording, a.record = sess, m.Record
-		sink := mock.SessionSink(m.Record, sess.ID)
-		if o.Sink != nil {
-			o.Sink = recordings.Sinks{o.Sink, sink}
-		} else {
-			o.Sink = sink
-		}
+		a.sink = mock.SessionSink(m.Record, sess.ID)
 	}
-	return o, a, nil
+	return a.Into(o), a, nil
 }
 
 // session is the named session, else the newest recorded for c.
