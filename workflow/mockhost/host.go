@@ -32,8 +32,8 @@ type Hosted struct {
 	Attached *Attached
 	ctx      context.Context
 	cancel   context.CancelFunc
-	done    chan struct{}
-	err     error
+	done     chan struct{}
+	err      error
 }
 
 // URL is the mock's base URL including the connector's basePath.
