@@ -36,6 +36,7 @@ export type ContractFinding = app.ContractFinding;
 export type RecordConfig = Omit<app.RecordConfig, 'convertValues'>;
 export type RecordStatus = app.RecordStatus;
 export type SessionView = app.SessionView;
+export type ImportResult = app.ImportResult;
 export type ContractConfig = Omit<app.ContractConfig, 'convertValues'>;
 export type ContractRunView = app.ContractRunView;
 // Mirrors app.ContractProgress (an event payload, so Wails generates no model).
@@ -86,6 +87,11 @@ export interface Backend {
   openSession(id: number): Promise<string>;
   deleteSession(id: number): Promise<void>;
   exportHAR(id: number, path: string): Promise<string>;
+  // exportSession writes a session as 'har' or 'json' (a save dialog when path is '').
+  exportSession(id: number, format: string, path: string): Promise<string>;
+  renameSession(id: number, name: string): Promise<SessionView>;
+  // importSession reads a HAR or JSON export (an open dialog when path is '').
+  importSession(path: string, name: string, connector: string): Promise<ImportResult>;
   contractRun(cfg: ContractConfig): Promise<ContractRunView>;
   contractResult(key: string): Promise<ContractRunView>;
   contractCancel(key: string): Promise<void>;
@@ -125,6 +131,9 @@ const wails: Backend = {
   openSession: (id) => call(() => RecordService.OpenSession(id)),
   deleteSession: (id) => call(() => RecordService.DeleteSession(id)),
   exportHAR: (id, p) => call(() => RecordService.ExportHAR(id, p)),
+  exportSession: (id, f, p) => call(() => RecordService.ExportSession(id, f, p)),
+  renameSession: (id, name) => call(() => RecordService.RenameSession(id, name)),
+  importSession: (p, name, c) => call(() => RecordService.ImportSession(p, name, c)),
   contractRun: (cfg) => call(() => ContractService.Run(app.ContractConfig.createFrom(cfg))),
   contractResult: (k) => call(() => ContractService.Result(k)),
   contractCancel: (k) => call(() => ContractService.Cancel(k)),

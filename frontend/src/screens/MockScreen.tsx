@@ -6,6 +6,7 @@ import { TrafficList } from '../components/TrafficList';
 import { ExchangeDetail } from '../components/ExchangeDetail';
 import { useTraffic } from '../lib/useTraffic';
 import { TriggersPanel } from '../components/TriggersPanel';
+import { MockModes } from './MockModes';
 
 const defaultConfig = (path: string): MockConfig => ({ path, port: 0, seed: 0, validate: true, auth: true, stateful: false, scenario: '', faults: {} });
 
@@ -159,6 +160,7 @@ function MockFor({ c, onError }: { c: ConnectorView; onError: (e: unknown) => vo
             <input aria-label="Throttle window" type="number" min={0} value={cfg.faults.windowSec || ''} placeholder="60" onChange={(e) => setFault('windowSec', num(e.target.value))} />
           </label>
         </div>
+        <MockModes c={c} cfg={cfg} setCfg={setCfg} status={status} onError={onError} />
         {status?.error && <div className="error-text small">The mock stopped: {status.error}</div>}
       </div>
       <div className="mock-main">

@@ -23,3 +23,27 @@ describe('RecordScreen', () => {
     expect(await screen.findByTestId('sessions')).toBeTruthy();
   });
 });
+
+describe('RecordScreen sessions', () => {
+  it('renames, exports as JSON and imports a session through the bound methods', async () => {
+    const renameSession = vi.fn(fakeBackend().renameSession);
+    const exportSession = vi.fn(fakeBackend().exportSession);
+    const importSession = vi.fn(fakeBackend().importSession);
+    setBackend(fakeBackend({ renameSession, exportSession, importSession }));
+    render(<RecordScreen current={sampleView} onError={(e) => { throw e; }} />);
+    await screen.findByTestId('sessions');
+    fireEvent.click(screen.getByRole('button', { name: 'Rename session s1' }));
+    fireEvent.change(screen.getByLabelText('New name for s1'), { target: { value: 'golden' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await screen.findByText('Renamed to golden');
+    expect(renameSession).toHaveBeenCalledWith(1, 'golden');
+    fireEvent.click(screen.getByRole('button', { name: 'Export JSON' }));
+    await screen.findByText('JSON written to /tmp/s1.json');
+    expect(exportSession).toHaveBeenCalledWith(1, 'json', '');
+    fireEvent.change(screen.getByLabelText('Import file'), { target: { value: '/tmp/x.har' } });
+    fireEvent.change(screen.getByLabelText('Imported session name'), { target: { value: 'again' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Import' }));
+    await screen.findByText('Imported 3 exchanges into again');
+    expect(importSession).toHaveBeenCalledWith('/tmp/x.har', 'again', 'Contoso Orders');
+  });
+});

@@ -100,10 +100,36 @@ function RecordFor({ c, onError }: { c: ConnectorView; onError: (e: unknown) => 
     setSelected(seq);
     backend().trafficDetail(seq).then(setDetail).catch(onError);
   };
-  const exportHAR = async (s: SessionView) => {
+  const exportAs = async (s: SessionView, format: 'har' | 'json') => {
     try {
-      const p = await backend().exportHAR(s.id, '');
-      if (p) setNote(`HAR written to ${p}`);
+      const p = await backend().exportSession(s.id, format, '');
+      if (p) setNote(`${format.toUpperCase()} written to ${p}`);
+    } catch (e) {
+      onError(e);
+    }
+  };
+  const [renaming, setRenaming] = useState<{ id: number; name: string } | null>(null);
+  const rename = async () => {
+    if (!renaming) return;
+    try {
+      const v = await backend().renameSession(renaming.id, renaming.name);
+      setRenaming(null);
+      setNote(`Renamed to ${v.name}`);
+      void refresh();
+    } catch (e) {
+      onError(e);
+    }
+  };
+  const [importPath, setImportPath] = useState('');
+  const [importName, setImportName] = useState('');
+  const importFile = async () => {
+    try {
+      const res = await backend().importSession(importPath.trim(), importName.trim(), c.name);
+      if (!res.session?.id) return; // the dialog was cancelled
+      setNote(`Imported ${res.exchanges} exchanges into ${res.session.name}` + (res.skipped?.length ? ` (${res.skipped.length} entries skipped)` : ''));
+      setImportPath('');
+      setImportName('');
+      void refresh();
     } catch (e) {
       onError(e);
     }
@@ -194,8 +220,28 @@ function RecordFor({ c, onError }: { c: ConnectorView; onError: (e: unknown) => 
             </thead>
             <tbody>
               {sessions.map((s) => (
-                <tr key={s.id} className={stream === `session:${s.id}` ? 'selected' : ''}>
-                  <td className="mono">{s.name}</td>
+                <tr key={s.id} className={stream === `session:${s.id}` ? 'selected' : ''} data-session={s.name}>
+                  <td className="mono">
+                    {renaming?.id === s.id ? (
+                      <form
+                        className="row"
+                        onSubmit={(e) => {
+                          e.preventDefault();
+                          void rename();
+                        }}
+                      >
+                        <input aria-label={`New name for ${s.name}`} value={renaming.name} autoFocus onChange={(e) => setRenaming({ id: s.id, name: e.target.value })} />
+                        <button className="small" type="submit" disabled={!renaming.name.trim()}>
+                          Save
+                        </button>
+                        <button className="small ghost" type="button" onClick={() => setRenaming(null)}>
+                          Cancel
+                        </button>
+                      </form>
+                    ) : (
+                      s.name
+                    )}
+                  </td>
                   <td>
                     <span className={'badge ' + (s.status === 'complete' ? 'ok' : s.status === 'open' ? 'info' : 'warning')} title={s.problem}>
                       {s.status}
@@ -208,8 +254,14 @@ function RecordFor({ c, onError }: { c: ConnectorView; onError: (e: unknown) => 
                     <button className="small" onClick={() => void view(s)}>
                       View
                     </button>
-                    <button className="small" onClick={() => void exportHAR(s)}>
+                    <button className="small" aria-label={`Rename session ${s.name}`} disabled={running && status?.sessionId === s.id} onClick={() => setRenaming({ id: s.id, name: s.name })}>
+                      Rename
+                    </button>
+                    <button className="small" onClick={() => void exportAs(s, 'har')}>
                       Export HAR
+                    </button>
+                    <button className="small" onClick={() => void exportAs(s, 'json')}>
+                      Export JSON
                     </button>
                     <button className="small ghost" aria-label={`Delete session ${s.name}`} disabled={running && status?.sessionId === s.id} onClick={() => void remove(s)}>
                       Delete
@@ -220,6 +272,26 @@ function RecordFor({ c, onError }: { c: ConnectorView; onError: (e: unknown) => 
             </tbody>
           </table>
         )}
+        <form
+          className="row wrap small"
+          data-testid="import-session"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void importFile();
+          }}
+        >
+          <label className="grow">
+            Import a HAR 1.2 file or a JSON export
+            <input aria-label="Import file" value={importPath} placeholder="path (empty: choose a file)" onChange={(e) => setImportPath(e.target.value)} />
+          </label>
+          <label>
+            as session
+            <input aria-label="Imported session name" value={importName} placeholder="the file's name" onChange={(e) => setImportName(e.target.value)} />
+          </label>
+          <button type="submit" className="small">
+            Import
+          </button>
+        </form>
       </div>
     </section>
   );

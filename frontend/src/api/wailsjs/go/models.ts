@@ -782,6 +782,72 @@ export namespace app {
 		}
 	}
 	
+	export class SessionView {
+	    id: number;
+	    name: string;
+	    connector: string;
+	    upstream?: string;
+	    source?: string;
+	    started: number;
+	    ended?: number;
+	    status: string;
+	    problem?: string;
+	    exchanges: number;
+	    tags?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new SessionView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.connector = source["connector"];
+	        this.upstream = source["upstream"];
+	        this.source = source["source"];
+	        this.started = source["started"];
+	        this.ended = source["ended"];
+	        this.status = source["status"];
+	        this.problem = source["problem"];
+	        this.exchanges = source["exchanges"];
+	        this.tags = source["tags"];
+	    }
+	}
+	export class ImportResult {
+	    session: SessionView;
+	    exchanges: number;
+	    skipped?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ImportResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.session = this.convertValues(source["session"], SessionView);
+	        this.exchanges = source["exchanges"];
+	        this.skipped = source["skipped"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class Info {
 	    version: string;
 	    openPath?: string;
@@ -860,6 +926,12 @@ export namespace app {
 	    stateful: boolean;
 	    scenario?: string;
 	    faults: FaultConfig;
+	    watch?: boolean;
+	    replaySession?: number;
+	    fallback?: boolean;
+	    spy?: string;
+	    spyParams?: Record<string, string>;
+	    record?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new MockConfig(source);
@@ -875,6 +947,12 @@ export namespace app {
 	        this.stateful = source["stateful"];
 	        this.scenario = source["scenario"];
 	        this.faults = this.convertValues(source["faults"], FaultConfig);
+	        this.watch = source["watch"];
+	        this.replaySession = source["replaySession"];
+	        this.fallback = source["fallback"];
+	        this.spy = source["spy"];
+	        this.spyParams = source["spyParams"];
+	        this.record = source["record"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -896,6 +974,7 @@ export namespace app {
 		}
 	}
 	export class MockStatus {
+	    id?: string;
 	    path: string;
 	    name: string;
 	    running: boolean;
@@ -905,6 +984,13 @@ export namespace app {
 	    config: MockConfig;
 	    error?: string;
 	    started?: number;
+	    replaying?: string;
+	    replayExchanges?: number;
+	    recordingSession?: number;
+	    recordingSessionName?: string;
+	    reloads?: number;
+	    reloadError?: string;
+	    operations?: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new MockStatus(source);
@@ -912,6 +998,7 @@ export namespace app {
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
 	        this.path = source["path"];
 	        this.name = source["name"];
 	        this.running = source["running"];
@@ -921,6 +1008,13 @@ export namespace app {
 	        this.config = this.convertValues(source["config"], MockConfig);
 	        this.error = source["error"];
 	        this.started = source["started"];
+	        this.replaying = source["replaying"];
+	        this.replayExchanges = source["replayExchanges"];
+	        this.recordingSession = source["recordingSession"];
+	        this.recordingSessionName = source["recordingSessionName"];
+	        this.reloads = source["reloads"];
+	        this.reloadError = source["reloadError"];
+	        this.operations = source["operations"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1073,38 +1167,7 @@ export namespace app {
 	        this.skipped = source["skipped"];
 	    }
 	}
-	export class SessionView {
-	    id: number;
-	    name: string;
-	    connector: string;
-	    upstream?: string;
-	    source?: string;
-	    started: number;
-	    ended?: number;
-	    status: string;
-	    problem?: string;
-	    exchanges: number;
-	    tags?: string[];
 	
-	    static createFrom(source: any = {}) {
-	        return new SessionView(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.id = source["id"];
-	        this.name = source["name"];
-	        this.connector = source["connector"];
-	        this.upstream = source["upstream"];
-	        this.source = source["source"];
-	        this.started = source["started"];
-	        this.ended = source["ended"];
-	        this.status = source["status"];
-	        this.problem = source["problem"];
-	        this.exchanges = source["exchanges"];
-	        this.tags = source["tags"];
-	    }
-	}
 	
 	export class SubscriptionView {
 	    id: string;

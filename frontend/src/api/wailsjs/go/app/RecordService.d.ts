@@ -8,7 +8,13 @@ export function DeleteSession(arg1:number):Promise<void>;
 
 export function ExportHAR(arg1:number,arg2:string):Promise<string>;
 
+export function ExportSession(arg1:number,arg2:string,arg3:string):Promise<string>;
+
+export function ImportSession(arg1:string,arg2:string,arg3:string):Promise<app.ImportResult>;
+
 export function OpenSession(arg1:number):Promise<string>;
+
+export function RenameSession(arg1:number,arg2:string):Promise<app.SessionView>;
 
 export function Sessions(arg1:string):Promise<Array<app.SessionView>>;
 

@@ -14,8 +14,20 @@ export function ExportHAR(arg1, arg2) {
   return window['go']['app']['RecordService']['ExportHAR'](arg1, arg2);
 }
 
+export function ExportSession(arg1, arg2, arg3) {
+  return window['go']['app']['RecordService']['ExportSession'](arg1, arg2, arg3);
+}
+
+export function ImportSession(arg1, arg2, arg3) {
+  return window['go']['app']['RecordService']['ImportSession'](arg1, arg2, arg3);
+}
+
 export function OpenSession(arg1) {
   return window['go']['app']['RecordService']['OpenSession'](arg1);
+}
+
+export function RenameSession(arg1, arg2) {
+  return window['go']['app']['RecordService']['RenameSession'](arg1, arg2);
 }
 
 export function Sessions(arg1) {
