@@ -1,7 +1,7 @@
 // End-to-end tests of the desktop app in a real browser engine. Run with
 // `make e2e` (builds what it needs) or `npm run e2e` after building
 // frontend/dist and build/bin/connectorlab-desktop-dev.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { assert, ensureDir, launchBrowser, repo, run, sleep, startApp } from './harness.mjs';
@@ -333,6 +333,87 @@ const tests = [
       const out = join(repo, 'build', 'e2e-contract.junit.xml');
       await page.evaluate((p) => window.go.app.ContractService.Export('run-1', 'junit', p), out);
       assert(existsSync(out) && readFileSync(out, 'utf8').includes('<testsuite'), 'JUnit report');
+    },
+  ],
+  [
+    'replay the recorded session on the Mock screen: recorded answers, a miss is a 404 naming the closest recording',
+    async ({ page, state }) => {
+      await goto(page, 'mock');
+      await page.click('.mock-controls button.danger:has-text("Stop")');
+      await page.waitForSelector('button:has-text("Start mock")');
+      await page.focus('select[aria-label="Replay session"]');
+      await page.waitForFunction((id) => [...(document.querySelector('select[aria-label="Replay session"]')?.options ?? [])].some((o) => o.value === String(id)), state.sessionID);
+      await page.selectOption('select[aria-label="Replay session"]', String(state.sessionID));
+      await page.click('button:has-text("Start mock")');
+      await page.waitForSelector('[data-testid="mock-modes-status"]:has-text("Replaying session e2e-session (6 exchanges)")');
+      const url = await page.textContent('[data-testid="mock-url"]');
+      const hit = await fetch(`${url}/orders/r-3`, { headers: { 'X-API-Key': 'k' } });
+      const body = await hit.text();
+      assert(hit.status === 200 && hit.headers.get('x-connectorlab-exchange'), `replayed GET: ${hit.status} ${body.slice(0, 200)}`);
+      const miss = await fetch(`${url}/orders/never-recorded`, { headers: { 'X-API-Key': 'k' } });
+      const missBody = await miss.text();
+      assert(miss.status === 404 && /recorded|exchange/i.test(missBody), `replay miss: ${miss.status} ${missBody.slice(0, 300)}`);
+      await page.waitForSelector('[role="option"]:has-text("/orders/r-3")');
+      await screenshot(page, 'mock-replay');
+      await page.click('.mock-controls button.danger:has-text("Stop")');
+      await page.waitForSelector('button:has-text("Start mock")');
+    },
+  ],
+  [
+    'watch a definition: an edit of the file is served by the running mock, a broken edit keeps the last good version',
+    async ({ page }) => {
+      const dir = join(repo, 'build', 'e2e-watch');
+      rmSync(dir, { recursive: true, force: true });
+      cpSync(sample, dir, { recursive: true });
+      await openConnector(page, dir);
+      await page.waitForSelector('[data-testid="connector-detail"] h2:has-text("Contoso Orders")');
+      await goto(page, 'mock');
+      await page.check('input[aria-label="Watch definition files"]');
+      await page.click('button:has-text("Start mock")');
+      await page.waitForSelector('[data-testid="mock-reloads"]:has-text("no change yet")');
+      const url = await page.textContent('[data-testid="mock-url"]');
+      const before = await fetch(`${url}/widgets`, { headers: { 'X-API-Key': 'k' } });
+      await before.arrayBuffer();
+      assert(before.status === 404, `widgets before the edit: ${before.status}`);
+      const def = join(dir, 'apiDefinition.swagger.json');
+      const orig = readFileSync(def, 'utf8');
+      const widgets = '"paths": {"/widgets": {"get": {"operationId": "ListWidgets", "summary": "List widgets", "responses": {"200": {"description": "ok", "schema": {"type": "array", "items": {"type": "string"}}}}}},';
+      writeFileSync(def, orig.replace('"paths": {', widgets));
+      await page.waitForSelector('[data-testid="mock-reloads"]:has-text("reloaded 1×")', { timeout: 15000 });
+      const after = await fetch(`${url}/widgets`, { headers: { 'X-API-Key': 'k' } });
+      const list = await after.text();
+      assert(after.status === 200 && list.startsWith('['), `widgets after the edit: ${after.status} ${list.slice(0, 200)}`);
+      await screenshot(page, 'mock-watch');
+      writeFileSync(def, '{"swagger": "2.0", "paths": {');
+      await page.waitForSelector('.mock-modes .error-text:has-text("still serving the last good version")', { timeout: 15000 });
+      const still = await fetch(`${url}/widgets`, { headers: { 'X-API-Key': 'k' } });
+      await still.arrayBuffer();
+      assert(still.status === 200, `after a broken edit: ${still.status}`);
+      await page.click('.mock-controls button.danger:has-text("Stop")');
+      await page.waitForSelector('button:has-text("Start mock")');
+    },
+  ],
+  [
+    'recordings: rename a session, export it as JSON and import HAR and JSON back on the Record screen',
+    async ({ page, state }) => {
+      await goto(page, 'record');
+      await page.click('button[aria-label="Rename session e2e-session"]');
+      await page.fill('input[aria-label="New name for e2e-session"]', 'e2e-golden');
+      await page.click('[data-testid="sessions"] button:has-text("Save")');
+      await page.waitForSelector('[data-testid="sessions"] td:has-text("e2e-golden")');
+      const json = join(repo, 'build', 'e2e-session.json');
+      const written = await page.evaluate(([id, p]) => window.go.app.RecordService.ExportSession(id, 'json', p), [state.sessionID, json]);
+      assert(written === json && readFileSync(json, 'utf8').includes('"schemaVersion"'), `JSON export wrote ${written}`);
+      for (const [file, name] of [[join(repo, 'build', 'e2e-session.har'), 'e2e-from-har'], [json, 'e2e-from-json']]) {
+        await page.fill('input[aria-label="Import file"]', file);
+        await page.fill('input[aria-label="Imported session name"]', name);
+        await page.click('[data-testid="import-session"] button:has-text("Import")');
+        await page.waitForSelector(`text=Imported 6 exchanges into ${name}`);
+        await page.waitForSelector(`[data-testid="sessions"] td:has-text("${name}")`);
+      }
+      await page.click('button[aria-label="Delete session e2e-from-har"]');
+      await page.waitForFunction(() => !document.querySelector('[data-session="e2e-from-har"]'));
+      await screenshot(page, 'recordings');
     },
   ],
 ];
