@@ -5,11 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"strings"
 
 	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/workflow/catalog"
 )
 
 // loadFlags are the input-hardening flags every command that loads shares.
@@ -42,22 +41,6 @@ func loadExit(err error) int {
 		return ExitInfra
 	}
 	return ExitInfra
-}
-
-type validateResult struct {
-	Path      string              `json:"path"`
-	Connector string              `json:"connector,omitempty"`
-	Error     string              `json:"error,omitempty"`
-	Findings  []connector.Finding `json:"findings"`
-	Counts    map[string]int      `json:"counts"`
-}
-
-type validateReport struct {
-	SchemaVersion int              `json:"schemaVersion"`
-	Tool          string           `json:"tool"`
-	FailOn        string           `json:"failOn"`
-	Results       []validateResult `json:"results"`
-	Passed        bool             `json:"passed"`
 }
 
 func runValidate(ctx context.Context, e *env, args []string) int {
@@ -95,35 +78,21 @@ func runValidate(ctx context.Context, e *env, args []string) int {
 		defer f.Close()
 		out = f
 	}
-	loader := lf.loader()
-	rep := validateReport{SchemaVersion: 1, Tool: "connectorlab " + Version, FailOn: threshold.String(), Passed: true}
-	exit := ExitOK
-	progress := len(paths) > 3 && isTerminal(e.stderr)
-	for i, p := range paths {
-		if progress {
-			fmt.Fprintf(e.stderr, "\r[%d/%d] %s\x1b[K", i+1, len(paths), p)
-		}
-		r := validateResult{Path: p, Counts: map[string]int{}}
-		c, err := loader.Load(ctx, p)
-		if err != nil {
-			r.Error = err.Error()
-			rep.Passed = false
-			exit = max(exit, loadExit(err))
-			rep.Results = append(rep.Results, r)
-			continue
-		}
-		r.Connector = c.Name
-		r.Findings = connector.Lint(ctx, c)
-		for _, f := range r.Findings {
-			r.Counts[f.Level.String()]++
-			if f.Level >= threshold {
-				rep.Passed = false
-				exit = max(exit, ExitFindings)
-			}
-		}
-		rep.Results = append(rep.Results, r)
+	var progress func(i, n int, p string)
+	if len(paths) > 3 && isTerminal(e.stderr) {
+		progress = func(i, n int, p string) { fmt.Fprintf(e.stderr, "\r[%d/%d] %s\x1b[K", i+1, n, p) }
 	}
-	if progress {
+	rep := catalog.Validate(ctx, lf.loader(), paths, threshold, "connectorlab "+Version, progress)
+	exit := ExitOK
+	if rep.Findings {
+		exit = ExitFindings
+	}
+	for _, r := range rep.Results {
+		if r.Err != nil {
+			exit = max(exit, loadExit(r.Err))
+		}
+	}
+	if progress != nil {
 		fmt.Fprint(e.stderr, "\r\x1b[K")
 	}
 	if *format == "json" {
@@ -135,58 +104,6 @@ func runValidate(ctx context.Context, e *env, args []string) int {
 		}
 		return exit
 	}
-	writeValidateText(out, rep, e.color && *output == "", *quiet)
+	catalog.WriteValidate(out, rep, e.color && *output == "", *quiet)
 	return exit
-}
-
-func colorize(on bool, level connector.Level, s string) string {
-	if !on {
-		return s
-	}
-	code := "36"
-	switch level {
-	case connector.LevelError:
-		code = "31"
-	case connector.LevelWarning:
-		code = "33"
-	}
-	return "\x1b[" + code + "m" + s + "\x1b[0m"
-}
-
-func writeValidateText(w io.Writer, rep validateReport, color, quiet bool) {
-	for _, r := range rep.Results {
-		if r.Error != "" {
-			fmt.Fprintf(w, "%s: %s\n", colorize(color, connector.LevelError, "cannot load"), r.Error)
-			continue
-		}
-		if !quiet {
-			for _, f := range r.Findings {
-				fmt.Fprintf(w, "%s: %s [%s] %s\n", f.Location(), colorize(color, f.Level, f.Level.String()), f.ID, f.Message)
-				if f.Fix != "" {
-					fmt.Fprintf(w, "    fix: %s\n", f.Fix)
-				}
-			}
-		}
-		fmt.Fprintf(w, "%s (%s): %s\n", r.Connector, r.Path, countLine(r.Counts))
-	}
-	if len(rep.Results) > 1 {
-		status := "passed"
-		if !rep.Passed {
-			status = "failed"
-		}
-		fmt.Fprintf(w, "%d connectors checked, %s (--fail-on %s)\n", len(rep.Results), status, rep.FailOn)
-	}
-}
-
-func countLine(c map[string]int) string {
-	parts := []string{}
-	for _, l := range []string{"error", "warning", "info"} {
-		n := c[l]
-		word := l
-		if n != 1 {
-			word += "s"
-		}
-		parts = append(parts, fmt.Sprintf("%d %s", n, word))
-	}
-	return strings.Join(parts, ", ")
 }
