@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/connectorlab/connectorlab/mock"
@@ -55,5 +54,3 @@ func (p *ppFlags) start(ctx context.Context, e *env) (func(), error) {
 	}
 	return stop, nil
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
