@@ -166,7 +166,9 @@ func Build(src *Source, opts Options) (*Folder, error) {
 		if err != nil {
 			return nil, fmt.Errorf("authoring: %w", err)
 		}
+		restoreBinary(g, 0)
 		f.Definition = g.(map[string]any)
+		cv.restoreProduces(f.Definition)
 		f.Findings = append(f.Findings, cv.findings...)
 	}
 	en := &enricher{def: f.Definition, file: src.File, idx: src.Index, levels: levelMap()}

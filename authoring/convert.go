@@ -1,6 +1,8 @@
 package authoring
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -27,6 +29,40 @@ type converter struct {
 	// several servers): the dynamichosturl policy's urlTemplate.
 	hostTemplate string
 	hostParams   []connector.ConnectionParameter
+
+	// produces holds the response media types per "path method" (lower
+	// case): FromV3 reads only application/json response content, so other
+	// types are renamed for it and restored as the operation's produces.
+	produces  map[string][]string
+	mediaSeen []string
+	consumes  []string
+	extraCons map[string][]string
+}
+
+// sameSchemas reports whether every media type of c has the same schema.
+func sameSchemas(c openapi3.Content) bool {
+	var first []byte
+	for i, k := range sortedKeys(c) {
+		var b []byte
+		if mt := c[k]; mt != nil && mt.Schema != nil {
+			b, _ = json.Marshal(mt.Schema)
+		}
+		if i == 0 {
+			first = b
+		} else if !bytes.Equal(first, b) {
+			return false
+		}
+	}
+	return true
+}
+
+func hasForm(c openapi3.Content) bool {
+	for k := range c {
+		if k == "multipart/form-data" || k == "application/x-www-form-urlencoded" {
+			return true
+		}
+	}
+	return false
 }
 
 func newConverter(doc *openapi3.T, file string, idx *jsontext.Index) *converter {
@@ -34,7 +70,7 @@ func newConverter(doc *openapi3.T, file string, idx *jsontext.Index) *converter 
 	for _, r := range Rules() {
 		lv[r.ID] = r.Level
 	}
-	return &converter{doc: doc, file: file, idx: idx, seen: map[*openapi3.Schema]bool{}, levels: lv}
+	return &converter{doc: doc, file: file, idx: idx, seen: map[*openapi3.Schema]bool{}, levels: lv, produces: map[string][]string{}, extraCons: map[string][]string{}}
 }
 
 func (cv *converter) loss(id, ptr, msg, fix string) {
@@ -136,6 +172,12 @@ func (cv *converter) operation(op *openapi3.Operation, method, path, ptr string)
 		op.Callbacks = nil
 	}
 	op.Parameters = cv.params(op.Parameters, ptr+"/parameters")
+	cv.consumes = nil
+	defer func() {
+		if len(cv.consumes) > 0 {
+			cv.extraCons[path+" "+strings.ToLower(method)] = cv.consumes
+		}
+	}()
 	if op.RequestBody != nil {
 		if method == "GET" || method == "HEAD" {
 			cv.loss(LossGetBody, ptr+"/requestBody", fmt.Sprintf("%s %s: request body dropped", method, path),
@@ -146,11 +188,15 @@ func (cv *converter) operation(op *openapi3.Operation, method, path, ptr string)
 		}
 	}
 	if op.Responses != nil {
+		cv.mediaSeen = nil
 		for _, code := range sortedKeys(op.Responses.Map()) {
 			r := op.Responses.Value(code)
 			if r != nil && r.Ref == "" && r.Value != nil {
 				cv.response(r.Value, ptr+"/responses/"+esc(code))
 			}
+		}
+		if len(cv.mediaSeen) > 0 {
+			cv.produces[path+" "+strings.ToLower(method)] = cv.mediaSeen
 		}
 	}
 }
@@ -208,16 +254,40 @@ func (cv *converter) content(c *openapi3.Content, ptr string, request bool) {
 	if c == nil || len(*c) == 0 {
 		return
 	}
-	if len(*c) > 1 {
-		keep := preferredMedia(*c, request)
-		var dropped []string
+	if !request {
 		for _, k := range sortedKeys(*c) {
-			if k != keep {
-				dropped = append(dropped, k)
+			if !containsString(cv.mediaSeen, k) {
+				cv.mediaSeen = append(cv.mediaSeen, k)
 			}
 		}
-		cv.loss(LossContentTypes, ptr, fmt.Sprintf("kept %s; dropped %s", keep, strings.Join(dropped, ", ")), "")
+	}
+	if len(*c) > 1 {
+		keep := preferredMedia(*c, request)
+		if !sameSchemas(*c) {
+			var dropped []string
+			for _, k := range sortedKeys(*c) {
+				if k != keep {
+					dropped = append(dropped, k)
+				}
+			}
+			cv.loss(LossContentTypes, ptr, fmt.Sprintf("media types with different schemas: kept %s; dropped %s", keep, strings.Join(dropped, ", ")), "")
+		}
+		if request && sameSchemas(*c) && !hasForm(*c) {
+			// One body schema serves every type: consumes keeps them all.
+			for _, k := range sortedKeys(*c) {
+				if k != keep {
+					cv.consumes = append(cv.consumes, k)
+				}
+			}
+		}
 		*c = openapi3.Content{keep: (*c)[keep]}
+	}
+	if !request {
+		for k, mt := range *c {
+			if k != "application/json" {
+				*c = openapi3.Content{"application/json": mt}
+			}
+		}
 	}
 	for k, mt := range *c {
 		if mt == nil {
@@ -240,6 +310,36 @@ func (cv *converter) content(c *openapi3.Content, ptr string, request bool) {
 			mt.Encoding = nil
 		}
 		cv.schema(mt.Schema, mp+"/schema")
+		if request && (k == "multipart/form-data" || k == "application/x-www-form-urlencoded") && mt.Schema != nil && mt.Schema.Value != nil {
+			for _, p := range mt.Schema.Value.Properties {
+				if p != nil && p.Value != nil && p.Value.Format == binaryPlaceholder {
+					p.Value.Format = "binary" // a file upload field
+				}
+			}
+		}
+	}
+}
+
+// binaryPlaceholder stands in for format binary during FromV3.
+const binaryPlaceholder = "x-connectorlab-binary"
+
+// restoreBinary puts format binary back after FromV3.
+func restoreBinary(v any, depth int) {
+	if depth > 200 {
+		return
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		if x["format"] == binaryPlaceholder {
+			x["format"] = "binary"
+		}
+		for _, e := range x {
+			restoreBinary(e, depth+1)
+		}
+	case []any:
+		for _, e := range x {
+			restoreBinary(e, depth+1)
+		}
 	}
 }
 
@@ -309,8 +409,12 @@ var keywordChecks = []struct {
 	{"dependentSchemas", func(s *openapi3.Schema) bool { return len(s.DependentSchemas) > 0 }},
 	{"dependentRequired", func(s *openapi3.Schema) bool { return len(s.DependentRequired) > 0 }},
 	{"propertyNames", func(s *openapi3.Schema) bool { return s.PropertyNames != nil }},
-	{"unevaluatedProperties", func(s *openapi3.Schema) bool { return s.UnevaluatedProperties.Schema != nil || s.UnevaluatedProperties.Has != nil }},
-	{"unevaluatedItems", func(s *openapi3.Schema) bool { return s.UnevaluatedItems.Schema != nil || s.UnevaluatedItems.Has != nil }},
+	{"unevaluatedProperties", func(s *openapi3.Schema) bool {
+		return s.UnevaluatedProperties.Schema != nil || s.UnevaluatedProperties.Has != nil
+	}},
+	{"unevaluatedItems", func(s *openapi3.Schema) bool {
+		return s.UnevaluatedItems.Schema != nil || s.UnevaluatedItems.Has != nil
+	}},
 	{"$defs", func(s *openapi3.Schema) bool { return len(s.Defs) > 0 }},
 	{"discriminator", func(s *openapi3.Schema) bool { return s.Discriminator != nil && (len(s.OneOf) > 0 || len(s.AnyOf) > 0) }},
 }
@@ -358,6 +462,11 @@ func (cv *converter) schema(sr *openapi3.SchemaRef, ptr string) {
 		if s.Discriminator != nil {
 			s.Discriminator = nil
 		}
+	}
+	if s.Format == "binary" && s.Type.Is("string") {
+		// openapi2conv drops binary schemas outside form bodies (it makes
+		// them formData parameters); keep them as written.
+		s.Format = binaryPlaceholder
 	}
 	if s.Example == nil && len(s.Examples) > 0 {
 		s.Example = s.Examples[0]
@@ -752,6 +861,45 @@ func (cv *converter) security() {
 				}
 			}
 		}
+	}
+}
+
+func containsString(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// restoreProduces sets each operation's produces to the response media
+// types of the source when they are not just JSON.
+func (cv *converter) restoreProduces(def map[string]any) {
+	paths := asMap(def["paths"])
+	for key, mts := range cv.produces {
+		path, method, _ := strings.Cut(key, " ")
+		op := asMap(asMap(paths[path])[method])
+		if op == nil || (len(mts) == 1 && mts[0] == "application/json") {
+			continue
+		}
+		var list []any
+		for _, m := range mts {
+			list = append(list, m)
+		}
+		op["produces"] = list
+	}
+	for key, mts := range cv.extraCons {
+		path, method, _ := strings.Cut(key, " ")
+		op := asMap(asMap(paths[path])[method])
+		if op == nil {
+			continue
+		}
+		list, _ := op["consumes"].([]any)
+		for _, m := range mts {
+			list = append(list, m)
+		}
+		op["consumes"] = list
 	}
 }
 

@@ -13,18 +13,18 @@ import (
 
 // acc accumulates observed JSON values of one place in a body.
 type acc struct {
-	n, nulls          int
-	types             map[string]int
-	objects           int
-	props             map[string]*acc
-	propSeen          map[string]int
-	order             []string
-	items             *acc
-	strs              map[string]int
-	strCount          int
-	formatMiss        map[string]bool
-	minInt, maxInt    float64
-	example           any
+	n, nulls       int
+	types          map[string]int
+	objects        int
+	props          map[string]*acc
+	propSeen       map[string]int
+	order          []string
+	items          *acc
+	strs           map[string]int
+	strCount       int
+	formatMiss     map[string]bool
+	minInt, maxInt float64
+	example        any
 }
 
 const maxDistinct = 12
