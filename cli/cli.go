@@ -48,6 +48,9 @@ func commands() []command {
 		{"diff", "OLD NEW", "report breaking changes between two connector definitions", runDiff},
 		{"validate", "PATH...", "lint connector definitions (certification-style checks with stable IDs)", runValidate},
 		{"inspect", "PATH", "summarise a connector: auth, policies and its operations", runInspect},
+		{"new", "DIR", "create a connector folder from blank, OpenAPI, Postman, HAR or a recording session", runNew},
+		{"pack", "DIR", "check a connector folder as certification does and zip it for the portal and paconn", runPack},
+		{"export", "DIR", "export a connector's definition as OpenAPI 3 (--to openapi3)", runExport},
 		{"version", "", "print the version", func(_ context.Context, e *env, _ []string) int {
 			fmt.Fprintln(e.stdout, "connectorlab", Version)
 			return ExitOK

@@ -1,7 +1,6 @@
 package drift
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -10,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/connector/jsontext"
 	"github.com/connectorlab/connectorlab/contract"
 	"github.com/connectorlab/connectorlab/contract/shape"
 )
@@ -62,7 +62,10 @@ type Result struct {
 }
 
 // Build applies the observations to the definition as written and returns
-// the proposed document (keys sorted, two-space indent).
+// the proposed document. The file keeps its formatting and key order:
+// only changed values are rewritten and new members are appended,
+// indented like their siblings (jsontext.Rewrite), so the diff a maker
+// reviews is small.
 func (p *Patch) Build() (*Result, error) {
 	if p.c == nil || p.c.Format != connector.FormatSwagger2 {
 		return nil, fmt.Errorf("--write-patch needs a Swagger 2.0 definition (apiDefinition.swagger.json)")
@@ -71,20 +74,42 @@ func (p *Patch) Build() (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	var root map[string]any
-	if err := json.Unmarshal(bytes.TrimPrefix(b, []byte("\xEF\xBB\xBF")), &root); err != nil {
-		return nil, fmt.Errorf("%s: the patch needs strict JSON: %w", p.c.Files.Definition, err)
+	return p.BuildWith(b, nil)
+}
+
+// BuildWith applies the observations to original (the definition's text)
+// and then extra, which may change the tree further (connectorlab new
+// --merge adds the operations traffic shows), and writes the result into
+// the original text keeping its formatting.
+func (p *Patch) BuildWith(original []byte, extra func(root map[string]any) []string) (*Result, error) {
+	src, _, err := jsontext.Normalize(original, jsontext.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", p.c.Files.Definition, err)
 	}
+	var root map[string]any
+	if err := json.Unmarshal(src, &root); err != nil {
+		return nil, fmt.Errorf("%s: the patch needs a JSON object: %w", p.c.Files.Definition, err)
+	}
+	changes := p.Apply(root)
+	if extra != nil {
+		changes = append(changes, extra(root)...)
+	}
+	out, err := jsontext.Rewrite(src, root)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Document: out, Changes: changes}, nil
+}
+
+// Apply patches root (the Swagger 2.0 document in generic form) with the
+// observed response shapes and returns what changed.
+func (p *Patch) Apply(root map[string]any) []string {
 	w := &patcher{root: root}
 	for _, k := range p.order {
 		merged := shape.FromValue(p.bodies[k], shape.ValueOptions{})
 		w.response(k, merged)
 	}
-	out, err := json.MarshalIndent(root, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	return &Result{Document: append(out, '\n'), Changes: w.changes}, nil
+	return w.changes
 }
 
 type patcher struct {

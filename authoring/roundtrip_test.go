@@ -1,0 +1,217 @@
+package authoring_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/connectorlab/connectorlab/authoring"
+	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/contract"
+	"github.com/connectorlab/connectorlab/contract/specdiff"
+	"github.com/connectorlab/connectorlab/internal/corpus"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+
+// roundTrip exports dir to OpenAPI 3, builds a connector folder from the
+// export the way `connectorlab new --from` does, and returns the breaking
+// changes diff reports between the original and the rebuilt connector,
+// the lint errors of the rebuilt one, and the conversion findings.
+func roundTrip(t testing.TB, ctx context.Context, dir, tmp string) (breaking []contract.Finding, lintErrs []connector.Finding, losses []connector.Finding, err error) {
+	orig, err := connector.Load(ctx, dir)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("load original: %w", err)
+	}
+	b, err := authoring.ExportOpenAPI3(orig)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("export: %w", err)
+	}
+	oa3 := filepath.Join(tmp, "openapi3.json")
+	if err := os.WriteFile(oa3, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	exp, err := connector.Load(ctx, oa3)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("load export: %w", err)
+	}
+	if exp.Format != connector.FormatOpenAPI3 {
+		return nil, nil, nil, fmt.Errorf("export loads as %s", exp.Format)
+	}
+	src, err := authoring.FromConnector(exp)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	f, err := authoring.Build(src, authoring.Options{})
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("build: %w", err)
+	}
+	out := filepath.Join(tmp, "out")
+	if err := f.Write(out, true); err != nil {
+		t.Fatal(err)
+	}
+	back, err := connector.Load(ctx, out)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("load rebuilt: %w", err)
+	}
+	for _, fd := range specdiff.Run(orig, back) {
+		if fd.Level >= contract.LevelError {
+			breaking = append(breaking, fd)
+		}
+	}
+	for _, fd := range connector.Lint(ctx, back) {
+		if fd.Level >= connector.LevelError {
+			lintErrs = append(lintErrs, fd)
+		}
+	}
+	for _, fd := range f.Findings {
+		if strings.HasPrefix(fd.ID, "create-") {
+			losses = append(losses, fd)
+		}
+	}
+	return breaking, lintErrs, losses, nil
+}
+
+// TestRoundTripCorpus: every corpus connector → OpenAPI 3 → connector
+// folder again; diff must report no breaking change and validate no
+// error that the original did not have. Failures are kept in
+// testdata/roundtrip-failures.golden (one line per connector) so progress
+// shows in git diff. -short tries every 15th connector.
+func TestRoundTripCorpus(t *testing.T) {
+	root, dirs := corpus.Dirs(t)
+	ctx := context.Background()
+	base := t.TempDir()
+	step := 1
+	if testing.Short() {
+		step = 15
+	}
+	type result struct {
+		dir          string
+		breaking     []contract.Finding
+		lintErrs, ls []connector.Finding
+		origLint     map[string]bool
+		err          error
+	}
+	var picked []string
+	for i := 0; i < len(dirs); i += step {
+		picked = append(picked, dirs[i])
+	}
+	results := make([]result, len(picked))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				d := filepath.Join(root, picked[i])
+				tmp, err := os.MkdirTemp(base, "rt")
+				if err != nil {
+					results[i] = result{dir: picked[i], err: err}
+					continue
+				}
+				r := result{dir: picked[i], origLint: map[string]bool{}}
+				r.breaking, r.lintErrs, r.ls, r.err = roundTrip(t, ctx, d, tmp)
+				if c, err := connector.Load(ctx, d); err == nil {
+					for _, f := range connector.Lint(ctx, c) {
+						if f.Level >= connector.LevelError {
+							r.origLint[f.ID] = true
+						}
+					}
+				}
+				results[i] = r
+				os.RemoveAll(tmp)
+			}
+		}()
+	}
+	for i := range picked {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var failures []string
+	losses := map[string]int{}
+	tried, passed, validated, refused := 0, 0, 0, 0
+	for _, r := range results {
+		d := r.dir
+		tried++
+		breaking, lintErrs, ls, err := r.breaking, r.lintErrs, r.ls, r.err
+		if err != nil {
+			if strings.HasPrefix(err.Error(), "load original") {
+				refused++ // the corpus file itself does not load
+				tried--
+				continue
+			}
+			failures = append(failures, fmt.Sprintf("%s: %v", d, err))
+			continue
+		}
+		for _, l := range ls {
+			losses[l.ID]++
+		}
+		origLint := r.origLint
+		var newErrs []string
+		for _, f := range lintErrs {
+			if !origLint[f.ID] {
+				newErrs = append(newErrs, f.ID+": "+f.Message)
+			}
+		}
+		if len(newErrs) == 0 {
+			validated++
+		}
+		if len(breaking) == 0 && len(newErrs) == 0 {
+			passed++
+			continue
+		}
+		var why []string
+		for _, b := range breaking {
+			why = append(why, b.ID+" "+b.Operation+" "+b.Field)
+		}
+		why = append(why, newErrs...)
+		if len(why) > 3 {
+			why = append(why[:3], fmt.Sprintf("… %d more", len(why)-3))
+		}
+		failures = append(failures, fmt.Sprintf("%s: %s", d, strings.Join(why, "; ")))
+	}
+	ids := make([]string, 0, len(losses))
+	for id := range losses {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	var lossLine []string
+	for _, id := range ids {
+		lossLine = append(lossLine, fmt.Sprintf("%s=%d", id, losses[id]))
+	}
+	t.Logf("round trip: %d/%d passed (%.1f%%), %d with no new validate error; %d corpus files refused by the loader; losses: %s",
+		passed, tried, 100*float64(passed)/float64(max(tried, 1)), validated, refused, strings.Join(lossLine, " "))
+	for _, f := range failures {
+		t.Log(f)
+	}
+	if testing.Short() {
+		if len(failures) > tried/5 {
+			t.Errorf("%d of %d sampled connectors fail the round trip:\n%s", len(failures), tried, strings.Join(failures, "\n"))
+		}
+		return
+	}
+	golden := filepath.Join("testdata", "roundtrip-failures.golden")
+	got := strings.Join(failures, "\n") + "\n"
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update)", err)
+	}
+	if string(want) != got {
+		t.Errorf("round-trip failures changed; run with -update and review the diff.\ngot:\n%s", got)
+	}
+}

@@ -1,0 +1,59 @@
+package jsontext
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+func TestRewrite(t *testing.T) {
+	t.Parallel()
+	const src = "{\n    \"swagger\": \"2.0\",\n    \"zeta\": 1.50,\n    \"paths\": {\n        \"/a\": {\"get\": {}}\n    },\n    \"gone\": true,\n    \"list\": [1, 2]\n}\n"
+	tests := []struct {
+		name string
+		edit func(m map[string]any)
+		want string
+	}{
+		{"unchanged keeps bytes", func(map[string]any) {}, src},
+		{"added member indented like siblings", func(m map[string]any) {
+			m["paths"].(map[string]any)["/b"] = map[string]any{"post": map[string]any{"x": 1}}
+		}, "{\n    \"swagger\": \"2.0\",\n    \"zeta\": 1.50,\n    \"paths\": {\n        \"/a\": {\"get\": {}},\n        \"/b\": {\n            \"post\": {\n                \"x\": 1\n            }\n        }\n    },\n    \"gone\": true,\n    \"list\": [1, 2]\n}\n"},
+		{"removed member and changed scalar", func(m map[string]any) {
+			delete(m, "gone")
+			m["zeta"] = "z"
+		}, "{\n    \"swagger\": \"2.0\",\n    \"zeta\": \"z\",\n    \"paths\": {\n        \"/a\": {\"get\": {}}\n    },\n    \"list\": [1, 2]\n}\n"},
+		{"array grows inline", func(m map[string]any) {
+			m["list"] = []any{1.0, 2.0, 3.0}
+		}, "{\n    \"swagger\": \"2.0\",\n    \"zeta\": 1.50,\n    \"paths\": {\n        \"/a\": {\"get\": {}}\n    },\n    \"gone\": true,\n    \"list\": [1, 2, 3]\n}\n"},
+		{"member into empty object", func(m map[string]any) {
+			m["paths"].(map[string]any)["/a"].(map[string]any)["get"] = map[string]any{"summary": "S"}
+		}, "{\n    \"swagger\": \"2.0\",\n    \"zeta\": 1.50,\n    \"paths\": {\n        \"/a\": {\"get\": {\n            \"summary\": \"S\"\n        }}\n    },\n    \"gone\": true,\n    \"list\": [1, 2]\n}\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var m map[string]any
+			if err := json.Unmarshal([]byte(src), &m); err != nil {
+				t.Fatal(err)
+			}
+			tt.edit(m)
+			got, err := Rewrite([]byte(src), m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != tt.want {
+				t.Errorf("got\n%s\nwant\n%s", got, tt.want)
+			}
+			var back map[string]any
+			if err := json.Unmarshal(got, &back); err != nil {
+				t.Fatalf("output is not JSON: %v", err)
+			}
+		})
+	}
+}
+
+func TestRewriteRefusesLenientJSON(t *testing.T) {
+	t.Parallel()
+	if _, err := Rewrite([]byte(`{"a": 1,}`), map[string]any{"a": 1}); err == nil {
+		t.Fatal("trailing comma accepted; Rewrite needs strict JSON")
+	}
+}
