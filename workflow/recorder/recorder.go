@@ -134,6 +134,9 @@ func Start(ctx context.Context, st Store, c *connector.Connector, cfg Config) (*
 			return nil, err
 		}
 	}
+	if err := recordings.CheckAuth(set, params); err != nil {
+		return nil, &workflow.Error{Kind: workflow.KindUsage, Message: "connection " + set.Name + ": " + err.Error(), Fix: "give the user name as a connection parameter", Err: err}
+	}
 	rules, err := recordings.RulesFor(c, cfg.RulesFile)
 	if err != nil {
 		return nil, &workflow.Error{Kind: workflow.KindUsage, Message: "redaction rules: " + err.Error(), Fix: "fix or remove the rules file", Err: err}
