@@ -301,6 +301,11 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		target.RawQuery = r.URL.RawQuery
 	}
 	out.URL = &target
+	if ae := out.Header.Values("Accept-Encoding"); len(ae) > 0 {
+		// Only codings the recorder can decode (and so redact): an answer
+		// in zstd would be stored as "not stored" and never replayable.
+		out.Header.Set("Accept-Encoding", AcceptDecodable(strings.Join(ae, ", ")))
+	}
 	out.Host = ""
 	out.RequestURI = ""
 	out.Body = io.NopCloser(body.Reader())
