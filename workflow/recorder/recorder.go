@@ -49,7 +49,9 @@ type Config struct {
 	Host string
 	Port int
 	// AllowRemote allows a non-loopback Host.
-	AllowRemote    bool
+	AllowRemote bool
+	// AllowOrigins are browser origins whose pages may use the proxy.
+	AllowOrigins   []string
 	Limits         recordings.Limits
 	MaxRequestBody int64
 	// Timeout per upstream exchange (default 120s).
@@ -118,6 +120,12 @@ func Start(ctx context.Context, st Store, c *connector.Connector, cfg Config) (*
 	var engineUpstream *url.URL
 	if strings.TrimSpace(cfg.Upstream) != "" {
 		engineUpstream = up // an explicit upstream wins over dynamichosturl
+	}
+	for _, o := range cfg.AllowOrigins {
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.Trim(u.Path, "/") != "" || u.RawQuery != "" {
+			return nil, workflow.Usage(fmt.Sprintf("allowed origin %q is not an origin", o), "give scheme://host:port, e.g. http://localhost:5173")
+		}
 	}
 	set, err := recordings.AuthSet(c, cfg.AuthSet)
 	if err != nil {
@@ -201,6 +209,7 @@ func Start(ctx context.Context, st Store, c *connector.Connector, cfg Config) (*
 		// Listening beyond loopback means clients on other machines,
 		// under other Host names.
 		AllowRemoteClients: !mock.IsLoopback(cfg.Host),
+		AllowOrigins:       cfg.AllowOrigins,
 	})
 	if err != nil {
 		return nil, fail("the proxy cannot start", err, workflow.KindUsage, "check the upstream URL")
