@@ -38,7 +38,7 @@ type recordFlags struct {
 	upstream, session, db, host, authSet, rules string
 	port                                        int
 	allowRemote, bestEffort, noPrompt, verbose  bool
-	tags                                        stringList
+	tags, allowOrigins                          stringList
 	bodyCapMB, maxBodyMB                        int
 	timeout                                     time.Duration
 	lf                                          loadFlags
@@ -58,6 +58,7 @@ func runRecord(ctx context.Context, e *env, args []string) int {
 	fs.IntVar(&f.port, "p", 4020, "shorthand for --port")
 	fs.StringVar(&f.host, "host", "127.0.0.1", "address to listen on; anything but loopback needs --allow-remote")
 	fs.BoolVar(&f.allowRemote, "allow-remote", false, "allow --host to be a non-loopback address")
+	fs.Var(&f.allowOrigins, "allow-origin", "browser origin (scheme://host:port) whose pages may use the proxy, e.g. a dev server (repeatable; other origins get 403)")
 	fs.StringVar(&f.authSet, "auth-set", "", "connection parameter set to use (connectors with several ways to connect)")
 	fs.StringVar(&f.rules, "rules", "", "extra redaction rules file (default: "+recordings.RulesFileName+" in the connector folder, when present)")
 	fs.Var(&f.tags, "tag", "tag the session (repeatable)")
@@ -113,7 +114,7 @@ func runRecord(ctx context.Context, e *env, args []string) int {
 	rec, err := recorder.Start(ctx, store, c, recorder.Config{
 		Upstream: f.upstream, Session: f.session, AuthSet: f.authSet, Params: params, AllowMissing: f.noPrompt,
 		RulesFile: f.rules, Tags: f.tags, BestEffort: f.bestEffort,
-		Host: f.host, Port: f.port, AllowRemote: f.allowRemote,
+		Host: f.host, Port: f.port, AllowRemote: f.allowRemote, AllowOrigins: f.allowOrigins,
 		Limits: limits, MaxRequestBody: int64(f.maxBodyMB) << 20, Timeout: f.timeout, Logger: log,
 		OnStoreError: func(err error) {
 			fmt.Fprintf(e.stderr, "connectorlab record: EXCHANGE NOT RECORDED: %v\n", err)

@@ -1,6 +1,7 @@
 package recordings
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"strings"
@@ -50,21 +51,112 @@ func ParamsFromEnv(set connector.AuthSet, lookup func(string) (string, bool)) (m
 	return vals, missing
 }
 
-// SecretValues are the values of secret parameters (securestring,
-// oauthSetting): the redactor scrubs them wherever they appear.
+// SecretValues are every value the proxy adds to what it forwards that is
+// a credential, in every form it takes on the wire: the values of secret
+// parameters (securestring, oauthSetting), the API key, the basic
+// password, "user:password" and its base64, the header values the
+// Authenticator sets ("Basic …", "Bearer …"). The redactor scrubs each
+// (and its URL-, JSON- and base64 spellings) wherever it appears, so an
+// upstream that echoes the request's Authorization header is covered too.
 func SecretValues(set connector.AuthSet, vals map[string]string) []string {
 	var out []string
-	for _, p := range set.Parameters {
-		if v := vals[p.Name]; v != "" && p.Secret() {
+	add := func(v string) {
+		if v != "" {
 			out = append(out, v)
 		}
 	}
-	if set.APIKey != nil && set.APIKey.Parameter != "" {
-		if v := vals[set.APIKey.Parameter]; v != "" {
-			out = append(out, v)
+	for _, p := range set.Parameters {
+		if v := vals[p.Name]; v != "" && p.Secret() {
+			add(v)
+		}
+	}
+	switch {
+	case set.APIKey != nil && set.APIKey.Parameter != "":
+		add(vals[set.APIKey.Parameter])
+	case set.Basic != nil:
+		userP, passP := BasicParams(set)
+		user, pass := vals[userP], vals[passP]
+		if user != "" || pass != "" {
+			add(pass) // the user name only when it is itself a secure parameter (above)
+			pair := base64.StdEncoding.EncodeToString([]byte(user + ":" + pass))
+			add(user + ":" + pass)
+			add(pair)
+			add("Basic " + pair)
+		}
+	case set.OAuth2 != nil:
+		if t := vals[set.OAuth2.Parameter]; t != "" {
+			add("Bearer " + t)
 		}
 	}
 	return out
+}
+
+// BasicParams names the user-name and password parameters of a basic
+// auth set. The connector's reading picks the first secure parameter as
+// the password, so a user name declared as securestring (common) would be
+// taken for the password and the user name left empty: here a parameter
+// whose name says user/login/email/account is the user name whatever its
+// type, and the password is the secure parameter that is not it.
+func BasicParams(set connector.AuthSet) (user, pass string) {
+	if set.Basic == nil {
+		return "", ""
+	}
+	user, pass = set.Basic.UsernameParameter, set.Basic.PasswordParameter
+	isUser := func(name string) bool {
+		n := normName(name)
+		return strings.Contains(n, "user") || strings.Contains(n, "login") || strings.Contains(n, "email") || strings.Contains(n, "account")
+	}
+	if user == "" || pass == "" || isUser(pass) {
+		var u, pw string
+		for _, p := range set.Parameters {
+			switch {
+			case u == "" && isUser(p.Name) && !strings.Contains(normName(p.Name), "pass"):
+				u = p.Name
+			case pw == "" && p.Secret():
+				pw = p.Name
+			}
+		}
+		if u != "" {
+			user = u
+		}
+		if pw != "" && pw != user {
+			pass = pw
+		}
+		if pass == user {
+			pass = ""
+		}
+	}
+	return user, pass
+}
+
+// CheckAuth reports a connection that cannot authenticate as configured:
+// basic auth with a password but no user name (it would send
+// "Basic base64(:password)" and fail at the API with a confusing 401).
+func CheckAuth(set connector.AuthSet, vals map[string]string) error {
+	if set.Basic == nil {
+		return nil
+	}
+	userP, passP := BasicParams(set)
+	user, pass := vals[userP], vals[passP]
+	switch {
+	case user != "" || pass == "":
+		return nil
+	case userP == "":
+		return fmt.Errorf("basic auth: the user name is missing: the connection parameter set declares no user-name parameter (only %s), so the proxy would send \"Basic :password\"; add a user-name parameter (e.g. \"username\") to apiProperties.json", paramNames(set))
+	default:
+		return fmt.Errorf("basic auth: the user name is missing: connection parameter %q has no value, so the proxy would send \"Basic :password\"; set %s", userP, ParamEnvName(userP))
+	}
+}
+
+func paramNames(set connector.AuthSet) string {
+	var n []string
+	for _, p := range set.Parameters {
+		n = append(n, p.Name)
+	}
+	if len(n) == 0 {
+		return "none"
+	}
+	return strings.Join(n, ", ")
 }
 
 // Authenticator adds a connection's credentials to an outgoing request the
@@ -103,8 +195,13 @@ func AuthFor(set connector.AuthSet, vals map[string]string) Authenticator {
 			return nil
 		}
 	case set.Basic != nil:
-		user, pass := vals[set.Basic.UsernameParameter], vals[set.Basic.PasswordParameter]
+		userP, passP := BasicParams(set)
+		user, pass := vals[userP], vals[passP]
+		problem := CheckAuth(set, vals)
 		return func(r *http.Request) error {
+			if problem != nil {
+				return problem
+			}
 			if user == "" && pass == "" {
 				return nil
 			}

@@ -1,9 +1,11 @@
 package recordings
 
 import (
+	"bufio"
 	"bytes"
 	"compress/flate"
 	"compress/gzip"
+	"compress/zlib"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -142,9 +144,15 @@ func describe(h http.Header, all func() io.Reader, head []byte, size int64, sum 
 	if int64(len(head)) > l.bodyCap() {
 		head = head[:l.bodyCap()]
 	}
-	enc := strings.ToLower(strings.TrimSpace(headerGet(h, "Content-Encoding")))
-	if size > 0 && (enc == "gzip" || enc == "x-gzip" || enc == "br" || enc == "deflate") {
-		dm, note, err := decode(all(), enc, l)
+	codings, bad := ContentCodings(h)
+	if len(codings) == 0 {
+		m.Body, m.Truncated = head, size > int64(len(head))
+		return m, nil
+	}
+	enc := strings.Join(codings, ", ")
+	reason := bad
+	if reason == "" {
+		dm, note, err := decode(all(), codings, l)
 		if err == nil {
 			dm.Header, dm.Encoding, dm.WireSize = m.Header, enc, size
 			var notes []Note
@@ -153,31 +161,102 @@ func describe(h http.Header, all func() io.Reader, head []byte, size int64, sum 
 			}
 			return dm, notes
 		}
-		// Not decodable: keep the wire bytes, say why.
-		m.Body, m.Truncated = head, size > int64(len(head))
-		return m, []Note{{ID: "body-not-decoded", Level: "warning", Message: fmt.Sprintf("Content-Encoding %s body could not be decoded (%v); stored as sent", enc, err)}}
+		reason = fmt.Sprintf("%s (%v)", enc, err)
 	}
-	m.Body, m.Truncated = head, size > int64(len(head))
-	return m, nil
+	// Never the wire bytes: nobody could redact them. What is kept says
+	// what the body was (length and hash of the bytes as sent).
+	msg := fmt.Sprintf("not stored: undecodable coding %s; %d bytes, sha256 %s", reason, size, sum)
+	m.Body, m.Truncated, m.Encoding, m.WireSize = []byte(msg), true, enc, size
+	return m, []Note{{ID: "body-not-stored", Level: "warning", Message: "body " + msg}}
 }
 
-func decode(r io.Reader, enc string, l Limits) (Message, *Note, error) {
-	var dr io.Reader
-	switch enc {
-	case "gzip", "x-gzip":
-		z, err := gzip.NewReader(r)
-		if err != nil {
-			return Message{}, nil, err
+// DecodableCodings are the content codings the proxy can decode (and so
+// redact): only these are forwarded in Accept-Encoding.
+var DecodableCodings = map[string]bool{"gzip": true, "x-gzip": true, "deflate": true, "br": true}
+
+// maxCodings bounds stacked content codings ("gzip, gzip, …").
+const maxCodings = 4
+
+// ContentCodings lists h's Content-Encoding codings in the order they were
+// applied (identity dropped, lower case). bad names the first coding that
+// cannot be decoded, or says there are too many.
+func ContentCodings(h http.Header) (codings []string, bad string) {
+	for name, vs := range h {
+		if !strings.EqualFold(name, "Content-Encoding") {
+			continue
 		}
-		defer z.Close()
-		dr = z
-	case "br":
-		dr = brotli.NewReader(r)
-	case "deflate":
-		z := flate.NewReader(r)
-		defer z.Close()
-		dr = z
+		for _, v := range vs {
+			for _, c := range strings.Split(v, ",") {
+				c = strings.ToLower(strings.TrimSpace(c))
+				if c == "" || c == "identity" {
+					continue
+				}
+				codings = append(codings, c)
+				if bad == "" && !DecodableCodings[c] {
+					bad = c
+				}
+			}
+		}
 	}
+	if bad == "" && len(codings) > maxCodings {
+		bad = fmt.Sprintf("%s (more than %d stacked codings)", strings.Join(codings, ", "), maxCodings)
+	}
+	return codings, bad
+}
+
+// AcceptDecodable filters an Accept-Encoding value to the codings the
+// proxy can decode, so the upstream never answers in one it cannot
+// redact (zstd, compress, …). "identity" is what remains when nothing does.
+func AcceptDecodable(v string) string {
+	var keep []string
+	for _, part := range strings.Split(v, ",") {
+		p := strings.TrimSpace(part)
+		name, _, _ := strings.Cut(p, ";")
+		name = strings.ToLower(strings.TrimSpace(name))
+		if DecodableCodings[name] || name == "identity" {
+			keep = append(keep, p)
+		}
+	}
+	if len(keep) == 0 {
+		return "identity"
+	}
+	return strings.Join(keep, ", ")
+}
+
+func decode(r io.Reader, codings []string, l Limits) (Message, *Note, error) {
+	dr := r
+	for i := len(codings) - 1; i >= 0; i-- {
+		switch codings[i] {
+		case "gzip", "x-gzip":
+			z, err := gzip.NewReader(dr)
+			if err != nil {
+				return Message{}, nil, err
+			}
+			defer z.Close()
+			dr = z
+		case "br":
+			dr = brotli.NewReader(dr)
+		case "deflate":
+			// HTTP's deflate is zlib-wrapped; many servers send raw
+			// deflate. The zlib header tells them apart.
+			br := bufio.NewReader(dr)
+			if b, err := br.Peek(2); err == nil && b[0]&0x0f == 8 && (uint16(b[0])<<8|uint16(b[1]))%31 == 0 {
+				z, err := zlib.NewReader(br)
+				if err != nil {
+					return Message{}, nil, err
+				}
+				defer z.Close()
+				dr = z
+			} else {
+				z := flate.NewReader(br)
+				defer z.Close()
+				dr = z
+			}
+		default:
+			return Message{}, nil, fmt.Errorf("unsupported coding %s", codings[i])
+		}
+	}
+	enc := strings.Join(codings, ", ")
 	h := sha256.New()
 	var head bytes.Buffer
 	w := &capWriter{buf: &head, cap: l.bodyCap(), h: h}

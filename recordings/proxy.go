@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 	"sync"
@@ -76,6 +77,9 @@ type ProxyOptions struct {
 	// other sites out (see ServeHTTP); set it when the proxy listens on a
 	// non-loopback address on purpose.
 	AllowRemoteClients bool
+	// AllowOrigins are browser origins (scheme://host:port) whose pages may
+	// use the proxy, e.g. a dev server; the proxy's own origin always may.
+	AllowOrigins []string
 	// Transport reaches the upstream (default: a dedicated transport with
 	// keep-alive pools sized for many clients, compression left to the
 	// client).
@@ -235,9 +239,9 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Connection", "close")
 	}
 	if !p.o.AllowRemoteClients {
-		if why := foreignClient(r); why != "" {
+		if why := foreignClient(r, p.o.AllowOrigins); why != "" {
 			refuse()
-			p.fail(w, r, f, http.StatusForbidden, "foreign-client", errors.New(why+": the proxy adds the connection's credentials to what it forwards, so it serves only local clients (a browser page of another site, or a DNS-rebinding name, could otherwise act with them)"))
+			p.fail(w, r, f, http.StatusForbidden, "foreign-client", errors.New(why+": the proxy adds the connection's credentials to what it forwards, so it serves only local clients, not web pages of other origins (a page of another site or another local port, or a DNS-rebinding name, could otherwise act with them)"))
 			return
 		}
 	}
@@ -248,6 +252,20 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS")
 		p.fail(w, r, f, http.StatusMethodNotAllowed, "method-not-proxied", errors.New("CONNECT is not forwarded: the recording proxy is a reverse proxy for one API; send requests to it as to the API itself"))
 		return
+	}
+	base := p.o.BasePath
+	if p.o.Upstream != nil && p.o.Policies == nil {
+		base = p.o.Upstream.Path
+	}
+	clean, why := confinePath(base, path)
+	if why != "" {
+		refuse()
+		p.fail(w, r, f, http.StatusBadRequest, "path-outside-base", errors.New(why+": the proxy adds the connection's credentials, so it forwards only paths below the API's base path "+joinPath(base, "/")))
+		return
+	}
+	if clean != path {
+		f.x.Notes = append(f.x.Notes, Note{ID: "path-normalised", Level: "info", Message: "the request path was normalised to " + clean + " before it was forwarded"})
+		path = clean
 	}
 	in := r.Body
 	if in != nil && in != http.NoBody {
@@ -301,6 +319,11 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		target.RawQuery = r.URL.RawQuery
 	}
 	out.URL = &target
+	if ae := out.Header.Values("Accept-Encoding"); len(ae) > 0 {
+		// Only codings the recorder can decode (and so redact): an answer
+		// in zstd would be stored as "not stored" and never replayable.
+		out.Header.Set("Accept-Encoding", AcceptDecodable(strings.Join(ae, ", ")))
+	}
 	out.Host = ""
 	out.RequestURI = ""
 	out.Body = io.NopCloser(body.Reader())
@@ -546,6 +569,52 @@ func pathOnly(raw string) string {
 	}
 	p, _, _ := strings.Cut(raw, "?")
 	return p
+}
+
+// confinePath normalises the (decoded) request path p and says why it is
+// refused when it would leave base once joined to it: ".." segments,
+// also spelt %2e%2e, with %2f or a backslash as separator, with a ";…"
+// parameter ("..;/"), or encoded twice (%252e%252e) for an upstream that
+// decodes again. clean is p with its dot segments resolved.
+func confinePath(base, p string) (clean, why string) {
+	base = path.Clean("/" + strings.TrimRight(base, "/"))
+	inside := func(q string) bool {
+		if base == "/" {
+			return true // nothing is above the root
+		}
+		segs := strings.Split(strings.ReplaceAll(q, "\\", "/"), "/")
+		for i, s := range segs {
+			if k := strings.IndexByte(s, ';'); k >= 0 {
+				segs[i] = s[:k] // "..;/" is ".." to servlet containers
+			}
+		}
+		full := path.Clean(base + "/" + strings.Join(segs, "/"))
+		return full == base || strings.HasPrefix(full, base+"/")
+	}
+	if !inside(p) {
+		return "", "the path " + p + " leaves the API's base path (\"..\" segments)"
+	}
+	if twice, err := url.PathUnescape(p); err == nil && twice != p && !inside(twice) {
+		return "", "the path " + p + " leaves the API's base path once decoded again (" + twice + ")"
+	}
+	if !strings.Contains(p, "/.") && !strings.Contains(p, "\\") {
+		return p, ""
+	}
+	segs := strings.Split(p, "/")
+	hasDot := false
+	for _, s := range segs {
+		if s == "." || s == ".." {
+			hasDot = true
+		}
+	}
+	if !hasDot {
+		return p, ""
+	}
+	c := path.Clean("/" + p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c, ""
 }
 
 func joinPath(base, p string) string {

@@ -118,26 +118,66 @@ func (u *upstreamBody) Close() error {
 	return u.rc.Close()
 }
 
-// foreignClient says why r may come from a web page of another site, or
+// foreignClient says why r may come from a web page of another origin, or
 // "" for a local client: its Host must name this machine (a DNS-rebinding
-// name does not), and a browser's Origin or Sec-Fetch-Site must not be
-// another site. curl and SDKs send neither header; a dev server on
-// localhost is local.
-func foreignClient(r *http.Request) string {
+// name does not); a browser's Origin must be the proxy's own origin or one
+// of allowed (a page on another localhost port is another origin too: the
+// mock, or any local service, can serve one); Sec-Fetch-Site must be
+// absent, "none" or "same-origin"; and without either header a Referer
+// must not name another site. curl and SDKs send none of these.
+func foreignClient(r *http.Request, allowed []string) string {
 	if !loopbackName(r.Host) {
 		return "the request is addressed to Host " + r.Host + ", not to this machine"
 	}
-	if o := r.Header.Get("Origin"); o != "" {
-		u, err := url.Parse(o)
-		if o == "null" || err != nil || !loopbackName(u.Host) {
-			return "the request comes from a web page of origin " + o
-		}
-		return ""
+	self := "http://" + strings.ToLower(r.Host)
+	if r.TLS != nil {
+		self = "https://" + strings.ToLower(r.Host)
 	}
-	if strings.EqualFold(r.Header.Get("Sec-Fetch-Site"), "cross-site") {
-		return "the request comes from a web page of another site (Sec-Fetch-Site: cross-site)"
+	if o := r.Header.Get("Origin"); o != "" {
+		if o == "null" {
+			return "the request comes from a sandboxed web page (Origin: null)"
+		}
+		if sameOrigin(o, self) {
+			return ""
+		}
+		for _, a := range allowed {
+			if sameOrigin(o, a) {
+				return ""
+			}
+		}
+		return "the request comes from a web page of origin " + o + " (allow a page you trust with --allow-origin " + o + ")"
+	}
+	switch site := strings.ToLower(r.Header.Get("Sec-Fetch-Site")); site {
+	case "", "none", "same-origin":
+	default:
+		return "the request comes from a web page of another origin (Sec-Fetch-Site: " + site + ")"
+	}
+	if ref := r.Header.Get("Referer"); ref != "" && r.Header.Get("Sec-Fetch-Site") == "" {
+		if u, err := url.Parse(ref); err == nil && u.Host != "" && !loopbackName(u.Host) {
+			return "the request comes from a web page of " + u.Scheme + "://" + u.Host + " (Referer)"
+		}
 	}
 	return ""
+}
+
+// sameOrigin compares two origins (scheme://host[:port]) the way browsers
+// do, with default ports folded.
+func sameOrigin(a, b string) bool {
+	norm := func(s string) string {
+		u, err := url.Parse(strings.TrimRight(strings.TrimSpace(s), "/"))
+		if err != nil || u.Host == "" {
+			return "\x00" + s
+		}
+		host := strings.ToLower(u.Host)
+		switch {
+		case u.Scheme == "http" && strings.HasSuffix(host, ":80"):
+			host = strings.TrimSuffix(host, ":80")
+		case u.Scheme == "https" && strings.HasSuffix(host, ":443"):
+			host = strings.TrimSuffix(host, ":443")
+		}
+		return strings.ToLower(u.Scheme) + "://" + host
+	}
+	return norm(a) == norm(b)
 }
 
 func loopbackName(hostport string) bool {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"io"
@@ -41,7 +42,6 @@ type Redactor struct {
 	keep     map[string]bool
 	patterns []*regexp.Regexp
 	secrets  []string
-	lenient  *regexp.Regexp // "field": value inside any text body
 }
 
 // NewRedactor builds a redactor from a key and rules (merged in order).
@@ -78,62 +78,87 @@ func NewRedactor(key []byte, rules ...Rules) *Redactor {
 			r.secrets = append(r.secrets, s)
 		}
 	}
-	// The lenient pass finds "name": value in bodies the JSON pass could
-	// not parse (truncated, invalid, JSON inside text). It needs literal
-	// spellings, so it covers the configured names as written plus their
-	// snake, camel and kebab forms.
-	var alts []string
-	seen := map[string]bool{}
-	for _, f := range all.Fields {
-		if r.keep[normName(f)] {
-			continue
-		}
-		for _, v := range spellings(f) {
-			if !seen[strings.ToLower(v)] {
-				seen[strings.ToLower(v)] = true
-				alts = append(alts, regexp.QuoteMeta(v))
-			}
-		}
-	}
-	if len(alts) > 0 {
-		sort.Strings(alts)
-		r.lenient = regexp.MustCompile(`(?i)"(` + strings.Join(alts, "|") + `)"\s*:\s*("(?:[^"\\]|\\.)*"?|[^\s,}\]]+)`)
-	}
 	return r
 }
 
-// spellings returns f as written and in snake, kebab and joined forms.
-func spellings(f string) []string {
-	words := splitWords(f)
-	if len(words) <= 1 {
-		return []string{f}
-	}
-	return []string{f, strings.Join(words, "_"), strings.Join(words, "-"), strings.Join(words, "")}
+// The one structural redaction rule (issue 11): a header, query key, form
+// field or JSON key is a secret when its normalised name (lower case,
+// every character other than a-z and 0-9 dropped, so "X-Api_Token",
+// "apiToken" and "auth[token]" all fold) contains one of secretWords —
+// unless the whole name is in harmlessNames, or the word only occurs
+// inside one of harmlessWords ("keyboard", "author"). Explicit rule names
+// (Rules.Headers, Query, Fields) add to it and Rules.Keep overrides it.
+var secretWords = []string{
+	"token", "secret", "key", "password", "passwd", "passphrase", "auth", "session",
+	"signature", "cookie", "credential", "assertion", "bearer", "jwt", "privat",
 }
 
-func splitWords(s string) []string {
-	var words []string
-	var cur strings.Builder
-	flush := func() {
-		if cur.Len() > 0 {
-			words = append(words, strings.ToLower(cur.String()))
-			cur.Reset()
-		}
-	}
+// secretNames are short names that are secrets but contain no secret word.
+var secretNames = map[string]bool{"sig": true, "pwd": true, "pass": true, "sid": true, "otp": true}
+
+// harmlessNames are whole normalised names that contain a secret word but
+// carry no secret.
+var harmlessNames = map[string]bool{
+	"xmsclientrequestid": true, "contentlength": true, "tokentype": true, "keyid": true, "kid": true,
+	"authtype": true, "authscheme": true, "authmethod": true, "authmode": true, "authurl": true,
+	"authorizationurl": true, "authorizationendpoint": true, "tokenurl": true, "tokenendpoint": true,
+	"accesscontrolallowcredentials": true, "idempotencykey": true, "xidempotencykey": true,
+	"sessionexpiresin": true, "tokenexpiresin": true, "keycount": true, "haskey": true,
+	"primarykeyname": true, "sortkey": true, "partitionkeypath": true,
+}
+
+// harmlessWords are words that contain a secret word by accident.
+var harmlessWords = []string{
+	"keyboard", "keyword", "keynote", "keystroke", "keypad", "hotkey", "monkey", "donkey",
+	"turkey", "hockey", "jockey", "whiskey", "authorit", "authored", "authors", "author",
+}
+
+// normName folds a header, query or field name for comparison: ASCII
+// letters lower-cased, digits and non-ASCII bytes kept, everything else
+// (separators, brackets, dots) dropped.
+func normName(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
-		case c == '_' || c == '-' || c == '.' || c == ' ':
-			flush()
-		case 'A' <= c && c <= 'Z' && i > 0 && 'a' <= s[i-1] && s[i-1] <= 'z':
-			flush()
-			cur.WriteByte(c)
-		default:
-			cur.WriteByte(c)
+		case 'A' <= c && c <= 'Z':
+			b.WriteByte(c + 'a' - 'A')
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c >= 0x80:
+			b.WriteByte(c)
 		}
 	}
-	flush()
-	return words
+	return b.String()
+}
+
+// SecretName reports whether a header, query key, form field or JSON key
+// of this name holds a secret by the structural rule alone.
+func SecretName(name string) bool { return secretNorm(normName(name)) }
+
+func secretNorm(n string) bool {
+	if n == "" || harmlessNames[n] {
+		return false
+	}
+	if secretNames[n] {
+		return true
+	}
+	// "authorization" and "authentication" contain "author"/"authent":
+	// they are secrets whatever the harmless words say.
+	if strings.Contains(n, "authoriz") || strings.Contains(n, "authent") || strings.Contains(n, "oauth") {
+		return true
+	}
+	m := n
+	for _, w := range harmlessWords {
+		if strings.Contains(m, w) {
+			m = strings.ReplaceAll(m, w, "|")
+		}
+	}
+	for _, w := range secretWords {
+		if strings.Contains(m, w) {
+			return true
+		}
+	}
+	return false
 }
 
 func nameSet(names []string) map[string]bool {
@@ -237,17 +262,11 @@ func (r *Redactor) Redact(x *Exchange) {
 			rehash(side.m)
 		}
 	}
-	// Free text quotes URLs (net/http errors do): redact their userinfo
-	// and query too.
-	urls := func(where, s string) string {
-		if !strings.ContainsAny(s, "?@") {
-			return s // no query and no userinfo: nothing a URL rule redacts
-		}
-		return urlInText.ReplaceAllStringFunc(s, func(u string) string { return d.url(where, u) })
-	}
-	x.Error = urls("error", x.Error)
+	// Free text quotes URLs (net/http errors do): redact their userinfo,
+	// query and fragment too.
+	x.Error = d.urls("error", x.Error)
 	for i := range x.Notes {
-		x.Notes[i].Message = urls("note", x.Notes[i].Message)
+		x.Notes[i].Message = d.urls("note", x.Notes[i].Message)
 	}
 	lits = d.literals()
 	x.Error = scrub("error", "", x.Error)
@@ -258,26 +277,19 @@ func (r *Redactor) Redact(x *Exchange) {
 }
 
 // literals are the values to scrub, longest first so that a secret that
-// contains another is replaced whole; URL-escaped spellings are included.
+// contains another is replaced whole; the spellings a secret takes in
+// transit are included (URL-escaped, JSON-escaped, base64 at every
+// alignment: an echoed "Basic base64(user:pass)" holds the password).
 func (d *redaction) literals() []string {
 	set := map[string]bool{}
 	for v := range d.values {
-		set[v] = true
-		if e := url.QueryEscape(v); e != v {
-			set[e] = true
-		}
-		if e := url.PathEscape(v); e != v {
-			set[e] = true
-		}
-		if b, err := json.Marshal(v); err == nil {
-			if e := string(b[1 : len(b)-1]); e != v {
-				set[e] = true
-			}
+		for _, s := range SecretSpellings(v) {
+			set[s] = true
 		}
 	}
 	out := make([]string, 0, len(set))
 	for v := range set {
-		if !strings.HasPrefix(v, PlaceholderPrefix) {
+		if len(v) >= minScrubLen && !strings.HasPrefix(v, PlaceholderPrefix) {
 			out = append(out, v)
 		}
 	}
@@ -290,6 +302,66 @@ func (d *redaction) literals() []string {
 	return out
 }
 
+// minB64Chunk is the shortest base64 run of a secret that is scrubbed: a
+// shorter one would hit ordinary base64 data.
+const minB64Chunk = 8
+
+// Base64Spellings are the runs of base64 text (standard and URL alphabet)
+// that any base64 encoding of a text containing s must contain, for each of
+// the three byte alignments s can start at, plus the whole padded
+// encoding of s alone. Runs shorter than 8 characters are left out.
+func Base64Spellings(s string) []string {
+	if len(s) < minScrubLen {
+		return nil
+	}
+	var out []string
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
+		if e := enc.EncodeToString([]byte(s)); len(e) >= minB64Chunk {
+			out = append(out, e)
+		}
+		for k := 0; k < 3; k++ {
+			b := append(make([]byte, k), s...)
+			e := enc.EncodeToString(b)
+			from, to := 0, len(e)
+			if k > 0 {
+				from = 4 // the first quantum holds the bytes before s
+			}
+			if len(b)%3 != 0 {
+				to -= 4 // the last quantum holds the bytes after s
+			}
+			if to-from >= minB64Chunk {
+				out = append(out, e[from:to])
+			}
+		}
+	}
+	return out
+}
+
+// SecretSpellings are the ways s can appear in stored text: as is,
+// URL-escaped (query and path), JSON-escaped (with and without HTML
+// escaping) and in base64 (Base64Spellings).
+func SecretSpellings(s string) []string {
+	out := []string{s}
+	add := func(v string) {
+		if v != s {
+			out = append(out, v)
+		}
+	}
+	add(url.QueryEscape(s))
+	add(url.PathEscape(s))
+	if b, err := json.Marshal(s); err == nil {
+		add(string(b[1 : len(b)-1]))
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(s) == nil {
+		b := bytes.TrimSpace(buf.Bytes())
+		add(string(b[1 : len(b)-1]))
+	}
+	return append(out, Base64Spellings(s)...)
+}
+
 func rehash(m *Message) {
 	if m.Truncated {
 		return
@@ -299,8 +371,9 @@ func rehash(m *Message) {
 	m.Size = int64(len(m.Body))
 }
 
-// url redacts userinfo and query values of a URL string, keeping its
-// spelling otherwise (no re-encoding of other parts).
+// url redacts userinfo, query values and fragment parameters of a URL
+// string (absolute or relative), keeping its spelling otherwise (no
+// re-encoding of other parts).
 func (d *redaction) url(where, raw string) string {
 	if raw == "" {
 		return raw
@@ -328,20 +401,55 @@ func (d *redaction) url(where, raw string) string {
 			raw = raw[:i+3] + repl + rest[at:]
 		}
 	}
-	q := strings.IndexByte(raw, '?')
-	if q < 0 {
-		return raw
+	frag, hasFrag := "", false
+	if h := strings.IndexByte(raw, '#'); h >= 0 {
+		frag, raw, hasFrag = raw[h+1:], raw[:h], true
 	}
-	frag := ""
-	if h := strings.IndexByte(raw[q:], '#'); h >= 0 {
-		frag = raw[q+h:]
-		raw = raw[:q+h]
+	if q := strings.IndexByte(raw, '?'); q >= 0 {
+		raw = raw[:q+1] + d.pairs(where, raw[q+1:], d.r.query, false)
 	}
-	return raw[:q+1] + d.pairs(where, raw[q+1:], d.r.query, false) + frag
+	if hasFrag {
+		// OAuth's implicit flow returns #access_token=…&token_type=…
+		if strings.Contains(frag, "=") {
+			frag = d.pairs(where, frag, d.r.query, false)
+		}
+		raw += "#" + frag
+	}
+	return raw
 }
 
-// pairs redacts k=v&k=v text (a query string or a form body) for keys in
-// names (and, for forms, the field rules).
+// urls redacts every absolute URL in free text (header values, error
+// messages, text bodies).
+func (d *redaction) urls(where, s string) string {
+	if !strings.Contains(s, "://") || !strings.ContainsAny(s, "?#@") {
+		return s // no query, fragment or userinfo: nothing a URL rule redacts
+	}
+	return urlInText.ReplaceAllStringFunc(s, func(u string) string { return d.url(where, u) })
+}
+
+// refresh redacts the URL of a Refresh header ("5; url=/next?token=…").
+func (d *redaction) refresh(where, v string) string {
+	i := strings.Index(strings.ToLower(v), "url=")
+	if i < 0 {
+		return d.urls(where, v)
+	}
+	rest := v[i+4:]
+	q := ""
+	if rest != "" && (rest[0] == '\'' || rest[0] == '"') {
+		q, rest = rest[:1], rest[1:]
+	}
+	end := len(rest)
+	if q != "" {
+		if j := strings.Index(rest, q); j >= 0 {
+			end = j
+		}
+	}
+	return v[:i+4] + q + d.url(where, rest[:end]) + rest[end:]
+}
+
+// pairs redacts k=v&k=v text (a query string, a fragment or a form body)
+// for keys the rule calls secret: names, or for forms the field rules.
+// A value that is itself a URL (redirect_uri=…) is redacted as one.
 func (d *redaction) pairs(where, s string, names map[string]bool, form bool) string {
 	parts := strings.Split(s, "&")
 	for i, p := range parts {
@@ -353,24 +461,32 @@ func (d *redaction) pairs(where, s string, names map[string]bool, form bool) str
 		if u, err := url.QueryUnescape(k); err == nil {
 			key = u
 		}
-		n := normName(key)
-		if !names[n] && !(form && d.r.fieldMatch(n)) {
-			continue
-		}
 		val := v
 		if u, err := url.QueryUnescape(v); err == nil {
 			val = u
+		}
+		n := normName(key)
+		if !d.r.match(names, n) && !(form && d.r.match(d.r.fields, n)) {
+			if strings.Contains(val, "://") || strings.HasPrefix(val, "/") && strings.ContainsAny(val, "?#") {
+				if u := d.url(where, val); u != val {
+					parts[i] = k + "=" + url.QueryEscape(u)
+				}
+			}
+			continue
 		}
 		parts[i] = k + "=" + d.replace(where, key, val)
 	}
 	return strings.Join(parts, "&")
 }
 
-func (r *Redactor) fieldMatch(n string) bool {
+// match is the rule: a name is secret when it is in the explicit set, or
+// contains a configured substring, or the structural rule calls it a
+// secret — unless Rules.Keep lists it.
+func (r *Redactor) match(set map[string]bool, n string) bool {
 	if r.keep[n] {
 		return false
 	}
-	if r.fields[n] {
+	if set[n] {
 		return true
 	}
 	for _, s := range r.subs {
@@ -378,44 +494,50 @@ func (r *Redactor) fieldMatch(n string) bool {
 			return true
 		}
 	}
-	return false
+	return secretNorm(n)
 }
 
-// urlHeaders carry URLs whose query may hold a token.
-var urlHeaders = map[string]bool{"location": true, "contentlocation": true, "referer": true, "link": true}
+func (r *Redactor) fieldMatch(n string) bool { return r.match(r.fields, n) }
+
+// urlHeaders carry one URL whose query or fragment may hold a token.
+var urlHeaders = map[string]bool{"location": true, "contentlocation": true, "referer": true, "referrer": true}
 
 func (d *redaction) header(where string, h http.Header) {
 	for k, vs := range h {
 		n := normName(k)
-		switch {
-		case n == "cookie":
-			for i, v := range vs {
+		for i, v := range vs {
+			switch {
+			case d.r.keep[n]:
+			case n == "cookie":
 				vs[i] = d.cookie(where, k, v, false)
-			}
-		case n == "setcookie":
-			for i, v := range vs {
+			case n == "setcookie" || n == "setcookie2":
 				vs[i] = d.cookie(where, k, v, true)
-			}
-		case d.r.headers[n] && (n == "authorization" || n == "proxyauthorization" || n == "wwwauthenticate" || n == "proxyauthenticate"):
-			for i, v := range vs {
+			case d.r.match(d.r.headers, n):
 				vs[i] = d.auth(where, k, v)
-			}
-		case d.r.headers[n]:
-			for i, v := range vs {
-				vs[i] = d.replace(where, k, v)
-			}
-		case urlHeaders[n]:
-			for i, v := range vs {
+			case urlHeaders[n]:
 				vs[i] = d.url(where, v)
+			case n == "refresh":
+				vs[i] = d.refresh(where, v)
+			default:
+				vs[i] = d.urls(where, v) // Link: <…?sig=…>; rel=next
 			}
 		}
 	}
 }
 
-// auth keeps the scheme of an Authorization-like value: "Bearer REDACTED-…".
+// authSchemes are the schemes a redacted credential header keeps readable.
+var authSchemes = map[string]bool{
+	"basic": true, "bearer": true, "digest": true, "negotiate": true, "ntlm": true, "token": true,
+	"sharedkey": true, "sharedkeylite": true, "sharedaccesssignature": true, "hmac": true, "mac": true,
+	"aws4-hmac-sha256": true, "hoba": true, "mutual": true, "vapid": true, "dpop": true, "ssws": true,
+	"sso-key": true, "apikey": true, "key": true, "oauth": true, "splunk": true, "klaviyo-api-key": true,
+}
+
+// auth keeps a known scheme of an Authorization-like value ("Bearer
+// REDACTED-…") and replaces everything else.
 func (d *redaction) auth(where, name, v string) string {
 	scheme, cred, ok := strings.Cut(strings.TrimSpace(v), " ")
-	if !ok || !isToken(scheme) || len(scheme) > 16 {
+	if !ok || !authSchemes[strings.ToLower(scheme)] || strings.TrimSpace(cred) == "" {
 		return d.replace(where, name, v)
 	}
 	// Parameter lists (Digest, challenges) get one placeholder for the
@@ -423,37 +545,85 @@ func (d *redaction) auth(where, name, v string) string {
 	return scheme + " " + d.replace(where, name, strings.TrimSpace(cred))
 }
 
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-') {
-			return false
-		}
-	}
-	return true
+// cookieAttrs are the Set-Cookie attribute names (kept in clear).
+var cookieAttrs = map[string]bool{
+	"path": true, "domain": true, "expires": true, "max-age": true, "secure": true, "httponly": true,
+	"samesite": true, "partitioned": true, "priority": true, "version": true, "comment": true, "commenturl": true,
+	"discard": true, "port": true,
 }
 
-// cookie keeps cookie names (and Set-Cookie attributes) and redacts values.
+// cookie keeps cookie names (and Set-Cookie attributes) and redacts every
+// value: each pair of a Cookie header; in a Set-Cookie, the first pair,
+// a nameless value, any further name=value that is not an attribute, and
+// the cookies of a comma-folded header.
 func (d *redaction) cookie(where, header, v string, set bool) string {
 	parts := strings.Split(v, ";")
 	for i, p := range parts {
-		if set && i > 0 {
-			break // attributes: Path, Domain, Expires, HttpOnly ...
-		}
-		name, val, ok := strings.Cut(p, "=")
-		if !ok {
-			if !set {
-				parts[i] = d.replace(where, header, p)
-			}
+		if !set || i == 0 {
+			parts[i] = d.cookiePair(where, header, p)
 			continue
 		}
-		parts[i] = name + "=" + d.replace(where, header+":"+strings.TrimSpace(name), strings.Trim(val, `"`))
+		name, val, ok := strings.Cut(p, "=")
+		attr := strings.ToLower(strings.TrimSpace(name))
+		switch {
+		case !ok:
+			// A flag (Secure, HttpOnly) or an unknown one: no value.
+		case cookieAttrs[attr]:
+			skip := 0
+			if attr == "expires" {
+				skip = 1 // "Wed, 21 Oct 2026 07:28:00 GMT"
+			}
+			if c := nthComma(val, skip); c >= 0 {
+				// "…, next=value": a second cookie folded into this header.
+				parts[i] = name + "=" + val[:c+1] + d.cookiePair(where, header, val[c+1:])
+			}
+		default:
+			parts[i] = d.cookiePair(where, header, p)
+		}
 	}
 	return strings.Join(parts, ";")
 }
+
+func (d *redaction) cookiePair(where, header, p string) string {
+	name, val, ok := strings.Cut(p, "=")
+	if !ok {
+		t := strings.TrimSpace(p)
+		if t == "" {
+			return p
+		}
+		lead := p[:strings.Index(p, t)]
+		return lead + d.replace(where, header, t) + p[len(lead)+len(t):]
+	}
+	return name + "=" + d.replace(where, header+":"+strings.TrimSpace(name), strings.Trim(strings.TrimSpace(val), `"`))
+}
+
+func nthComma(s string, skip int) int {
+	at := 0
+	for {
+		c := strings.IndexByte(s[at:], ',')
+		if c < 0 {
+			return -1
+		}
+		if skip == 0 {
+			return at + c
+		}
+		skip--
+		at += c + 1
+	}
+}
+
+// formBody matches a body that is k=v&k=v whatever its Content-Type says.
+var formBody = regexp.MustCompile(`^[A-Za-z0-9_.~%\[\]-]+=[^\s&]*(&[A-Za-z0-9_.~%\[\]-]+=?[^\s&]*)*\s*$`)
+
+// lenientPair finds "name": value in text the JSON pass could not parse
+// (truncated, invalid, JSON inside text); lenientEscaped the same inside a
+// JSON string (\"name\": \"value\").
+var (
+	lenientPair    = regexp.MustCompile(`"((?:[^"\\]|\\.){1,200})"\s*:\s*("(?:[^"\\]|\\.)*"?|[^\s,}\]"]+)`)
+	lenientEscaped = regexp.MustCompile(`\\+"([^"\\]{1,200})\\+"\s*:\s*(\\+"(?:[^"\\]|\\[^"])*(?:\\+")?|[^\s,}\]"\\]+)`)
+)
+
+const maxNesting = 4 // JSON inside JSON strings, decoded this deep
 
 func (d *redaction) body(where string, m *Message) {
 	if len(m.Body) == 0 {
@@ -464,25 +634,47 @@ func (d *redaction) body(where string, m *Message) {
 	trimmed := bytes.TrimLeft(m.Body, " \t\r\n")
 	lenient := false
 	switch {
-	case ct == "application/x-www-form-urlencoded":
+	case ct == "application/x-www-form-urlencoded" ||
+		(ct == "" || strings.HasPrefix(ct, "text/")) && len(m.Body) <= 1<<20 && formBody.Match(m.Body):
 		m.Body = []byte(d.pairs(where, string(m.Body), d.r.fields, true))
-	case !d.r.keyScan(m.Body):
-		// No "key": in the body names a field to redact: nothing to do
-		// (the common case, and cheap).
-	case strings.HasSuffix(ct, "json") || len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '['):
-		out, ok := d.json(where, m.Body)
+	case !d.r.needsParse(m.Body):
+		// No "key": in the body names a field to redact, and no URL or
+		// nested JSON can hide one: nothing to do (the common, cheap case).
+	case strings.HasSuffix(ct, "json") || len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[' || trimmed[0] == '"'):
+		out, ok := d.json(where, m.Body, 0)
 		m.Body, lenient = out, !ok
 	default:
 		lenient = true
 	}
-	if lenient && d.r.lenient != nil {
-		m.Body = d.r.lenient.ReplaceAllFunc(m.Body, func(match []byte) []byte {
-			sub := d.r.lenient.FindSubmatchIndex(match)
+	if lenient {
+		m.Body = d.lenient(where, m.Body)
+		if u := d.urls(where, string(m.Body)); u != string(m.Body) {
+			m.Body = []byte(u)
+		}
+	}
+	if len(d.marks) != before {
+		rehash(m)
+	}
+}
+
+func (d *redaction) lenient(where string, body []byte) []byte {
+	for _, re := range []*regexp.Regexp{lenientPair, lenientEscaped} {
+		body = re.ReplaceAllFunc(body, func(match []byte) []byte {
+			sub := re.FindSubmatchIndex(match)
 			name := string(match[sub[2]:sub[3]])
+			if !d.r.fieldMatch(normName(name)) {
+				return match
+			}
 			val := string(match[sub[4]:sub[5]])
-			quoted := strings.HasPrefix(val, `"`)
-			inner := strings.TrimSuffix(strings.TrimPrefix(val, `"`), `"`)
-			if quoted {
+			q := ""
+			if i := strings.IndexByte(val, '"'); i >= 0 && strings.Trim(val[:i], `\`) == "" {
+				q = val[:i+1] // `"` or `\"`
+			}
+			inner := strings.TrimPrefix(val, q)
+			if q != "" {
+				inner = strings.TrimSuffix(inner, q)
+			}
+			if q == `"` {
 				if s, err := strconv.Unquote(`"` + inner + `"`); err == nil {
 					inner = s
 				}
@@ -490,13 +682,22 @@ func (d *redaction) body(where string, m *Message) {
 			if IsPlaceholder(inner) || inner == "null" || inner == "true" || inner == "false" || inner == "" {
 				return match
 			}
+			if q == "" {
+				q = `"`
+			}
 			out := append([]byte(nil), match[:sub[4]]...)
-			return append(out, `"`+d.replace(where, "/"+name, inner)+`"`...)
+			return append(out, q+d.replace(where, "/"+name, inner)+q...)
 		})
 	}
-	if len(d.marks) != before {
-		rehash(m)
-	}
+	return body
+}
+
+// needsParse reports whether the JSON pass has anything to look at: a
+// "name": pair whose name is a secret, an escaped quote (JSON inside a
+// JSON string) or a URL with a query, fragment or userinfo.
+func (r *Redactor) needsParse(body []byte) bool {
+	return r.keyScan(body) || bytes.Contains(body, []byte(`\"`)) ||
+		bytes.Contains(body, []byte("://")) && bytes.ContainsAny(body, "?#@")
 }
 
 // keyScan reports whether body has a "name": pair (JSON or JSON-like
@@ -535,12 +736,11 @@ func (r *Redactor) keyScan(body []byte) bool {
 func (r *Redactor) nameIn(raw, buf []byte) bool {
 	for _, c := range raw {
 		switch {
-		case c == '-' || c == '_' || c == '.' || c == ' ':
-			continue
 		case 'A' <= c && c <= 'Z':
-			c += 'a' - 'A'
+			buf = append(buf, c+'a'-'A')
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c >= 0x80:
+			buf = append(buf, c)
 		}
-		buf = append(buf, c)
 	}
 	return r.fieldMatch(string(buf))
 }
@@ -560,18 +760,21 @@ func (r *Redactor) bodyHasAny(b []byte, lits []string) bool {
 	return false
 }
 
-// json redacts values of matching keys anywhere in a JSON document,
-// splicing placeholders into the original bytes so everything else keeps
-// its formatting and key order. ok is false when the document did not
-// parse up to its end (the lenient pass still covers it).
-func (d *redaction) json(where string, body []byte) ([]byte, bool) {
+// json redacts a JSON document (or several, one after another) in place:
+// every scalar under a secret key, at any depth, and everything inside an
+// object or array held by a secret key; a string holding JSON, a URL or a
+// form is redacted as one. Placeholders are spliced into the original
+// bytes so everything else keeps its formatting and key order. ok is false
+// when the document did not parse up to its end (the lenient pass still
+// covers it).
+func (d *redaction) json(where string, body []byte, depth int) ([]byte, bool) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	type frame struct {
-		object    bool
-		expectKey bool
-		index     int
-		key       string
+		object bool
+		secret bool
+		index  int
+		key    string
 	}
 	var stack []frame
 	type splice struct {
@@ -579,9 +782,9 @@ func (d *redaction) json(where string, body []byte) ([]byte, bool) {
 		with       string
 	}
 	var splices []splice
-	path := func(last string) string {
+	path := func() string {
 		var b strings.Builder
-		for _, f := range stack[:len(stack)-1] {
+		for _, f := range stack {
 			b.WriteByte('/')
 			if f.object {
 				b.WriteString(escapePointer(f.key))
@@ -589,74 +792,97 @@ func (d *redaction) json(where string, body []byte) ([]byte, bool) {
 				b.WriteString(strconv.Itoa(f.index))
 			}
 		}
-		b.WriteByte('/')
-		b.WriteString(escapePointer(last))
 		return b.String()
 	}
-	valueDone := func() {
-		if n := len(stack); n > 0 {
-			if stack[n-1].object {
-				stack[n-1].expectKey = true
-			} else {
-				stack[n-1].index++
+	peek := func() byte {
+		for i := int(dec.InputOffset()); i < len(body); i++ {
+			switch c := body[i]; c {
+			case ' ', '\t', '\r', '\n', ',', ':':
+			default:
+				return c
 			}
 		}
+		return 0
+	}
+	done := func() {
+		if n := len(stack); n > 0 && !stack[n-1].object {
+			stack[n-1].index++
+		}
+	}
+	// value reads the next value; secret says everything in it is.
+	value := func(secret bool) bool {
+		if c := peek(); c == '{' || c == '[' {
+			if _, err := dec.Token(); err != nil {
+				return false
+			}
+			stack = append(stack, frame{object: c == '{', secret: secret})
+			return true
+		}
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return false
+		}
+		end := dec.InputOffset()
+		start := end - int64(len(raw))
+		ptr := path()
+		var str string
+		isStr := len(raw) > 0 && raw[0] == '"' && json.Unmarshal(raw, &str) == nil
+		switch {
+		case secret:
+			val := string(raw)
+			if isStr {
+				val = str
+			}
+			if val != "null" && val != "true" && val != "false" && val != "" && !IsPlaceholder(val) {
+				splices = append(splices, splice{start, end, `"` + d.replace(where, ptr, val) + `"`})
+			}
+		case isStr && len(str) >= minScrubLen:
+			if out := d.inString(where, str, depth); out != str {
+				splices = append(splices, splice{start, end, jsonString(out)})
+			}
+		}
+		done()
+		return true
 	}
 	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			break
+		n := len(stack)
+		if n == 0 {
+			if peek() == 0 {
+				break
+			}
+			if !value(false) {
+				return body, false
+			}
+			continue
 		}
-		if err != nil {
-			return body, false
-		}
-		if n := len(stack); n > 0 && stack[n-1].object && stack[n-1].expectKey {
+		top := &stack[n-1]
+		if top.object {
+			tok, err := dec.Token()
+			if err != nil {
+				return body, false
+			}
 			if delim, ok := tok.(json.Delim); ok && delim == '}' {
 				stack = stack[:n-1]
-				valueDone()
+				done()
 				continue
 			}
 			key, _ := tok.(string)
-			stack[n-1].key = key
-			stack[n-1].expectKey = false
-			if !d.r.fieldMatch(normName(key)) {
-				continue
-			}
-			var raw json.RawMessage
-			if err := dec.Decode(&raw); err != nil {
+			top.key = key
+			if !value(top.secret || d.r.fieldMatch(normName(key))) {
 				return body, false
 			}
-			end := dec.InputOffset()
-			start := end - int64(len(raw))
-			val := string(raw)
-			if len(raw) > 0 && raw[0] == '"' {
-				var s string
-				if json.Unmarshal(raw, &s) == nil {
-					val = s
-				}
-			}
-			if string(raw) != "null" && !IsPlaceholder(val) && val != "" {
-				ph := d.replace(where, path(key), val)
-				splices = append(splices, splice{start, end, `"` + ph + `"`})
-			}
-			stack[n-1].expectKey = true
 			continue
 		}
-		switch t := tok.(type) {
-		case json.Delim:
-			switch t {
-			case '{':
-				stack = append(stack, frame{object: true, expectKey: true})
-			case '[':
-				stack = append(stack, frame{})
-			case '}', ']':
-				if len(stack) > 0 {
-					stack = stack[:len(stack)-1]
-				}
-				valueDone()
+		if peek() == ']' {
+			if _, err := dec.Token(); err != nil {
+				return body, false
 			}
-		default:
-			valueDone()
+			stack = stack[:n-1]
+			done()
+			continue
+		}
+		if !value(top.secret) {
+			return body, false
 		}
 	}
 	if len(splices) == 0 {
@@ -675,6 +901,40 @@ func (d *redaction) json(where string, body []byte) ([]byte, bool) {
 	}
 	out.Write(body[at:])
 	return out.Bytes(), true
+}
+
+// inString redacts what a JSON string value can hide: a JSON document, a
+// URL with a query or fragment, a form.
+func (d *redaction) inString(where, s string, depth int) string {
+	t := strings.TrimSpace(s)
+	switch {
+	case depth < maxNesting && t != "" && (t[0] == '{' || t[0] == '[' || t[0] == '"'):
+		b := []byte(s)
+		if !d.r.needsParse(b) {
+			return s
+		}
+		out, ok := d.json(where, b, depth+1)
+		if !ok {
+			out = d.lenient(where, b)
+		}
+		return string(out)
+	case strings.Contains(s, "://"):
+		return d.urls(where, s)
+	case strings.HasPrefix(s, "/") && strings.ContainsAny(s, "?#"):
+		return d.url(where, s)
+	case len(s) <= 1<<16 && strings.Contains(s, "=") && formBody.MatchString(s):
+		return d.pairs(where, s, d.r.fields, true)
+	}
+	return s
+}
+
+// jsonString is s as a JSON string literal, without HTML escaping.
+func jsonString(s string) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 func escapePointer(s string) string {

@@ -335,7 +335,8 @@ func TestProxyRefusesCONNECT(t *testing.T) {
 // must not be able to use it as a confused deputy: a cross-site request
 // (Origin of another site, Sec-Fetch-Site cross-site, "null" origin) or a
 // DNS-rebinding Host is refused with 403 before anything is forwarded.
-// Local tools (curl, a dev server on localhost) pass.
+// Local tools (curl, SDKs) pass; a dev server's page only when allowed
+// (ProxyOptions.AllowOrigins, record --allow-origin).
 func TestProxyRefusesForeignBrowserPages(t *testing.T) {
 	var hits atomic.Int64
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -352,8 +353,9 @@ func TestProxyRefusesForeignBrowserPages(t *testing.T) {
 		want   int
 	}{
 		{"curl", "", nil, false, 200},
-		{"dev server on localhost", "", map[string]string{"Origin": "http://localhost:3000", "Sec-Fetch-Site": "same-site"}, false, 200},
-		{"dev server on 127.0.0.1", "", map[string]string{"Origin": "http://127.0.0.1:5173"}, false, 200},
+		// Issue 11 item 3: a page on another local port is another origin.
+		{"dev server on localhost", "", map[string]string{"Origin": "http://localhost:3000", "Sec-Fetch-Site": "same-site"}, false, 403},
+		{"dev server on 127.0.0.1", "", map[string]string{"Origin": "http://127.0.0.1:5173"}, false, 403},
 		{"page of another site", "", map[string]string{"Origin": "https://evil.test"}, false, 403},
 		{"sandboxed page", "", map[string]string{"Origin": "null"}, false, 403},
 		{"cross-site navigation (no Origin)", "", map[string]string{"Sec-Fetch-Site": "cross-site"}, false, 403},

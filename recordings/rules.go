@@ -54,9 +54,10 @@ func (r Rules) IsZero() bool {
 		len(r.Patterns) == 0 && len(r.Keep) == 0 && len(r.Secrets) == 0
 }
 
-// DefaultRules is the deny-list every store applies: the union of what
-// MockServer, Dev Proxy, Chrome's sanitized HAR, OpenTelemetry and Sentry
-// redact, plus the key names most used by the connector corpus.
+// DefaultRules is the deny-list every store applies on top of the
+// structural rule (SecretName): the union of what MockServer, Dev Proxy,
+// Chrome's sanitized HAR, OpenTelemetry and Sentry redact, plus the key
+// names most used by the connector corpus, plus a JWT pattern.
 func DefaultRules() Rules {
 	return Rules{
 		Headers: []string{
@@ -77,6 +78,8 @@ func DefaultRules() Rules {
 			"access_token", "refresh_token", "id_token", "private_key", "credentials",
 			"bearer", "client_assertion", "auth_token", "session_token", "apiSecret",
 		},
+		// A JSON Web Token is a credential wherever it travels.
+		Patterns: []string{`eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*`},
 	}
 }
 
@@ -164,23 +167,6 @@ func LoadRules(path string) (Rules, error) {
 		return Rules{}, fmt.Errorf("read redaction rules: %w", err)
 	}
 	return ParseRules(path, data)
-}
-
-// normName folds a header, query or field name for comparison.
-func normName(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '-' || c == '_' || c == '.' || c == ' ':
-			continue
-		case 'A' <= c && c <= 'Z':
-			c += 'a' - 'A'
-		}
-		b.WriteByte(c)
-	}
-	return b.String()
 }
 
 func union(a, b []string) []string {

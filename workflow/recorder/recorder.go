@@ -49,7 +49,9 @@ type Config struct {
 	Host string
 	Port int
 	// AllowRemote allows a non-loopback Host.
-	AllowRemote    bool
+	AllowRemote bool
+	// AllowOrigins are browser origins whose pages may use the proxy.
+	AllowOrigins   []string
 	Limits         recordings.Limits
 	MaxRequestBody int64
 	// Timeout per upstream exchange (default 120s).
@@ -119,6 +121,12 @@ func Start(ctx context.Context, st Store, c *connector.Connector, cfg Config) (*
 	if strings.TrimSpace(cfg.Upstream) != "" {
 		engineUpstream = up // an explicit upstream wins over dynamichosturl
 	}
+	for _, o := range cfg.AllowOrigins {
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.Trim(u.Path, "/") != "" || u.RawQuery != "" {
+			return nil, workflow.Usage(fmt.Sprintf("allowed origin %q is not an origin", o), "give scheme://host:port, e.g. http://localhost:5173")
+		}
+	}
 	set, err := recordings.AuthSet(c, cfg.AuthSet)
 	if err != nil {
 		return nil, &workflow.Error{Kind: workflow.KindUsage, Message: "auth set: " + err.Error(), Fix: "pick one of the connector's connection types", Err: err}
@@ -133,6 +141,9 @@ func Start(ctx context.Context, st Store, c *connector.Connector, cfg Config) (*
 		if err := workflow.MissingParamsError(workflow.MissingParams(set, params)); err != nil {
 			return nil, err
 		}
+	}
+	if err := recordings.CheckAuth(set, params); err != nil {
+		return nil, &workflow.Error{Kind: workflow.KindUsage, Message: "connection " + set.Name + ": " + err.Error(), Fix: "give the user name as a connection parameter", Err: err}
 	}
 	rules, err := recordings.RulesFor(c, cfg.RulesFile)
 	if err != nil {
@@ -198,6 +209,7 @@ func Start(ctx context.Context, st Store, c *connector.Connector, cfg Config) (*
 		// Listening beyond loopback means clients on other machines,
 		// under other Host names.
 		AllowRemoteClients: !mock.IsLoopback(cfg.Host),
+		AllowOrigins:       cfg.AllowOrigins,
 	})
 	if err != nil {
 		return nil, fail("the proxy cannot start", err, workflow.KindUsage, "check the upstream URL")
