@@ -1,15 +1,20 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"sort"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/mock"
+	"github.com/connectorlab/connectorlab/mock/fake"
 	"github.com/connectorlab/connectorlab/probe"
 )
 
@@ -20,7 +25,49 @@ type conformanceReport struct {
 	Passed        int            `json:"passed"`
 	Unloadable    []string       `json:"unloadable,omitempty"`
 	Classes       map[string]int `json:"classes"`
-	Results       []probe.Result `json:"results"`
+	// Realism is the realism checker over the JSON bodies the sweep got
+	// back (fake.CheckRealism), per connector and in total.
+	Realism   fake.Realism            `json:"realism"`
+	RealismBy map[string]fake.Realism `json:"realismByConnector,omitempty"`
+	Results   []probe.Result          `json:"results"`
+}
+
+// realismTap is a RoundTripper that runs the realism checker over every
+// JSON response body the sweep receives.
+type realismTap struct {
+	next http.RoundTripper
+	mu   sync.Mutex
+	r    fake.Realism
+}
+
+func (t *realismTap) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(req)
+	if err != nil || resp.Body == nil || !strings.Contains(resp.Header.Get("Content-Type"), "json") {
+		return resp, err
+	}
+	body, rerr := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+	_ = resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	if rerr != nil {
+		return resp, nil
+	}
+	var v any
+	if json.Unmarshal(body, &v) == nil {
+		r := fake.CheckRealism(v, fake.RealismOptions{Status: resp.StatusCode, MaxFailures: 3})
+		t.mu.Lock()
+		t.r.Add(r, 5)
+		t.mu.Unlock()
+	}
+	return resp, nil
+}
+
+// take returns the realism so far and starts again.
+func (t *realismTap) take() fake.Realism {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	r := t.r
+	t.r = fake.Realism{}
+	return r
 }
 
 // runConformance is `mock --conformance`: the sweep the mock's corpus test
@@ -34,7 +81,9 @@ func runConformance(ctx context.Context, e *env, f *mockFlags, base mock.Options
 	if rep.Target == "" {
 		rep.Target = "connectorlab"
 	}
-	client := &http.Client{Timeout: 30 * time.Second}
+	tap := &realismTap{next: http.DefaultTransport}
+	client := &http.Client{Timeout: 30 * time.Second, Transport: tap}
+	rep.RealismBy = map[string]fake.Realism{}
 	base.Sink = nil
 	for _, p := range paths {
 		c, err := loader.Load(ctx, p)
@@ -64,6 +113,10 @@ func runConformance(ctx context.Context, e *env, f *mockFlags, base mock.Options
 			Builder: probe.Options{Seed: f.seed, NoBasePath: f.noBasePath}})
 		if stop != nil {
 			stop()
+		}
+		if r := tap.take(); r.Checked > 0 {
+			rep.RealismBy[c.Name] = r
+			rep.Realism.Add(r, 20)
 		}
 		for _, r := range res {
 			rep.Operations++
@@ -110,6 +163,19 @@ func runConformance(ctx context.Context, e *env, f *mockFlags, base mock.Options
 	if rep.Operations > 0 {
 		rate = 100 * float64(rep.Passed) / float64(rep.Operations)
 	}
-	fmt.Fprintf(e.stdout, "%s: %d/%d operations conform (%.2f%%); failures by class: %v\n", rep.Target, rep.Passed, rep.Operations, rate, classes)
+	names := make([]string, 0, len(rep.RealismBy))
+	for n := range rep.RealismBy {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	if len(names) > 1 {
+		fmt.Fprintf(e.stdout, "%-60s %8s %8s\n", "CONNECTOR", "CHECKED", "REALISM")
+		for _, n := range names {
+			r := rep.RealismBy[n]
+			fmt.Fprintf(e.stdout, "%-60s %8d %7.2f%%\n", n, r.Checked, r.Percent())
+		}
+	}
+	fmt.Fprintf(e.stdout, "%s: %d/%d operations conform (%.2f%%); failures by class: %v; realism %.2f%% of %d checked values\n",
+		rep.Target, rep.Passed, rep.Operations, rate, classes, rep.Realism.Percent(), rep.Realism.Checked)
 	return exit
 }

@@ -169,7 +169,7 @@ func TestMockUsageErrors(t *testing.T) {
 
 func TestMockConformanceCommand(t *testing.T) {
 	code, out, stderr := runCLI(t, "mock", "--conformance", sampleDir)
-	if code != ExitOK || !strings.Contains(out, "12/12 operations conform") {
+	if code != ExitOK || !strings.Contains(out, "12/12 operations conform") || !strings.Contains(out, "% of ") || !strings.Contains(out, "realism ") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
 	}
 }

@@ -2,6 +2,7 @@ package fake
 
 import (
 	"encoding/binary"
+	"math/rand/v2"
 
 	"github.com/brianvoe/gofakeit/v7"
 	"github.com/getkin/kin-openapi/openapi3"
@@ -129,7 +130,8 @@ func (g *Generator) Generate(schema *openapi3.SchemaRef, seed uint64, hint strin
 		// gofakeit.New(0) seeds from crypto/rand; keep 0 deterministic.
 		seed = 0x9e3779b97f4a7c15
 	}
-	st := state{g: g, f: gofakeit.New(seed)}
+	src := rand.NewPCG(seed, seed)
+	st := state{g: g, f: gofakeit.NewFaker(src, false), src: src, ptr: seed}
 	return st.gen(schema, hint, 0)
 }
 

@@ -3,6 +3,7 @@ package fake
 import (
 	"encoding/json"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,10 +41,15 @@ const maxDocBytes = 8 << 20
 
 // state is one Generate call: its faker, its node count and its schema stack.
 type state struct {
-	g     *Generator
-	f     *gofakeit.Faker
-	nodes int // values generated
-	size  int // string bytes generated
+	g *Generator
+	f *gofakeit.Faker
+	// src is f's source, reseeded at every value from ptr: each value
+	// depends on (seed, JSON pointer) only, so adding or removing a
+	// property leaves the others alone.
+	src   *rand.PCG
+	ptr   uint64 // hash of the seed and the JSON pointer of the value being generated
+	nodes int    // values generated
+	size  int    // string bytes generated
 	stack []*openapi3.Schema
 	// disc is the discriminator value the next generated object must carry,
 	// set while generating a oneOf/anyOf branch.
@@ -56,6 +62,7 @@ func (st *state) gen(ref *openapi3.SchemaRef, hint string, depth int) any {
 	}
 	s := ref.Value
 	st.nodes++
+	st.reseed(0)
 	if a := s.Always; a != nil {
 		if !*a {
 			return nil
@@ -298,6 +305,7 @@ func (st *state) genXOf(ref *openapi3.SchemaRef, v *openapi3.Schema, hint string
 		}
 		bv := st.g.branchView(s, v, branches, i)
 		st.disc = discriminatorValue(v.Discriminator, b)
+		st.reseed(uint64(i) + 1)
 		name := refName(b.Ref)
 		if name == "" {
 			name = refName(ref.Ref)
@@ -386,7 +394,7 @@ func (st *state) genObject(v *openapi3.Schema, name, hint string, depth int) any
 			continue
 		}
 		if !slices.Contains(v.Required, pn) {
-			if limited || st.recursive(p) || !st.chance() {
+			if limited || st.recursive(p) || !st.chance(pn) {
 				omitted = append(omitted, pn)
 				continue
 			}
@@ -395,8 +403,11 @@ func (st *state) genObject(v *openapi3.Schema, name, hint string, depth int) any
 		if strings.EqualFold(pn, "name") {
 			ph = nameHint(hint, name)
 		}
+		old := st.enter(pn)
 		out[pn] = st.gen(p, ph, depth+1)
+		st.ptr = old
 	}
+	st.reseed(tagExtra)
 
 	ap := v.AdditionalProperties
 	open := ap.Has == nil || *ap.Has
@@ -412,11 +423,14 @@ func (st *state) genObject(v *openapi3.Schema, name, hint string, depth int) any
 		if p := v.Properties[r]; p != nil {
 			continue // skipped by direction: not required that way
 		}
+		old := st.enter(r)
 		if extra != nil {
 			out[r] = st.gen(extra, r, depth+1)
 		} else if open {
+			st.reseed(0)
 			out[r] = st.genAny(r, depth+1)
 		}
+		st.ptr = old
 	}
 
 	if d := v.Discriminator; d != nil && d.PropertyName != "" {
@@ -433,11 +447,15 @@ func (st *state) genObject(v *openapi3.Schema, name, hint string, depth int) any
 		if k == "" {
 			return false
 		}
+		old := st.enter(k)
 		if extra != nil {
 			out[k] = st.gen(extra, k, depth+1)
 		} else {
+			st.reseed(0)
 			out[k] = st.genAny(k, depth+1)
 		}
+		st.ptr = old
+		st.reseed(tagExtra + uint64(len(added)) + 1)
 		added = append(added, k)
 		return true
 	}
@@ -459,7 +477,9 @@ func (st *state) genObject(v *openapi3.Schema, name, hint string, depth int) any
 		if len(omitted) > 0 {
 			pn := omitted[0]
 			omitted = omitted[1:]
+			old := st.enter(pn)
 			out[pn] = st.gen(v.Properties[pn], pn, depth+1)
+			st.ptr = old
 			continue
 		}
 		if !open || len(out) > 10000 || !addEntry() {
@@ -520,8 +540,9 @@ func (st *state) setDiscriminator(v *openapi3.Schema, out map[string]any, prop, 
 	}
 }
 
-// chance reports whether an optional property is included.
-func (st *state) chance() bool {
+// chance reports whether optional property pn is included, from the
+// property's own pointer so that it does not depend on its siblings.
+func (st *state) chance(pn string) bool {
 	r := st.g.opts.OptionalRate
 	if r >= 1 {
 		return true
@@ -529,7 +550,8 @@ func (st *state) chance() bool {
 	if r <= 0 {
 		return false
 	}
-	return st.f.Float64() < r
+	h := mix64(segHash(st.ptr, pn) ^ tagChance)
+	return float64(h>>11)/(1<<53) < r
 }
 
 // freeFormKeys are the field names given to free-form objects.
@@ -595,8 +617,8 @@ func (st *state) genArray(v *openapi3.Schema, hint string, depth int) any {
 	if v.UniqueItems {
 		seen = make(map[string]struct{}, n)
 	}
-	for i := 0; i < n && !st.exhausted(); i++ {
-		x, ok := st.genItem(v, ih, depth, seen)
+	for i := 0; len(out) < n && i < n+16 && !st.exhausted(); i++ {
+		x, ok := st.genItem(v, ih, depth, seen, i)
 		if !ok {
 			if len(out) >= lo {
 				break // no further distinct value found: stop short
@@ -611,14 +633,20 @@ func (st *state) genArray(v *openapi3.Schema, hint string, depth int) any {
 // genItem generates one array element. With seen (uniqueItems) it retries
 // until the element differs from the earlier ones; ok is false if it could
 // not find one.
-func (st *state) genItem(v *openapi3.Schema, hint string, depth int, seen map[string]struct{}) (x any, ok bool) {
+func (st *state) genItem(v *openapi3.Schema, hint string, depth int, seen map[string]struct{}, i int) (x any, ok bool) {
 	for try := 0; try < 8; try++ {
+		// Item i is seeded from its index (and retry), so a longer or
+		// shorter list keeps the same first items.
+		old := st.ptr
+		st.ptr = indexHash(old, i, try)
 		// Items sit at the array's depth: MaxDepth counts objects.
 		if v.Items == nil {
+			st.reseed(0)
 			x = st.genAny(hint, depth)
 		} else {
 			x = st.gen(v.Items, hint, depth)
 		}
+		st.ptr = old
 		if seen == nil {
 			return x, true
 		}
@@ -642,9 +670,14 @@ func (st *state) genAny(hint string, depth int) any {
 			return map[string]any{}
 		}
 		out := make(map[string]any, 3)
-		for n := 2 + st.f.IntN(2); n > 0; n-- {
+		n := 2 + st.f.IntN(2)
+		for i := 0; i < n; i++ {
+			st.reseed(tagExtra + uint64(i))
 			k := st.entryKey(out, nil, true)
+			old := st.enter(k)
+			st.reseed(0)
 			out[k] = st.genAny(k, depth+1)
+			st.ptr = old
 		}
 		return out
 	}
@@ -689,4 +722,54 @@ func EnumAccepts(s *openapi3.Schema, x any) bool {
 		}
 	}
 	return false
+}
+
+// Stream tags: reseed(tag) starts a stream of the current value other than
+// its own (tag 0), for draws made after its children.
+const (
+	tagExtra  = 0x100
+	tagChance = 0x5bd1e995
+)
+
+// reseed restarts the faker's source from the current pointer and tag.
+func (st *state) reseed(tag uint64) {
+	h := mix64(st.ptr ^ (tag * 0x9e3779b97f4a7c15))
+	st.src.Seed(h, h^0xda942042e4dd58b5)
+}
+
+// enter moves the pointer to child seg and returns the parent's pointer.
+func (st *state) enter(seg string) uint64 {
+	old := st.ptr
+	st.ptr = segHash(old, seg)
+	return old
+}
+
+// segHash extends pointer hash h by one segment (FNV-1a, with a separator).
+func segHash(h uint64, seg string) uint64 {
+	const prime = 1099511628211
+	for i := 0; i < len(seg); i++ {
+		h ^= uint64(seg[i])
+		h *= prime
+	}
+	h ^= '/'
+	h *= prime
+	return h
+}
+
+// indexHash extends h by an array index (and a uniqueItems retry).
+func indexHash(h uint64, i, try int) uint64 {
+	const prime = 1099511628211
+	h ^= uint64(i)<<8 | uint64(try)<<40 | 0x23
+	h *= prime
+	return mix64(h)
+}
+
+// mix64 is splitmix64's finaliser.
+func mix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return x
 }

@@ -1,0 +1,236 @@
+package fake
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/connectorlab/connectorlab/internal/corpus"
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// realismNow is the reference time of the table tests.
+var realismNow = time.Date(2026, 6, 15, 12, 0, 0, 0, time.UTC)
+
+// TestCheckRealismCatchesWhatMakersSaw is the issue's list of unbelievable
+// values, each of which the checker must flag (and believable ones it must
+// pass): the checker can fail.
+func TestCheckRealismCatchesWhatMakersSaw(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		body   string
+		status int
+		check  string // the failing check id; "" means every check passes
+	}{
+		{"email on a live domain", `{"email":"anal@solomon.com"}`, 200, "banned-word"},
+		{"email on a real company", `{"email":"jo.smith@microsoft.com"}`, 200, "email"},
+		{"email on an example domain", `{"email":"jo.smith@example.com"}`, 200, ""},
+		{"birth date in the future", `{"birthDate":"2030-01-02"}`, 200, "birth-date"},
+		{"birth date of a child", `{"birthDate":"2020-01-02"}`, 200, "birth-date"},
+		{"birth date of an adult", `{"birthDate":"1980-01-02"}`, 200, ""},
+		{"contract state is a US state", `{"contract":{"state":"North Carolina"}}`, 200, "workflow-state"},
+		{"contract state is a workflow state", `{"contract":{"state":"open"}}`, 200, ""},
+		{"address state is a US state", `{"address":{"state":"North Carolina","city":"Raleigh"}}`, 200, ""},
+		{"success body with HttpStatusCode 1", `{"HttpStatusCode":1,"Errors":[]}`, 200, "http-status"},
+		{"success body with HttpStatusCode 404", `{"HttpStatusCode":404}`, 200, "http-status"},
+		{"success body with HttpStatusCode 200", `{"HttpStatusCode":200,"Errors":[]}`, 200, ""},
+		{"success body with errors", `{"Errors":["buckles","lamp"]}`, 200, "errors-in-success"},
+		{"success flag false in a success", `{"success":false}`, 200, "success-flag"},
+		{"ProblemDetails with status 5", `{"type":"about:blank","title":"Not Found","status":5}`, 404, "http-status"},
+		{"ProblemDetails with the served status", `{"type":"about:blank","title":"Not Found","status":404}`, 404, ""},
+		{"two-letter country that is a cut name", `{"country":"Vi"}`, 200, "country"},
+		{"two-letter country code", `{"country":"VN"}`, 200, ""},
+		{"country code that is a word", `{"countryCode":"lamp"}`, 200, "country-code"},
+		{"currency that is not ISO 4217", `{"currency":"Dollars"}`, 200, "currency-code"},
+		{"currency code", `{"currency":"EUR"}`, 200, ""},
+		{"language code", `{"language":"en-US"}`, 200, ""},
+		{"language that is a word", `{"language":"buckles"}`, 200, "language-code"},
+		{"name prefix that is a word", `{"namePrefix":"buckles"}`, 200, "name-prefix"},
+		{"name prefix", `{"namePrefix":"Dr."}`, 200, ""},
+		{"name disagrees with first and last", `{"firstName":"Emma","lastName":"Baker","name":"Jon Snow"}`, 200, "name-coherence"},
+		{"email disagrees with the name", `{"firstName":"Emma","lastName":"Baker","email":"zed@example.com"}`, 200, "email-coherence"},
+		{"gender disagrees with the first name", `{"firstName":"Emma","gender":"male"}`, 200, "gender-coherence"},
+		{"coherent person", `{"firstName":"Emma","lastName":"Baker","name":"Emma Baker","email":"emma.baker@example.com","gender":"female","initials":"EB"}`, 200, ""},
+		{"updated before created", `{"createdAt":"2025-05-01T00:00:00Z","updatedAt":"2024-05-01T00:00:00Z"}`, 200, "dates-ordered"},
+		{"end before start", `{"startDate":"2025-05-01","endDate":"2025-04-01"}`, 200, "dates-ordered"},
+		{"created in the future", `{"createdAt":"2029-05-01T00:00:00Z"}`, 200, "past-date"},
+		{"expiry in the past", `{"expiresAt":"2021-05-01T00:00:00Z"}`, 200, "expiry-future"},
+		{"website on a live domain", `{"website":"https://www.google.com/about"}`, 200, "url-example-domain"},
+		{"website on an example domain", `{"website":"https://www.example.org/about"}`, 200, ""},
+		{"time zone that is a word", `{"timeZone":"lamp"}`, 200, "time-zone"},
+		{"time zone", `{"timeZone":"Europe/Berlin"}`, 200, ""},
+		{"latitude out of range", `{"latitude":123.4}`, 200, "latitude"},
+		{"bad IBAN", `{"iban":"GB82WEST12345698765431"}`, 200, "iban"},
+		{"good IBAN", `{"iban":"GB82WEST12345698765432"}`, 200, ""},
+		{"bad ISBN", `{"isbn":"978-0-306-40615-6"}`, 200, "isbn"},
+		{"good ISBN", `{"isbn":"978-0-306-40615-7"}`, 200, ""},
+		{"mime type that is a word", `{"mimeType":"lamp"}`, 200, "mime-type"},
+		{"semver", `{"version":"1.4.2"}`, 200, ""},
+		{"version that is a word", `{"version":"lamp"}`, 200, "version"},
+		{"colour hex", `{"color":"#1F77B4"}`, 200, ""},
+		{"banned word in a description", `{"description":"a shit day"}`, 200, "banned-word"},
+		{"order number that is a word", `{"orderNumber":"lamp"}`, 200, "reference-number"},
+		{"two words as a code", `{"code":"lovely lamp"}`, 200, "code-word"},
+		{"country code disagrees with country", `{"country":"Germany","countryCode":"FR"}`, 200, "country-coherence"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var v any
+			if err := json.Unmarshal([]byte(tc.body), &v); err != nil {
+				t.Fatal(err)
+			}
+			r := CheckRealism(v, RealismOptions{Status: tc.status, Now: realismNow})
+			if r.Checked == 0 {
+				t.Fatalf("nothing checked in %s", tc.body)
+			}
+			if tc.check == "" {
+				if r.Passed != r.Checked {
+					t.Fatalf("want every check to pass, got %v", r.Failures)
+				}
+				return
+			}
+			if r.FailedBy[tc.check] == 0 {
+				t.Fatalf("want check %s to fail, got failures %v", tc.check, r.Failures)
+			}
+		})
+	}
+}
+
+// primaryResponse returns the status and JSON schema of the operation's
+// primary success response (lowest 2xx, else 2XX or default as 200).
+func primaryResponse(op *openapi3.Operation) (int, *openapi3.SchemaRef) {
+	if op.Responses == nil {
+		return 0, nil
+	}
+	codes := op.Responses.Map()
+	status := 0
+	for code := range codes {
+		if n, err := strconv.Atoi(code); err == nil && n >= 200 && n < 300 && (status == 0 || n < status) {
+			status = n
+		}
+	}
+	if status == 0 {
+		status = 200
+	}
+	return status, primarySchema(op)
+}
+
+// realismTarget is the share of checked values the generator must get
+// right over the dev corpus.
+const realismTarget = 0
+
+type realismResult struct {
+	name string
+	r    Realism
+}
+
+// realismSweep generates every operation's primary success body of each
+// connector (seeds 1 and 2) and checks it.
+func realismSweep(t *testing.T, dirs []string, root string) []realismResult {
+	out := make([]realismResult, len(dirs))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	now := time.Now()
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i].name = dirs[i]
+				doc, _, err := loadConnector(filepath.Join(root, dirs[i]))
+				if err != nil {
+					continue
+				}
+				g := New(Options{})
+				paths := doc.Paths.Map()
+				for _, p := range slices.Sorted(mapKeys(paths)) {
+					ops := paths[p].Operations()
+					for _, m := range slices.Sorted(mapKeys(ops)) {
+						status, schema := primaryResponse(ops[m])
+						if schema == nil || schema.Value == nil {
+							continue
+						}
+						for _, base := range corpusSeeds {
+							v := g.Generate(schema, Seed(base, m, p), "")
+							r := CheckRealism(v, RealismOptions{Status: status, Now: now, MaxFailures: 3})
+							for j := range r.Failures {
+								r.Failures[j].Pointer = m + " " + p + " " + r.Failures[j].Pointer
+							}
+							out[i].r.Add(r, 6)
+						}
+					}
+				}
+			}
+		}()
+	}
+	for i := range dirs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
+// TestRealismCorpus is the realism checker over the dev corpus: the share
+// of generated values that pass the semantic checks, with the worst
+// connectors and the failing checks logged. -short samples every eighth
+// connector. CONNECTORLAB_REALISM_REPORT=file writes the full report.
+func TestRealismCorpus(t *testing.T) {
+	root, dirs := corpus.Dirs(t)
+	if testing.Short() {
+		var sample []string
+		for i := 0; i < len(dirs); i += 8 {
+			sample = append(sample, dirs[i])
+		}
+		dirs = sample
+	}
+	res := realismSweep(t, dirs, root)
+	var total Realism
+	for _, r := range res {
+		total.Add(r.r, 1)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "realism over %d connectors: %d/%d checked values pass (%.2f%%)\n", len(res), total.Passed, total.Checked, total.Percent())
+	checks := make([]string, 0, len(total.FailedBy))
+	for k := range total.FailedBy {
+		checks = append(checks, k)
+	}
+	sort.Slice(checks, func(i, j int) bool { return total.FailedBy[checks[i]] > total.FailedBy[checks[j]] })
+	fmt.Fprintf(&b, "failures by check:")
+	for _, k := range checks {
+		fmt.Fprintf(&b, " %s %d;", k, total.FailedBy[k])
+	}
+	b.WriteString("\n")
+	worst := slices.Clone(res)
+	worst = slices.DeleteFunc(worst, func(r realismResult) bool { return r.r.Checked < 20 })
+	sort.SliceStable(worst, func(i, j int) bool { return worst[i].r.Percent() < worst[j].r.Percent() })
+	for i, r := range worst {
+		if i >= 10 {
+			break
+		}
+		fmt.Fprintf(&b, "worst %2d: %-70s %6.2f%% of %d; e.g. %v\n", i+1, r.name, r.r.Percent(), r.r.Checked, r.r.Failures)
+	}
+	t.Log(b.String())
+	if f := os.Getenv("CONNECTORLAB_REALISM_REPORT"); f != "" {
+		if err := os.WriteFile(f, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if total.Checked == 0 {
+		t.Fatal("no value checked: the sweep is broken")
+	}
+	if total.Percent() < realismTarget {
+		t.Errorf("realism %.2f%% is below the target %v%%", total.Percent(), realismTarget)
+	}
+}
