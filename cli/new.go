@@ -11,6 +11,7 @@ import (
 	"github.com/connectorlab/connectorlab/authoring"
 	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/recordings/sqlite"
+	"github.com/connectorlab/connectorlab/workflow/catalog"
 	"github.com/connectorlab/connectorlab/workflow/create"
 )
 
@@ -117,13 +118,13 @@ func runNew(ctx context.Context, e *env, args []string) int {
 	}
 	counts := map[string]int{}
 	for _, f := range res.Folder.Findings {
-		fmt.Fprintf(e.stdout, "%s: %s [%s] %s\n", f.Location(), colorize(e.color, f.Level, f.Level.String()), f.ID, f.Message)
+		fmt.Fprintf(e.stdout, "%s: %s [%s] %s\n", f.Location(), catalog.Colorize(e.color, f.Level, f.Level.String()), f.ID, f.Message)
 		if f.Fix != "" {
 			fmt.Fprintf(e.stdout, "    fix: %s\n", f.Fix)
 		}
 		counts[f.Level.String()]++
 	}
-	fmt.Fprintf(e.stdout, "wrote %s from %s (%s): %d operations; %s\n", pos[0], *from, res.Source, res.Operations, countLine(counts))
+	fmt.Fprintf(e.stdout, "wrote %s from %s (%s): %d operations; %s\n", pos[0], *from, res.Source, res.Operations, catalog.CountLine(counts))
 	fmt.Fprintf(e.stdout, "next: connectorlab validate %s && connectorlab mock %s\n", pos[0], pos[0])
 	return ExitOK
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/connectorlab/connectorlab/authoring"
 	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/workflow/catalog"
 )
 
 func runPack(ctx context.Context, e *env, args []string) int {
@@ -77,7 +78,7 @@ func runPack(ctx context.Context, e *env, args []string) int {
 	} else {
 		counts := map[string]int{}
 		for _, f := range findings {
-			fmt.Fprintf(e.stdout, "%s: %s [%s] %s\n", f.Location(), colorize(e.color, f.Level, f.Level.String()), f.ID, f.Message)
+			fmt.Fprintf(e.stdout, "%s: %s [%s] %s\n", f.Location(), catalog.Colorize(e.color, f.Level, f.Level.String()), f.ID, f.Message)
 			if f.Fix != "" {
 				fmt.Fprintf(e.stdout, "    fix: %s\n", f.Fix)
 			}
@@ -85,11 +86,11 @@ func runPack(ctx context.Context, e *env, args []string) int {
 		}
 		switch {
 		case failed:
-			fmt.Fprintf(e.stdout, "%s: %s; not packed (--fail-on %s)\n", dir, countLine(counts), threshold)
+			fmt.Fprintf(e.stdout, "%s: %s; not packed (--fail-on %s)\n", dir, catalog.CountLine(counts), threshold)
 		case *checkOnly:
-			fmt.Fprintf(e.stdout, "%s: %s; checks passed\n", dir, countLine(counts))
+			fmt.Fprintf(e.stdout, "%s: %s; checks passed\n", dir, catalog.CountLine(counts))
 		default:
-			fmt.Fprintf(e.stdout, "%s: %s; wrote %s (%d files)\n", dir, countLine(counts), zipPath, len(packed))
+			fmt.Fprintf(e.stdout, "%s: %s; wrote %s (%d files)\n", dir, catalog.CountLine(counts), zipPath, len(packed))
 		}
 	}
 	if failed {

@@ -61,7 +61,8 @@ func Validate(ctx context.Context, l *connector.Loader, paths []string, failOn c
 	return rep
 }
 
-func colorize(on bool, level connector.Level, s string) string {
+// Colorize wraps s in the ANSI colour of level when on (a terminal).
+func Colorize(on bool, level connector.Level, s string) string {
 	if !on {
 		return s
 	}
@@ -80,18 +81,18 @@ func colorize(on bool, level connector.Level, s string) string {
 func WriteValidate(w io.Writer, rep Report, color, quiet bool) {
 	for _, r := range rep.Results {
 		if r.Error != "" {
-			fmt.Fprintf(w, "%s: %s\n", colorize(color, connector.LevelError, "cannot load"), r.Error)
+			fmt.Fprintf(w, "%s: %s\n", Colorize(color, connector.LevelError, "cannot load"), r.Error)
 			continue
 		}
 		if !quiet {
 			for _, f := range r.Findings {
-				fmt.Fprintf(w, "%s: %s [%s] %s\n", f.Location(), colorize(color, f.Level, f.Level.String()), f.ID, f.Message)
+				fmt.Fprintf(w, "%s: %s [%s] %s\n", f.Location(), Colorize(color, f.Level, f.Level.String()), f.ID, f.Message)
 				if f.Fix != "" {
 					fmt.Fprintf(w, "    fix: %s\n", f.Fix)
 				}
 			}
 		}
-		fmt.Fprintf(w, "%s (%s): %s\n", r.Connector, r.Path, countLine(r.Counts))
+		fmt.Fprintf(w, "%s (%s): %s\n", r.Connector, r.Path, CountLine(r.Counts))
 	}
 	if len(rep.Results) > 1 {
 		status := "passed"
@@ -102,7 +103,8 @@ func WriteValidate(w io.Writer, rep Report, color, quiet bool) {
 	}
 }
 
-func countLine(c map[string]int) string {
+// CountLine says "N errors, N warnings, N infos" for a count map.
+func CountLine(c map[string]int) string {
 	parts := []string{}
 	for _, l := range []string{"error", "warning", "info"} {
 		n := c[l]
