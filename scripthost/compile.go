@@ -190,11 +190,12 @@ type Assembly struct {
 }
 
 var (
-	usingRe  = regexp.MustCompile(`^\s*using\s+(static\s+)?([A-Za-z_][\w.]*)\s*;`)
-	aliasRe  = regexp.MustCompile(`^\s*using\s+[A-Za-z_]\w*\s*=\s*([A-Za-z_][\w.]*)`)
-	classRe  = regexp.MustCompile(`\bclass\s+Script\b`)
-	diagRe   = regexp.MustCompile(`^(.*?)\((\d+),(\d+)\): (error|warning) (CS\d+): (.*)$`)
-	globalRe = regexp.MustCompile(`^(error|warning) (CS\d+): (.*)$`)
+	usingRe    = regexp.MustCompile(`^\s*using\s+(static\s+)?([A-Za-z_][\w.]*)\s*;`)
+	aliasRe    = regexp.MustCompile(`^\s*using\s+[A-Za-z_]\w*\s*=\s*([A-Za-z_][\w.]*)`)
+	classRe    = regexp.MustCompile(`\bclass\s+\w+\s*:\s*ScriptBase\b`)
+	diagRe     = regexp.MustCompile(`^(.*?)\((\d+),(\d+)\): (error|warning) (CS\d+): (.*)$`)
+	internalRe = regexp.MustCompile(`script\.csx\((\d+),(\d+)\)`)
+	globalRe   = regexp.MustCompile(`^(error|warning) (CS\d+): (.*)$`)
 )
 
 // Check applies the gateway's static limits (size, one Script class,
@@ -243,7 +244,7 @@ func Check(src Source) *CompileError {
 	}
 	if !classRe.Match(code) {
 		return &CompileError{File: name, Kind: "class", Diagnostics: []Diagnostic{{File: name, Severity: "error",
-			Message: "no class named Script: the gateway runs 'public class Script : ScriptBase' with 'public override async Task<HttpResponseMessage> ExecuteAsync()'"}}}
+			Message: "no class deriving from ScriptBase: the gateway runs 'public class Script : ScriptBase' with 'public override async Task<HttpResponseMessage> ExecuteAsync()'"}}}
 	}
 	return nil
 }
@@ -342,6 +343,14 @@ func Compile(ctx context.Context, e Engine, dir string, src Source) (*Assembly, 
 		if cctx.Err() != nil {
 			return nil, fmt.Errorf("compile %s: the compiler did not finish in 2 minutes", src.Name)
 		}
+		if len(errs) == 0 && strings.Contains(string(outb), "InternalErrorException") {
+			d := Diagnostic{File: src.Name, Severity: "error", Code: "mcs-internal", Message: "the Mono C# compiler crashed on this script (a compiler bug, not an error in the script; Roslyn, the gateway's compiler, accepts such code)"}
+			if m := internalRe.FindStringSubmatch(string(outb)); m != nil {
+				d.Line, _ = strconv.Atoi(m[1])
+				d.Col, _ = strconv.Atoi(m[2])
+			}
+			return nil, &CompileError{File: src.Name, Kind: "engine", Diagnostics: []Diagnostic{d}}
+		}
 		if len(errs) == 0 {
 			msg := strings.TrimSpace(strings.Join(other, "\n"))
 			if msg == "" {
@@ -368,11 +377,17 @@ func ensureNewtonsoft(e Engine, dir string) error {
 	if err != nil {
 		return fmt.Errorf("read %s: %w", e.Newtonsoft, err)
 	}
-	tmp := dst + ".tmp" + strconv.Itoa(os.Getpid())
-	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+	f, err := os.CreateTemp(dir, "Newtonsoft.Json.dll.tmp*")
+	if err != nil {
 		return fmt.Errorf("copy Newtonsoft.Json.dll into the script cache: %w", err)
 	}
-	return os.Rename(tmp, dst)
+	_, werr := f.Write(b)
+	cerr := f.Close()
+	if werr != nil || cerr != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("copy Newtonsoft.Json.dll into the script cache: %w", errors.Join(werr, cerr))
+	}
+	return os.Rename(f.Name(), dst)
 }
 
 // parseDiagnostics turns compiler output into diagnostics on the script;

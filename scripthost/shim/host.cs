@@ -24,6 +24,22 @@ namespace ConnectorLab.ScriptHost
         static readonly ConcurrentDictionary<long, CancellationTokenSource> calls = new ConcurrentDictionary<long, CancellationTokenSource>();
         static long subSeq;
         internal static readonly AsyncLocal<long> CurrentCall = new AsyncLocal<long>();
+        static Type scriptType;
+
+        // FindScript picks the class deriving from ScriptBase: the one
+        // named Script, otherwise the first (the gateway asks for
+        // "Script", published connectors also ship "script").
+        static Type FindScript()
+        {
+            Type found = null;
+            foreach (var t in typeof(Program).Assembly.GetTypes())
+            {
+                if (t.IsAbstract || !typeof(ScriptBase).IsAssignableFrom(t)) continue;
+                if (t.Name == "Script") return t;
+                if (found == null) found = t;
+            }
+            return found;
+        }
 
         public static int Main(string[] args)
         {
@@ -33,6 +49,8 @@ namespace ConnectorLab.ScriptHost
             Console.SetOut(new LogWriter("Information"));
             Console.SetError(new LogWriter("Error"));
             Console.SetIn(TextReader.Null);
+            scriptType = FindScript();
+            if (scriptType == null) { Fatal("the script has no class deriving from ScriptBase"); return 3; }
             Write(new JObject { { "t", "ready" } });
             while (true)
             {
@@ -120,7 +138,7 @@ namespace ConnectorLab.ScriptHost
             try
             {
                 var ctx = new Context(id, (string)msg["op"], (string)msg["corr"], ToRequest((JObject)msg["req"]));
-                var script = new Script();
+                var script = (ScriptBase)Activator.CreateInstance(scriptType);
                 script.Context = ctx;
                 script.CancellationToken = cts.Token;
                 var resp = await script.ExecuteAsync().ConfigureAwait(false);
@@ -165,13 +183,19 @@ namespace ConnectorLab.ScriptHost
             return resp;
         }
 
+        static byte[] Bytes(JToken t)
+        {
+            if (t == null || t.Type == JTokenType.Null) return new byte[0];
+            return Convert.FromBase64String((string)t);
+        }
+
         static HttpRequestMessage ToRequest(JObject j)
         {
             var req = new HttpRequestMessage(new HttpMethod((string)j["method"]), new Uri((string)j["url"]));
-            var body = j["body"] != null ? Convert.FromBase64String((string)j["body"]) : new byte[0];
+            var body = Bytes(j["body"]);
             string m = req.Method.Method.ToUpperInvariant();
             bool content = body.Length > 0 || m == "POST" || m == "PUT" || m == "PATCH";
-            var pairs = (JArray)j["headers"] ?? new JArray();
+            var pairs = j["headers"] is JArray ? (JArray)j["headers"] : new JArray();
             foreach (JArray p in pairs)
             {
                 if (p[0].ToString().StartsWith("Content-", StringComparison.OrdinalIgnoreCase)) content = true;
@@ -189,9 +213,9 @@ namespace ConnectorLab.ScriptHost
         {
             var resp = new HttpResponseMessage((HttpStatusCode)(int)j["status"]);
             if (j["reason"] != null && (string)j["reason"] != "") resp.ReasonPhrase = (string)j["reason"];
-            var body = j["body"] != null ? Convert.FromBase64String((string)j["body"]) : new byte[0];
+            var body = Bytes(j["body"]);
             resp.Content = new ByteArrayContent(body);
-            foreach (JArray p in (JArray)j["headers"] ?? new JArray())
+            foreach (JArray p in j["headers"] is JArray ? (JArray)j["headers"] : new JArray())
             {
                 string k = (string)p[0], v = (string)p[1];
                 if (!resp.Headers.TryAddWithoutValidation(k, v)) resp.Content.Headers.TryAddWithoutValidation(k, v);
@@ -245,11 +269,13 @@ namespace ConnectorLab.ScriptHost
             OperationId = op ?? "";
             CorrelationId = corr ?? "";
             Request = req;
+            OriginalRequestUri = req.RequestUri;
             Logger = new FrameLogger(id);
         }
         public string CorrelationId { get; private set; }
         public string OperationId { get; private set; }
         public HttpRequestMessage Request { get; private set; }
+        public Uri OriginalRequestUri { get; private set; }
         public ILogger Logger { get; private set; }
         public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {

@@ -98,6 +98,9 @@ public interface IScriptContext
     string CorrelationId { get; }
     string OperationId { get; }
     HttpRequestMessage Request { get; }
+    // OriginalRequestUri is the request's URI before the script changed
+    // it (not in the public docs; published scripts read it).
+    Uri OriginalRequestUri { get; }
     Microsoft.Extensions.Logging.ILogger Logger { get; }
     Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken);
 }
@@ -114,4 +117,20 @@ public abstract class ScriptBase
     }
 
     public abstract Task<HttpResponseMessage> ExecuteAsync();
+}
+
+// The gateway's own namespace, which certified scripts import.
+namespace Microsoft.PowerPlatform.Connectors.CustomCode.CSharp
+{
+    internal static class NamespaceMarker { }
+}
+
+// Members newer Newtonsoft.Json versions (the gateway's) have and the
+// Debian package's does not: extension methods fill the gap.
+public static class ConnectorLabNewtonsoftCompat
+{
+    public static bool ContainsKey(this Newtonsoft.Json.Linq.JObject o, string propertyName)
+    {
+        return o != null && o.Property(propertyName) != null;
+    }
 }
