@@ -73,7 +73,7 @@ type Config struct {
 	// recorded, and the client gets the script's response.
 	CustomCode *scripthost.Runner
 	Logger     *slog.Logger
-	Now           func() time.Time
+	Now        func() time.Time
 }
 
 // Recording is a running recording proxy.
