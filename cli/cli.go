@@ -47,6 +47,7 @@ func commands() []command {
 		{"drift", "PATH", "compare recorded traffic with the definition offline; --write-patch proposes a fix", runDrift},
 		{"diff", "OLD NEW", "report breaking changes between two connector definitions", runDiff},
 		{"validate", "PATH...", "lint connector definitions (certification-style checks with stable IDs)", runValidate},
+		{"script", "test", "run the connector's custom code (script.csx) once and show what it changed", runScript},
 		{"inspect", "PATH", "summarise a connector: auth, policies and its operations", runInspect},
 		{"version", "", "print the version", func(_ context.Context, e *env, _ []string) int {
 			fmt.Fprintln(e.stdout, "connectorlab", Version)

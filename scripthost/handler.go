@@ -164,6 +164,20 @@ func (r *Runner) run(ctx context.Context, op *connector.Operation, req *http.Req
 	return res
 }
 
+// LocalSend is a SendFunc serving requests to backendHost with h in
+// process and the others with foreign (nil: an error).
+func LocalSend(h http.Handler, backendHost string, foreign SendFunc) SendFunc {
+	return func(ctx context.Context, req *http.Request) (*http.Response, error) {
+		if !strings.EqualFold(req.URL.Host, backendHost) {
+			if foreign == nil {
+				return nil, fmt.Errorf("SendAsync to %s: only %s is reachable here", req.URL.Host, backendHost)
+			}
+			return foreign(ctx, req)
+		}
+		return serveLocal(ctx, h, req, "127.0.0.1", "127.0.0.1:0"), nil
+	}
+}
+
 // serveLocal serves req with h in process, as if it came over the wire.
 func serveLocal(ctx context.Context, h http.Handler, req *http.Request, host, remote string) *http.Response {
 	in := req.Clone(ctx)

@@ -78,13 +78,16 @@ type LogLine struct {
 
 // Sent is one Context.SendAsync the script made.
 type Sent struct {
-	Method   string        `json:"method"`
-	URL      string        `json:"url"`
-	Header   http.Header   `json:"header,omitempty"`
-	Body     []byte        `json:"body,omitempty"`
-	Status   int           `json:"status,omitempty"`
-	Error    string        `json:"error,omitempty"`
-	Duration time.Duration `json:"duration"`
+	Method string      `json:"method"`
+	URL    string      `json:"url"`
+	Header http.Header `json:"header,omitempty"`
+	Body   []byte      `json:"body,omitempty"`
+	Status int         `json:"status,omitempty"`
+	// RespHeader and RespBody are the answer before the script saw it.
+	RespHeader http.Header   `json:"respHeader,omitempty"`
+	RespBody   []byte        `json:"respBody,omitempty"`
+	Error      string        `json:"error,omitempty"`
+	Duration   time.Duration `json:"duration"`
 }
 
 // ScriptError says why a call produced no response of the script's own.
@@ -462,7 +465,7 @@ func (c *child) doSend(p *pending, f *frame) {
 		s.Error = err.Error()
 	} else {
 		reply.Resp = resp
-		s.Status = resp.Status
+		s.Status, s.RespHeader, s.RespBody = resp.Status, headerOf(resp.Headers), resp.Body
 	}
 	s.Duration = time.Since(start)
 	p.mu.Lock()
