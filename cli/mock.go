@@ -60,6 +60,7 @@ type mockFlags struct {
 	format      string
 	lf          loadFlags
 	pp          ppFlags
+	code        codeFlags
 }
 
 func runMock(ctx context.Context, e *env, args []string) int {
@@ -95,6 +96,7 @@ func runMock(ctx context.Context, e *env, args []string) int {
 	fs.StringVar(&f.format, "format", "text", "with --conformance: text or json")
 	f.lf.register(fs)
 	f.pp.register(fs)
+	f.code.register(fs)
 	paths, code, ok := parseFlags(fs, args, e)
 	if !ok {
 		return code
@@ -150,6 +152,14 @@ func runMock(ctx context.Context, e *env, args []string) int {
 		if err := u.build(c); err != nil {
 			fmt.Fprintln(e.stderr, "connectorlab mock:", err)
 			return ExitUsage
+		}
+		cc, code := f.code.start(ctx, e, "mock", c)
+		if code != ExitOK {
+			return code
+		}
+		if cc != nil {
+			defer cc.Host.Close()
+			u.code = cc.Handler(http.HandlerFunc(u.serve), nil)
 		}
 		units = append(units, u)
 	}
@@ -353,6 +363,8 @@ type mockUnit struct {
 	base  mock.Options
 	state *mock.State
 	cur   atomic.Pointer[mock.Server]
+	// code runs the connector's script.csx in front of the mock.
+	code http.Handler
 }
 
 func (u *mockUnit) build(c *connector.Connector) error {
@@ -366,7 +378,15 @@ func (u *mockUnit) build(c *connector.Connector) error {
 	return nil
 }
 
-func (u *mockUnit) ServeHTTP(w http.ResponseWriter, r *http.Request) { u.cur.Load().ServeHTTP(w, r) }
+func (u *mockUnit) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if u.code != nil {
+		u.code.ServeHTTP(w, r)
+		return
+	}
+	u.serve(w, r)
+}
+
+func (u *mockUnit) serve(w http.ResponseWriter, r *http.Request) { u.cur.Load().ServeHTTP(w, r) }
 
 // watch reloads the connector when one of its files changes. A load error
 // keeps the running version and says why.
