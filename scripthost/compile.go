@@ -70,11 +70,13 @@ var Namespaces = []string{
 var prelude = []string{
 	"System",
 	"System.Collections.Generic",
+	"System.Diagnostics",
 	"System.IO",
 	"System.Linq",
 	"System.Net",
 	"System.Net.Http",
 	"System.Net.Http.Headers",
+	"System.Security.Cryptography",
 	"System.Text",
 	"System.Text.RegularExpressions",
 	"System.Threading",
@@ -285,14 +287,14 @@ func Compile(ctx context.Context, e Engine, dir string, src Source) (*Assembly, 
 	if ce := Check(src); ce != nil {
 		return nil, ce
 	}
-	code := stripBOM(src.Code)
+	code, rewrites := downlevel(stripBOM(src.Code), src.Name)
 	hash := hashOf(code)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create the script cache %s: %w", dir, err)
 	}
 	out := filepath.Join(dir, hash+".exe")
 	if _, err := os.Stat(out); err == nil {
-		return &Assembly{Path: out, Hash: hash, Cached: true, Took: time.Since(start)}, nil
+		return &Assembly{Path: out, Hash: hash, Warnings: rewrites, Cached: true, Took: time.Since(start)}, nil
 	}
 	if err := ensureNewtonsoft(e, dir); err != nil {
 		return nil, err
@@ -363,7 +365,7 @@ func Compile(ctx context.Context, e Engine, dir string, src Source) (*Assembly, 
 	if err := os.Rename(tmp, out); err != nil {
 		return nil, fmt.Errorf("store the compiled script in %s: %w", dir, err)
 	}
-	return &Assembly{Path: out, Hash: hash, Warnings: warnings, Took: time.Since(start)}, nil
+	return &Assembly{Path: out, Hash: hash, Warnings: append(rewrites, warnings...), Took: time.Since(start)}, nil
 }
 
 // ensureNewtonsoft puts Newtonsoft.Json.dll beside the cached assemblies

@@ -48,9 +48,9 @@ type Options struct {
 // Start starts the script host of c when c has a script and the mode
 // allows it. It returns nil and no error when there is nothing to run;
 // warning is set when the script is skipped because the host is missing
-// (auto mode). A script that does not compile, or mode on without the
-// host, is a usage error naming script.csx:line:col or the install
-// command.
+// or does not compile (auto mode). With mode on, a script that does not
+// compile, or a missing host, is a usage error naming script.csx:line:col
+// or the install command.
 func Start(ctx context.Context, c *connector.Connector, o Options) (r *scripthost.Runner, warning string, err error) {
 	if c.CustomCode == nil || o.Mode == Off {
 		return nil, "", nil
@@ -68,6 +68,11 @@ func Start(ctx context.Context, c *connector.Connector, o Options) (r *scripthos
 	}
 	h, herr := scripthost.New(ctx, src, scripthost.Options{Engine: eng, CacheDir: o.CacheDir, Timeout: o.Timeout, Logger: o.Logger})
 	if herr != nil {
+		if _, isCompile := scripthost.IsCompileError(herr); isCompile && o.Mode == Auto {
+			// Often a limit of the Mono compiler rather than of the script:
+			// keep the old behaviour and say so; --custom-code=on refuses.
+			return nil, fmt.Sprintf("%s's custom code does not compile here, so it will NOT run (--custom-code=on makes this an error):\n%s", c.Name, herr), nil
+		}
 		return nil, "", Error(herr)
 	}
 	r = scripthost.NewRunner(h, c, nil)
