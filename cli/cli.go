@@ -47,6 +47,7 @@ func commands() []command {
 		{"drift", "PATH", "compare recorded traffic with the definition offline; --write-patch proposes a fix", runDrift},
 		{"diff", "OLD NEW", "report breaking changes between two connector definitions", runDiff},
 		{"validate", "PATH...", "lint connector definitions (certification-style checks with stable IDs)", runValidate},
+		{"script", "test", "run the connector's custom code (script.csx) once and show what it changed", runScript},
 		{"inspect", "PATH", "summarise a connector: auth, policies and its operations", runInspect},
 		{"new", "DIR", "create a connector folder from blank, OpenAPI, Postman, HAR or a recording session", runNew},
 		{"pack", "DIR", "check a connector folder as certification does and zip it for the portal and paconn", runPack},

@@ -38,6 +38,7 @@ type mockFlags struct {
 	format      string
 	lf          loadFlags
 	pp          ppFlags
+	code        codeFlags
 }
 
 func runMock(ctx context.Context, e *env, args []string) int {
@@ -72,6 +73,7 @@ func runMock(ctx context.Context, e *env, args []string) int {
 	fs.StringVar(&f.format, "format", "text", "with --conformance: text or json")
 	f.lf.register(fs)
 	f.pp.register(fs)
+	f.code.register(fs)
 	paths, code, ok := parseFlags(fs, args, e)
 	if !ok {
 		return code
@@ -142,6 +144,15 @@ func runMock(ctx context.Context, e *env, args []string) int {
 		}
 		if err := fleet.Add(p, c, o, att); err != nil {
 			return fail(err)
+		}
+		cc, code := f.code.start(ctx, e, "mock", c)
+		if code != ExitOK {
+			return code
+		}
+		if cc != nil {
+			u := fleet.Served[len(fleet.Served)-1].Unit
+			u.UseCustomCode(cc)
+			defer u.UseCustomCode(nil) // closes the script host
 		}
 	}
 	where := ""

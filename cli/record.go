@@ -42,6 +42,7 @@ type recordFlags struct {
 	bodyCapMB, maxBodyMB                        int
 	timeout                                     time.Duration
 	lf                                          loadFlags
+	code                                        codeFlags
 }
 
 func runRecord(ctx context.Context, e *env, args []string) int {
@@ -69,6 +70,7 @@ func runRecord(ctx context.Context, e *env, args []string) int {
 	fs.DurationVar(&f.timeout, "timeout", 120*time.Second, "upstream timeout per exchange (504 beyond)")
 	fs.BoolVar(&f.verbose, "v", false, "log every exchange on stderr")
 	f.lf.register(fs)
+	f.code.register(fs)
 	paths, code, ok := parseFlags(fs, args, e)
 	if !ok {
 		return code
@@ -90,6 +92,13 @@ func runRecord(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		fmt.Fprintln(e.stderr, "connectorlab record: --auth-set:", err)
 		return ExitUsage
+	}
+	cc, code := f.code.start(ctx, e, "record", c)
+	if code != ExitOK {
+		return code
+	}
+	if cc != nil {
+		defer cc.Host.Close()
 	}
 	params, code := connectionParams(e, set, f.noPrompt)
 	if code != ExitOK {
@@ -115,7 +124,7 @@ func runRecord(ctx context.Context, e *env, args []string) int {
 		Upstream: f.upstream, Session: f.session, AuthSet: f.authSet, Params: params, AllowMissing: f.noPrompt,
 		RulesFile: f.rules, Tags: f.tags, BestEffort: f.bestEffort,
 		Host: f.host, Port: f.port, AllowRemote: f.allowRemote, AllowOrigins: f.allowOrigins,
-		Limits: limits, MaxRequestBody: int64(f.maxBodyMB) << 20, Timeout: f.timeout, Logger: log,
+		Limits: limits, MaxRequestBody: int64(f.maxBodyMB) << 20, Timeout: f.timeout, Logger: log, CustomCode: cc,
 		OnStoreError: func(err error) {
 			fmt.Fprintf(e.stderr, "connectorlab record: EXCHANGE NOT RECORDED: %v\n", err)
 		},

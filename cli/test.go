@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"github.com/connectorlab/connectorlab/recordings/sqlite"
 	"github.com/connectorlab/connectorlab/spelling"
 	"github.com/connectorlab/connectorlab/workflow/exchanges"
+	"github.com/connectorlab/connectorlab/workflow/recorder"
 	"github.com/connectorlab/connectorlab/workflow/suite"
 )
 
@@ -29,6 +31,9 @@ type suiteInput struct {
 	name      string
 	sessionID int64
 	xs        []*recordings.Exchange
+	// customCode: recorded with the script running (recorder.CustomCodeTag),
+	// so the exchanges are already what the gateway sent.
+	customCode bool
 }
 
 // loadRecordings reads the exchanges to replay from a SQLite recordings
@@ -101,7 +106,7 @@ func loadRecordings(ctx context.Context, e *env, verb, path, session, connectorN
 			fmt.Fprintf(e.stderr, "connectorlab %s: %v\n", verb, err)
 			return nil, nil, ExitInfra
 		}
-		out = append(out, suiteInput{name: "session " + s.Name, sessionID: s.ID, xs: xs})
+		out = append(out, suiteInput{name: "session " + s.Name, sessionID: s.ID, xs: xs, customCode: slices.Contains(s.Tags, recorder.CustomCodeTag)})
 	}
 	return out, store, ExitOK
 }
@@ -190,6 +195,8 @@ func runTest(ctx context.Context, e *env, args []string) int {
 	noPolicies := fs.Bool("no-policies", false, "do not apply the connector's request policies (for targets that take pre-policy requests, e.g. our mock)")
 	authSet := fs.String("auth-set", "", "connection parameter set to authenticate with (default: the first)")
 	noHistory := fs.Bool("no-history", false, "do not write the run to the recordings file's run history")
+	var cf codeFlags
+	cf.register(fs)
 	paths, code, ok := parseFlags(fs, args, e)
 	if !ok {
 		return code
@@ -255,10 +262,23 @@ func runTest(ctx context.Context, e *env, args []string) int {
 	rep := &contract.Report{Tool: "connectorlab " + Version, Kind: contract.KindTest, Connector: c.Name, Target: tu.Redacted(),
 		Recordings: *recs, Started: started, FailOn: threshold, Shard: sh.String(), CustomCode: c.CustomCode != nil, Noise: cfg.Noise()}
 	runner := replay.New(c, opts)
+	// With custom code, requests go through the script on their way to the
+	// target, except those of sessions recorded with it (already after it).
+	scripted := runner
+	cc, code := cf.start(ctx, e, "test", c)
+	if code != ExitOK {
+		return code
+	}
+	if cc != nil {
+		defer cc.Host.Close()
+		so := opts
+		suite.UseCustomCode(&so, cc)
+		scripted = replay.New(c, so)
+	}
 	var store *sqlite.Store
 	var inputs []suiteInput
 	if *generate {
-		res, skipped, err := runner.RunGenerated(ctx, probe.Options{Seed: *seed})
+		res, skipped, err := scripted.RunGenerated(ctx, probe.Options{Seed: *seed})
 		if err != nil {
 			fmt.Fprintln(e.stderr, "connectorlab test:", err)
 			return ExitInfra
@@ -283,7 +303,11 @@ func runTest(ctx context.Context, e *env, args []string) int {
 		}
 		coverage := map[string]int{}
 		for _, in := range inputs {
-			res, err := runner.Run(ctx, in.name, in.xs)
+			rn := scripted
+			if in.customCode {
+				rn = runner
+			}
+			res, err := rn.Run(ctx, in.name, in.xs)
 			if err != nil {
 				fmt.Fprintln(e.stderr, "connectorlab test:", err)
 				return ExitInfra

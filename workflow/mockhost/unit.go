@@ -6,6 +6,7 @@ import (
 
 	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/mock"
+	"github.com/connectorlab/connectorlab/scripthost"
 )
 
 // Unit is one connector's mock; its server can be swapped while it serves.
@@ -14,6 +15,13 @@ type Unit struct {
 	cur    atomic.Pointer[mock.Server]
 	opts   atomic.Pointer[mock.Options]
 	prefer atomic.Pointer[string]
+	// code runs the connector's script.csx in front of the mock.
+	code atomic.Pointer[codeHook]
+}
+
+type codeHook struct {
+	r *scripthost.Runner
+	h http.Handler
 }
 
 // NewUnit builds the first server of c with o (o.State is replaced by the
@@ -68,14 +76,45 @@ func (u *Unit) Options() mock.Options { return *u.opts.Load() }
 // definition).
 func (u *Unit) Reload(c *connector.Connector) error { return u.Swap(c, u.Options()) }
 
-// ServeHTTP applies the scenario and hands the request to the current
-// server.
+// UseCustomCode runs r's script between the client and the simulated
+// backend: the script's SendAsync requests are answered by the mock, its
+// response is what the client gets. nil stops running it; the host
+// replaced is closed.
+func (u *Unit) UseCustomCode(r *scripthost.Runner) {
+	var hook *codeHook
+	if r != nil {
+		hook = &codeHook{r: r, h: r.Handler(http.HandlerFunc(u.serve), nil)}
+	}
+	if old := u.code.Swap(hook); old != nil && (hook == nil || old.r != hook.r) {
+		old.r.Host.Close()
+	}
+}
+
+// CustomCode is the script runner in use, nil when none.
+func (u *Unit) CustomCode() *scripthost.Runner {
+	if c := u.code.Load(); c != nil {
+		return c.r
+	}
+	return nil
+}
+
+// ServeHTTP applies the scenario and hands the request to the script
+// (when one runs) and the current server.
 func (u *Unit) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if p := u.prefer.Load(); p != nil && *p != "" && r.Header.Get("Prefer") == "" {
 		r.Header.Set("Prefer", *p)
 	}
-	u.cur.Load().ServeHTTP(w, r)
+	if c := u.code.Load(); c != nil {
+		c.h.ServeHTTP(w, r)
+		return
+	}
+	u.serve(w, r)
 }
 
-// Close stops the current server's background work.
-func (u *Unit) Close() { u.cur.Load().Close() }
+func (u *Unit) serve(w http.ResponseWriter, r *http.Request) { u.cur.Load().ServeHTTP(w, r) }
+
+// Close stops the current server's background work and the script host.
+func (u *Unit) Close() {
+	u.UseCustomCode(nil)
+	u.cur.Load().Close()
+}

@@ -16,8 +16,14 @@ import (
 	"github.com/connectorlab/connectorlab/mock"
 	"github.com/connectorlab/connectorlab/policy"
 	"github.com/connectorlab/connectorlab/recordings"
+	"github.com/connectorlab/connectorlab/scripthost"
 	"github.com/connectorlab/connectorlab/workflow"
 )
+
+// CustomCodeTag marks a session recorded with the connector's script
+// running in front of the proxy: its exchanges are what the gateway sent
+// to the API (after the script), so test replays them without it.
+const CustomCodeTag = "custom-code"
 
 // Store is what a recording needs of a recordings database.
 type Store interface {
@@ -64,8 +70,12 @@ type Config struct {
 	OnStoreError func(err error)
 	// PolicyFinding is called for each policy that cannot be applied.
 	PolicyFinding func(f connector.Finding)
-	Logger        *slog.Logger
-	Now           func() time.Time
+	// CustomCode, when set, runs the connector's script in front of the
+	// proxy: what the script sends (SendAsync) is what is forwarded and
+	// recorded, and the client gets the script's response.
+	CustomCode *scripthost.Runner
+	Logger     *slog.Logger
+	Now        func() time.Time
 }
 
 // Recording is a running recording proxy.
@@ -152,6 +162,9 @@ func Start(ctx context.Context, st Store, c *connector.Connector, cfg Config) (*
 	rules.Secrets = recordings.SecretValues(set, params)
 
 	name := SessionName(c.Name, cfg.Session, now())
+	if cfg.CustomCode != nil {
+		cfg.Tags = append(append([]string(nil), cfg.Tags...), CustomCodeTag)
+	}
 	sess := &recordings.Session{Name: name, Connector: c.Name, Upstream: up.Redacted(), Source: recordings.SourceProxy,
 		Tags: cfg.Tags, BestEffort: cfg.BestEffort, Rules: rules}
 	if err := st.CreateSession(ctx, sess); err != nil {
@@ -222,8 +235,14 @@ func Start(ctx context.Context, st Store, c *connector.Connector, cfg Config) (*
 	r.addr = ln.Addr().(*net.TCPAddr)
 	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	r.cancel = cancel
+	var handler http.Handler = proxy
+	if cfg.CustomCode != nil {
+		cc := cfg.CustomCode.WithBackend(up)
+		cc.Auth = recordings.AuthFor(set, params)
+		handler = cc.Handler(proxy, nil)
+	}
 	srv := &http.Server{
-		Handler:           proxy,
+		Handler:           handler,
 		ReadHeaderTimeout: mock.ReadHeaderTimeout,
 		IdleTimeout:       mock.IdleTimeout,
 		MaxHeaderBytes:    mock.MaxHeaderBytes,

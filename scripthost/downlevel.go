@@ -1,0 +1,170 @@
+package scripthost
+
+import (
+	"bytes"
+	"fmt"
+)
+
+// downlevel rewrites the few C# 8/9 constructs the Mono compiler (C# 7.x)
+// rejects and that have a same-meaning older form, keeping every other
+// byte, line and column in place (a rewrite pads with spaces):
+//
+//	using var x = ...;      →  var x = ...;   (disposal at scope end skipped)
+//	x is not null           →  x != null
+//	x!.y, x!; x!)           →  x.y ...        (null-forgiving operator)
+//	string? s, JObject? o   →  string s ...   (nullable reference annotations)
+//
+// Strings, characters and comments are left alone. Each rewrite is a
+// warning naming its line and column.
+func downlevel(code []byte, name string) ([]byte, []Diagnostic) {
+	out := append([]byte(nil), code...)
+	var warns []Diagnostic
+	line, col := 1, 1
+	warn := func(l, c int, msg string) {
+		warns = append(warns, Diagnostic{File: name, Line: l, Col: c, Severity: "warning", Code: "downlevel", Message: msg})
+	}
+	n := len(out)
+	for i := 0; i < n; {
+		ch := out[i]
+		adv := func(k int) {
+			for j := 0; j < k && i < n; j++ {
+				if out[i] == '\n' {
+					line, col = line+1, 1
+				} else {
+					col++
+				}
+				i++
+			}
+		}
+		switch {
+		case ch == '/' && i+1 < n && out[i+1] == '/':
+			for i < n && out[i] != '\n' {
+				adv(1)
+			}
+			continue
+		case ch == '/' && i+1 < n && out[i+1] == '*':
+			adv(2)
+			for i < n && !(out[i] == '*' && i+1 < n && out[i+1] == '/') {
+				adv(1)
+			}
+			adv(2)
+			continue
+		case ch == '"' || ch == '\'' || ((ch == '@' || ch == '$') && i+1 < n && (out[i+1] == '"' || out[i+1] == '@' || out[i+1] == '$')):
+			verbatim := false
+			for i < n && out[i] != '"' && out[i] != '\'' {
+				if out[i] == '@' {
+					verbatim = true
+				}
+				adv(1)
+			}
+			if i >= n {
+				continue
+			}
+			q := out[i]
+			adv(1)
+			for i < n {
+				if out[i] == '\\' && !verbatim {
+					adv(2)
+					continue
+				}
+				if out[i] == q {
+					if verbatim && i+1 < n && out[i+1] == q {
+						adv(2)
+						continue
+					}
+					adv(1)
+					break
+				}
+				if out[i] == '\n' && !verbatim {
+					break
+				}
+				adv(1)
+			}
+			continue
+		}
+		// using var x = ...;
+		if matchWord(out, i, "using") && !identBefore(out, i) {
+			j := skipSpace(out, i+5)
+			if matchWord(out, j, "var") && j > i+5 {
+				for k := i; k < i+5; k++ {
+					out[k] = ' '
+				}
+				warn(line, col, "C# 8 'using var' declaration rewritten as 'var' for the Mono compiler (the object is not disposed at the end of the scope)")
+			}
+		}
+		// is not null
+		if matchWord(out, i, "is") && !identBefore(out, i) {
+			j := skipSpace(out, i+2)
+			if matchWord(out, j, "not") {
+				k := skipSpace(out, j+3)
+				if matchWord(out, k, "null") {
+					copy(out[i:], "!=")
+					for m := i + 2; m < k; m++ {
+						if out[m] != '\n' {
+							out[m] = ' '
+						}
+					}
+					warn(line, col, "C# 9 'is not null' rewritten as '!= null' for the Mono compiler")
+				}
+			}
+		}
+		// null-forgiving x! followed by . ; ) , [ ]
+		if ch == '!' && i > 0 && (isIdent(out[i-1]) || out[i-1] == ')' || out[i-1] == ']') && i+1 < n {
+			switch out[i+1] {
+			case '.', ';', ')', ',', '[', ']':
+				out[i] = ' '
+				warn(line, col, "C# 8 null-forgiving '!' dropped for the Mono compiler")
+			}
+		}
+		// nullable reference annotations
+		if ch == '?' && i > 0 && i+1 < n && (out[i+1] == ' ' || out[i+1] == '>' || out[i+1] == ',' || out[i+1] == ')' || out[i+1] == '[' || out[i+1] == ']') {
+			for _, t := range []string{"string", "object", "JObject", "JToken", "JArray", "JValue", "dynamic", "Exception", "HttpContent", "Uri"} {
+				s := i - len(t)
+				if s >= 0 && string(out[s:i]) == t && !identBefore(out, s) && nextIsDecl(out, i+1) {
+					out[i] = ' '
+					warn(line, col, fmt.Sprintf("C# 8 nullable annotation '%s?' rewritten as '%s' for the Mono compiler", t, t))
+					break
+				}
+			}
+		}
+		adv(1)
+	}
+	return out, warns
+}
+
+func isIdent(b byte) bool {
+	return b == '_' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
+}
+
+func identBefore(b []byte, i int) bool { return i > 0 && (isIdent(b[i-1]) || b[i-1] == '.') }
+
+func matchWord(b []byte, i int, w string) bool {
+	return i+len(w) <= len(b) && bytes.Equal(b[i:i+len(w)], []byte(w)) && (i+len(w) == len(b) || !isIdent(b[i+len(w)]))
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
+		i++
+	}
+	return i
+}
+
+// nextIsDecl: after "T?" comes a declared name, a closing '>' or ',' of a
+// type argument list, or ')' / '[' of a parameter or array: not a
+// ternary's operand (which would follow "? " with an expression, and
+// which "T?" rarely precedes since T would be a type name).
+func nextIsDecl(b []byte, i int) bool {
+	if i < len(b) && b[i] != ' ' {
+		return true
+	}
+	j := skipSpace(b, i)
+	k := j
+	for k < len(b) && isIdent(b[k]) {
+		k++
+	}
+	if k == j {
+		return false
+	}
+	k = skipSpace(b, k)
+	return k < len(b) && (b[k] == '=' || b[k] == ';' || b[k] == ',' || b[k] == ')' || b[k] == '{')
+}

@@ -1,0 +1,180 @@
+package scripthost
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+// cacheDir is shared by the tests of one run so each script compiles once.
+var testCache = func() string {
+	d, err := os.MkdirTemp("", "scripthost-test-")
+	if err != nil {
+		panic(err)
+	}
+	return d
+}()
+
+func newHost(t testing.TB, code string, o Options) *Host {
+	t.Helper()
+	o.Engine = engineOrSkip(t)
+	if o.CacheDir == "" {
+		o.CacheDir = testCache
+	}
+	h, err := New(context.Background(), Source{Name: "script.csx", Code: []byte(code)}, o)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	t.Cleanup(func() { h.Close() })
+	return h
+}
+
+// echoSend answers every SendAsync with 200, the method, URL and a header.
+func echoSend(ctx context.Context, r *http.Request) (*http.Response, error) {
+	b, _ := io.ReadAll(r.Body)
+	rec := httptest.NewRecorder()
+	rec.Header().Set("Content-Type", "application/json")
+	rec.Header().Set("X-Seen-Auth", r.Header.Get("Authorization"))
+	rec.WriteHeader(200)
+	io.WriteString(rec, `{"method":"`+r.Method+`","url":"`+r.URL.String()+`","body":`+strings.TrimSpace(string(orNull(b)))+`}`)
+	return rec.Result(), nil
+}
+
+func orNull(b []byte) []byte {
+	if len(b) == 0 {
+		return []byte("null")
+	}
+	return b
+}
+
+const passThrough = `public class Script : ScriptBase
+{
+    public override async Task<HttpResponseMessage> ExecuteAsync()
+    {
+        return await this.Context.SendAsync(this.Context.Request, this.CancellationToken).ConfigureAwait(false);
+    }
+}`
+
+func TestPassThrough(t *testing.T) {
+	t.Parallel()
+	h := newHost(t, passThrough, Options{Send: echoSend})
+	req := httptest.NewRequest("POST", "https://api.example.com/v1/items?x=1", strings.NewReader(`{"a":1}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer t")
+	r := h.Call(context.Background(), Call{OperationID: "Create", Request: req})
+	if r.Err != nil {
+		t.Fatalf("call failed: %v", r.Err)
+	}
+	want := `{"method":"POST","url":"https://api.example.com/v1/items?x=1","body":{"a":1}}`
+	if r.Status != 200 || string(r.Body) != want {
+		t.Fatalf("got %d %s, want 200 %s", r.Status, r.Body, want)
+	}
+	if got := r.Header.Get("X-Seen-Auth"); got != "Bearer t" {
+		t.Errorf("the backend saw Authorization %q", got)
+	}
+	if len(r.Sends) != 1 || r.Sends[0].Status != 200 {
+		t.Errorf("sends = %+v", r.Sends)
+	}
+}
+
+func TestExceptionAnswers500WithMessageAndLogs(t *testing.T) {
+	t.Parallel()
+	h := newHost(t, `public class Script : ScriptBase
+{
+    public override Task<HttpResponseMessage> ExecuteAsync()
+    {
+        this.Context.Logger.LogInformation("operation {op} starting", this.Context.OperationId);
+        Console.WriteLine("from console");
+        throw new InvalidOperationException("boom in " + this.Context.OperationId);
+    }
+}`, Options{Send: echoSend})
+	r := h.Call(context.Background(), Call{OperationID: "Op1", Request: httptest.NewRequest("GET", "https://x.test/a", nil)})
+	if r.Status != 500 || r.Err == nil || r.Err.Kind != "exception" || !strings.Contains(string(r.Body), "boom in Op1") {
+		t.Fatalf("got %d %s %+v", r.Status, r.Body, r.Err)
+	}
+	if len(r.Logs) != 2 || r.Logs[0].Message != "operation Op1 starting" || r.Logs[0].Level != "Information" || r.Logs[1].Message != "from console" {
+		t.Errorf("logs = %+v", r.Logs)
+	}
+}
+
+func TestSendFailureAnswers502(t *testing.T) {
+	t.Parallel()
+	h := newHost(t, passThrough, Options{Send: func(ctx context.Context, r *http.Request) (*http.Response, error) {
+		return nil, io.ErrUnexpectedEOF
+	}})
+	r := h.Call(context.Background(), Call{OperationID: "Op", Request: httptest.NewRequest("GET", "https://x.test/a", nil)})
+	if r.Status != 502 || !strings.Contains(string(r.Body), "unexpected EOF") {
+		t.Fatalf("got %d %s", r.Status, r.Body)
+	}
+}
+
+// TestTimeoutKillsAndRestarts: a script past the limit answers 504, its
+// process group is killed and the next call runs on a fresh child.
+func TestTimeoutKillsAndRestarts(t *testing.T) {
+	t.Parallel()
+	h := newHost(t, `public class Script : ScriptBase
+{
+    public override async Task<HttpResponseMessage> ExecuteAsync()
+    {
+        if (this.Context.OperationId == "Spin") { while (true) { } }
+        if (this.Context.OperationId == "Sleep") { await Task.Delay(60000); }
+        return new HttpResponseMessage(HttpStatusCode.OK) { Content = CreateJsonContent("{\"ok\":true}") };
+    }
+}`, Options{Timeout: 700 * time.Millisecond})
+	for _, op := range []string{"Spin", "Sleep"} {
+		start := time.Now()
+		r := h.Call(context.Background(), Call{OperationID: op, Request: httptest.NewRequest("GET", "https://x.test/a", nil)})
+		took := time.Since(start)
+		if r.Status != 504 || r.Err == nil || r.Err.Kind != "timeout" {
+			t.Fatalf("%s: got %d %s", op, r.Status, r.Body)
+		}
+		if took > 3*time.Second {
+			t.Errorf("%s: the timeout took %s", op, took)
+		}
+		r = h.Call(context.Background(), Call{OperationID: "Ok", Request: httptest.NewRequest("GET", "https://x.test/a", nil)})
+		if r.Status != 200 || string(r.Body) != `{"ok":true}` {
+			t.Fatalf("after %s: got %d %s", op, r.Status, r.Body)
+		}
+	}
+	if h.Starts() < 2 {
+		t.Errorf("starts = %d, want a restart after the busy loop", h.Starts())
+	}
+}
+
+func TestCompileErrorNamesLineAndColumn(t *testing.T) {
+	t.Parallel()
+	e := engineOrSkip(t)
+	_, err := Compile(context.Background(), e, testCache, Source{Name: "conn/script.csx", Code: []byte("public class Script : ScriptBase\n{\n    public override async Task<HttpResponseMessage> ExecuteAsync()\n    {\n        return undefinedThing;\n    }\n}\n")})
+	ce, ok := IsCompileError(err)
+	if !ok {
+		t.Fatalf("err = %v, want a CompileError", err)
+	}
+	if !strings.HasPrefix(ce.Error(), "conn/script.csx:5:16: error CS0103:") {
+		t.Errorf("error = %q", ce.Error())
+	}
+}
+
+func TestNamespaceAllowList(t *testing.T) {
+	t.Parallel()
+	ce := Check(Source{Name: "s.csx", Code: []byte("using System;\nusing System.Net.Sockets;\npublic class Script : ScriptBase {}\n")})
+	if ce == nil || ce.Kind != "namespace" || ce.Diagnostics[0].Line != 2 || !strings.Contains(ce.Error(), "s.csx:2:7: error namespace: namespace System.Net.Sockets is not supported") {
+		t.Fatalf("got %v", ce)
+	}
+	if ce := Check(Source{Code: []byte("using System.Net.Http.Headers;\nusing static System.Math;\npublic class Script : ScriptBase {}\n")}); ce != nil {
+		t.Fatalf("allowed namespaces refused: %v", ce)
+	}
+}
+
+func TestSourceLimit(t *testing.T) {
+	t.Parallel()
+	big := "public class Script : ScriptBase {}\n//" + strings.Repeat("x", MaxSource)
+	ce := Check(Source{Name: "s.csx", Code: []byte(big)})
+	if ce == nil || ce.Kind != "size" || !strings.Contains(ce.Error(), "1 MB") {
+		t.Fatalf("got %v", ce)
+	}
+}
