@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/internal/hostcheck"
 	"github.com/connectorlab/connectorlab/mock"
 	"github.com/connectorlab/connectorlab/probe"
 	"github.com/connectorlab/connectorlab/recordings"
@@ -54,6 +55,7 @@ type mockFlags struct {
 	spy         string
 	record      string
 	allowRemote bool
+	allowHosts  stringList
 	conformance bool
 	target      string
 	noBasePath  bool
@@ -71,6 +73,7 @@ func runMock(ctx context.Context, e *env, args []string) int {
 	fs.IntVar(&f.port, "p", 4010, "shorthand for --port")
 	fs.StringVar(&f.host, "host", "127.0.0.1", "address to listen on; anything but loopback needs --allow-remote")
 	fs.BoolVar(&f.allowRemote, "allow-remote", false, "allow --host to be a non-loopback address")
+	fs.Var(&f.allowHosts, "allow-host", "also answer requests whose Host header is this name (repeatable; the mock answers only its own address and loopback names, against DNS rebinding)")
 	fs.Uint64Var(&f.seed, "seed", 0, "seed for generated data: the same seed and request give the same response")
 	fs.BoolVar(&f.validate, "validate", true, "validate requests against the definition (400/415/422 on failure)")
 	fs.StringVar(&f.auth, "auth", "on", "enforce the connector's auth: on or off")
@@ -217,7 +220,9 @@ func runMock(ctx context.Context, e *env, args []string) int {
 	var wg sync.WaitGroup
 	errc := make(chan error, len(lns))
 	for _, l := range lns {
-		srv := mock.NewHTTPServer(l.h, e.log)
+		// Only requests addressed to this listener are answered: a web page
+		// rebinding its own name to 127.0.0.1 is refused (DNS rebinding).
+		srv := mock.NewHTTPServer(hostcheck.Policy{Bind: l.ln.Addr(), Names: f.allowHosts}.Handler(l.h), e.log)
 		wg.Add(1)
 		go func(ln net.Listener) {
 			defer wg.Done()
