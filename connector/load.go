@@ -172,16 +172,7 @@ func (l *Loader) readFile(path string) ([]byte, error) {
 		return nil, &LoadError{File: path, Msg: "cannot open: " + errText(err), Err: err}
 	}
 	defer f.Close()
-	limit := l.maxBytes()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, &LoadError{File: path, Msg: "cannot read: " + errText(err), Err: err}
-	}
-	if int64(len(data)) > limit {
-		return nil, &LoadError{File: path, Msg: fmt.Sprintf("file is larger than the %d MiB limit", limit>>20),
-			Fix: "raise the limit with --max-size if the file is genuine"}
-	}
-	return data, nil
+	return l.readLimited(path, f)
 }
 
 // parse turns bytes into a JSON-compatible tree, repairing JSON leniently.
@@ -282,7 +273,10 @@ func yamlToJSON(v any, depth, max int) (any, error) {
 }
 
 func (l *Loader) loadFiles(ctx context.Context, files Files) (*Connector, error) {
-	data, err := l.readFile(files.Definition)
+	if err := confinedFiles(files); err != nil {
+		return nil, err
+	}
+	data, err := l.readIn(files.Dir, files.Definition)
 	if err != nil {
 		return nil, err
 	}
@@ -358,7 +352,7 @@ func (l *Loader) loadFiles(ctx context.Context, files Files) (*Connector, error)
 
 	var props map[string]any
 	if files.Properties != "" {
-		pdata, err := l.readFile(files.Properties)
+		pdata, err := l.readIn(files.Dir, files.Properties)
 		if err != nil {
 			return nil, err
 		}
@@ -377,7 +371,7 @@ func (l *Loader) loadFiles(ctx context.Context, files Files) (*Connector, error)
 		}
 	}
 	if files.Settings != "" {
-		if sdata, err := l.readFile(files.Settings); err == nil {
+		if sdata, err := l.readIn(files.Dir, files.Settings); err == nil {
 			if ssrc, sf, err := l.parse(files.Settings, sdata); err == nil {
 				findings = append(findings, sf...)
 				c.Settings, _ = ssrc.tree.(map[string]any)
