@@ -34,6 +34,10 @@ type Loader struct {
 	// MaxDepth refuses JSON/YAML nested deeper than this (default 128):
 	// kin-openapi is super-linear on depth, so we check before parsing.
 	MaxDepth int
+	// MaxNodes refuses a file with more JSON/YAML values than this
+	// (default DefaultMaxNodes): memory and time grow with it, so the
+	// budget is checked before the expensive parse.
+	MaxNodes int
 }
 
 // Load reads a connector folder, a Swagger 2.0 / OpenAPI 3 document (JSON or
@@ -183,6 +187,9 @@ func (l *Loader) parse(file string, data []byte) (*source, []Finding, error) {
 		return nil, nil, &LoadError{File: file, Line: 1, Col: 1, Msg: "file is empty", Fix: "write the definition into it"}
 	}
 	if trimmed[0] == '{' || trimmed[0] == '[' {
+		if countJSONNodes(data, l.maxNodes()) > l.maxNodes() {
+			return nil, nil, l.budgetError(file)
+		}
 		out, repairs, err := jsontext.Normalize(data, jsontext.Options{MaxDepth: l.maxDepth()})
 		if err != nil {
 			return nil, nil, jsonLoadError(file, err)
@@ -206,6 +213,9 @@ func (l *Loader) parse(file string, data []byte) (*source, []Finding, error) {
 	tree, err := yamlToJSON(v, 0, l.maxDepth())
 	if err != nil {
 		return nil, nil, &LoadError{File: file, Msg: err.Error(), Err: err}
+	}
+	if countTreeNodes(tree, l.maxNodes()) > l.maxNodes() {
+		return nil, nil, l.budgetError(file)
 	}
 	src.tree = tree
 	return src, nil, nil
