@@ -32,6 +32,7 @@ type mockFlags struct {
 	fallback    string
 	spy         string
 	allowRemote bool
+	allowHosts  stringList
 	conformance bool
 	target      string
 	noBasePath  bool
@@ -49,6 +50,7 @@ func runMock(ctx context.Context, e *env, args []string) int {
 	fs.IntVar(&f.port, "p", 4010, "shorthand for --port")
 	fs.StringVar(&f.host, "host", "127.0.0.1", "address to listen on; anything but loopback needs --allow-remote")
 	fs.BoolVar(&f.allowRemote, "allow-remote", false, "allow --host to be a non-loopback address")
+	fs.Var(&f.allowHosts, "allow-host", "also answer requests whose Host header is this name (repeatable; the mock answers only its own address and loopback names, against DNS rebinding)")
 	fs.Uint64Var(&f.seed, "seed", 0, "seed for generated data: the same seed and request give the same response")
 	fs.BoolVar(&f.validate, "validate", true, "validate requests against the definition (400/415/422 on failure)")
 	fs.StringVar(&f.auth, "auth", "on", "enforce the connector's auth: on or off")
@@ -128,7 +130,7 @@ func runMock(ctx context.Context, e *env, args []string) int {
 	if f.conformance {
 		return runConformance(ctx, e, &f, base, loader, paths)
 	}
-	fleet := &mockhost.Fleet{Host: f.host, Port: f.port, Prefix: f.prefix, Log: e.log}
+	fleet := &mockhost.Fleet{Host: f.host, Port: f.port, Prefix: f.prefix, AllowHosts: f.allowHosts, Log: e.log}
 	defer fleet.Close(context.WithoutCancel(ctx))
 	for _, p := range paths {
 		c, err := loader.Load(ctx, p)

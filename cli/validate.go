@@ -14,16 +14,18 @@ import (
 // loadFlags are the input-hardening flags every command that loads shares.
 type loadFlags struct {
 	maxSizeMB int
+	maxNodes  int
 }
 
 func (lf *loadFlags) register(fs interface {
 	IntVar(*int, string, int, string)
 }) {
 	fs.IntVar(&lf.maxSizeMB, "max-size", connector.DefaultMaxBytes>>20, "refuse input files larger than this many MiB")
+	fs.IntVar(&lf.maxNodes, "max-nodes", connector.DefaultMaxNodes, "refuse definitions with more JSON values (objects, properties, items) than this; memory and time grow with it")
 }
 
 func (lf *loadFlags) loader() *connector.Loader {
-	return &connector.Loader{MaxBytes: int64(lf.maxSizeMB) << 20}
+	return &connector.Loader{MaxBytes: int64(lf.maxSizeMB) << 20, MaxNodes: lf.maxNodes}
 }
 
 // loadExit maps a load error to an exit code: a definition that cannot be

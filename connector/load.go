@@ -34,6 +34,10 @@ type Loader struct {
 	// MaxDepth refuses JSON/YAML nested deeper than this (default 128):
 	// kin-openapi is super-linear on depth, so we check before parsing.
 	MaxDepth int
+	// MaxNodes refuses a file with more JSON/YAML values than this
+	// (default DefaultMaxNodes): memory and time grow with it, so the
+	// budget is checked before the expensive parse.
+	MaxNodes int
 }
 
 // Load reads a connector folder, a Swagger 2.0 / OpenAPI 3 document (JSON or
@@ -172,16 +176,7 @@ func (l *Loader) readFile(path string) ([]byte, error) {
 		return nil, &LoadError{File: path, Msg: "cannot open: " + errText(err), Err: err}
 	}
 	defer f.Close()
-	limit := l.maxBytes()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, &LoadError{File: path, Msg: "cannot read: " + errText(err), Err: err}
-	}
-	if int64(len(data)) > limit {
-		return nil, &LoadError{File: path, Msg: fmt.Sprintf("file is larger than the %d MiB limit", limit>>20),
-			Fix: "raise the limit with --max-size if the file is genuine"}
-	}
-	return data, nil
+	return l.readLimited(path, f)
 }
 
 // parse turns bytes into a JSON-compatible tree, repairing JSON leniently.
@@ -192,6 +187,9 @@ func (l *Loader) parse(file string, data []byte) (*source, []Finding, error) {
 		return nil, nil, &LoadError{File: file, Line: 1, Col: 1, Msg: "file is empty", Fix: "write the definition into it"}
 	}
 	if trimmed[0] == '{' || trimmed[0] == '[' {
+		if countJSONNodes(data, l.maxNodes()) > l.maxNodes() {
+			return nil, nil, l.budgetError(file)
+		}
 		out, repairs, err := jsontext.Normalize(data, jsontext.Options{MaxDepth: l.maxDepth()})
 		if err != nil {
 			return nil, nil, jsonLoadError(file, err)
@@ -215,6 +213,9 @@ func (l *Loader) parse(file string, data []byte) (*source, []Finding, error) {
 	tree, err := yamlToJSON(v, 0, l.maxDepth())
 	if err != nil {
 		return nil, nil, &LoadError{File: file, Msg: err.Error(), Err: err}
+	}
+	if countTreeNodes(tree, l.maxNodes()) > l.maxNodes() {
+		return nil, nil, l.budgetError(file)
 	}
 	src.tree = tree
 	return src, nil, nil
@@ -282,7 +283,10 @@ func yamlToJSON(v any, depth, max int) (any, error) {
 }
 
 func (l *Loader) loadFiles(ctx context.Context, files Files) (*Connector, error) {
-	data, err := l.readFile(files.Definition)
+	if err := confinedFiles(files); err != nil {
+		return nil, err
+	}
+	data, err := l.readIn(files.Dir, files.Definition)
 	if err != nil {
 		return nil, err
 	}
@@ -358,7 +362,7 @@ func (l *Loader) loadFiles(ctx context.Context, files Files) (*Connector, error)
 
 	var props map[string]any
 	if files.Properties != "" {
-		pdata, err := l.readFile(files.Properties)
+		pdata, err := l.readIn(files.Dir, files.Properties)
 		if err != nil {
 			return nil, err
 		}
@@ -377,7 +381,7 @@ func (l *Loader) loadFiles(ctx context.Context, files Files) (*Connector, error)
 		}
 	}
 	if files.Settings != "" {
-		if sdata, err := l.readFile(files.Settings); err == nil {
+		if sdata, err := l.readIn(files.Dir, files.Settings); err == nil {
 			if ssrc, sf, err := l.parse(files.Settings, sdata); err == nil {
 				findings = append(findings, sf...)
 				c.Settings, _ = ssrc.tree.(map[string]any)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -117,6 +118,27 @@ type Prefer struct {
 	Code    int    // 0: the operation's success response
 	Example string // a named example of the chosen response
 	Dynamic bool   // generate from the schema even when an example exists
+	// Invalid says why a preference could not be honoured (a 1xx code, a
+	// code that is not a status); the mock refuses such a request with 400
+	// rather than answer something the client did not ask for.
+	Invalid string
+}
+
+// maxPreferExample bounds the example name a Prefer header may carry.
+const maxPreferExample = 256
+
+// CheckPreferCode says why code cannot be a Prefer or scenario status: an
+// informational (1xx) code would switch or break the protocol instead of
+// answering (101 hands the connection over), and anything outside
+// 200-599 is not a final status.
+func CheckPreferCode(code int) string {
+	switch {
+	case code >= 100 && code < 200:
+		return fmt.Sprintf("code=%d is an informational (1xx) status: the mock cannot answer with it (101 would hand the connection over to another protocol); ask for a final status, 200-599", code)
+	case code < 200 || code > 599:
+		return fmt.Sprintf("code=%d is not an HTTP status; ask for 200-599", code)
+	}
+	return ""
 }
 
 // ParsePrefer reads every Prefer header of h. Unknown preferences are
@@ -129,10 +151,27 @@ func ParsePrefer(h http.Header) Prefer {
 			v = strings.Trim(strings.TrimSpace(v), `"`)
 			switch strings.ToLower(strings.TrimSpace(k)) {
 			case "code":
-				if n, err := strconv.Atoi(v); err == nil && n >= 100 && n <= 599 {
-					p.Code = n
+				n, err := strconv.Atoi(v)
+				if err != nil {
+					if p.Invalid == "" {
+						p.Invalid = fmt.Sprintf("code=%.40q is not a number; ask for a status such as code=404", v)
+					}
+					continue
 				}
+				if msg := CheckPreferCode(n); msg != "" {
+					if p.Invalid == "" {
+						p.Invalid = msg
+					}
+					continue
+				}
+				p.Code = n
 			case "example":
+				if len(v) > maxPreferExample {
+					if p.Invalid == "" {
+						p.Invalid = fmt.Sprintf("example= names a %d-byte example; example names are at most %d bytes", len(v), maxPreferExample)
+					}
+					continue
+				}
 				p.Example = v
 			case "dynamic":
 				p.Dynamic = v == "" || strings.EqualFold(v, "true")

@@ -7,8 +7,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"time"
+
+	"github.com/connectorlab/connectorlab/internal/hostcheck"
 )
 
 // HTTP server limits shared by every listener the mock opens.
@@ -53,11 +54,7 @@ func Listen(host string, port int) (net.Listener, error) {
 
 // IsLoopback reports whether host names only this machine.
 func IsLoopback(host string) bool {
-	if host == "" || strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(strings.Trim(host, "[]"))
-	return ip != nil && ip.IsLoopback()
+	return hostcheck.Loopback(host)
 }
 
 // Serve runs srv on ln until ctx is done, then shuts down gracefully,

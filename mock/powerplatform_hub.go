@@ -261,6 +261,23 @@ func (h *Hub) SetScenario(connector string, sc admin.Scenario) error {
 	if err != nil {
 		return err
 	}
+	check := func(where string, p *admin.Preference) error {
+		if p == nil || p.Code == 0 {
+			return nil
+		}
+		if msg := CheckPreferCode(p.Code); msg != "" {
+			return fmt.Errorf("%w: scenario %s: %s", admin.ErrInvalid, where, msg)
+		}
+		return nil
+	}
+	if err := check("default", sc.Default); err != nil {
+		return err
+	}
+	for id, p := range sc.Operations {
+		if err := check("operations."+id, &p); err != nil {
+			return err
+		}
+	}
 	for _, pp := range pps {
 		for id := range sc.Operations {
 			if pp.s.c.Operation(id) == nil && len(pps) == 1 {

@@ -277,6 +277,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.Seed = s.requestSeed(c)
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	x.OperationID = m.Operation.ID
+	if c.Prefer.Invalid != "" {
+		s.finish(r.Context(), w, r, x, c, problemReply(http.StatusBadRequest, "prefer-invalid", "Prefer header not honoured",
+			"the request's Prefer header: "+c.Prefer.Invalid, []ProblemError{{In: "header", Name: "Prefer", Rule: "prefer", Message: c.Prefer.Invalid}}), start)
+		return
+	}
 	rep := s.handle(r.Context(), c)
 	if rep == nil {
 		s.reset(w, r, x, c, start)

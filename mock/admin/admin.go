@@ -9,10 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 
+	"github.com/connectorlab/connectorlab/internal/hostcheck"
 	"github.com/connectorlab/connectorlab/mock/trigger"
 )
 
@@ -252,7 +252,7 @@ const UnsubscribePath = "/v1/unsubscribe/"
 // ServeHTTP checks the Host and the token, then serves the API.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
-	if !loopbackHost(r.Host) {
+	if !(hostcheck.Policy{}).Allowed(r.Host) {
 		fail(w, fmt.Errorf("%w: the admin API answers only requests addressed to a loopback host (got Host %q)", errForbidden, r.Host))
 		return
 	}
@@ -277,18 +277,6 @@ var (
 	errUnauthorized = errors.New("missing or wrong admin token: send Authorization: Bearer TOKEN, with the token the mock printed at startup or wrote to its token file")
 	errForbidden    = errors.New("forbidden")
 )
-
-func loopbackHost(hostport string) bool {
-	host := hostport
-	if h, _, err := net.SplitHostPort(hostport); err == nil {
-		host = h
-	}
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(strings.Trim(host, "[]"))
-	return ip != nil && ip.IsLoopback()
-}
 
 func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/connectorlab/connectorlab/internal/hostcheck"
 	"log/slog"
 	"net"
 	"net/http"
@@ -24,11 +25,14 @@ type Fleet struct {
 	Host   string
 	Port   int
 	Prefix bool
-	Log    *slog.Logger
-	Served []*Served
-	lns    []fleetListener
-	seen   map[string]int
-	closed bool
+	// AllowHosts are Host names answered besides the bind address and
+	// loopback names (DNS rebinding defence).
+	AllowHosts []string
+	Log        *slog.Logger
+	Served     []*Served
+	lns        []fleetListener
+	seen       map[string]int
+	closed     bool
 }
 
 type fleetListener struct {
@@ -141,7 +145,9 @@ func (f *Fleet) Serve(ctx context.Context) error {
 	var wg sync.WaitGroup
 	errc := make(chan error, len(f.lns))
 	for _, l := range f.lns {
-		srv := mock.NewHTTPServer(l.h, log)
+		// Only requests addressed to this listener are answered: a web page
+		// rebinding its own name to 127.0.0.1 is refused (DNS rebinding).
+		srv := mock.NewHTTPServer(hostcheck.Policy{Bind: l.ln.Addr(), Names: f.AllowHosts}.Handler(l.h), log)
 		wg.Add(1)
 		go func(ln net.Listener) {
 			defer wg.Done()

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/internal/hostcheck"
 	"github.com/connectorlab/connectorlab/mock"
 	"github.com/connectorlab/connectorlab/workflow"
 )
@@ -46,6 +47,9 @@ type Host struct {
 	log *slog.Logger
 	// OnExit is called when a mock stops serving on its own (not by Stop).
 	OnExit func(m *Hosted, err error)
+	// AllowHosts are extra Host header names the mocks answer, beyond their
+	// own address and loopback names (--allow-host); set before Start.
+	AllowHosts []string
 
 	mu    sync.Mutex
 	seq   int
@@ -85,7 +89,7 @@ func (h *Host) Start(c *connector.Connector, o mock.Options, key, host string, p
 	m := &Hosted{ID: "m" + strconv.Itoa(h.seq), Key: key, Unit: u, Addr: ln.Addr().(*net.TCPAddr), Started: time.Now(), ctx: ctx, cancel: cancel, done: make(chan struct{})}
 	h.mocks[m.ID] = m
 	h.mu.Unlock()
-	hs := mock.NewHTTPServer(u, h.log)
+	hs := mock.NewHTTPServer(hostcheck.Policy{Bind: ln.Addr(), Names: h.AllowHosts}.Handler(u), h.log)
 	go func() {
 		defer close(m.done)
 		if err := mock.Serve(ctx, hs, ln, 2*time.Second); err != nil {
