@@ -146,7 +146,7 @@ func invariant(t *testing.T, store *sqlite.Store, name string, c *connector.Conn
 
 	// 2. record through the proxy, driven by test --generate.
 	rec, err := recorder.Start(ctx, store, c, recorder.Config{
-		Upstream: hs.URL, Session: name, Params: params, AllowMissing: true,
+		Upstream: hs.URL, UpstreamIsMock: true, Session: name, Params: params, AllowMissing: true,
 		Host: "127.0.0.1", Port: 0,
 	})
 	if err != nil {
@@ -174,7 +174,7 @@ func invariant(t *testing.T, store *sqlite.Store, name string, c *connector.Conn
 
 	// 3. test X --recordings … --target <mock>.
 	target, _ := url.Parse(hs.URL)
-	topts, _ := suite.Options(c, target, conn, false, nil)
+	topts, _ := suite.Options(c, target, conn, true, nil) // --no-policies: the mock takes pre-policy requests
 	topts.Concurrency = 1
 	res, err := replay.New(c, topts).Run(ctx, name, xs)
 	if err != nil {
