@@ -27,7 +27,10 @@ import (
 	"github.com/connectorlab/connectorlab/workflow/suite"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata golden files")
+var (
+	update  = flag.Bool("update", false, "rewrite testdata golden files")
+	verbose = flag.Bool("invariant-v", false, "log every finding that breaks the invariant")
+)
 
 const invariantSeed = 1
 
@@ -48,6 +51,10 @@ const invariantSeed = 1
 // logged. -short samples every 25th connector.
 func TestSelfConsistencyInvariant(t *testing.T) {
 	root, dirs := corpus.Dirs(t)
+	if only := os.Getenv("CONNECTORLAB_INVARIANT_ONLY"); only != "" {
+		// Debugging one connector: its findings are logged in full.
+		dirs, *verbose = []string{only}, true
+	}
 	if testing.Short() {
 		var s []string
 		for i := 0; i < len(dirs); i += 25 {
@@ -89,7 +96,7 @@ func TestSelfConsistencyInvariant(t *testing.T) {
 	wg.Wait()
 	sort.Strings(fails)
 	t.Logf("self-consistency invariant: %d/%d loadable connectors pass (%.1f%%)", passed, loaded, 100*float64(passed)/float64(max(loaded, 1)))
-	if testing.Short() {
+	if testing.Short() || os.Getenv("CONNECTORLAB_INVARIANT_ONLY") != "" {
 		return
 	}
 	golden := "testdata/invariant-failures.golden"
@@ -188,12 +195,14 @@ func invariant(t *testing.T, store *sqlite.Store, name string, c *connector.Conn
 		}
 		tf = append(tf, cs.Findings...)
 	}
+	logFindings(t, name, "test", tf)
 	if s := summarize(tf, contract.LevelWarning); s != "" {
 		problems = append(problems, "test: "+s)
 	}
 
 	// 4. drift X --recordings ….
 	tr, _ := suite.Traffic(c, xs)
+	logFindings(t, name, "drift", tr.Findings())
 	if s := summarize(tr.Findings(), contract.LevelWarning); s != "" {
 		problems = append(problems, "drift: "+s)
 	}
@@ -202,6 +211,7 @@ func invariant(t *testing.T, store *sqlite.Store, name string, c *connector.Conn
 	genPass := map[string]bool{}
 	for _, cs := range gen.Suite.Cases {
 		genPass[cs.Operation] = !cs.Failed(contract.LevelWarning)
+		logFindings(t, name, "generate", cs.Findings)
 	}
 	sweep := probe.Sweep(ctx, c, hs.URL, client, probe.SweepOptions{Token: true, Builder: probe.Options{Seed: invariantSeed}})
 	var disagree []string
@@ -209,6 +219,9 @@ func invariant(t *testing.T, store *sqlite.Store, name string, c *connector.Conn
 		g, ok := genPass[r.OperationID]
 		if !ok {
 			continue // test --generate built no request (webhook subscriptions)
+		}
+		if g != r.Pass() && *verbose {
+			t.Logf("%s conformance %s: %s %s", name, r.OperationID, r.Class, r.Reason)
 		}
 		if g != r.Pass() {
 			disagree = append(disagree, fmt.Sprintf("%s(conformance %s, generate %s)", r.OperationID, verdict(r.Pass()), verdict(g)))
@@ -222,6 +235,17 @@ func invariant(t *testing.T, store *sqlite.Store, name string, c *connector.Conn
 		problems = append(problems, "agree: "+strings.Join(disagree, ", "))
 	}
 	return problems
+}
+
+func logFindings(t *testing.T, name, step string, fs []contract.Finding) {
+	if !*verbose {
+		return
+	}
+	for _, f := range fs {
+		if f.Level >= contract.LevelWarning {
+			t.Logf("%s %s: %s #%d %s %s: %s", name, step, f.Level, f.Exchange, f.ID, f.Operation, f.Message)
+		}
+	}
 }
 
 func verdict(pass bool) string {
