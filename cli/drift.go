@@ -3,17 +3,14 @@ package cli
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"os"
 	"time"
 
 	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/contract"
-	"github.com/connectorlab/connectorlab/contract/conform"
-	"github.com/connectorlab/connectorlab/contract/drift"
 	"github.com/connectorlab/connectorlab/contract/replay"
 	"github.com/connectorlab/connectorlab/recordings"
-	"github.com/connectorlab/connectorlab/route"
+	"github.com/connectorlab/connectorlab/workflow/suite"
 )
 
 func runDrift(ctx context.Context, e *env, args []string) int {
@@ -58,26 +55,11 @@ func runDrift(ctx context.Context, e *env, args []string) int {
 	if store != nil {
 		defer store.Close()
 	}
-	router := route.New(c)
-	tr := drift.NewTraffic(c, conform.New(c, conform.Options{}))
-	n := 0
+	var xs []*recordings.Exchange
 	for _, in := range inputs {
-		for _, x := range in.xs {
-			if x.Source == recordings.SourceEvent || x.Response.Status == 0 {
-				continue
-			}
-			n++
-			o := drift.Observation{Method: x.Request.Method, URL: x.Request.URL, Status: x.Response.Status, Header: x.Response.Header, Body: x.Response.Body}
-			if op := c.Operation(x.OperationID); op != nil {
-				o.Operation = op
-			} else if u, err := url.Parse(x.Request.URL); err == nil {
-				if m, _ := router.Find(x.Request.Method, u.EscapedPath()); m != nil {
-					o.Operation = m.Operation
-				}
-			}
-			tr.Add(o)
-		}
+		xs = append(xs, in.xs...)
 	}
+	tr, n := suite.Traffic(c, xs)
 	rep := &contract.Report{Tool: "connectorlab " + Version, Kind: contract.KindDrift, Connector: c.Name, Recordings: *recs,
 		Started: started, FailOn: threshold, CustomCode: c.CustomCode != nil, Findings: tr.Findings()}
 	rep.Duration = contract.Duration(time.Since(started))

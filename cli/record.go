@@ -38,6 +38,7 @@ type recordFlags struct {
 	upstream, session, db, host, authSet, rules string
 	port                                        int
 	allowRemote, bestEffort, noPrompt, verbose  bool
+	upstreamIsMock                              bool
 	tags, allowOrigins                          stringList
 	bodyCapMB, maxBodyMB                        int
 	timeout                                     time.Duration
@@ -53,6 +54,7 @@ func runRecord(ctx context.Context, e *env, args []string) int {
 			"(e.g. CONNECTORLAB_PARAM_API_KEY) or, on a terminal, a prompt; never from flags.", e)
 	var f recordFlags
 	fs.StringVar(&f.upstream, "upstream", "", "base URL of the live API (what scheme://host/basePath would be); default: the connector's host and basePath")
+	fs.BoolVar(&f.upstreamIsMock, "upstream-is-mock", false, "--upstream is a 'connectorlab mock' of this connector: forward requests as the client sent them (the mock answers as the connector, its policies included) instead of applying the policies")
 	fs.StringVar(&f.session, "session", "", "name of the recording session (default: CONNECTOR-YYYYMMDD-HHMMSS)")
 	fs.StringVar(&f.db, "db", defaultDB(), "recordings database file (env "+DBEnv+")")
 	fs.IntVar(&f.port, "port", 4020, "port to listen on (0 picks a free one)")
@@ -121,7 +123,7 @@ func runRecord(ctx context.Context, e *env, args []string) int {
 	}
 	defer store.Close()
 	rec, err := recorder.Start(ctx, store, c, recorder.Config{
-		Upstream: f.upstream, Session: f.session, AuthSet: f.authSet, Params: params, AllowMissing: f.noPrompt,
+		Upstream: f.upstream, UpstreamIsMock: f.upstreamIsMock, Session: f.session, AuthSet: f.authSet, Params: params, AllowMissing: f.noPrompt,
 		RulesFile: f.rules, Tags: f.tags, BestEffort: f.bestEffort,
 		Host: f.host, Port: f.port, AllowRemote: f.allowRemote, AllowOrigins: f.allowOrigins,
 		Limits: limits, MaxRequestBody: int64(f.maxBodyMB) << 20, Timeout: f.timeout, Logger: log, CustomCode: cc,

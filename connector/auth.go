@@ -221,12 +221,20 @@ func classifySet(params []ConnectionParameter, raw map[string]any, schemes []sec
 		if sc.s.Type == "http" && strings.EqualFold(sc.s.Scheme, "basic") {
 			set.Kind, set.Scheme = AuthBasic, sc.name
 			set.Basic = &BasicAuth{}
+			// Names first ("username" may be a securestring too), then
+			// the first secret as the password.
 			for _, p := range params {
+				ln := strings.ToLower(p.Name)
 				switch {
-				case p.Secret() && set.Basic.PasswordParameter == "":
-					set.Basic.PasswordParameter = p.Name
-				case !p.Secret() && set.Basic.UsernameParameter == "" && strings.Contains(strings.ToLower(p.Name), "user"):
+				case set.Basic.UsernameParameter == "" && strings.Contains(ln, "user"):
 					set.Basic.UsernameParameter = p.Name
+				case set.Basic.PasswordParameter == "" && strings.Contains(ln, "pass"):
+					set.Basic.PasswordParameter = p.Name
+				}
+			}
+			for _, p := range params {
+				if p.Secret() && set.Basic.PasswordParameter == "" && p.Name != set.Basic.UsernameParameter {
+					set.Basic.PasswordParameter = p.Name
 				}
 			}
 			return set

@@ -44,8 +44,10 @@ func (k *Checker) checkBody(op *connector.Operation, key string, resp *openapi3.
 	}
 	fl := k.flatten(ref)
 	var ignore func(string) bool
-	if k.opts.Ignore != nil {
-		ignore = func(p string) bool { return k.opts.Ignore(op, p) }
+	if k.opts.Ignore != nil || len(k.implied[op.ID]) > 0 {
+		ignore = func(p string) bool {
+			return k.impliedAt(op, p) || k.opts.Ignore != nil && k.opts.Ignore(op, p)
+		}
 	}
 	for _, is := range Value(fl, v, ignore) {
 		add(is)
@@ -114,7 +116,7 @@ func (w *valueCheck) walk(v any, vpath, spath string) {
 		return
 	}
 	n := w.fl.sh[spath]
-	if n == nil || n.Dynamic || n.Recursive {
+	if n == nil || n.Dynamic || n.Recursive || isPlaceholder(v) {
 		return
 	}
 	t := shape.ValueType(v)

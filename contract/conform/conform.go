@@ -64,9 +64,10 @@ type Options struct {
 // Checker checks responses of one connector. Safe for concurrent use; it
 // caches flattened schemas per operation and status.
 type Checker struct {
-	c      *connector.Connector
-	opts   Options
-	shapes sync.Map // *openapi3.SchemaRef → *flat
+	c       *connector.Connector
+	opts    Options
+	shapes  sync.Map            // *openapi3.SchemaRef → *flat
+	implied map[string][]string // lookup operationId → paths its callers' x-ms-dynamic-* name
 }
 
 type flat struct {
@@ -76,7 +77,7 @@ type flat struct {
 
 // New returns a Checker for c.
 func New(c *connector.Connector, opts Options) *Checker {
-	return &Checker{c: c, opts: opts}
+	return &Checker{c: c, opts: opts, implied: implied(c)}
 }
 
 // Response is what a check looks at.

@@ -12,6 +12,7 @@ import (
 	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/contract"
 	"github.com/connectorlab/connectorlab/contract/shape"
+	"github.com/connectorlab/connectorlab/recordings"
 )
 
 // Finding IDs of drift against a recording.
@@ -220,6 +221,7 @@ func (d *Differ) Exchange(op *connector.Operation, recorded, replayed Message, d
 		}
 		return out
 	}
+	rv = unredact(rv, pv)
 	before := shape.FromValue(rv, shape.ValueOptions{})
 	after := shape.FromValue(pv, shape.ValueOptions{})
 	for _, ch := range shape.Compare(before, after, shape.CompareOptions{NumbersAlike: true, IgnoreRequired: true}) {
@@ -374,4 +376,79 @@ func inEnum(enum []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// unredact puts the replayed value where the recording has a redaction
+// placeholder: the recorder replaced a secret (a token string, or a whole
+// object) with it, so its type says nothing about what was recorded.
+func unredact(rec, rep any) any {
+	switch r := rec.(type) {
+	case string:
+		if strings.HasPrefix(r, recordings.PlaceholderPrefix) && recordings.IsPlaceholder(r) && rep != nil {
+			return rep
+		}
+	case map[string]any:
+		pm, _ := rep.(map[string]any)
+		var out map[string]any
+		for k, v := range r {
+			nv := unredact(v, pm[k])
+			if out == nil && !sameValue(nv, v) {
+				out = make(map[string]any, len(r))
+				for k2, v2 := range r {
+					out[k2] = v2
+				}
+			}
+			if out != nil {
+				out[k] = nv
+			}
+		}
+		if out != nil {
+			return out
+		}
+	case []any:
+		pa, _ := rep.([]any)
+		var out []any
+		for i, v := range r {
+			var pv any
+			if i < len(pa) {
+				pv = pa[i]
+			} else if len(pa) > 0 {
+				pv = pa[0]
+			}
+			nv := unredact(v, pv)
+			if out == nil && !sameValue(nv, v) {
+				out = append([]any(nil), r...)
+			}
+			if out != nil {
+				out[i] = nv
+			}
+		}
+		if out != nil {
+			return out
+		}
+	}
+	return rec
+}
+
+// sameValue: unredact returns its input unchanged unless it replaced a
+// placeholder string, so only strings need comparing.
+func sameValue(a, b any) bool {
+	as, aok := a.(string)
+	bs, bok := b.(string)
+	if aok != bok {
+		return false
+	}
+	if aok {
+		return as == bs
+	}
+	// Maps and slices come back as the same value when nothing changed.
+	switch av := a.(type) {
+	case map[string]any:
+		bv, ok := b.(map[string]any)
+		return ok && len(av) == len(bv) && fmt.Sprintf("%p", av) == fmt.Sprintf("%p", bv)
+	case []any:
+		bv, ok := b.([]any)
+		return ok && len(av) == len(bv) && (len(av) == 0 || &av[0] == &bv[0])
+	}
+	return true
 }

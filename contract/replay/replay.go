@@ -449,7 +449,7 @@ func (r *Runner) build(ctx context.Context, x *recordings.Exchange, u *url.URL, 
 	q := u.Query()
 	for k, vs := range q {
 		for _, v := range vs {
-			if recordings.IsPlaceholder(v) {
+			if recordings.IsPlaceholder(v) && !declaresParam(op, "query", k) {
 				q.Del(k)
 			}
 		}
@@ -487,7 +487,14 @@ func (r *Runner) build(ctx context.Context, x *recordings.Exchange, u *url.URL, 
 		}
 		for _, v := range vs {
 			if recordings.IsPlaceholder(v) || strings.Contains(v, recordings.PlaceholderPrefix) {
-				continue
+				// A redacted credential: the connection's own comes from
+				// Auth. A redacted value of a parameter the operation
+				// declares (an X-API-Secret header parameter) is sent as
+				// the placeholder, so the request still has the parameter;
+				// a real API then answers 401 where the recording had 200.
+				if !declaresParam(op, "header", ck) {
+					continue
+				}
 			}
 			// net/http refuses such a header before dialing; say so here,
 			// or the refusal reads as "target unreachable" (exit 3).
@@ -632,4 +639,21 @@ func (r *Runner) moveTo(op *connector.Operation, u *url.URL) (*url.URL, bool) {
 		nu.RawPath = "/" + strings.Join(out, "/")
 	}
 	return &nu, true
+}
+
+// declaresParam reports whether op declares a parameter in where ("query",
+// "header") with this name (headers case-insensitively).
+func declaresParam(op *connector.Operation, in, name string) bool {
+	if op == nil || op.Op == nil {
+		return false
+	}
+	for _, p := range op.Op.Parameters {
+		if p == nil || p.Value == nil || p.Value.In != in {
+			continue
+		}
+		if p.Value.Name == name || in == "header" && strings.EqualFold(p.Value.Name, name) {
+			return true
+		}
+	}
+	return false
 }

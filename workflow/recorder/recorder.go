@@ -37,6 +37,15 @@ type Config struct {
 	// Upstream is the live API's base URL; "" means the connector's
 	// scheme://host/basePath. An explicit one wins over dynamichosturl.
 	Upstream string
+	// UpstreamIsMock says Upstream is a Connector Lab mock of this
+	// connector (`connectorlab mock`, with or without the basePath): it
+	// serves the connector-facing paths and answers as the connector
+	// does, its policy templates included. Requests then go to it as the
+	// client sent them (basePath + operation path, with the connection's
+	// credentials); the policies that translate between the connector and
+	// the backend API (routing, host, request and response rewrites) are
+	// the mock's part and are not applied twice.
+	UpstreamIsMock bool
 	// Session names the session; "" means CONNECTOR-YYYYMMDD-HHMMSS.
 	Session string
 	// AuthSet picks the connection parameter set ("" = the first).
@@ -127,6 +136,12 @@ func Start(ctx context.Context, st Store, c *connector.Connector, cfg Config) (*
 	if err != nil {
 		return nil, err
 	}
+	if cfg.UpstreamIsMock {
+		if strings.TrimSpace(cfg.Upstream) == "" {
+			return nil, workflow.Usage("upstream-is-mock needs the mock's URL as the upstream", "give the URL 'connectorlab mock' prints, e.g. http://127.0.0.1:4010")
+		}
+		up = MockBase(c, up)
+	}
 	var engineUpstream *url.URL
 	if strings.TrimSpace(cfg.Upstream) != "" {
 		engineUpstream = up // an explicit upstream wins over dynamichosturl
@@ -204,6 +219,10 @@ func Start(ctx context.Context, st Store, c *connector.Connector, cfg Config) (*
 			cfg.PolicyFinding(fd)
 		}
 	}
+	var policies recordings.Policies = engine
+	if cfg.UpstreamIsMock {
+		policies = nil
+	}
 	proxy, err := recordings.NewProxy(recordings.ProxyOptions{
 		Upstream:       up,
 		BasePath:       c.BasePath,
@@ -212,7 +231,7 @@ func Start(ctx context.Context, st Store, c *connector.Connector, cfg Config) (*
 		Connector:      c.Name,
 		Operation:      OperationIDs(c),
 		Auth:           recordings.AuthFor(set, params),
-		Policies:       engine,
+		Policies:       policies,
 		Limits:         cfg.Limits,
 		MaxRequestBody: cfg.MaxRequestBody,
 		Timeout:        cfg.Timeout,

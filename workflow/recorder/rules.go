@@ -38,6 +38,19 @@ func ParseUpstream(c *connector.Connector, raw string) (*url.URL, error) {
 	return u, nil
 }
 
+// MockBase is a mock's URL with the connector's basePath: the mock serves
+// operations below it, and `connectorlab mock` prints the URL without it.
+func MockBase(c *connector.Connector, u *url.URL) *url.URL {
+	out := *u
+	bp := strings.TrimRight(c.BasePath, "/")
+	p := strings.TrimRight(out.Path, "/")
+	if bp != "" && p != bp && !strings.HasSuffix(p, bp) {
+		p += bp
+	}
+	out.Path, out.RawPath = p, ""
+	return &out
+}
+
 // SessionName is the session name to use: given (trimmed) or
 // CONNECTOR-YYYYMMDD-HHMMSS.
 func SessionName(connectorName, given string, now time.Time) string {
