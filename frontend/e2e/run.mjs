@@ -4,9 +4,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { assert, ensureDir, launchBrowser, repo, run, sleep, startApp } from './harness.mjs';
+import { assert, launchBrowser, repo, run, sleep, startApp } from './harness.mjs';
+import { screenshotMismatches, shoot, update } from './shots.mjs';
 
-const shots = ensureDir(process.env.SCREENSHOT_DIR || join(repo, 'docs/screenshots'));
 const sample = join(repo, 'examples/contoso-orders');
 const metrics = {};
 
@@ -35,7 +35,7 @@ async function trafficCount(page) {
 }
 
 async function screenshot(page, name) {
-  await page.screenshot({ path: join(shots, `${name}.png`) });
+  await shoot(page, name);
 }
 
 async function goto(page, screen) {
@@ -333,6 +333,13 @@ const tests = [
       const out = join(repo, 'build', 'e2e-contract.junit.xml');
       await page.evaluate((p) => window.go.app.ContractService.Export('run-1', 'junit', p), out);
       assert(existsSync(out) && readFileSync(out, 'utf8').includes('<testsuite'), 'JUnit report');
+    },
+  ],
+  [
+    update ? 'screenshots written to docs/screenshots (make screenshots)' : 'screenshots match docs/screenshots within the pixel tolerance',
+    async () => {
+      const bad = screenshotMismatches();
+      assert(bad.length === 0, `${bad.length} screenshots differ:\n${bad.join('\n')}`);
     },
   ],
 ];

@@ -896,6 +896,7 @@ export namespace app {
 		}
 	}
 	export class MockStatus {
+	    id?: string;
 	    path: string;
 	    name: string;
 	    running: boolean;
@@ -912,6 +913,7 @@ export namespace app {
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
 	        this.path = source["path"];
 	        this.name = source["name"];
 	        this.running = source["running"];

@@ -6,16 +6,24 @@ export function Fire(arg1:string,arg2:string,arg3:number,arg4:string):Promise<ap
 
 export function List():Promise<Array<app.MockStatus>>;
 
+export function ListMocks():Promise<Array<app.MockStatus>>;
+
 export function Lookup(arg1:app.LookupRequest):Promise<Array<app.LookupOption>>;
 
 export function ResetTriggers(arg1:string):Promise<void>;
 
 export function Start(arg1:app.MockConfig):Promise<app.MockStatus>;
 
+export function StartMock(arg1:app.MockConfig):Promise<app.MockStatus>;
+
 export function Stop(arg1:string):Promise<app.MockStatus>;
+
+export function StopMock(arg1:string):Promise<app.MockStatus>;
 
 export function Triggers(arg1:string):Promise<app.TriggersView>;
 
 export function Try(arg1:app.TryRequest):Promise<app.TryResult>;
 
 export function Update(arg1:app.MockConfig):Promise<app.MockStatus>;
+
+export function UpdateMock(arg1:string,arg2:app.MockConfig):Promise<app.MockStatus>;

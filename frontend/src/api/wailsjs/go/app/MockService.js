@@ -10,6 +10,10 @@ export function List() {
   return window['go']['app']['MockService']['List']();
 }
 
+export function ListMocks() {
+  return window['go']['app']['MockService']['ListMocks']();
+}
+
 export function Lookup(arg1) {
   return window['go']['app']['MockService']['Lookup'](arg1);
 }
@@ -22,8 +26,16 @@ export function Start(arg1) {
   return window['go']['app']['MockService']['Start'](arg1);
 }
 
+export function StartMock(arg1) {
+  return window['go']['app']['MockService']['StartMock'](arg1);
+}
+
 export function Stop(arg1) {
   return window['go']['app']['MockService']['Stop'](arg1);
+}
+
+export function StopMock(arg1) {
+  return window['go']['app']['MockService']['StopMock'](arg1);
 }
 
 export function Triggers(arg1) {
@@ -36,4 +48,8 @@ export function Try(arg1) {
 
 export function Update(arg1) {
   return window['go']['app']['MockService']['Update'](arg1);
+}
+
+export function UpdateMock(arg1, arg2) {
+  return window['go']['app']['MockService']['UpdateMock'](arg1, arg2);
 }
