@@ -47,7 +47,7 @@ function MockFor({ c, onError, onNotify }: { c: ConnectorView; onError: (e: unkn
         const mine = all.find((m) => m.path === c.path);
         if (mine) {
           setStatus(mine);
-          setCfg(mine.config as MockConfig);
+          if (mine.config) setCfg({ ...defaultConfig(c.path), ...(mine.config as MockConfig) });
         }
       })
       .catch(onError);
