@@ -55,7 +55,7 @@ export async function shoot(page, name) {
     await settle(page);
     const file = fileName(name, v);
     const out = join(outDir, file);
-    await page.screenshot({ path: out, mask: [page.locator('[data-volatile]:visible')], maskColor: '#888888', animations: 'disabled' });
+    await page.screenshot({ path: out, mask: [page.locator('[data-volatile]:visible')], maskColor: '#888888', animations: 'disabled', style: '.toasts { visibility: hidden !important; }' });
     const ref = join(refDir, file);
     if (update) {
       copyFileSync(out, ref);
