@@ -6,7 +6,11 @@ BIN := bin/connectorlab
 SAMPLE := examples/contoso-orders
 GOFLAGS_TEST ?=
 
-.PHONY: all deps build run test vet fmt-check test-short bench fuzz clean
+.PHONY: all deps build run test test-all vet fmt-check test-short bench fuzz clean
+
+# TREE_STATE is what git sees as changed, modes included: the build and the
+# tests compare it before and after to prove they leave tracked files alone.
+TREE_STATE = git status --porcelain=v1 --untracked-files=all 2>/dev/null
 
 all: build
 
@@ -50,8 +54,16 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	 if [ -n "$$out" ]; then echo "gofmt would change:" $$out >&2; exit 1; fi
 
-# test: every test, including the corpus sweeps (-short skips those).
-test: deps vet fmt-check frontend-test e2e
+# test: every test, including the corpus sweeps (-short skips those). It
+# fails when the run changed what git sees (tests must write to temp dirs
+# and build/, never to tracked files such as docs/screenshots).
+test:
+	@before=$$($(TREE_STATE)); \
+	 $(MAKE) --no-print-directory test-all || exit $$?; \
+	 after=$$($(TREE_STATE)); \
+	 if [ "$$before" != "$$after" ]; then echo "make test changed the git tree (tests must not write tracked files):" >&2; diff <(echo "$$before") <(echo "$$after") >&2; exit 1; fi
+
+test-all: deps vet fmt-check frontend-test e2e
 	$(GO) test $(GOFLAGS_TEST) -count=1 -timeout 45m ./...
 
 test-short: deps
@@ -86,7 +98,7 @@ DESKTOP_BIN := build/bin/connectorlab-desktop
 DESKTOP_DEV_BIN := build/bin/connectorlab-desktop-dev
 NPM ?= npm
 
-.PHONY: desktop-deps frontend-deps frontend frontend-test app app-dev app-bin e2e desktop-bench
+.PHONY: desktop-deps frontend-deps frontend frontend-test app app-dev app-bin e2e screenshots desktop-bench
 
 desktop-deps:
 	@missing=""; \
@@ -122,8 +134,18 @@ $(WAILS):
 	$(GO) install github.com/wailsapp/wails/v2/cmd/wails@$(WAILS_VERSION)
 
 # app: the desktop binary, with wails build (frontend build and embed included).
+# wails build regenerates frontend/src/api/wailsjs and writes those files
+# executable; they are tracked as plain 0644 files, so the modes are put
+# back, and the build fails if it changed anything git tracks (bindings out
+# of date with app/: commit the regenerated files).
+WAILSJS := frontend/src/api/wailsjs
 app: deps desktop-deps frontend-deps $(WAILS)
-	$(WAILS) build -tags $(DESKTOP_TAGS) -o connectorlab-desktop
+	@before=$$($(TREE_STATE)); \
+	 $(WAILS) build -tags $(DESKTOP_TAGS) -o connectorlab-desktop || exit $$?; \
+	 find $(WAILSJS) -type f -exec chmod 0644 {} +; \
+	 after=$$($(TREE_STATE)); \
+	 if [ "$$before" != "$$after" ]; then echo "make app changed the git tree:" >&2; diff <(echo "$$before") <(echo "$$after") >&2; \
+	   echo "fix: if only $(WAILSJS) changed, app/ has new bound methods: commit the regenerated bindings" >&2; exit 1; fi
 	@echo "built $(DESKTOP_BIN)"
 
 # app-dev: the dev-tagged binary the e2e tests drive: it serves frontend/dist
@@ -137,11 +159,18 @@ app-bin: deps desktop-deps frontend
 	$(GO) build -tags desktop,production,$(DESKTOP_TAGS) -ldflags "-w -s" -o $(DESKTOP_BIN) .
 
 # e2e: Playwright (playwright-core + Debian's Chromium) against the dev binary
-# under Xvfb (screenshots land in docs/screenshots/), then a smoke test of the
-# production WebKitGTK window.
+# under Xvfb, then a smoke test of the production WebKitGTK window. Its
+# screenshots land in build/e2e-screenshots/ and are compared with the ones
+# in docs/screenshots/ (a small pixel-difference tolerance, dynamic text
+# masked); it never rewrites docs/.
 e2e: app-dev app-bin
 	cd frontend && timeout 600 node e2e/run.mjs
 	cd frontend && timeout 120 node e2e/window.mjs
+
+# screenshots: the only target that rewrites docs/screenshots/: every screen
+# at 1280x820 and 1920x1080, light and dark, from the same e2e run.
+screenshots: app-dev
+	cd frontend && SCREENSHOT_UPDATE=1 timeout 900 node e2e/run.mjs
 
 # desktop-bench: start-up and memory of the real window (docs/PERFORMANCE.md).
 desktop-bench: app

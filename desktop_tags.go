@@ -1,7 +1,10 @@
-//go:build desktop || dev || bindings
+//go:build (desktop || dev) && !bindings
 
 package main
 
-// desktopBuild is true in builds that can open a window, and in Wails' own
-// bindings build, which runs main to generate frontend/wailsjs.
+// desktopBuild is true in builds that can open a window.
 const desktopBuild = true
+
+// needsDisplay: the window needs an X11 or Wayland display on Linux; main
+// checks for one before GTK would abort.
+const needsDisplay = true

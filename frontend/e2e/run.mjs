@@ -4,9 +4,9 @@
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { assert, ensureDir, launchBrowser, repo, run, sleep, startApp } from './harness.mjs';
+import { assert, launchBrowser, repo, run, sleep, startApp } from './harness.mjs';
+import { screenshotMismatches, shoot, update } from './shots.mjs';
 
-const shots = ensureDir(process.env.SCREENSHOT_DIR || join(repo, 'docs/screenshots'));
 const sample = join(repo, 'examples/contoso-orders');
 const metrics = {};
 
@@ -29,13 +29,17 @@ async function blast(n, url, headers = {}, concurrency = 32) {
   return failed;
 }
 
+// S scopes a selector to the screen on show: every screen stays mounted
+// (hidden when inactive), so unscoped selectors may match a hidden one.
+const S = (sel) => `.screen-host:not([hidden]) ${sel}`;
+
 async function trafficCount(page) {
-  const t = (await page.textContent('[data-testid="traffic-count"]')) || '';
+  const t = (await page.textContent(S('[data-testid="traffic-count"]'))) || '';
   return Number((/^(\d+)/.exec(t) || [])[1] || 0);
 }
 
 async function screenshot(page, name) {
-  await page.screenshot({ path: join(shots, `${name}.png`) });
+  await shoot(page, name);
 }
 
 async function goto(page, screen) {
@@ -46,7 +50,7 @@ async function goto(page, screen) {
 async function openConnector(page, path) {
   await goto(page, 'connectors');
   await page.fill('input[aria-label="Connector path"]', path);
-  await page.click('form button[type="submit"]');
+  await page.click('[data-testid="screen-connectors"] form button[type="submit"]');
 }
 
 const tests = [
@@ -122,9 +126,9 @@ const tests = [
       await page.fill('[data-testid="tryit"] .form-grid input >> nth=0', 'ord-42');
       await page.click('[data-testid="tryit"] button:has-text("Send")');
       await page.waitForSelector('[data-testid="try-status"]:has-text("200")');
-      await page.waitForSelector('[role="option"]:has-text("GetOrder")');
-      await page.click('[role="option"]:has-text("GetOrder")');
-      const detail = await (await page.waitForSelector('[data-testid="exchange-detail"]')).textContent();
+      await page.waitForSelector(S('[role="option"]:has-text("GetOrder")'));
+      await page.click(S('[role="option"]:has-text("GetOrder")'));
+      const detail = await (await page.waitForSelector(S('[data-testid="exchange-detail"]'))).textContent();
       assert(detail.includes('/v1/orders/ord-42') && detail.includes('GetOrder'), `detail: ${detail.slice(0, 200)}`);
       await screenshot(page, 'mock');
     },
@@ -171,7 +175,7 @@ const tests = [
         for (let i = 0; i < 100 && got.length < 2; i++) await sleep(50);
         assert(got.length === 2 && got[1].includes('e2e-payload'), `custom payload: ${JSON.stringify(got)}`);
         await page.fill('input[aria-label="Event payload"]', '');
-        await page.waitForSelector('[role="option"]:has-text("event")');
+        await page.waitForSelector(S('[role="option"]:has-text("event")'));
         await screenshot(page, 'mock-triggers');
       } finally {
         recv.close();
@@ -202,8 +206,8 @@ const tests = [
       await page.fill('textarea[aria-label="Request body"]', evil);
       await page.click('[data-testid="tryit"] button:has-text("Send")');
       await page.waitForSelector('[data-testid="try-status"]');
-      await page.click('[role="option"]:has-text("CreateOrder")');
-      await page.waitForSelector('[data-testid="exchange-detail"] pre.body:has-text("<script>")');
+      await page.click(S('[role="option"]:has-text("CreateOrder")'));
+      await page.waitForSelector(S('[data-testid="exchange-detail"] pre.body:has-text("<script>")'));
       const r = await page.evaluate(() => ({
         pwned: window.__pwned,
         scripts: document.querySelectorAll('[data-testid="exchange-detail"] script, [data-testid="exchange-detail"] img').length,
@@ -222,13 +226,13 @@ const tests = [
       const failed = await blast(10000, (i) => `${state.mockURL}/orders/o-${i}`);
       const sentMs = Date.now() - t0;
       assert(failed === 0, `${failed} requests failed`);
-      await page.waitForFunction((n) => Number((/^(\d+)/.exec(document.querySelector('[data-testid="traffic-count"]')?.textContent || '') || [])[1]) >= n, before + 10000, { timeout: 60000 });
+      await page.waitForFunction((n) => Number((/^(\d+)/.exec(document.querySelector('.screen-host:not([hidden]) [data-testid="traffic-count"]')?.textContent || '') || [])[1]) >= n, before + 10000, { timeout: 60000 });
       const shownMs = Date.now() - t0;
-      const domRows = await page.$$eval('.traffic-scroll [role="option"]', (e) => e.length);
+      const domRows = await page.$$eval(S('.traffic-scroll [role="option"]'), (e) => e.length);
       assert(domRows < 80, `${domRows} rows in the DOM: the list is not virtualised`);
       // Scroll through the list and time the frames.
       const frames = await page.evaluate(async () => {
-        const el = document.querySelector('.traffic-scroll');
+        const el = document.querySelector('.screen-host:not([hidden]) .traffic-scroll');
         const times = [];
         let last = performance.now();
         for (let i = 0; i < 120; i++) {
@@ -248,10 +252,71 @@ const tests = [
       // recorded for docs/PERFORMANCE.md. A list that re-rendered every row
       // would take seconds per frame, far past this generous median bound.
       assert(frames.p50 < 200, `scrolling is not smooth: median frame ${frames.p50} ms`);
-      await page.fill('input[aria-label="Filter traffic"]', 'o-9999');
-      await page.waitForSelector('[data-testid="traffic-count"]:has-text("1 of")');
-      await page.fill('input[aria-label="Filter traffic"]', '');
+      await page.fill(S('input[aria-label="Filter traffic"]'), 'o-9999');
+      await page.waitForSelector(S('[data-testid="traffic-count"]:has-text("1 of")'));
+      await page.fill(S('input[aria-label="Filter traffic"]'), '');
+      // The screenshot shows an ordinary exchange, not the XSS probe above.
+      await page.evaluate(() => (document.querySelector('.screen-host:not([hidden]) .traffic-scroll').scrollTop = 0));
+      await page.click(S('.traffic-scroll [role="option"] >> nth=0'));
+      await page.waitForSelector(S('[data-testid="exchange-detail"]:has-text("GetOrder")'));
+      assert(!(await page.isVisible(S('[data-testid="exchange-detail"] pre.body:has-text("<script>")'))), 'the screenshot would show the XSS payload');
       await screenshot(page, 'mock-traffic-10k');
+    },
+  ],
+  [
+    'the Traffic screen: every mock in one view, filters by status and operation, detail with pretty bodies, copy as curl, replay this',
+    async ({ page, browser }) => {
+      await browser.ctx.grantPermissions(['clipboard-read', 'clipboard-write']).catch(() => undefined);
+      await page.keyboard.press('Control+3');
+      await page.waitForSelector('[data-testid="screen-traffic"]');
+      await page.waitForFunction(() => Number((/^(\d+)/.exec(document.querySelector('.screen-host:not([hidden]) [data-testid="traffic-count"]')?.textContent || '') || [])[1]) >= 10000);
+      await page.selectOption(S('select[aria-label="Status class"]'), '4xx');
+      await page.waitForSelector(S('[data-testid="traffic-count"]:has-text(" of ")'));
+      const only4xx = await page.$$eval(S('.traffic-scroll [role="option"] span:nth-child(5)'), (e) => e.map((x) => x.textContent));
+      assert(only4xx.length > 0 && only4xx.every((t) => /^4\d\d$/.test(t)), `4xx filter shows ${only4xx}`);
+      await page.selectOption(S('select[aria-label="Status class"]'), '');
+      await page.selectOption(S('select[aria-label="Operation"]'), 'GetOrder');
+      await page.fill(S('input[aria-label="Filter traffic"]'), '/orders/o-42');
+      await page.click(S('.traffic-scroll [role="option"] >> nth=0'));
+      const detail = await (await page.waitForSelector(S('[data-testid="exchange-detail"]:has-text("GetOrder")'))).textContent();
+      assert(detail.includes('/orders/o-42'), detail.slice(0, 200));
+      const body = await page.textContent(S('[data-testid="exchange-detail"] pre.body[data-kind="json"]'));
+      assert(/\n  "/.test(body), `the JSON body is not indented: ${body.slice(0, 80)}`);
+      await page.click(S('button:has-text("Copy as curl")'));
+      await page.waitForSelector('.toast:has-text("Copied the request as a curl command")');
+      await page.click(S('button:has-text("Replay this")'));
+      await page.waitForSelector('.toast:has-text("Replayed: GET answered 200")');
+      await page.fill(S('input[aria-label="Filter traffic"]'), '');
+      await page.selectOption(S('select[aria-label="Operation"]'), '');
+      await screenshot(page, 'traffic');
+    },
+  ],
+  [
+    'several mocks at once: the sidebar shows connector, port and state, each starts and stops, traffic filters by mock',
+    async ({ page, state }) => {
+      await page.keyboard.press('Control+2');
+      await page.waitForSelector('[data-testid="screen-mock"]');
+      await page.click(S('button:has-text("Another")'));
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="mocks-sidebar"] [data-state="running"]').length === 2);
+      const items = await page.$$eval('[data-testid="mocks-sidebar"] [data-mock]', (els) => els.map((e) => ({ state: e.getAttribute('data-state'), port: e.querySelector('.port').textContent.replace(':', '') })));
+      const first = new URL(state.mockURL).port;
+      const second = items.find((i) => i.port !== first)?.port;
+      assert(second && items.length === 2, `sidebar: ${JSON.stringify(items)}`);
+      const r = await fetch(`http://127.0.0.1:${second}/v1/orders/second-mock-1`);
+      assert(r.status === 200, `second mock answered ${r.status}`);
+      await page.keyboard.press('Control+3');
+      await page.waitForSelector('[data-testid="screen-traffic"]');
+      const value = await page.$eval(S('select[aria-label="Mock"]'), (sel, port) => [...sel.options].find((o) => o.textContent.includes(`:${port}`))?.value, second);
+      assert(value, 'no traffic filter for the second mock');
+      await page.selectOption(S('select[aria-label="Mock"]'), value);
+      await page.waitForSelector(S('[data-testid="traffic-count"]:has-text("1 of")'));
+      await page.selectOption(S('select[aria-label="Mock"]'), '');
+      await page.click(`[data-testid="mocks-sidebar"] button[aria-label="Stop Contoso Orders on port ${second}"]`);
+      await page.waitForSelector(`[data-testid="mocks-sidebar"] [data-state="stopped"]`);
+      const gone = await fetch(`http://127.0.0.1:${second}/v1/orders/x`).then(() => false, () => true);
+      assert(gone, 'the stopped mock still answers');
+      assert((await fetch(`${state.mockURL}/orders/x`)).status === 200, 'the first mock stopped too');
+      await page.click(`[data-testid="mocks-sidebar"] button[aria-label="Forget Contoso Orders"]`);
     },
   ],
   [
@@ -280,7 +345,7 @@ const tests = [
       await goto(page, 'record');
       await page.fill('input[aria-label="Upstream URL"]', state.mockURL);
       await page.fill('input[aria-label="Session name"]', 'e2e-session');
-      for (const input of await page.$$('input[aria-label^="Connection parameter"]')) await input.fill(canary + '-param');
+      for (const input of await page.$$(S('input[aria-label^="Connection parameter"]'))) await input.fill(canary + '-param');
       await page.click('button:has-text("Start recording")');
       const proxy = await (await page.waitForSelector('[data-testid="proxy-url"]')).textContent();
       for (let i = 0; i < 5; i++) {
@@ -289,9 +354,9 @@ const tests = [
         await r.arrayBuffer();
       }
       await (await fetch(`${proxy}/customers`)).arrayBuffer();
-      await page.waitForFunction(() => /^6 exchanges/.test(document.querySelector('[data-testid="traffic"] [data-testid="traffic-count"]')?.textContent || ''));
-      await page.click('[role="option"]:has-text("/orders/r-0")');
-      await page.waitForSelector('[data-testid="exchange-detail"] .badge.redacted');
+      await page.waitForFunction(() => /^6 exchanges/.test(document.querySelector('.screen-host:not([hidden]) [data-testid="traffic"] [data-testid="traffic-count"]')?.textContent || ''));
+      await page.click(S('[role="option"]:has-text("/orders/r-0")'));
+      await page.waitForSelector(S('[data-testid="exchange-detail"] .badge.redacted'));
       const text = await page.evaluate(() => document.body.innerText);
       assert(!text.includes(canary), 'a secret is visible in the window');
       await screenshot(page, 'record');
@@ -320,7 +385,7 @@ const tests = [
       // A required connection parameter is asked for, as test asks for CONNECTORLAB_PARAM_<NAME>.
       await page.click('button:has-text("Run contract test")');
       await page.waitForSelector('text=CONNECTORLAB_PARAM_API_KEY');
-      for (const input of await page.$$('input[aria-label^="Connection parameter"]')) await input.fill('e2e-contract-key');
+      for (const input of await page.$$(S('input[aria-label^="Connection parameter"]'))) await input.fill('e2e-contract-key');
       await page.click('button:has-text("Run contract test")');
       await page.waitForSelector('[data-testid="contract-result"]', { timeout: 60000 });
       await page.waitForSelector('[data-testid="contract-progress"]:has-text("done in")');
@@ -330,6 +395,11 @@ const tests = [
       assert(/^6 cases/.test(total), total);
       await page.waitForSelector('svg.trend rect');
       await screenshot(page, 'contract');
+      // State is kept across screens: the result is still there after a visit elsewhere.
+      await page.keyboard.press('Control+4');
+      await page.waitForSelector('[data-testid="screen-diff"]');
+      await page.keyboard.press('Control+6');
+      assert(await page.isVisible('[data-testid="contract-result"]'), 'the contract result was lost when switching screens');
       const out = join(repo, 'build', 'e2e-contract.junit.xml');
       await page.evaluate((p) => window.go.app.ContractService.Export('run-1', 'junit', p), out);
       assert(existsSync(out) && readFileSync(out, 'utf8').includes('<testsuite'), 'JUnit report');
@@ -414,6 +484,13 @@ const tests = [
       await page.click('button[aria-label="Delete session e2e-from-har"]');
       await page.waitForFunction(() => !document.querySelector('[data-session="e2e-from-har"]'));
       await screenshot(page, 'recordings');
+    },
+  ],
+  [
+    update ? 'screenshots written to docs/screenshots (make screenshots)' : 'screenshots match docs/screenshots within the pixel tolerance',
+    async () => {
+      const bad = screenshotMismatches();
+      assert(bad.length === 0, `${bad.length} screenshots differ:\n${bad.join('\n')}`);
     },
   ],
 ];

@@ -7,10 +7,10 @@ import * as MockService from './wailsjs/go/app/MockService';
 import * as DiffService from './wailsjs/go/app/DiffService';
 import * as RecordService from './wailsjs/go/app/RecordService';
 import * as ContractService from './wailsjs/go/app/ContractService';
-import { EventsOn } from './wailsjs/runtime/runtime';
+import { ClipboardSetText, EventsOn } from './wailsjs/runtime/runtime';
 import { app } from './wailsjs/go/models';
 import { call } from './errors';
-import type { EventName } from './events';
+import { Events, type EventName } from './events';
 
 export type ConnectorView = app.ConnectorView;
 export type OperationView = app.OperationView;
@@ -54,6 +54,19 @@ export type FireView = app.FireView;
 
 export { ApiError, toApiError } from './errors';
 export { Events } from './events';
+export type { EventName } from './events';
+
+// EventPayloads is what each event carries (app/events.go documents the Go
+// side). Subscribers get the payload type from the event name, never any.
+export interface EventPayloads {
+  [Events.TrafficBatch]: TrafficRow[];
+  [Events.TrafficCleared]: string;
+  [Events.MockState]: MockStatus;
+  [Events.ContractProgress]: ContractProgress;
+  [Events.ContractDone]: ContractRunView;
+  [Events.RecordState]: RecordStatus;
+  [Events.OpenPath]: string;
+}
 
 // Backend is everything the screens may ask of Go.
 export interface Backend {
@@ -71,6 +84,11 @@ export interface Backend {
   mockUpdate(cfg: MockConfig): Promise<MockStatus>;
   mockStop(path: string): Promise<MockStatus>;
   mockList(): Promise<MockStatus[]>;
+  // Several mocks at once, by id (MockStatus.id); also of one connector.
+  mockStartMock(cfg: MockConfig): Promise<MockStatus>;
+  mockStopMock(id: string): Promise<MockStatus>;
+  mockUpdateMock(id: string, cfg: MockConfig): Promise<MockStatus>;
+  mockListMocks(): Promise<MockStatus[]>;
   mockTry(req: TryRequest): Promise<TryResult>;
   mockLookup(req: LookupRequest): Promise<LookupOption[]>;
   triggers(path: string): Promise<TriggersView>;
@@ -97,7 +115,9 @@ export interface Backend {
   contractCancel(key: string): Promise<void>;
   contractExport(key: string, format: string, path: string): Promise<string>;
   contractHistory(connector: string): Promise<RunSummary[]>;
-  on(event: EventName, fn: (data: any) => void): () => void;
+  // clipboard puts text on the system clipboard ("copy as curl").
+  clipboard(text: string): Promise<void>;
+  on<E extends EventName>(event: E, fn: (data: EventPayloads[E]) => void): () => void;
 }
 
 const wails: Backend = {
@@ -115,6 +135,10 @@ const wails: Backend = {
   mockUpdate: (cfg) => call(() => MockService.Update(app.MockConfig.createFrom(cfg))),
   mockStop: (path) => call(() => MockService.Stop(path)),
   mockList: () => call(() => MockService.List()),
+  mockStartMock: (cfg) => call(() => MockService.StartMock(app.MockConfig.createFrom(cfg))),
+  mockStopMock: (id) => call(() => MockService.StopMock(id)),
+  mockUpdateMock: (id, cfg) => call(() => MockService.UpdateMock(id, app.MockConfig.createFrom(cfg))),
+  mockListMocks: () => call(() => MockService.ListMocks()),
   mockTry: (req) => call(() => MockService.Try(app.TryRequest.createFrom(req))),
   mockLookup: (req) => call(() => MockService.Lookup(app.LookupRequest.createFrom(req))),
   triggers: (p) => call(() => MockService.Triggers(p)),
@@ -139,7 +163,11 @@ const wails: Backend = {
   contractCancel: (k) => call(() => ContractService.Cancel(k)),
   contractExport: (k, f, p) => call(() => ContractService.Export(k, f, p)),
   contractHistory: (c) => call(() => ContractService.History(c)),
-  on: (event, fn) => EventsOn(event, fn),
+  clipboard: async (text) => {
+    const ok = await ClipboardSetText(text).catch(() => false);
+    if (!ok) await navigator.clipboard.writeText(text);
+  },
+  on: (event, fn) => EventsOn(event, fn as (data: unknown) => void),
 };
 
 let current: Backend = wails;

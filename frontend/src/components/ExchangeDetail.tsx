@@ -1,7 +1,10 @@
+import { Copy, RotateCcw, ShieldCheck } from 'lucide-react';
 import type { ExchangeView, MessageView } from '../api';
+import { prettyBody } from '../lib/traffic';
 
 // Body renders a recorded body as text. It must never be parsed as markup:
-// React escapes it, and nothing here uses dangerouslySetInnerHTML.
+// React escapes it, and nothing here uses dangerouslySetInnerHTML. JSON is
+// indented for reading.
 export function Body({ m, label }: { m: MessageView; label: string }) {
   if (m.kind === 'empty') return <div className="muted small">No body.</div>;
   return (
@@ -10,7 +13,7 @@ export function Body({ m, label }: { m: MessageView; label: string }) {
         {label} body · {m.kind} · {m.size} bytes{m.truncated ? ' · truncated' : ''}
       </div>
       <pre className="body" data-kind={m.kind}>
-        {m.body}
+        {prettyBody(m)}
       </pre>
     </div>
   );
@@ -22,7 +25,7 @@ export function Headers({ m }: { m: MessageView }) {
     <table className="headers small mono">
       <tbody>
         {m.headers.map((h, i) => (
-          <tr key={i}>
+          <tr key={i} className={h.redacted ? 'redacted-row' : undefined}>
             <td>{h.name}</td>
             <td>
               {h.value} {h.redacted && <span className="badge redacted">redacted</span>}
@@ -34,20 +37,42 @@ export function Headers({ m }: { m: MessageView }) {
   );
 }
 
-export function ExchangeDetail({ x }: { x: ExchangeView }) {
+export interface ExchangeActions {
+  onCopyCurl?: (x: ExchangeView) => void;
+  // onReplay sends the request again; absent when no mock can answer it.
+  onReplay?: (x: ExchangeView) => void;
+}
+
+export function ExchangeDetail({ x, onCopyCurl, onReplay }: { x: ExchangeView } & ExchangeActions) {
   const r = x.row;
   return (
     <div className="exchange" data-testid="exchange-detail">
-      <div className="row">
-        <strong className="mono">
+      <div className="row wrap">
+        <strong className="mono ellipsis exchange-url" title={x.url}>
           {r.method} {x.url}
         </strong>
         <span className={'badge ' + (r.status >= 400 || !r.status ? 'error' : 'ok')}>{r.status || 'no response'}</span>
-        <span className="muted small">{r.millis} ms</span>
+        <span className="muted small" data-volatile>
+          {r.millis} ms
+        </span>
         <span className="small">
           operation: <span className="mono">{r.operationId || 'none matched'}</span>
         </span>
       </div>
+      {(onCopyCurl || onReplay) && (
+        <div className="row actions-bar">
+          {onCopyCurl && (
+            <button className="small icon-text" onClick={() => onCopyCurl(x)}>
+              <Copy size={14} aria-hidden /> Copy as curl
+            </button>
+          )}
+          {onReplay && (
+            <button className="small icon-text" onClick={() => onReplay(x)} title="Send this request to the running mock again">
+              <RotateCcw size={14} aria-hidden /> Replay this
+            </button>
+          )}
+        </div>
+      )}
       {r.error && <div className="error-text small">{r.error}</div>}
       <div className="validation small">
         <strong>Validation and notes</strong>{' '}
@@ -65,8 +90,8 @@ export function ExchangeDetail({ x }: { x: ExchangeView }) {
         )}
       </div>
       {x.redactions.length > 0 && (
-        <div className="small">
-          <strong>Redacted before storing</strong>:{' '}
+        <div className="small redactions">
+          <ShieldCheck size={14} aria-hidden /> <strong>Redacted before storing</strong>:{' '}
           {x.redactions.map((rd, i) => (
             <span key={i} className="badge redacted">
               {rd.where} {rd.name}

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { fireEvent, render, screen } from '@testing-library/react';
+import { fireEvent, render, screen, within } from '@testing-library/react';
 import { TrafficList } from './TrafficList';
 import { ExchangeDetail } from './ExchangeDetail';
 import { makeRows } from '../test/fixtures';
@@ -16,7 +16,7 @@ describe('TrafficList', () => {
     const t0 = performance.now();
     render(<TrafficList rows={makeRows(10000)} selected={null} onSelect={() => undefined} height={260} />);
     const ms = performance.now() - t0;
-    const options = screen.getAllByRole('option');
+    const options = within(screen.getByRole('listbox', { name: 'Exchanges' })).getAllByRole('option');
     expect(options.length).toBeGreaterThan(0);
     expect(options.length).toBeLessThan(60);
     expect(screen.getByTestId('traffic-count').textContent).toBe('10000 exchanges');
@@ -29,8 +29,34 @@ describe('TrafficList', () => {
     render(<TrafficList rows={makeRows(50)} selected={null} onSelect={onSelect} />);
     fireEvent.change(screen.getByLabelText('Filter traffic'), { target: { value: '4xx' } });
     expect(screen.getByTestId('traffic-count').textContent).toBe('5 of 50');
-    fireEvent.click(screen.getAllByRole('option')[0]);
+    fireEvent.click(within(screen.getByRole('listbox', { name: 'Exchanges' })).getAllByRole('option')[0]);
     expect(onSelect).toHaveBeenCalledWith(50);
+  });
+  it('filters by status class, operation and mock from the menus', () => {
+    const rows = [...makeRows(20), ...makeRows(10, 'mock:/c/other#1').map((r) => ({ ...r, seq: r.seq + 100, operationId: 'ListOrders' }))];
+    render(<TrafficList rows={rows} selected={null} onSelect={() => undefined} streams={{ 'mock:/c/contoso': 'Contoso :4010', 'mock:/c/other#1': 'Other :4011' }} />);
+    const count = () => screen.getByTestId('traffic-count').textContent;
+    fireEvent.change(screen.getByLabelText('Status class'), { target: { value: '4xx' } });
+    expect(count()).toBe('3 of 30');
+    fireEvent.change(screen.getByLabelText('Mock'), { target: { value: 'mock:/c/other#1' } });
+    expect(count()).toBe('1 of 30');
+    fireEvent.change(screen.getByLabelText('Status class'), { target: { value: '' } });
+    fireEvent.change(screen.getByLabelText('Operation'), { target: { value: 'GetOrder' } });
+    expect(count()).toBe('0 of 30');
+    expect(screen.getByText(/No exchange matches the filter/)).toBeTruthy();
+    fireEvent.click(screen.getByText('Show all'));
+    expect(count()).toBe('30 exchanges');
+  });
+  // Regression (issue 16): rows overlapped after new exchanges arrived;
+  // each row is keyed by its exchange and placed at its own offset.
+  it('places rows one under the other after a batch arrives', () => {
+    const { rerender } = render(<TrafficList rows={makeRows(5)} selected={null} onSelect={() => undefined} height={260} />);
+    rerender(<TrafficList rows={makeRows(8)} selected={null} onSelect={() => undefined} height={260} />);
+    const opts = within(screen.getByRole('listbox', { name: 'Exchanges' })).getAllByRole('option');
+    const ys = opts.map((o) => Number(/translateY\((\d+)px\)/.exec(o.getAttribute('style') || '')?.[1]));
+    expect(opts.map((o) => o.getAttribute('data-seq'))).toEqual(['8', '7', '6', '5', '4', '3', '2', '1']);
+    expect(new Set(ys).size).toBe(8);
+    expect(ys).toEqual([...ys].sort((a, b) => a - b));
   });
 });
 
@@ -51,5 +77,23 @@ describe('ExchangeDetail', () => {
     expect(container.querySelector('pre.body')?.textContent).toBe(evil);
     expect((window as any).__pwned).toBeUndefined();
     expect(screen.getAllByText('redacted').length).toBeGreaterThan(0);
+  });
+  it('indents JSON bodies and offers copy as curl and replay', () => {
+    const x = {
+      row: { seq: 1, stream: 's', source: 'mock', at: 0, method: 'POST', path: '/v1/orders', status: 201, millis: 1, operationId: 'CreateOrder' },
+      url: 'http://127.0.0.1:4010/v1/orders',
+      request: { headers: [{ name: 'Content-Type', value: 'application/json' }], kind: 'json', body: '{"a":1}', size: 7 },
+      response: { headers: [], kind: 'json', body: '{"id":"o1"}', size: 11 },
+      notes: [],
+      redactions: [],
+    } as unknown as ExchangeView;
+    const copy = vi.fn();
+    const replay = vi.fn();
+    const { container } = render(<ExchangeDetail x={x} onCopyCurl={copy} onReplay={replay} />);
+    expect(container.querySelectorAll('pre.body')[0].textContent).toBe('{\n  "a": 1\n}');
+    fireEvent.click(screen.getByText('Copy as curl'));
+    fireEvent.click(screen.getByText('Replay this'));
+    expect(copy).toHaveBeenCalledWith(x);
+    expect(replay).toHaveBeenCalledWith(x);
   });
 });

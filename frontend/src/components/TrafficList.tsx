@@ -1,55 +1,101 @@
 import { useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { Search, Trash, Inbox } from 'lucide-react';
 import type { TrafficRow } from '../api';
-import { clock, filterRows, statusClass } from '../lib/traffic';
+import { applyFilter, clock, distinct, noFilter, statusClass, type TrafficFilter } from '../lib/traffic';
 
-const ROW_HEIGHT = 26;
+export const ROW_HEIGHT = 28;
 
-// TrafficList is the live list of exchanges. Only the rows in view are in
+// TrafficList is the live list of exchanges with its filter bar (status
+// class, operation, mock or session, text). Only the rows in view are in
 // the DOM, so 10,000 (or 50,000) entries scroll as smoothly as 10.
 export function TrafficList({
   rows,
   selected,
   onSelect,
   onClear,
-  height = 260,
+  height,
+  streams,
+  empty,
 }: {
   rows: TrafficRow[];
   selected: number | null;
   onSelect: (seq: number) => void;
   onClear?: () => void;
+  // height of the scroll box; without it the list fills its container.
   height?: number;
+  // streams names the streams the list may filter by (stream → label);
+  // with fewer than two the filter is not shown.
+  streams?: Record<string, string>;
+  // empty says what to do when there is no traffic yet.
+  empty?: string;
 }) {
-  const [q, setQ] = useState('');
-  const shown = useMemo(() => {
-    const f = filterRows(rows, q);
-    return f.slice().reverse(); // newest first
-  }, [rows, q]);
+  const [f, setF] = useState<TrafficFilter>(noFilter);
+  const shown = useMemo(() => applyFilter(rows, f).slice().reverse(), [rows, f]); // newest first
+  const ops = useMemo(() => distinct(rows, (r) => r.operationId), [rows]);
+  const streamKeys = useMemo(() => (streams ? Object.keys(streams) : []), [streams]);
   const parent = useRef<HTMLDivElement>(null);
   const v = useVirtualizer({
     count: shown.length,
     getScrollElement: () => parent.current,
     estimateSize: () => ROW_HEIGHT,
+    getItemKey: (i) => shown[i].seq,
     overscan: 12,
-    initialRect: { width: 800, height },
+    initialRect: { width: 800, height: height ?? 400 },
   });
+  const filtered = f.status !== '' || f.operation !== '' || f.stream !== '' || f.text.trim() !== '';
   return (
-    <div className="traffic" data-testid="traffic">
-      <div className="row traffic-bar">
+    <div className={'traffic' + (height ? '' : ' fill')} data-testid="traffic">
+      <div className="traffic-bar">
         <strong>Traffic</strong>
         <span className="muted small" data-testid="traffic-count">
           {shown.length === rows.length ? `${rows.length} exchanges` : `${shown.length} of ${rows.length}`}
         </span>
-        <input
-          className="grow"
-          aria-label="Filter traffic"
-          placeholder="Filter: path, operation, status, 4xx, 5xx, ! for problems"
-          value={q}
-          onChange={(e) => setQ(e.target.value)}
-        />
+        <label className="search grow">
+          <Search size={14} aria-hidden />
+          <input
+            aria-label="Filter traffic"
+            data-search
+            placeholder="Filter: path, operation, status, 4xx, ! for problems"
+            value={f.text}
+            onChange={(e) => setF({ ...f, text: e.target.value })}
+          />
+        </label>
+        <select aria-label="Status class" value={f.status} onChange={(e) => setF({ ...f, status: e.target.value })}>
+          <option value="">any status</option>
+          <option value="2xx">2xx</option>
+          <option value="3xx">3xx</option>
+          <option value="4xx">4xx</option>
+          <option value="5xx">5xx</option>
+          <option value="problems">problems</option>
+        </select>
+        <select aria-label="Operation" value={f.operation} onChange={(e) => setF({ ...f, operation: e.target.value })}>
+          <option value="">any operation</option>
+          {ops.map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
+          <option value="-">no operation matched</option>
+        </select>
+        {streamKeys.length > 1 && (
+          <select aria-label="Mock" value={f.stream} onChange={(e) => setF({ ...f, stream: e.target.value })}>
+            <option value="">every mock and session</option>
+            {streamKeys.map((s) => (
+              <option key={s} value={s}>
+                {streams![s]}
+              </option>
+            ))}
+          </select>
+        )}
+        {filtered && (
+          <button className="small" onClick={() => setF(noFilter)}>
+            Show all
+          </button>
+        )}
         {onClear && (
-          <button className="small" onClick={onClear} disabled={rows.length === 0}>
-            Clear
+          <button className="small icon-text" onClick={onClear} disabled={rows.length === 0} title="Drop these exchanges from the live list">
+            <Trash size={14} aria-hidden /> Clear
           </button>
         )}
       </div>
@@ -62,30 +108,38 @@ export function TrafficList({
         <span>ms</span>
         <span>notes</span>
       </div>
-      <div ref={parent} className="traffic-scroll" style={{ height }} role="listbox" aria-label="Exchanges">
+      <div ref={parent} className="traffic-scroll" style={height ? { height } : undefined} role="listbox" aria-label="Exchanges">
         <div style={{ height: v.getTotalSize(), position: 'relative' }}>
           {v.getVirtualItems().map((it) => {
             const r = shown[it.index];
             return (
               <div
-                key={r.seq}
+                key={it.key}
                 role="option"
                 aria-selected={selected === r.seq}
                 data-seq={r.seq}
                 className={'traffic-row mono small' + (selected === r.seq ? ' selected' : '')}
-                style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${it.start}px)` }}
+                style={{ height: ROW_HEIGHT, transform: `translateY(${it.start}px)` }}
                 onClick={() => onSelect(r.seq)}
               >
-                <span className="muted">{clock(r.at)}</span>
+                <span className="muted" data-volatile>
+                  {clock(r.at)}
+                </span>
                 <span>{r.method}</span>
                 <span className="ellipsis" title={r.path}>
                   {r.path}
                 </span>
                 <span className="ellipsis">{r.operationId || <span className="muted">no match</span>}</span>
                 <span className={statusClass(r)}>{r.status || 'ERR'}</span>
-                <span>{r.millis}</span>
+                <span data-volatile>{r.millis}</span>
                 <span className="ellipsis">
-                  {r.notes ? <span className={`badge ${r.noteLevel || 'info'}`} title="notes: validation results, faults, policies">{r.notes} {r.notes === 1 ? 'note' : 'notes'}</span> : ''}
+                  {r.notes ? (
+                    <span className={`badge ${r.noteLevel || 'info'}`} title="notes: validation results, faults, policies">
+                      {r.notes} {r.notes === 1 ? 'note' : 'notes'}
+                    </span>
+                  ) : (
+                    ''
+                  )}
                   {r.redactions ? <span className="badge redacted">{r.redactions} redacted</span> : ''}
                   {r.source !== 'mock' && <span className="badge info">{r.source}</span>}
                 </span>
@@ -93,7 +147,13 @@ export function TrafficList({
             );
           })}
         </div>
-        {rows.length === 0 && <div className="muted small empty-list">No traffic yet. Send a request with Try it, or point a client at the mock URL.</div>}
+        {rows.length === 0 && (
+          <div className="empty-state small">
+            <Inbox size={20} aria-hidden />
+            <span>{empty ?? 'No traffic yet. Send a request with Try it, or point a client at the mock URL.'}</span>
+          </div>
+        )}
+        {rows.length > 0 && shown.length === 0 && <div className="empty-state small">No exchange matches the filter. Press “Show all”.</div>}
       </div>
     </div>
   );

@@ -1,3 +1,5 @@
+import { FolderOpen } from 'lucide-react';
+import { EmptyState } from '../components/EmptyState';
 import { useEffect, useMemo, useState } from 'react';
 import { backend, type ConnectorView, type RecentEntry } from '../api';
 import { OperationList } from '../components/OperationList';
@@ -88,7 +90,9 @@ export function ConnectorsScreen({ current, onOpen, onError }: Props) {
           </div>
         )}
       </div>
-      {current ? <ConnectorDetail c={current} /> : <div className="card empty">No connector open yet.</div>}
+      {current ? <ConnectorDetail c={current} /> : <EmptyState icon={<FolderOpen size={28} aria-hidden />} title="No connector open yet">
+          Type the path of a connector folder (apiDefinition.swagger.json and apiProperties.json), a Swagger or OpenAPI file or a Postman collection above, pick one, or drop it on the window. Try examples/contoso-orders.
+        </EmptyState>}
     </section>
   );
 }
@@ -108,7 +112,7 @@ export function ConnectorDetail({ c }: { c: ConnectorView }) {
         <div>
           <h2>{c.name}</h2>
           <div className="muted small">
-            {c.format} · {c.operations} operations · loaded in {c.loadMillis} ms
+            {c.format} · {c.operations} operations · loaded in <span data-volatile>{c.loadMillis} ms</span>
             {c.publisher && <> · {c.publisher}</>}
           </div>
           {upstream && <div className="mono small">{upstream}</div>}

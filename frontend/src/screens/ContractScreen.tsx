@@ -3,6 +3,8 @@ import { backend, Events, type ConnectorView, type ContractProgress, type Contra
 import { ConnectionParams } from '../components/ConnectionParams';
 import { JsonSideBySide } from '../components/JsonSideBySide';
 import { TrendChart } from '../components/TrendChart';
+import { EmptyState } from '../components/EmptyState';
+import { FlaskConical, Play } from 'lucide-react';
 
 interface Props {
   current: ConnectorView | null;
@@ -14,7 +16,9 @@ export function ContractScreen({ current, onError }: Props) {
     return (
       <section className="screen" data-testid="screen-contract-tests">
         <h1>Contract tests</h1>
-        <div className="card empty">Open a connector on the Connectors screen first; its recorded sessions are replayed here.</div>
+        <EmptyState icon={<FlaskConical size={28} aria-hidden />} title="No connector open">
+          Open a connector on the Connectors screen (Ctrl+1), record a session on the Record screen (Ctrl+5), then replay it here against the mock or the live API.
+        </EmptyState>
       </section>
     );
   }
@@ -100,7 +104,7 @@ function ContractFor({ c, onError }: { c: ConnectorView; onError: (e: unknown) =
       onError(e);
     }
   };
-  const pct = run?.running ? (progress && progress.total ? Math.round((100 * progress.done) / progress.total) : 0) : 100;
+  const pct = progress && progress.total ? Math.min(100, Math.round((100 * progress.done) / progress.total)) : 0;
 
   return (
     <section className="screen" data-testid="screen-contract-tests">
@@ -140,20 +144,27 @@ function ContractFor({ c, onError }: { c: ConnectorView; onError: (e: unknown) =
         </div>
         <ConnectionParams c={c} authSet={authSet} setAuthSet={setAuthSet} values={params} onChange={setParams} />
         <div className="row">
-          <button className="primary" onClick={() => void start()} disabled={!!run?.running || !target.trim()}>
-            Run contract test
+          <button className="primary icon-text" data-shortcut="primary" aria-keyshortcuts="Control+Enter" title="Run (Ctrl+Enter)" onClick={() => void start()} disabled={!!run?.running || !target.trim()}>
+            <Play size={14} aria-hidden /> Run contract test
           </button>
           {run?.running && (
             <button onClick={() => void backend().contractCancel(run.key)} className="danger">
               Cancel
             </button>
           )}
-          {run && (
+          {run?.running && (
+            // Regression (issue 16): a finished run showed a 70% bar beside
+            // "done"; the bar is only there while the run goes on.
             <div className="progress grow" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100} data-testid="contract-progress">
               <div className="progress-fill" style={{ width: `${pct}%` }} />
               <span className="progress-text small">
-                {run.running ? `${progress?.done ?? 0} / ${progress?.total ?? run.total}` : `done in ${run.millis} ms`}
+                {progress?.done ?? 0} / {progress?.total ?? run.total} cases{progress?.what ? ` · ${progress.what}` : ''}
               </span>
+            </div>
+          )}
+          {run && !run.running && (
+            <div className={'run-done grow small ' + (run.passed ? 'ok' : 'failed')} data-testid="contract-progress">
+              {run.passed ? 'passed' : 'finished with failures'} · {run.total} cases · done in <span data-volatile>{run.millis} ms</span>
             </div>
           )}
         </div>
@@ -179,8 +190,10 @@ function ContractFor({ c, onError }: { c: ConnectorView; onError: (e: unknown) =
                   <td>
                     #{r.id} <span className={'badge ' + (r.status === 'passed' ? 'ok' : 'error')}>{r.status}</span>
                   </td>
-                  <td>{new Date(r.started).toLocaleString()}</td>
-                  <td className="mono ellipsis">{r.target}</td>
+                  <td data-volatile>{new Date(r.started).toLocaleString()}</td>
+                  <td className="mono ellipsis" data-volatile>
+                    {r.target}
+                  </td>
                   <td>
                     {r.passed}/{r.total}
                   </td>

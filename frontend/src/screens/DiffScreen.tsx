@@ -106,7 +106,7 @@ export function DiffResult({ view, onExport, exported }: { view: DiffView; onExp
         </span>
         <span className="badge warning">{view.counts.warning ?? 0} may break</span>
         <span className="badge info">{view.counts.info ?? 0} compatible</span>
-        <span className="muted small">in {view.millis} ms</span>
+        <span className="muted small" data-volatile>in {view.millis} ms</span>
         <span className="grow" />
         <span className="muted small">Export</span>
         <button className="small" onClick={() => onExport('html')}>HTML</button>

@@ -1,42 +1,45 @@
-import { useCallback, useEffect, useState } from 'react';
-import { backend, Events, type ConnectorView, type ExchangeView, type MockConfig, type MockStatus, type OperationView } from '../api';
+import { useEffect, useMemo, useState } from 'react';
+import { Copy, Play, Plus, Server, Square, Zap } from 'lucide-react';
+import { backend, Events, type ConnectorView, type MockConfig, type MockStatus, type OperationView } from '../api';
 import { OperationList } from '../components/OperationList';
 import { TryItPanel } from '../components/TryItPanel';
-import { TrafficList } from '../components/TrafficList';
-import { ExchangeDetail } from '../components/ExchangeDetail';
-import { useTraffic } from '../lib/useTraffic';
+import { TrafficPane } from '../components/TrafficPane';
+import { useTraffic, mockTraffic } from '../lib/useTraffic';
 import { TriggersPanel } from '../components/TriggersPanel';
 import { MockModes } from './MockModes';
+import { faultSummary } from '../lib/faults';
+import { EmptyState } from '../components/EmptyState';
 
 const defaultConfig = (path: string): MockConfig => ({ path, port: 0, seed: 0, validate: true, auth: true, stateful: false, scenario: '', faults: {} });
 
 interface Props {
   current: ConnectorView | null;
   onError: (e: unknown) => void;
+  onNotify: (msg: string) => void;
 }
 
-export function MockScreen({ current, onError }: Props) {
+export function MockScreen({ current, onError, onNotify }: Props) {
   if (!current) {
     return (
       <section className="screen" data-testid="screen-mock">
         <h1>Mock</h1>
-        <div className="card empty">Open a connector on the Connectors screen first; its mock starts here.</div>
+        <EmptyState icon={<Server size={28} aria-hidden />} title="No connector open">
+          Open a connector on the Connectors screen (Ctrl+1): its mock starts here, with Try it, triggers and live traffic.
+        </EmptyState>
       </section>
     );
   }
-  return <MockFor key={current.path} c={current} onError={onError} />;
+  return <MockFor key={current.path} c={current} onError={onError} onNotify={onNotify} />;
 }
 
-function MockFor({ c, onError }: { c: ConnectorView; onError: (e: unknown) => void }) {
+function MockFor({ c, onError, onNotify }: { c: ConnectorView; onError: (e: unknown) => void; onNotify: (msg: string) => void }) {
   const [status, setStatus] = useState<MockStatus | null>(null);
   const [cfg, setCfg] = useState<MockConfig>(() => defaultConfig(c.path));
   const [op, setOp] = useState<OperationView | null>(c.groups[0]?.operations[0] ?? null);
-  const [selected, setSelected] = useState<number | null>(null);
-  const [detail, setDetail] = useState<ExchangeView | null>(null);
   const [busy, setBusy] = useState(false);
   const [pane, setPane] = useState<'try' | 'triggers'>('try');
-  const stream = `mock:${c.path}`;
-  const { rows, clear } = useTraffic(stream, onError);
+  const { rows, clear } = useTraffic(mockTraffic(c.path), onError);
+  const ops = useMemo(() => c.groups.flatMap((g) => g.operations), [c.groups]);
 
   useEffect(() => {
     backend()
@@ -45,12 +48,18 @@ function MockFor({ c, onError }: { c: ConnectorView; onError: (e: unknown) => vo
         const mine = all.find((m) => m.path === c.path);
         if (mine) {
           setStatus(mine);
-          setCfg(mine.config as MockConfig);
+          if (mine.config) setCfg({ ...defaultConfig(c.path), ...(mine.config as MockConfig) });
         }
       })
       .catch(onError);
-    return backend().on(Events.MockState, (st: MockStatus) => {
-      if (st.path === c.path) setStatus(st);
+    return backend().on(Events.MockState, (st) => {
+      // Follow the mock this screen controls; adopt one of this connector
+      // when none runs (started from the sidebar or the command line).
+      setStatus((cur) => {
+        if (st.path !== c.path) return cur;
+        if (!cur || !cur.running || cur.id === st.id) return st;
+        return cur;
+      });
     });
   }, [c.path, onError]);
 
@@ -67,21 +76,38 @@ function MockFor({ c, onError }: { c: ConnectorView; onError: (e: unknown) => vo
       setBusy(false);
     }
   };
-  const select = useCallback(
-    (seq: number) => {
-      setSelected(seq);
-      backend().trafficDetail(seq).then(setDetail).catch(onError);
-    },
-    [onError],
-  );
+  const startAnother = async () => {
+    try {
+      const st = await backend().mockStartMock({ ...cfg, path: c.path, port: 0 });
+      onNotify(`Started another mock of ${c.name} at ${st.url}`);
+    } catch (e) {
+      onError(e);
+    }
+  };
   const num = (s: string) => (s === '' ? 0 : Number(s));
   const setFault = (k: keyof MockConfig['faults'], v: number) => setCfg({ ...cfg, faults: { ...cfg.faults, [k]: v } });
+  const stop = () => act(() => (status?.id ? backend().mockStopMock(status.id) : backend().mockStop(c.path)));
 
   return (
-    <section className="screen" data-testid="screen-mock">
-      <h1>
-        Mock <span className="muted">· {c.name}</span>
-      </h1>
+    <section className="screen mock-screen" data-testid="screen-mock">
+      <div className="screen-head">
+        <h1>
+          Mock <span className="muted">· {c.name}</span>
+        </h1>
+        {running ? (
+          <span className="pill ok">
+            <span className="dot running" /> running at{' '}
+            <a className="mono url" data-testid="mock-url" data-volatile>
+              {status?.url}
+            </a>
+            <button className="ghost icon" aria-label="Copy the mock URL" onClick={() => void backend().clipboard(status?.url ?? '').then(() => onNotify('Copied the mock URL'), onError)}>
+              <Copy size={13} aria-hidden />
+            </button>
+          </span>
+        ) : (
+          <span className="pill">{status?.error ? 'stopped with an error' : 'not running'}</span>
+        )}
+      </div>
       <div className="card mock-controls">
         <div className="row wrap">
           <label className="inline">
@@ -101,26 +127,6 @@ function MockFor({ c, onError }: { c: ConnectorView; onError: (e: unknown) => vo
           <label className="inline check">
             <input type="checkbox" checked={cfg.stateful} disabled={running} onChange={(e) => setCfg({ ...cfg, stateful: e.target.checked })} /> stateful
           </label>
-          <span className="grow" />
-          {running ? (
-            <>
-              <a className="mono small url" data-testid="mock-url">
-                {status?.url}
-              </a>
-              <button onClick={() => void act(() => backend().mockUpdate(cfg))} disabled={busy}>
-                Apply changes
-              </button>
-              <button className="danger" onClick={() => void act(() => backend().mockStop(c.path))} disabled={busy}>
-                Stop
-              </button>
-            </>
-          ) : (
-            <button className="primary" onClick={() => void act(() => backend().mockStart(cfg))} disabled={busy}>
-              Start mock
-            </button>
-          )}
-        </div>
-        <div className="row wrap small">
           <label className="inline">
             Scenario
             <select aria-label="Scenario" value={cfg.scenario ?? ''} onChange={(e) => setCfg({ ...cfg, scenario: e.target.value })}>
@@ -131,36 +137,62 @@ function MockFor({ c, onError }: { c: ConnectorView; onError: (e: unknown) => vo
               <option value="code=500">everything 500</option>
             </select>
           </label>
-          <label className="inline">
-            Latency ms
-            <input aria-label="Latency" type="number" min={0} value={cfg.faults.latencyMs ?? 0} onChange={(e) => setFault('latencyMs', num(e.target.value))} />
-          </label>
-          <label className="inline">
-            to
-            <input aria-label="Latency max" type="number" min={0} value={cfg.faults.latencyMaxMs ?? 0} onChange={(e) => setFault('latencyMaxMs', num(e.target.value))} />
-          </label>
-          <label className="inline">
-            Error rate
-            <input aria-label="Error rate" type="number" min={0} max={1} step={0.05} value={cfg.faults.errorRate ?? 0} onChange={(e) => setFault('errorRate', num(e.target.value))} />
-          </label>
-          <label className="inline">
-            status
-            <input aria-label="Error status" type="number" min={400} max={599} value={cfg.faults.errorStatus || ''} placeholder="500" onChange={(e) => setFault('errorStatus', num(e.target.value))} />
-          </label>
-          <label className="inline">
-            Resets
-            <input aria-label="Reset rate" type="number" min={0} max={1} step={0.05} value={cfg.faults.resetRate ?? 0} onChange={(e) => setFault('resetRate', num(e.target.value))} />
-          </label>
-          <label className="inline">
-            Throttle after
-            <input aria-label="Throttle" type="number" min={0} value={cfg.faults.throttle ?? 0} onChange={(e) => setFault('throttle', num(e.target.value))} />
-          </label>
-          <label className="inline">
-            per s
-            <input aria-label="Throttle window" type="number" min={0} value={cfg.faults.windowSec || ''} placeholder="60" onChange={(e) => setFault('windowSec', num(e.target.value))} />
-          </label>
+          <span className="grow" />
+          {running ? (
+            <>
+              <button onClick={() => void act(() => (status?.id ? backend().mockUpdateMock(status.id, cfg) : backend().mockUpdate(cfg)))} disabled={busy}>
+                Apply changes
+              </button>
+              <button className="icon-text" onClick={() => void startAnother()} title="Run a second mock of this connector on another port">
+                <Plus size={14} aria-hidden /> Another
+              </button>
+              <button className="danger icon-text" data-shortcut="primary" aria-keyshortcuts="Control+Enter" title="Stop (Ctrl+Enter)" onClick={() => void stop()} disabled={busy}>
+                <Square size={14} aria-hidden /> Stop
+              </button>
+            </>
+          ) : (
+            <button className="primary icon-text" data-shortcut="primary" aria-keyshortcuts="Control+Enter" title="Start (Ctrl+Enter)" onClick={() => void act(() => backend().mockStart(cfg))} disabled={busy}>
+              <Play size={14} aria-hidden /> Start mock
+            </button>
+          )}
         </div>
         <MockModes c={c} cfg={cfg} setCfg={setCfg} status={status} onError={onError} />
+        <details className="faults" data-testid="faults">
+          <summary>
+            <Zap size={14} aria-hidden /> Faults: <span className="fault-summary">{faultSummary(cfg.faults)}</span>
+          </summary>
+          <div className="fault-grid">
+            <label>
+              Latency from (ms)
+              <input aria-label="Latency" type="number" min={0} value={cfg.faults.latencyMs ?? 0} onChange={(e) => setFault('latencyMs', num(e.target.value))} />
+            </label>
+            <label>
+              to (ms)
+              <input aria-label="Latency max" type="number" min={0} value={cfg.faults.latencyMaxMs ?? 0} onChange={(e) => setFault('latencyMaxMs', num(e.target.value))} />
+            </label>
+            <label>
+              Error rate (0–1)
+              <input aria-label="Error rate" type="number" min={0} max={1} step={0.05} value={cfg.faults.errorRate ?? 0} onChange={(e) => setFault('errorRate', num(e.target.value))} />
+            </label>
+            <label>
+              Error status
+              <input aria-label="Error status" type="number" min={400} max={599} value={cfg.faults.errorStatus || ''} placeholder="500" onChange={(e) => setFault('errorStatus', num(e.target.value))} />
+            </label>
+            <label>
+              Connection resets (0–1)
+              <input aria-label="Reset rate" type="number" min={0} max={1} step={0.05} value={cfg.faults.resetRate ?? 0} onChange={(e) => setFault('resetRate', num(e.target.value))} />
+            </label>
+            <label>
+              Throttle after (requests)
+              <input aria-label="Throttle" type="number" min={0} value={cfg.faults.throttle ?? 0} onChange={(e) => setFault('throttle', num(e.target.value))} />
+            </label>
+            <label>
+              per (s)
+              <input aria-label="Throttle window" type="number" min={0} value={cfg.faults.windowSec || ''} placeholder="60" onChange={(e) => setFault('windowSec', num(e.target.value))} />
+            </label>
+          </div>
+          <div className="muted small">{running ? 'Apply changes to use them; the port stays.' : 'They apply from the start.'}</div>
+        </details>
         {status?.error && <div className="error-text small">The mock stopped: {status.error}</div>}
       </div>
       <div className="mock-main">
@@ -183,14 +215,22 @@ function MockFor({ c, onError }: { c: ConnectorView; onError: (e: unknown) => vo
               Triggers
             </button>
           </div>
-          {pane === 'try' && (op ? <TryItPanel path={c.path} op={op} running={running} onError={onError} /> : <div className="muted">Pick an operation.</div>)}
+          {pane === 'try' && (op ? <TryItPanel path={c.path} op={op} running={running} onError={onError} /> : <div className="muted">Pick an operation on the left.</div>)}
           {pane === 'triggers' && <TriggersPanel path={c.path} running={running} onError={onError} />}
         </div>
       </div>
-      <div className="card">
-        <TrafficList rows={rows} selected={selected} onSelect={select} onClear={() => void clear()} />
+      <div className="card traffic-card">
+        <TrafficPane
+          rows={rows}
+          onClear={() => void clear()}
+          onError={onError}
+          onNotify={onNotify}
+          replayer={() => (running ? { path: c.path, ops } : null)}
+          layout="below"
+          height={360}
+          empty={running ? `No traffic yet. Send a request with Try it, or point a client at ${status?.url}.` : 'No traffic yet. Start the mock (Ctrl+Enter), then send a request with Try it.'}
+        />
       </div>
-      {detail && <div className="card">{<ExchangeDetail x={detail} />}</div>}
     </section>
   );
 }
