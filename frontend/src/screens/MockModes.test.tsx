@@ -1,19 +1,19 @@
 import { describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen } from '@testing-library/react';
 import { MockScreen } from './MockScreen';
-import { setBackend } from '../api';
+import { setBackend, type MockConfig, type MockStatus } from '../api';
 import { fakeBackend, sampleView } from '../test/fixtures';
 
 describe('MockModes', () => {
   it('starts a mock that watches its files and replays a recorded session with fallback', async () => {
-    const mockStart = vi.fn(async (cfg: any) => ({
+    const mockStart = vi.fn(async (cfg: MockConfig): Promise<MockStatus> => ({
       ...(await fakeBackend().mockStart(cfg)),
       replaying: 's1',
       replayExchanges: 2,
       reloads: 0,
-    }));
+    } as MockStatus));
     setBackend(fakeBackend({ mockStart }));
-    render(<MockScreen current={sampleView} onError={(e) => { throw e; }} />);
+    render(<MockScreen current={sampleView} onError={(e) => { throw e; }} onNotify={() => {}} />);
     fireEvent.click(screen.getByLabelText('Watch definition files'));
     await screen.findByRole('option', { name: 'session s1 (2 exchanges)' });
     fireEvent.change(screen.getByLabelText('Replay session'), { target: { value: '1' } });
