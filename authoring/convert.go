@@ -37,6 +37,9 @@ type converter struct {
 	mediaSeen []string
 	consumes  []string
 	extraCons map[string][]string
+	// examples are response examples by "path method code": FromV3 drops
+	// them; Swagger 2.0 has responses.<code>.examples.<media type>.
+	examples map[string]map[string]any
 }
 
 // sameSchemas reports whether every media type of c has the same schema.
@@ -70,7 +73,7 @@ func newConverter(doc *openapi3.T, file string, idx *jsontext.Index) *converter 
 	for _, r := range Rules() {
 		lv[r.ID] = r.Level
 	}
-	return &converter{doc: doc, file: file, idx: idx, seen: map[*openapi3.Schema]bool{}, levels: lv, produces: map[string][]string{}, extraCons: map[string][]string{}}
+	return &converter{doc: doc, file: file, idx: idx, seen: map[*openapi3.Schema]bool{}, levels: lv, produces: map[string][]string{}, extraCons: map[string][]string{}, examples: map[string]map[string]any{}}
 }
 
 func (cv *converter) loss(id, ptr, msg, fix string) {
@@ -193,6 +196,11 @@ func (cv *converter) operation(op *openapi3.Operation, method, path, ptr string)
 			r := op.Responses.Value(code)
 			if r != nil && r.Ref == "" && r.Value != nil {
 				cv.response(r.Value, ptr+"/responses/"+esc(code))
+				for _, mt := range r.Value.Content {
+					if mt != nil && mt.Example != nil && len(cv.mediaSeen) > 0 {
+						cv.examples[path+" "+strings.ToLower(method)+" "+code] = map[string]any{preferredSeen(cv.mediaSeen): mt.Example}
+					}
+				}
 			}
 		}
 		if len(cv.mediaSeen) > 0 {
@@ -864,6 +872,16 @@ func (cv *converter) security() {
 	}
 }
 
+// preferredSeen is the JSON media type among the seen ones, else the first.
+func preferredSeen(mts []string) string {
+	for _, m := range mts {
+		if strings.Contains(m, "json") {
+			return m
+		}
+	}
+	return mts[0]
+}
+
 func containsString(s []string, v string) bool {
 	for _, x := range s {
 		if x == v {
@@ -878,7 +896,8 @@ func containsString(s []string, v string) bool {
 func (cv *converter) restoreProduces(def map[string]any) {
 	paths := asMap(def["paths"])
 	for key, mts := range cv.produces {
-		path, method, _ := strings.Cut(key, " ")
+		i := strings.LastIndex(key, " ")
+		path, method := key[:i], key[i+1:]
 		op := asMap(asMap(paths[path])[method])
 		if op == nil || (len(mts) == 1 && mts[0] == "application/json") {
 			continue
@@ -889,8 +908,19 @@ func (cv *converter) restoreProduces(def map[string]any) {
 		}
 		op["produces"] = list
 	}
+	for key, ex := range cv.examples {
+		parts := strings.Split(key, " ")
+		code := parts[len(parts)-1]
+		method := parts[len(parts)-2]
+		path := strings.Join(parts[:len(parts)-2], " ")
+		r := asMap(asMap(asMap(asMap(paths[path])[method])["responses"])[code])
+		if r != nil && r["examples"] == nil {
+			r["examples"] = ex
+		}
+	}
 	for key, mts := range cv.extraCons {
-		path, method, _ := strings.Cut(key, " ")
+		i := strings.LastIndex(key, " ")
+		path, method := key[:i], key[i+1:]
 		op := asMap(asMap(paths[path])[method])
 		if op == nil {
 			continue

@@ -187,7 +187,13 @@ func titleCase(s string) string {
 		if strings.ToUpper(w) == w && len(w) > 1 {
 			continue // keep acronyms: ID, URL
 		}
+		if acronyms[strings.ToLower(w)] {
+			words[i] = strings.ToUpper(w)
+			continue
+		}
 		words[i] = strings.ToUpper(w[:1]) + w[1:]
 	}
 	return strings.Join(words, " ")
 }
+
+var acronyms = map[string]bool{"id": true, "url": true, "uri": true, "api": true, "ip": true, "html": true, "json": true, "xml": true, "csv": true, "pdf": true, "sku": true, "utc": true}
