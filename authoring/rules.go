@@ -58,7 +58,7 @@ func Rules() contract.Catalogue {
 	}
 	E, W, I := contract.LevelError, contract.LevelWarning, contract.LevelInfo
 	return contract.Catalogue{
-		r(LossOneOf, W, "oneOf has no Swagger 2.0 form: object variants were merged into one object (no property required), otherwise the first variant was kept"),
+		r(LossOneOf, W, "oneOf has no Swagger 2.0 form: object variants were merged into one object (a property is required only when every variant requires it), otherwise the first variant was kept"),
 		r(LossAnyOf, W, "anyOf has no Swagger 2.0 form: approximated like oneOf"),
 		r(LossNot, W, "a `not` schema was dropped"),
 		r(LossNullableUnion, I, "a nullable union (type [X, null], nullable, oneOf/anyOf with null) became X with x-nullable"),

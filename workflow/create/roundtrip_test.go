@@ -37,7 +37,7 @@ func trafficRoundTrip(t *testing.T, ctx context.Context, c *connector.Connector,
 	if err := store.CreateSession(ctx, sess); err != nil {
 		return nil, 0, err
 	}
-	m, err := mock.New(c, mock.Options{Sink: mock.SessionSink(store, sess.ID)})
+	m, err := mock.New(c, mock.Options{Seed: 1, DisableAuth: true, Sink: mock.SessionSink(store, sess.ID)})
 	if err != nil {
 		return nil, 0, fmt.Errorf("mock: %w", err)
 	}
