@@ -33,10 +33,12 @@ type converter struct {
 	// produces holds the response media types per "path method" (lower
 	// case): FromV3 reads only application/json response content, so other
 	// types are renamed for it and restored as the operation's produces.
-	produces  map[string][]string
-	mediaSeen []string
-	consumes  []string
-	extraCons map[string][]string
+	produces   map[string][]string
+	mediaSeen  []string
+	consumes   []string
+	extraCons  map[string][]string
+	formAsBody string
+	formBodies map[string]string
 	// examples are response examples by "path method code": FromV3 drops
 	// them; Swagger 2.0 has responses.<code>.examples.<media type>.
 	examples map[string]map[string]any
@@ -59,6 +61,27 @@ func sameSchemas(c openapi3.Content) bool {
 	return true
 }
 
+// flatForm reports whether a form schema's fields are all scalars, files
+// or arrays of scalars: what Swagger 2.0 formData parameters can carry.
+func flatForm(sr *openapi3.SchemaRef) bool {
+	if sr == nil || sr.Value == nil || len(sr.Value.Properties) == 0 {
+		return sr != nil && sr.Value != nil && sr.Value.Type.Is("object")
+	}
+	for _, p := range sr.Value.Properties {
+		if p == nil || p.Value == nil {
+			return false
+		}
+		v := p.Value
+		if v.Type.Is("object") || len(v.Properties) > 0 || len(v.AllOf) > 0 || len(v.OneOf) > 0 || len(v.AnyOf) > 0 {
+			return false
+		}
+		if v.Type.Is("array") && v.Items != nil && v.Items.Value != nil && (v.Items.Value.Type.Is("object") || len(v.Items.Value.Properties) > 0) {
+			return false
+		}
+	}
+	return true
+}
+
 func hasForm(c openapi3.Content) bool {
 	for k := range c {
 		if k == "multipart/form-data" || k == "application/x-www-form-urlencoded" {
@@ -73,7 +96,7 @@ func newConverter(doc *openapi3.T, file string, idx *jsontext.Index) *converter 
 	for _, r := range Rules() {
 		lv[r.ID] = r.Level
 	}
-	return &converter{doc: doc, file: file, idx: idx, seen: map[*openapi3.Schema]bool{}, levels: lv, produces: map[string][]string{}, extraCons: map[string][]string{}, examples: map[string]map[string]any{}}
+	return &converter{doc: doc, file: file, idx: idx, seen: map[*openapi3.Schema]bool{}, levels: lv, produces: map[string][]string{}, extraCons: map[string][]string{}, formBodies: map[string]string{}, examples: map[string]map[string]any{}}
 }
 
 func (cv *converter) loss(id, ptr, msg, fix string) {
@@ -175,10 +198,13 @@ func (cv *converter) operation(op *openapi3.Operation, method, path, ptr string)
 		op.Callbacks = nil
 	}
 	op.Parameters = cv.params(op.Parameters, ptr+"/parameters")
-	cv.consumes = nil
+	cv.consumes, cv.formAsBody = nil, ""
 	defer func() {
 		if len(cv.consumes) > 0 {
 			cv.extraCons[path+" "+strings.ToLower(method)] = cv.consumes
+		}
+		if cv.formAsBody != "" {
+			cv.formBodies[path+" "+strings.ToLower(method)] = cv.formAsBody
 		}
 	}()
 	if op.RequestBody != nil {
@@ -294,6 +320,17 @@ func (cv *converter) content(c *openapi3.Content, ptr string, request bool) {
 		for k, mt := range *c {
 			if k != "application/json" {
 				*c = openapi3.Content{"application/json": mt}
+			}
+		}
+	}
+	if request && len(*c) == 1 {
+		for k, mt := range *c {
+			if (k == "multipart/form-data" || k == "application/x-www-form-urlencoded") && mt != nil && !flatForm(mt.Schema) {
+				// A form whose fields are objects cannot be formData
+				// parameters: keep it one body parameter (as the Swagger 2.0
+				// source had it) and the media type in consumes.
+				*c = openapi3.Content{"application/json": mt}
+				cv.formAsBody = k
 			}
 		}
 	}
@@ -916,6 +953,12 @@ func (cv *converter) restoreProduces(def map[string]any) {
 		r := asMap(asMap(asMap(asMap(paths[path])[method])["responses"])[code])
 		if r != nil && r["examples"] == nil {
 			r["examples"] = ex
+		}
+	}
+	for key, mt := range cv.formBodies {
+		i := strings.LastIndex(key, " ")
+		if op := asMap(asMap(paths[key[:i]])[key[i+1:]]); op != nil {
+			op["consumes"] = []any{mt}
 		}
 	}
 	for key, mts := range cv.extraCons {
