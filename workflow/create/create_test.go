@@ -145,3 +145,43 @@ func TestNewBadInput(t *testing.T) {
 		})
 	}
 }
+
+// TestNewFromMockoon: a Mockoon environment's routes become operations
+// (folders → tags, :params → path parameters), its responses declared
+// statuses with examples, and the names its rules test parameters.
+func TestNewFromMockoon(t *testing.T) {
+	t.Parallel()
+	res, c, _ := newFolder(t, create.Request{From: "testdata/mockoon-environment.json"})
+	if res.Source != "mockoon" || len(c.Operations) != 3 {
+		t.Fatalf("source %s, %d operations (%v); want mockoon with 3", res.Source, len(c.Operations), c.Operations)
+	}
+	if c.BasePath != "/api/v2" {
+		t.Errorf("basePath %q, want the endpointPrefix", c.BasePath)
+	}
+	var get *connector.Operation
+	for _, o := range c.Operations {
+		if o.Path == "/products/{productId}" {
+			get = o
+		}
+		if o.Path == "/products" {
+			if len(o.Tags) == 0 || o.Tags[0] != "Products" {
+				t.Errorf("folder did not become a tag: %v", o.Tags)
+			}
+			if o.Op.Responses.Value("400") == nil {
+				t.Error("the rule-chosen 400 response was not declared")
+			}
+			if o.Op.Parameters.GetByInAndName("query", "category") == nil {
+				t.Error("the query name a rule tests did not become a parameter")
+			}
+		}
+	}
+	if get == nil || get.Op.Parameters.GetByInAndName("path", "productId") == nil || get.Op.Parameters.GetByInAndName("header", "X-Tenant") == nil {
+		t.Fatalf("GET /products/{productId} with its path and header parameters missing")
+	}
+	ids := findingIDs(res.Folder.Findings)
+	for _, id := range []string{authoring.LossMockoonRules, authoring.LossMockoonTemplating, authoring.LossMockoonRoute} {
+		if !ids[id] {
+			t.Errorf("no %s finding", id)
+		}
+	}
+}
