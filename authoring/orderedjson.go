@@ -16,7 +16,7 @@ var (
 	infoOrder = []string{"title", "description", "version", "contact", "license", "termsOfService"}
 	opOrder   = []string{"summary", "description", "operationId", "x-ms-visibility", "x-ms-trigger", "tags", "consumes", "produces",
 		"parameters", "responses", "deprecated"}
-	itemOrder = []string{"name", "in", "required", "type", "format", "x-ms-summary", "description", "title", "x-ms-visibility",
+	itemOrder = []string{"templateId", "name", "in", "required", "type", "format", "x-ms-summary", "description", "title", "x-ms-visibility",
 		"default", "enum", "items", "properties", "schema"}
 	propsOrder = []string{"connectionParameters", "connectionParameterSets", "iconBrandColor", "capabilities", "publisher",
 		"stackOwner", "policyTemplateInstances"}

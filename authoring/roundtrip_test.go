@@ -143,7 +143,7 @@ func TestRoundTripCorpus(t *testing.T) {
 	wg.Wait()
 	var failures []string
 	losses := map[string]int{}
-	tried, passed, validated, refused := 0, 0, 0, 0
+	tried, passed, validated, refused, clean := 0, 0, 0, 0, 0
 	for _, r := range results {
 		d := r.dir
 		tried++
@@ -159,6 +159,9 @@ func TestRoundTripCorpus(t *testing.T) {
 		}
 		for _, l := range ls {
 			losses[l.ID]++
+		}
+		if len(lintErrs) == 0 {
+			clean++
 		}
 		origLint := r.origLint
 		var newErrs []string
@@ -193,8 +196,8 @@ func TestRoundTripCorpus(t *testing.T) {
 	for _, id := range ids {
 		lossLine = append(lossLine, fmt.Sprintf("%s=%d", id, losses[id]))
 	}
-	t.Logf("round trip: %d/%d passed (%.1f%%), %d with no new validate error; %d corpus files refused by the loader; losses: %s",
-		passed, tried, 100*float64(passed)/float64(max(tried, 1)), validated, refused, strings.Join(lossLine, " "))
+	t.Logf("round trip: %d/%d passed (%.1f%%), %d with no new validate error, %d with 0 validate errors; %d corpus files refused by the loader; losses: %s",
+		passed, tried, 100*float64(passed)/float64(max(tried, 1)), validated, clean, refused, strings.Join(lossLine, " "))
 	for _, f := range failures {
 		t.Log(f)
 	}
