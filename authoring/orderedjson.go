@@ -61,7 +61,7 @@ func writeOrdered(b *bytes.Buffer, v any, path []string, indent string) {
 			keys = append(keys, k)
 		}
 		isMap := len(path) > 0 && mapKeys[path[len(path)-1]] && !(len(path) == 1 && path[0] == "properties")
-		if isMap || (len(path) >= 2 && path[len(path)-2] == "paths" && len(path) == 2 && false) {
+		if isMap {
 			sort.Strings(keys)
 		} else {
 			rank := map[string]int{}
