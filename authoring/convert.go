@@ -754,6 +754,24 @@ func (cv *converter) servers() {
 		cv.hostTemplate = tmpl
 		hostVaries = true
 	}
+	if len(d.Servers) > 1 && sameButScheme(d.Servers) && !serverVar.MatchString(d.Servers[0].URL) {
+		// http and https of one host (Swagger 2.0 schemes): FromV3 turns
+		// them back into schemes.
+		out := openapi3.Servers{}
+		for _, s := range d.Servers {
+			if s != nil {
+				out = append(out, &openapi3.Server{URL: serverVar.ReplaceAllStringFunc(s.URL, func(m string) string {
+					if v := s.Variables[m[1:len(m)-1]]; v != nil && v.Default != "" {
+						return v.Default
+					}
+					return m[1 : len(m)-1]
+				})})
+			}
+		}
+		sort.SliceStable(out, func(i, j int) bool { return strings.HasPrefix(out[i].URL, "https:") && !strings.HasPrefix(out[j].URL, "https:") })
+		d.Servers = out
+		return
+	}
 	if len(d.Servers) > 1 {
 		hosts := map[string]bool{}
 		var list []string
@@ -785,6 +803,26 @@ func (cv *converter) servers() {
 		}
 	}
 	d.Servers = openapi3.Servers{&openapi3.Server{URL: resolved}}
+}
+
+// sameButScheme reports whether the servers differ only in their scheme.
+func sameButScheme(ss openapi3.Servers) bool {
+	rest := ""
+	for i, s := range ss {
+		if s == nil {
+			return false
+		}
+		_, r, ok := strings.Cut(s.URL, "://")
+		if !ok {
+			return false
+		}
+		if i == 0 {
+			rest = r
+		} else if r != rest {
+			return false
+		}
+	}
+	return true
 }
 
 func paramName(s string) string {

@@ -179,7 +179,7 @@ func TestRoundTripCorpus(t *testing.T) {
 		}
 		var why []string
 		for _, b := range breaking {
-			why = append(why, b.ID+" "+b.Operation+" "+b.Field)
+			why = append(why, strings.TrimSpace(b.ID+" "+b.Operation+" "+b.Field))
 		}
 		why = append(why, newErrs...)
 		if len(why) > 3 {
