@@ -74,7 +74,9 @@ type Desktop struct {
 	Record     *RecordService
 	Contract   *ContractService
 	System     *SystemService
-	store      *storeHolder
+	// NewConnector is the New connector flow (app/newconnector.go).
+	NewConnector *NewConnectorService
+	store        *storeHolder
 }
 
 // New wires the services. Nothing touches the window until Run.
@@ -103,12 +105,13 @@ func New(opts Options) (*Desktop, error) {
 	d.Record = newRecordService(d.log, d.ws, d.store, d.traffic, d.emit, runtimeDialogs{})
 	d.Contract = newContractService(d.log, d.ws, d.store, d.emit, runtimeDialogs{})
 	d.System = &SystemService{opts: opts, log: d.log}
+	d.NewConnector = newNewConnectorService(d.log, d.store, runtimeDialogs{})
 	return d, nil
 }
 
 // bindings lists the structs whose exported methods the window may call.
 func (d *Desktop) bindings() []any {
-	return []any{d.Connectors, d.Traffic, d.Mock, d.Diff, d.Record, d.Contract, d.System}
+	return []any{d.Connectors, d.Traffic, d.Mock, d.Diff, d.Record, d.Contract, d.System, d.NewConnector}
 }
 
 func (d *Desktop) startup(ctx context.Context) {
@@ -119,6 +122,7 @@ func (d *Desktop) startup(ctx context.Context) {
 	d.Diff.startup(ctx)
 	d.Record.startup(ctx)
 	d.Contract.startup(ctx)
+	d.NewConnector.startup(ctx)
 	runtime.OnFileDrop(ctx, func(_, _ int, paths []string) {
 		if len(paths) > 0 {
 			d.emit.Emit(EventOpenPath, paths[0])

@@ -167,6 +167,7 @@ func Build(src *Source, opts Options) (*Folder, error) {
 			return nil, fmt.Errorf("authoring: %w", err)
 		}
 		restoreBinary(g, 0)
+		rewriteRefs(g, "#/components/schemas/", "#/definitions/", 0)
 		f.Definition = g.(map[string]any)
 		cv.restoreProduces(f.Definition)
 		f.Findings = append(f.Findings, cv.findings...)

@@ -33,10 +33,15 @@ type converter struct {
 	// produces holds the response media types per "path method" (lower
 	// case): FromV3 reads only application/json response content, so other
 	// types are renamed for it and restored as the operation's produces.
-	produces  map[string][]string
-	mediaSeen []string
-	consumes  []string
-	extraCons map[string][]string
+	produces   map[string][]string
+	mediaSeen  []string
+	consumes   []string
+	extraCons  map[string][]string
+	formAsBody string
+	formBodies map[string]string
+	// examples are response examples by "path method code": FromV3 drops
+	// them; Swagger 2.0 has responses.<code>.examples.<media type>.
+	examples map[string]map[string]any
 }
 
 // sameSchemas reports whether every media type of c has the same schema.
@@ -50,6 +55,27 @@ func sameSchemas(c openapi3.Content) bool {
 		if i == 0 {
 			first = b
 		} else if !bytes.Equal(first, b) {
+			return false
+		}
+	}
+	return true
+}
+
+// flatForm reports whether a form schema's fields are all scalars, files
+// or arrays of scalars: what Swagger 2.0 formData parameters can carry.
+func flatForm(sr *openapi3.SchemaRef) bool {
+	if sr == nil || sr.Value == nil || len(sr.Value.Properties) == 0 {
+		return sr != nil && sr.Value != nil && sr.Value.Type.Is("object")
+	}
+	for _, p := range sr.Value.Properties {
+		if p == nil || p.Value == nil {
+			return false
+		}
+		v := p.Value
+		if v.Type.Is("object") || len(v.Properties) > 0 || len(v.AllOf) > 0 || len(v.OneOf) > 0 || len(v.AnyOf) > 0 {
+			return false
+		}
+		if v.Type.Is("array") && v.Items != nil && v.Items.Value != nil && (v.Items.Value.Type.Is("object") || len(v.Items.Value.Properties) > 0) {
 			return false
 		}
 	}
@@ -70,7 +96,7 @@ func newConverter(doc *openapi3.T, file string, idx *jsontext.Index) *converter 
 	for _, r := range Rules() {
 		lv[r.ID] = r.Level
 	}
-	return &converter{doc: doc, file: file, idx: idx, seen: map[*openapi3.Schema]bool{}, levels: lv, produces: map[string][]string{}, extraCons: map[string][]string{}}
+	return &converter{doc: doc, file: file, idx: idx, seen: map[*openapi3.Schema]bool{}, levels: lv, produces: map[string][]string{}, extraCons: map[string][]string{}, formBodies: map[string]string{}, examples: map[string]map[string]any{}}
 }
 
 func (cv *converter) loss(id, ptr, msg, fix string) {
@@ -172,10 +198,13 @@ func (cv *converter) operation(op *openapi3.Operation, method, path, ptr string)
 		op.Callbacks = nil
 	}
 	op.Parameters = cv.params(op.Parameters, ptr+"/parameters")
-	cv.consumes = nil
+	cv.consumes, cv.formAsBody = nil, ""
 	defer func() {
 		if len(cv.consumes) > 0 {
 			cv.extraCons[path+" "+strings.ToLower(method)] = cv.consumes
+		}
+		if cv.formAsBody != "" {
+			cv.formBodies[path+" "+strings.ToLower(method)] = cv.formAsBody
 		}
 	}()
 	if op.RequestBody != nil {
@@ -193,6 +222,11 @@ func (cv *converter) operation(op *openapi3.Operation, method, path, ptr string)
 			r := op.Responses.Value(code)
 			if r != nil && r.Ref == "" && r.Value != nil {
 				cv.response(r.Value, ptr+"/responses/"+esc(code))
+				for _, mt := range r.Value.Content {
+					if mt != nil && mt.Example != nil && len(cv.mediaSeen) > 0 {
+						cv.examples[path+" "+strings.ToLower(method)+" "+code] = map[string]any{preferredSeen(cv.mediaSeen): mt.Example}
+					}
+				}
 			}
 		}
 		if len(cv.mediaSeen) > 0 {
@@ -286,6 +320,17 @@ func (cv *converter) content(c *openapi3.Content, ptr string, request bool) {
 		for k, mt := range *c {
 			if k != "application/json" {
 				*c = openapi3.Content{"application/json": mt}
+			}
+		}
+	}
+	if request && len(*c) == 1 {
+		for k, mt := range *c {
+			if (k == "multipart/form-data" || k == "application/x-www-form-urlencoded") && mt != nil && !flatForm(mt.Schema) {
+				// A form whose fields are objects cannot be formData
+				// parameters: keep it one body parameter (as the Swagger 2.0
+				// source had it) and the media type in consumes.
+				*c = openapi3.Content{"application/json": mt}
+				cv.formAsBody = k
 			}
 		}
 	}
@@ -709,6 +754,24 @@ func (cv *converter) servers() {
 		cv.hostTemplate = tmpl
 		hostVaries = true
 	}
+	if len(d.Servers) > 1 && sameButScheme(d.Servers) && !serverVar.MatchString(d.Servers[0].URL) {
+		// http and https of one host (Swagger 2.0 schemes): FromV3 turns
+		// them back into schemes.
+		out := openapi3.Servers{}
+		for _, s := range d.Servers {
+			if s != nil {
+				out = append(out, &openapi3.Server{URL: serverVar.ReplaceAllStringFunc(s.URL, func(m string) string {
+					if v := s.Variables[m[1:len(m)-1]]; v != nil && v.Default != "" {
+						return v.Default
+					}
+					return m[1 : len(m)-1]
+				})})
+			}
+		}
+		sort.SliceStable(out, func(i, j int) bool { return strings.HasPrefix(out[i].URL, "https:") && !strings.HasPrefix(out[j].URL, "https:") })
+		d.Servers = out
+		return
+	}
 	if len(d.Servers) > 1 {
 		hosts := map[string]bool{}
 		var list []string
@@ -740,6 +803,26 @@ func (cv *converter) servers() {
 		}
 	}
 	d.Servers = openapi3.Servers{&openapi3.Server{URL: resolved}}
+}
+
+// sameButScheme reports whether the servers differ only in their scheme.
+func sameButScheme(ss openapi3.Servers) bool {
+	rest := ""
+	for i, s := range ss {
+		if s == nil {
+			return false
+		}
+		_, r, ok := strings.Cut(s.URL, "://")
+		if !ok {
+			return false
+		}
+		if i == 0 {
+			rest = r
+		} else if r != rest {
+			return false
+		}
+	}
+	return true
 }
 
 func paramName(s string) string {
@@ -864,6 +947,16 @@ func (cv *converter) security() {
 	}
 }
 
+// preferredSeen is the JSON media type among the seen ones, else the first.
+func preferredSeen(mts []string) string {
+	for _, m := range mts {
+		if strings.Contains(m, "json") {
+			return m
+		}
+	}
+	return mts[0]
+}
+
 func containsString(s []string, v string) bool {
 	for _, x := range s {
 		if x == v {
@@ -878,7 +971,8 @@ func containsString(s []string, v string) bool {
 func (cv *converter) restoreProduces(def map[string]any) {
 	paths := asMap(def["paths"])
 	for key, mts := range cv.produces {
-		path, method, _ := strings.Cut(key, " ")
+		i := strings.LastIndex(key, " ")
+		path, method := key[:i], key[i+1:]
 		op := asMap(asMap(paths[path])[method])
 		if op == nil || (len(mts) == 1 && mts[0] == "application/json") {
 			continue
@@ -889,8 +983,25 @@ func (cv *converter) restoreProduces(def map[string]any) {
 		}
 		op["produces"] = list
 	}
+	for key, ex := range cv.examples {
+		parts := strings.Split(key, " ")
+		code := parts[len(parts)-1]
+		method := parts[len(parts)-2]
+		path := strings.Join(parts[:len(parts)-2], " ")
+		r := asMap(asMap(asMap(asMap(paths[path])[method])["responses"])[code])
+		if r != nil && r["examples"] == nil {
+			r["examples"] = ex
+		}
+	}
+	for key, mt := range cv.formBodies {
+		i := strings.LastIndex(key, " ")
+		if op := asMap(asMap(paths[key[:i]])[key[i+1:]]); op != nil {
+			op["consumes"] = []any{mt}
+		}
+	}
 	for key, mts := range cv.extraCons {
-		path, method, _ := strings.Cut(key, " ")
+		i := strings.LastIndex(key, " ")
+		path, method := key[:i], key[i+1:]
 		op := asMap(asMap(paths[path])[method])
 		if op == nil {
 			continue

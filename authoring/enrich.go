@@ -34,7 +34,7 @@ func (en *enricher) note(id, ptr, msg, fix string) {
 }
 
 // safeOperationID is the alphabet certified connectors use.
-var safeOperationID = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
+var safeOperationID = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]*$`)
 
 const maxSummary = 80
 
@@ -125,7 +125,7 @@ func (en *enricher) operation(path, method string, op map[string]any) {
 		op["operationId"] = id
 	case !safeOperationID.MatchString(id):
 		nid := en.unique(pascal(id))
-		en.note(FixOperationIDRenamed, ptr+"/operationId", fmt.Sprintf("operationId %q became %q (letters, digits, _ and - only)", id, nid), "")
+		en.note(FixOperationIDRenamed, ptr+"/operationId", fmt.Sprintf("operationId %q became %q (letters, digits, _ . and - only)", id, nid), "")
 		op["operationId"] = nid
 		id = nid
 	}

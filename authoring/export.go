@@ -6,6 +6,7 @@ import (
 	"errors"
 	"maps"
 	"os"
+	"strings"
 
 	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/connector/jsontext"
@@ -34,7 +35,14 @@ func ExportOpenAPI3(c *connector.Connector) ([]byte, error) {
 			}
 		}
 	}
-	b, err := json.Marshal(&doc)
+	g, err := toGeneric(&doc)
+	if err != nil {
+		return nil, err
+	}
+	// x-ms-* values are copied as written; their Swagger 2.0 references
+	// must point into components like the rest of the document.
+	rewriteRefs(g, "#/definitions/", "#/components/schemas/", 0)
+	b, err := json.Marshal(g)
 	if err != nil {
 		return nil, err
 	}
@@ -44,4 +52,24 @@ func ExportOpenAPI3(c *connector.Connector) ([]byte, error) {
 	}
 	out.WriteByte('\n')
 	return out.Bytes(), nil
+}
+
+// rewriteRefs changes every "$ref" starting with from to start with to.
+func rewriteRefs(v any, from, to string, depth int) {
+	if depth > 256 {
+		return
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		if r, ok := x["$ref"].(string); ok && strings.HasPrefix(r, from) {
+			x["$ref"] = to + strings.TrimPrefix(r, from)
+		}
+		for _, e := range x {
+			rewriteRefs(e, from, to, depth+1)
+		}
+	case []any:
+		for _, e := range x {
+			rewriteRefs(e, from, to, depth+1)
+		}
+	}
 }

@@ -16,7 +16,7 @@ var (
 	infoOrder = []string{"title", "description", "version", "contact", "license", "termsOfService"}
 	opOrder   = []string{"summary", "description", "operationId", "x-ms-visibility", "x-ms-trigger", "tags", "consumes", "produces",
 		"parameters", "responses", "deprecated"}
-	itemOrder = []string{"name", "in", "required", "type", "format", "x-ms-summary", "description", "title", "x-ms-visibility",
+	itemOrder = []string{"templateId", "name", "in", "required", "type", "format", "x-ms-summary", "description", "title", "x-ms-visibility",
 		"default", "enum", "items", "properties", "schema"}
 	propsOrder = []string{"connectionParameters", "connectionParameterSets", "iconBrandColor", "capabilities", "publisher",
 		"stackOwner", "policyTemplateInstances"}
@@ -61,7 +61,7 @@ func writeOrdered(b *bytes.Buffer, v any, path []string, indent string) {
 			keys = append(keys, k)
 		}
 		isMap := len(path) > 0 && mapKeys[path[len(path)-1]] && !(len(path) == 1 && path[0] == "properties")
-		if isMap || (len(path) >= 2 && path[len(path)-2] == "paths" && len(path) == 2 && false) {
+		if isMap {
 			sort.Strings(keys)
 		} else {
 			rank := map[string]int{}
@@ -187,7 +187,13 @@ func titleCase(s string) string {
 		if strings.ToUpper(w) == w && len(w) > 1 {
 			continue // keep acronyms: ID, URL
 		}
+		if acronyms[strings.ToLower(w)] {
+			words[i] = strings.ToUpper(w)
+			continue
+		}
 		words[i] = strings.ToUpper(w[:1]) + w[1:]
 	}
 	return strings.Join(words, " ")
 }
+
+var acronyms = map[string]bool{"id": true, "url": true, "uri": true, "api": true, "ip": true, "html": true, "json": true, "xml": true, "csv": true, "pdf": true, "sku": true, "utc": true}

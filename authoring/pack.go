@@ -245,9 +245,8 @@ func scanSecrets(file string, add func(id string, level connector.Level, file, p
 				}
 				f := connector.Finding{ID: PackSecret, Level: connector.LevelError, File: file, Line: i + 1, Col: bytes.Index(line, m[0]) + 1,
 					Message: "line holds what looks like " + s.what + " (value not shown)", Fix: "remove it; secrets come from the connection, never the files"}
-				add(f.ID, f.Level, f.File, "", f.Message, f.Fix)
-				last := &f
-				_ = last
+				out := f
+				add(out.ID, out.Level, out.File, "", out.Message, out.Fix)
 				break
 			}
 		}

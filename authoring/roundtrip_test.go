@@ -19,24 +19,23 @@ import (
 	"github.com/connectorlab/connectorlab/internal/corpus"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+var (
+	update = flag.Bool("update", false, "rewrite testdata/*.golden")
+	all    = flag.Bool("roundtrip-all", os.Getenv("CONNECTORLAB_ROUNDTRIP_ALL") != "", "round-trip every corpus connector (default: every 3rd; -short every 15th)")
+)
 
 // roundTrip exports dir to OpenAPI 3, builds a connector folder from the
 // export the way `connectorlab new --from` does, and returns the breaking
 // changes diff reports between the original and the rebuilt connector,
 // the lint errors of the rebuilt one, and the conversion findings.
-func roundTrip(t testing.TB, ctx context.Context, dir, tmp string) (breaking []contract.Finding, lintErrs []connector.Finding, losses []connector.Finding, err error) {
-	orig, err := connector.Load(ctx, dir)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("load original: %w", err)
-	}
+func roundTrip(t testing.TB, ctx context.Context, orig *connector.Connector, tmp string) (breaking []contract.Finding, lintErrs []connector.Finding, losses []connector.Finding, err error) {
 	b, err := authoring.ExportOpenAPI3(orig)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("export: %w", err)
 	}
 	oa3 := filepath.Join(tmp, "openapi3.json")
 	if err := os.WriteFile(oa3, b, 0o644); err != nil {
-		t.Fatal(err)
+		return nil, nil, nil, err
 	}
 	exp, err := connector.Load(ctx, oa3)
 	if err != nil {
@@ -55,7 +54,7 @@ func roundTrip(t testing.TB, ctx context.Context, dir, tmp string) (breaking []c
 	}
 	out := filepath.Join(tmp, "out")
 	if err := f.Write(out, true); err != nil {
-		t.Fatal(err)
+		return nil, nil, nil, err
 	}
 	back, err := connector.Load(ctx, out)
 	if err != nil {
@@ -88,8 +87,11 @@ func TestRoundTripCorpus(t *testing.T) {
 	root, dirs := corpus.Dirs(t)
 	ctx := context.Background()
 	base := t.TempDir()
-	step := 1
-	if testing.Short() {
+	step := 3
+	switch {
+	case *all || *update:
+		step = 1
+	case testing.Short():
 		step = 15
 	}
 	type result struct {
@@ -118,13 +120,16 @@ func TestRoundTripCorpus(t *testing.T) {
 					continue
 				}
 				r := result{dir: picked[i], origLint: map[string]bool{}}
-				r.breaking, r.lintErrs, r.ls, r.err = roundTrip(t, ctx, d, tmp)
-				if c, err := connector.Load(ctx, d); err == nil {
+				c, err := connector.Load(ctx, d)
+				if err != nil {
+					r.err = fmt.Errorf("load original: %w", err)
+				} else {
 					for _, f := range connector.Lint(ctx, c) {
 						if f.Level >= connector.LevelError {
 							r.origLint[f.ID] = true
 						}
 					}
+					r.breaking, r.lintErrs, r.ls, r.err = roundTrip(t, ctx, c, tmp)
 				}
 				results[i] = r
 				os.RemoveAll(tmp)
@@ -138,7 +143,7 @@ func TestRoundTripCorpus(t *testing.T) {
 	wg.Wait()
 	var failures []string
 	losses := map[string]int{}
-	tried, passed, validated, refused := 0, 0, 0, 0
+	tried, passed, validated, refused, clean := 0, 0, 0, 0, 0
 	for _, r := range results {
 		d := r.dir
 		tried++
@@ -154,6 +159,9 @@ func TestRoundTripCorpus(t *testing.T) {
 		}
 		for _, l := range ls {
 			losses[l.ID]++
+		}
+		if len(lintErrs) == 0 {
+			clean++
 		}
 		origLint := r.origLint
 		var newErrs []string
@@ -171,7 +179,7 @@ func TestRoundTripCorpus(t *testing.T) {
 		}
 		var why []string
 		for _, b := range breaking {
-			why = append(why, b.ID+" "+b.Operation+" "+b.Field)
+			why = append(why, strings.TrimSpace(b.ID+" "+b.Operation+" "+b.Field))
 		}
 		why = append(why, newErrs...)
 		if len(why) > 3 {
@@ -188,16 +196,10 @@ func TestRoundTripCorpus(t *testing.T) {
 	for _, id := range ids {
 		lossLine = append(lossLine, fmt.Sprintf("%s=%d", id, losses[id]))
 	}
-	t.Logf("round trip: %d/%d passed (%.1f%%), %d with no new validate error; %d corpus files refused by the loader; losses: %s",
-		passed, tried, 100*float64(passed)/float64(max(tried, 1)), validated, refused, strings.Join(lossLine, " "))
+	t.Logf("round trip: %d/%d passed (%.1f%%), %d with no new validate error, %d with 0 validate errors; %d corpus files refused by the loader; losses: %s",
+		passed, tried, 100*float64(passed)/float64(max(tried, 1)), validated, clean, refused, strings.Join(lossLine, " "))
 	for _, f := range failures {
 		t.Log(f)
-	}
-	if testing.Short() {
-		if len(failures) > tried/5 {
-			t.Errorf("%d of %d sampled connectors fail the round trip:\n%s", len(failures), tried, strings.Join(failures, "\n"))
-		}
-		return
 	}
 	golden := filepath.Join("testdata", "roundtrip-failures.golden")
 	got := strings.Join(failures, "\n") + "\n"
@@ -211,7 +213,19 @@ func TestRoundTripCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v (run with -update)", err)
 	}
-	if string(want) != got {
-		t.Errorf("round-trip failures changed; run with -update and review the diff.\ngot:\n%s", got)
+	known := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(want)), "\n") {
+		if d, _, ok := strings.Cut(line, ": "); ok {
+			known[d] = line
+		}
+	}
+	for _, f := range failures {
+		d, _, _ := strings.Cut(f, ": ")
+		if _, ok := known[d]; !ok {
+			t.Errorf("new round-trip failure (not in %s): %s", golden, f)
+		}
+	}
+	if step == 1 && len(failures) < len(known) {
+		t.Logf("%d known failures now pass: run with -update to shrink %s", len(known)-len(failures), golden)
 	}
 }

@@ -32,6 +32,9 @@ const (
 	FixOperationIDRenamed  = "create-operation-id-renamed"
 	FixSummary             = "create-summary-generated"
 	FixPostmanV1           = "create-postman-v1-upgraded"
+	LossMockoonRules       = "create-mockoon-rules"
+	LossMockoonTemplating  = "create-mockoon-templating"
+	LossMockoonRoute       = "create-mockoon-route"
 
 	InferTemplated   = "infer-path-templated"
 	InferAuth        = "infer-auth-detected"
@@ -58,7 +61,7 @@ func Rules() contract.Catalogue {
 	}
 	E, W, I := contract.LevelError, contract.LevelWarning, contract.LevelInfo
 	return contract.Catalogue{
-		r(LossOneOf, W, "oneOf has no Swagger 2.0 form: object variants were merged into one object (no property required), otherwise the first variant was kept"),
+		r(LossOneOf, W, "oneOf has no Swagger 2.0 form: object variants were merged into one object (a property is required only when every variant requires it), otherwise the first variant was kept"),
 		r(LossAnyOf, W, "anyOf has no Swagger 2.0 form: approximated like oneOf"),
 		r(LossNot, W, "a `not` schema was dropped"),
 		r(LossNullableUnion, I, "a nullable union (type [X, null], nullable, oneOf/anyOf with null) became X with x-nullable"),
@@ -84,6 +87,9 @@ func Rules() contract.Catalogue {
 		r(FixOperationIDRenamed, I, "an operationId was changed to pass certification (letters and digits, unique)"),
 		r(FixSummary, I, "an operation had no summary or description: one was written from its path; review it"),
 		r(FixPostmanV1, I, "a Postman collection v1 was upgraded to v2.1 before conversion"),
+		r(LossMockoonRules, I, "Mockoon rules and response modes choose among responses; the connector keeps the responses and the parameters the rules read, not the logic"),
+		r(LossMockoonTemplating, I, "a Mockoon body uses templating helpers; they were replaced by sample values in the example"),
+		r(LossMockoonRoute, W, "a Mockoon route could not become an operation as is (non-HTTP type, any method, wildcard, duplicate)"),
 		r(InferTemplated, I, "path segments that vary across traffic (ids, numbers, uuids) became path parameters"),
 		r(InferAuth, I, "authentication was inferred from the request headers seen (values are never kept)"),
 		r(InferUnmatched, I, "--merge: traffic that matched no operation of the definition added a new operation"),

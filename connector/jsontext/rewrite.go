@@ -225,10 +225,14 @@ func (w *rewriter) node(out *bytes.Buffer, sp *span, v any) {
 func (w *rewriter) object(out *bytes.Buffer, sp *span, v map[string]any) {
 	out.WriteByte('{')
 	seen := map[string]bool{}
+	last := map[string]int{}
+	for i, m := range sp.members {
+		last[m.key] = i // encoding/json keeps the last of duplicate keys
+	}
 	n := 0
-	for _, m := range sp.members {
+	for i, m := range sp.members {
 		nv, ok := v[m.key]
-		if !ok || seen[m.key] {
+		if !ok {
 			continue
 		}
 		seen[m.key] = true
@@ -236,6 +240,12 @@ func (w *rewriter) object(out *bytes.Buffer, sp *span, v map[string]any) {
 			out.WriteByte(',')
 		}
 		out.Write(w.src[m.lead:m.keyStart])
+		if last[m.key] != i {
+			// An earlier duplicate nobody reads: kept as written.
+			out.Write(w.src[m.keyStart:m.val.end])
+			n++
+			continue
+		}
 		out.Write(w.src[m.keyStart:m.val.start])
 		w.node(out, m.val, nv)
 		n++
@@ -265,7 +275,7 @@ func (w *rewriter) object(out *bytes.Buffer, sp *span, v map[string]any) {
 			tail = []byte("\n" + w.lineIndent(sp.start))
 		}
 	}
-	if n == 0 {
+	if n == 0 && len(sp.members) > 0 {
 		tail = nil
 	}
 	out.Write(tail)
@@ -331,7 +341,7 @@ func (w *rewriter) array(out *bytes.Buffer, sp *span, v []any) {
 	if len(sp.elems) == 0 && n > 0 {
 		tail = []byte("\n" + w.lineIndent(sp.start))
 	}
-	if n == 0 {
+	if n == 0 && len(sp.elems) > 0 {
 		tail = nil
 	}
 	out.Write(tail)

@@ -2,6 +2,7 @@ package jsontext
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -56,4 +57,38 @@ func TestRewriteRefusesLenientJSON(t *testing.T) {
 	if _, err := Rewrite([]byte(`{"a": 1,}`), map[string]any{"a": 1}); err == nil {
 		t.Fatal("trailing comma accepted; Rewrite needs strict JSON")
 	}
+}
+
+// FuzzRewrite: on valid JSON, rewriting the unchanged tree gives the input
+// back byte for byte, and rewriting with a member added gives valid JSON
+// holding it; on anything else Rewrite fails without panicking.
+func FuzzRewrite(f *testing.F) {
+	for _, s := range []string{`{}`, `[]`, `{"a": [1, {"b": null}], "c": "\u00e9"}`, "{\n  \"x\": {\n    \"y\": true\n  }\n}\n", `[1,2,3]`, `"s"`, `{"a":1,}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var v any
+		if err := json.Unmarshal(data, &v); err != nil {
+			_, _ = Rewrite(data, map[string]any{})
+			return
+		}
+		got, err := Rewrite(data, v)
+		if err != nil {
+			t.Fatalf("valid JSON refused: %v", err)
+		}
+		if string(got) != strings.TrimPrefix(string(data), "\xEF\xBB\xBF") {
+			t.Fatalf("unchanged tree rewritten:\n%q\n%q", data, got)
+		}
+		if m, ok := v.(map[string]any); ok {
+			m["zz-added"] = []any{1.0, "two"}
+			out, err := Rewrite(data, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var back map[string]any
+			if err := json.Unmarshal(out, &back); err != nil || back["zz-added"] == nil {
+				t.Fatalf("after adding a member: %v\n%s", err, out)
+			}
+		}
+	})
 }

@@ -23,6 +23,9 @@ type InferOptions struct {
 	Title string
 	// File names the source in findings (the .har or the database).
 	File string
+	// KeepPaths turns off base-path detection (the paths are already
+	// relative to the connector's basePath).
+	KeepPaths bool
 }
 
 // Inference is what Infer learnt.
@@ -137,6 +140,17 @@ func Infer(xs []*recordings.Exchange, opts InferOptions) (*Inference, error) {
 	if used == 0 {
 		return nil, fmt.Errorf("%s has no exchanges to learn from", opts.File)
 	}
+	var prefix []string
+	if !opts.KeepPaths {
+		prefix = commonPrefix(groups)
+	}
+	if len(prefix) > 0 {
+		for _, g := range groups {
+			for i := range g.segs {
+				g.segs[i] = g.segs[i][len(prefix):]
+			}
+		}
+	}
 	title := opts.Title
 	if title == "" {
 		title = "Recorded API"
@@ -144,8 +158,12 @@ func Infer(xs []*recordings.Exchange, opts InferOptions) (*Inference, error) {
 	doc := &openapi3.T{OpenAPI: "3.0.3", Info: &openapi3.Info{Title: title, Version: "1.0",
 		Description: fmt.Sprintf("Learnt from %d recorded exchanges.", used)}, Paths: openapi3.NewPaths(),
 		Components: &openapi3.Components{}}
-	if h := topKey(hosts); h != "" {
-		doc.Servers = openapi3.Servers{{URL: h}}
+	base := ""
+	if len(prefix) > 0 {
+		base = "/" + strings.Join(prefix, "/")
+	}
+	if h := topKey(hosts); h != "" || base != "" {
+		doc.Servers = openapi3.Servers{{URL: h + base}}
 	}
 	templated := 0
 	sort.SliceStable(order, func(i, j int) bool { return order[i] < order[j] })
@@ -176,6 +194,47 @@ func Infer(xs []*recordings.Exchange, opts InferOptions) (*Inference, error) {
 	}
 	inf.Doc = doc
 	return inf, nil
+}
+
+var versionish = regexp.MustCompile(`(?i)^(v\d+(\.\d+)*|api|apis|rest|services?|public|data|\d{4}-\d{2}-\d{2})$`)
+
+// commonPrefix is the base path every exchange shares: leading segments
+// that every path has, that are not ids, that leave at least one segment
+// after them, and that look like a base (v1, api, ...) or lead to several
+// different resources.
+func commonPrefix(groups map[string]*group) []string {
+	var all [][]string
+	for _, g := range groups {
+		all = append(all, g.segs...)
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	var prefix []string
+	for i := 0; ; i++ {
+		var seg string
+		next := map[string]bool{}
+		for j, s := range all {
+			if len(s) <= i+1 {
+				return prefix
+			}
+			if j == 0 {
+				seg = s[i]
+			} else if s[i] != seg {
+				return prefix
+			}
+			if !looksLikeID(s[i+1]) {
+				next[s[i+1]] = true
+			}
+		}
+		if looksLikeID(seg) || strings.HasPrefix(seg, "{") {
+			return prefix
+		}
+		if !versionish.MatchString(seg) && len(next) < 2 {
+			return prefix
+		}
+		prefix = append(prefix, seg)
+	}
 }
 
 func splitPath(p string) []string {

@@ -95,7 +95,7 @@ func Merge(ctx context.Context, r MergeRequest) (*MergeResult, error) {
 		if len(unmatched) == 0 {
 			return nil
 		}
-		inf, err := Infer(unmatched, InferOptions{Title: c.Name, File: file})
+		inf, err := Infer(unmatched, InferOptions{Title: c.Name, File: file, KeepPaths: true})
 		if err != nil {
 			return nil
 		}
