@@ -162,7 +162,7 @@ func realismSweep(t *testing.T, dirs []string, root string) []realismResult {
 							continue
 						}
 						for _, base := range corpusSeeds {
-							v := g.Generate(schema, Seed(base, m, p), "")
+							v := g.GenerateFor(schema, Seed(base, m, p), "", status)
 							r := CheckRealism(v, RealismOptions{Status: status, Now: now, MaxFailures: 3})
 							for j := range r.Failures {
 								r.Failures[j].Pointer = m + " " + p + " " + r.Failures[j].Pointer
@@ -212,6 +212,19 @@ func TestRealismCorpus(t *testing.T) {
 		fmt.Fprintf(&b, " %s %d;", k, total.FailedBy[k])
 	}
 	b.WriteString("\n")
+	samples := map[string][]string{}
+	for _, r := range res {
+		for _, f := range r.r.Failures {
+			if len(samples[f.Check]) < 4 {
+				samples[f.Check] = append(samples[f.Check], r.name+" "+f.String())
+			}
+		}
+	}
+	for _, k := range checks {
+		for _, x := range samples[k] {
+			fmt.Fprintf(&b, "  e.g. %s\n", x)
+		}
+	}
 	worst := slices.Clone(res)
 	worst = slices.DeleteFunc(worst, func(r realismResult) bool { return r.r.Checked < 20 })
 	sort.SliceStable(worst, func(i, j int) bool { return worst[i].r.Percent() < worst[j].r.Percent() })
