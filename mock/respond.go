@@ -239,7 +239,7 @@ func (s *Server) simulate(ctx context.Context, c *Call) (*Reply, error) {
 			mt = "application/octet-stream"
 		}
 	}
-	value, has := s.bodyValue(c, mtKey, media)
+	value, has := s.bodyValue(c, mtKey, media, status)
 	body, ct, err := encodeBody(mt, value, has, schemaOf(media), c.Seed)
 	if err != nil {
 		return nil, fmt.Errorf("encode %s response: %w", mt, err)
@@ -271,7 +271,7 @@ type exampleKey struct {
 
 // bodyValue returns the value to send: a named example (Prefer), the media
 // type's example when it validates, or generated data.
-func (s *Server) bodyValue(c *Call, mtKey string, media *openapi3.MediaType) (any, bool) {
+func (s *Server) bodyValue(c *Call, mtKey string, media *openapi3.MediaType, status int) (any, bool) {
 	if media == nil {
 		return nil, false
 	}
@@ -289,7 +289,7 @@ func (s *Server) bodyValue(c *Call, mtKey string, media *openapi3.MediaType) (an
 	if media.Schema == nil || media.Schema.Value == nil {
 		return nil, false
 	}
-	v := s.gen.Generate(media.Schema, c.Seed, "")
+	v := s.gen.GenerateFor(media.Schema, c.Seed, "", status)
 	s.echoID(c, media.Schema.Value, v)
 	return v, true
 }

@@ -132,8 +132,8 @@ func New(c *connector.Connector, opts Options) (*Server, error) {
 		c:      c,
 		router: route.New(c),
 		opts:   opts,
-		gen:    fake.New(fake.Options{}),
-		reqGen: fake.New(fake.Options{Direction: fake.Request}),
+		gen:    fake.New(fake.Options{Now: opts.Now()}),
+		reqGen: fake.New(fake.Options{Direction: fake.Request, Now: opts.Now()}),
 		log:    opts.Log,
 		state:  opts.State,
 	}

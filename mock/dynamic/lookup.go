@@ -273,6 +273,8 @@ func (r *Resolver) title(lk *lookup, ls *listSpec, path []string, key string, i 
 	if len(path) > 0 {
 		hint = path[len(path)-1]
 	}
+	// A list of projects shows project names, whatever the field is called.
+	hint = fake.TitleHint(lk.op.ID, hint)
 	seed := fake.Seed(r.seed, "dynamic-title", lk.op.ID, strings.Join(path, "/"), key, strconv.Itoa(i))
 	if s == nil || s.Value == nil || s.Value.Type == nil || len(*s.Value.Type) == 0 || s.Value.Type.Is("string") && len(s.Value.Enum) == 0 {
 		str := &openapi3.SchemaRef{Value: openapi3.NewStringSchema()}

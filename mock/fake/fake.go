@@ -3,6 +3,7 @@ package fake
 import (
 	"encoding/binary"
 	"math/rand/v2"
+	"time"
 
 	"github.com/brianvoe/gofakeit/v7"
 	"github.com/getkin/kin-openapi/openapi3"
@@ -68,6 +69,13 @@ type Options struct {
 	// is reached, the rest of the document gets only required properties and
 	// minItems elements. 0 means DefaultMaxNodes.
 	MaxNodes int
+
+	// Now anchors generated dates: creation and update times fall before
+	// it, expiry dates after it, birth dates 18 to 90 years before it. It
+	// is rounded down to the start of its UTC month, so that bodies stay
+	// byte-identical for a month. The zero value means the time New is
+	// called.
+	Now time.Time
 }
 
 // Generator produces deterministic, realistic values from OpenAPI 3 schemas.
@@ -79,7 +87,7 @@ type Generator struct {
 
 	views    boundedCache[*openapi3.Schema, *openapi3.Schema] // merged allOf views
 	branches boundedCache[branchKey, *openapi3.Schema]        // base merged with one oneOf/anyOf branch
-	examples boundedCache[*openapi3.Schema, bool]             // does the schema's example (or default) validate
+	examples boundedCache[*openapi3.Schema, uint8]            // verdict on the schema's example (or default)
 }
 
 type branchKey struct {
@@ -107,6 +115,11 @@ func New(opts Options) *Generator {
 	if opts.MaxNodes <= 0 {
 		opts.MaxNodes = DefaultMaxNodes
 	}
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	n := opts.Now.UTC()
+	opts.Now = time.Date(n.Year(), n.Month(), 1, 0, 0, 0, 0, time.UTC)
 	return &Generator{opts: opts}
 }
 
@@ -123,6 +136,14 @@ func (g *Generator) Options() Options { return g.opts }
 // oversized arrays and contradictory constraints give a best-effort value.
 // Unresolved references (a SchemaRef with a nil Value) generate nil.
 func (g *Generator) Generate(schema *openapi3.SchemaRef, seed uint64, hint string) any {
+	return g.GenerateFor(schema, seed, hint, 0)
+}
+
+// GenerateFor is Generate for a body served with HTTP status (0: unknown,
+// taken as a success). Status fields of the body carry that status; a
+// success body has empty error lists and true success flags, an error body
+// false ones.
+func (g *Generator) GenerateFor(schema *openapi3.SchemaRef, seed uint64, hint string, status int) any {
 	if schema == nil {
 		return nil
 	}
@@ -131,7 +152,7 @@ func (g *Generator) Generate(schema *openapi3.SchemaRef, seed uint64, hint strin
 		seed = 0x9e3779b97f4a7c15
 	}
 	src := rand.NewPCG(seed, seed)
-	st := state{g: g, f: gofakeit.NewFaker(src, false), src: src, ptr: seed}
+	st := state{g: g, f: gofakeit.NewFaker(src, false), src: src, ptr: seed, now: g.opts.Now, status: status}
 	return st.gen(schema, hint, 0)
 }
 

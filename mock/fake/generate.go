@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/brianvoe/gofakeit/v7"
 	"github.com/getkin/kin-openapi/openapi3"
@@ -49,8 +50,14 @@ type state struct {
 	src   *rand.PCG
 	ptr   uint64 // hash of the seed and the JSON pointer of the value being generated
 	nodes int    // values generated
-	size  int    // string bytes generated
-	stack []*openapi3.Schema
+	// rsrc and rf draw records (records.go) without touching src.
+	rsrc   *rand.PCG
+	rf     *gofakeit.Faker
+	frames []frame
+	now    time.Time // the anchor of generated dates
+	status int       // the HTTP status the value is served with (0: unknown)
+	size   int       // string bytes generated
+	stack  []*openapi3.Schema
 	// disc is the discriminator value the next generated object must carry,
 	// set while generating a oneOf/anyOf branch.
 	disc string
@@ -77,20 +84,32 @@ func (st *state) gen(ref *openapi3.SchemaRef, hint string, depth int) any {
 	if v.Const != nil {
 		return deepCopy(v.Const)
 	}
+	var unbelievable any // a valid example the realism checks reject
 	if !st.g.opts.IgnoreExamples {
-		if x, ok := st.example(s, v, hint); ok {
+		x, ok, rejected := st.example(s, v, hint)
+		if ok {
 			return x
 		}
+		unbelievable = rejected
 	}
+	var x any
 	if len(v.Enum) == 0 && (len(v.OneOf) > 0 || len(v.AnyOf) > 0) {
-		return st.genXOf(ref, v, hint, depth)
+		x = st.genXOf(ref, v, hint, depth)
+	} else {
+		x = st.genView(v, refName(ref.Ref), hint, depth)
 	}
-	return st.genView(v, refName(ref.Ref), hint, depth)
+	if unbelievable != nil && safeVisit(s, x, st.g.visitOpts()...) != nil {
+		return deepCopy(unbelievable) // nothing generated fits: the definition's example beats an invalid value
+	}
+	return x
 }
 
 // genView generates from an allOf-free view.
 func (st *state) genView(v *openapi3.Schema, name, hint string, depth int) any {
 	if len(v.Enum) > 0 {
+		if successKeys[norm(hint)] && slices.Contains(v.Enum, any(st.success())) {
+			return st.success()
+		}
 		return st.pickEnum(v)
 	}
 	switch t := typeOf(v); t {
@@ -105,6 +124,9 @@ func (st *state) genView(v *openapi3.Schema, name, hint string, depth int) any {
 	case typeNumber:
 		return st.genNumber(v, hint)
 	case typeBoolean:
+		if successKeys[norm(hint)] {
+			return st.success()
+		}
 		return st.f.Bool()
 	case typeAny:
 		return st.genAny(hint, depth)
@@ -143,32 +165,54 @@ func (st *state) recursive(ref *openapi3.SchemaRef) bool {
 // example returns the schema's own example (or, for scalars, its default)
 // when it validates. Identifier-like properties skip examples so that ids
 // vary with the seed.
-func (st *state) example(s, v *openapi3.Schema, hint string) (any, bool) {
-	x := s.Example
+func (st *state) example(s, v *openapi3.Schema, hint string) (x any, ok bool, unbelievable any) {
+	x = s.Example
 	if x == nil {
 		switch typeOf(v) {
 		case typeObject, typeArray, typeAny:
-			return nil, false
+			return nil, false, nil
 		}
 		x = s.Default
 	}
 	if x == nil || isPlaceholder(x) || classify(hint).identifier() {
-		return nil, false
+		return nil, false, nil
 	}
-	ok, cached := st.g.examples.load(s)
+	verdict, cached := st.g.examples.load(s)
 	if !cached {
 		opt := openapi3.VisitAsResponse()
 		if st.g.opts.Direction == Request {
 			opt = openapi3.VisitAsRequest()
 		}
-		ok = safeVisit(s, x, opt) == nil
-		st.g.examples.store(s, ok)
+		verdict = exampleInvalid
+		if safeVisit(s, x, opt) == nil {
+			verdict = exampleValid
+			switch x.(type) {
+			case map[string]any, []any:
+				// An example body on live domains, or with dates of year 1,
+				// is the API's own data: generate instead.
+				r := CheckRealism(x, RealismOptions{Now: st.now.AddDate(0, 1, 0), MaxFailures: 1})
+				if r.Passed != r.Checked {
+					verdict = exampleUnbelievable
+				}
+			}
+		}
+		verdict = st.g.examples.store(s, verdict)
 	}
-	if !ok {
-		return nil, false
+	switch {
+	case verdict == exampleInvalid:
+		return nil, false, nil
+	case verdict == exampleUnbelievable || !believable(hint, x, st.servedStatus()):
+		return nil, false, x
 	}
-	return deepCopy(x), true
+	return deepCopy(x), true, nil
 }
+
+// Verdicts on a schema's example, cached.
+const (
+	exampleInvalid uint8 = iota
+	exampleValid
+	exampleUnbelievable // valid, but fails the realism checks
+)
 
 // isPlaceholder reports example values that tools put in by default.
 func isPlaceholder(x any) bool {
@@ -383,6 +427,12 @@ func (st *state) genObject(v *openapi3.Schema, name, hint string, depth int) any
 	}
 	limited := st.limited(depth)
 	out := make(map[string]any, len(v.Properties))
+	ctx := contextWord(hint)
+	if containers[ctx] {
+		ctx = contextWord(name)
+	}
+	st.pushFrame(ctx, v)
+	defer st.popFrame()
 	names := sortedKeys(v.Properties)
 	var omitted []string // optional properties left out, for minProperties
 	for _, pn := range names {
@@ -401,7 +451,11 @@ func (st *state) genObject(v *openapi3.Schema, name, hint string, depth int) any
 		}
 		ph := pn
 		if strings.EqualFold(pn, "name") {
-			ph = nameHint(hint, name)
+			if st.frame().personal() {
+				ph = "fullName"
+			} else {
+				ph = nameHint(hint, name)
+			}
 		}
 		old := st.enter(pn)
 		out[pn] = st.gen(p, ph, depth+1)
@@ -596,8 +650,8 @@ func (st *state) entryKey(out map[string]any, props openapi3.Schemas, freeForm b
 }
 
 func (st *state) genArray(v *openapi3.Schema, hint string, depth int) any {
-	if st.cutOff() {
-		return []any{}
+	if st.cutOff() || v.MinItems == 0 && st.success() && errorsKeys[norm(hint)] {
+		return []any{} // no errors in a success
 	}
 	lo := int(min(v.MinItems, hardMaxItems))
 	hi := max(lo, st.g.opts.MaxItems)

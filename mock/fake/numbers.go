@@ -161,6 +161,11 @@ func (st *state) genInteger(v *openapi3.Schema, hint string) any {
 	if lo > hi {
 		return int64(finite(lo)) // contradictory bounds: best effort
 	}
+	if statusKeys[norm(hint)] {
+		if c := float64(st.servedStatus()); c >= lo && c <= hi && (v.MultipleOf == nil || multipleOK(c, *v.MultipleOf)) {
+			return int64(c)
+		}
+	}
 	rlo, rhi, _ := rangeFor(classify(hint), true)
 	a, z := window(lo, hi, rlo, rhi)
 	if m := v.MultipleOf; m != nil && *m > 0 && !math.IsInf(*m, 0) {
@@ -198,6 +203,11 @@ func integralStep(m float64) float64 {
 func (st *state) genNumber(v *openapi3.Schema, hint string) any {
 	k := classify(hint)
 	b := declared(v)
+	if statusKeys[norm(hint)] {
+		if c := float64(st.servedStatus()); b.contains(c) && (v.MultipleOf == nil || multipleOK(c, *v.MultipleOf)) {
+			return c
+		}
+	}
 	if formatKindOf(v.Format) == fmtInt || k.integral() && v.MultipleOf == nil {
 		if x := float64(st.genInteger(v, hint).(int64)); b.contains(x) {
 			return x

@@ -237,7 +237,7 @@ func (c *checker) object(m map[string]any, ptr, ctx string, depth int) {
 		}
 		c.scalar(k, v, p, cw, addressy, problem, depth)
 	}
-	c.coherence(m, ptr)
+	c.coherence(m, ptr, cw)
 }
 
 // scalar checks one scalar value under key in an object known as ctx.
@@ -266,7 +266,7 @@ func (c *checker) scalar(key string, v any, p, ctx string, addressy, problem boo
 		c.result(ok, p, "http-status", v)
 		return
 	case successKeys[n]:
-		if b, ok := v.(bool); ok && depth == 0 {
+		if b, ok := v.(bool); ok && depth <= 1 {
 			if c.success() {
 				c.result(b, p, "success-flag", v)
 			} else if c.failure() {
@@ -306,6 +306,9 @@ func (c *checker) scalar(key string, v any, p, ctx string, addressy, problem boo
 		}
 		c.result(ok, p, "email", s)
 	case kindURL, kindImageURL:
+		if !strings.ContainsAny(s, ":/.") && strings.ToLower(s) != s {
+			return // an identifier (an enum of event names), not a URL
+		}
 		u, err := url.Parse(s)
 		ok := err == nil
 		if ok && u.Host != "" {
@@ -325,9 +328,9 @@ func (c *checker) scalar(key string, v any, p, ctx string, addressy, problem boo
 	case kindCurrency:
 		c.result(isCurrencyCode(s), p, "currency-code", s)
 	case kindLanguage, kindLocale:
-		c.result(isLanguageCode(s) || languageNames()[s], p, "language-code", s)
+		c.result(isLanguageCode(s) || len(s) == 2 && isLanguageCode(strings.ToLower(s)) || languageNames()[s], p, "language-code", s)
 	case kindState:
-		workflow := workflowObjects[ctx] && !addressy
+		workflow := lastWord(key) == "state" && !addressy && !addressContexts[ctx]
 		switch {
 		case workflow:
 			c.result(!usStateNames()[s] && !usStateCodes()[s], p, "workflow-state", s)
@@ -351,9 +354,12 @@ func (c *checker) scalar(key string, v any, p, ctx string, addressy, problem boo
 	case kindTimezone:
 		c.result(isTimeZone(s) || tzOffset.MatchString(s), p, "time-zone", s)
 	case kindMimeType:
+		if !strings.Contains(s, "/") && isCapitalised(s) {
+			return // an enum of content kinds ("HTML", "Text")
+		}
 		c.result(mimeRE.MatchString(s), p, "mime-type", s)
 	case kindColor:
-		c.result(hexColor.MatchString(s) || cssColors[strings.ToLower(s)], p, "colour", s)
+		c.result(hexColor.MatchString(s) || cssColors[strings.ToLower(s)] || isCapitalised(s) && !strings.Contains(s, " "), p, "colour", s)
 	case kindVersion:
 		c.result(semver.MatchString(s), p, "version", s)
 	case kindIP:
@@ -466,7 +472,7 @@ var datePairs = [][2][]string{
 		{"end", "enddate", "endat", "endtime", "enddatetime", "endson", "endedat", "finish", "finishdate", "to", "todate", "validto", "validuntil", "periodend"}},
 }
 
-func (c *checker) coherence(m map[string]any, ptr string) {
+func (c *checker) coherence(m map[string]any, ptr, ctx string) {
 	str := func(k string) string { s, _ := m[k].(string); return s }
 	byKind := map[kind]string{}
 	keyOf := map[kind]string{}
@@ -475,6 +481,9 @@ func (c *checker) coherence(m map[string]any, ptr string) {
 			continue
 		}
 		kk := classify(k)
+		if p := recordPrefix(k); p != "" && p != ctx {
+			continue // managerEmail is not this object's person
+		}
 		if prev, ok := keyOf[kk]; ok && prev < k {
 			continue // deterministic: the first key in order
 		}
@@ -606,4 +615,21 @@ func validISBN(s string) bool {
 		return sum%10 == 0
 	}
 	return false
+}
+
+// believable reports whether a definition's example x for property hint
+// passes the realism checks: an example on a live domain, a date of year 1
+// or an HTTP status that is not the served one is generated instead.
+func believable(hint string, x any, status int) bool {
+	switch x.(type) {
+	case string, float64, int64, bool:
+	default:
+		return true
+	}
+	if hint == "" {
+		return true
+	}
+	c := checker{o: RealismOptions{Now: time.Now(), MaxFailures: 1, Status: status}}
+	c.scalar(hint, x, "", "", false, false, 1)
+	return c.r.Passed == c.r.Checked
 }

@@ -116,12 +116,37 @@ func (st *state) fitsString(v *openapi3.Schema, s string) bool {
 	return true
 }
 
+// genString returns a string for v; one that shows a banned word is
+// replaced by plain words.
 func (st *state) genString(v *openapi3.Schema, hint string) string {
+	x := st.genString1(v, hint)
+	for try := 0; try < 4 && len(x) <= 512 && hasBannedWord(x); try++ {
+		_, maxL := stringLimits(v)
+		minL, _ := stringLimits(v)
+		c := st.fitText(st.entityLabel(""), minL, maxL)
+		if st.fitsString(v, c) {
+			x = c
+		}
+	}
+	return x
+}
+
+func (st *state) genString1(v *openapi3.Schema, hint string) string {
 	k := classify(hint)
 	fk := formatKindOf(v.Format)
 	fits := func(s string) bool { return st.fitsString(v, s) }
 	minL, maxL := stringLimits(v)
 
+	if c, ok := st.semantic(v, k, fk, hint); ok {
+		if fits(c) {
+			return c
+		}
+		if k.textual() && fk == fmtNone && v.Pattern == "" {
+			if c = st.fitText(c, minL, maxL); fits(c) {
+				return c
+			}
+		}
+	}
 	if fk != fmtNone {
 		if c := st.formatString(fk, k, hint); fits(c) {
 			return c
@@ -167,18 +192,18 @@ func (st *state) formatString(fk fmtKind, k kind, hint string) string {
 	f := st.f
 	switch fk {
 	case fmtDateTime:
-		return st.dateTime().Format(time.RFC3339)
+		return st.moment(hint).Format(time.RFC3339)
 	case fmtDate:
-		return st.dateTime().Format(time.DateOnly)
+		return st.moment(hint).Format(time.DateOnly)
 	case fmtTime:
-		return st.dateTime().Format(time.TimeOnly)
+		return st.moment(hint).Format(time.TimeOnly)
 	case fmtEmail:
-		return f.Email()
+		return st.record(hint).email
 	case fmtURL:
 		if k == kindImageURL {
 			return st.imageURL()
 		}
-		return f.URL()
+		return st.exampleURL()
 	case fmtUUID:
 		return f.UUID()
 	case fmtByte, fmtBinary:
@@ -192,7 +217,7 @@ func (st *state) formatString(fk fmtKind, k kind, hint string) string {
 	case fmtIPv6:
 		return f.IPv6Address()
 	case fmtHostname:
-		return f.DomainName()
+		return st.exampleHost()
 	case fmtPassword:
 		return f.Password(true, true, true, false, false, 12)
 	case fmtPhone:
@@ -230,8 +255,8 @@ func (st *state) duration() string {
 }
 
 func (st *state) imageURL() string {
-	return "https://images." + st.f.DomainName() + "/" + strings.ToLower(st.f.NounConcrete()) + "-" +
-		strconv.Itoa(100+st.f.IntN(900)) + ".png"
+	return "https://images." + exampleDomains[st.f.IntN(len(exampleDomains))] + "/" +
+		strings.ReplaceAll(strings.ToLower(st.f.NounConcrete()), " ", "-") + "-" + strconv.Itoa(100+st.f.IntN(900)) + ".png"
 }
 
 var (
@@ -250,7 +275,7 @@ func (st *state) hintString(k kind, hint string) string {
 	case kindNumberID:
 		return strconv.Itoa(100000 + f.IntN(900000))
 	case kindEmail:
-		return f.Email()
+		return st.record(hint).email
 	case kindFirstName:
 		return f.FirstName()
 	case kindLastName:
@@ -278,7 +303,7 @@ func (st *state) hintString(k kind, hint string) string {
 	case kindPhone:
 		return f.PhoneFormatted()
 	case kindURL:
-		return f.URL()
+		return st.exampleURL()
 	case kindImageURL:
 		return st.imageURL()
 	case kindCurrency:
@@ -320,13 +345,13 @@ func (st *state) hintString(k kind, hint string) string {
 	case kindPassword:
 		return f.Password(true, true, true, false, false, 12)
 	case kindDomain:
-		return f.DomainName()
+		return st.exampleHost()
 	case kindFileName:
 		return strings.ToLower(f.AdjectiveDescriptive()+"-"+f.NounConcrete()) + "." + fileExts[f.IntN(len(fileExts))]
 	case kindExtension:
 		return fileExts[f.IntN(len(fileExts))]
 	case kindMimeType:
-		return f.FileMimeType()
+		return mimeTypes[f.IntN(len(mimeTypes))]
 	case kindDuration:
 		return st.duration()
 	case kindGender:
@@ -406,11 +431,14 @@ func (st *state) fitText(s string, minL, maxL int) string {
 		b.Grow(minL + 16)
 		b.WriteString(s)
 		for n < minL {
+			w := strings.ToLower(st.f.Word())
+			if bannedWords[w] {
+				continue
+			}
 			if n > 0 {
 				b.WriteByte(' ')
 				n++
 			}
-			w := strings.ToLower(st.f.Word())
 			b.WriteString(w)
 			n += len16(w)
 		}

@@ -233,9 +233,12 @@ func (e *Engine) deliver(ctx context.Context, w *webhook, subID string, payload 
 	s.events++
 	seq := s.events
 	cb := s.CallbackURL
+	params := s.Params
 	e.mu.Unlock()
 	if payload == nil {
 		payload = e.gen.Generate(w.payload, fake.Seed(e.seed, "event", w.op.ID, subID, strconv.Itoa(seq)), "")
+		// The event is one the subscriber asked for: its event type and filter values.
+		payload = fake.Honour(payload, w.payload, params, seq-1)
 	}
 	body, _ := json.Marshal(payload)
 	d := Delivery{OperationID: w.op.ID, SubscriptionID: subID, CallbackURL: cb, Payload: payload}

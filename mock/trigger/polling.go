@@ -3,6 +3,7 @@ package trigger
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -242,7 +243,7 @@ func (e *Engine) Poll(op *connector.Operation, r Request) (Response, error) {
 	} else {
 		next = batch[len(batch)-1].seq
 		resp.Status = p.status
-		resp.Body = p.body(batch)
+		resp.Body = p.body(batch, filterValues(q))
 	}
 	resp.Header.Set("Location", p.location(r, next, resp.Body))
 	resp.Notes = append(resp.Notes, recordings.Note{ID: "polling-trigger", Level: "info",
@@ -256,19 +257,31 @@ func (e *Engine) Poll(op *connector.Operation, r Request) (Response, error) {
 
 // body wraps items (oldest first) in the response envelope, newest first
 // as trigger APIs list them and pollingtrigger policies read [0].
-func (p *poller) body(batch []pollItem) any {
+func (p *poller) body(batch []pollItem, filters map[string]string) any {
 	if p.dataPath == nil {
-		return batch[0].body
+		return fake.Honour(batch[0].body, p.item, filters, batch[0].seq)
 	}
 	arr := make([]any, 0, len(batch))
 	for i := len(batch) - 1; i >= 0; i-- {
-		arr = append(arr, batch[i].body)
+		arr = append(arr, fake.Honour(batch[i].body, p.item, filters, batch[i].seq))
 	}
 	if len(p.dataPath) == 0 {
 		return arr
 	}
 	env := p.e.gen.Generate(p.envelope, fake.Seed(p.e.seed, "envelope", p.op.ID, strconv.Itoa(batch[0].seq)), "")
 	return setPath(env, p.dataPath, arr)
+}
+
+// filterValues are the poll request's query values (the trigger's
+// filters), the cursor left out; items carry them.
+func filterValues(q url.Values) map[string]string {
+	out := map[string]string{}
+	for k, vs := range q {
+		if k != CursorParam && len(vs) > 0 {
+			out[k] = vs[0]
+		}
+	}
+	return out
 }
 
 // location is the next poll URL: the request URL with the new trigger

@@ -212,9 +212,20 @@ func requestParams(r Request) map[string]string {
 	out := map[string]string{}
 	if m, ok := r.Body.(map[string]any); ok {
 		for k, v := range m {
-			switch v.(type) {
+			switch v := v.(type) {
 			case string, float64, int64, int, bool:
 				out[k] = fmt.Sprint(v)
+			case []any: // "events": ["created", "updated"]
+				var parts []string
+				for _, x := range v {
+					switch x.(type) {
+					case string, float64, int64, int, bool:
+						parts = append(parts, fmt.Sprint(x))
+					}
+				}
+				if len(parts) > 0 {
+					out[k] = strings.Join(parts, ",")
+				}
 			}
 		}
 	}

@@ -1,0 +1,293 @@
+package fake
+
+import (
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/brianvoe/gofakeit/v7"
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// A record is one fake person with one address, company and set of dates:
+// every property of one generated object that names a part of it takes
+// that part, so name, email, gender and username agree, and city, region,
+// postal code and country belong together. A record is drawn in full, in a
+// fixed order, from the object's own pointer: which properties the object
+// has does not change it.
+type record struct {
+	gender, first, last, prefix string
+	email, username, jobTitle   string
+	company, phone              string
+	street, unit                string
+	country                     *country
+	place                       place
+	postal                      string
+	created, updated            time.Time
+	start, end, birth, expiry   time.Time
+}
+
+// frame is one object being generated: its pointer, what it is (its
+// property or schema name) and its declared properties.
+type frame struct {
+	ptr      uint64
+	ctx      string // context word: "contract", "address", "" when unknown
+	props    openapi3.Schemas
+	addressy bool // has address parts or is an address
+	records  []namedRecord
+}
+
+type namedRecord struct {
+	prefix string
+	r      *record
+}
+
+// addressContexts are object names that are addresses.
+var addressContexts = map[string]bool{
+	"address": true, "location": true, "place": true, "billing": true, "shipping": true, "residence": true,
+	"office": true, "branch": true, "store": true, "site": true, "venue": true, "postal": true, "mailing": true,
+	"headquarter": true, "geo": true, "delivery": true, "home": true,
+}
+
+func (st *state) pushFrame(ctx string, v *openapi3.Schema) {
+	f := frame{ptr: st.ptr, ctx: ctx, props: v.Properties, addressy: addressContexts[ctx]}
+	if !f.addressy {
+		for pn := range v.Properties {
+			switch classify(pn) {
+			case kindCity, kindZip, kindStreet, kindCountry, kindCountryCode:
+				f.addressy = true
+			}
+			if f.addressy {
+				break
+			}
+		}
+	}
+	st.frames = append(st.frames, f)
+}
+
+func (st *state) popFrame() { st.frames = st.frames[:len(st.frames)-1] }
+
+func (st *state) frame() *frame {
+	if len(st.frames) == 0 {
+		return nil
+	}
+	return &st.frames[len(st.frames)-1]
+}
+
+// fieldWords are the words of a property name that say which part of a
+// record it is; what remains ("manager" in managerEmail) names whose record.
+var fieldWords = map[string]bool{
+	"name": true, "first": true, "last": true, "full": true, "display": true, "email": true, "mail": true,
+	"address": true, "user": true, "given": true, "family": true, "sur": true, "e": true, "primary": true,
+	"work": true, "personal": true, "job": true, "title": true, "phone": true, "number": true, "mobile": true,
+	"gender": true, "sex": true, "initials": true, "middle": true, "street": true, "city": true, "state": true,
+	"code": true, "zip": true, "postal": true, "post": true, "country": true, "region": true, "province": true,
+	"line": true, "locale": true, "language": true, "lang": true, "time": true, "zone": true, "timezone": true,
+	"currency": true, "iso": true, "abbreviation": true, "short": true, "long": true, "fname": true, "lname": true,
+	"firstname": true, "lastname": true, "fullname": true, "displayname": true, "username": true, "emailaddress": true,
+	"login": true, "handle": true, "prefix": true, "suffix": true, "salutation": true, "birth": true, "date": true,
+	"dob": true, "birthday": true, "birthdate": true, "of": true, "company": true, "organization": true, "organisation": true,
+	"telephone": true, "cell": true, "fax": true, "tel": true, "contact": true, "unit": true, "apartment": true,
+	"suite": true, "county": true, "town": true, "locality": true, "zipcode": true, "postcode": true,
+	"postalcode": true, "countrycode": true, "statecode": true, "at": true, "on": true, "created": true, "updated": true,
+	"modified": true, "start": true, "end": true, "expiry": true, "expires": true, "expiration": true, "id": true,
+	"one": true, "two": true, "nick": true, "screen": true, "upn": true, "principal": true, "value": true, "text": true,
+}
+
+// recordKinds are the kinds a record supplies.
+var recordKinds = map[kind]bool{
+	kindEmail: true, kindFirstName: true, kindLastName: true, kindFullName: false, kindUserName: true,
+	kindCompany: true, kindCity: true, kindCountry: true, kindCountryCode: true, kindState: true,
+	kindStateCode: true, kindStreet: true, kindZip: true, kindPhone: true, kindCurrency: true,
+	kindLanguage: true, kindLocale: true, kindTimezone: true, kindGender: true, kindJobTitle: true,
+	kindDate: true,
+}
+
+// recordPrefix is what a property name says beyond the record part it
+// names, lower case ("" for firstName, "manager" for managerEmail).
+func recordPrefix(hint string) string {
+	ws := words(hint)
+	var out []string
+	for _, w := range ws {
+		if !fieldWords[w] && !recordKinds[byLast[w]] {
+			out = append(out, w)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// record returns the record of the current object for properties whose
+// name says prefix (see recordPrefix); nil outside an object.
+func (st *state) record(hint string) *record {
+	fr := st.frame()
+	if fr == nil {
+		return st.newRecord(st.ptr)
+	}
+	p := recordPrefix(hint)
+	if p == fr.ctx {
+		p = "" // contactName in a contact
+	}
+	for _, nr := range fr.records {
+		if nr.prefix == p {
+			return nr.r
+		}
+	}
+	r := st.newRecord(segHash(fr.ptr, "\x00record:"+p))
+	fr.records = append(fr.records, namedRecord{p, r})
+	return r
+}
+
+// newRecord draws a record from h with the record faker, leaving the
+// value's own stream alone.
+func (st *state) newRecord(h uint64) *record {
+	h = mix64(h ^ 0x7265636f7264)
+	if st.rsrc == nil {
+		st.rsrc = rand.NewPCG(h, h)
+		st.rf = gofakeit.NewFaker(st.rsrc, false)
+	}
+	st.rsrc.Seed(h, h^0xda942042e4dd58b5)
+	f := st.rf
+	r := &record{}
+	if f.IntN(2) == 0 {
+		r.gender, r.first = "female", femaleNames[f.IntN(len(femaleNames))]
+		r.prefix = []string{"Ms.", "Mrs.", "Dr."}[f.IntN(3)]
+	} else {
+		r.gender, r.first = "male", maleNames[f.IntN(len(maleNames))]
+		r.prefix = []string{"Mr.", "Mr.", "Dr."}[f.IntN(3)]
+	}
+	r.last = lastNames[f.IntN(len(lastNames))]
+	fl, ll := strings.ToLower(r.first), strings.ToLower(r.last)
+	dom := exampleDomains[f.IntN(len(exampleDomains))]
+	switch f.IntN(3) {
+	case 0:
+		r.email = fl + "." + ll + "@" + dom
+		r.username = fl + "." + ll
+	case 1:
+		r.email = fl[:1] + ll + "@" + dom
+		r.username = fl[:1] + ll
+	default:
+		r.email = fl + ll + "@" + dom
+		r.username = fl + ll + strconv.Itoa(10+f.IntN(90))
+	}
+	r.jobTitle = f.JobTitle()
+	r.company = f.Company()
+	r.country = pickCountry(f.Uint64())
+	r.place = r.country.places[f.IntN(len(r.country.places))]
+	r.street = strconv.Itoa(1+f.IntN(9899)) + " " + r.country.streets[f.IntN(len(r.country.streets))]
+	r.unit = "Suite " + strconv.Itoa(100+f.IntN(900))
+	r.postal = fill(r.place.postal, f.Uint64())
+	r.phone = fill(r.country.phone, f.Uint64())
+	now := st.now
+	r.created = now.Add(-time.Duration(30*24+f.IntN(900*24)) * time.Hour).Add(-time.Duration(f.IntN(3600)) * time.Second)
+	r.updated = r.created.Add(time.Duration(f.Uint64() % uint64(now.Sub(r.created))))
+	r.start = now.AddDate(0, 0, -f.IntN(180)).Add(time.Duration(8+f.IntN(9)) * time.Hour)
+	r.end = r.start.AddDate(0, 0, 1+f.IntN(365))
+	r.birth = now.AddDate(-(19 + f.IntN(70)), 0, -f.IntN(360))
+	r.expiry = now.AddDate(0, 0, 45+f.IntN(700))
+	return r
+}
+
+// fill replaces # with digits and ? with upper-case letters, from r.
+func fill(pat string, r uint64) string {
+	b := []byte(pat)
+	for i, c := range b {
+		switch c {
+		case '#':
+			b[i] = byte('0' + r%10)
+			r = r/10 ^ mix64(r+uint64(i))>>4
+		case '?':
+			b[i] = byte('A' + r%26)
+			r = r/26 ^ mix64(r+uint64(i))>>4
+		}
+	}
+	return string(b)
+}
+
+// personal reports whether the current object is about a person: it has
+// first/last name or email properties, or its name says so.
+func (fr *frame) personal() bool {
+	if fr == nil {
+		return false
+	}
+	switch fr.ctx {
+	case "user", "person", "contact", "member", "employee", "customer", "people", "profile", "author", "owner",
+		"assignee", "creator", "attendee", "participant", "student", "teacher", "patient", "client", "lead",
+		"recipient", "sender", "requester", "manager", "agent", "account", "candidate", "applicant", "reviewer", "approver":
+		return true
+	}
+	for pn := range fr.props {
+		switch classify(pn) {
+		case kindFirstName, kindLastName, kindEmail, kindGender:
+			return true
+		}
+	}
+	return false
+}
+
+// workflow reports whether a `state` in the current object is a workflow
+// state rather than an address region.
+func (fr *frame) workflow() bool {
+	if fr == nil {
+		return true
+	}
+	return !fr.addressy
+}
+
+// entityWords name things for labels: "Phoenix Project", "Summit Board".
+var entityWords = []string{
+	"Phoenix", "Summit", "Horizon", "Atlas", "Orion", "Northwind", "Contoso", "Fabrikam", "Evergreen", "Bluebird",
+	"Harbor", "Meridian", "Aurora", "Cascade", "Pioneer", "Keystone", "Lighthouse", "Redwood", "Silverline", "Granite",
+}
+
+// entityLabel is a name for a thing called thing ("project" -> "Atlas
+// Project"); without a thing, a two-word name.
+func (st *state) entityLabel(thing string) string {
+	w := entityWords[st.f.IntN(len(entityWords))]
+	if thing == "" || containers[thing] || len(thing) > 20 {
+		return w + " " + capitalize(strings.ToLower(st.f.NounConcrete()))
+	}
+	return w + " " + capitalize(thing)
+}
+
+// thingOf is the thing a label property names: "project" for projectName,
+// the object's context for a bare name.
+func (st *state) thingOf(hint string) string {
+	ws := words(hint)
+	if len(ws) >= 2 && (ws[len(ws)-1] == "name" || ws[len(ws)-1] == "title") {
+		return singular(ws[len(ws)-2])
+	}
+	if fr := st.frame(); fr != nil {
+		return fr.ctx
+	}
+	return ""
+}
+
+// TitleHint returns the hint for the title of an item in a dropdown list:
+// the list's thing ("project" from ListProjects or GetBoards) followed by
+// "Name", so that titles read as names of that thing. It returns field
+// unchanged when the operation names no thing.
+func TitleHint(operationID, field string) string {
+	ws := words(operationID)
+	var thing string
+	for i := len(ws) - 1; i >= 0; i-- {
+		switch ws[i] {
+		case "get", "list", "all", "search", "find", "fetch", "query", "read", "my", "by", "for", "v", "api",
+			"dynamic", "values", "value", "dropdown", "lookup", "options", "items", "item", "names", "id", "ids":
+			continue
+		}
+		thing = singular(ws[i])
+		break
+	}
+	if thing == "" {
+		return field
+	}
+	if k := byLast[thing]; k == kindFullName || k == kindUserName || thing == "user" || thing == "people" {
+		thing = "full"
+	}
+	switch classify(field) {
+	case kindFullName, kindLabel, kindTitle, kindNone, kindText, kindValue:
+		return thing + "Name"
+	}
+	return field
+}
