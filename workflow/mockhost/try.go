@@ -160,7 +160,7 @@ type Lookup struct {
 	OperationID string
 	// Parameters map lookup parameter names to "literal:x" or
 	// "param:name" (a value of the calling operation's form).
-	Parameters                            map[string]string
+	Parameters                             map[string]string
 	ValueCollection, ValuePath, ValueTitle string
 }
 
