@@ -13,6 +13,7 @@ import (
 	"github.com/connectorlab/connectorlab/mock"
 	"github.com/connectorlab/connectorlab/workflow/faults"
 	"github.com/connectorlab/connectorlab/workflow/mockhost"
+	"github.com/connectorlab/connectorlab/workflow/traffic"
 )
 
 // MockConfig is what the Mock screen starts a mock with.
@@ -166,7 +167,7 @@ func (s *MockService) options(c *connector.Connector, cfg MockConfig, stream str
 	}
 	return mock.Options{
 		Seed: cfg.Seed, DisableValidation: !cfg.Validate, DisableAuth: !cfg.Auth,
-		Stateful: cfg.Stateful, Faults: f, Sink: s.traffic.sink(stream), Log: s.log,
+		Stateful: cfg.Stateful, Faults: f, Sink: s.traffic.Sink(stream), Log: s.log,
 	}, nil
 }
 
@@ -426,7 +427,7 @@ func (s *MockService) Try(req TryRequest) (TryResult, error) {
 	if err != nil {
 		return res, err
 	}
-	res.Response = MessageView{Headers: headerViews(a.Header, nil, ""), Size: int64(len(a.Body))}
-	res.Response.Kind, res.Response.Body = bodyText(a.Body, a.Header.Get("Content-Type"))
+	res.Response = MessageView{Headers: traffic.HeaderViews(a.Header, nil, ""), Size: int64(len(a.Body))}
+	res.Response.Kind, res.Response.Body = traffic.BodyText(a.Body, a.Header.Get("Content-Type"))
 	return res, nil
 }

@@ -20,7 +20,7 @@ func startSampleMock(t *testing.T, cfg MockConfig) (*MockService, *trafficLog, M
 		t.Fatal(err)
 	}
 	tl := newTrafficLog(&eventRecorder{})
-	tl.interval = time.Millisecond
+	tl.Interval = time.Millisecond
 	ms := newMockService(quietLog(), cs.ws, newStoreHolder(quietLog(), filepath.Join(t.TempDir(), "r.db")), tl, &eventRecorder{})
 	cfg.Path = v.Path
 	st, err := ms.Start(cfg)
@@ -48,8 +48,8 @@ func TestMockStartTryAndSeeTraffic(t *testing.T) {
 	if err != nil || res.Status != 401 {
 		t.Fatalf("no auth: %d %v", res.Status, err)
 	}
-	tl.flush()
-	rows := tl.rows(st.Stream)
+	tl.Flush()
+	rows := tl.Rows(st.Stream)
 	if len(rows) != 2 || rows[0].OperationID != "GetOrder" || rows[0].Status != 200 {
 		t.Fatalf("traffic rows = %+v", rows)
 	}
@@ -182,9 +182,9 @@ func TestMockTriggersSubscribeFireAndSurviveUpdate(t *testing.T) {
 	if _, err := ms.Fire(st.Path, "OnOrderShipped", 1, "{oops"); err == nil {
 		t.Error("invalid JSON payload accepted")
 	}
-	tl.flush()
+	tl.Flush()
 	seenEvent := false
-	for _, r := range tl.rows(st.Stream) {
+	for _, r := range tl.Rows(st.Stream) {
 		seenEvent = seenEvent || r.Source == "event"
 	}
 	if !seenEvent {

@@ -20,7 +20,7 @@ func desktopServices(t *testing.T, path string) (*MockService, *RecordService, s
 		t.Fatal(err)
 	}
 	tl := newTrafficLog(&eventRecorder{})
-	tl.interval = time.Millisecond
+	tl.Interval = time.Millisecond
 	st := newStoreHolder(quietLog(), filepath.Join(t.TempDir(), "rec.db"))
 	t.Cleanup(st.close)
 	ms := newMockService(quietLog(), cs.ws, st, tl, &eventRecorder{})

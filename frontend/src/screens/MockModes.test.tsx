@@ -11,7 +11,7 @@ describe('MockModes', () => {
       replaying: 's1',
       replayExchanges: 2,
       reloads: 0,
-    }));
+    }) as any);
     setBackend(fakeBackend({ mockStart }));
     render(<MockScreen current={sampleView} onError={(e) => { throw e; }} />);
     fireEvent.click(screen.getByLabelText('Watch definition files'));
