@@ -2,32 +2,19 @@ package mockhost
 
 import (
 	"context"
-	"io"
-	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/internal/testkit"
 	"github.com/connectorlab/connectorlab/mock"
 	"github.com/connectorlab/connectorlab/recordings"
 	"github.com/connectorlab/connectorlab/recordings/sqlite"
 )
 
-func get(t *testing.T, u string) (int, string) {
-	t.Helper()
-	req, _ := http.NewRequest("GET", u, nil)
-	req.Header.Set("X-API-Key", "k")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
-}
+func get(t *testing.T, u string) (int, string) { t.Helper(); return testkit.Get(t, u) }
 
 // TestFleetPrefixRecordThenReplay serves two copies of the sample under
 // one port (unique slugs), records the traffic of one, then replays that
@@ -104,16 +91,7 @@ func TestFleetPrefixRecordThenReplay(t *testing.T) {
 // edit is reported and the last good version keeps answering.
 func TestWatchReloadsAndKeepsTheLastGoodVersion(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	for _, name := range []string{"apiDefinition.swagger.json", "apiProperties.json"} {
-		b, err := os.ReadFile(filepath.Join(sample, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := testkit.CopyConnector(t, sample)
 	l := &connector.Loader{}
 	c, err := l.Load(context.Background(), dir)
 	if err != nil {
@@ -127,12 +105,7 @@ func TestWatchReloadsAndKeepsTheLastGoodVersion(t *testing.T) {
 	}
 	reports := make(chan error, 10)
 	m.Watch(dir, l.Load, func(_ *connector.Connector, err error) { reports <- err })
-	def := filepath.Join(dir, "apiDefinition.swagger.json")
-	orig, _ := os.ReadFile(def)
-	edited := strings.Replace(string(orig), `"paths": {`, `"paths": {"/widgets": {"get": {"operationId": "ListWidgets", "responses": {"200": {"description": "ok", "schema": {"type": "array", "items": {"type": "string"}}}}}},`, 1)
-	if err := os.WriteFile(def, []byte(edited), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	testkit.AddWidgets(t, dir)
 	select {
 	case err := <-reports:
 		if err != nil {
@@ -144,9 +117,7 @@ func TestWatchReloadsAndKeepsTheLastGoodVersion(t *testing.T) {
 	if code, _ := get(t, m.URL()+"/widgets"); code != 200 {
 		t.Fatalf("widgets after the edit: %d", code)
 	}
-	if err := os.WriteFile(def, []byte(`{"swagger": "2.0", "paths": {`), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	testkit.BreakDefinition(t, dir)
 	select {
 	case err := <-reports:
 		if err == nil || !strings.Contains(err.Error(), "still serving the last good version") {

@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/recordings"
 )
 
@@ -363,14 +364,11 @@ func orDefault(s, d string) string {
 	return s
 }
 
+// levelRank orders finding levels (error > warning > info > anything else).
 func levelRank(l string) int {
-	switch l {
-	case "error":
-		return 3
-	case "warning":
-		return 2
-	case "info":
-		return 1
+	lv, err := connector.ParseLevel(l)
+	if err != nil {
+		return 0
 	}
-	return 0
+	return int(lv)
 }
