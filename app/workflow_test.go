@@ -136,14 +136,4 @@ func TestDesktopWatchReloadsTheDefinition(t *testing.T) {
 	}
 }
 
-func waitUntil(t *testing.T, ok func() bool, what string) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		if ok() {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("timed out waiting for %s", what)
-}
+func waitUntil(t *testing.T, ok func() bool, what string) { t.Helper(); testkit.WaitFor(t, ok, what) }

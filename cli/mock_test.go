@@ -108,17 +108,7 @@ func TestMockWatchReloadsAndSurvivesBrokenEdit(t *testing.T) {
 	}
 }
 
-func waitFor(t *testing.T, ok func() bool, what string) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		if ok() {
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatalf("timed out waiting for %s", what)
-}
+func waitFor(t *testing.T, ok func() bool, what string) { t.Helper(); testkit.WaitFor(t, ok, what) }
 
 func TestMockUsageErrors(t *testing.T) {
 	for _, args := range [][]string{

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Sample is the bundled sample connector, from a package directory.
@@ -82,4 +83,18 @@ func Pair(tb testing.TB, name string) string {
 		tb.Skip("corpus pairs not beside the repo")
 	}
 	return dir
+}
+
+// WaitFor polls ok for up to 15 seconds and fails the test naming what
+// it waited for.
+func WaitFor(tb testing.TB, ok func() bool, what string) {
+	tb.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		if ok() {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	tb.Fatalf("timed out waiting for %s", what)
 }
