@@ -136,7 +136,7 @@ func (d *Desktop) shutdown(ctx context.Context) {
 	d.Contract.cancelAll()
 	d.Record.stopAll()
 	d.Mock.stopAll()
-	d.traffic.flush()
+	d.traffic.Flush()
 	d.store.close()
 }
 

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/recordings"
+	"github.com/connectorlab/connectorlab/workflow/traffic"
 )
 
 var sample = filepath.Join("..", "examples", "contoso-orders")
@@ -175,66 +175,6 @@ func (r *eventRecorder) Emit(event string, data any) {
 	}
 }
 
-func TestTrafficLogBatchesTenThousandExchanges(t *testing.T) {
-	rec := &eventRecorder{}
-	tl := newTrafficLog(rec)
-	tl.interval = 20 * time.Millisecond
-	sink := tl.sink("mock:x")
-	var wg sync.WaitGroup
-	for g := 0; g < 10; g++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; i < 1000; i++ {
-				x := &recordings.Exchange{Source: recordings.SourceMock, Request: recordings.Request{Method: "GET", URL: "http://127.0.0.1:1/orders?top=1"}, Response: recordings.Response{Status: 200}}
-				if err := sink.Record(context.Background(), x); err != nil {
-					t.Error(err)
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	tl.flush()
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	if rec.rows != 10000 {
-		t.Fatalf("rows emitted = %d, want 10000", rec.rows)
-	}
-	if n := rec.events[EventTrafficBatch]; n > 100 {
-		t.Errorf("%d batch events for 10,000 exchanges; batching is not working", n)
-	}
-	rows := tl.rows("mock:x")
-	if len(rows) != 10000 || rows[0].Path != "/orders?top=1" || rows[9999].Seq != 10000 {
-		t.Errorf("rows: %d, first %+v", len(rows), rows[0])
-	}
-}
-
-func TestTrafficLogEvictsOldestBeyondCapacity(t *testing.T) {
-	tl := newTrafficLog(&eventRecorder{})
-	tl.capacity = 5
-	for i := 0; i < 8; i++ {
-		tl.add("s", &recordings.Exchange{Request: recordings.Request{Method: "GET", URL: "/x"}})
-	}
-	tl.flush()
-	rows := tl.rows("")
-	if len(rows) != 5 || rows[0].Seq != 4 {
-		t.Fatalf("kept %d rows starting at %d", len(rows), rows[0].Seq)
-	}
-	svc := &TrafficService{log: tl}
-	if _, err := svc.Detail(1); err == nil {
-		t.Error("evicted exchange still returned")
-	}
-	if _, err := svc.Detail(8); err != nil {
-		t.Error(err)
-	}
-	if err := svc.Clear("s"); err != nil {
-		t.Fatal(err)
-	}
-	if n := len(tl.rows("")); n != 0 {
-		t.Errorf("%d rows after clear", n)
-	}
-}
-
 func TestExchangeViewKeepsMarkupAsTextAndMarksRedactions(t *testing.T) {
 	x := recordings.Exchange{
 		Request: recordings.Request{Method: "POST", URL: "/hooks", Message: recordings.Message{
@@ -246,7 +186,7 @@ func TestExchangeViewKeepsMarkupAsTextAndMarksRedactions(t *testing.T) {
 		}},
 		Redactions: []recordings.Redaction{{Where: "request.header", Name: "Authorization", Hash: "h"}},
 	}
-	v := exchangeView(TrafficRow{Seq: 1}, x)
+	v := traffic.View(TrafficRow{Seq: 1}, x)
 	if v.Request.Kind != "json" || !strings.Contains(v.Request.Body, "<script>alert(1)</script>") {
 		t.Errorf("request body = %q (kind %s): JSON must keep < > unescaped for display", v.Request.Body, v.Request.Kind)
 	}
@@ -262,7 +202,7 @@ func TestExchangeViewKeepsMarkupAsTextAndMarksRedactions(t *testing.T) {
 	if !auth.Redacted {
 		t.Errorf("Authorization not marked redacted: %+v", v.Request.Headers)
 	}
-	if kind, text := bodyText([]byte{0xff, 0xfe, 0x00}, "image/png"); kind != "binary" || !strings.Contains(text, "image/png") {
+	if kind, text := traffic.BodyText([]byte{0xff, 0xfe, 0x00}, "image/png"); kind != "binary" || !strings.Contains(text, "image/png") {
 		t.Errorf("binary body = %s %q", kind, text)
 	}
 }
@@ -322,51 +262,6 @@ func TestRunWithoutDesktopTagsSaysSo(t *testing.T) {
 	}
 }
 
-// TestOnlyAppImportsWails keeps Wails out of every other package.
-func TestOnlyAppImportsWails(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs go list")
-	}
-	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}:{{join .Imports " "}}`, "github.com/connectorlab/connectorlab/...").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go list: %v\n%s", err, out)
-	}
-	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		pkg, imports, _ := strings.Cut(line, ":")
-		if pkg == "github.com/connectorlab/connectorlab/app" {
-			continue
-		}
-		if strings.Contains(imports, "github.com/wailsapp/") {
-			t.Errorf("%s imports Wails; only app may", pkg)
-		}
-	}
-}
-
-func TestTrafficLogDropsOldBodiesPastTheBudget(t *testing.T) {
-	tl := newTrafficLog(&eventRecorder{})
-	tl.bodyBudget = 1000
-	body := []byte(strings.Repeat("x", 300))
-	for i := 0; i < 10; i++ {
-		tl.add("s", &recordings.Exchange{Request: recordings.Request{Method: "GET", URL: "/x"}, Response: recordings.Response{Status: 200, Message: recordings.Message{Body: body, Size: 300}}})
-	}
-	svc := &TrafficService{log: tl}
-	old, _ := svc.Detail(1)
-	if old.Response.Kind != "dropped" || !strings.Contains(old.Response.Body, "record the session") {
-		t.Errorf("oldest body kept: %+v", old.Response)
-	}
-	newest, _ := svc.Detail(10)
-	if newest.Response.Kind != "text" || len(newest.Response.Body) != 300 {
-		t.Errorf("newest body dropped: %+v", newest.Response)
-	}
-	if tl.bodyBytes > 1000 {
-		t.Errorf("kept %d body bytes, budget 1000", tl.bodyBytes)
-	}
-	tl.clear("")
-	if tl.bodyBytes != 0 {
-		t.Errorf("%d body bytes after clear", tl.bodyBytes)
-	}
-}
-
 func TestOpenCustomCodeConnectorFlagsIt(t *testing.T) {
 	dir := filepath.Join("..", "..", "shared", "corpus", "connectors", "certified-connectors", "Airmeet")
 	if _, err := os.Stat(dir); err != nil {
@@ -389,5 +284,28 @@ func TestOpenCustomCodeConnectorFlagsIt(t *testing.T) {
 	}
 	if flagged == 0 {
 		t.Error("no operation flagged as custom code")
+	}
+}
+
+// TestTrafficDetailSaysWhenABodyWasDropped: past the body budget the
+// detail pane says why the body is gone instead of showing nothing.
+func TestTrafficDetailSaysWhenABodyWasDropped(t *testing.T) {
+	tl := newTrafficLog(&eventRecorder{})
+	tl.BodyBudget = 1000
+	body := []byte(strings.Repeat("x", 300))
+	for i := 0; i < 10; i++ {
+		tl.Add("s", &recordings.Exchange{Request: recordings.Request{Method: "GET", URL: "/x"}, Response: recordings.Response{Status: 200, Message: recordings.Message{Body: body, Size: 300}}})
+	}
+	svc := &TrafficService{log: tl}
+	old, _ := svc.Detail(1)
+	if old.Response.Kind != "dropped" || !strings.Contains(old.Response.Body, "record the session") {
+		t.Errorf("oldest body kept: %+v", old.Response)
+	}
+	newest, _ := svc.Detail(10)
+	if newest.Response.Kind != "text" || len(newest.Response.Body) != 300 {
+		t.Errorf("newest body dropped: %+v", newest.Response)
+	}
+	if _, err := svc.Detail(99); err == nil {
+		t.Error("an unknown exchange was returned")
 	}
 }

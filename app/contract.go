@@ -5,19 +5,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/connectorlab/connectorlab/workflow/exchanges"
-	"github.com/connectorlab/connectorlab/workflow/recorder"
-	"github.com/connectorlab/connectorlab/workflow/suite"
 	"log/slog"
 	"sort"
 	"sync"
 	"time"
 
 	"github.com/connectorlab/connectorlab/contract"
-	"github.com/connectorlab/connectorlab/contract/drift"
-	"github.com/connectorlab/connectorlab/contract/replay"
-	"github.com/connectorlab/connectorlab/probe"
 	"github.com/connectorlab/connectorlab/recordings"
+	"github.com/connectorlab/connectorlab/workflow/recorder"
+	"github.com/connectorlab/connectorlab/workflow/suite"
 )
 
 // ContractConfig starts a contract test run.
@@ -148,44 +144,26 @@ func (s *ContractService) Run(cfg ContractConfig) (ContractRunView, error) {
 	if err != nil {
 		return ContractRunView{}, err
 	}
-	tu, err := suite.ParseTarget(cfg.Target)
-	if err != nil {
-		return ContractRunView{}, err
-	}
-	conn, err := suite.Connect(c, cfg.AuthSet, cfg.Params, false)
-	if err != nil {
-		return ContractRunView{}, err
-	}
-	var xs []*recordings.Exchange
-	sessionName := "generated from the definition"
-	if !cfg.Generate {
-		if cfg.SessionID == 0 {
-			return ContractRunView{}, &UserError{Message: "no recorded session picked", Fix: "pick a session, or generate requests from the definition"}
-		}
-		st, err := s.store.get(s.ctx)
+	var st recordings.Store
+	if !cfg.Generate && cfg.SessionID != 0 {
+		db, err := s.store.get(s.ctx)
 		if err != nil {
 			return ContractRunView{}, err
 		}
-		sess, err := st.Session(s.ctx, cfg.SessionID)
-		if err != nil {
-			return ContractRunView{}, userErr(err, "the session is not in the recordings database", "refresh the sessions list")
-		}
-		sessionName = sess.Name
-		if xs, err = exchanges.All(s.ctx, st, cfg.SessionID); err != nil {
-			return ContractRunView{}, userErr(err, "cannot read the session: "+err.Error(), "check the recordings database")
-		}
-		if len(xs) == 0 {
-			return ContractRunView{}, &UserError{Message: fmt.Sprintf("session %q has no exchanges", sess.Name), Fix: "record some traffic first"}
-		}
+		st = db
 	}
-
+	plan, err := suite.NewPlan(s.ctx, c, st, suite.RunConfig{SessionID: cfg.SessionID, Generate: cfg.Generate, Target: cfg.Target,
+		AuthSet: cfg.AuthSet, Params: cfg.Params, Concurrency: cfg.Concurrency, NoPolicies: !cfg.Policies, Log: s.log})
+	if err != nil {
+		return ContractRunView{}, err
+	}
 	s.mu.Lock()
 	s.seq++
 	key := fmt.Sprintf("run-%d", s.seq)
 	ctx, cancel := context.WithCancel(context.Background())
 	run := &contractRun{cancel: cancel, view: ContractRunView{
-		Key: key, Connector: c.Name, Target: tu.Redacted(), Session: sessionName, Started: time.Now().UnixMilli(),
-		Running: true, Total: len(xs), Counts: map[string]int{}, Operations: []OperationResult{}, Findings: []ContractFinding{},
+		Key: key, Connector: c.Name, Target: plan.Target.Redacted(), Session: plan.Name(), Started: time.Now().UnixMilli(),
+		Running: true, Total: len(plan.Exchanges), Counts: map[string]int{}, Operations: []OperationResult{}, Findings: []ContractFinding{},
 	}}
 	s.runs[key] = run
 	view := run.view
@@ -206,52 +184,22 @@ func (s *ContractService) Run(cfg ContractConfig) (ContractRunView, error) {
 		lastEmit = time.Now()
 		s.emit.Emit(EventContractProgress, ContractProgress{Key: key, Done: done, Total: total, What: what})
 	}}
-	opts, _ := suite.Options(c, tu, conn, !cfg.Policies, s.log)
-	opts.Concurrency, opts.Emitter = cfg.Concurrency, em
 	go func() {
-		started := time.Now()
-		rep := &contract.Report{Tool: "connectorlab desktop", Kind: contract.KindTest, Connector: c.Name, Target: tu.Redacted(),
-			Started: started, FailOn: contract.LevelError, CustomCode: c.CustomCode != nil, Noise: (*drift.Config)(nil).Noise()}
-		runner := replay.New(c, opts)
-		var res *replay.Result
-		var err error
-		if cfg.Generate {
-			res, _, err = runner.RunGenerated(ctx, probe.Options{})
-		} else {
-			res, err = runner.Run(ctx, "session "+sessionName, xs)
-		}
-		var runErr string
-		switch {
-		case err != nil:
-			runErr = describe(err).Message
-		case res.Unreachable != nil:
-			runErr = "the target is unreachable: " + res.Unreachable.Error()
-		default:
-			rep.Suites = append(rep.Suites, res.Suite)
-			rep.Findings = append(rep.Findings, res.Findings...)
-		}
-		rep.Duration = contract.Duration(time.Since(started))
-		rep.Finish()
+		rep, res, err := plan.Run(ctx, "connectorlab desktop", em)
 		var runID int64
-		if runErr == "" {
-			if st, err := s.store.get(context.Background()); err == nil {
-				sid := cfg.SessionID
-				if cfg.Generate {
-					sid = 0
-				}
-				if id, err := replay.SaveRun(context.Background(), st, rep, "replay", sid); err == nil {
-					runID = id
-				} else {
-					s.log.Warn("run history not saved", "err", err)
+		if err == nil {
+			if st, serr := s.store.get(context.Background()); serr == nil {
+				if runID, serr = plan.Save(context.Background(), st, rep); serr != nil {
+					s.log.Warn("run history not saved", "err", serr)
 				}
 			}
 		}
 		v := reportView(rep)
 		s.mu.Lock()
-		v.Key, v.RunID, v.Session, v.Started = key, runID, sessionName, started.UnixMilli()
+		v.Key, v.RunID, v.Session, v.Started = key, runID, plan.Name(), rep.Started.UnixMilli()
 		v.Done, v.Total = run.view.Total, run.view.Total
-		if runErr != "" {
-			v.Error, v.Passed = runErr, false
+		if err != nil {
+			v.Error, v.Passed = describe(err).Message, false
 		}
 		if res != nil {
 			v.Done, v.Total = len(res.Suite.Cases), len(res.Suite.Cases)

@@ -5,15 +5,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/connectorlab/connectorlab/internal/testkit"
 )
 
-const pairs = "../../shared/corpus/pairs"
-
 func TestDiffPairPutsBreakingChangesFirstAndExports(t *testing.T) {
-	dir := filepath.Join(pairs, "05-SignatureAPI")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skip("corpus pairs not beside the repo")
-	}
+	dir := testkit.Pair(t, "05-SignatureAPI")
 	s := newDiffService(quietLog(), noDialogs{})
 	v, err := s.Compare(filepath.Join(dir, "old.swagger.json"), filepath.Join(dir, "new.swagger.json"))
 	if err != nil {

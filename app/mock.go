@@ -1,16 +1,11 @@
 package app
 
 import (
-	"bytes"
 	"context"
-	"encoding/base64"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -18,6 +13,7 @@ import (
 	"github.com/connectorlab/connectorlab/mock"
 	"github.com/connectorlab/connectorlab/workflow/faults"
 	"github.com/connectorlab/connectorlab/workflow/mockhost"
+	"github.com/connectorlab/connectorlab/workflow/traffic"
 )
 
 // MockConfig is what the Mock screen starts a mock with.
@@ -171,7 +167,7 @@ func (s *MockService) options(c *connector.Connector, cfg MockConfig, stream str
 	}
 	return mock.Options{
 		Seed: cfg.Seed, DisableValidation: !cfg.Validate, DisableAuth: !cfg.Auth,
-		Stateful: cfg.Stateful, Faults: f, Sink: s.traffic.sink(stream), Log: s.log,
+		Stateful: cfg.Stateful, Faults: f, Sink: s.traffic.Sink(stream), Log: s.log,
 	}, nil
 }
 
@@ -426,116 +422,12 @@ func (s *MockService) Try(req TryRequest) (TryResult, error) {
 	if m == nil {
 		return TryResult{}, &UserError{Message: "the mock of this connector is not running", Fix: "start it on the Mock screen, then try again"}
 	}
-	c := m.connector()
-	op := c.Operation(req.OperationID)
-	if op == nil {
-		return TryResult{}, &UserError{Message: fmt.Sprintf("operation %q is not in %s", req.OperationID, c.Name), Fix: "reopen the connector: the definition may have changed"}
-	}
-	hr, err := buildTryRequest(s.ctx, m, op, req)
+	a, err := m.h.Try(s.ctx, s.client, mockhost.Call{OperationID: req.OperationID, Params: req.Params, Body: req.Body, ContentType: req.ContentType, Prefer: req.Prefer, NoAuth: req.NoAuth})
+	res := TryResult{Method: a.Method, URL: a.URL, Status: a.Status, Millis: a.Duration.Milliseconds()}
 	if err != nil {
-		return TryResult{}, err
+		return res, err
 	}
-	start := time.Now()
-	resp, err := s.client.Do(hr)
-	if err != nil {
-		return TryResult{Method: hr.Method, URL: hr.URL.String()}, userErr(err, "the mock did not answer: "+err.Error(), "a fault (connection reset) may be on; otherwise restart the mock")
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
-	if err != nil {
-		return TryResult{}, userErr(err, "reading the mock's answer failed: "+err.Error(), "try again")
-	}
-	res := TryResult{Method: hr.Method, URL: hr.URL.String(), Status: resp.StatusCode, Millis: time.Since(start).Milliseconds()}
-	res.Response = MessageView{Headers: headerViews(resp.Header, nil, ""), Size: int64(len(body))}
-	res.Response.Kind, res.Response.Body = bodyText(body, resp.Header.Get("Content-Type"))
+	res.Response = MessageView{Headers: traffic.HeaderViews(a.Header, nil, ""), Size: int64(len(a.Body))}
+	res.Response.Kind, res.Response.Body = traffic.BodyText(a.Body, a.Header.Get("Content-Type"))
 	return res, nil
-}
-
-func buildTryRequest(ctx context.Context, m *runningMock, op *connector.Operation, req TryRequest) (*http.Request, error) {
-	path := op.Path
-	q := url.Values{}
-	h := http.Header{}
-	for key, val := range req.Params {
-		in, name, ok := strings.Cut(key, ":")
-		if !ok || val == "" {
-			continue
-		}
-		switch in {
-		case "path":
-			path = strings.ReplaceAll(path, "{"+name+"}", url.PathEscape(val))
-		case "query":
-			q.Set(name, val)
-		case "header":
-			h.Set(name, val)
-		}
-	}
-	if i := strings.Index(path, "{"); i >= 0 {
-		j := strings.Index(path[i:], "}")
-		name := path[i+1:]
-		if j > 0 {
-			name = path[i+1 : i+j]
-		}
-		return nil, &UserError{Message: fmt.Sprintf("path parameter %q has no value", name), Fix: "fill in every required field"}
-	}
-	u := fmt.Sprintf("http://127.0.0.1:%d%s%s", m.status.Port, strings.TrimSuffix(m.connector().BasePath, "/"), path)
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	var body io.Reader
-	if req.Body != "" {
-		body = bytes.NewBufferString(req.Body)
-		ct := req.ContentType
-		if ct == "" {
-			ct = "application/json"
-		}
-		h.Set("Content-Type", ct)
-	}
-	hr, err := http.NewRequestWithContext(ctx, strings.ToUpper(op.Method), u, body)
-	if err != nil {
-		return nil, userErr(err, "cannot build the request: "+err.Error(), "check the parameter values")
-	}
-	for k, vs := range h {
-		hr.Header[k] = vs
-	}
-	if req.Prefer != "" {
-		hr.Header.Set("Prefer", req.Prefer)
-	}
-	if !req.NoAuth {
-		addTryCredentials(hr, m)
-	}
-	return hr, nil
-}
-
-// addTryCredentials signs the request the way the connector's first auth
-// set asks; the mock accepts any well-formed credentials when none are
-// configured, and tokens it issued itself for OAuth 2.0.
-func addTryCredentials(r *http.Request, m *runningMock) {
-	for _, set := range m.connector().Auth.Sets {
-		switch set.Kind {
-		case connector.AuthAPIKey:
-			if set.APIKey == nil || set.APIKey.Name == "" {
-				continue
-			}
-			if strings.EqualFold(set.APIKey.In, "query") {
-				q := r.URL.Query()
-				if q.Get(set.APIKey.Name) == "" {
-					q.Set(set.APIKey.Name, "try-it-key")
-					r.URL.RawQuery = q.Encode()
-				}
-			} else if r.Header.Get(set.APIKey.Name) == "" {
-				r.Header.Set(set.APIKey.Name, "try-it-key")
-			}
-			return
-		case connector.AuthBasic:
-			r.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte("try-it:try-it")))
-			return
-		case connector.AuthOAuth2:
-			var scopes []string
-			if set.OAuth2 != nil {
-				scopes = set.OAuth2.Scopes
-			}
-			r.Header.Set("Authorization", "Bearer "+m.server().IssueToken("try-it", strings.Join(scopes, " ")))
-			return
-		}
-	}
 }

@@ -154,7 +154,7 @@ func (s *RecordService) Start(cfg RecordConfig) (RecordStatus, error) {
 				y.Error = "NOT STORED: " + storeErr.Error()
 				x = &y
 			}
-			s.traffic.add(recordStream(x.SessionID), x)
+			s.traffic.Add(recordStream(x.SessionID), x)
 		},
 		OnStoreError: func(err error) {
 			s.mu.Lock()
@@ -260,16 +260,16 @@ func (s *RecordService) OpenSession(id int64) (string, error) {
 		live = live || rp.status.SessionID == id
 	}
 	s.mu.Unlock()
-	if live || len(s.traffic.rows(stream)) > 0 {
+	if live || len(s.traffic.Rows(stream)) > 0 {
 		return stream, nil
 	}
 	if err := exchanges.Each(s.ctx, st, id, func(x *recordings.Exchange) error {
-		s.traffic.add(stream, x)
+		s.traffic.Add(stream, x)
 		return nil
 	}); err != nil {
 		return "", userErr(err, "cannot read session: "+err.Error(), "check the recordings database")
 	}
-	s.traffic.flush()
+	s.traffic.Flush()
 	return stream, nil
 }
 
@@ -282,7 +282,7 @@ func (s *RecordService) DeleteSession(id int64) error {
 	if _, err := sessions.Remove(s.ctx, st, fmt.Sprintf("#%d", id)); err != nil {
 		return err
 	}
-	s.traffic.clear(recordStream(id))
+	s.traffic.Clear(recordStream(id))
 	return nil
 }
 

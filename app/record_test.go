@@ -69,7 +69,7 @@ func TestRecordThenContractTest(t *testing.T) {
 
 	events := &eventLog{}
 	tl := newTrafficLog(events)
-	tl.interval = time.Millisecond
+	tl.Interval = time.Millisecond
 	st := newStoreHolder(quietLog(), filepath.Join(t.TempDir(), "rec.db"))
 	defer st.close()
 	rs := newRecordService(quietLog(), cs.ws, st, tl, events, noDialogs{})
@@ -103,8 +103,8 @@ func TestRecordThenContractTest(t *testing.T) {
 	if err != nil || final.Stats.Stored != 3 {
 		t.Fatalf("stop: %+v %v", final, err)
 	}
-	tl.flush()
-	rows := tl.rows(status.Stream)
+	tl.Flush()
+	rows := tl.Rows(status.Stream)
 	if len(rows) != 3 {
 		t.Fatalf("live rows = %d", len(rows))
 	}

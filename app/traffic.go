@@ -1,333 +1,26 @@
 package app
 
 import (
-	"context"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/url"
-	"sort"
-	"strings"
-	"sync"
-	"time"
-	"unicode/utf8"
 
-	"github.com/connectorlab/connectorlab/recordings"
+	"github.com/connectorlab/connectorlab/workflow/traffic"
 )
 
-// TrafficRow is the one-line summary of an exchange the live lists show.
-// The full exchange is fetched with TrafficService.Detail when a row is
-// selected, so the events stay small however big the bodies are.
-type TrafficRow struct {
-	Seq         int64  `json:"seq"`
-	Stream      string `json:"stream"`
-	Source      string `json:"source"`
-	At          int64  `json:"at"` // unix milliseconds
-	Method      string `json:"method"`
-	Path        string `json:"path"`
-	Status      int    `json:"status"`
-	Millis      int64  `json:"millis"`
-	OperationID string `json:"operationId,omitempty"`
-	Error       string `json:"error,omitempty"`
-	// Notes counts validation problems and other notes; NoteLevel is the
-	// worst of their levels.
-	Notes      int    `json:"notes,omitempty"`
-	NoteLevel  string `json:"noteLevel,omitempty"`
-	Redactions int    `json:"redactions,omitempty"`
-}
+// The views of live traffic (workflow/traffic): the window's rows and
+// detail pane.
+type (
+	TrafficRow   = traffic.Row
+	ExchangeView = traffic.ExchangeView
+	MessageView  = traffic.MessageView
+	HeaderView   = traffic.HeaderView
+)
 
-// trafficLog is the recordings.Sink behind every live list. Exchanges
-// arrive one at a time from server goroutines; the window gets them in
-// batches (at most one event per interval) so 10,000 exchanges a minute
-// cost a few hundred events, not 10,000 re-renders.
-type trafficLog struct {
-	emit     emitter
-	interval time.Duration
-	maxBatch int
-	capacity int
-	// bodyBudget bounds the bytes of bodies kept in memory; past it the
-	// oldest exchanges keep their row and headers but drop their bodies,
-	// so a long session does not grow the app without bound.
-	bodyBudget int64
-
-	mu      sync.Mutex
-	seq     int64
-	pending []TrafficRow
-	timer   *time.Timer
-	// ring of kept exchanges, oldest evicted first.
-	kept  map[int64]*kept
-	order []int64
-	// bodyBytes is the size of the bodies kept; bodyFrom indexes order at
-	// the oldest exchange that may still hold its bodies.
-	bodyBytes int64
-	bodyFrom  int
-}
-
-type kept struct {
-	row     TrafficRow
-	x       recordings.Exchange
-	dropped bool // bodies dropped to stay within bodyBudget
-}
+// trafficLog is the live traffic feed behind every list; its batches and
+// clears become window events.
+type trafficLog = traffic.Log
 
 func newTrafficLog(e emitter) *trafficLog {
-	return &trafficLog{emit: e, interval: 100 * time.Millisecond, maxBatch: 2000, capacity: 50000, bodyBudget: 8 << 20, kept: map[int64]*kept{}}
-}
-
-func bodySize(x *recordings.Exchange) int64 {
-	return int64(len(x.Request.Body) + len(x.Response.Body))
-}
-
-// sink returns a recordings.Sink that tags exchanges with stream.
-func (t *trafficLog) sink(stream string) recordings.Sink {
-	return recordings.SinkFunc(func(_ context.Context, x *recordings.Exchange) error {
-		t.add(stream, x)
-		return nil
-	})
-}
-
-func (t *trafficLog) add(stream string, x *recordings.Exchange) TrafficRow {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.seq++
-	row := rowOf(t.seq, stream, x)
-	t.kept[row.Seq] = &kept{row: row, x: *x}
-	t.order = append(t.order, row.Seq)
-	t.bodyBytes += bodySize(x)
-	if over := len(t.order) - t.capacity; over > 0 {
-		for _, s := range t.order[:over] {
-			if k := t.kept[s]; k != nil && !k.dropped {
-				t.bodyBytes -= bodySize(&k.x)
-			}
-			delete(t.kept, s)
-		}
-		t.order = append(t.order[:0:0], t.order[over:]...)
-		t.bodyFrom = max(0, t.bodyFrom-over)
-	}
-	for t.bodyBytes > t.bodyBudget && t.bodyFrom < len(t.order)-1 {
-		k := t.kept[t.order[t.bodyFrom]]
-		t.bodyFrom++
-		if k == nil || k.dropped {
-			continue
-		}
-		t.bodyBytes -= bodySize(&k.x)
-		k.x.Request.Body, k.x.Response.Body, k.dropped = nil, nil, true
-	}
-	t.pending = append(t.pending, row)
-	if len(t.pending) >= t.maxBatch {
-		t.flushLocked()
-	} else if t.timer == nil {
-		t.timer = time.AfterFunc(t.interval, t.flush)
-	}
-	return row
-}
-
-func (t *trafficLog) flush() {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.flushLocked()
-}
-
-func (t *trafficLog) flushLocked() {
-	if t.timer != nil {
-		t.timer.Stop()
-		t.timer = nil
-	}
-	if len(t.pending) == 0 {
-		return
-	}
-	batch := t.pending
-	t.pending = nil
-	t.emit.Emit(EventTrafficBatch, batch)
-}
-
-// rows returns the kept rows of stream (all streams when ""), oldest first.
-func (t *trafficLog) rows(stream string) []TrafficRow {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	out := make([]TrafficRow, 0, len(t.order))
-	for _, s := range t.order {
-		k := t.kept[s]
-		if stream == "" || k.row.Stream == stream {
-			out = append(out, k.row)
-		}
-	}
-	return out
-}
-
-func (t *trafficLog) get(seq int64) (TrafficRow, recordings.Exchange, bool, bool) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	k, ok := t.kept[seq]
-	if !ok {
-		return TrafficRow{}, recordings.Exchange{}, false, false
-	}
-	return k.row, k.x, k.dropped, true
-}
-
-func (t *trafficLog) clear(stream string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	order := t.order[:0]
-	for _, s := range t.order {
-		if k := t.kept[s]; k.row.Stream == stream || stream == "" {
-			if !k.dropped {
-				t.bodyBytes -= bodySize(&k.x)
-			}
-			delete(t.kept, s)
-			continue
-		}
-		order = append(order, s)
-	}
-	t.order = order
-	t.bodyFrom = 0
-	pending := t.pending[:0]
-	for _, r := range t.pending {
-		if r.Stream != stream && stream != "" {
-			pending = append(pending, r)
-		}
-	}
-	t.pending = pending
-	t.emit.Emit(EventTrafficCleared, stream)
-}
-
-func rowOf(seq int64, stream string, x *recordings.Exchange) TrafficRow {
-	r := TrafficRow{
-		Seq: seq, Stream: stream, Source: string(x.Source), At: x.StartedAt.UnixMilli(),
-		Method: x.Request.Method, Path: pathOf(x.Request.URL), Status: x.Response.Status,
-		Millis: x.Duration.Milliseconds(), OperationID: x.OperationID, Error: x.Error,
-		Notes: len(x.Notes), Redactions: len(x.Redactions),
-	}
-	for _, n := range x.Notes {
-		if levelRank(n.Level) > levelRank(r.NoteLevel) {
-			r.NoteLevel = n.Level
-		}
-	}
-	return r
-}
-
-func pathOf(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Path == "" {
-		return raw
-	}
-	if u.RawQuery != "" {
-		return u.Path + "?" + u.RawQuery
-	}
-	return u.Path
-}
-
-// ExchangeView is one exchange in full, for the detail pane. Bodies are
-// strings the window renders as text, never as markup.
-type ExchangeView struct {
-	Row        TrafficRow             `json:"row"`
-	URL        string                 `json:"url"`
-	Request    MessageView            `json:"request"`
-	Response   MessageView            `json:"response"`
-	Notes      []recordings.Note      `json:"notes"`
-	Redactions []recordings.Redaction `json:"redactions"`
-	Upstream   int64                  `json:"upstreamMillis,omitempty"`
-}
-
-// MessageView is one side of an exchange.
-type MessageView struct {
-	Headers []HeaderView `json:"headers"`
-	// Kind is json, text, binary or empty. JSON bodies are re-indented.
-	Kind      string `json:"kind"`
-	Body      string `json:"body"`
-	Size      int64  `json:"size"`
-	Truncated bool   `json:"truncated,omitempty"`
-}
-
-// HeaderView is one header line; Redacted marks values replaced before
-// the exchange was stored.
-type HeaderView struct {
-	Name     string `json:"name"`
-	Value    string `json:"value"`
-	Redacted bool   `json:"redacted,omitempty"`
-}
-
-func exchangeView(row TrafficRow, x recordings.Exchange) ExchangeView {
-	red := map[string]bool{}
-	for _, r := range x.Redactions {
-		red[r.Where+"|"+strings.ToLower(r.Name)] = true
-	}
-	v := ExchangeView{
-		Row: row, URL: x.Request.URL,
-		Request:    messageView(x.Request.Message, red, "request.header"),
-		Response:   messageView(x.Response.Message, red, "response.header"),
-		Notes:      x.Notes,
-		Redactions: x.Redactions,
-		Upstream:   x.Upstream.Milliseconds(),
-	}
-	if v.Notes == nil {
-		v.Notes = []recordings.Note{}
-	}
-	if v.Redactions == nil {
-		v.Redactions = []recordings.Redaction{}
-	}
-	return v
-}
-
-func messageView(m recordings.Message, redacted map[string]bool, where string) MessageView {
-	v := MessageView{Headers: headerViews(m.Header, redacted, where), Size: m.Size, Truncated: m.Truncated}
-	if v.Size == 0 {
-		v.Size = int64(len(m.Body))
-	}
-	v.Kind, v.Body = bodyText(m.Body, m.Header.Get("Content-Type"))
-	return v
-}
-
-func headerViews(h http.Header, redacted map[string]bool, where string) []HeaderView {
-	names := make([]string, 0, len(h))
-	for k := range h {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	out := []HeaderView{}
-	for _, n := range names {
-		for _, val := range h[n] {
-			out = append(out, HeaderView{Name: n, Value: val, Redacted: redacted[where+"|"+strings.ToLower(n)]})
-		}
-	}
-	return out
-}
-
-// bodyText renders a body for display: JSON indented, text as is, binary
-// as a short base64 preview.
-func bodyText(b []byte, contentType string) (kind, text string) {
-	if len(b) == 0 {
-		return "empty", ""
-	}
-	if json.Valid(b) {
-		var out strings.Builder
-		var v any
-		if err := json.Unmarshal(b, &v); err == nil {
-			enc := json.NewEncoder(&out)
-			enc.SetIndent("", "  ")
-			enc.SetEscapeHTML(false)
-			if enc.Encode(v) == nil {
-				return "json", strings.TrimSuffix(out.String(), "\n")
-			}
-		}
-		return "json", string(b)
-	}
-	if utf8.Valid(b) {
-		return "text", string(b)
-	}
-	const preview = 4096
-	p := b
-	if len(p) > preview {
-		p = p[:preview]
-	}
-	return "binary", fmt.Sprintf("%d bytes of %s; base64 of the first %d:\n%s", len(b), orDefault(contentType, "binary data"), len(p), base64.StdEncoding.EncodeToString(p))
-}
-
-func orDefault(s, d string) string {
-	if s == "" {
-		return d
-	}
-	return s
+	return traffic.NewLog(func(rows []TrafficRow) { e.Emit(EventTrafficBatch, rows) }, func(stream string) { e.Emit(EventTrafficCleared, stream) })
 }
 
 // TrafficService is bound to the window: rows and details of live traffic.
@@ -338,16 +31,16 @@ type TrafficService struct {
 // Rows returns the kept rows of stream, oldest first (all when stream is
 // ""). The window calls it once when a screen mounts, then follows events.
 func (s *TrafficService) Rows(stream string) ([]TrafficRow, error) {
-	return s.log.rows(stream), nil
+	return s.log.Rows(stream), nil
 }
 
 // Detail returns the full exchange behind a row.
 func (s *TrafficService) Detail(seq int64) (ExchangeView, error) {
-	row, x, dropped, ok := s.log.get(seq)
+	row, x, dropped, ok := s.log.Get(seq)
 	if !ok {
 		return ExchangeView{}, &UserError{Message: fmt.Sprintf("exchange #%d is no longer kept", seq), Fix: "the live list keeps the newest 50,000 exchanges; record the session to keep everything"}
 	}
-	v := exchangeView(row, x)
+	v := traffic.View(row, x)
 	if dropped {
 		const note = "(body no longer kept in memory: the live list keeps the bodies of the newest 8 MiB of traffic; record the session to keep them all)"
 		for _, m := range []*MessageView{&v.Request, &v.Response} {
@@ -361,6 +54,6 @@ func (s *TrafficService) Detail(seq int64) (ExchangeView, error) {
 
 // Clear drops the rows of stream ("" for all).
 func (s *TrafficService) Clear(stream string) error {
-	s.log.clear(stream)
+	s.log.Clear(stream)
 	return nil
 }

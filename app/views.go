@@ -135,16 +135,13 @@ func findingViews(fs []connector.Finding) ([]FindingView, map[string]int) {
 	return out, counts
 }
 
+// levelRank orders finding levels (error > warning > info > anything else).
 func levelRank(l string) int {
-	switch l {
-	case "error":
-		return 3
-	case "warning":
-		return 2
-	case "info":
-		return 1
+	lv, err := connector.ParseLevel(l)
+	if err != nil {
+		return 0
 	}
-	return 0
+	return int(lv)
 }
 
 // connectorView builds the view of c. findings are the lint results.

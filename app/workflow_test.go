@@ -1,13 +1,12 @@
 package app
 
 import (
-	"io"
-	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/connectorlab/connectorlab/internal/testkit"
 )
 
 // desktopServices opens path in a workspace and returns a mock and a
@@ -20,7 +19,7 @@ func desktopServices(t *testing.T, path string) (*MockService, *RecordService, s
 		t.Fatal(err)
 	}
 	tl := newTrafficLog(&eventRecorder{})
-	tl.interval = time.Millisecond
+	tl.Interval = time.Millisecond
 	st := newStoreHolder(quietLog(), filepath.Join(t.TempDir(), "rec.db"))
 	t.Cleanup(st.close)
 	ms := newMockService(quietLog(), cs.ws, st, tl, &eventRecorder{})
@@ -28,18 +27,7 @@ func desktopServices(t *testing.T, path string) (*MockService, *RecordService, s
 	return ms, newRecordService(quietLog(), cs.ws, st, tl, &eventRecorder{}, noDialogs{}), v.Path
 }
 
-func httpGet(t *testing.T, u string) (int, string) {
-	t.Helper()
-	req, _ := http.NewRequest("GET", u, nil)
-	req.Header.Set("X-API-Key", "k")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
-}
+func httpGet(t *testing.T, u string) (int, string) { t.Helper(); return testkit.Get(t, u) }
 
 // TestDesktopRecordsReplaysAndManagesSessions: the Mock screen records
 // its own traffic, a second mock replays that session (a miss is a 404
@@ -126,16 +114,7 @@ func TestDesktopRecordsReplaysAndManagesSessions(t *testing.T) {
 // the definition without a restart and keeps the last good version when
 // the edit breaks it.
 func TestDesktopWatchReloadsTheDefinition(t *testing.T) {
-	dir := t.TempDir()
-	for _, f := range []string{"apiDefinition.swagger.json", "apiProperties.json"} {
-		b, err := os.ReadFile(filepath.Join(sample, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := testkit.CopyConnector(t, sample)
 	ms, _, path := desktopServices(t, dir)
 	st, err := ms.StartMock(MockConfig{Path: path, Validate: true, Watch: true})
 	if err != nil {
@@ -144,34 +123,17 @@ func TestDesktopWatchReloadsTheDefinition(t *testing.T) {
 	if code, _ := httpGet(t, st.URL+"/widgets"); code != 404 {
 		t.Fatalf("widgets before the edit: %d", code)
 	}
-	def := filepath.Join(dir, "apiDefinition.swagger.json")
-	orig, _ := os.ReadFile(def)
-	edited := strings.Replace(string(orig), `"paths": {`, `"paths": {"/widgets": {"get": {"operationId": "ListWidgets", "responses": {"200": {"description": "ok", "schema": {"type": "array", "items": {"type": "string"}}}}}},`, 1)
-	if err := os.WriteFile(def, []byte(edited), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testkit.AddWidgets(t, dir)
 	waitUntil(t, func() bool { code, _ := httpGet(t, st.URL+"/widgets"); return code == 200 }, "the edit to be served")
 	list, _ := ms.ListMocks()
 	if len(list) != 1 || list[0].Reloads != 1 || list[0].Operations != st.Operations+1 {
 		t.Errorf("status after reload: %+v", list)
 	}
-	if err := os.WriteFile(def, []byte(`{"swagger": "2.0", "paths": {`), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testkit.BreakDefinition(t, dir)
 	waitUntil(t, func() bool { l, _ := ms.ListMocks(); return len(l) == 1 && l[0].ReloadError != "" }, "the broken edit to be reported")
 	if code, _ := httpGet(t, st.URL+"/widgets"); code != 200 {
 		t.Errorf("after a broken edit the last good version must keep answering: %d", code)
 	}
 }
 
-func waitUntil(t *testing.T, ok func() bool, what string) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		if ok() {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("timed out waiting for %s", what)
-}
+func waitUntil(t *testing.T, ok func() bool, what string) { t.Helper(); testkit.WaitFor(t, ok, what) }

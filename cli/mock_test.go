@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os"
@@ -12,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/connectorlab/connectorlab/internal/testkit"
 )
 
 var mockURLRE = regexp.MustCompile(`Mocking .* at (http://[0-9.:]+(?:/[a-z0-9-]+)?)\n`)
@@ -47,18 +48,7 @@ func startMock(t *testing.T, args ...string) ([]string, *lockedBuffer, *lockedBu
 	return nil, nil, nil, nil
 }
 
-func get(t *testing.T, u string) (int, string) {
-	t.Helper()
-	req, _ := http.NewRequest("GET", u, nil)
-	req.Header.Set("X-API-Key", "k")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
-}
+func get(t *testing.T, u string) (int, string) { t.Helper(); return testkit.Get(t, u) }
 
 const sampleDir = "../examples/contoso-orders"
 const sampleOrder = "/v1/orders/3fa85f64-5717-4562-b3fc-2c963f66afa6"
@@ -100,48 +90,25 @@ func TestMockPrefixServesSeveralOnOnePort(t *testing.T) {
 }
 
 func TestMockWatchReloadsAndSurvivesBrokenEdit(t *testing.T) {
-	dir := t.TempDir()
-	for _, f := range []string{"apiDefinition.swagger.json", "apiProperties.json"} {
-		b, err := os.ReadFile(filepath.Join(sampleDir, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	def := filepath.Join(dir, "apiDefinition.swagger.json")
-	orig, _ := os.ReadFile(def)
+	dir := testkit.CopyConnector(t, sampleDir)
 	urls, out, errb, stop := startMock(t, "--watch", dir)
 	defer stop()
 	if code, _ := get(t, urls[0]+"/v1/widgets"); code != 404 {
 		t.Fatalf("widgets before the edit: %d", code)
 	}
-	edited := strings.Replace(string(orig), `"paths": {`, `"paths": {"/widgets": {"get": {"operationId": "ListWidgets", "responses": {"200": {"description": "ok", "schema": {"type": "array", "items": {"type": "string"}}}}}},`, 1)
-	if err := os.WriteFile(def, []byte(edited), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testkit.AddWidgets(t, dir)
 	waitFor(t, func() bool { code, _ := get(t, urls[0]+"/v1/widgets"); return code == 200 }, "the edit to be served\n"+out.String()+errb.String())
-	if err := os.WriteFile(def, []byte(`{"swagger": "2.0", "paths": {`), 0o644); err != nil {
-		t.Fatal(err)
+	if !strings.Contains(out.String(), "Reloaded Contoso Orders") {
+		t.Errorf("no reload message:\n%s", out)
 	}
+	testkit.BreakDefinition(t, dir)
 	waitFor(t, func() bool { return strings.Contains(errb.String(), "still serving the last good version") }, "the broken edit to be reported\n"+errb.String())
 	if code, _ := get(t, urls[0]+"/v1/widgets"); code != 200 {
 		t.Errorf("after a broken edit the last good version must keep answering: %d", code)
 	}
 }
 
-func waitFor(t *testing.T, ok func() bool, what string) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		if ok() {
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatalf("timed out waiting for %s", what)
-}
+func waitFor(t *testing.T, ok func() bool, what string) { t.Helper(); testkit.WaitFor(t, ok, what) }
 
 func TestMockUsageErrors(t *testing.T) {
 	for _, args := range [][]string{

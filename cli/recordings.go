@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/connectorlab/connectorlab/recordings"
+	"github.com/connectorlab/connectorlab/recordings/sqlite"
 	"github.com/connectorlab/connectorlab/workflow"
 	"github.com/connectorlab/connectorlab/workflow/sessions"
 )
@@ -93,6 +94,15 @@ func (v *recVerb) parse(args []string, min, max int, want string, formats ...str
 	return pos, ExitOK, true
 }
 
+// open opens the --db database for the verb.
+func (v *recVerb) open(ctx context.Context, a sessions.Access) (*sqlite.Store, int) {
+	s, err := sessions.Open(ctx, *v.db, a, v.e.log)
+	if err != nil {
+		return nil, v.fail(err)
+	}
+	return s, ExitOK
+}
+
 func (v *recVerb) fail(err error) int {
 	fmt.Fprintf(v.e.stderr, "connectorlab recordings %s: %v\n", v.name, err)
 	return workflowExit(err)
@@ -114,9 +124,9 @@ func recLs(ctx context.Context, e *env, args []string) int {
 	if _, code, ok := v.parse(args, 0, 0, "no arguments", "text", "json"); !ok {
 		return code
 	}
-	s, err := sessions.Open(ctx, *v.db, sessions.Read, e.log)
-	if err != nil {
-		return v.fail(err)
+	s, code := v.open(ctx, sessions.Read)
+	if s == nil {
+		return code
 	}
 	defer s.Close()
 	list, err := s.ListSessions(ctx, recordings.SessionFilter{Connector: *connectorName, Tag: *tag})
@@ -141,9 +151,9 @@ func recShow(ctx context.Context, e *env, args []string) int {
 	if len(pos) == 0 && *xid == 0 {
 		return v.fail(workflow.Usage("no session given", "give one SESSION (or --exchange ID)"))
 	}
-	s, err := sessions.Open(ctx, *v.db, sessions.Read, e.log)
-	if err != nil {
-		return v.fail(err)
+	s, code := v.open(ctx, sessions.Read)
+	if s == nil {
+		return code
 	}
 	defer s.Close()
 	if *xid != 0 {
@@ -180,9 +190,9 @@ func recRm(ctx context.Context, e *env, args []string) int {
 	if !ok {
 		return code
 	}
-	s, err := sessions.Open(ctx, *v.db, sessions.Write, e.log)
-	if err != nil {
-		return v.fail(err)
+	s, code := v.open(ctx, sessions.Write)
+	if s == nil {
+		return code
 	}
 	defer s.Close()
 	for _, ref := range pos {
@@ -201,9 +211,9 @@ func recRename(ctx context.Context, e *env, args []string) int {
 	if !ok {
 		return code
 	}
-	s, err := sessions.Open(ctx, *v.db, sessions.Write, e.log)
-	if err != nil {
-		return v.fail(err)
+	s, code := v.open(ctx, sessions.Write)
+	if s == nil {
+		return code
 	}
 	defer s.Close()
 	sess, err := sessions.Rename(ctx, s, pos[0], pos[1])
@@ -222,9 +232,9 @@ func recExport(ctx context.Context, e *env, args []string) int {
 	if !ok {
 		return code
 	}
-	s, err := sessions.Open(ctx, *v.db, sessions.Read, e.log)
-	if err != nil {
-		return v.fail(err)
+	s, code := v.open(ctx, sessions.Read)
+	if s == nil {
+		return code
 	}
 	defer s.Close()
 	sess, err := sessions.Find(ctx, s, pos[0])
@@ -260,9 +270,9 @@ func recImport(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return v.fail(err)
 	}
-	s, err := sessions.Open(ctx, *v.db, sessions.Create, e.log)
-	if err != nil {
-		return v.fail(err)
+	s, code := v.open(ctx, sessions.Create)
+	if s == nil {
+		return code
 	}
 	defer s.Close()
 	res, err := p.Save(ctx, s)

@@ -131,7 +131,7 @@ func (f *Fleet) closeListeners() {
 // Watch) until ctx is done.
 func (f *Fleet) Watch(ctx context.Context, load Loader, report func(s *Served, c *connector.Connector, err error)) {
 	for _, s := range f.Served {
-		go Watch(ctx, s.Unit, s.Path, load, func(c *connector.Connector, err error) { report(s, c, err) })
+		StartWatch(ctx, s.Unit, s.Path, load, func(c *connector.Connector, err error) { report(s, c, err) })
 	}
 }
 

@@ -168,7 +168,7 @@ func (h *Host) Stop(id string) *Hosted {
 // Watch reloads m from path whenever its files change, until m stops
 // (see Watch).
 func (m *Hosted) Watch(path string, load Loader, report func(c *connector.Connector, err error)) {
-	go Watch(m.ctx, m.Unit, path, load, report)
+	StartWatch(m.ctx, m.Unit, path, load, report)
 }
 
 // StopAll stops every hosted mock.

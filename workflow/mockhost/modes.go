@@ -166,9 +166,16 @@ func (m *Modes) Apply(ctx context.Context, c *connector.Connector, o mock.Option
 		if m.Now != nil {
 			now = m.Now
 		}
-		sess := &recordings.Session{Name: recorder.SessionName(c.Name+" mock", "", now()), Connector: c.Name,
-			Source: recordings.SourceMock, Rules: recordings.ConnectorRules(c)}
-		if err := m.Record.CreateSession(ctx, sess); err != nil {
+		name := recorder.SessionName(c.Name+" mock", "", now())
+		sess := &recordings.Session{Name: name, Connector: c.Name, Source: recordings.SourceMock, Rules: recordings.ConnectorRules(c)}
+		err := m.Record.CreateSession(ctx, sess)
+		// Two mocks of one connector started in the same second: number
+		// the second one's session rather than fail.
+		for n := 2; errors.Is(err, recordings.ErrExists) && n < 100; n++ {
+			sess.Name = fmt.Sprintf("%s-%d", name, n)
+			err = m.Record.CreateSession(ctx, sess)
+		}
+		if err != nil {
 			kind := workflow.KindInfra
 			if errors.Is(err, recordings.ErrExists) {
 				kind = workflow.KindExists

@@ -21,7 +21,16 @@ type Loader func(ctx context.Context, path string) (*connector.Connector, error)
 // version; report is told of every reload, with the error when it
 // failed (then c is nil).
 func Watch(ctx context.Context, u *Unit, path string, load Loader, report func(c *connector.Connector, err error)) {
-	last := stamp(u.Connector())
+	watchFrom(ctx, stamp(u.Connector()), u, path, load, report)
+}
+
+// StartWatch is Watch in its own goroutine; the files' state it compares
+// against is taken before it returns, so an edit right after is seen.
+func StartWatch(ctx context.Context, u *Unit, path string, load Loader, report func(c *connector.Connector, err error)) {
+	go watchFrom(ctx, stamp(u.Connector()), u, path, load, report)
+}
+
+func watchFrom(ctx context.Context, last string, u *Unit, path string, load Loader, report func(c *connector.Connector, err error)) {
 	t := time.NewTicker(WatchEvery)
 	defer t.Stop()
 	for {

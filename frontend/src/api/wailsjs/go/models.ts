@@ -590,138 +590,6 @@ export namespace app {
 		}
 	}
 	
-	export class HeaderView {
-	    name: string;
-	    value: string;
-	    redacted?: boolean;
-	
-	    static createFrom(source: any = {}) {
-	        return new HeaderView(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.name = source["name"];
-	        this.value = source["value"];
-	        this.redacted = source["redacted"];
-	    }
-	}
-	export class MessageView {
-	    headers: HeaderView[];
-	    kind: string;
-	    body: string;
-	    size: number;
-	    truncated?: boolean;
-	
-	    static createFrom(source: any = {}) {
-	        return new MessageView(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.headers = this.convertValues(source["headers"], HeaderView);
-	        this.kind = source["kind"];
-	        this.body = source["body"];
-	        this.size = source["size"];
-	        this.truncated = source["truncated"];
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-	export class TrafficRow {
-	    seq: number;
-	    stream: string;
-	    source: string;
-	    at: number;
-	    method: string;
-	    path: string;
-	    status: number;
-	    millis: number;
-	    operationId?: string;
-	    error?: string;
-	    notes?: number;
-	    noteLevel?: string;
-	    redactions?: number;
-	
-	    static createFrom(source: any = {}) {
-	        return new TrafficRow(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.seq = source["seq"];
-	        this.stream = source["stream"];
-	        this.source = source["source"];
-	        this.at = source["at"];
-	        this.method = source["method"];
-	        this.path = source["path"];
-	        this.status = source["status"];
-	        this.millis = source["millis"];
-	        this.operationId = source["operationId"];
-	        this.error = source["error"];
-	        this.notes = source["notes"];
-	        this.noteLevel = source["noteLevel"];
-	        this.redactions = source["redactions"];
-	    }
-	}
-	export class ExchangeView {
-	    row: TrafficRow;
-	    url: string;
-	    request: MessageView;
-	    response: MessageView;
-	    notes: recordings.Note[];
-	    redactions: recordings.Redaction[];
-	    upstreamMillis?: number;
-	
-	    static createFrom(source: any = {}) {
-	        return new ExchangeView(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.row = this.convertValues(source["row"], TrafficRow);
-	        this.url = source["url"];
-	        this.request = this.convertValues(source["request"], MessageView);
-	        this.response = this.convertValues(source["response"], MessageView);
-	        this.notes = this.convertValues(source["notes"], recordings.Note);
-	        this.redactions = this.convertValues(source["redactions"], recordings.Redaction);
-	        this.upstreamMillis = source["upstreamMillis"];
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
 	export class FaultConfig {
 	    latencyMs?: number;
 	    latencyMaxMs?: number;
@@ -781,7 +649,6 @@ export namespace app {
 		    return a;
 		}
 	}
-	
 	export class SessionView {
 	    id: number;
 	    name: string;
@@ -916,7 +783,6 @@ export namespace app {
 		    return a;
 		}
 	}
-	
 	export class MockConfig {
 	    path: string;
 	    port: number;
@@ -1198,7 +1064,6 @@ export namespace app {
 	    }
 	}
 	
-	
 	export class TriggersView {
 	    triggers: trigger.TriggerInfo[];
 	    subscriptions: SubscriptionView[];
@@ -1262,7 +1127,7 @@ export namespace app {
 	    url: string;
 	    status: number;
 	    millis: number;
-	    response: MessageView;
+	    response: traffic.MessageView;
 	
 	    static createFrom(source: any = {}) {
 	        return new TryResult(source);
@@ -1274,7 +1139,7 @@ export namespace app {
 	        this.url = source["url"];
 	        this.status = source["status"];
 	        this.millis = source["millis"];
-	        this.response = this.convertValues(source["response"], MessageView);
+	        this.response = this.convertValues(source["response"], traffic.MessageView);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1585,6 +1450,145 @@ export namespace recordings {
 	        this.hash = source["hash"];
 	    }
 	}
+
+}
+
+export namespace traffic {
+	
+	export class HeaderView {
+	    name: string;
+	    value: string;
+	    redacted?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new HeaderView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.value = source["value"];
+	        this.redacted = source["redacted"];
+	    }
+	}
+	export class MessageView {
+	    headers: HeaderView[];
+	    kind: string;
+	    body: string;
+	    size: number;
+	    truncated?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new MessageView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.headers = this.convertValues(source["headers"], HeaderView);
+	        this.kind = source["kind"];
+	        this.body = source["body"];
+	        this.size = source["size"];
+	        this.truncated = source["truncated"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Row {
+	    seq: number;
+	    stream: string;
+	    source: string;
+	    at: number;
+	    method: string;
+	    path: string;
+	    status: number;
+	    millis: number;
+	    operationId?: string;
+	    error?: string;
+	    notes?: number;
+	    noteLevel?: string;
+	    redactions?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Row(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.seq = source["seq"];
+	        this.stream = source["stream"];
+	        this.source = source["source"];
+	        this.at = source["at"];
+	        this.method = source["method"];
+	        this.path = source["path"];
+	        this.status = source["status"];
+	        this.millis = source["millis"];
+	        this.operationId = source["operationId"];
+	        this.error = source["error"];
+	        this.notes = source["notes"];
+	        this.noteLevel = source["noteLevel"];
+	        this.redactions = source["redactions"];
+	    }
+	}
+	export class ExchangeView {
+	    row: Row;
+	    url: string;
+	    request: MessageView;
+	    response: MessageView;
+	    notes: recordings.Note[];
+	    redactions: recordings.Redaction[];
+	    upstreamMillis?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ExchangeView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.row = this.convertValues(source["row"], Row);
+	        this.url = source["url"];
+	        this.request = this.convertValues(source["request"], MessageView);
+	        this.response = this.convertValues(source["response"], MessageView);
+	        this.notes = this.convertValues(source["notes"], recordings.Note);
+	        this.redactions = this.convertValues(source["redactions"], recordings.Redaction);
+	        this.upstreamMillis = source["upstreamMillis"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	
 
 }
 
