@@ -652,7 +652,11 @@ func (s *Store) wrap(op string, err error) error {
 	case kindLocked:
 		out = fmt.Errorf("%s %s: %w (%v; another program holds it: close it, or wait and retry)", op, s.path, recordings.ErrLocked, err)
 	case kindReadOnly:
-		out = fmt.Errorf("%s %s: %w (%v; check the permissions of the file, its -wal/-shm files and its directory)", op, s.path, recordings.ErrReadOnly, err)
+		if why := writeProblem(s.path); why != "" {
+			out = fmt.Errorf("%s %s: %w: %s", op, s.path, recordings.ErrReadOnly, why)
+			break
+		}
+		out = fmt.Errorf("%s %s: %w (%v; the file, its -wal/-shm files and its directory look writable: another program may hold it open read-only, or its file system refuses writes)", op, s.path, recordings.ErrReadOnly, err)
 	case kindFull:
 		out = fmt.Errorf("%s %s: %w (%v; free disk space)", op, s.path, recordings.ErrFull, err)
 	case kindCorrupt:
@@ -663,6 +667,11 @@ func (s *Store) wrap(op string, err error) error {
 		}
 		s.brokenMu.Unlock()
 	case kindCantOpen:
+		if why := writeProblem(s.path); why != "" && !s.opts.ReadOnly {
+			// SQLite says "no such file" when it cannot create the -wal.
+			out = fmt.Errorf("%s %s: %w: %s", op, s.path, recordings.ErrReadOnly, why)
+			break
+		}
 		out = fmt.Errorf("%s %s: cannot open the file (%w; check that its directory exists and is writable)", op, s.path, err)
 	case kindUnique:
 		out = fmt.Errorf("%s %s: %w (%v)", op, s.path, recordings.ErrExists, err)
