@@ -53,7 +53,19 @@ type Options struct {
 	// MaxPageCount, when set, caps the database size in pages (4 KiB);
 	// tests use it to make the database "full".
 	MaxPageCount int
+	// WALLimit bounds the -wal file (default DefaultWALLimit): past it
+	// the writer runs a PASSIVE checkpoint right after its commit, and
+	// journal_size_limit truncates the file back to it when it restarts.
+	WALLimit int64
 }
+
+// DefaultWALLimit is the -wal size past which the writer checkpoints
+// (PASSIVE; RESTART past twice the limit, when readers that never pause
+// keep a passive one from letting the WAL start over). The WAL then stays
+// below about 2 × WALLimit plus one group commit (MaxBatch exchanges, each
+// at most two body caps), unless a reader holds one snapshot open longer
+// than the busy timeout.
+const DefaultWALLimit = 64 << 20
 
 // Store is a recordings.Store in one SQLite file, in WAL mode, with one
 // writer connection (group commit: concurrent writes share a transaction)
@@ -66,10 +78,12 @@ type Store struct {
 	rdb  *sql.DB
 	cdb  *sql.DB // checkpointer connection; nil when read-only
 
-	commits  atomic.Int64 // transactions committed, for the checkpointer
-	stopCkpt chan struct{}
-	ckptDone chan struct{}
-	key      []byte
+	commits atomic.Int64 // transactions committed, for the checkpointer
+	// walCheckpoints counts checkpoints the writer ran past WALLimit.
+	walCheckpoints atomic.Int64
+	stopCkpt       chan struct{}
+	ckptDone       chan struct{}
+	key            []byte
 
 	mu       sync.RWMutex // guards closed
 	closed   bool
@@ -146,6 +160,9 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if opts.ReadConns <= 0 {
 		opts.ReadConns = 4
 	}
+	if opts.WALLimit <= 0 {
+		opts.WALLimit = DefaultWALLimit
+	}
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -197,6 +214,10 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		}
 		// Checkpoints (the only step that fsyncs under synchronous=NORMAL)
 		// run on their own connection, off the commit path; see checkpointer.
+		if _, err := s.wdb.ExecContext(ctx, fmt.Sprintf("PRAGMA journal_size_limit = %d", opts.WALLimit)); err != nil {
+			s.wdb.Close()
+			return nil, s.wrap("open", err)
+		}
 		if _, err := s.wdb.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 0"); err != nil {
 			s.wdb.Close()
 			return nil, s.wrap("open", err)
@@ -637,7 +658,35 @@ func (s *Store) commit(batch []*job) {
 		return
 	}
 	finish(nil, nil)
+	s.boundWAL()
 }
+
+// boundWAL runs a PASSIVE checkpoint from the writer when the -wal has
+// grown past WALLimit: under sustained load the background checkpointer
+// waits for a pause that never comes, and the WAL would grow without
+// bound (813 MB was measured). It runs after the batch's callers were
+// answered, before the next batch begins; PASSIVE never waits for readers.
+func (s *Store) boundWAL() {
+	st, err := os.Stat(s.path + "-wal")
+	if err != nil || st.Size() < s.opts.WALLimit {
+		return
+	}
+	mode := "PASSIVE"
+	if st.Size() >= 2*s.opts.WALLimit {
+		// Readers that never pause keep the WAL from restarting after a
+		// passive checkpoint: RESTART waits (busy timeout) for them to move
+		// to the database file, then the next commit starts the WAL over.
+		mode = "RESTART"
+	}
+	if _, err := s.wdb.Exec("PRAGMA wal_checkpoint(" + mode + ")"); err != nil {
+		s.log.Warn("checkpoint past the WAL limit", "db", s.path, "wal", st.Size(), "mode", mode, "err", err)
+	}
+	s.walCheckpoints.Add(1)
+}
+
+// WALCheckpoints is how many checkpoints the writer ran because the WAL
+// passed WALLimit.
+func (s *Store) WALCheckpoints() int64 { return s.walCheckpoints.Load() }
 
 // wrap classifies a driver error into the recordings sentinels, naming the
 // file and what to do. Corruption stops all further writes.
