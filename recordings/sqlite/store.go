@@ -104,6 +104,14 @@ type Store struct {
 	failMu sync.Mutex
 	failed map[int64]*storeFailure
 
+	// ident is the database file as opened, to notice it deleted or
+	// replaced (see gone.go); nil when read-only.
+	ident  os.FileInfo
+	sides  map[string]os.FileInfo // its -wal and -shm as opened
+	goneMu sync.Mutex
+	gone   error
+	goneCh chan struct{}
+
 	redMu     sync.Mutex
 	redactors map[int64]*recordings.Redactor
 	secrets   map[int64][]string
@@ -174,7 +182,8 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err := checkFile(abs, opts.ReadOnly || opts.Existing, opts.ReadOnly); err != nil {
 		return nil, err
 	}
-	s := &Store{path: abs, opts: opts, log: log, redactors: map[int64]*recordings.Redactor{}, secrets: map[int64][]string{}, failed: map[int64]*storeFailure{}}
+	s := &Store{path: abs, opts: opts, log: log, redactors: map[int64]*recordings.Redactor{}, secrets: map[int64][]string{}, failed: map[int64]*storeFailure{},
+		goneCh: make(chan struct{})}
 	busy := strconv.Itoa(int(opts.BusyTimeout / time.Millisecond))
 	u := &url.URL{Scheme: "file", Opaque: (&url.URL{Path: abs}).EscapedPath()}
 	if !opts.ReadOnly {
@@ -268,6 +277,16 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	if !opts.ReadOnly {
+		if s.ident, err = os.Stat(abs); err != nil {
+			s.closeDBs()
+			return nil, fmt.Errorf("open recordings database %s: %w", abs, err)
+		}
+		s.sides = map[string]os.FileInfo{}
+		for _, side := range []string{abs + "-wal", abs + "-shm"} {
+			if st, err := os.Stat(side); err == nil {
+				s.sides[side] = st
+			}
+		}
 		s.stopCkpt, s.ckptDone = make(chan struct{}), make(chan struct{})
 		go s.checkpointer()
 		s.reapSessions(ctx)
@@ -447,7 +466,7 @@ func (s *Store) Close() error {
 		close(s.stopCkpt)
 		<-s.ckptDone
 	}
-	if s.wdb != nil && s.brokenErr() == nil && s.commits.Load() > 0 {
+	if s.wdb != nil && s.brokenErr() == nil && s.commits.Load() > 0 && s.checkIdentity() == nil {
 		// Fold the WAL back into the main file so it is one file again —
 		// only after writes of our own: a store that only read has nothing
 		// to fold back, and TRUNCATE would wait out the busy timeout
@@ -484,6 +503,9 @@ func (s *Store) checkpointer() {
 		case <-s.stopCkpt:
 			return
 		case <-t.C:
+		}
+		if s.checkIdentity() != nil {
+			return
 		}
 		n := s.commits.Load()
 		idle := n == prev
@@ -620,6 +642,10 @@ func (s *Store) commit(batch []*job) {
 		}
 	}
 	if err := s.brokenErr(); err != nil {
+		finish(nil, err)
+		return
+	}
+	if err := s.checkIdentity(); err != nil {
 		finish(nil, err)
 		return
 	}
