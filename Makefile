@@ -6,7 +6,7 @@ BIN := bin/connectorlab
 SAMPLE := examples/contoso-orders
 GOFLAGS_TEST ?=
 
-.PHONY: all deps build run test test-all vet fmt-check test-short bench fuzz clean
+.PHONY: all deps build run test test-all vet fmt-check test-short bench fuzz fuzz-redact clean
 
 # TREE_STATE is what git sees as changed, modes included: the build and the
 # tests compare it before and after to prove they leave tracked files alone.
@@ -54,7 +54,8 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	 if [ -n "$$out" ]; then echo "gofmt would change:" $$out >&2; exit 1; fi
 
-# test: every test, including the corpus sweeps (-short skips those). It
+# test: every test, including the corpus sweeps (-short skips those), then a
+# bounded fuzz run of the redactor. It
 # fails when the run changed what git sees (tests must write to temp dirs
 # and build/, never to tracked files such as docs/screenshots).
 test:
@@ -65,6 +66,17 @@ test:
 
 test-all: deps vet fmt-check frontend-test e2e
 	$(GO) test $(GOFLAGS_TEST) -count=1 -timeout 45m ./...
+	$(MAKE) --no-print-directory fuzz-redact
+
+# fuzz-redact: each redactor fuzz target (headers, URLs, JSON, forms) for
+# REDACT_FUZZTIME (8 s: 32 s in all); a failure leaves its input in
+# recordings/testdata/fuzz/ as a regression case.
+REDACT_FUZZTIME ?= 8s
+fuzz-redact:
+	@for f in FuzzRedactHeaders FuzzRedactURL FuzzRedactJSON FuzzRedactForm; do \
+	  echo "fuzz $$f for $(REDACT_FUZZTIME)"; \
+	  $(GO) test -run='^$$' -fuzz="^$$f\$$" -fuzztime=$(REDACT_FUZZTIME) ./recordings || exit 1; \
+	done
 
 test-short: deps
 	$(GO) test -short -count=1 ./...

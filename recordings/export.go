@@ -83,6 +83,12 @@ func ReadExport(r io.Reader) (*Export, error) {
 // Import stores exchanges into a new session (sess is created, its ID set).
 // Each exchange is redacted by the store on the way in.
 func Import(ctx context.Context, s Store, sess *Session, xs []*Exchange) (int, error) {
+	if im, ok := s.(interface {
+		ImportSession(context.Context, *Session, []*Exchange) (int, error)
+	}); ok {
+		// One transaction: a killed import leaves nothing half-done.
+		return im.ImportSession(ctx, sess, xs)
+	}
 	if sess.Status == "" || sess.Status == SessionOpen {
 		sess.Status = SessionOpen
 	}

@@ -96,6 +96,10 @@ type ProxyOptions struct {
 	// OnStoreError is called for every exchange that could not be stored,
 	// e.g. to mark the session incomplete and warn the user.
 	OnStoreError func(x *Exchange, err error)
+	// Refuse, when set and returning an error, answers every new request
+	// 503 recording-stopped with that error, before anything is forwarded
+	// (the recorder sets it when the database file is gone).
+	Refuse func() error
 	// Logger gets one line per failure; never headers, bodies or URLs'
 	// query strings.
 	Logger *slog.Logger
@@ -242,6 +246,14 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if why := foreignClient(r, p.o.AllowOrigins); why != "" {
 			refuse()
 			p.fail(w, r, f, http.StatusForbidden, "foreign-client", errors.New(why+": the proxy adds the connection's credentials to what it forwards, so it serves only local clients, not web pages of other origins (a page of another site or another local port, or a DNS-rebinding name, could otherwise act with them)"))
+			return
+		}
+	}
+	if p.o.Refuse != nil {
+		if err := p.o.Refuse(); err != nil {
+			refuse()
+			p.stats.failed.Add(1)
+			writeProblem(w, http.StatusServiceUnavailable, "recording-stopped", "the recording stopped, so nothing is forwarded: "+err.Error(), 0)
 			return
 		}
 	}

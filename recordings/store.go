@@ -214,4 +214,7 @@ var (
 	ErrTooNew = errors.New("database schema is newer than this program")
 	// ErrClosed: the store was closed.
 	ErrClosed = errors.New("store is closed")
+	// ErrGone: the database file was deleted or replaced by another file
+	// while the store had it open; nothing more is written.
+	ErrGone = errors.New("database file was deleted or replaced")
 )

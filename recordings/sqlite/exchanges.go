@@ -62,6 +62,12 @@ func (s *Store) Redact(ctx context.Context, x *recordings.Exchange) error {
 
 // prepare fills Size/SHA256, applies the body cap and redacts.
 func (s *Store) prepare(ctx context.Context, x *recordings.Exchange) error {
+	s.capBodies(x)
+	return s.Redact(ctx, x)
+}
+
+// capBodies fills Size/SHA256, applies the body cap and the start time.
+func (s *Store) capBodies(x *recordings.Exchange) {
 	limit := s.opts.Limits.BodyCap
 	if limit <= 0 {
 		limit = recordings.DefaultBodyCap
@@ -78,7 +84,6 @@ func (s *Store) prepare(ctx context.Context, x *recordings.Exchange) error {
 	if x.StartedAt.IsZero() {
 		x.StartedAt = time.Now().UTC()
 	}
-	return s.Redact(ctx, x)
 }
 
 const insertExchange = `INSERT INTO exchanges(session_id, source, connector, operation_id, started_at, duration_ns, upstream_ns,

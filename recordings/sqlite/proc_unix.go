@@ -4,6 +4,8 @@ package sqlite
 
 import (
 	"errors"
+	"fmt"
+	"os"
 	"syscall"
 )
 
@@ -12,4 +14,13 @@ import (
 func processAlive(pid int) bool {
 	err := syscall.Kill(pid, 0)
 	return err == nil || errors.Is(err, syscall.EPERM)
+}
+
+// owner names the file's owner and this process's user for a permission
+// message.
+func owner(st os.FileInfo) string {
+	if s, ok := st.Sys().(*syscall.Stat_t); ok {
+		return fmt.Sprintf(", owner uid %d; this process runs as uid %d", s.Uid, os.Geteuid())
+	}
+	return ""
 }

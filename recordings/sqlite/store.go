@@ -53,7 +53,19 @@ type Options struct {
 	// MaxPageCount, when set, caps the database size in pages (4 KiB);
 	// tests use it to make the database "full".
 	MaxPageCount int
+	// WALLimit bounds the -wal file (default DefaultWALLimit): past it
+	// the writer runs a PASSIVE checkpoint right after its commit, and
+	// journal_size_limit truncates the file back to it when it restarts.
+	WALLimit int64
 }
+
+// DefaultWALLimit is the -wal size past which the writer checkpoints
+// (PASSIVE; RESTART past twice the limit, when readers that never pause
+// keep a passive one from letting the WAL start over). The WAL then stays
+// below about 2 × WALLimit plus one group commit (MaxBatch exchanges, each
+// at most two body caps), unless a reader holds one snapshot open longer
+// than the busy timeout.
+const DefaultWALLimit = 64 << 20
 
 // Store is a recordings.Store in one SQLite file, in WAL mode, with one
 // writer connection (group commit: concurrent writes share a transaction)
@@ -66,10 +78,12 @@ type Store struct {
 	rdb  *sql.DB
 	cdb  *sql.DB // checkpointer connection; nil when read-only
 
-	commits  atomic.Int64 // transactions committed, for the checkpointer
-	stopCkpt chan struct{}
-	ckptDone chan struct{}
-	key      []byte
+	commits atomic.Int64 // transactions committed, for the checkpointer
+	// walCheckpoints counts checkpoints the writer ran past WALLimit.
+	walCheckpoints atomic.Int64
+	stopCkpt       chan struct{}
+	ckptDone       chan struct{}
+	key            []byte
 
 	mu       sync.RWMutex // guards closed
 	closed   bool
@@ -89,6 +103,14 @@ type Store struct {
 	// when the failure could not be written down at the time (a lock).
 	failMu sync.Mutex
 	failed map[int64]*storeFailure
+
+	// ident is the database file as opened, to notice it deleted or
+	// replaced (see gone.go); nil when read-only.
+	ident  os.FileInfo
+	sides  map[string]os.FileInfo // its -wal and -shm as opened
+	goneMu sync.Mutex
+	gone   error
+	goneCh chan struct{}
 
 	redMu     sync.Mutex
 	redactors map[int64]*recordings.Redactor
@@ -146,6 +168,9 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if opts.ReadConns <= 0 {
 		opts.ReadConns = 4
 	}
+	if opts.WALLimit <= 0 {
+		opts.WALLimit = DefaultWALLimit
+	}
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -157,7 +182,8 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err := checkFile(abs, opts.ReadOnly || opts.Existing, opts.ReadOnly); err != nil {
 		return nil, err
 	}
-	s := &Store{path: abs, opts: opts, log: log, redactors: map[int64]*recordings.Redactor{}, secrets: map[int64][]string{}, failed: map[int64]*storeFailure{}}
+	s := &Store{path: abs, opts: opts, log: log, redactors: map[int64]*recordings.Redactor{}, secrets: map[int64][]string{}, failed: map[int64]*storeFailure{},
+		goneCh: make(chan struct{})}
 	busy := strconv.Itoa(int(opts.BusyTimeout / time.Millisecond))
 	u := &url.URL{Scheme: "file", Opaque: (&url.URL{Path: abs}).EscapedPath()}
 	if !opts.ReadOnly {
@@ -197,6 +223,10 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		}
 		// Checkpoints (the only step that fsyncs under synchronous=NORMAL)
 		// run on their own connection, off the commit path; see checkpointer.
+		if _, err := s.wdb.ExecContext(ctx, fmt.Sprintf("PRAGMA journal_size_limit = %d", opts.WALLimit)); err != nil {
+			s.wdb.Close()
+			return nil, s.wrap("open", err)
+		}
 		if _, err := s.wdb.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 0"); err != nil {
 			s.wdb.Close()
 			return nil, s.wrap("open", err)
@@ -247,6 +277,16 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	if !opts.ReadOnly {
+		if s.ident, err = os.Stat(abs); err != nil {
+			s.closeDBs()
+			return nil, fmt.Errorf("open recordings database %s: %w", abs, err)
+		}
+		s.sides = map[string]os.FileInfo{}
+		for _, side := range []string{abs + "-wal", abs + "-shm"} {
+			if st, err := os.Stat(side); err == nil {
+				s.sides[side] = st
+			}
+		}
 		s.stopCkpt, s.ckptDone = make(chan struct{}), make(chan struct{})
 		go s.checkpointer()
 		s.reapSessions(ctx)
@@ -426,7 +466,7 @@ func (s *Store) Close() error {
 		close(s.stopCkpt)
 		<-s.ckptDone
 	}
-	if s.wdb != nil && s.brokenErr() == nil && s.commits.Load() > 0 {
+	if s.wdb != nil && s.brokenErr() == nil && s.commits.Load() > 0 && s.checkIdentity() == nil {
 		// Fold the WAL back into the main file so it is one file again —
 		// only after writes of our own: a store that only read has nothing
 		// to fold back, and TRUNCATE would wait out the busy timeout
@@ -463,6 +503,9 @@ func (s *Store) checkpointer() {
 		case <-s.stopCkpt:
 			return
 		case <-t.C:
+		}
+		if s.checkIdentity() != nil {
+			return
 		}
 		n := s.commits.Load()
 		idle := n == prev
@@ -602,6 +645,10 @@ func (s *Store) commit(batch []*job) {
 		finish(nil, err)
 		return
 	}
+	if err := s.checkIdentity(); err != nil {
+		finish(nil, err)
+		return
+	}
 	tx, err := s.wdb.BeginTx(context.Background(), nil)
 	if err != nil {
 		finish(nil, s.wrap("begin", err))
@@ -637,7 +684,35 @@ func (s *Store) commit(batch []*job) {
 		return
 	}
 	finish(nil, nil)
+	s.boundWAL()
 }
+
+// boundWAL runs a PASSIVE checkpoint from the writer when the -wal has
+// grown past WALLimit: under sustained load the background checkpointer
+// waits for a pause that never comes, and the WAL would grow without
+// bound (813 MB was measured). It runs after the batch's callers were
+// answered, before the next batch begins; PASSIVE never waits for readers.
+func (s *Store) boundWAL() {
+	st, err := os.Stat(s.path + "-wal")
+	if err != nil || st.Size() < s.opts.WALLimit {
+		return
+	}
+	mode := "PASSIVE"
+	if st.Size() >= 2*s.opts.WALLimit {
+		// Readers that never pause keep the WAL from restarting after a
+		// passive checkpoint: RESTART waits (busy timeout) for them to move
+		// to the database file, then the next commit starts the WAL over.
+		mode = "RESTART"
+	}
+	if _, err := s.wdb.Exec("PRAGMA wal_checkpoint(" + mode + ")"); err != nil {
+		s.log.Warn("checkpoint past the WAL limit", "db", s.path, "wal", st.Size(), "mode", mode, "err", err)
+	}
+	s.walCheckpoints.Add(1)
+}
+
+// WALCheckpoints is how many checkpoints the writer ran because the WAL
+// passed WALLimit.
+func (s *Store) WALCheckpoints() int64 { return s.walCheckpoints.Load() }
 
 // wrap classifies a driver error into the recordings sentinels, naming the
 // file and what to do. Corruption stops all further writes.
@@ -652,7 +727,11 @@ func (s *Store) wrap(op string, err error) error {
 	case kindLocked:
 		out = fmt.Errorf("%s %s: %w (%v; another program holds it: close it, or wait and retry)", op, s.path, recordings.ErrLocked, err)
 	case kindReadOnly:
-		out = fmt.Errorf("%s %s: %w (%v; check the permissions of the file, its -wal/-shm files and its directory)", op, s.path, recordings.ErrReadOnly, err)
+		if why := writeProblem(s.path); why != "" {
+			out = fmt.Errorf("%s %s: %w: %s", op, s.path, recordings.ErrReadOnly, why)
+			break
+		}
+		out = fmt.Errorf("%s %s: %w (%v; the file, its -wal/-shm files and its directory look writable: another program may hold it open read-only, or its file system refuses writes)", op, s.path, recordings.ErrReadOnly, err)
 	case kindFull:
 		out = fmt.Errorf("%s %s: %w (%v; free disk space)", op, s.path, recordings.ErrFull, err)
 	case kindCorrupt:
@@ -663,6 +742,11 @@ func (s *Store) wrap(op string, err error) error {
 		}
 		s.brokenMu.Unlock()
 	case kindCantOpen:
+		if why := writeProblem(s.path); why != "" && !s.opts.ReadOnly {
+			// SQLite says "no such file" when it cannot create the -wal.
+			out = fmt.Errorf("%s %s: %w: %s", op, s.path, recordings.ErrReadOnly, why)
+			break
+		}
 		out = fmt.Errorf("%s %s: cannot open the file (%w; check that its directory exists and is writable)", op, s.path, err)
 	case kindUnique:
 		out = fmt.Errorf("%s %s: %w (%v)", op, s.path, recordings.ErrExists, err)

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/connectorlab/connectorlab/connector"
@@ -99,6 +100,7 @@ type Recording struct {
 	done      chan struct{}
 	serveErr  error
 	stopOnce  sync.Once
+	gone      atomic.Pointer[error] // why the database went away, if it did
 	result    Result
 	resultErr error
 }
@@ -223,7 +225,17 @@ func Start(ctx context.Context, st Store, c *connector.Connector, cfg Config) (*
 	if cfg.UpstreamIsMock {
 		policies = nil
 	}
+	goneStore, _ := st.(interface {
+		Gone() <-chan struct{}
+		GoneErr() error
+	})
 	proxy, err := recordings.NewProxy(recordings.ProxyOptions{
+		Refuse: func() error {
+			if e := r.gone.Load(); e != nil {
+				return *e
+			}
+			return nil
+		},
 		Upstream:       up,
 		BasePath:       c.BasePath,
 		Sink:           sink,
@@ -271,8 +283,30 @@ func Start(ctx context.Context, st Store, c *connector.Connector, cfg Config) (*
 		r.serveErr = mock.Serve(sctx, srv, ln, cfg.Timeout+5*time.Second)
 		close(r.done)
 	}()
+	if goneStore != nil {
+		// The database file deleted or replaced: refuse new requests (503),
+		// let the ones in flight finish, and stop.
+		go func() {
+			select {
+			case <-goneStore.Gone():
+				err := goneStore.GoneErr()
+				r.gone.Store(&err)
+				log.Error("recording stopped", "err", err)
+				select { // clients racing the stop get the 503 with its reason
+				case <-time.After(goneGrace):
+				case <-r.done:
+				}
+				cancel()
+			case <-r.done:
+			}
+		}()
+	}
 	return r, nil
 }
+
+// goneGrace is how long the proxy answers 503 recording-stopped after the
+// database went away, before it stops listening.
+const goneGrace = time.Second
 
 // Session is the session being recorded.
 func (r *Recording) Session() *recordings.Session { return r.session }
@@ -310,6 +344,13 @@ func (r *Recording) Stop(ctx context.Context) (Result, error) {
 			res.Status, res.Problem = recordings.SessionIncomplete, "the proxy stopped: "+serveErr.Error()
 		case st.StoreErrors > 0:
 			res.Status, res.Problem = recordings.SessionIncomplete, fmt.Sprintf("%d exchanges could not be stored", st.StoreErrors)
+		}
+		if e := r.gone.Load(); e != nil {
+			// Nothing can be written any more; the rescued copy holds the
+			// session (marked interrupted when it is next opened).
+			res.Status, res.Problem, res.ServeErr = recordings.SessionIncomplete, (*e).Error(), *e
+			r.result = res
+			return
 		}
 		r.result = res
 		if err := r.store.EndSession(context.WithoutCancel(ctx), r.session.ID, res.Status, res.Problem); err != nil {
