@@ -3,7 +3,12 @@ package scripthost
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 )
+
+// classNameRe finds the classes a script declares: reference types whose
+// "T?" annotations can be dropped.
+var classNameRe = regexp.MustCompile(`\bclass\s+([A-Za-z_]\w*)`)
 
 // downlevel rewrites the few C# 8/9 constructs the Mono compiler (C# 7.x)
 // rejects and that have a same-meaning older form, keeping every other
@@ -19,6 +24,10 @@ import (
 func downlevel(code []byte, name string) ([]byte, []Diagnostic) {
 	out := append([]byte(nil), code...)
 	var warns []Diagnostic
+	refTypes := []string{"string", "object", "JObject", "JToken", "JArray", "JValue", "dynamic", "Exception", "HttpContent", "Uri"}
+	for _, m := range classNameRe.FindAllSubmatch(code, -1) {
+		refTypes = append(refTypes, string(m[1]))
+	}
 	line, col := 1, 1
 	warn := func(l, c int, msg string) {
 		warns = append(warns, Diagnostic{File: name, Line: l, Col: c, Severity: "warning", Code: "downlevel", Message: msg})
@@ -50,10 +59,13 @@ func downlevel(code []byte, name string) ([]byte, []Diagnostic) {
 			adv(2)
 			continue
 		case ch == '"' || ch == '\'' || ((ch == '@' || ch == '$') && i+1 < n && (out[i+1] == '"' || out[i+1] == '@' || out[i+1] == '$')):
-			verbatim := false
+			verbatim, interp := false, false
 			for i < n && out[i] != '"' && out[i] != '\'' {
 				if out[i] == '@' {
 					verbatim = true
+				}
+				if out[i] == '$' {
+					interp = true
 				}
 				adv(1)
 			}
@@ -78,13 +90,20 @@ func downlevel(code []byte, name string) ([]byte, []Diagnostic) {
 				if out[i] == '\n' && !verbatim {
 					break
 				}
+				if interp && out[i] == '!' && i+1 < n && out[i+1] == '}' && i > 0 && (isIdent(out[i-1]) || out[i-1] == ')' || out[i-1] == ']') {
+					out[i] = ' '
+					warn(line, col, "C# 8 null-forgiving '!' dropped for the Mono compiler")
+				}
 				adv(1)
 			}
 			continue
 		}
 		// using var x = ...;
 		if matchWord(out, i, "using") && !identBefore(out, i) {
-			j := skipSpace(out, i+5)
+			j := i + 5
+			for j < n && (out[j] == ' ' || out[j] == '\t' || out[j] == '\n' || out[j] == '\r') {
+				j++
+			}
 			if matchWord(out, j, "var") && j > i+5 {
 				for k := i; k < i+5; k++ {
 					out[k] = ' '
@@ -118,7 +137,7 @@ func downlevel(code []byte, name string) ([]byte, []Diagnostic) {
 		}
 		// nullable reference annotations
 		if ch == '?' && i > 0 && i+1 < n && (out[i+1] == ' ' || out[i+1] == '>' || out[i+1] == ',' || out[i+1] == ')' || out[i+1] == '[' || out[i+1] == ']') {
-			for _, t := range []string{"string", "object", "JObject", "JToken", "JArray", "JValue", "dynamic", "Exception", "HttpContent", "Uri"} {
+			for _, t := range refTypes {
 				s := i - len(t)
 				if s >= 0 && string(out[s:i]) == t && !identBefore(out, s) && nextIsDecl(out, i+1) {
 					out[i] = ' '

@@ -23,10 +23,6 @@ import (
 
 const corpus = "../../../shared/corpus/connectors/"
 
-// shared cache: each corpus script compiles once per test run.
-var cacheOnce sync.Once
-var cacheDir string
-
 func load(t *testing.T, rel string) *connector.Connector {
 	t.Helper()
 	if _, err := scripthost.FindEngine(); err != nil {
@@ -41,7 +37,6 @@ func load(t *testing.T, rel string) *connector.Connector {
 
 func runner(t *testing.T, c *connector.Connector) *scripthost.Runner {
 	t.Helper()
-	cacheOnce.Do(func() { cacheDir = filepath.Join(t.TempDir(), "..", "scripthost-cache") })
 	r, warn, err := Start(context.Background(), c, Options{Mode: On, CacheDir: filepath.Join(t.TempDir(), "cache")})
 	if err != nil || r == nil {
 		t.Fatalf("Start: %v (warning %q)", err, warn)

@@ -1,0 +1,113 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/connectorlab/connectorlab/scripthost"
+)
+
+func needScriptHost(t *testing.T) {
+	t.Helper()
+	if _, err := scripthost.FindEngine(); err != nil {
+		t.Skipf("custom-code host unavailable (%v)", err)
+	}
+}
+
+// scriptConnector copies the sample definition into a folder with code
+// as its script.csx.
+func scriptConnector(t *testing.T, code string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range []string{"apiDefinition.swagger.json", "apiProperties.json"} {
+		b, err := os.ReadFile(filepath.Join("../examples/contoso-orders", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, f), b, 0o600)
+	}
+	os.WriteFile(filepath.Join(dir, "script.csx"), []byte(code), 0o600)
+	return dir
+}
+
+func TestScriptTestShowsBeforeAndAfter(t *testing.T) {
+	needScriptHost(t)
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	dir := scriptConnector(t, `public class Script : ScriptBase
+{
+    public override async Task<HttpResponseMessage> ExecuteAsync()
+    {
+        this.Context.Request.Headers.TryAddWithoutValidation("X-Injected", "yes");
+        this.Context.Logger.LogInformation("calling {op}", this.Context.OperationId);
+        var resp = await this.Context.SendAsync(this.Context.Request, this.CancellationToken);
+        var body = JObject.Parse(await resp.Content.ReadAsStringAsync());
+        resp.Content = CreateJsonContent(new JObject { ["wrapped"] = body }.ToString());
+        return resp;
+    }
+}`)
+	code, out, errOut := run(t, "script", "test", dir, "--operation", "GetOrder", "--format", "json")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var rep struct {
+		Before struct{ URL string }
+		Sends  []struct {
+			Request struct {
+				Header map[string][]string
+			}
+			Response struct{ Status int }
+		}
+		After struct {
+			Status int
+			Body   string
+		}
+		Logs []struct{ Message string }
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if !strings.HasPrefix(rep.Before.URL, "https://api.contoso.example/v1/orders/") {
+		t.Errorf("before URL %q", rep.Before.URL)
+	}
+	if len(rep.Sends) != 1 || rep.Sends[0].Request.Header["X-Injected"][0] != "yes" || rep.Sends[0].Response.Status != 200 {
+		t.Errorf("sends %+v", rep.Sends)
+	}
+	if rep.After.Status != 200 || !strings.Contains(rep.After.Body, `"wrapped"`) {
+		t.Errorf("after %+v", rep.After)
+	}
+	if len(rep.Logs) != 1 || rep.Logs[0].Message != "calling GetOrder" {
+		t.Errorf("logs %+v", rep.Logs)
+	}
+	code, out, _ = run(t, "script", "test", dir, "--operation", "GetOrder")
+	for _, want := range []string{"── request before the code", "── SendAsync #1: request after the code", "X-Injected: yes", "── response after the code", "calling GetOrder"} {
+		if code != ExitOK || !strings.Contains(out, want) {
+			t.Errorf("text report lacks %q (exit %d):\n%s", want, code, out)
+		}
+	}
+}
+
+func TestScriptTestCompileErrorNamesLine(t *testing.T) {
+	needScriptHost(t)
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	dir := scriptConnector(t, "public class Script : ScriptBase\n{\n    public override async Task<HttpResponseMessage> ExecuteAsync()\n    {\n        return nothingHere;\n    }\n}\n")
+	code, _, errOut := run(t, "script", "test", dir, "--operation", "GetOrder")
+	if code != ExitUsage || !strings.Contains(errOut, "script.csx:5:16: error CS0103") {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+}
+
+func TestScriptTestUsage(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"script"}, {"script", "run"}, {"script", "test"}, {"script", "test", "../examples/contoso-orders"}} {
+		if code, _, _ := run(t, args...); code != ExitUsage {
+			t.Errorf("%v: exit %d, want %d", args, code, ExitUsage)
+		}
+	}
+	code, _, errOut := run(t, "script", "test", "../examples/contoso-orders", "--operation", "GetOrder")
+	if code != ExitUsage || !strings.Contains(errOut, "no custom code") {
+		t.Errorf("no script: exit %d, %s", code, errOut)
+	}
+}
