@@ -111,3 +111,14 @@ func TestScriptTestUsage(t *testing.T) {
 		t.Errorf("no script: exit %d, %s", code, errOut)
 	}
 }
+
+// TestValidateReportsScriptNamespaceLine: validate names the line of a
+// using outside the gateway's list (no Mono needed for this check).
+func TestValidateReportsScriptNamespaceLine(t *testing.T) {
+	t.Parallel()
+	dir := scriptConnector(t, "using System;\nusing System.Net.Sockets;\npublic class Script : ScriptBase {}\n")
+	code, out, errOut := run(t, "validate", "--custom-code=off", dir)
+	if code != ExitFindings || !strings.Contains(out, "script.csx:2:7: error [script-namespace] namespace System.Net.Sockets is not supported") {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+}

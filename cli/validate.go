@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/workflow/customcode"
 )
 
 // loadFlags are the input-hardening flags every command that loads shares.
@@ -68,6 +69,8 @@ func runValidate(ctx context.Context, e *env, args []string) int {
 	quiet := fs.Bool("quiet", false, "text format: print only the summary line per connector")
 	var lf loadFlags
 	lf.register(fs)
+	var cf codeFlags
+	cf.register(fs)
 	paths, code, ok := parseFlags(fs, args, e)
 	if !ok {
 		return code
@@ -114,6 +117,7 @@ func runValidate(ctx context.Context, e *env, args []string) int {
 		}
 		r.Connector = c.Name
 		r.Findings = connector.Lint(ctx, c)
+		r.Findings = append(r.Findings, customcode.Findings(ctx, c, customcode.Options{Mode: customcode.Mode(cf.mode)})...)
 		for _, f := range r.Findings {
 			r.Counts[f.Level.String()]++
 			if f.Level >= threshold {

@@ -238,7 +238,7 @@ func Check(src Source) *CompileError {
 			if !allowed[ns] {
 				col := strings.Index(text, m[2]) + 1
 				diags = append(diags, Diagnostic{File: name, Line: line, Col: col, Severity: "error", Code: "namespace",
-					Message: fmt.Sprintf("namespace %s is not supported by the Power Platform gateway; use one of: %s", ns, strings.Join(Namespaces[:len(Namespaces)-1], ", "))})
+					Message: fmt.Sprintf("namespace %s is not supported by the Power Platform gateway (supported: System, System.Net.Http, Newtonsoft.Json, ... see docs/CUSTOM-CODE.md)", ns)})
 			}
 		} else if m := aliasRe.FindStringSubmatch(text); m != nil {
 			if !underAllowed(m[1], allowed) {

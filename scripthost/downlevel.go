@@ -10,6 +10,10 @@ import (
 // "T?" annotations can be dropped.
 var classNameRe = regexp.MustCompile(`\bclass\s+([A-Za-z_]\w*)`)
 
+var dictDeclRe = regexp.MustCompile(`\bI?(?:ReadOnly)?Dictionary<\s*[\w.]+\s*,\s*([\w.]+(?:\[\])?)\s*>\s+(\w+)\s*[=;]`)
+
+var tryGetValuesRe = regexp.MustCompile(`\bTryGetValues\s*\([^;{}]*?\bout\s+(var)\b`)
+
 // downlevel rewrites the few C# 8/9 constructs the Mono compiler (C# 7.x)
 // rejects and that have a same-meaning older form, keeping every other
 // byte, line and column in place (a rewrite pads with spaces):
@@ -22,8 +26,40 @@ var classNameRe = regexp.MustCompile(`\bclass\s+([A-Za-z_]\w*)`)
 // Strings, characters and comments are left alone. Each rewrite is a
 // warning naming its line and column.
 func downlevel(code []byte, name string) ([]byte, []Diagnostic) {
-	out := append([]byte(nil), code...)
 	var warns []Diagnostic
+	// out var of HttpHeaders.TryGetValues in an async method crashes mcs;
+	// the type is known, so spell it out (the line's later columns shift).
+	var out []byte
+	last := 0
+	for _, m := range tryGetValuesRe.FindAllSubmatchIndex(code, -1) {
+		out = append(out, code[last:m[2]]...)
+		out = append(out, "IEnumerable<string>"...)
+		last = m[3]
+		l := 1 + bytes.Count(code[:m[2]], []byte("\n"))
+		c := m[2] - bytes.LastIndexByte(code[:m[2]], '\n')
+		warns = append(warns, Diagnostic{File: name, Line: l, Col: c, Severity: "warning", Code: "downlevel",
+			Message: "'out var' of TryGetValues spelled 'out IEnumerable<string>' (the Mono compiler crashes on 'out var' in async methods)"})
+	}
+	out = append(out, code[last:]...)
+	// the same for TryGetValue on a dictionary field the script declares
+	// with a simple value type.
+	for _, d := range dictDeclRe.FindAllSubmatch(out, -1) {
+		valueType, field := string(d[1]), string(d[2])
+		re := regexp.MustCompile(`\b` + regexp.QuoteMeta(field) + `\s*\.\s*TryGetValue\s*\([^;{}]*?\bout\s+(var)\b`)
+		var next []byte
+		last := 0
+		for _, m := range re.FindAllSubmatchIndex(out, -1) {
+			next = append(next, out[last:m[2]]...)
+			next = append(next, valueType...)
+			last = m[3]
+			l := 1 + bytes.Count(out[:m[2]], []byte("\n"))
+			warns = append(warns, Diagnostic{File: name, Line: l, Col: m[2] - bytes.LastIndexByte(out[:m[2]], '\n'), Severity: "warning", Code: "downlevel",
+				Message: fmt.Sprintf("'out var' of %s.TryGetValue spelled 'out %s' (the Mono compiler crashes on 'out var' in async methods)", field, valueType)})
+		}
+		if last > 0 {
+			out = append(next, out[last:]...)
+		}
+	}
 	refTypes := []string{"string", "object", "JObject", "JToken", "JArray", "JValue", "dynamic", "Exception", "HttpContent", "Uri"}
 	for _, m := range classNameRe.FindAllSubmatch(code, -1) {
 		refTypes = append(refTypes, string(m[1]))

@@ -15,6 +15,8 @@ func TestDownlevel(t *testing.T) {
 		{`var p = @"C:\x"" is not null";`, `var p = @"C:\x"" is not null";`},
 		{"using\n    var r = x;", "     \n    var r = x;"},
 		{`Log($"{req.RequestUri!}"); Log("{a!}");`, `Log($"{req.RequestUri }"); Log("{a!}");`},
+		{"h.TryGetValues(\"x\",\n out var t) ? t : null;", "h.TryGetValues(\"x\",\n out IEnumerable<string> t) ? t : null;"},
+		{"Dictionary<string, string[]> m = x; if (m.TryGetValue(k, out var v)) {}", "Dictionary<string, string[]> m = x; if (m.TryGetValue(k, out string[] v)) {}"},
 		{"class Layer {} public Layer? Src { get; set; } int? n = null;", "class Layer {} public Layer  Src { get; set; } int? n = null;"},
 	}
 	for _, c := range cases {
