@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -19,7 +20,9 @@ import (
 	"github.com/connectorlab/connectorlab/mock"
 	"github.com/connectorlab/connectorlab/probe"
 	"github.com/connectorlab/connectorlab/recordings"
+	"github.com/connectorlab/connectorlab/scripthost"
 	"github.com/connectorlab/connectorlab/spelling"
+	"github.com/connectorlab/connectorlab/workflow/customcode"
 	"github.com/connectorlab/connectorlab/workflow/faults"
 	"github.com/connectorlab/connectorlab/workflow/recorder"
 )
@@ -157,10 +160,9 @@ func runMock(ctx context.Context, e *env, args []string) int {
 		if code != ExitOK {
 			return code
 		}
-		if cc != nil {
-			defer cc.Host.Close()
-			u.code = cc.Handler(http.HandlerFunc(u.serve), nil)
-		}
+		u.cf = &f.code
+		u.useCode(cc)
+		defer u.useCode(nil)
 		units = append(units, u)
 	}
 	if err := checkFaultOperations(f.config, base.Faults, units); err != nil {
@@ -363,8 +365,27 @@ type mockUnit struct {
 	base  mock.Options
 	state *mock.State
 	cur   atomic.Pointer[mock.Server]
-	// code runs the connector's script.csx in front of the mock.
-	code http.Handler
+	// code runs the connector's script.csx in front of the mock; cf
+	// restarts it when --watch sees the script change.
+	code atomic.Pointer[codeHandler]
+	cf   *codeFlags
+}
+
+type codeHandler struct {
+	r *scripthost.Runner
+	h http.Handler
+}
+
+// useCode puts r's script in front of the mock (nil: none), closing the
+// host it replaces.
+func (u *mockUnit) useCode(r *scripthost.Runner) {
+	var ch *codeHandler
+	if r != nil {
+		ch = &codeHandler{r: r, h: r.Handler(http.HandlerFunc(u.serve), nil)}
+	}
+	if old := u.code.Swap(ch); old != nil {
+		old.r.Host.Close()
+	}
 }
 
 func (u *mockUnit) build(c *connector.Connector) error {
@@ -379,8 +400,8 @@ func (u *mockUnit) build(c *connector.Connector) error {
 }
 
 func (u *mockUnit) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if u.code != nil {
-		u.code.ServeHTTP(w, r)
+	if ch := u.code.Load(); ch != nil {
+		ch.h.ServeHTTP(w, r)
 		return
 	}
 	u.serve(w, r)
@@ -394,7 +415,7 @@ func (u *mockUnit) watch(ctx context.Context, loader *connector.Loader, e *env) 
 	stamp := func() string {
 		c := u.cur.Load().Connector()
 		var b strings.Builder
-		for _, p := range []string{c.Files.Definition, c.Files.Properties} {
+		for _, p := range []string{c.Files.Definition, c.Files.Properties, c.Files.Script} {
 			if p == "" {
 				continue
 			}
@@ -427,6 +448,19 @@ func (u *mockUnit) watch(ctx context.Context, loader *connector.Loader, e *env) 
 			continue
 		}
 		fmt.Fprintf(e.stdout, "Reloaded %s (%d operations)\n", c.Name, len(c.Operations))
+		if mode, _ := u.cf.parsedMode(); c.CustomCode != nil && mode != customcode.Off {
+			// Recompile on save: a script that no longer compiles keeps the
+			// last good one running and says where it broke.
+			r, _, err := customcode.Start(ctx, c, customcode.Options{Mode: customcode.On, Timeout: u.cf.timeout, Logger: e.log})
+			switch {
+			case errors.Is(err, scripthost.ErrUnavailable):
+			case err != nil:
+				fmt.Fprintf(e.stderr, "connectorlab mock: custom code of %s not reloaded, still running the last good version: %v\n", c.Name, err)
+			case r != nil:
+				u.useCode(r)
+				fmt.Fprintf(e.stdout, "Recompiled %s\n", c.CustomCode.File)
+			}
+		}
 	}
 }
 

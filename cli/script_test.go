@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -120,5 +121,48 @@ func TestValidateReportsScriptNamespaceLine(t *testing.T) {
 	code, out, errOut := run(t, "validate", "--custom-code=off", dir)
 	if code != ExitFindings || !strings.Contains(out, "script.csx:2:7: error [script-namespace] namespace System.Net.Sockets is not supported") {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+const headerScript = `public class Script : ScriptBase
+{
+    public override async Task<HttpResponseMessage> ExecuteAsync()
+    {
+        var resp = await this.Context.SendAsync(this.Context.Request, this.CancellationToken);
+        resp.Headers.Add("X-Script", "VERSION");
+        return resp;
+    }
+}
+`
+
+// TestMockRunsScriptAndRecompilesOnSave: mock puts the script between
+// client and simulated backend; with --watch a saved edit is recompiled,
+// a broken one keeps the last good script and names the line.
+func TestMockRunsScriptAndRecompilesOnSave(t *testing.T) {
+	needScriptHost(t)
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	dir := scriptConnector(t, strings.Replace(headerScript, "VERSION", "v1", 1))
+	urls, out, errb, stop := startMock(t, "--watch", "--custom-code=on", dir)
+	defer stop()
+	header := func() string {
+		req, _ := http.NewRequest("GET", urls[0]+sampleOrder, nil)
+		req.Header.Set("X-API-Key", "k")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.Header.Get("X-Script")
+	}
+	if got := header(); got != "v1" {
+		t.Fatalf("X-Script = %q, want v1 (stderr %s)", got, errb)
+	}
+	script := filepath.Join(dir, "script.csx")
+	os.WriteFile(script, []byte(strings.Replace(headerScript, "VERSION", "v2", 1)+"\n"), 0o600)
+	waitFor(t, func() bool { return header() == "v2" }, "the edited script to run\n"+out.String()+errb.String())
+	os.WriteFile(script, []byte("public class Script : ScriptBase\n{\n    public override Task<HttpResponseMessage> ExecuteAsync() { return oops; }\n}\n"), 0o600)
+	waitFor(t, func() bool { return strings.Contains(errb.String(), "script.csx:3:71: error CS0103") }, "the broken script to be reported\n"+errb.String())
+	if got := header(); got != "v2" {
+		t.Errorf("after a broken edit the last good script must keep running: X-Script = %q", got)
 	}
 }

@@ -2,6 +2,7 @@ package scripthost
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -260,4 +262,64 @@ func TestIsolation(t *testing.T) {
 		t.Errorf("isolation %q, yet the script connected: %s", h.Isolation(), body)
 	}
 	t.Logf("isolation: %s; script saw %s", h.Isolation(), body)
+}
+
+// TestConcurrentCallsShareOneChild: calls in flight at once are
+// multiplexed over one child, each getting its own answer and logs.
+func TestConcurrentCallsShareOneChild(t *testing.T) {
+	t.Parallel()
+	h := newHost(t, `public class Script : ScriptBase
+{
+    public override async Task<HttpResponseMessage> ExecuteAsync()
+    {
+        this.Context.Logger.LogInformation("op {op}", this.Context.OperationId);
+        await Task.Delay(50);
+        var resp = await this.Context.SendAsync(this.Context.Request, this.CancellationToken);
+        resp.Headers.Add("X-Op", this.Context.OperationId);
+        return resp;
+    }
+}`, Options{Send: echoSend})
+	var wg sync.WaitGroup
+	errs := make(chan string, 20)
+	for i := range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			op := "Op" + strconv.Itoa(i)
+			r := h.Call(context.Background(), Call{OperationID: op, Request: httptest.NewRequest("GET", "https://x.test/"+op, nil)})
+			if r.Status != 200 || r.Header.Get("X-Op") != op || !strings.Contains(string(r.Body), "/"+op) || len(r.Logs) != 1 || r.Logs[0].Message != "op "+op {
+				errs <- fmt.Sprintf("%s: %d %v %s %v", op, r.Status, r.Header, r.Body, r.Logs)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	if h.Starts() != 1 {
+		t.Errorf("starts = %d, want 1", h.Starts())
+	}
+}
+
+// TestChildExitIsRecovered: a script that ends the process answers 500
+// and the next call runs on a fresh child.
+func TestChildExitIsRecovered(t *testing.T) {
+	t.Parallel()
+	h := newHost(t, `public class Script : ScriptBase
+{
+    public override Task<HttpResponseMessage> ExecuteAsync()
+    {
+        if (this.Context.OperationId == "Exit") { Environment.Exit(3); }
+        return Task.FromResult(new HttpResponseMessage(HttpStatusCode.Accepted));
+    }
+}`, Options{})
+	r := h.Call(context.Background(), Call{OperationID: "Exit", Request: httptest.NewRequest("GET", "https://x.test/a", nil)})
+	if r.Status != 500 || r.Err == nil || r.Err.Kind != "host" || !strings.Contains(r.Err.Message, "exited") {
+		t.Fatalf("got %d %s", r.Status, r.Body)
+	}
+	r = h.Call(context.Background(), Call{OperationID: "Ok", Request: httptest.NewRequest("GET", "https://x.test/a", nil)})
+	if r.Status != 202 {
+		t.Fatalf("after the exit: %d %s", r.Status, r.Body)
+	}
 }
