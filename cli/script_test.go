@@ -2,10 +2,13 @@ package cli
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/connectorlab/connectorlab/scripthost"
@@ -164,5 +167,50 @@ func TestMockRunsScriptAndRecompilesOnSave(t *testing.T) {
 	waitFor(t, func() bool { return strings.Contains(errb.String(), "script.csx:3:71: error CS0103") }, "the broken script to be reported\n"+errb.String())
 	if got := header(); got != "v2" {
 		t.Errorf("after a broken edit the last good script must keep running: X-Script = %q", got)
+	}
+}
+
+// TestTestRunsScriptOnTheWayToTarget: test --generate with custom code
+// sends what the script makes of each request; --custom-code=off sends
+// the requests as they are.
+func TestTestRunsScriptOnTheWayToTarget(t *testing.T) {
+	needScriptHost(t)
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("CONNECTORLAB_PARAM_API_KEY", "k-1")
+	dir := scriptConnector(t, `public class Script : ScriptBase
+{
+    public override async Task<HttpResponseMessage> ExecuteAsync()
+    {
+        this.Context.Request.Headers.TryAddWithoutValidation("X-Injected", "by-script");
+        return await this.Context.SendAsync(this.Context.Request, this.CancellationToken);
+    }
+}`)
+	var mu sync.Mutex
+	seen := map[string]int{}
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen[r.Header.Get("X-Injected")+"|"+r.Header.Get("X-API-Key")]++
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, "{}")
+	}))
+	defer target.Close()
+	for _, mode := range []string{"on", "off"} {
+		mu.Lock()
+		clear(seen)
+		mu.Unlock()
+		code, _, errOut := run(t, "test", dir, "--target", target.URL, "--generate", "--custom-code="+mode, "--fail-on", "error", "--format", "json")
+		if code != ExitOK && code != ExitFindings {
+			t.Fatalf("%s: exit %d: %s", mode, code, errOut)
+		}
+		mu.Lock()
+		want := "|k-1"
+		if mode == "on" {
+			want = "by-script|k-1"
+		}
+		if len(seen) != 1 || seen[want] == 0 {
+			t.Errorf("--custom-code=%s: the target saw %v, want every request as %q", mode, seen, want)
+		}
+		mu.Unlock()
 	}
 }
