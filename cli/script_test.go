@@ -214,3 +214,77 @@ func TestTestRunsScriptOnTheWayToTarget(t *testing.T) {
 		mu.Unlock()
 	}
 }
+
+const hopScript = `public class Script : ScriptBase
+{
+    public override async Task<HttpResponseMessage> ExecuteAsync()
+    {
+        IEnumerable<string> hv;
+        int hops = this.Context.Request.Headers.TryGetValues("X-Hops", out hv) ? int.Parse(hv.First()) + 1 : 1;
+        this.Context.Request.Headers.Remove("X-Hops");
+        this.Context.Request.Headers.TryAddWithoutValidation("X-Hops", hops.ToString());
+        var resp = await this.Context.SendAsync(this.Context.Request, this.CancellationToken);
+        var body = JObject.Parse(await resp.Content.ReadAsStringAsync());
+        resp.Content = CreateJsonContent(new JObject { ["wrapped"] = body }.ToString(Formatting.None));
+        return resp;
+    }
+}`
+
+// TestRecordTestReplayWithScript: record stores what the script sent;
+// test replays that session without running the script again; mock
+// --replay answers the script's SendAsync from it and serves the
+// script's reshaped response.
+func TestRecordTestReplayWithScript(t *testing.T) {
+	needScriptHost(t)
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("CONNECTORLAB_PARAM_API_KEY", "k-1")
+	dir := scriptConnector(t, hopScript)
+	var mu sync.Mutex
+	var hops []string
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		hops = append(hops, r.Header.Get("X-Hops"))
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"id":"o-1","total":12.5}`)
+	}))
+	defer up.Close()
+	db := filepath.Join(t.TempDir(), "rec.db")
+	base, _, errb, stop := startRecord(t, dir, "--upstream", up.URL+"/v1", "--db", db, "--port", "0", "--session", "cc", "--custom-code=on")
+	code, body := get(t, base+"/v1/orders/o-1")
+	if code != 200 || body != `{"wrapped":{"id":"o-1","total":12.5}}` {
+		t.Fatalf("via the recording proxy: %d %s", code, body)
+	}
+	if c := stop(); c != ExitOK {
+		t.Fatalf("record exit %d: %s", c, errb)
+	}
+	mu.Lock()
+	if len(hops) != 1 || hops[0] != "1" {
+		t.Fatalf("upstream saw X-Hops %v, want [1]", hops)
+	}
+	hops = nil
+	mu.Unlock()
+
+	if c, out, errOut := run(t, "test", dir, "--recordings", db, "--target", up.URL+"/v1", "--custom-code=on", "--no-history"); c != ExitOK && c != ExitFindings {
+		t.Fatalf("test exit %d: %s %s", c, out, errOut)
+	}
+	mu.Lock()
+	if len(hops) != 1 || hops[0] != "1" {
+		t.Errorf("test replayed X-Hops %v, want [1]: a session recorded with the script must not go through it again", hops)
+	}
+	mu.Unlock()
+
+	urls, _, merr, mstop := startMock(t, "--replay", db, "--custom-code=on", dir)
+	defer mstop()
+	req, _ := http.NewRequest("GET", urls[0]+"/v1/orders/o-1", nil)
+	req.Header.Set("X-API-Key", "k-1")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || string(b) != `{"wrapped":{"id":"o-1","total":12.5}}` {
+		t.Errorf("mock --replay with the script: %d %s (%s)", res.StatusCode, b, merr)
+	}
+}
