@@ -24,6 +24,11 @@ deps:
 	   if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	   $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends $$(echo $$missing | sed 's/gcc/build-essential/'); \
 	 fi
+	@if ! command -v mcs >/dev/null || ! ls /usr/lib/mono/gac/Newtonsoft.Json/*/Newtonsoft.Json.dll >/dev/null 2>&1; then \
+	   echo "installing: mono-devel libnewtonsoft-json-cil-dev (runs connectors' script.csx)"; \
+	   if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	   $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends mono-devel libnewtonsoft-json-cil-dev; \
+	 fi
 	@$(GO) mod download
 
 build: deps

@@ -45,3 +45,11 @@ func (cf *codeFlags) start(ctx context.Context, e *env, cmd string, c *connector
 	}
 	return r, ExitOK
 }
+
+// parsedMode is the --custom-code mode; Off when cf is nil.
+func (cf *codeFlags) parsedMode() (customcode.Mode, error) {
+	if cf == nil {
+		return customcode.Off, nil
+	}
+	return customcode.ParseMode(cf.mode)
+}

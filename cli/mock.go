@@ -10,6 +10,7 @@ import (
 	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/mock"
 	"github.com/connectorlab/connectorlab/workflow"
+	"github.com/connectorlab/connectorlab/workflow/customcode"
 	"github.com/connectorlab/connectorlab/workflow/faults"
 	"github.com/connectorlab/connectorlab/workflow/mockhost"
 )
@@ -186,6 +187,14 @@ func runMock(ctx context.Context, e *env, args []string) int {
 				return
 			}
 			fmt.Fprintf(e.stdout, "Reloaded %s (%d operations)\n", c.Name, len(c.Operations))
+			if mode, _ := f.code.parsedMode(); mode != customcode.Off {
+				ok, err := customcode.Reload(ctx, s.Unit, c, customcode.Options{Mode: mode, Timeout: f.code.timeout, Logger: e.log})
+				if err != nil {
+					fmt.Fprintln(e.stderr, "connectorlab mock:", err)
+				} else if ok {
+					fmt.Fprintf(e.stdout, "Recompiled %s\n", c.CustomCode.File)
+				}
+			}
 		})
 	}
 	if err := fleet.Serve(ctx); err != nil {

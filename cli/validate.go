@@ -9,6 +9,7 @@ import (
 
 	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/workflow/catalog"
+	"github.com/connectorlab/connectorlab/workflow/customcode"
 )
 
 // loadFlags are the input-hardening flags every command that loads shares.
@@ -53,6 +54,8 @@ func runValidate(ctx context.Context, e *env, args []string) int {
 	quiet := fs.Bool("quiet", false, "text format: print only the summary line per connector")
 	var lf loadFlags
 	lf.register(fs)
+	var cf codeFlags
+	cf.register(fs)
 	paths, code, ok := parseFlags(fs, args, e)
 	if !ok {
 		return code
@@ -84,7 +87,12 @@ func runValidate(ctx context.Context, e *env, args []string) int {
 	if len(paths) > 3 && isTerminal(e.stderr) {
 		progress = func(i, n int, p string) { fmt.Fprintf(e.stderr, "\r[%d/%d] %s\x1b[K", i+1, n, p) }
 	}
-	rep := catalog.Validate(ctx, lf.loader(), paths, threshold, "connectorlab "+Version, progress)
+	mode, err := customcode.ParseMode(cf.mode)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "connectorlab validate:", err)
+		return workflowExit(err)
+	}
+	rep := catalog.Validate(ctx, lf.loader(), paths, threshold, "connectorlab "+Version, mode, progress)
 	exit := ExitOK
 	if rep.Findings {
 		exit = ExitFindings

@@ -64,9 +64,8 @@ var Namespaces = []string{
 
 // prelude are the using directives every script gets implicitly (the
 // gateway compiles scripts that declare none): the common namespaces,
-// without those whose type names collide (System.Xml.Formatting and
-// Newtonsoft.Json.Formatting, System.Drawing's Image, ...). A script that
-// wants one of the others says so with its own using directive.
+// without System.Drawing (its Image, Color... collide with scripts' own
+// names). A script that wants another says so with its own using.
 var prelude = []string{
 	"System",
 	"System.Collections.Generic",
@@ -82,10 +81,18 @@ var prelude = []string{
 	"System.Threading",
 	"System.Threading.Tasks",
 	"System.Web",
+	"System.Xml",
 	"System.Xml.Linq",
 	"Microsoft.Extensions.Logging",
 	"Newtonsoft.Json",
 	"Newtonsoft.Json.Linq",
+}
+
+// preludeAliases settle the names two prelude namespaces both declare,
+// in favour of the one scripts mean.
+var preludeAliases = []string{
+	"Formatting = Newtonsoft.Json.Formatting",
+	"WriteState = Newtonsoft.Json.WriteState",
 }
 
 // references are the framework assemblies a script may use.
@@ -231,7 +238,7 @@ func Check(src Source) *CompileError {
 			if !allowed[ns] {
 				col := strings.Index(text, m[2]) + 1
 				diags = append(diags, Diagnostic{File: name, Line: line, Col: col, Severity: "error", Code: "namespace",
-					Message: fmt.Sprintf("namespace %s is not supported by the Power Platform gateway; use one of: %s", ns, strings.Join(Namespaces[:len(Namespaces)-1], ", "))})
+					Message: fmt.Sprintf("namespace %s is not supported by the Power Platform gateway (supported: System, System.Net.Http, Newtonsoft.Json, ... see docs/CUSTOM-CODE.md)", ns)})
 			}
 		} else if m := aliasRe.FindStringSubmatch(text); m != nil {
 			if !underAllowed(m[1], allowed) {
@@ -307,6 +314,9 @@ func Compile(ctx context.Context, e Engine, dir string, src Source) (*Assembly, 
 	var sb strings.Builder
 	for _, ns := range prelude {
 		sb.WriteString("using " + ns + ";\n")
+	}
+	for _, a := range preludeAliases {
+		sb.WriteString("using " + a + ";\n")
 	}
 	sb.WriteString("#line 1 \"script.csx\"\n")
 	sb.Write(code)

@@ -3,7 +3,16 @@ package scripthost
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 )
+
+// classNameRe finds the classes a script declares: reference types whose
+// "T?" annotations can be dropped.
+var classNameRe = regexp.MustCompile(`\bclass\s+([A-Za-z_]\w*)`)
+
+var dictDeclRe = regexp.MustCompile(`\bI?(?:ReadOnly)?Dictionary<\s*[\w.]+\s*,\s*([\w.]+(?:\[\])?)\s*>\s+(\w+)\s*[=;]`)
+
+var tryGetValuesRe = regexp.MustCompile(`\bTryGetValues\s*\([^;{}]*?\bout\s+(var)\b`)
 
 // downlevel rewrites the few C# 8/9 constructs the Mono compiler (C# 7.x)
 // rejects and that have a same-meaning older form, keeping every other
@@ -17,8 +26,44 @@ import (
 // Strings, characters and comments are left alone. Each rewrite is a
 // warning naming its line and column.
 func downlevel(code []byte, name string) ([]byte, []Diagnostic) {
-	out := append([]byte(nil), code...)
 	var warns []Diagnostic
+	// out var of HttpHeaders.TryGetValues in an async method crashes mcs;
+	// the type is known, so spell it out (the line's later columns shift).
+	var out []byte
+	last := 0
+	for _, m := range tryGetValuesRe.FindAllSubmatchIndex(code, -1) {
+		out = append(out, code[last:m[2]]...)
+		out = append(out, "IEnumerable<string>"...)
+		last = m[3]
+		l := 1 + bytes.Count(code[:m[2]], []byte("\n"))
+		c := m[2] - bytes.LastIndexByte(code[:m[2]], '\n')
+		warns = append(warns, Diagnostic{File: name, Line: l, Col: c, Severity: "warning", Code: "downlevel",
+			Message: "'out var' of TryGetValues spelled 'out IEnumerable<string>' (the Mono compiler crashes on 'out var' in async methods)"})
+	}
+	out = append(out, code[last:]...)
+	// the same for TryGetValue on a dictionary field the script declares
+	// with a simple value type.
+	for _, d := range dictDeclRe.FindAllSubmatch(out, -1) {
+		valueType, field := string(d[1]), string(d[2])
+		re := regexp.MustCompile(`\b` + regexp.QuoteMeta(field) + `\s*\.\s*TryGetValue\s*\([^;{}]*?\bout\s+(var)\b`)
+		var next []byte
+		last := 0
+		for _, m := range re.FindAllSubmatchIndex(out, -1) {
+			next = append(next, out[last:m[2]]...)
+			next = append(next, valueType...)
+			last = m[3]
+			l := 1 + bytes.Count(out[:m[2]], []byte("\n"))
+			warns = append(warns, Diagnostic{File: name, Line: l, Col: m[2] - bytes.LastIndexByte(out[:m[2]], '\n'), Severity: "warning", Code: "downlevel",
+				Message: fmt.Sprintf("'out var' of %s.TryGetValue spelled 'out %s' (the Mono compiler crashes on 'out var' in async methods)", field, valueType)})
+		}
+		if last > 0 {
+			out = append(next, out[last:]...)
+		}
+	}
+	refTypes := []string{"string", "object", "JObject", "JToken", "JArray", "JValue", "dynamic", "Exception", "HttpContent", "Uri"}
+	for _, m := range classNameRe.FindAllSubmatch(code, -1) {
+		refTypes = append(refTypes, string(m[1]))
+	}
 	line, col := 1, 1
 	warn := func(l, c int, msg string) {
 		warns = append(warns, Diagnostic{File: name, Line: l, Col: c, Severity: "warning", Code: "downlevel", Message: msg})
@@ -50,10 +95,13 @@ func downlevel(code []byte, name string) ([]byte, []Diagnostic) {
 			adv(2)
 			continue
 		case ch == '"' || ch == '\'' || ((ch == '@' || ch == '$') && i+1 < n && (out[i+1] == '"' || out[i+1] == '@' || out[i+1] == '$')):
-			verbatim := false
+			verbatim, interp := false, false
 			for i < n && out[i] != '"' && out[i] != '\'' {
 				if out[i] == '@' {
 					verbatim = true
+				}
+				if out[i] == '$' {
+					interp = true
 				}
 				adv(1)
 			}
@@ -78,13 +126,20 @@ func downlevel(code []byte, name string) ([]byte, []Diagnostic) {
 				if out[i] == '\n' && !verbatim {
 					break
 				}
+				if interp && out[i] == '!' && i+1 < n && out[i+1] == '}' && i > 0 && (isIdent(out[i-1]) || out[i-1] == ')' || out[i-1] == ']') {
+					out[i] = ' '
+					warn(line, col, "C# 8 null-forgiving '!' dropped for the Mono compiler")
+				}
 				adv(1)
 			}
 			continue
 		}
 		// using var x = ...;
 		if matchWord(out, i, "using") && !identBefore(out, i) {
-			j := skipSpace(out, i+5)
+			j := i + 5
+			for j < n && (out[j] == ' ' || out[j] == '\t' || out[j] == '\n' || out[j] == '\r') {
+				j++
+			}
 			if matchWord(out, j, "var") && j > i+5 {
 				for k := i; k < i+5; k++ {
 					out[k] = ' '
@@ -118,7 +173,7 @@ func downlevel(code []byte, name string) ([]byte, []Diagnostic) {
 		}
 		// nullable reference annotations
 		if ch == '?' && i > 0 && i+1 < n && (out[i+1] == ' ' || out[i+1] == '>' || out[i+1] == ',' || out[i+1] == ')' || out[i+1] == '[' || out[i+1] == ']') {
-			for _, t := range []string{"string", "object", "JObject", "JToken", "JArray", "JValue", "dynamic", "Exception", "HttpContent", "Uri"} {
+			for _, t := range refTypes {
 				s := i - len(t)
 				if s >= 0 && string(out[s:i]) == t && !identBefore(out, s) && nextIsDecl(out, i+1) {
 					out[i] = ' '

@@ -13,6 +13,11 @@ func TestDownlevel(t *testing.T) {
 		{"// using var x\nusing (var y = z) {}", "// using var x\nusing (var y = z) {}"},
 		{"var b = a != c; var t = ok ? x : y;", "var b = a != c; var t = ok ? x : y;"},
 		{`var p = @"C:\x"" is not null";`, `var p = @"C:\x"" is not null";`},
+		{"using\n    var r = x;", "     \n    var r = x;"},
+		{`Log($"{req.RequestUri!}"); Log("{a!}");`, `Log($"{req.RequestUri }"); Log("{a!}");`},
+		{"h.TryGetValues(\"x\",\n out var t) ? t : null;", "h.TryGetValues(\"x\",\n out IEnumerable<string> t) ? t : null;"},
+		{"Dictionary<string, string[]> m = x; if (m.TryGetValue(k, out var v)) {}", "Dictionary<string, string[]> m = x; if (m.TryGetValue(k, out string[] v)) {}"},
+		{"class Layer {} public Layer? Src { get; set; } int? n = null;", "class Layer {} public Layer  Src { get; set; } int? n = null;"},
 	}
 	for _, c := range cases {
 		got, warns := downlevel([]byte(c.in), "s.csx")

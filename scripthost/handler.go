@@ -180,7 +180,7 @@ func LocalSend(h http.Handler, backendHost string, foreign SendFunc) SendFunc {
 
 // serveLocal serves req with h in process, as if it came over the wire.
 func serveLocal(ctx context.Context, h http.Handler, req *http.Request, host, remote string) *http.Response {
-	in := req.Clone(ctx)
+	in := req.Clone(context.WithValue(ctx, fromScriptKey{}, true))
 	in.RequestURI = req.URL.RequestURI()
 	in.URL = &url.URL{Path: req.URL.Path, RawPath: req.URL.RawPath, RawQuery: req.URL.RawQuery}
 	in.Host, in.RemoteAddr = host, remote
@@ -192,6 +192,17 @@ func serveLocal(ctx context.Context, h http.Handler, req *http.Request, host, re
 	out := rec.Result()
 	out.Request = req
 	return out
+}
+
+type fromScriptKey struct{}
+
+// FromScript reports whether a request handled by next came from the
+// script's SendAsync (its credentials were added before the script ran,
+// as the gateway does; adding them again would undo what the script
+// changed).
+func FromScript(ctx context.Context) bool {
+	v, _ := ctx.Value(fromScriptKey{}).(bool)
+	return v
 }
 
 type roundTripFunc func(*http.Request) (*http.Response, error)

@@ -2,11 +2,15 @@ package scripthost
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -176,5 +180,146 @@ func TestSourceLimit(t *testing.T) {
 	ce := Check(Source{Name: "s.csx", Code: []byte(big)})
 	if ce == nil || ce.Kind != "size" || !strings.Contains(ce.Error(), "1 MB") {
 		t.Fatalf("got %v", ce)
+	}
+}
+
+// TestGatewayFiveSecondLimit: with the default limit a script that runs
+// on answers 504 after 5 s (not before, not much after).
+func TestGatewayFiveSecondLimit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits 5 s: skipped with -short")
+	}
+	t.Parallel()
+	h := newHost(t, `public class Script : ScriptBase
+{
+    public override async Task<HttpResponseMessage> ExecuteAsync()
+    {
+        await Task.Delay(TimeSpan.FromSeconds(30));
+        return new HttpResponseMessage(HttpStatusCode.OK);
+    }
+}`, Options{})
+	if h.Timeout() != 5*time.Second {
+		t.Fatalf("default timeout %s", h.Timeout())
+	}
+	start := time.Now()
+	r := h.Call(context.Background(), Call{OperationID: "Slow", Request: httptest.NewRequest("GET", "https://x.test/a", nil)})
+	took := time.Since(start)
+	if r.Status != 504 || r.Err == nil || r.Err.Kind != "timeout" {
+		t.Fatalf("got %d %s", r.Status, r.Body)
+	}
+	if took < 5*time.Second || took > 7*time.Second {
+		t.Errorf("the 5 s limit answered after %s", took)
+	}
+}
+
+// TestIsolation: the child has an empty environment and, where a network
+// namespace is available, cannot open a socket; SendAsync still works.
+func TestIsolation(t *testing.T) {
+	t.Setenv("CONNECTORLAB_SECRET_CANARY", "leak")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	h := newHost(t, `public class Script : ScriptBase
+{
+    public override async Task<HttpResponseMessage> ExecuteAsync()
+    {
+        var env = Environment.GetEnvironmentVariable("CONNECTORLAB_SECRET_CANARY") ?? "none";
+        string net;
+        try
+        {
+            var c = new System.Net.Sockets.TcpClient();
+            c.Connect("127.0.0.1", `+strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)+`);
+            net = "connected";
+        }
+        catch (Exception e) { net = "refused: " + e.GetType().Name; }
+        var resp = await this.Context.SendAsync(new HttpRequestMessage(HttpMethod.Get, "https://backend.test/ok"), this.CancellationToken);
+        return new HttpResponseMessage(HttpStatusCode.OK) { Content = CreateJsonContent("{\"env\":\"" + env + "\",\"net\":\"" + net + "\",\"send\":" + (int)resp.StatusCode + "}") };
+    }
+}`, Options{Send: echoSend})
+	r := h.Call(context.Background(), Call{OperationID: "Probe", Request: httptest.NewRequest("GET", "https://x.test/a", nil)})
+	if r.Status != 200 {
+		t.Fatalf("got %d %s", r.Status, r.Body)
+	}
+	body := string(r.Body)
+	if !strings.Contains(body, `"env":"none"`) {
+		t.Errorf("the child saw the parent's environment: %s", body)
+	}
+	if !strings.Contains(body, `"send":200`) {
+		t.Errorf("SendAsync did not work: %s", body)
+	}
+	if strings.Contains(h.Isolation(), "own network namespace") && !strings.Contains(body, `"net":"refused`) {
+		t.Errorf("isolation %q, yet the script connected: %s", h.Isolation(), body)
+	}
+	t.Logf("isolation: %s; script saw %s", h.Isolation(), body)
+}
+
+// TestConcurrentCallsShareOneChild: calls in flight at once are
+// multiplexed over one child, each getting its own answer and logs.
+func TestConcurrentCallsShareOneChild(t *testing.T) {
+	t.Parallel()
+	h := newHost(t, `public class Script : ScriptBase
+{
+    public override async Task<HttpResponseMessage> ExecuteAsync()
+    {
+        this.Context.Logger.LogInformation("op {op}", this.Context.OperationId);
+        await Task.Delay(50);
+        var resp = await this.Context.SendAsync(this.Context.Request, this.CancellationToken);
+        resp.Headers.Add("X-Op", this.Context.OperationId);
+        return resp;
+    }
+}`, Options{Send: echoSend})
+	var wg sync.WaitGroup
+	errs := make(chan string, 20)
+	for i := range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			op := "Op" + strconv.Itoa(i)
+			r := h.Call(context.Background(), Call{OperationID: op, Request: httptest.NewRequest("GET", "https://x.test/"+op, nil)})
+			if r.Status != 200 || r.Header.Get("X-Op") != op || !strings.Contains(string(r.Body), "/"+op) || len(r.Logs) != 1 || r.Logs[0].Message != "op "+op {
+				errs <- fmt.Sprintf("%s: %d %v %s %v", op, r.Status, r.Header, r.Body, r.Logs)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	if h.Starts() != 1 {
+		t.Errorf("starts = %d, want 1", h.Starts())
+	}
+}
+
+// TestChildExitIsRecovered: a script that ends the process answers 500
+// and the next call runs on a fresh child.
+func TestChildExitIsRecovered(t *testing.T) {
+	t.Parallel()
+	h := newHost(t, `public class Script : ScriptBase
+{
+    public override Task<HttpResponseMessage> ExecuteAsync()
+    {
+        if (this.Context.OperationId == "Exit") { Environment.Exit(3); }
+        return Task.FromResult(new HttpResponseMessage(HttpStatusCode.Accepted));
+    }
+}`, Options{})
+	r := h.Call(context.Background(), Call{OperationID: "Exit", Request: httptest.NewRequest("GET", "https://x.test/a", nil)})
+	if r.Status != 500 || r.Err == nil || r.Err.Kind != "host" || !strings.Contains(r.Err.Message, "exited") {
+		t.Fatalf("got %d %s", r.Status, r.Body)
+	}
+	r = h.Call(context.Background(), Call{OperationID: "Ok", Request: httptest.NewRequest("GET", "https://x.test/a", nil)})
+	if r.Status != 202 {
+		t.Fatalf("after the exit: %d %s", r.Status, r.Body)
 	}
 }

@@ -277,6 +277,11 @@ namespace ConnectorLab.ScriptHost
         public HttpRequestMessage Request { get; private set; }
         public Uri OriginalRequestUri { get; private set; }
         public ILogger Logger { get; private set; }
+        public Uri CreateNotificationUri(string relativePath)
+        {
+            var root = new Uri(OriginalRequestUri.GetLeftPart(UriPartial.Authority));
+            return new Uri(root, relativePath ?? "");
+        }
         public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             return Program.Send(id, request, cancellationToken);

@@ -101,6 +101,11 @@ public interface IScriptContext
     // OriginalRequestUri is the request's URI before the script changed
     // it (not in the public docs; published scripts read it).
     Uri OriginalRequestUri { get; }
+    // CreateNotificationUri makes a URL on the gateway that forwards to
+    // this connector's relativePath (not in the public docs; DocuSign's
+    // script uses it for webhooks). Here: relativePath on the request's
+    // own host.
+    Uri CreateNotificationUri(string relativePath);
     Microsoft.Extensions.Logging.ILogger Logger { get; }
     Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken);
 }

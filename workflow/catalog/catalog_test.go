@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/workflow/customcode"
 )
 
 const sample = "../../examples/contoso-orders"
@@ -18,7 +19,7 @@ func TestValidateReport(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "bad.json")
 	os.WriteFile(bad, []byte(`{"swagger": "2.0", "paths": {`), 0o600)
 	var seen []string
-	rep := Validate(context.Background(), &connector.Loader{}, []string{sample, bad}, connector.LevelError, "test", func(i, n int, p string) { seen = append(seen, p) })
+	rep := Validate(context.Background(), &connector.Loader{}, []string{sample, bad}, connector.LevelError, "test", customcode.Off, func(i, n int, p string) { seen = append(seen, p) })
 	if len(rep.Results) != 2 || len(seen) != 2 || rep.Passed {
 		t.Fatalf("report %+v", rep)
 	}
@@ -31,8 +32,8 @@ func TestValidateReport(t *testing.T) {
 		t.Errorf("text:\n%s", b.String())
 	}
 	// Warnings fail only at --fail-on warning.
-	lax := Validate(context.Background(), &connector.Loader{}, []string{sample}, connector.LevelError, "test", nil)
-	strict := Validate(context.Background(), &connector.Loader{}, []string{sample}, connector.LevelInfo, "test", nil)
+	lax := Validate(context.Background(), &connector.Loader{}, []string{sample}, connector.LevelError, "test", customcode.Off, nil)
+	strict := Validate(context.Background(), &connector.Loader{}, []string{sample}, connector.LevelInfo, "test", customcode.Off, nil)
 	if lax.Findings && !strict.Findings {
 		t.Errorf("a lower threshold found less: lax %v strict %v", lax.Findings, strict.Findings)
 	}

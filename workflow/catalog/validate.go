@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/workflow/customcode"
 )
 
 // Result is one validated definition.
@@ -33,8 +34,9 @@ type Report struct {
 
 // Validate loads and lints every path; a finding at or above failOn, or a
 // definition that does not load, fails the report. progress, when set,
-// is told before each path.
-func Validate(ctx context.Context, l *connector.Loader, paths []string, failOn connector.Level, tool string, progress func(i, n int, path string)) Report {
+// is told before each path. code is the --custom-code mode: the script's
+// compile findings join the lint findings unless it is off.
+func Validate(ctx context.Context, l *connector.Loader, paths []string, failOn connector.Level, tool string, code customcode.Mode, progress func(i, n int, path string)) Report {
 	rep := Report{SchemaVersion: 1, Tool: tool, FailOn: failOn.String(), Passed: true}
 	for i, p := range paths {
 		if progress != nil {
@@ -50,6 +52,7 @@ func Validate(ctx context.Context, l *connector.Loader, paths []string, failOn c
 		}
 		r.Connector = c.Name
 		r.Findings = connector.Lint(ctx, c)
+		r.Findings = append(r.Findings, customcode.Findings(ctx, c, customcode.Options{Mode: code})...)
 		for _, f := range r.Findings {
 			r.Counts[f.Level.String()]++
 			if f.Level >= failOn {

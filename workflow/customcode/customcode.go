@@ -99,3 +99,29 @@ func Error(err error) error {
 	}
 	return &workflow.Error{Kind: workflow.KindInfra, Message: "the custom-code host failed: " + err.Error(), Fix: "run with --custom-code=off to serve without the script", Err: err}
 }
+
+// Unit is what runs a script in front of a mock (mockhost.Unit).
+type Unit interface {
+	UseCustomCode(r *scripthost.Runner)
+}
+
+// Reload recompiles c's script after an edit and puts it in front of u.
+// A script that no longer compiles keeps the last good one running; the
+// error names script.csx:line:col. recompiled says a new script runs.
+func Reload(ctx context.Context, u Unit, c *connector.Connector, o Options) (recompiled bool, err error) {
+	if c.CustomCode == nil || o.Mode == Off {
+		return false, nil
+	}
+	o.Mode = On
+	r, _, err := Start(ctx, c, o)
+	switch {
+	case errors.Is(err, scripthost.ErrUnavailable):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("custom code of %s not reloaded, still running the last good version: %w", c.Name, err)
+	case r == nil:
+		return false, nil
+	}
+	u.UseCustomCode(r)
+	return true, nil
+}

@@ -58,10 +58,11 @@ func watchFrom(ctx context.Context, last string, u *Unit, path string, load Load
 	}
 }
 
-// stamp is the size and modification time of the definition's files.
+// stamp is the size and modification time of the definition's files
+// (custom code included, so a saved script.csx is recompiled).
 func stamp(c *connector.Connector) string {
 	var b strings.Builder
-	for _, p := range []string{c.Files.Definition, c.Files.Properties} {
+	for _, p := range []string{c.Files.Definition, c.Files.Properties, c.Files.Script} {
 		if p == "" {
 			continue
 		}

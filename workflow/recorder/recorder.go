@@ -229,6 +229,18 @@ func Start(ctx context.Context, st Store, c *connector.Connector, cfg Config) (*
 		Gone() <-chan struct{}
 		GoneErr() error
 	})
+	auth := recordings.AuthFor(set, params)
+	if cfg.CustomCode != nil {
+		// The script got the credentials before it ran; its requests are
+		// forwarded as it left them.
+		plain := auth
+		auth = func(r *http.Request) error {
+			if scripthost.FromScript(r.Context()) {
+				return nil
+			}
+			return plain(r)
+		}
+	}
 	proxy, err := recordings.NewProxy(recordings.ProxyOptions{
 		Refuse: func() error {
 			if e := r.gone.Load(); e != nil {
@@ -242,7 +254,7 @@ func Start(ctx context.Context, st Store, c *connector.Connector, cfg Config) (*
 		SessionID:      sess.ID,
 		Connector:      c.Name,
 		Operation:      OperationIDs(c),
-		Auth:           recordings.AuthFor(set, params),
+		Auth:           auth,
 		Policies:       policies,
 		Limits:         cfg.Limits,
 		MaxRequestBody: cfg.MaxRequestBody,

@@ -1,0 +1,12 @@
+package scripthost
+
+import (
+	"os"
+	"testing"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	os.RemoveAll(testCache)
+	os.Exit(code)
+}
