@@ -16,7 +16,7 @@ import (
 func TestAdminAPI(t *testing.T) {
 	c := contosoOrders(t)
 	hub := NewHub(nil)
-	s, err := New(c, Options{Seed: 9, DisableAuth: true, Name: "contoso", PowerPlatform: PowerPlatformOptions{Hub: hub}})
+	s, err := New(c, Options{Seed: 9, DisableAuth: true, Name: "contoso", PowerPlatform: PowerPlatformOptions{Hub: hub, AllowPrivateCallbacks: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func TestAdminCapabilityUnsubscribe(t *testing.T) {
 		t.Fatal(err)
 	}
 	hub := NewHub(nil)
-	s, err := New(loadDir(t, dir), Options{DisableAuth: true, Name: "hooks", PowerPlatform: PowerPlatformOptions{Hub: hub}})
+	s, err := New(loadDir(t, dir), Options{DisableAuth: true, Name: "hooks", PowerPlatform: PowerPlatformOptions{Hub: hub, AllowPrivateCallbacks: true}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -24,6 +25,7 @@ type Hub struct {
 	order    []string
 	urls     map[string]string
 	adminURL string
+	own      []string
 }
 
 var _ admin.Backend = (*Hub)(nil)
@@ -49,6 +51,36 @@ func (h *Hub) SetURL(name, u string) {
 	h.mu.Lock()
 	h.urls[name] = u
 	h.mu.Unlock()
+}
+
+// AddOwnAddr tells the hub about another listener of this process (a
+// recording proxy it runs): webhook callbacks may never name it.
+func (h *Hub) AddOwnAddr(hostport string) {
+	h.mu.Lock()
+	h.own = append(h.own, hostport)
+	h.mu.Unlock()
+}
+
+// ownAddrs is every listener of this process the hub knows: the mocks,
+// the admin API and those added with AddOwnAddr.
+func (h *Hub) ownAddrs() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := append([]string(nil), h.own...)
+	for _, u := range append([]string{h.adminURL}, mapValues(h.urls)...) {
+		if pu, err := url.Parse(u); err == nil && pu.Host != "" {
+			out = append(out, pu.Host)
+		}
+	}
+	return out
+}
+
+func mapValues(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
 }
 
 func (h *Hub) url(name string) string {
@@ -223,6 +255,21 @@ func (h *Hub) Fire(ctx context.Context, f admin.Fire) ([]admin.FireResult, error
 	}
 	if len(out) == 0 && firstErr != nil {
 		return nil, firstErr
+	}
+	return out, nil
+}
+
+// Deliveries implements admin.Backend.
+func (h *Hub) Deliveries(connector string) ([]admin.Delivery, error) {
+	pps, err := h.pick(connector)
+	if err != nil {
+		return nil, err
+	}
+	out := []admin.Delivery{}
+	for _, pp := range pps {
+		for _, d := range pp.engine.Deliveries() {
+			out = append(out, admin.Delivery{Connector: pp.s.opts.Name, Delivery: d})
+		}
 	}
 	return out, nil
 }
