@@ -51,12 +51,12 @@ type Delivery struct {
 	State          string    `json:"state,omitempty"`
 	QueuedAt       time.Time `json:"queuedAt,omitzero"`
 	OperationID    string    `json:"operationId"`
-	SubscriptionID string `json:"subscriptionId"`
-	CallbackURL    string `json:"callbackUrl"`
-	Attempts       int    `json:"attempts"`
-	Status         int    `json:"status,omitempty"`
-	Error          string `json:"error,omitempty"`
-	Payload        any    `json:"payload,omitempty"`
+	SubscriptionID string    `json:"subscriptionId"`
+	CallbackURL    string    `json:"callbackUrl"`
+	Attempts       int       `json:"attempts"`
+	Status         int       `json:"status,omitempty"`
+	Error          string    `json:"error,omitempty"`
+	Payload        any       `json:"payload,omitempty"`
 }
 
 // OK reports whether the callback accepted the event.
