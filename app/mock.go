@@ -34,6 +34,9 @@ type MockConfig struct {
 	// ("code=404", "example=NAME", "dynamic=true"); "" answers normally.
 	Scenario string      `json:"scenario,omitempty"`
 	Faults   FaultConfig `json:"faults"`
+	// AllowPrivateCallbacks lets webhook subscriptions name loopback and
+	// private callback addresses (the CLI's --allow-private-callbacks).
+	AllowPrivateCallbacks bool `json:"allowPrivateCallbacks,omitempty"`
 }
 
 // FaultConfig is mock.Faults in units a form can hold.
@@ -143,6 +146,7 @@ func (s *MockService) options(c *connector.Connector, cfg MockConfig, stream str
 	return mock.Options{
 		Seed: cfg.Seed, DisableValidation: !cfg.Validate, DisableAuth: !cfg.Auth,
 		Stateful: cfg.Stateful, Faults: f, Sink: s.traffic.sink(stream), Log: s.log,
+		PowerPlatform: mock.PowerPlatformOptions{AllowPrivateCallbacks: cfg.AllowPrivateCallbacks},
 	}, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"sort"
 	"strings"
@@ -56,6 +57,9 @@ type mockFlags struct {
 	record      string
 	allowRemote bool
 	allowHosts  stringList
+	corsOrigins stringList
+	maxStoreMB  int
+	maxItems    int
 	conformance bool
 	target      string
 	noBasePath  bool
@@ -73,6 +77,9 @@ func runMock(ctx context.Context, e *env, args []string) int {
 	fs.IntVar(&f.port, "p", 4010, "shorthand for --port")
 	fs.StringVar(&f.host, "host", "127.0.0.1", "address to listen on; anything but loopback needs --allow-remote")
 	fs.BoolVar(&f.allowRemote, "allow-remote", false, "allow --host to be a non-loopback address")
+	fs.Var(&f.corsOrigins, "cors-origin", "let pages of this web origin (https://app.example.com; * for any) make state-changing requests (repeatable); pages on loopback always may, others only read")
+	fs.IntVar(&f.maxStoreMB, "max-store-mb", mock.DefaultMaxStoreBytes>>20, "with --stateful: MiB of JSON the store keeps (oldest resources evicted, 413/429 beyond)")
+	fs.IntVar(&f.maxItems, "max-items", mock.DefaultMaxItems, "with --stateful: resources kept per collection (the oldest is evicted)")
 	fs.Var(&f.allowHosts, "allow-host", "also answer requests whose Host header is this name (repeatable; the mock answers only its own address and loopback names, against DNS rebinding)")
 	fs.Uint64Var(&f.seed, "seed", 0, "seed for generated data: the same seed and request give the same response")
 	fs.BoolVar(&f.validate, "validate", true, "validate requests against the definition (400/415/422 on failure)")
@@ -102,6 +109,7 @@ func runMock(ctx context.Context, e *env, args []string) int {
 	if !ok {
 		return code
 	}
+	f.pp.explicit(fs)
 	if len(paths) == 0 {
 		fmt.Fprintln(e.stderr, "connectorlab mock: give at least one PATH (connector folder, OpenAPI file or Postman collection)")
 		return ExitUsage
@@ -285,7 +293,19 @@ func checkFaultOperations(config string, faults mock.Faults, units []*mockUnit) 
 
 // options turns flags and the config file into mock.Options.
 func (f *mockFlags) options(e *env) (mock.Options, error) {
-	o := mock.Options{Seed: f.seed, DisableValidation: !f.validate, Stateful: f.stateful, MaxBodyBytes: int64(f.maxBodyMB) << 20}
+	o := mock.Options{Seed: f.seed, DisableValidation: !f.validate, Stateful: f.stateful, MaxBodyBytes: int64(f.maxBodyMB) << 20,
+		CORSOrigins: f.corsOrigins, MaxStoreBytes: int64(f.maxStoreMB) << 20, MaxItems: f.maxItems}
+	for _, origin := range f.corsOrigins {
+		if origin == "*" {
+			continue
+		}
+		if u, err := url.Parse(origin); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+			return o, fmt.Errorf("--cors-origin %q: give a web origin, scheme and host (and port): https://app.example.com", origin)
+		}
+	}
+	if f.maxStoreMB < 1 || f.maxItems < 1 {
+		return o, fmt.Errorf("--max-store-mb and --max-items must be at least 1")
+	}
 	switch f.auth {
 	case "on":
 	case "off":

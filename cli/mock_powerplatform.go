@@ -2,15 +2,18 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"net"
 	"os"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/connectorlab/connectorlab/mock"
 	"github.com/connectorlab/connectorlab/mock/admin"
+	"github.com/connectorlab/connectorlab/mock/trigger"
 )
 
 // DefaultAdminPort is where `connectorlab mock` serves its admin API.
@@ -22,6 +25,10 @@ type ppFlags struct {
 	strictDynamic bool
 	schemaFile    string
 	adminPort     int
+	adminPortSet  bool // --admin-port given: a busy port is an error, not a fallback
+	allowPrivate  bool
+	maxSubs       int
+	maxCallback   int
 	hub           *mock.Hub
 }
 
@@ -29,13 +36,26 @@ func (p *ppFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&p.fireEvery, "fire-every", 0, "fire every trigger on this schedule (30s): a webhook event to each subscription, a new item for each polling trigger")
 	fs.BoolVar(&p.strictDynamic, "strict-dynamic", false, "reject (400) values that a parameter's dynamic-values lookup would not return")
 	fs.StringVar(&p.schemaFile, "dynamic-schemas", "", "JSON file of schemas for dynamic-schema lookups (default: dynamic-schemas.json next to the connector)")
-	fs.IntVar(&p.adminPort, "admin-port", DefaultAdminPort, "port of the admin API on 127.0.0.1 (0 picks a free port, -1 turns it off)")
+	fs.IntVar(&p.adminPort, "admin-port", DefaultAdminPort, "port of the admin API on 127.0.0.1 (0 picks a free port, -1 turns it off; when the default is busy a free one is used and printed)")
+	fs.BoolVar(&p.allowPrivate, "allow-private-callbacks", false, "let webhook subscriptions name loopback and private callback addresses (local receivers); off, a web page cannot make the mock call services on this machine")
+	fs.IntVar(&p.maxSubs, "max-subscriptions", trigger.DefaultMaxSubscriptions, "live webhook subscriptions kept (429 beyond)")
+	fs.IntVar(&p.maxCallback, "max-callback-url", trigger.DefaultMaxCallbackURL, "longest webhook callback URL in bytes (413 beyond)")
+}
+
+// explicit notes which flags the user gave.
+func (p *ppFlags) explicit(fs *flag.FlagSet) {
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "admin-port" {
+			p.adminPortSet = true
+		}
+	})
 }
 
 // apply puts the flags into the mock options.
 func (p *ppFlags) apply(o *mock.Options, e *env) {
 	p.hub = mock.NewHub(e.log)
-	o.PowerPlatform = mock.PowerPlatformOptions{StrictDynamic: p.strictDynamic, SchemaFile: p.schemaFile, Hub: p.hub}
+	o.PowerPlatform = mock.PowerPlatformOptions{StrictDynamic: p.strictDynamic, SchemaFile: p.schemaFile, Hub: p.hub,
+		AllowPrivateCallbacks: p.allowPrivate, MaxSubscriptions: p.maxSubs, MaxCallbackURL: p.maxCallback}
 }
 
 // start opens the admin API, writes its token file and runs the schedule.
@@ -57,6 +77,13 @@ func (p *ppFlags) start(ctx context.Context, e *env) (func(), error) {
 		return nil, err
 	}
 	ln, err := mock.Listen("127.0.0.1", p.adminPort)
+	if err != nil && errors.Is(err, syscall.EADDRINUSE) && !p.adminPortSet {
+		// Another mock holds the default: take a free port and say which.
+		if ln, err = mock.Listen("127.0.0.1", 0); err == nil {
+			fmt.Fprintf(e.stdout, "Admin port %d is in use (another mock?); using %d instead: pass --admin-port %d to connectorlab trigger\n",
+				p.adminPort, ln.Addr().(*net.TCPAddr).Port, ln.Addr().(*net.TCPAddr).Port)
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("admin API: %w (use --admin-port to pick another, -1 to turn it off)", err)
 	}

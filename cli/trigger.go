@@ -26,6 +26,7 @@ func runTrigger(ctx context.Context, e *env, args []string) int {
 	sub := fs.String("subscription", "", "fire: only this webhook subscription")
 	payload := fs.String("payload", "", "fire: JSON file with the payload (webhook) or item (polling); - reads stdin")
 	format := fs.String("format", "text", "output: text or json")
+	wait := fs.Bool("wait", false, "fire: wait for the deliveries and exit 1 if one failed (default: return at once with the delivery ids; trigger ls shows how they went)")
 	rest, code, ok := parseFlags(fs, args, e)
 	if !ok {
 		return code
@@ -47,7 +48,7 @@ func runTrigger(ctx context.Context, e *env, args []string) int {
 	if rest[0] == "ls" {
 		return triggerList(ctx, e, cl, *conn, *format)
 	}
-	f := admin.Fire{Connector: *conn, FireRequest: trigger.FireRequest{OperationID: rest[1], Count: *count, SubscriptionID: *sub}}
+	f := admin.Fire{Connector: *conn, FireRequest: trigger.FireRequest{OperationID: rest[1], Count: *count, SubscriptionID: *sub, Async: !*wait}}
 	if *payload != "" {
 		var b []byte
 		if *payload == "-" {
@@ -76,7 +77,12 @@ func runTrigger(ctx context.Context, e *env, args []string) int {
 	if *format == "json" {
 		writeTriggerJSON(e.stdout, res)
 	}
-	failed := false
+	failed, happened := false, false
+	for _, r := range res {
+		if len(r.Items) > 0 || len(r.Deliveries) > 0 {
+			happened = true
+		}
+	}
 	for _, r := range res {
 		for op, n := range r.Items {
 			if *format == "text" {
@@ -84,27 +90,53 @@ func runTrigger(ctx context.Context, e *env, args []string) int {
 			}
 		}
 		for _, op := range r.Idle {
-			if *format == "text" {
-				fmt.Fprintf(e.stdout, "%s %s: no subscriptions; subscribe (create a flow) first\n", r.Connector, op)
+			if *format == "text" || !happened {
+				fmt.Fprintf(e.stderr, "connectorlab trigger: %s %s: no subscriptions, nothing was delivered; subscribe (create a flow) first\n", r.Connector, op)
 			}
 		}
 		for _, d := range r.Deliveries {
-			if !d.OK() {
+			if d.State == trigger.StateFailed || d.State != trigger.StateQueued && d.State != trigger.StateRunning && !d.OK() {
 				failed = true
 			}
 			if *format == "text" {
-				st := fmt.Sprint(d.Status)
-				if d.Error != "" {
-					st = d.Error
-				}
-				fmt.Fprintf(e.stdout, "%s %s → %s: %s after %d attempt(s)\n", r.Connector, d.OperationID, d.CallbackURL, st, d.Attempts)
+				fmt.Fprintf(e.stdout, "%s %s\n", r.Connector, deliveryLine(d))
 			}
 		}
+	}
+	if !happened {
+		return ExitFindings
 	}
 	if failed {
 		return ExitFindings
 	}
+	if !*wait && *format == "text" {
+		fmt.Fprintln(e.stdout, "Deliveries run in the background; connectorlab trigger ls shows their attempts and result.")
+	}
 	return ExitOK
+}
+
+// deliveryLine says where a delivery stands: "d3 OnOrderShipped → URL:
+// delivered 200 after 1 attempt(s)".
+func deliveryLine(d trigger.Delivery) string {
+	head := d.ID + " " + d.OperationID + " → " + d.CallbackURL + ": "
+	switch d.State {
+	case trigger.StateQueued, trigger.StateRunning:
+		return head + d.State
+	}
+	st := d.State
+	if st == "" {
+		st = "delivered"
+		if !d.OK() {
+			st = "failed"
+		}
+	}
+	if d.Status != 0 {
+		st += fmt.Sprintf(" %d", d.Status)
+	}
+	if d.Error != "" {
+		st += " (" + d.Error + ")"
+	}
+	return strings.TrimPrefix(head, " ") + fmt.Sprintf("%s after %d attempt(s)", st, d.Attempts)
 }
 
 func triggerList(ctx context.Context, e *env, cl *adminClient, conn, format string) int {
@@ -115,17 +147,18 @@ func triggerList(ctx context.Context, e *env, cl *adminClient, conn, format stri
 	var cs []admin.Connector
 	var subs []admin.Subscription
 	var curs []admin.Cursor
+	var dels []admin.Delivery
 	for _, c := range []struct {
 		path string
 		v    any
-	}{{"/v1/connectors", &cs}, {"/v1/subscriptions" + q, &subs}, {"/v1/cursors" + q, &curs}} {
+	}{{"/v1/connectors", &cs}, {"/v1/subscriptions" + q, &subs}, {"/v1/cursors" + q, &curs}, {"/v1/deliveries" + q, &dels}} {
 		if _, err := cl.call(ctx, http.MethodGet, c.path, nil, c.v); err != nil {
 			fmt.Fprintln(e.stderr, "connectorlab trigger:", err)
 			return ExitInfra
 		}
 	}
 	if format == "json" {
-		writeTriggerJSON(e.stdout, map[string]any{"connectors": cs, "subscriptions": subs, "cursors": curs})
+		writeTriggerJSON(e.stdout, map[string]any{"connectors": cs, "subscriptions": subs, "cursors": curs, "deliveries": dels})
 		return ExitOK
 	}
 	for _, c := range cs {
@@ -148,6 +181,9 @@ func triggerList(ctx context.Context, e *env, cl *adminClient, conn, format stri
 	}
 	for _, c := range curs {
 		fmt.Fprintf(e.stdout, "poll %s %s: state %d → %d, %d item(s), %d\n", c.Connector, c.OperationID, c.Cursor, c.Next, c.Items, c.Status)
+	}
+	for _, d := range dels {
+		fmt.Fprintf(e.stdout, "delivery %s %s\n", d.Connector, deliveryLine(d.Delivery))
 	}
 	return ExitOK
 }
