@@ -139,7 +139,9 @@ func TestBusyDefaultAdminPortFallsBack(t *testing.T) {
 	out, errb := &lockedBuffer{}, &lockedBuffer{}
 	done := make(chan int, 1)
 	go func() { done <- Run(ctx, []string{"mock", "--port", "0", "--log-format", "off", sampleDir}, out, errb) }()
-	waitFor(t, func() bool { return strings.Contains(out.String(), "Press Ctrl-C") || strings.Contains(errb.String(), "admin") }, "the mock to start")
+	waitFor(t, func() bool {
+		return strings.Contains(out.String(), "Press Ctrl-C") || strings.Contains(errb.String(), "admin")
+	}, "the mock to start")
 	cancel()
 	<-done
 	if !regexp.MustCompile(fmt.Sprintf(`Admin port %d is in use .*using (\d+) instead`, DefaultAdminPort)).MatchString(out.String()) || !adminRE.MatchString(out.String()) {
