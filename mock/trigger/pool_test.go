@@ -116,3 +116,23 @@ func TestCallbackGuardOnDial(t *testing.T) {
 		t.Fatalf("dial to a loopback name: %d %v", status, err)
 	}
 }
+
+// TestFireCountIsCapped (beyond the list): `trigger fire --count
+// 1000000000` made a billion polling items (or deliveries) inside one
+// request, holding the engine for minutes; a count over MaxFireCount is
+// now refused at once.
+func TestFireCountIsCapped(t *testing.T) {
+	t.Parallel()
+	e, _ := New(Options{Connector: contoso(t)})
+	defer e.Close()
+	start := time.Now()
+	for _, op := range []string{"", "OnOrderShipped"} {
+		_, err := e.Fire(context.Background(), FireRequest{OperationID: op, Count: 1_000_000_000})
+		if !errors.Is(err, ErrBadFire) {
+			t.Fatalf("fire %q count 1e9: %v", op, err)
+		}
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Fatalf("refusing took %v", took)
+	}
+}
