@@ -121,3 +121,28 @@ func TestHostileRequestsHold(t *testing.T) {
 		}
 	}
 }
+
+// TestReplayRefusesCrossSitePages (beyond the list): in replay mode the
+// answers are recorded data and a miss may go to the live API with real
+// credentials (--spy); a page of another site could still make the GET
+// (an <img>, a no-cors fetch) even though CORS hid the answer. Now any
+// request a browser sent from another site is refused there.
+func TestReplayRefusesCrossSitePages(t *testing.T) {
+	t.Parallel()
+	spied := 0
+	_, ts := newSample(t, Options{Seed: 1, DisableAuth: true, LocalOriginsOnly: true,
+		Responders: []Responder{ResponderFunc(func(context.Context, *Call) (*Reply, error) { spied++; return nil, nil })}})
+	for _, h := range []map[string]string{{"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"}, {"Origin": "null"}} {
+		if a := do(t, "GET", ts.URL+"/v1/customers", "", h); a.status != 403 {
+			t.Errorf("%v: %d, want 403", h, a.status)
+		}
+	}
+	if spied != 0 {
+		t.Fatalf("%d cross-site requests reached the replay/spy responder", spied)
+	}
+	for _, h := range []map[string]string{nil, {"Origin": "http://localhost:3000"}, {"Sec-Fetch-Site": "same-origin"}} {
+		if a := do(t, "GET", ts.URL+"/v1/customers", "", h); a.status != 200 {
+			t.Errorf("%v: %d, want 200", h, a.status)
+		}
+	}
+}

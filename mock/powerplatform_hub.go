@@ -365,8 +365,8 @@ func (h *Hub) SetFaults(connector string, raw json.RawMessage) error {
 	if err := dec.Decode(&f); err != nil {
 		return fmt.Errorf("%w: faults: %v (durations are nanoseconds, as in the mock's Faults JSON)", admin.ErrInvalid, err)
 	}
-	if f.ErrorRate < 0 || f.ErrorRate > 1 || f.ResetRate < 0 || f.ResetRate > 1 {
-		return fmt.Errorf("%w: errorRate and resetRate are shares between 0 and 1", admin.ErrInvalid)
+	if err := checkFaults("", f); err != nil {
+		return err
 	}
 	// As for the scenario: a fault for an operation the connector lacks
 	// would never fire, so a typo is refused rather than accepted.
@@ -395,4 +395,31 @@ func (h *Hub) names() []string {
 	out := append([]string(nil), h.order...)
 	sort.Strings(out)
 	return out
+}
+
+// maxFaultLatency bounds an injected delay: longer would only hold
+// connections open past the server's write timeout.
+const maxFaultLatency = 10 * time.Minute
+
+// checkFaults refuses run-time faults the mock cannot honour: an error
+// status outside 400-599 (a 1xx would switch the protocol, as Prefer
+// code=101 did), shares outside 0-1, negative or endless latencies, for
+// the server-wide faults and each operation's.
+func checkFaults(where string, f Faults) error {
+	switch {
+	case f.ErrorRate < 0 || f.ErrorRate > 1 || f.ResetRate < 0 || f.ResetRate > 1:
+		return fmt.Errorf("%w: faults%s: errorRate and resetRate are shares between 0 and 1", admin.ErrInvalid, where)
+	case f.ErrorStatus != 0 && (f.ErrorStatus < 400 || f.ErrorStatus > 599):
+		return fmt.Errorf("%w: faults%s: errorStatus %d is not an HTTP error status; use 400-599 (default 500)", admin.ErrInvalid, where, f.ErrorStatus)
+	case f.Latency < 0 || f.LatencyMax < 0 || f.Latency > maxFaultLatency || f.LatencyMax > maxFaultLatency:
+		return fmt.Errorf("%w: faults%s: latency must be between 0 and %s (durations are nanoseconds)", admin.ErrInvalid, where, maxFaultLatency)
+	case f.Throttle < 0 || f.Window < 0:
+		return fmt.Errorf("%w: faults%s: throttle and window cannot be negative", admin.ErrInvalid, where)
+	}
+	for id, of := range f.Operations {
+		if err := checkFaults(where+".operations."+id, of); err != nil {
+			return err
+		}
+	}
+	return nil
 }

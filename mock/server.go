@@ -591,8 +591,13 @@ func (s *Server) originAllowed(o string, write bool) bool {
 // page of another origin: CORS only hides the answer, the request itself
 // (a form POST, a text/plain fetch) would still subscribe a webhook or
 // write the store.
+//
+// With LocalOriginsOnly (replay, where answers are recorded data and a
+// miss may go to the live API through --spy) a page of another site is
+// refused for reads too: an <img> or a no-cors fetch would otherwise make
+// the spy call the live API with the real credentials.
 func (s *Server) crossOriginWrite(r *http.Request) *Reply {
-	if !unsafeMethod(r.Method) {
+	if !unsafeMethod(r.Method) && (!s.opts.LocalOriginsOnly || r.Method == http.MethodOptions) {
 		return nil
 	}
 	o := r.Header.Get("Origin")
@@ -606,7 +611,7 @@ func (s *Server) crossOriginWrite(r *http.Request) *Reply {
 		o = "(a cross-site page)"
 	}
 	return problemReply(http.StatusForbidden, "cross-origin-refused", "Cross-origin request refused",
-		fmt.Sprintf("a web page of %s sent a %s request; the mock accepts state-changing requests only from pages served on loopback or origins given with --cors-origin", o, r.Method), nil)
+		fmt.Sprintf("a web page of %s sent a %s request; the mock accepts state-changing requests (any request, when it replays recordings) only from pages served on loopback or origins given with --cors-origin", o, r.Method), nil)
 }
 
 // localOrigin reports whether a browser Origin is a page served from this
