@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -64,6 +65,25 @@ func TestMockRefusesForeignHost(t *testing.T) {
 		if tc.want == 403 && !strings.Contains(body, "--allow-host") {
 			t.Errorf("Host %s: the refusal does not say how to allow the name: %s", tc.host, body)
 		}
+	}
+
+	// mock --replay serves recorded data: record one exchange, replay it,
+	// and a rebinding Host gets 403 while the mock's own address gets the
+	// recording.
+	db := filepath.Join(t.TempDir(), "rec.db")
+	rurls, rout, _, rstop := startMock(t, "--record", db, sampleDir)
+	if code, body := get(t, rurls[0]+sampleOrder); code != 200 {
+		t.Fatalf("record: %d %s\n%s", code, body, rout)
+	}
+	rstop()
+	purls, pout, _, pstop := startMock(t, "--replay", db, sampleDir)
+	defer pstop()
+	paddr := strings.TrimPrefix(purls[0], "http://")
+	if code, body := hostGet(t, purls[0]+sampleOrder, paddr); code != 200 {
+		t.Fatalf("replay, own address: %d %s\n%s", code, body, pout)
+	}
+	if code, body := hostGet(t, purls[0]+sampleOrder, "rebind.attacker.example"); code != 403 || strings.Contains(body, "customerId") {
+		t.Fatalf("replay, rebinding Host: %d %s", code, body)
 	}
 }
 
