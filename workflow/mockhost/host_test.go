@@ -26,10 +26,10 @@ func TestHostedMockChecksHost(t *testing.T) {
 	}
 	defer h.StopAll()
 	for host, want := range map[string]int{
-		m.Addr.String(): 200,
+		m.Addr.String():                          200,
 		fmt.Sprintf("localhost:%d", m.Addr.Port): 200,
-		"mock.test":               200,
-		"rebind.attacker.example": 403,
+		"mock.test":                              200,
+		"rebind.attacker.example":                403,
 	} {
 		req, _ := http.NewRequest("GET", m.URL()+"/orders/3fa85f64-5717-4562-b3fc-2c963f66afa6", nil)
 		req.Host = host
