@@ -19,6 +19,12 @@ import (
 // DefaultAdminPort is where `connectorlab mock` serves its admin API.
 const DefaultAdminPort = 4000
 
+// DefaultRecordPort is where `connectorlab record` listens by default (its
+// --port); webhook callbacks may never name it, even with
+// --allow-private-callbacks: the recording proxy adds the connection's
+// real credentials to what it forwards.
+const DefaultRecordPort = 4020
+
 // ppFlags are the Power Platform flags of `connectorlab mock`.
 type ppFlags struct {
 	fireEvery     time.Duration
@@ -54,6 +60,7 @@ func (p *ppFlags) explicit(fs *flag.FlagSet) {
 // apply puts the flags into the mock options.
 func (p *ppFlags) apply(o *mock.Options, e *env) {
 	p.hub = mock.NewHub(e.log)
+	p.hub.AddOwnAddr(net.JoinHostPort("127.0.0.1", itoa(DefaultRecordPort)))
 	o.PowerPlatform = mock.PowerPlatformOptions{StrictDynamic: p.strictDynamic, SchemaFile: p.schemaFile, Hub: p.hub,
 		AllowPrivateCallbacks: p.allowPrivate, MaxSubscriptions: p.maxSubs, MaxCallbackURL: p.maxCallback}
 }

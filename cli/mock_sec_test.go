@@ -120,6 +120,19 @@ func TestTriggerFireReturnsAtOnce(t *testing.T) {
 		t.Fatalf("fire with no subscribers: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 
+	// Even with --allow-private-callbacks, a callback to the mock itself,
+	// its admin API or the recording proxy's port is refused.
+	for _, cb := range []string{urls[0] + "/v1/orders", m[1] + "/v1/fire", fmt.Sprintf("http://localhost:%d/v1/orders", DefaultRecordPort)} {
+		resp, err := http.Post(urls[0]+"/v1/hooks", "application/json", strings.NewReader(`{"callbackUrl":"`+cb+`"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 400 || !strings.Contains(string(b), "listener of this mock process") {
+			t.Fatalf("callback %s: %d %s", cb, resp.StatusCode, b)
+		}
+	}
 	resp, err := http.Post(urls[0]+"/v1/hooks", "application/json", strings.NewReader(`{"callbackUrl":"`+slow.URL+`/cb"}`))
 	if err != nil || resp.StatusCode != 201 {
 		t.Fatalf("subscribe: %v %v", resp, err)

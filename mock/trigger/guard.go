@@ -51,7 +51,7 @@ func (e *Engine) checkCallback(raw string) error {
 		}
 	}
 	if e.isOwn(host, port) {
-		return fmt.Errorf("%w: %s is a listener of this mock process (the mock, its admin API or a proxy it runs); events are never posted to it", ErrCallbackRefused, net.JoinHostPort(host, port))
+		return fmt.Errorf("%w: %s is a listener of this mock process or a proxy it knows (the mock, its admin API, the recording proxy's port); events are never posted to it", ErrCallbackRefused, net.JoinHostPort(host, port))
 	}
 	if e.allowPrivate {
 		return nil
