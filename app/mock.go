@@ -44,6 +44,9 @@ type MockConfig struct {
 	SpyParams map[string]string `json:"spyParams,omitempty"`
 	// Record stores the mock's own traffic as a new session.
 	Record bool `json:"record,omitempty"`
+	// AllowPrivateCallbacks lets webhook subscriptions name loopback and
+	// private callback addresses (the CLI's --allow-private-callbacks).
+	AllowPrivateCallbacks bool `json:"allowPrivateCallbacks,omitempty"`
 }
 
 // FaultConfig is mock.Faults in units a form can hold.
@@ -168,6 +171,7 @@ func (s *MockService) options(c *connector.Connector, cfg MockConfig, stream str
 	return mock.Options{
 		Seed: cfg.Seed, DisableValidation: !cfg.Validate, DisableAuth: !cfg.Auth,
 		Stateful: cfg.Stateful, Faults: f, Sink: s.traffic.Sink(stream), Log: s.log,
+		PowerPlatform: mock.PowerPlatformOptions{AllowPrivateCallbacks: cfg.AllowPrivateCallbacks},
 	}, nil
 }
 

@@ -144,7 +144,7 @@ func TestMockTriggersSubscribeFireAndSurviveUpdate(t *testing.T) {
 		got <- string(b)
 	}))
 	defer recv.Close()
-	ms, tl, st := startSampleMock(t, MockConfig{Validate: true, Auth: true})
+	ms, tl, st := startSampleMock(t, MockConfig{Validate: true, Auth: true, AllowPrivateCallbacks: true})
 	tv, err := ms.Triggers(st.Path)
 	if err != nil || len(tv.Triggers) < 2 {
 		t.Fatalf("triggers = %+v %v", tv, err)

@@ -34,6 +34,9 @@ type mockFlags struct {
 	spy         string
 	allowRemote bool
 	allowHosts  stringList
+	corsOrigins stringList
+	maxStoreMB  int
+	maxItems    int
 	conformance bool
 	target      string
 	noBasePath  bool
@@ -51,6 +54,9 @@ func runMock(ctx context.Context, e *env, args []string) int {
 	fs.IntVar(&f.port, "p", 4010, "shorthand for --port")
 	fs.StringVar(&f.host, "host", "127.0.0.1", "address to listen on; anything but loopback needs --allow-remote")
 	fs.BoolVar(&f.allowRemote, "allow-remote", false, "allow --host to be a non-loopback address")
+	fs.Var(&f.corsOrigins, "cors-origin", "let pages of this web origin (https://app.example.com; * for any) make state-changing requests (repeatable); pages on loopback always may, others only read")
+	fs.IntVar(&f.maxStoreMB, "max-store-mb", mock.DefaultMaxStoreBytes>>20, "with --stateful: MiB of JSON the store keeps (oldest resources evicted, 413/429 beyond)")
+	fs.IntVar(&f.maxItems, "max-items", mock.DefaultMaxItems, "with --stateful: resources kept per collection (the oldest is evicted)")
 	fs.Var(&f.allowHosts, "allow-host", "also answer requests whose Host header is this name (repeatable; the mock answers only its own address and loopback names, against DNS rebinding)")
 	fs.Uint64Var(&f.seed, "seed", 0, "seed for generated data: the same seed and request give the same response")
 	fs.BoolVar(&f.validate, "validate", true, "validate requests against the definition (400/415/422 on failure)")
@@ -81,6 +87,7 @@ func runMock(ctx context.Context, e *env, args []string) int {
 	if !ok {
 		return code
 	}
+	f.pp.explicit(fs)
 	fail := func(err error) int {
 		fmt.Fprintln(e.stderr, "connectorlab mock:", err)
 		var le *connector.LoadError
@@ -97,6 +104,7 @@ func runMock(ctx context.Context, e *env, args []string) int {
 	}
 	base, err := mockhost.Settings{Seed: f.seed, NoValidation: !f.validate, Auth: f.auth, Stateful: f.stateful, LogFormat: f.logFormat,
 		LogTo: e.stdout, ConfigFile: f.config, Faults: f.faults, MaxBodyMB: f.maxBodyMB, Credentials: mockhost.CredentialsFromEnv(os.Getenv),
+		CORSOrigins: f.corsOrigins, MaxStoreMB: f.maxStoreMB, MaxItems: f.maxItems,
 		Log: slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}.Options()
 	if err != nil {
 		return fail(err)

@@ -23,6 +23,7 @@ func runTrigger(ctx context.Context, e *env, args []string) int {
 	sub := fs.String("subscription", "", "fire: only this webhook subscription")
 	payload := fs.String("payload", "", "fire: JSON file with the payload (webhook) or item (polling); - reads stdin")
 	format := fs.String("format", "text", "output: text or json")
+	wait := fs.Bool("wait", false, "fire: wait for the deliveries and exit 1 if one failed (default: return at once with the delivery ids; trigger ls shows how they went)")
 	rest, code, ok := parseFlags(fs, args, e)
 	if !ok {
 		return code
@@ -55,7 +56,7 @@ func runTrigger(ctx context.Context, e *env, args []string) int {
 		}
 		return ExitOK
 	}
-	res, err := cl.Fire(ctx, triggers.FireSpec{Connector: *conn, OperationID: rest[1], Count: *count, Subscription: *sub, Payload: *payload, Stdin: os.Stdin})
+	res, err := cl.Fire(ctx, triggers.FireSpec{Connector: *conn, OperationID: rest[1], Count: *count, Subscription: *sub, Payload: *payload, Stdin: os.Stdin, Wait: *wait})
 	if err != nil {
 		return fail(err)
 	}
@@ -65,10 +66,13 @@ func runTrigger(ctx context.Context, e *env, args []string) int {
 		triggers.WriteFire(e.stdout, res)
 	}
 	if o := triggers.Judge(res); !o.OK() {
-		if o.Idle {
-			fmt.Fprintln(e.stderr, "connectorlab trigger: an event reached no subscriber; nothing was delivered")
+		for _, l := range triggers.IdleLines(res) {
+			fmt.Fprintln(e.stderr, "connectorlab trigger:", l)
 		}
 		return ExitFindings
+	}
+	if !*wait && *format == "text" {
+		fmt.Fprintln(e.stdout, "Deliveries run in the background; connectorlab trigger ls shows their attempts and result.")
 	}
 	return ExitOK
 }

@@ -16,6 +16,11 @@ func (l *Loader) maxNodes() int {
 	return DefaultMaxNodes
 }
 
+// CountJSONNodes counts the values of a JSON text the way the loader's
+// budget does (object and array openings, member colons, commas), stopping
+// past limit; the mock bounds request bodies with it too.
+func CountJSONNodes(data []byte, limit int) int { return countJSONNodes(data, limit) }
+
 // countJSONNodes counts the structural tokens of a JSON text (object and
 // array openings, member colons and separating commas) outside strings,
 // stopping as soon as the count passes limit: a linear scan that allocates

@@ -39,6 +39,18 @@ type PowerPlatformOptions struct {
 	// Hub, when set, registers the server for the admin API and the
 	// --fire-every schedule, and keeps subscriptions across --watch reloads.
 	Hub *Hub
+	// AllowPrivateCallbacks lets webhook subscriptions name loopback and
+	// private callback addresses (--allow-private-callbacks); off, a web
+	// page cannot make the mock post to services on this machine.
+	AllowPrivateCallbacks bool
+	// OwnAddrs are host:port listeners of this process (a recording proxy
+	// it runs, ...) callbacks may never name, on top of those the Hub
+	// knows (the mocks and the admin API).
+	OwnAddrs []string
+	// MaxSubscriptions caps live webhook subscriptions (default 1000; 429
+	// beyond); MaxCallbackURL a callback URL's bytes (default 2048; 413).
+	MaxSubscriptions int
+	MaxCallbackURL   int
 }
 
 // powerPlatform is the behaviour installed on every Server.
@@ -64,6 +76,14 @@ func installPowerPlatform(s *Server) error {
 	e, errs := trigger.New(trigger.Options{
 		Connector: s.c, Generator: s.gen, Seed: s.opts.Seed, Sink: s.opts.Sink, Logger: s.log,
 		Retry: o.Retry, RetryAfter: o.RetryAfter, Now: s.opts.Now, FallbackUnsubscribe: fallback,
+		AllowPrivateCallbacks: o.AllowPrivateCallbacks, MaxSubscriptions: o.MaxSubscriptions, MaxCallbackURL: o.MaxCallbackURL,
+		OwnAddrs: func() []string {
+			own := append([]string(nil), o.OwnAddrs...)
+			if o.Hub != nil {
+				own = append(own, o.Hub.ownAddrs()...)
+			}
+			return own
+		},
 	})
 	for _, err := range errs {
 		s.log.Warn("mock: trigger policy ignored", "connector", s.c.Name, "err", err)
@@ -276,6 +296,12 @@ func (pp *powerPlatform) subscribe(ctx context.Context, c *Call) (*Reply, error)
 			} else {
 				pe.Name = nu.Name
 			}
+		}
+		switch {
+		case errors.Is(err, trigger.ErrTooManySubscriptions):
+			return problemReply(http.StatusTooManyRequests, "subscriptions-full", "Too many webhook subscriptions", err.Error(), []ProblemError{pe}), nil
+		case errors.Is(err, trigger.ErrCallbackTooLong):
+			return problemReply(http.StatusRequestEntityTooLarge, "notification-url-too-long", "Webhook callback URL too long", err.Error(), []ProblemError{pe}), nil
 		}
 		return problemReply(http.StatusBadRequest, "notification-url-invalid", "Webhook callback URL missing or invalid", err.Error(), []ProblemError{pe}), nil
 	}

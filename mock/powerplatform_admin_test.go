@@ -1,6 +1,8 @@
 package mock
 
 import (
+	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,7 +18,7 @@ import (
 func TestAdminAPI(t *testing.T) {
 	c := contosoOrders(t)
 	hub := NewHub(nil)
-	s, err := New(c, Options{Seed: 9, DisableAuth: true, Name: "contoso", PowerPlatform: PowerPlatformOptions{Hub: hub}})
+	s, err := New(c, Options{Seed: 9, DisableAuth: true, Name: "contoso", PowerPlatform: PowerPlatformOptions{Hub: hub, AllowPrivateCallbacks: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +129,7 @@ func TestAdminCapabilityUnsubscribe(t *testing.T) {
 		t.Fatal(err)
 	}
 	hub := NewHub(nil)
-	s, err := New(loadDir(t, dir), Options{DisableAuth: true, Name: "hooks", PowerPlatform: PowerPlatformOptions{Hub: hub}})
+	s, err := New(loadDir(t, dir), Options{DisableAuth: true, Name: "hooks", PowerPlatform: PowerPlatformOptions{Hub: hub, AllowPrivateCallbacks: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,5 +180,32 @@ func TestAdminTokenFile(t *testing.T) {
 	_ = os.WriteFile(bad, []byte(`{"schemaVersion": 2}`), 0o600)
 	if _, err := admin.ReadTokenFile(bad); err == nil {
 		t.Fatal("a token file of another schemaVersion was accepted")
+	}
+}
+
+// TestAdminFaultsRefuseWhatCannotBeAnswered (beyond the list): PUT
+// /v1/faults took {"errorRate":1,"errorStatus":101}, making every answer
+// an informational 101 (the protocol switch Prefer code=101 caused), and
+// negative or endless latencies; now each is refused with 400, also per
+// operation.
+func TestAdminFaultsRefuseWhatCannotBeAnswered(t *testing.T) {
+	t.Parallel()
+	hub := NewHub(nil)
+	if _, err := New(loadSample(t), Options{DisableAuth: true, Name: "contoso", PowerPlatform: PowerPlatformOptions{Hub: hub}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{
+		`{"errorRate":1,"errorStatus":101}`,
+		`{"errorRate":1,"errorStatus":200}`,
+		`{"latency":-1}`,
+		`{"latency":9000000000000000000}`,
+		`{"operations":{"GetOrder":{"errorRate":1,"errorStatus":103}}}`,
+	} {
+		if err := hub.SetFaults("", json.RawMessage(f)); !errors.Is(err, admin.ErrInvalid) {
+			t.Errorf("faults %s: %v, want ErrInvalid", f, err)
+		}
+	}
+	if err := hub.SetFaults("", json.RawMessage(`{"errorRate":0.5,"errorStatus":503}`)); err != nil {
+		t.Fatalf("valid faults refused: %v", err)
 	}
 }

@@ -84,7 +84,7 @@ func loadDir(t *testing.T, dir string) *connector.Connector {
 func TestPowerPlatformURLsUnderAPrefix(t *testing.T) {
 	c := contosoOrders(t)
 	hub := NewHub(nil)
-	s, err := New(c, Options{Seed: 3, DisableAuth: true, Name: "contoso", PowerPlatform: PowerPlatformOptions{Hub: hub}})
+	s, err := New(c, Options{Seed: 3, DisableAuth: true, Name: "contoso", PowerPlatform: PowerPlatformOptions{Hub: hub, AllowPrivateCallbacks: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +234,7 @@ func TestStatefulLookupValuesAreAccepted(t *testing.T) {
 func TestRunTimeFaultsReachStatefulCreates(t *testing.T) {
 	c := contosoOrders(t)
 	hub := NewHub(nil)
-	s, err := New(c, Options{Seed: 5, DisableAuth: true, Stateful: true, Name: "contoso", PowerPlatform: PowerPlatformOptions{Hub: hub}})
+	s, err := New(c, Options{Seed: 5, DisableAuth: true, Stateful: true, Name: "contoso", PowerPlatform: PowerPlatformOptions{Hub: hub, AllowPrivateCallbacks: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,7 +277,7 @@ func TestStatefulCreateFeedsWebhook(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "apiDefinition.swagger.json"), []byte(def), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(loadDir(t, dir), Options{Seed: 2, DisableAuth: true, Stateful: true})
+	s, err := New(loadDir(t, dir), Options{Seed: 2, DisableAuth: true, Stateful: true, PowerPlatform: PowerPlatformOptions{AllowPrivateCallbacks: true}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -24,6 +25,7 @@ type Hub struct {
 	order    []string
 	urls     map[string]string
 	adminURL string
+	own      []string
 }
 
 var _ admin.Backend = (*Hub)(nil)
@@ -49,6 +51,36 @@ func (h *Hub) SetURL(name, u string) {
 	h.mu.Lock()
 	h.urls[name] = u
 	h.mu.Unlock()
+}
+
+// AddOwnAddr tells the hub about another listener of this process (a
+// recording proxy it runs): webhook callbacks may never name it.
+func (h *Hub) AddOwnAddr(hostport string) {
+	h.mu.Lock()
+	h.own = append(h.own, hostport)
+	h.mu.Unlock()
+}
+
+// ownAddrs is every listener of this process the hub knows: the mocks,
+// the admin API and those added with AddOwnAddr.
+func (h *Hub) ownAddrs() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := append([]string(nil), h.own...)
+	for _, u := range append([]string{h.adminURL}, mapValues(h.urls)...) {
+		if pu, err := url.Parse(u); err == nil && pu.Host != "" {
+			out = append(out, pu.Host)
+		}
+	}
+	return out
+}
+
+func mapValues(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
 }
 
 func (h *Hub) url(name string) string {
@@ -227,6 +259,21 @@ func (h *Hub) Fire(ctx context.Context, f admin.Fire) ([]admin.FireResult, error
 	return out, nil
 }
 
+// Deliveries implements admin.Backend.
+func (h *Hub) Deliveries(connector string) ([]admin.Delivery, error) {
+	pps, err := h.pick(connector)
+	if err != nil {
+		return nil, err
+	}
+	out := []admin.Delivery{}
+	for _, pp := range pps {
+		for _, d := range pp.engine.Deliveries() {
+			out = append(out, admin.Delivery{Connector: pp.s.opts.Name, Delivery: d})
+		}
+	}
+	return out, nil
+}
+
 // Reset implements admin.Backend: subscriptions, polling items and cursors,
 // and the stateful store go back to empty.
 func (h *Hub) Reset(connector string) error {
@@ -318,8 +365,8 @@ func (h *Hub) SetFaults(connector string, raw json.RawMessage) error {
 	if err := dec.Decode(&f); err != nil {
 		return fmt.Errorf("%w: faults: %v (durations are nanoseconds, as in the mock's Faults JSON)", admin.ErrInvalid, err)
 	}
-	if f.ErrorRate < 0 || f.ErrorRate > 1 || f.ResetRate < 0 || f.ResetRate > 1 {
-		return fmt.Errorf("%w: errorRate and resetRate are shares between 0 and 1", admin.ErrInvalid)
+	if err := checkFaults("", f); err != nil {
+		return err
 	}
 	// As for the scenario: a fault for an operation the connector lacks
 	// would never fire, so a typo is refused rather than accepted.
@@ -348,4 +395,31 @@ func (h *Hub) names() []string {
 	out := append([]string(nil), h.order...)
 	sort.Strings(out)
 	return out
+}
+
+// maxFaultLatency bounds an injected delay: longer would only hold
+// connections open past the server's write timeout.
+const maxFaultLatency = 10 * time.Minute
+
+// checkFaults refuses run-time faults the mock cannot honour: an error
+// status outside 400-599 (a 1xx would switch the protocol, as Prefer
+// code=101 did), shares outside 0-1, negative or endless latencies, for
+// the server-wide faults and each operation's.
+func checkFaults(where string, f Faults) error {
+	switch {
+	case f.ErrorRate < 0 || f.ErrorRate > 1 || f.ResetRate < 0 || f.ResetRate > 1:
+		return fmt.Errorf("%w: faults%s: errorRate and resetRate are shares between 0 and 1", admin.ErrInvalid, where)
+	case f.ErrorStatus != 0 && (f.ErrorStatus < 400 || f.ErrorStatus > 599):
+		return fmt.Errorf("%w: faults%s: errorStatus %d is not an HTTP error status; use 400-599 (default 500)", admin.ErrInvalid, where, f.ErrorStatus)
+	case f.Latency < 0 || f.LatencyMax < 0 || f.Latency > maxFaultLatency || f.LatencyMax > maxFaultLatency:
+		return fmt.Errorf("%w: faults%s: latency must be between 0 and %s (durations are nanoseconds)", admin.ErrInvalid, where, maxFaultLatency)
+	case f.Throttle < 0 || f.Window < 0:
+		return fmt.Errorf("%w: faults%s: throttle and window cannot be negative", admin.ErrInvalid, where)
+	}
+	for id, of := range f.Operations {
+		if err := checkFaults(where+".operations."+id, of); err != nil {
+			return err
+		}
+	}
+	return nil
 }

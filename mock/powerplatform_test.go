@@ -99,7 +99,7 @@ func (r *ppReceiver) take() [][]byte {
 func newPPRig(t testing.TB, name string, c *connector.Connector) *ppRig {
 	hub := NewHub(nil)
 	s, err := New(c, Options{Seed: 1, DisableAuth: true, Name: name, Now: ppClock(), PowerPlatform: PowerPlatformOptions{
-		Hub: hub, RetryAfter: time.Second,
+		Hub: hub, RetryAfter: time.Second, AllowPrivateCallbacks: true,
 		Retry: trigger.Retry{Attempts: 2, Initial: time.Millisecond, Timeout: 5 * time.Second},
 	}})
 	if err != nil {

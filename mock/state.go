@@ -1,6 +1,9 @@
 package mock
 
 import (
+	"encoding/json"
+	"errors"
+	"fmt"
 	"sort"
 	"sync"
 )
@@ -15,11 +18,22 @@ import (
 type State struct {
 	mu      sync.RWMutex
 	buckets map[string]*bucket
+	bytes   int64 // JSON size of every value held
 }
 
 type bucket struct {
-	keys []string
-	vals map[string]any
+	keys  []string
+	vals  map[string]any
+	sizes map[string]int64
+}
+
+// sizeOf is the JSON size of v, the store's measure of memory held.
+func sizeOf(v any) int64 {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return 0
+	}
+	return int64(len(b))
 }
 
 // NewState returns an empty store.
@@ -51,15 +65,96 @@ func (s *State) Put(bucketName, key string, v any) {
 }
 
 func (s *State) putLocked(bucketName, key string, v any) {
+	s.putSizedLocked(bucketName, key, v, sizeOf(v))
+}
+
+func (s *State) putSizedLocked(bucketName, key string, v any, size int64) {
 	b := s.buckets[bucketName]
 	if b == nil {
-		b = &bucket{vals: map[string]any{}}
+		b = &bucket{vals: map[string]any{}, sizes: map[string]int64{}}
 		s.buckets[bucketName] = b
 	}
 	if _, ok := b.vals[key]; !ok {
 		b.keys = append(b.keys, key)
 	}
+	s.bytes += size - b.sizes[key]
 	b.vals[key] = v
+	b.sizes[key] = size
+}
+
+// Limits cap what PutCapped stores.
+type Limits struct {
+	// MaxBytes caps the JSON size of everything the store holds.
+	MaxBytes int64
+	// MaxItems caps the entries of one bucket.
+	MaxItems int
+}
+
+// Errors of PutCapped.
+var (
+	ErrItemTooLarge = errors.New("item larger than the store")
+	ErrStoreFull    = errors.New("store full")
+)
+
+// PutCapped stores v under key within l, atomically: when the bucket is
+// at MaxItems, or the store would pass MaxBytes, the bucket's oldest
+// entries are evicted first (their keys are returned). A value larger
+// than MaxBytes on its own gives ErrItemTooLarge; a store still over
+// MaxBytes once the bucket is empty (other buckets hold it) ErrStoreFull.
+// Nothing is stored on error.
+func (s *State) PutCapped(bucketName, key string, v any, l Limits) (evicted []string, err error) {
+	size := sizeOf(v)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if l.MaxBytes > 0 && size > l.MaxBytes {
+		return nil, fmt.Errorf("%w: the item is %d bytes of JSON, the store holds at most %d", ErrItemTooLarge, size, l.MaxBytes)
+	}
+	b := s.buckets[bucketName]
+	var old int64
+	exists := false
+	if b != nil {
+		old, exists = b.sizes[key]
+	}
+	over := func() bool {
+		n := 0
+		if b != nil {
+			n = len(b.keys)
+		}
+		return !exists && l.MaxItems > 0 && n >= l.MaxItems || l.MaxBytes > 0 && s.bytes-old+size > l.MaxBytes
+	}
+	for over() && b != nil && len(b.keys) > 0 {
+		k := b.keys[0]
+		if k == key {
+			if len(b.keys) == 1 {
+				break
+			}
+			k = b.keys[1]
+		}
+		s.deleteLocked(bucketName, k)
+		evicted = append(evicted, k)
+	}
+	if l.MaxBytes > 0 && s.bytes-old+size > l.MaxBytes {
+		return evicted, fmt.Errorf("%w: the store holds %d bytes of JSON and the item needs %d more; the cap is %d", ErrStoreFull, s.bytes-old, size, l.MaxBytes)
+	}
+	s.putSizedLocked(bucketName, key, v, size)
+	return evicted, nil
+}
+
+// Bytes is the JSON size of everything the store holds.
+func (s *State) Bytes() int64 {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.bytes
+}
+
+// Len is the number of entries of bucket.
+func (s *State) Len(bucketName string) int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if b := s.buckets[bucketName]; b != nil {
+		return len(b.keys)
+	}
+	return 0
 }
 
 // Update atomically replaces the value under key with fn(old, exists). When
@@ -96,6 +191,8 @@ func (s *State) deleteLocked(bucketName, key string) bool {
 		return false
 	}
 	delete(b.vals, key)
+	s.bytes -= b.sizes[key]
+	delete(b.sizes, key)
 	for i, k := range b.keys {
 		if k == key {
 			b.keys = append(b.keys[:i:i], b.keys[i+1:]...)
@@ -138,7 +235,13 @@ func (s *State) Reset(bucketName string) {
 	defer s.mu.Unlock()
 	if bucketName == "" {
 		s.buckets = map[string]*bucket{}
+		s.bytes = 0
 		return
+	}
+	if b := s.buckets[bucketName]; b != nil {
+		for _, n := range b.sizes {
+			s.bytes -= n
+		}
 	}
 	delete(s.buckets, bucketName)
 }

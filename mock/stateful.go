@@ -3,6 +3,7 @@ package mock
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -128,6 +129,16 @@ func (st *stateful) Respond(ctx context.Context, c *Call) (*Reply, error) {
 			}
 			return st.reply(ctx, c, v)
 		case http.MethodPut, http.MethodPatch:
+			if n := int64(len(c.Body)); n > st.s.opts.MaxStoreBytes {
+				return st.capped(c, r, fmt.Errorf("%w: the item is %d bytes, the store holds at most %d", ErrItemTooLarge, n, st.s.opts.MaxStoreBytes)), nil
+			}
+			if _, exists := st.s.state.Get(b, id); !exists && c.Operation.Method == http.MethodPut {
+				for st.s.state.Len(b) >= st.s.opts.MaxItems {
+					es := st.s.state.List(b)
+					st.s.state.Delete(b, es[0].Key)
+					c.Note("stateful-evicted", "warning", "", fmt.Sprintf("the collection %s was at its cap of %d items; evicted the oldest: %s", r.Collection, st.s.opts.MaxItems, es[0].Key))
+				}
+			}
 			var out any
 			found := false
 			st.s.state.Update(b, id, func(old any, exists bool) (any, bool) {
@@ -173,6 +184,28 @@ func (st *stateful) Respond(ctx context.Context, c *Call) (*Reply, error) {
 		}
 	}
 	return nil, nil
+}
+
+func (st *stateful) limits() Limits {
+	return Limits{MaxBytes: st.s.opts.MaxStoreBytes, MaxItems: st.s.opts.MaxItems}
+}
+
+// capped answers a store limit error: 413 for one item larger than the
+// whole store, 429 when the store is full with other collections' data.
+func (st *stateful) capped(c *Call, r *resource, err error) *Reply {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, ErrItemTooLarge):
+		return problemReply(http.StatusRequestEntityTooLarge, "stateful-item-too-large", "Resource too large for the stateful store",
+			err.Error()+"; send a smaller resource or start the mock with a larger --max-store-mb", nil)
+	case errors.Is(err, ErrStoreFull):
+		rep := problemReply(http.StatusTooManyRequests, "stateful-store-full", "Stateful store full",
+			err.Error()+"; delete resources, reset the store (POST /v1/reset on the admin API) or start the mock with a larger --max-store-mb", nil)
+		rep.Header.Set("Retry-After", "60")
+		return rep
+	}
+	return problemReply(http.StatusInternalServerError, "stateful-store-failed", "Stateful store failed", err.Error(), nil)
 }
 
 func notFound(c *Call, r *resource, id string) *Reply {
@@ -248,7 +281,15 @@ func (st *stateful) create(ctx context.Context, c *Call, r *resource) (*Reply, e
 	if s, ok := obj[f].(float64); ok {
 		id = strconv.FormatFloat(s, 'f', -1, 64)
 	}
-	st.s.state.Put(b, id, obj)
+	evicted, err := st.s.state.PutCapped(b, id, obj, st.limits())
+	if rep := st.capped(c, r, err); rep != nil {
+		return rep, nil
+	}
+	if len(evicted) > 0 {
+		rep.Header.Set("Connectorlab-Evicted", strings.Join(evicted, ", "))
+		c.Note("stateful-evicted", "warning", "", fmt.Sprintf("the collection %s was at its cap (%d items, %d bytes in the store); evicted the oldest: %s",
+			r.Collection, st.s.opts.MaxItems, st.s.opts.MaxStoreBytes, strings.Join(evicted, ", ")))
+	}
 	c.Note("stateful-created", "info", "", fmt.Sprintf("stored %s %s=%s", r.Collection, f, id))
 	if len(rep.Body) > 0 {
 		body, err := marshalJSON(obj)
@@ -272,6 +313,34 @@ func (st *stateful) create(ctx context.Context, c *Call, r *resource) (*Reply, e
 }
 
 var varNames = regexp.MustCompile(`\{[^{}]+\}`)
+
+// window reads the page a stateful list asks for: the operation's own
+// size and offset query parameters when it declares them, else $top and
+// $skip; a page is at most ListPageSize items. skipName is the offset
+// parameter next links carry.
+func (st *stateful) window(c *Call) (skip, top int, skipName string) {
+	sizeName, skipName := "$top", "$skip"
+	for _, p := range allParams(c.Operation) {
+		if p.Value == nil || p.Value.In != "query" {
+			continue
+		}
+		switch ln := strings.ToLower(p.Value.Name); {
+		case in(ln, sizeParams):
+			sizeName = p.Value.Name
+		case in(ln, offsetParams):
+			skipName = p.Value.Name
+		}
+	}
+	q := c.Request.URL.Query()
+	top = st.s.opts.ListPageSize
+	if n, err := strconv.Atoi(q.Get(sizeName)); err == nil && n > 0 && n < top {
+		top = n
+	}
+	if n, err := strconv.Atoi(q.Get(skipName)); err == nil && n > 0 {
+		skip = n
+	}
+	return skip, top, skipName
+}
 
 func responseProps(op *openapi3.Operation, status int) openapi3.Schemas {
 	if op == nil || op.Responses == nil {
@@ -314,10 +383,23 @@ func (st *stateful) list(ctx context.Context, c *Call, r *resource) (*Reply, err
 	if err != nil || rep.Status >= 300 || len(rep.Body) == 0 || !isJSONMedia(mediaBase(rep.Header.Get("Content-Type"))) {
 		return rep, err
 	}
+	all := st.s.state.List(stateBucket(r.Collection, c.Params))
+	skip, top, skipName := st.window(c)
 	items := []any{}
-	for _, e := range st.s.state.List(stateBucket(r.Collection, c.Params)) {
-		items = append(items, e.Value)
+	for i := skip; i < len(all) && len(items) < top; i++ {
+		items = append(items, all[i].Value)
 	}
+	next := ""
+	if skip+len(items) < len(all) {
+		u, _ := (&powerPlatform{}).externalURL(c)
+		q := u.Query()
+		q.Set(skipName, strconv.Itoa(skip+len(items)))
+		u.RawQuery = q.Encode()
+		next = u.String()
+		rep.Header.Set("Link", "<"+next+">; rel=\"next\"")
+		c.Note("stateful-paged", "info", "", fmt.Sprintf("%d of %d stored items from %d; the next page is %s", len(items), len(all), skip, next))
+	}
+	rep.Header.Set("Connectorlab-Total-Count", strconv.Itoa(len(all)))
 	var v any
 	if json.Unmarshal(rep.Body, &v) != nil {
 		return rep, nil
@@ -351,9 +433,19 @@ func (st *stateful) list(ctx context.Context, c *Call, r *resource) (*Reply, err
 		}
 		x[key] = items
 		// A next link would point at generated pages that do not exist.
+		nextName := ""
 		for k := range x {
 			if strings.Contains(strings.ToLower(k), "nextlink") {
+				nextName = k
 				delete(x, k)
+			}
+		}
+		if next != "" {
+			if c.Operation.Pageable != nil && c.Operation.Pageable.NextLinkName != "" {
+				nextName = c.Operation.Pageable.NextLinkName
+			}
+			if nextName != "" {
+				x[nextName] = next
 			}
 		}
 	}

@@ -142,6 +142,11 @@ func (s *Server) checkBody(c *Call) *Reply {
 		return problemReply(http.StatusBadRequest, "body-too-deep", "Request body nested too deeply",
 			fmt.Sprintf("the JSON body nests deeper than %d levels", s.opts.MaxJSONDepth), []ProblemError{{In: "body", Rule: "maxDepth", Message: "nesting limit exceeded"}})
 	}
+	if n := connector.CountJSONNodes(c.Body, s.opts.MaxJSONNodes); n > s.opts.MaxJSONNodes {
+		return problemReply(http.StatusRequestEntityTooLarge, "body-too-complex", "Request body has too many values",
+			fmt.Sprintf("the JSON body has more than %d values (properties, items); validating it would pin the mock for seconds", s.opts.MaxJSONNodes),
+			[]ProblemError{{In: "body", Rule: "maxValues", Message: "value limit exceeded"}})
+	}
 	var v any
 	dec := json.NewDecoder(bytes.NewReader(c.Body))
 	dec.UseNumber()

@@ -60,7 +60,7 @@ func record(t *testing.T, store *sqlite.Store, name string, c *connector.Connect
 		x.SessionID = sess.ID
 		return store.Record(ctx, x)
 	})
-	srv, err := mock.New(c, mock.Options{Seed: e2eSeed, Sink: sink, DisableAuth: true})
+	srv, err := mock.New(c, mock.Options{Seed: e2eSeed, Sink: sink, DisableAuth: true, PowerPlatform: mock.PowerPlatformOptions{AllowPrivateCallbacks: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +169,7 @@ func TestEndToEndDriftOnPairs(t *testing.T) {
 		// The mock of new answers every recorded request, also those its
 		// request schema would now reject, so response drift stays visible
 		// where the request side changed too (diff reports that side).
-		srv, err := mock.New(nw, mock.Options{Seed: e2eSeed, DisableAuth: true, DisableValidation: true})
+		srv, err := mock.New(nw, mock.Options{Seed: e2eSeed, DisableAuth: true, DisableValidation: true, PowerPlatform: mock.PowerPlatformOptions{AllowPrivateCallbacks: true}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -25,6 +25,9 @@ type Backend interface {
 	Unsubscribe(id, key string) bool
 	Cursors(connector string) ([]Cursor, error)
 	Fire(ctx context.Context, f Fire) ([]FireResult, error)
+	// Deliveries lists recent webhook deliveries with their attempts and
+	// result (state queued, running, delivered or failed).
+	Deliveries(connector string) ([]Delivery, error)
 	Reset(connector string) error
 	Scenario(connector string) (Scenario, error)
 	SetScenario(connector string, s Scenario) error
@@ -64,6 +67,12 @@ type Cursor struct {
 type Fire struct {
 	Connector string `json:"connector,omitempty"`
 	trigger.FireRequest
+}
+
+// Delivery is one webhook delivery of a connector.
+type Delivery struct {
+	Connector string `json:"connector"`
+	trigger.Delivery
 }
 
 // FireResult is the outcome per connector.
@@ -189,6 +198,14 @@ func (h *Handler) routes() {
 		}
 		reply(w, 200, out)
 	})
+	h.handle("GET /v1/deliveries", func(w http.ResponseWriter, r *http.Request) {
+		out, err := h.b.Deliveries(r.URL.Query().Get("connector"))
+		if err != nil {
+			fail(w, err)
+			return
+		}
+		reply(w, 200, out)
+	})
 	h.handle("POST /v1/reset", func(w http.ResponseWriter, r *http.Request) {
 		var body struct {
 			Connector string `json:"connector"`
@@ -303,7 +320,7 @@ func fail(w http.ResponseWriter, err error) {
 		status = http.StatusForbidden
 	case errors.Is(err, ErrNotFound), errors.Is(err, trigger.ErrUnknownTrigger), errors.Is(err, trigger.ErrUnknownSubscription):
 		status = http.StatusNotFound
-	case errors.Is(err, ErrInvalid):
+	case errors.Is(err, ErrInvalid), errors.Is(err, trigger.ErrBadFire):
 		status = http.StatusBadRequest
 	}
 	reply(w, status, Error{Status: status, Error: err.Error()})

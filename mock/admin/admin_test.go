@@ -21,6 +21,7 @@ func (nopBackend) RemoveSubscription(string) bool                   { return tru
 func (nopBackend) Unsubscribe(string, string) bool                  { return false }
 func (nopBackend) Cursors(string) ([]Cursor, error)                 { return nil, nil }
 func (nopBackend) Fire(context.Context, Fire) ([]FireResult, error) { return nil, nil }
+func (nopBackend) Deliveries(string) ([]Delivery, error)            { return nil, nil }
 func (nopBackend) Reset(string) error                               { return nil }
 func (nopBackend) Scenario(string) (Scenario, error)                { return Scenario{}, nil }
 func (nopBackend) SetScenario(string, Scenario) error               { return nil }

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -27,8 +26,12 @@ type FireRequest struct {
 	SubscriptionID string `json:"subscriptionId,omitempty"`
 	// Payload replaces the generated payload (webhook) or item (polling).
 	Payload json.RawMessage `json:"payload,omitempty"`
-	// Count is the number of events; 0 means 1.
+	// Count is the number of events; 0 means 1, at most MaxFireCount.
 	Count int `json:"count,omitempty"`
+	// Async returns as soon as the deliveries are queued, each with its
+	// ID and state "queued"; Deliveries reports how they went. Otherwise
+	// Fire waits for them (bounded by the per-delivery timeout).
+	Async bool `json:"async,omitempty"`
 }
 
 // FireResult says what happened.
@@ -42,19 +45,27 @@ type FireResult struct {
 
 // Delivery is the outcome of one event posted to one callback.
 type Delivery struct {
-	OperationID    string `json:"operationId"`
-	SubscriptionID string `json:"subscriptionId"`
-	CallbackURL    string `json:"callbackUrl"`
-	Attempts       int    `json:"attempts"`
-	Status         int    `json:"status,omitempty"`
-	Error          string `json:"error,omitempty"`
-	Payload        any    `json:"payload,omitempty"`
+	// ID names the delivery in Deliveries ("d1", "d2", ...).
+	ID string `json:"id,omitempty"`
+	// State is queued, running, delivered or failed.
+	State          string    `json:"state,omitempty"`
+	QueuedAt       time.Time `json:"queuedAt,omitzero"`
+	OperationID    string    `json:"operationId"`
+	SubscriptionID string    `json:"subscriptionId"`
+	CallbackURL    string    `json:"callbackUrl"`
+	Attempts       int       `json:"attempts"`
+	Status         int       `json:"status,omitempty"`
+	Error          string    `json:"error,omitempty"`
+	Payload        any       `json:"payload,omitempty"`
 }
 
 // OK reports whether the callback accepted the event.
 func (d Delivery) OK() bool { return d.Error == "" && d.Status >= 200 && d.Status < 300 }
 
-// Fire makes events now and waits for their deliveries.
+// ErrBadFire: a fire request the engine cannot honour.
+var ErrBadFire = errors.New("bad fire request")
+
+// Fire makes events now and, unless fr.Async, waits for their deliveries.
 func (e *Engine) Fire(ctx context.Context, fr FireRequest) (FireResult, error) {
 	var res FireResult
 	ids := e.order
@@ -88,12 +99,17 @@ func (e *Engine) Fire(ctx context.Context, fr FireRequest) (FireResult, error) {
 	if n <= 0 {
 		n = 1
 	}
+	if n > MaxFireCount {
+		return res, fmt.Errorf("%w: count %d is over the cap of %d events per request", ErrBadFire, n, MaxFireCount)
+	}
 	var payload any
 	if len(fr.Payload) > 0 {
 		if err := json.Unmarshal(fr.Payload, &payload); err != nil {
 			return res, fmt.Errorf("payload is not JSON: %w", err)
 		}
 	}
+	var queued []*Delivery
+	var dones []chan struct{}
 	for _, id := range ids {
 		if p := e.polls[id]; p != nil {
 			for i := 0; i < n; i++ {
@@ -112,9 +128,22 @@ func (e *Engine) Fire(ctx context.Context, fr FireRequest) (FireResult, error) {
 		}
 		for i := 0; i < n; i++ {
 			for _, s := range subs {
-				res.Deliveries = append(res.Deliveries, e.deliver(ctx, e.webhooks[id], s, payload))
+				d, done := e.enqueue(e.webhooks[id], s, payload)
+				queued = append(queued, d)
+				dones = append(dones, done)
 			}
 		}
+	}
+	if !fr.Async {
+		for _, done := range dones {
+			select {
+			case <-done:
+			case <-ctx.Done():
+			}
+		}
+	}
+	for _, d := range queued {
+		res.Deliveries = append(res.Deliveries, e.snapshot(d))
 	}
 	return res, nil
 }
@@ -161,11 +190,7 @@ func (e *Engine) fireAsync(only map[string]bool, payloads map[string]any) {
 			continue
 		}
 		for _, sid := range e.subsFor(id, "") {
-			e.wg.Add(1)
-			go func() {
-				defer e.wg.Done()
-				e.deliver(e.ctx, e.webhooks[id], sid, payloads[id])
-			}()
+			e.enqueue(e.webhooks[id], sid, payloads[id])
 		}
 	}
 }
@@ -242,9 +267,9 @@ func (e *Engine) deliver(ctx context.Context, w *webhook, subID string, payload 
 	}
 	body, _ := json.Marshal(payload)
 	d := Delivery{OperationID: w.op.ID, SubscriptionID: subID, CallbackURL: cb, Payload: payload}
-	if u, err := url.Parse(cb); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		// Retrying cannot help a URL that is not one.
-		d.Attempts, d.Error = 1, fmt.Sprintf("callback %q is not an absolute http(s) URL", cb)
+	if err := e.checkCallback(cb); err != nil {
+		// Retrying cannot help a URL that is refused.
+		d.Attempts, d.Error = 1, err.Error()
 		e.record(&recordings.Exchange{Source: recordings.SourceEvent, Connector: e.c.Name, OperationID: w.op.ID, StartedAt: e.now(),
 			Request: recordings.Request{Method: http.MethodPost, URL: cb, Message: message(nil, body)}, Error: d.Error})
 		e.mu.Lock()
@@ -264,7 +289,7 @@ func (e *Engine) deliver(ctx context.Context, w *webhook, subID string, payload 
 		if err != nil {
 			d.Error = err.Error()
 		}
-		retry := err != nil && !errors.Is(err, context.Canceled) || status >= 500 || status == http.StatusTooManyRequests || status == http.StatusRequestTimeout
+		retry := err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, ErrCallbackRefused) || status >= 500 || status == http.StatusTooManyRequests || status == http.StatusRequestTimeout
 		if !retry || attempt == e.retry.Attempts || ctx.Err() != nil {
 			if err == nil && (status < 200 || status >= 300) {
 				d.Error = fmt.Sprintf("callback answered %d", status)
@@ -277,7 +302,7 @@ func (e *Engine) deliver(ctx context.Context, w *webhook, subID string, payload 
 		backoff = min(backoff*2, e.retry.Max)
 		select {
 		case <-ctx.Done():
-			d.Error = ctx.Err().Error()
+			d.Error = "gave up: " + ctx.Err().Error() + " (the per-delivery timeout covers every attempt)"
 			attempt = e.retry.Attempts
 		case <-time.After(wait):
 		}

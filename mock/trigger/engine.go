@@ -61,6 +61,24 @@ type Options struct {
 	// Policies overrides the pollingtrigger policies decoded from the
 	// connector, by operation ID.
 	Policies map[string]PollingPolicy
+	// AllowPrivateCallbacks lets subscriptions name loopback and private
+	// callback addresses (--allow-private-callbacks). Off, only public
+	// addresses are posted to, so a web page cannot make the mock call
+	// services on this machine or its network.
+	AllowPrivateCallbacks bool
+	// OwnAddrs lists this process's listeners (host:port: the mocks, the
+	// admin API, proxies it runs); callbacks to them are always refused.
+	OwnAddrs func() []string
+	// MaxCallbackURL caps a callback URL's length (default 2048 bytes).
+	MaxCallbackURL int
+	// MaxSubscriptions caps the live subscriptions (default 1000).
+	MaxSubscriptions int
+	// Workers bounds concurrent deliveries (default 8); Queue the
+	// deliveries waiting for a worker (default 1000).
+	Workers, Queue int
+	// DeliveryTimeout bounds one delivery, every attempt and backoff
+	// included (default 30s).
+	DeliveryTimeout time.Duration
 }
 
 // Retry says how deliveries are retried.
@@ -150,9 +168,23 @@ type Engine struct {
 	subs    map[string]*Subscription
 	counter uint64
 
+	allowPrivate    bool
+	own             func() []string
+	maxCallback     int
+	maxSubs         int
+	maxWorkers      int
+	queueCap        int
+	deliveryTimeout time.Duration
+
+	qmu     sync.Mutex // guards the delivery pool and log below
+	queue   []*job
+	workers int
+	dseq    uint64
+	dlog    []*Delivery
+	pending sync.WaitGroup
+
 	ctx    context.Context
 	cancel context.CancelFunc
-	wg     sync.WaitGroup
 }
 
 // New builds the engine for opts.Connector. It returns the engine and the
@@ -167,6 +199,8 @@ func New(opts Options) (*Engine, []error) {
 		client: opts.Client, log: opts.Logger, retry: opts.Retry.withDefaults(),
 		after: opts.RetryAfter, maxBatch: opts.MaxBatch, maxItems: opts.MaxItems,
 		now: opts.Now, fallback: opts.FallbackUnsubscribe,
+		allowPrivate: opts.AllowPrivateCallbacks, own: opts.OwnAddrs, maxCallback: opts.MaxCallbackURL,
+		maxSubs: opts.MaxSubscriptions, maxWorkers: opts.Workers, queueCap: opts.Queue, deliveryTimeout: opts.DeliveryTimeout,
 		webhooks: map[string]*webhook{}, unsubOps: map[string]bool{}, polls: map[string]*poller{},
 		subs: map[string]*Subscription{},
 	}
@@ -188,11 +222,23 @@ func New(opts Options) (*Engine, []error) {
 	if e.now == nil {
 		e.now = time.Now
 	}
+	if e.maxCallback <= 0 {
+		e.maxCallback = DefaultMaxCallbackURL
+	}
+	if e.maxSubs <= 0 {
+		e.maxSubs = DefaultMaxSubscriptions
+	}
+	if e.maxWorkers <= 0 {
+		e.maxWorkers = DefaultWorkers
+	}
+	if e.queueCap <= 0 {
+		e.queueCap = DefaultQueue
+	}
+	if e.deliveryTimeout <= 0 {
+		e.deliveryTimeout = DefaultDeliveryTimeout
+	}
 	if e.client == nil {
-		e.client = &http.Client{
-			Timeout:       e.retry.Timeout,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		}
+		e.client = e.defaultClient()
 	}
 	e.ctx, e.cancel = context.WithCancel(context.Background())
 	policies := opts.Policies
@@ -226,14 +272,15 @@ func New(opts Options) (*Engine, []error) {
 	return e, errs
 }
 
-// Close stops scheduled work and waits for deliveries in flight.
+// Close stops scheduled work and waits for deliveries in flight (which
+// end at once: their context is cancelled).
 func (e *Engine) Close() {
 	e.cancel()
-	e.wg.Wait()
+	e.pending.Wait()
 }
 
 // Wait blocks until the deliveries started so far have finished.
-func (e *Engine) Wait() { e.wg.Wait() }
+func (e *Engine) Wait() { e.pending.Wait() }
 
 // IsSubscribe reports whether operationID subscribes a webhook trigger.
 func (e *Engine) IsSubscribe(operationID string) bool { return e.webhooks[operationID] != nil }

@@ -91,7 +91,7 @@ const base = "http://127.0.0.1:4010/v1"
 func TestWebhookSubscribeFireUnsubscribe(t *testing.T) {
 	c := contoso(t)
 	sink := &sinkLog{}
-	e, errs := New(Options{Connector: c, Sink: sink, Seed: 7})
+	e, errs := New(Options{Connector: c, AllowPrivateCallbacks: true, Sink: sink, Seed: 7})
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
@@ -154,7 +154,7 @@ func TestWebhookSubscribeFireUnsubscribe(t *testing.T) {
 
 func TestSubscribeErrors(t *testing.T) {
 	c := contoso(t)
-	e, _ := New(Options{Connector: c})
+	e, _ := New(Options{Connector: c, AllowPrivateCallbacks: true})
 	op := c.Operation("OnOrderShipped")
 	for _, tc := range []struct {
 		name string
@@ -173,23 +173,25 @@ func TestSubscribeErrors(t *testing.T) {
 	}
 }
 
-func TestRelativeCallbackIsKeptWithAWarning(t *testing.T) {
+// TestRelativeCallbackIsRefused: a callback that is not an absolute
+// http(s) URL used to be kept with a warning and fail at delivery; now the
+// subscribe is refused and says why (issue 11 item 3).
+func TestRelativeCallbackIsRefused(t *testing.T) {
 	c := contoso(t)
-	e, _ := New(Options{Connector: c})
-	s, err := e.Subscribe(c.Operation("OnOrderShipped"), Request{BaseURL: base, Body: map[string]any{"callbackUrl": "/cb"}})
-	if err != nil || !strings.Contains(s.Warning, "not an absolute http(s) URL") {
-		t.Fatalf("sub = %+v, err = %v", s, err)
+	e, _ := New(Options{Connector: c, AllowPrivateCallbacks: true})
+	_, err := e.Subscribe(c.Operation("OnOrderShipped"), Request{BaseURL: base, Body: map[string]any{"callbackUrl": "/cb"}})
+	if !errors.Is(err, ErrCallbackRefused) || !strings.Contains(err.Error(), "not an absolute http(s) URL") {
+		t.Fatalf("err = %v", err)
 	}
-	res, _ := e.Fire(context.Background(), FireRequest{OperationID: "OnOrderShipped"})
-	if len(res.Deliveries) != 1 || res.Deliveries[0].OK() || res.Deliveries[0].Attempts != 1 {
-		t.Fatalf("delivery to a relative URL: %+v", res.Deliveries)
+	if n := len(e.Subscriptions()); n != 0 {
+		t.Fatalf("%d subscriptions kept", n)
 	}
 }
 
 func TestDeliveryRetriesWithBackoff(t *testing.T) {
 	c := contoso(t)
 	sink := &sinkLog{}
-	e, _ := New(Options{Connector: c, Sink: sink, Retry: Retry{Attempts: 4, Initial: time.Millisecond, Max: 5 * time.Millisecond, Timeout: 200 * time.Millisecond}})
+	e, _ := New(Options{Connector: c, AllowPrivateCallbacks: true, Sink: sink, Retry: Retry{Attempts: 4, Initial: time.Millisecond, Max: 5 * time.Millisecond, Timeout: 200 * time.Millisecond}})
 	defer e.Close()
 	rcv := newReceiver(t)
 	rcv.fail = 2
@@ -217,7 +219,7 @@ func TestDeliveryRetriesWithBackoff(t *testing.T) {
 		}
 	}))
 	defer slow.Close()
-	e2, _ := New(Options{Connector: c, Retry: Retry{Attempts: 2, Initial: time.Millisecond, Timeout: 50 * time.Millisecond}})
+	e2, _ := New(Options{Connector: c, AllowPrivateCallbacks: true, Retry: Retry{Attempts: 2, Initial: time.Millisecond, Timeout: 50 * time.Millisecond}})
 	defer e2.Close()
 	if _, err := e2.Subscribe(op, Request{BaseURL: base, Body: map[string]any{"callbackUrl": slow.URL}}); err != nil {
 		t.Fatal(err)
@@ -248,7 +250,7 @@ func poll(t *testing.T, e *Engine, op *connector.Operation, u string) (Response,
 func TestPollingBatchProtocol(t *testing.T) {
 	c := contoso(t)
 	now := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
-	e, errs := New(Options{Connector: c, Now: func() time.Time { return now }, RetryAfter: 30 * time.Second})
+	e, errs := New(Options{Connector: c, AllowPrivateCallbacks: true, Now: func() time.Time { return now }, RetryAfter: 30 * time.Second})
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
@@ -304,7 +306,7 @@ func TestPollingBatchProtocol(t *testing.T) {
 
 func TestPollingSingleSeesEachItemOnce(t *testing.T) {
 	c := load(t, filepath.Join("testdata", "single"))
-	e, _ := New(Options{Connector: c, MaxBatch: 2})
+	e, _ := New(Options{Connector: c, AllowPrivateCallbacks: true, MaxBatch: 2})
 	op := c.Operation("OnNextTicket")
 	next := "http://127.0.0.1:1/next"
 	e.Fire(context.Background(), FireRequest{OperationID: op.ID, Count: 3})
@@ -328,7 +330,7 @@ func TestPollingSingleSeesEachItemOnce(t *testing.T) {
 
 func TestOnCreateFeedsMatchingTriggers(t *testing.T) {
 	c := contoso(t)
-	e, _ := New(Options{Connector: c})
+	e, _ := New(Options{Connector: c, AllowPrivateCallbacks: true})
 	defer e.Close()
 	op := c.Operation("OnNewOrder")
 	_, next := poll(t, e, op, base+"/trigger/orders")
@@ -351,7 +353,7 @@ func TestOnCreateFeedsMatchingTriggers(t *testing.T) {
 
 func TestScheduleFires(t *testing.T) {
 	c := contoso(t)
-	e, _ := New(Options{Connector: c})
+	e, _ := New(Options{Connector: c, AllowPrivateCallbacks: true})
 	rcv := newReceiver(t)
 	if _, err := e.Subscribe(c.Operation("OnOrderShipped"), Request{BaseURL: base, Body: map[string]any{"callbackUrl": rcv.srv.URL}}); err != nil {
 		t.Fatal(err)
@@ -376,7 +378,7 @@ func TestScheduleFires(t *testing.T) {
 
 func TestQueryCallbackAndFallbackUnsubscribe(t *testing.T) {
 	c := load(t, filepath.Join("testdata", "single"))
-	e, _ := New(Options{Connector: c, FallbackUnsubscribe: func(s Subscription) string {
+	e, _ := New(Options{Connector: c, AllowPrivateCallbacks: true, FallbackUnsubscribe: func(s Subscription) string {
 		return "http://127.0.0.1:9/v1/unsubscribe/" + s.ID + "?key=" + s.CapabilityKey()
 	}})
 	op := c.Operation("OnTicketQuery")
@@ -435,7 +437,7 @@ func TestSubscriptionHandleFitsTheUnsubscribeParameter(t *testing.T) {
 	c := hooksDef(t, "/hooks/{hookId}", `{"delete": {"operationId": "DeleteHook", "parameters": [
 	  {"in": "path", "name": "hookId", "required": true, "type": "integer", "minimum": 1},
 	  {"in": "query", "name": "accountId", "required": true, "type": "integer"}], "responses": {"204": {"description": "gone"}}}}`)
-	e, _ := New(Options{Connector: c, Seed: 3})
+	e, _ := New(Options{Connector: c, AllowPrivateCallbacks: true, Seed: 3})
 	defer e.Close()
 	sub, err := e.Subscribe(c.Operation("OnEvent"), Request{URL: mustURL(t, "http://127.0.0.1/hooks?accountId=abc"), BaseURL: "http://127.0.0.1",
 		Body: map[string]any{"url": "http://127.0.0.1:9/cb"}})
@@ -468,7 +470,7 @@ func TestSubscriptionHandleFitsTheUnsubscribeParameter(t *testing.T) {
 func TestUnsubscribeWithoutParametersRemovesWhatLocationNames(t *testing.T) {
 	c := hooksDef(t, "/hooks/unsubscribe", `{"delete": {"operationId": "Unsubscribe", "parameters": [
 	  {"in": "body", "name": "body", "schema": {"type": "object"}}], "responses": {"200": {"description": "gone"}}}}`)
-	e, _ := New(Options{Connector: c, Seed: 3})
+	e, _ := New(Options{Connector: c, AllowPrivateCallbacks: true, Seed: 3})
 	defer e.Close()
 	sub, err := e.Subscribe(c.Operation("OnEvent"), Request{URL: mustURL(t, "http://127.0.0.1/hooks"), BaseURL: "http://127.0.0.1:4010",
 		Body: map[string]any{"url": "http://127.0.0.1:9/cb"}})
@@ -489,7 +491,7 @@ func TestUnsubscribeWithoutParametersRemovesWhatLocationNames(t *testing.T) {
 // plain error (the admin API answered 500).
 func TestFireBySubscription(t *testing.T) {
 	c := contoso(t)
-	e, errs := New(Options{Connector: c, Seed: 7})
+	e, errs := New(Options{Connector: c, AllowPrivateCallbacks: true, Seed: 7})
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}

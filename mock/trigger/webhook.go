@@ -178,12 +178,14 @@ func (e *Engine) Subscribe(op *connector.Operation, r Request) (Subscription, er
 		return Subscription{}, err
 	}
 	var warn string
-	if u, err := url.Parse(cb); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		// Answer as declared; deliveries to it will fail and say so.
-		warn = fmt.Sprintf("%s (x-ms-notification-url) is %q, not an absolute http(s) URL: events cannot be delivered", where, cb)
+	if err := e.checkCallback(cb); err != nil {
+		return Subscription{}, fmt.Errorf("%s (x-ms-notification-url): %w", where, err)
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if len(e.subs) >= e.maxSubs {
+		return Subscription{}, fmt.Errorf("%w: %d live subscriptions, the cap; unsubscribe some (or reset the mock through its admin API) first", ErrTooManySubscriptions, len(e.subs))
+	}
 	e.counter++
 	n := strconv.FormatUint(e.counter, 10)
 	// The ID is a function of the seed and the subscription's number, not

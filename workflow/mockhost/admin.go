@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strings"
 	"syscall"
 	"time"
 
@@ -32,10 +33,11 @@ type Admin struct {
 }
 
 // StartAdmin serves the admin API of hub on 127.0.0.1:port until ctx is
-// done (port 0: a free one). When port is DefaultAdminPort and taken
-// (another mock runs), a free port is used and FellBack says so. stop
+// done (port 0: a free one). When port is DefaultAdminPort, was not
+// asked for explicitly and is taken (another mock runs), a free port is
+// used and FellBack says so; an explicit busy port is an error. stop
 // removes the token file.
-func StartAdmin(ctx context.Context, hub *mock.Hub, port int, log *slog.Logger) (a *Admin, stop func(), err error) {
+func StartAdmin(ctx context.Context, hub *mock.Hub, port int, explicit bool, log *slog.Logger) (a *Admin, stop func(), err error) {
 	tok, err := admin.NewToken()
 	if err != nil {
 		return nil, nil, &workflow.Error{Kind: workflow.KindInfra, Message: "admin API token: " + err.Error(), Err: err}
@@ -46,7 +48,7 @@ func StartAdmin(ctx context.Context, hub *mock.Hub, port int, log *slog.Logger) 
 	}
 	a = &Admin{Token: tok}
 	ln, err := mock.Listen("127.0.0.1", port)
-	if err != nil && port == DefaultAdminPort && errors.Is(err, syscall.EADDRINUSE) {
+	if err != nil && port == DefaultAdminPort && !explicit && errors.Is(err, syscall.EADDRINUSE) {
 		ln, err = mock.Listen("127.0.0.1", 0)
 		a.FellBack = true
 	}
@@ -77,7 +79,8 @@ func StartAdmin(ctx context.Context, hub *mock.Hub, port int, log *slog.Logger) 
 func (a *Admin) Lines() []string {
 	var out []string
 	if a.FellBack {
-		out = append(out, fmt.Sprintf("Admin port %d is in use (another mock?); using %s instead", DefaultAdminPort, a.URL))
+		p := a.URL[strings.LastIndex(a.URL, ":")+1:]
+		out = append(out, fmt.Sprintf("Admin port %d is in use (another mock?); using %s instead: pass --admin-port %s to connectorlab trigger", DefaultAdminPort, p, p))
 	}
 	if a.TokenErr != nil {
 		out = append(out, "admin token file not written: "+a.TokenErr.Error())

@@ -20,7 +20,7 @@ func TestStartAdminFallsBackWhenTheDefaultPortIsTaken(t *testing.T) {
 	} // else: something else holds it, which is the case under test too
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	a, stop, err := StartAdmin(ctx, mock.NewHub(nil), DefaultAdminPort, nil)
+	a, stop, err := StartAdmin(ctx, mock.NewHub(nil), DefaultAdminPort, false, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func TestStartAdminFallsBackWhenTheDefaultPortIsTaken(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	if _, _, err := StartAdmin(ctx, mock.NewHub(nil), l.Addr().(*net.TCPAddr).Port, nil); err == nil {
+	if _, _, err := StartAdmin(ctx, mock.NewHub(nil), l.Addr().(*net.TCPAddr).Port, false, nil); err == nil {
 		t.Error("a taken explicit port was accepted")
 	}
 }

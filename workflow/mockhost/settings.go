@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"sort"
 	"strings"
@@ -38,6 +39,11 @@ type Settings struct {
 	MaxBodyMB   int
 	Credentials mock.Credentials
 	Log         *slog.Logger
+	// CORSOrigins may make state-changing cross-origin requests ("*":
+	// any); pages on loopback always may, others only read.
+	CORSOrigins []string
+	// MaxStoreMB and MaxItems bound the --stateful store (0: defaults).
+	MaxStoreMB, MaxItems int
 }
 
 // Config is the --config file.
@@ -68,6 +74,25 @@ func (s Settings) Options() (mock.Options, error) {
 		return o, workflow.Usage(fmt.Sprintf("max-body %d MiB is negative", s.MaxBodyMB), "give the largest request body in MiB, or 0 for the default 10")
 	}
 	o.MaxBodyBytes = int64(s.MaxBodyMB) << 20
+	for _, origin := range s.CORSOrigins {
+		if origin == "*" {
+			continue
+		}
+		if u, err := url.Parse(origin); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+			return o, workflow.Usage(fmt.Sprintf("cors-origin %q is not a web origin", origin), "give scheme and host (and port): https://app.example.com, or * for any")
+		}
+	}
+	o.CORSOrigins = s.CORSOrigins
+	if s.MaxStoreMB < 0 || s.MaxItems < 0 {
+		return o, workflow.Usage("max-store-mb and max-items must be at least 1", "give the stateful store's size in MiB and resources per collection")
+	}
+	o.MaxStoreBytes, o.MaxItems = int64(s.MaxStoreMB)<<20, s.MaxItems
+	if o.MaxStoreBytes == 0 {
+		o.MaxStoreBytes = mock.DefaultMaxStoreBytes
+	}
+	if o.MaxItems == 0 {
+		o.MaxItems = mock.DefaultMaxItems
+	}
 	switch s.Auth {
 	case "", "on":
 	case "off":

@@ -92,6 +92,7 @@ type Listing struct {
 	Connectors    []admin.Connector    `json:"connectors"`
 	Subscriptions []admin.Subscription `json:"subscriptions"`
 	Cursors       []admin.Cursor       `json:"cursors"`
+	Deliveries    []admin.Delivery     `json:"deliveries"`
 }
 
 // List reads the triggers, subscriptions and cursors (of connector conn
@@ -105,7 +106,7 @@ func (a *Client) List(ctx context.Context, conn string) (Listing, error) {
 	for _, c := range []struct {
 		path string
 		v    any
-	}{{"/v1/connectors", &l.Connectors}, {"/v1/subscriptions" + q, &l.Subscriptions}, {"/v1/cursors" + q, &l.Cursors}} {
+	}{{"/v1/connectors", &l.Connectors}, {"/v1/subscriptions" + q, &l.Subscriptions}, {"/v1/cursors" + q, &l.Cursors}, {"/v1/deliveries" + q, &l.Deliveries}} {
 		if err := a.call(ctx, http.MethodGet, c.path, nil, c.v); err != nil {
 			return l, err
 		}
@@ -134,6 +135,33 @@ func WriteList(w io.Writer, l Listing, conn string) {
 	for _, c := range l.Cursors {
 		fmt.Fprintf(w, "poll %s %s: state %d → %d, %d item(s), %d\n", c.Connector, c.OperationID, c.Cursor, c.Next, c.Items, c.Status)
 	}
+	for _, d := range l.Deliveries {
+		fmt.Fprintf(w, "delivery %s %s\n", d.Connector, DeliveryLine(d.Delivery))
+	}
+}
+
+// DeliveryLine says where a delivery stands: "d3 OnOrderShipped → URL:
+// delivered 200 after 1 attempt(s)".
+func DeliveryLine(d trigger.Delivery) string {
+	head := d.ID + " " + d.OperationID + " → " + d.CallbackURL + ": "
+	switch d.State {
+	case trigger.StateQueued, trigger.StateRunning:
+		return strings.TrimPrefix(head, " ") + d.State
+	}
+	st := d.State
+	if st == "" {
+		st = "delivered"
+		if !d.OK() {
+			st = "failed"
+		}
+	}
+	if d.Status != 0 {
+		st += fmt.Sprintf(" %d", d.Status)
+	}
+	if d.Error != "" {
+		st += " (" + d.Error + ")"
+	}
+	return strings.TrimPrefix(head, " ") + fmt.Sprintf("%s after %d attempt(s)", st, d.Attempts)
 }
 
 // FireSpec is one `trigger fire`.
@@ -144,11 +172,14 @@ type FireSpec struct {
 	// or the item (polling); "" generates one.
 	Payload string
 	Stdin   io.Reader
+	// Wait waits for the webhook deliveries; otherwise Fire returns at
+	// once with their ids and `trigger ls` shows how they went.
+	Wait bool
 }
 
 // Fire fires the event of spec.
 func (a *Client) Fire(ctx context.Context, spec FireSpec) ([]admin.FireResult, error) {
-	f := admin.Fire{Connector: spec.Connector, FireRequest: trigger.FireRequest{OperationID: spec.OperationID, Count: spec.Count, SubscriptionID: spec.Subscription}}
+	f := admin.Fire{Connector: spec.Connector, FireRequest: trigger.FireRequest{OperationID: spec.OperationID, Count: spec.Count, SubscriptionID: spec.Subscription, Async: !spec.Wait}}
 	if spec.Payload != "" {
 		var b []byte
 		var err error
@@ -186,27 +217,34 @@ func Judge(res []admin.FireResult) Outcome {
 	for _, r := range res {
 		o.Idle = o.Idle || len(r.Idle) > 0
 		for _, d := range r.Deliveries {
-			o.Failed = o.Failed || !d.OK()
+			// A queued or running delivery (fire without wait) has not failed.
+			pending := d.State == trigger.StateQueued || d.State == trigger.StateRunning
+			o.Failed = o.Failed || d.State == trigger.StateFailed || !pending && !d.OK()
 		}
 	}
 	return o
 }
 
-// WriteFire writes res as text.
+// IdleLines say which webhook triggers had no subscriber (for stderr).
+func IdleLines(res []admin.FireResult) []string {
+	var out []string
+	for _, r := range res {
+		for _, op := range r.Idle {
+			out = append(out, fmt.Sprintf("%s %s: no subscriptions, nothing was delivered; subscribe (create a flow, or POST the subscription) first", r.Connector, op))
+		}
+	}
+	return out
+}
+
+// WriteFire writes res as text (deliveries and new items; IdleLines has
+// the triggers nobody subscribed to).
 func WriteFire(w io.Writer, res []admin.FireResult) {
 	for _, r := range res {
 		for op, n := range r.Items {
 			fmt.Fprintf(w, "%s %s: %d new item(s) for the next poll\n", r.Connector, op, n)
 		}
-		for _, op := range r.Idle {
-			fmt.Fprintf(w, "%s %s: no subscriptions, nothing was delivered; subscribe (create a flow, or POST the subscription) first\n", r.Connector, op)
-		}
 		for _, d := range r.Deliveries {
-			st := fmt.Sprint(d.Status)
-			if d.Error != "" {
-				st = d.Error
-			}
-			fmt.Fprintf(w, "%s %s → %s: %s after %d attempt(s)\n", r.Connector, d.OperationID, d.CallbackURL, st, d.Attempts)
+			fmt.Fprintf(w, "%s %s\n", r.Connector, DeliveryLine(d))
 		}
 	}
 }

@@ -1,0 +1,122 @@
+package trigger
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Defaults of the delivery pool.
+const (
+	DefaultWorkers         = 8
+	DefaultQueue           = 1000
+	DefaultDeliveryTimeout = 30 * time.Second
+	// keptDeliveries is how many finished deliveries Deliveries lists.
+	keptDeliveries = 500
+	// MaxFireCount caps FireRequest.Count.
+	MaxFireCount = 1000
+)
+
+// Delivery states.
+const (
+	StateQueued    = "queued"
+	StateRunning   = "running"
+	StateDelivered = "delivered"
+	StateFailed    = "failed"
+)
+
+type job struct {
+	w       *webhook
+	subID   string
+	payload any
+	d       *Delivery
+	done    chan struct{}
+}
+
+// enqueue registers a delivery of one event to subID and hands it to the
+// bounded worker pool; done closes when it has finished. A full queue
+// fails the delivery at once (and says so) instead of growing.
+func (e *Engine) enqueue(w *webhook, subID string, payload any) (*Delivery, chan struct{}) {
+	done := make(chan struct{})
+	e.qmu.Lock()
+	defer e.qmu.Unlock()
+	e.dseq++
+	d := &Delivery{ID: "d" + strconv.FormatUint(e.dseq, 10), OperationID: w.op.ID, SubscriptionID: subID, State: StateQueued, QueuedAt: e.now().UTC()}
+	e.mu.Lock()
+	if s := e.subs[subID]; s != nil {
+		d.CallbackURL = s.CallbackURL
+	}
+	e.mu.Unlock()
+	e.remember(d)
+	if len(e.queue) >= e.queueCap {
+		d.State, d.Error = StateFailed, fmt.Sprintf("not delivered: %d deliveries are already waiting (the queue's cap); fire fewer events or wait for them", len(e.queue))
+		close(done)
+		return d, done
+	}
+	e.pending.Add(1)
+	e.queue = append(e.queue, &job{w: w, subID: subID, payload: payload, d: d, done: done})
+	if e.workers < e.maxWorkers {
+		e.workers++
+		go e.work()
+	}
+	return d, done
+}
+
+// work runs queued deliveries until the queue is empty.
+func (e *Engine) work() {
+	for {
+		e.qmu.Lock()
+		if len(e.queue) == 0 {
+			e.workers--
+			e.qmu.Unlock()
+			return
+		}
+		j := e.queue[0]
+		e.queue[0] = nil
+		e.queue = e.queue[1:]
+		j.d.State = StateRunning
+		e.qmu.Unlock()
+		ctx, cancel := context.WithTimeout(e.ctx, e.deliveryTimeout)
+		res := e.deliver(ctx, j.w, j.subID, j.payload)
+		cancel()
+		e.qmu.Lock()
+		id, queued := j.d.ID, j.d.QueuedAt
+		*j.d = res
+		j.d.ID, j.d.QueuedAt = id, queued
+		j.d.State = StateDelivered
+		if !res.OK() {
+			j.d.State = StateFailed
+		}
+		e.qmu.Unlock()
+		close(j.done)
+		e.pending.Done()
+	}
+}
+
+// remember keeps d in the delivery log, dropping the oldest past the cap.
+func (e *Engine) remember(d *Delivery) {
+	e.dlog = append(e.dlog, d)
+	if over := len(e.dlog) - keptDeliveries; over > 0 {
+		e.dlog = append(e.dlog[:0:0], e.dlog[over:]...)
+	}
+}
+
+// Deliveries lists the recent deliveries (the last 500), oldest first,
+// each with its state, attempts and result.
+func (e *Engine) Deliveries() []Delivery {
+	e.qmu.Lock()
+	defer e.qmu.Unlock()
+	out := make([]Delivery, len(e.dlog))
+	for i, d := range e.dlog {
+		out[i] = *d
+		out[i].Payload = nil
+	}
+	return out
+}
+
+func (e *Engine) snapshot(d *Delivery) Delivery {
+	e.qmu.Lock()
+	defer e.qmu.Unlock()
+	return *d
+}
