@@ -19,6 +19,7 @@ import (
 	"github.com/connectorlab/connectorlab/contract/report"
 	"github.com/connectorlab/connectorlab/recordings"
 	"github.com/connectorlab/connectorlab/recordings/sqlite"
+	"github.com/connectorlab/connectorlab/workflow/exchanges"
 )
 
 const recordingsUsage = `Usage: connectorlab recordings <ls|show|rm|rename|export|import> [flags] [arguments]
@@ -26,6 +27,7 @@ const recordingsUsage = `Usage: connectorlab recordings <ls|show|rm|rename|expor
   ls                          list sessions
   show SESSION [--exchange ID] a session and its exchanges, or one exchange in full
   rm SESSION...               delete sessions and their exchanges
+  rm SESSION --exchange ID    drop single exchanges from a session (repeat --exchange)
   rename SESSION NEW-NAME     rename a session
   export SESSION              write a session as HAR 1.2 (--format har) or JSON (--format json)
   import FILE                 make a session from a HAR 1.2 file or a JSON export
@@ -282,7 +284,9 @@ func writeMessage(w io.Writer, dir string, m recordings.Message) {
 }
 
 func recRm(ctx context.Context, e *env, args []string) int {
-	fs, db := recFlags(e, "rm", "SESSION...", "Delete sessions and their exchanges (freed pages are zeroed).")
+	fs, db := recFlags(e, "rm", "SESSION... | SESSION --exchange ID...", "Delete sessions and their exchanges, or with --exchange only those exchanges of one session (freed pages are zeroed).")
+	var xids int64List
+	fs.Var(&xids, "exchange", "remove only this exchange of the session (repeatable; ids as 'recordings show' lists them)")
 	pos, code, ok := parseFlags(fs, args, e)
 	if !ok {
 		return code
@@ -291,11 +295,27 @@ func recRm(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "connectorlab recordings rm: give at least one SESSION")
 		return ExitUsage
 	}
+	if len(xids) > 0 && len(pos) != 1 {
+		fmt.Fprintln(e.stderr, "connectorlab recordings rm: --exchange needs exactly one SESSION")
+		return ExitUsage
+	}
 	s, code := openRecordings(ctx, e, "rm", *db, false)
 	if s == nil {
 		return code
 	}
 	defer s.Close()
+	if len(xids) > 0 {
+		sess, err := findSession(ctx, s, pos[0])
+		if err == nil {
+			err = exchanges.Exclude(ctx, s, sess.ID, xids)
+		}
+		if err != nil {
+			fmt.Fprintln(e.stderr, "connectorlab recordings rm:", err)
+			return sessionExit(err)
+		}
+		fmt.Fprintf(e.stdout, "removed %d exchanges from session %q\n", len(xids), sess.Name)
+		return ExitOK
+	}
 	for _, ref := range pos {
 		sess, err := findSession(ctx, s, ref)
 		if err == nil {
@@ -488,4 +508,17 @@ func writeJSON(e *env, verb string, v any) int {
 		return ExitInfra
 	}
 	return ExitOK
+}
+
+// int64List is a repeatable integer flag.
+type int64List []int64
+
+func (l *int64List) String() string { return fmt.Sprint([]int64(*l)) }
+func (l *int64List) Set(v string) error {
+	n, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(v), "#"), 10, 64)
+	if err != nil || n <= 0 {
+		return fmt.Errorf("%q is not an exchange id (a positive number, as 'recordings show' lists it)", v)
+	}
+	*l = append(*l, n)
+	return nil
 }
