@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/contract/grading"
 	"github.com/connectorlab/connectorlab/mock"
 	"github.com/connectorlab/connectorlab/probe"
 )
@@ -20,6 +21,9 @@ type conformanceReport struct {
 	Passed        int            `json:"passed"`
 	Unloadable    []string       `json:"unloadable,omitempty"`
 	Classes       map[string]int `json:"classes"`
+	// Findings counts the failures by finding ID of the grading table
+	// (contract/grading), the IDs test and drift report for the same.
+	Findings map[string]int `json:"findings"`
 	Results       []probe.Result `json:"results"`
 }
 
@@ -30,7 +34,7 @@ func runConformance(ctx context.Context, e *env, f *mockFlags, base mock.Options
 		fmt.Fprintf(e.stderr, "connectorlab mock: --format %q is not supported (use text or json)\n", f.format)
 		return ExitUsage
 	}
-	rep := conformanceReport{SchemaVersion: 1, Target: f.target, Classes: map[string]int{}}
+	rep := conformanceReport{SchemaVersion: 1, Target: f.target, Classes: map[string]int{}, Findings: map[string]int{}}
 	if rep.Target == "" {
 		rep.Target = "connectorlab"
 	}
@@ -71,6 +75,7 @@ func runConformance(ctx context.Context, e *env, f *mockFlags, base mock.Options
 				rep.Passed++
 			} else {
 				rep.Classes[r.Class]++
+				rep.Findings[grading.ConformanceID(r.Class)]++
 			}
 		}
 		rep.Results = append(rep.Results, res...)
@@ -95,7 +100,8 @@ func runConformance(ctx context.Context, e *env, f *mockFlags, base mock.Options
 	}
 	for _, r := range rep.Results {
 		if !r.Pass() {
-			fmt.Fprintf(e.stdout, "FAIL %s :: %s %s %s [%s] %s\n", r.Connector, r.OperationID, r.Method, r.Path, r.Class, r.Reason)
+			fmt.Fprintf(e.stdout, "FAIL %s :: %s %s %s [%s] %s %s\n", r.Connector, r.OperationID, r.Method, r.Path, r.Class,
+				grading.ConformanceLevel(r.Class), grading.ConformanceID(r.Class)+": "+r.Reason)
 		}
 	}
 	for _, u := range rep.Unloadable {

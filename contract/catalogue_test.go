@@ -8,20 +8,12 @@ import (
 	"testing"
 
 	"github.com/connectorlab/connectorlab/contract"
-	"github.com/connectorlab/connectorlab/contract/conform"
-	"github.com/connectorlab/connectorlab/contract/drift"
-	"github.com/connectorlab/connectorlab/contract/specdiff"
+	"github.com/connectorlab/connectorlab/contract/grading"
 )
 
 var printCatalogue = flag.Bool("print-catalogue", false, "print the finding ID table for docs/CONTRACT.md")
 
-func catalogue() contract.Catalogue {
-	var all contract.Catalogue
-	for _, c := range []contract.Catalogue{specdiff.Rules(), conform.Rules(), drift.Rules(), drift.TrafficRules()} {
-		all = append(all, c...)
-	}
-	return all.Sorted()
-}
+func catalogue() contract.Catalogue { return grading.Table() }
 
 // TestCatalogueDocumented: every finding ID is unique and listed in the
 // user guide, so users can look up what a CI failure means.
