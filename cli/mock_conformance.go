@@ -24,7 +24,7 @@ type conformanceReport struct {
 	// Findings counts the failures by finding ID of the grading table
 	// (contract/grading), the IDs test and drift report for the same.
 	Findings map[string]int `json:"findings"`
-	Results       []probe.Result `json:"results"`
+	Results  []probe.Result `json:"results"`
 }
 
 // runConformance is `mock --conformance`: the sweep the mock's corpus test
