@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/contract/grading"
 	"github.com/connectorlab/connectorlab/mock"
 	"github.com/connectorlab/connectorlab/mock/fake"
 	"github.com/connectorlab/connectorlab/probe"
@@ -29,7 +30,10 @@ type conformanceReport struct {
 	// back (fake.CheckRealism), per connector and in total.
 	Realism   fake.Realism            `json:"realism"`
 	RealismBy map[string]fake.Realism `json:"realismByConnector,omitempty"`
-	Results   []probe.Result          `json:"results"`
+	// Findings counts the failures by finding ID of the grading table
+	// (contract/grading), the IDs test and drift report for the same.
+	Findings map[string]int `json:"findings"`
+	Results  []probe.Result `json:"results"`
 }
 
 // realismTap is a RoundTripper that runs the realism checker over every
@@ -77,7 +81,7 @@ func runConformance(ctx context.Context, e *env, f *mockFlags, base mock.Options
 		fmt.Fprintf(e.stderr, "connectorlab mock: --format %q is not supported (use text or json)\n", f.format)
 		return ExitUsage
 	}
-	rep := conformanceReport{SchemaVersion: 1, Target: f.target, Classes: map[string]int{}}
+	rep := conformanceReport{SchemaVersion: 1, Target: f.target, Classes: map[string]int{}, Findings: map[string]int{}}
 	if rep.Target == "" {
 		rep.Target = "connectorlab"
 	}
@@ -124,6 +128,7 @@ func runConformance(ctx context.Context, e *env, f *mockFlags, base mock.Options
 				rep.Passed++
 			} else {
 				rep.Classes[r.Class]++
+				rep.Findings[grading.ConformanceID(r.Class)]++
 			}
 		}
 		rep.Results = append(rep.Results, res...)
@@ -148,7 +153,8 @@ func runConformance(ctx context.Context, e *env, f *mockFlags, base mock.Options
 	}
 	for _, r := range rep.Results {
 		if !r.Pass() {
-			fmt.Fprintf(e.stdout, "FAIL %s :: %s %s %s [%s] %s\n", r.Connector, r.OperationID, r.Method, r.Path, r.Class, r.Reason)
+			fmt.Fprintf(e.stdout, "FAIL %s :: %s %s %s [%s] %s %s\n", r.Connector, r.OperationID, r.Method, r.Path, r.Class,
+				grading.ConformanceLevel(r.Class), grading.ConformanceID(r.Class)+": "+r.Reason)
 		}
 	}
 	for _, u := range rep.Unloadable {

@@ -6,10 +6,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/connectorlab/connectorlab/recordings"
 	"github.com/connectorlab/connectorlab/recordings/sqlite"
 	"github.com/connectorlab/connectorlab/workflow"
+	"github.com/connectorlab/connectorlab/workflow/exchanges"
 	"github.com/connectorlab/connectorlab/workflow/sessions"
 )
 
@@ -18,6 +21,7 @@ const recordingsUsage = `Usage: connectorlab recordings <ls|show|rm|rename|expor
   ls                          list sessions
   show SESSION [--exchange ID] a session and its exchanges, or one exchange in full
   rm SESSION...               delete sessions and their exchanges
+  rm SESSION --exchange ID    drop single exchanges from a session (repeat --exchange)
   rename SESSION NEW-NAME     rename a session
   export SESSION              write a session as HAR 1.2 (--format har) or JSON (--format json)
   import FILE                 make a session from a HAR 1.2 file or a JSON export
@@ -185,16 +189,32 @@ func recShow(ctx context.Context, e *env, args []string) int {
 }
 
 func recRm(ctx context.Context, e *env, args []string) int {
-	v := newRecVerb(e, "rm", "SESSION...", "Delete sessions and their exchanges (freed pages are zeroed).", "", "")
+	v := newRecVerb(e, "rm", "SESSION... | SESSION --exchange ID...", "Delete sessions and their exchanges, or with --exchange only those exchanges of one session (freed pages are zeroed).", "", "")
+	var xids int64List
+	v.fs.Var(&xids, "exchange", "remove only this exchange of the session (repeatable; ids as 'recordings show' lists them)")
 	pos, code, ok := v.parse(args, 1, -1, "at least one SESSION")
 	if !ok {
 		return code
+	}
+	if len(xids) > 0 && len(pos) != 1 {
+		return v.fail(workflow.Usage("--exchange needs exactly one SESSION", "give the session the exchanges belong to"))
 	}
 	s, code := v.open(ctx, sessions.Write)
 	if s == nil {
 		return code
 	}
 	defer s.Close()
+	if len(xids) > 0 {
+		sess, err := findSession(ctx, s, pos[0])
+		if err == nil {
+			err = exchanges.Exclude(ctx, s, sess.ID, xids)
+		}
+		if err != nil {
+			return v.fail(err)
+		}
+		fmt.Fprintf(e.stdout, "removed %d exchanges from session %q\n", len(xids), sess.Name)
+		return ExitOK
+	}
 	for _, ref := range pos {
 		sess, err := sessions.Remove(ctx, s, ref)
 		if err != nil {
@@ -281,4 +301,17 @@ func recImport(ctx context.Context, e *env, args []string) int {
 	}
 	fmt.Fprintf(e.stdout, "imported %d exchanges into session %q (id %d)\n", res.Exchanges, res.Session.Name, res.Session.ID)
 	return ExitOK
+}
+
+// int64List is a repeatable integer flag.
+type int64List []int64
+
+func (l *int64List) String() string { return fmt.Sprint([]int64(*l)) }
+func (l *int64List) Set(v string) error {
+	n, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(v), "#"), 10, 64)
+	if err != nil || n <= 0 {
+		return fmt.Errorf("%q is not an exchange id (a positive number, as 'recordings show' lists it)", v)
+	}
+	*l = append(*l, n)
+	return nil
 }

@@ -9,19 +9,15 @@ import (
 
 	"github.com/connectorlab/connectorlab/authoring"
 	"github.com/connectorlab/connectorlab/contract"
-	"github.com/connectorlab/connectorlab/contract/conform"
-	"github.com/connectorlab/connectorlab/contract/drift"
-	"github.com/connectorlab/connectorlab/contract/specdiff"
+	"github.com/connectorlab/connectorlab/contract/grading"
 )
 
 var printCatalogue = flag.Bool("print-catalogue", false, "print the finding ID table for docs/CONTRACT.md")
 
+// catalogue is every finding ID users can meet: the grading table of the
+// contract tools plus the conversion-loss findings of connector creation.
 func catalogue() contract.Catalogue {
-	var all contract.Catalogue
-	for _, c := range []contract.Catalogue{specdiff.Rules(), conform.Rules(), drift.Rules(), drift.TrafficRules(), authoring.Rules()} {
-		all = append(all, c...)
-	}
-	return all.Sorted()
+	return append(grading.Table(), authoring.Rules()...).Sorted()
 }
 
 // TestCatalogueDocumented: every finding ID is unique and listed in the

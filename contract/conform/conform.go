@@ -36,13 +36,13 @@ func Rules() contract.Catalogue {
 	}
 	E, W, I := contract.LevelError, contract.LevelWarning, contract.LevelInfo
 	return contract.Catalogue{
-		r(StatusUndeclared, E, "the response status is not declared (warning for error statuses)"),
+		r(StatusUndeclared, E, "the response status is not declared (info for a 2xx when the operation declares no success at all)"),
 		r(ContentTypeUndeclared, W, "the Content-Type is not one the response declares"),
 		r(ContentTypeMissing, W, "a body came without a Content-Type"),
 		r(BodyNotJSON, E, "a JSON response body does not parse"),
 		r(BodyTypeMismatch, E, "a body field has another JSON type than the schema says"),
 		r(BodyRequiredMissing, E, "a field the schema requires is absent"),
-		r(BodyFieldUndocumented, I, "a body field the schema does not list"),
+		r(BodyFieldUndocumented, I, "a body field the schema does not list (as diff's response-field-added: an extra field breaks no flow)"),
 		r(BodyFieldNotAllowed, E, "a field where the schema says additionalProperties: false"),
 		r(BodyEnumViolation, W, "a value outside the declared enum (a new enum value)"),
 		r(BodyNullNotAllowed, W, "null where the schema is not nullable"),

@@ -46,8 +46,8 @@ func Rules() contract.Catalogue {
 		r(StatusChanged, E, "the status differs from the recording"),
 		r(ContentTypeChanged, E, "the media type differs from the recording"),
 		r(FieldRemoved, E, "a recorded field is gone and the definition does not declare it (or requires it)"),
-		r(FieldAbsent, W, "a recorded field is absent; the definition declares it optional"),
-		r(FieldAdded, I, "a field the recording lacked (warning when the definition does not declare it)"),
+		r(FieldAbsent, E, "a recorded field is absent; the definition declares it optional (info where it leaves the object open)"),
+		r(FieldAdded, I, "a field the recording lacked (an extra field breaks no flow, as diff's response-field-added)"),
 		r(TypeChanged, E, "a field's JSON type differs from the recording (info where the definition leaves it untyped)"),
 		r(ShapeChanged, E, "a field turned from object to array or back, or from a scalar into either"),
 		r(NullChanged, W, "a field is now null where the recording had a value (info when the definition allows null)"),
@@ -264,8 +264,10 @@ func judge(ch shape.Change, def shape.Shape) (contract.Finding, bool) {
 		f.ID, f.Level, f.Old = FieldRemoved, contract.LevelError, ch.Old.TypeString()
 		switch {
 		case n != nil && !n.Required:
-			f.ID, f.Level = FieldAbsent, contract.LevelWarning
-			f.Message = fmt.Sprintf("%s was recorded, now absent (the definition declares it optional)", f.Field)
+			// Flows read optional fields as dynamic content too: gone is
+			// as breaking as diff's response-field-removed.
+			f.ID = FieldAbsent
+			f.Message = fmt.Sprintf("%s was recorded, now absent (the definition declares it optional; flows reading it break)", f.Field)
 		case n != nil:
 			f.Message = fmt.Sprintf("%s was recorded, now absent, though the definition requires it", f.Field)
 		case open:
@@ -284,7 +286,6 @@ func judge(ch shape.Change, def shape.Shape) (contract.Finding, bool) {
 		f.ID, f.Level, f.New = FieldAdded, contract.LevelInfo, ch.New.TypeString()
 		f.Message = fmt.Sprintf("new field %s", f.Field)
 		if n == nil && !open {
-			f.Level = contract.LevelWarning
 			f.Message += " (not in the definition either)"
 		}
 	case shape.TypeChanged:

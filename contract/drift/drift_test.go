@@ -39,10 +39,11 @@ func TestExchange(t *testing.T) {
 		{"same structure, other values", js(200, `{"id":"1","n":2}`), js(200, `{"id":"9","n":7}`), ""},
 		{"integer vs number is not drift", js(200, `{"id":"1","n":2}`), js(200, `{"id":"1","n":2.5}`), ""},
 		{"field removed, undeclared", js(200, `{"id":"1","gone":1}`), js(200, `{"id":"1"}`), "drift-field-removed@error@gone"},
-		{"field absent, declared optional", js(200, `{"id":"1","opt":"x"}`), js(200, `{"id":"1"}`), "drift-field-absent@warning@opt"},
+		// As diff grades response-field-removed: flows read optional fields too.
+		{"field absent, declared optional", js(200, `{"id":"1","opt":"x"}`), js(200, `{"id":"1"}`), "drift-field-absent@error@opt"},
 		{"field removed, required", js(200, `{"id":"1"}`), js(200, `{}`), "drift-field-removed@error@id"},
 		{"field added, declared", js(200, `{"id":"1"}`), js(200, `{"id":"1","opt":"x"}`), "drift-field-added@info@opt"},
-		{"field added, undeclared", js(200, `{"id":"1"}`), js(200, `{"id":"1","zz":1}`), "drift-field-added@warning@zz"},
+		{"field added, undeclared", js(200, `{"id":"1"}`), js(200, `{"id":"1","zz":1}`), "drift-field-added@info@zz"},
 		{"type changed", js(200, `{"id":"1"}`), js(200, `{"id":1}`), "drift-type-changed@error@id"},
 		{"untyped field may change type", js(200, `{"id":"1","any":"x"}`), js(200, `{"id":"1","any":3}`), "drift-type-changed@info@any"},
 		{"object to array", js(200, `{"id":"1","items":{"a":"x"}}`), js(200, `{"id":"1","items":[{"a":"x"}]}`), "drift-shape-changed@error@items"},

@@ -27,15 +27,15 @@ func TrafficRules() contract.Catalogue {
 	r := func(id string, l contract.Level, s string) contract.Rule {
 		return contract.Rule{ID: id, Level: l, Kind: contract.KindDrift, Summary: s}
 	}
-	E, W := contract.LevelError, contract.LevelWarning
+	E, W, I := contract.LevelError, contract.LevelWarning, contract.LevelInfo
 	return contract.Catalogue{
-		r(TrafficFieldUndocumented, W, "traffic carries a field the definition does not declare"),
+		r(TrafficFieldUndocumented, I, "traffic carries a field the definition does not declare (error where additionalProperties is false); --write-patch adds it"),
 		r(TrafficFieldMissing, E, "the definition requires a field that traffic lacks"),
 		r(TrafficTypeMismatch, E, "traffic has another JSON type than the definition"),
-		r(TrafficStatusUndeclared, W, "traffic has a status the operation does not declare"),
+		r(TrafficStatusUndeclared, E, "traffic has a status the operation does not declare (info when it declares no success at all)"),
 		r(TrafficEnumValue, W, "traffic has a value outside the declared enum"),
 		r(TrafficNull, W, "traffic has null where the definition is not nullable"),
-		r(TrafficOther, W, "another conformance problem (content type, headers, invalid JSON)"),
+		r(TrafficOther, W, "another conformance problem (content type, headers; error for invalid JSON)"),
 		r(TrafficUnmatched, W, "a recorded request maps to no operation of the definition"),
 	}
 }
@@ -94,14 +94,9 @@ func (t *Traffic) Add(o Observation) {
 			}
 			id = TrafficOther
 		}
-		level := f.Level
-		if f.ID == conform.BodyFieldUndocumented {
-			level = contract.LevelWarning
-		}
-		if f.ID == conform.StatusUndeclared {
-			level = contract.LevelWarning
-		}
-		f.ID, f.Level, f.Count = id, level, 0
+		// The level is conform's: a traffic-* finding grades what its
+		// conformance counterpart grades (one table, see docs/CONTRACT.md).
+		f.ID, f.Count = id, 0
 		f.Message = trafficMessage(f, o)
 		if id == TrafficFieldUndocumented {
 			f.New = "" // the first observed type is in the message; keep one finding per field

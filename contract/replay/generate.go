@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/contract"
 	"github.com/connectorlab/connectorlab/probe"
 	"github.com/connectorlab/connectorlab/recordings"
 )
@@ -39,9 +40,32 @@ func Generated(c *connector.Connector, opts probe.Options) (xs []*recordings.Exc
 	return xs, skipped
 }
 
-// RunGenerated builds requests with Generated and runs them.
+// RunGenerated builds requests with Generated and runs them. A generated
+// request is valid for its operation, so an operation that never got a
+// success (every answer 4xx/5xx, declared or not) fails the run:
+// operation-never-succeeded, an error on its case. Without it a target
+// that answers 404 to everything would pass.
 func (r *Runner) RunGenerated(ctx context.Context, opts probe.Options) (*Result, []string, error) {
 	xs, skipped := Generated(r.c, opts)
 	res, err := r.Run(ctx, r.c.Name+" (generated)", xs)
+	if err != nil || res == nil {
+		return res, skipped, err
+	}
+	succeeded := map[string]bool{}
+	for _, c := range res.Suite.Cases {
+		if c.Error == "" && c.Skipped == "" && c.Status > 0 && c.Status < 400 {
+			succeeded[c.Operation] = true
+		}
+	}
+	for i := range res.Suite.Cases {
+		c := &res.Suite.Cases[i]
+		if c.Error != "" || c.Skipped != "" || c.Status < 400 || succeeded[c.Operation] {
+			continue
+		}
+		c.Findings = append(c.Findings, contract.Finding{ID: NeverSucceeded, Level: contract.LevelError, Operation: c.Operation,
+			Method: c.Method, Exchange: c.Exchange, Where: "response.status", New: fmt.Sprint(c.Status),
+			Message: fmt.Sprintf("%s never succeeded: a valid generated request got %d", c.Operation, c.Status),
+			Fix:     "check the target serves this operation (path, basePath, auth) or that the definition's request is right"})
+	}
 	return res, skipped, err
 }

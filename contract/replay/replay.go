@@ -382,6 +382,13 @@ func (r *Runner) one(ctx context.Context, x *recordings.Exchange) (c contract.Ca
 		f := contract.Finding{ID: drift.OperationMissing, Level: contract.LevelError, Operation: x.OperationID, Exchange: x.ID,
 			Method: x.Request.Method, Path: u.Path, Where: "request",
 			Message: fmt.Sprintf("%s %s matches no operation of the definition", x.Request.Method, u.Path)}
+		if x.OperationID == "" && x.Response.Status >= 400 {
+			// It matched none when recorded either, and failed then: a
+			// stray call, not an operation that went missing. A change of
+			// the answer still shows as drift-status-changed.
+			f.Level = contract.LevelInfo
+			f.Message += fmt.Sprintf(" (as when recorded, answered %d then)", x.Response.Status)
+		}
 		if miss != nil && len(miss.Closest) > 0 {
 			f.Message += fmt.Sprintf(" (closest: %s, %s)", miss.Closest[0].OperationID, miss.Closest[0].Reason)
 		}
@@ -611,8 +618,20 @@ func (r *Runner) payload(x *recordings.Exchange) []contract.Finding {
 
 // PayloadNotJSON and the payload-* IDs (payload-type-mismatch,
 // payload-required-missing, payload-field-undocumented, ...) are the
-// conformance IDs of webhook payloads.
-const PayloadNotJSON = "payload-not-json"
+// conformance IDs of webhook payloads. NeverSucceeded is test
+// --generate's: no valid request of an operation got a success.
+const (
+	PayloadNotJSON = "payload-not-json"
+	NeverSucceeded = "operation-never-succeeded"
+)
+
+// Rules is the catalogue of the runner's own findings.
+func Rules() contract.Catalogue {
+	return contract.Catalogue{
+		{ID: NeverSucceeded, Level: contract.LevelError, Kind: contract.KindTest, Summary: "test --generate: every valid request of the operation got a 4xx/5xx answer (declared or not)"},
+		{ID: PayloadNotJSON, Level: contract.LevelError, Kind: contract.KindTest, Summary: "a recorded webhook payload is not JSON"},
+	}
+}
 
 // moveTo rebuilds a recorded URL for op's current path template: literal
 // segments come from the template, parameter values from the recorded URL

@@ -263,3 +263,19 @@ func nonNil(v []string) []string {
 	}
 	return v
 }
+
+// DeleteExchange removes one exchange of a session (a bad call that
+// should not be replayed); findings that named it keep their run but lose
+// the link. It is ErrNotFound when the session has no exchange id.
+func (s *Store) DeleteExchange(ctx context.Context, sessionID, id int64) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.Exec("DELETE FROM exchanges WHERE id = ? AND session_id = ?", id, sessionID)
+		if err != nil {
+			return s.wrap("delete exchange", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("delete exchange %d of session %d: %w", id, sessionID, recordings.ErrNotFound)
+		}
+		return nil
+	}, nil)
+}

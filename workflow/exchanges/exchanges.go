@@ -40,3 +40,33 @@ func Each(ctx context.Context, s recordings.Exchanges, sessionID int64, fn func(
 		f.After = page.Next
 	}
 }
+
+// Remover is a store that can drop single exchanges (recordings/sqlite).
+type Remover interface {
+	DeleteExchange(ctx context.Context, sessionID, id int64) error
+}
+
+// Exclude removes exchanges ids from session sessionID, so that replays
+// and drift no longer see them (`recordings rm SESSION --exchange ID`, the
+// desktop's session view). Every id is checked to belong to the session
+// before any is removed; an unknown one is an error naming it.
+func Exclude(ctx context.Context, s interface {
+	recordings.Exchanges
+	Remover
+}, sessionID int64, ids []int64) error {
+	if len(ids) == 0 {
+		return fmt.Errorf("no exchange to remove from session %d: give the exchange ids (recordings show lists them)", sessionID)
+	}
+	for _, id := range ids {
+		x, err := s.Exchange(ctx, id)
+		if err != nil || x.SessionID != sessionID {
+			return fmt.Errorf("exchange %d is not in session %d (recordings show lists its exchanges): %w", id, sessionID, recordings.ErrNotFound)
+		}
+	}
+	for _, id := range ids {
+		if err := s.DeleteExchange(ctx, sessionID, id); err != nil {
+			return fmt.Errorf("remove exchange %d of session %d: %w", id, sessionID, err)
+		}
+	}
+	return nil
+}

@@ -26,9 +26,12 @@ func TestJudge(t *testing.T) {
 	if o := Judge([]admin.FireResult{{FireResult: trigger.FireResult{Deliveries: []trigger.Delivery{{Status: 200}}, Items: map[string]int{"Poll": 1}}}}); !o.OK() {
 		t.Errorf("delivered: %+v", o)
 	}
+	if l := IdleLines([]admin.FireResult{{Connector: "C", FireResult: trigger.FireResult{Idle: []string{"OnOrder"}}}}); len(l) != 1 || !strings.Contains(l[0], "no subscriptions, nothing was delivered") {
+		t.Errorf("idle lines %q", l)
+	}
 	var b bytes.Buffer
-	WriteFire(&b, []admin.FireResult{{Connector: "C", FireResult: trigger.FireResult{Idle: []string{"OnOrder"}}}})
-	if !strings.Contains(b.String(), "no subscriptions, nothing was delivered") {
+	WriteFire(&b, []admin.FireResult{{Connector: "C", FireResult: trigger.FireResult{Deliveries: []trigger.Delivery{{ID: "d1", OperationID: "OnOrder", CallbackURL: "http://x", Status: 200, Attempts: 1}}}}})
+	if !strings.Contains(b.String(), "d1 OnOrder → http://x: delivered 200 after 1 attempt(s)") {
 		t.Errorf("text %q", b.String())
 	}
 }
