@@ -33,6 +33,7 @@ type mockConfig struct {
 }
 
 type mockFlags struct {
+	overrides   overridesFlag
 	port        int
 	host        string
 	seed        uint64
@@ -75,6 +76,7 @@ func runMock(ctx context.Context, e *env, args []string) int {
 	fs.BoolVar(&f.validate, "validate", true, "validate requests against the definition (400/415/422 on failure)")
 	fs.StringVar(&f.auth, "auth", "on", "enforce the connector's auth: on or off")
 	fs.BoolVar(&f.stateful, "stateful", false, "keep resources created with POST for GET, list, PUT, PATCH and DELETE")
+	fs.Var(&f.overrides, "overrides", "apply per-operation overrides: alone, each connector's .connectorlab/overrides.json; =FILE, that file (live: edits apply without a restart)")
 	fs.BoolVar(&f.watch, "watch", false, "reload a connector when its files change (a broken edit keeps the last good version)")
 	fs.BoolVar(&f.prefix, "prefix", false, "serve every connector on one port under /{connector-name}/")
 	fs.StringVar(&f.logFormat, "log-format", "text", "traffic log on stdout: text, json or off")
@@ -145,6 +147,14 @@ func runMock(ctx context.Context, e *env, args []string) int {
 		ub, code := modes.options(ctx, e, c, base)
 		if code != ExitOK {
 			return code
+		}
+		if f.overrides.file != "" && len(paths) > 1 {
+			fmt.Fprintln(e.stderr, "connectorlab mock: --overrides=FILE names one file but several connectors are served; use --overrides alone to read each connector's .connectorlab/overrides.json")
+			return ExitUsage
+		}
+		if err := applyOverrides(ctx, e, &f.overrides, p, c, &ub); err != nil {
+			fmt.Fprintln(e.stderr, "connectorlab mock:", err)
+			return ExitUsage
 		}
 		u := &mockUnit{path: p, slug: recorder.Slug(c.Name), base: ub, state: mock.NewState()}
 		if err := u.build(c); err != nil {
