@@ -82,6 +82,7 @@ type MockService struct {
 	emit    emitter
 	client  *http.Client
 	host    *mockhost.Host
+	ovr     overrideSets // per-operation overrides by connector path (overrides.go)
 
 	mu      sync.Mutex
 	running map[string]*runningMock // by MockStatus.ID
@@ -140,9 +141,14 @@ func (s *MockService) options(c *connector.Connector, cfg MockConfig, stream str
 	if err != nil {
 		return mock.Options{}, err
 	}
+	set, err := s.ovr.get(cfg.Path, c)
+	if err != nil {
+		return mock.Options{}, err
+	}
 	return mock.Options{
 		Seed: cfg.Seed, DisableValidation: !cfg.Validate, DisableAuth: !cfg.Auth,
 		Stateful: cfg.Stateful, Faults: f, Sink: s.traffic.sink(stream), Log: s.log,
+		Responders: []mock.Responder{set.Responder()},
 	}, nil
 }
 

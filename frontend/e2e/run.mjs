@@ -306,6 +306,7 @@ const tests = [
       assert(r.status === 200, `second mock answered ${r.status}`);
       await page.keyboard.press('Control+3');
       await page.waitForSelector('[data-testid="screen-traffic"]');
+      if (await page.isVisible(S('button:has-text("Show all")'))) await page.click(S('button:has-text("Show all")'));
       const value = await page.$eval(S('select[aria-label="Mock"]'), (sel, port) => [...sel.options].find((o) => o.textContent.includes(`:${port}`))?.value, second);
       assert(value, 'no traffic filter for the second mock');
       await page.selectOption(S('select[aria-label="Mock"]'), value);
