@@ -108,6 +108,7 @@ type MockService struct {
 	client  *http.Client
 	host    *mockhost.Host
 	store   *storeHolder
+	ovr     overrideSets // per-operation overrides by connector path (overrides.go)
 
 	mu      sync.Mutex
 	running map[string]*runningMock // by MockStatus.ID
@@ -168,10 +169,15 @@ func (s *MockService) options(c *connector.Connector, cfg MockConfig, stream str
 	if err != nil {
 		return mock.Options{}, err
 	}
+	set, err := s.ovr.get(cfg.Path, c)
+	if err != nil {
+		return mock.Options{}, err
+	}
 	return mock.Options{
 		Seed: cfg.Seed, DisableValidation: !cfg.Validate, DisableAuth: !cfg.Auth,
 		Stateful: cfg.Stateful, Faults: f, Sink: s.traffic.Sink(stream), Log: s.log,
 		PowerPlatform: mock.PowerPlatformOptions{AllowPrivateCallbacks: cfg.AllowPrivateCallbacks},
+		Responders: []mock.Responder{set.Responder()},
 	}, nil
 }
 

@@ -16,6 +16,7 @@ import (
 )
 
 type mockFlags struct {
+	overrides   overridesFlag
 	port        int
 	host        string
 	seed        uint64
@@ -62,6 +63,7 @@ func runMock(ctx context.Context, e *env, args []string) int {
 	fs.BoolVar(&f.validate, "validate", true, "validate requests against the definition (400/415/422 on failure)")
 	fs.StringVar(&f.auth, "auth", "on", "enforce the connector's auth: on or off")
 	fs.BoolVar(&f.stateful, "stateful", false, "keep resources created with POST for GET, list, PUT, PATCH and DELETE")
+	fs.Var(&f.overrides, "overrides", "apply per-operation overrides: alone, each connector's .connectorlab/overrides.json; =FILE, that file (live: edits apply without a restart)")
 	fs.BoolVar(&f.watch, "watch", false, "reload a connector when its files change (a broken edit keeps the last good version)")
 	fs.BoolVar(&f.prefix, "prefix", false, "serve every connector on one port under /{connector-name}/")
 	fs.StringVar(&f.logFormat, "log-format", "text", "traffic log on stdout: text, json or off")
@@ -139,6 +141,9 @@ func runMock(ctx context.Context, e *env, args []string) int {
 	if f.conformance {
 		return runConformance(ctx, e, &f, base, loader, paths)
 	}
+	if err := f.overrides.spec().Check(len(paths)); err != nil {
+		return fail(err)
+	}
 	fleet := &mockhost.Fleet{Host: f.host, Port: f.port, Prefix: f.prefix, AllowHosts: f.allowHosts, Log: e.log}
 	defer fleet.Close(context.WithoutCancel(ctx))
 	for _, p := range paths {
@@ -152,6 +157,13 @@ func runMock(ctx context.Context, e *env, args []string) int {
 		}
 		for _, l := range att.Lines(c.Name, f.files.Record) {
 			fmt.Fprintln(e.stdout, l)
+		}
+		line, err := f.overrides.spec().Apply(ctx, p, c, &o, func(err error) { fmt.Fprintln(e.stderr, "connectorlab mock:", err) })
+		if err != nil {
+			return fail(err)
+		}
+		if line != "" {
+			fmt.Fprintln(e.stdout, line)
 		}
 		if err := fleet.Add(p, c, o, att); err != nil {
 			return fail(err)

@@ -1,7 +1,8 @@
 // End-to-end tests of the desktop app in a real browser engine. Run with
 // `make e2e` (builds what it needs) or `npm run e2e` after building
 // frontend/dist and build/bin/connectorlab-desktop-dev.
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { assert, launchBrowser, repo, run, sleep, startApp } from './harness.mjs';
@@ -255,7 +256,8 @@ const tests = [
       await page.fill(S('input[aria-label="Filter traffic"]'), 'o-9999');
       await page.waitForSelector(S('[data-testid="traffic-count"]:has-text("1 of")'));
       await page.fill(S('input[aria-label="Filter traffic"]'), '');
-      // The screenshot shows an ordinary exchange, not the XSS probe above.
+      // The screenshot shows an ordinary exchange and form, not the XSS probe above.
+      await page.click('.mock-ops [data-operation="GetOrder"]');
       await page.evaluate(() => (document.querySelector('.screen-host:not([hidden]) .traffic-scroll').scrollTop = 0));
       await page.click(S('.traffic-scroll [role="option"] >> nth=0'));
       await page.waitForSelector(S('[data-testid="exchange-detail"]:has-text("GetOrder")'));
@@ -306,6 +308,7 @@ const tests = [
       assert(r.status === 200, `second mock answered ${r.status}`);
       await page.keyboard.press('Control+3');
       await page.waitForSelector('[data-testid="screen-traffic"]');
+      if (await page.isVisible(S('button:has-text("Show all")'))) await page.click(S('button:has-text("Show all")'));
       const value = await page.$eval(S('select[aria-label="Mock"]'), (sel, port) => [...sel.options].find((o) => o.textContent.includes(`:${port}`))?.value, second);
       assert(value, 'no traffic filter for the second mock');
       await page.selectOption(S('select[aria-label="Mock"]'), value);
@@ -317,6 +320,43 @@ const tests = [
       assert(gone, 'the stopped mock still answers');
       assert((await fetch(`${state.mockURL}/orders/x`)).status === 200, 'the first mock stopped too');
       await page.click(`[data-testid="mocks-sidebar"] button[aria-label="Forget Contoso Orders"]`);
+    },
+  ],
+  [
+    'operations panel: disable an operation and give another a custom body; saved beside the connector and applied live',
+    async ({ page }) => {
+      // A copy of the sample, so the sidecar is written outside the repository.
+      const copy = mkdtempSync(join(tmpdir(), 'cl-e2e-ovr-'));
+      for (const f of ['apiDefinition.swagger.json', 'apiProperties.json']) copyFileSync(join(sample, f), join(copy, f));
+      try {
+        await openConnector(page, copy);
+        await page.waitForSelector(`.open-list button[title="${copy}"].active`);
+        await page.keyboard.press('Control+2');
+        await page.waitForSelector('[data-testid="screen-mock"]');
+        await page.uncheck(S('text=enforce auth'));
+        await page.click(S('button:has-text("Start mock")'));
+        const url = await (await page.waitForSelector(S('[data-testid="mock-url"]'))).textContent();
+        await page.click(S('[role="tab"]:has-text("Operations")'));
+        await page.uncheck(S('input[aria-label="Enable DeleteOrder"]'));
+        await page.selectOption(S('select[aria-label="Answer of GetOrder"]'), 'custom');
+        await page.fill(S('textarea[aria-label="Custom body of GetOrder"]'), '{"id": "from-the-panel"');
+        await page.waitForSelector(S('text=Not JSON yet'));
+        await page.fill(S('textarea[aria-label="Custom body of GetOrder"]'), '{"id": "from-the-panel"}');
+        await page.click(S('[data-testid="operations-panel"] button:has-text("Save")'));
+        await page.waitForSelector('.toast:has-text("Saved 2 overrides")');
+        const file = JSON.parse(readFileSync(join(copy, '.connectorlab', 'overrides.json'), 'utf8'));
+        assert(file.operations.DeleteOrder.disabled === true && file.operations.GetOrder.response.body.id === 'from-the-panel', JSON.stringify(file));
+        const got = await (await fetch(`${url}/orders/x`)).json();
+        assert(got.id === 'from-the-panel', `GetOrder answered ${JSON.stringify(got)}`);
+        assert((await fetch(`${url}/orders/x`, { method: 'DELETE' })).status === 501, 'DeleteOrder is not switched off');
+        await screenshot(page, 'mock-operations');
+        await page.click(S('button:has-text("Stop")'));
+        await page.waitForSelector(S('button:has-text("Start mock")'));
+        await page.click(`.open-list button[title="${sample}"]`);
+        await page.waitForSelector(`.open-list button[title="${sample}"].active`);
+      } finally {
+        rmSync(copy, { recursive: true, force: true });
+      }
     },
   ],
   [

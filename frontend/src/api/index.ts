@@ -50,6 +50,8 @@ export type OperationResult = app.OperationResult;
 export type CaseView = app.CaseView;
 export type RunSummary = app.RunSummary;
 export type TriggersView = app.TriggersView;
+export type OperationOverride = Omit<app.OperationOverride, 'convertValues'>;
+export type OverridesView = app.OverridesView;
 export type FireView = app.FireView;
 
 export { ApiError, toApiError } from './errors';
@@ -89,6 +91,9 @@ export interface Backend {
   mockStopMock(id: string): Promise<MockStatus>;
   mockUpdateMock(id: string, cfg: MockConfig): Promise<MockStatus>;
   mockListMocks(): Promise<MockStatus[]>;
+  // Per-operation overrides (.connectorlab/overrides.json beside the connector).
+  overrides(path: string): Promise<OverridesView>;
+  saveOverrides(path: string, rows: OperationOverride[]): Promise<OverridesView>;
   mockTry(req: TryRequest): Promise<TryResult>;
   mockLookup(req: LookupRequest): Promise<LookupOption[]>;
   triggers(path: string): Promise<TriggersView>;
@@ -139,6 +144,8 @@ const wails: Backend = {
   mockStopMock: (id) => call(() => MockService.StopMock(id)),
   mockUpdateMock: (id, cfg) => call(() => MockService.UpdateMock(id, app.MockConfig.createFrom(cfg))),
   mockListMocks: () => call(() => MockService.ListMocks()),
+  overrides: (p) => call(() => MockService.Overrides(p)),
+  saveOverrides: (p, rows) => call(() => MockService.SaveOverrides(p, rows.map((r) => app.OperationOverride.createFrom(r)))),
   mockTry: (req) => call(() => MockService.Try(app.TryRequest.createFrom(req))),
   mockLookup: (req) => call(() => MockService.Lookup(app.LookupRequest.createFrom(req))),
   triggers: (p) => call(() => MockService.Triggers(p)),

@@ -19,6 +19,9 @@ export function Body({ m, label }: { m: MessageView; label: string }) {
   );
 }
 
+// Header values that change on every run (masked in screenshots).
+const volatileHeaders = new Set(['date', 'host', 'x-request-id', 'connectorlab-exchange', 'retry-after']);
+
 export function Headers({ m }: { m: MessageView }) {
   if (m.headers.length === 0) return null;
   return (
@@ -27,7 +30,7 @@ export function Headers({ m }: { m: MessageView }) {
         {m.headers.map((h, i) => (
           <tr key={i} className={h.redacted ? 'redacted-row' : undefined}>
             <td>{h.name}</td>
-            <td>
+            <td data-volatile={volatileHeaders.has(h.name.toLowerCase()) || undefined}>
               {h.value} {h.redacted && <span className="badge redacted">redacted</span>}
             </td>
           </tr>

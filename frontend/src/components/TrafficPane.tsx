@@ -50,7 +50,7 @@ export function TrafficPane({
     ? (x: ExchangeView) => {
         const req = replayRequest(x, target.path, target.ops);
         if (!req) {
-          onError({ message: 'this exchange matched no operation, so it cannot be replayed', fix: 'replay an exchange whose operation column names an operation' });
+          onError({ message: 'this exchange cannot be replayed: it matched no operation of the connector', fix: 'replay an exchange whose operation column names an operation' });
           return;
         }
         backend()

@@ -104,10 +104,12 @@ export function TryItPanel({ path, op, running, onError }: Props) {
             <span className={'badge ' + (result.status >= 400 ? 'error' : 'ok')} data-testid="try-status">
               {result.status}
             </span>
-            <span className="mono small">
+            <span className="mono small" data-volatile>
               {result.method} {result.url}
             </span>
-            <span className="muted small">{result.millis} ms</span>
+            <span className="muted small" data-volatile>
+              {result.millis} ms
+            </span>
           </div>
           <Headers m={result.response} />
           <Body m={result.response} label="Response" />

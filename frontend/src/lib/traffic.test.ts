@@ -84,6 +84,11 @@ describe('replayRequest', () => {
     const r = replayRequest(exchange(), '/c/contoso', ops);
     expect(r).toEqual({ path: '/c/contoso', operationId: 'GetOrder', params: { 'path:orderId': 'o/1', 'query:expand': 'lines', 'header:X-Trace': "it's" } });
   });
+  // Regression: mock exchanges carry the request target, not a full URL.
+  it('reads a relative request target too', () => {
+    const r = replayRequest(exchange({ url: '/v1/orders/o-42?expand=lines' } as unknown as Partial<ExchangeView>), '/c/contoso', ops);
+    expect(r?.params).toEqual({ 'path:orderId': 'o-42', 'query:expand': 'lines', 'header:X-Trace': "it's" });
+  });
   it('returns null when no operation matched', () => {
     expect(replayRequest(exchange({ row: { ...exchange().row, operationId: '' } } as Partial<ExchangeView>), '/c', ops)).toBeNull();
   });

@@ -139,7 +139,9 @@ export function replayRequest(x: ExchangeView, path: string, ops: OperationView[
   const params: Record<string, string> = {};
   let u: URL;
   try {
-    u = new URL(x.url);
+    // Mock exchanges carry the request target ("/v1/orders/1?top=2"), proxy
+    // ones a full URL.
+    u = new URL(x.url, 'http://mock.invalid');
   } catch {
     return null;
   }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { backend, Events, type ConnectorView, type ContractProgress, type ContractRunView, type OperationResult, type RunSummary, type SessionView } from '../api';
 import { ConnectionParams } from '../components/ConnectionParams';
 import { JsonSideBySide } from '../components/JsonSideBySide';
@@ -39,15 +39,38 @@ function ContractFor({ c, onError }: { c: ConnectorView; onError: (e: unknown) =
   const [note, setNote] = useState('');
 
   const loadHistory = useCallback(() => backend().contractHistory(c.name).then(setHistory).catch(onError), [c.name, onError]);
+  // pickedGenerate: the user chose generated requests (else they are
+  // only the default while no session exists).
+  const pickedGenerate = useRef(false);
+  const loadSessions = useCallback(
+    () =>
+      backend()
+        .sessions(c.name)
+        .then((s) => {
+          setSessions(s);
+          // Keep the user's pick; offer the newest session otherwise.
+          setSessionId((id) => (s.some((x) => x.id === id) ? id : (s[0]?.id ?? 0)));
+          setGenerate(s.length === 0 || pickedGenerate.current);
+        })
+        .catch(onError),
+    [c.name, onError],
+  );
+  // The screen stays mounted: sessions recorded and mocks started after it
+  // opened arrive by events.
   useEffect(() => {
-    backend()
-      .sessions(c.name)
-      .then((s) => {
-        setSessions(s);
-        if (s.length > 0) setSessionId(s[0].id);
-        else setGenerate(true);
-      })
-      .catch(onError);
+    const offRec = backend().on(Events.RecordState, (st) => {
+      if (!st.running) void loadSessions();
+    });
+    const offMock = backend().on(Events.MockState, (st) => {
+      if (st.path === c.path && st.running && st.url) setTarget((t) => t || st.url!);
+    });
+    return () => {
+      offRec();
+      offMock();
+    };
+  }, [c.path, loadSessions]);
+  useEffect(() => {
+    void loadSessions();
     backend()
       .mockList()
       .then((ms) => {
@@ -56,7 +79,7 @@ function ContractFor({ c, onError }: { c: ConnectorView; onError: (e: unknown) =
       })
       .catch(onError);
     void loadHistory();
-  }, [c.name, c.path, onError, loadHistory]);
+  }, [c.name, c.path, onError, loadHistory, loadSessions]);
 
   useEffect(() => {
     if (!run?.running) return;
@@ -119,6 +142,7 @@ function ContractFor({ c, onError }: { c: ConnectorView; onError: (e: unknown) =
               aria-label="Session"
               value={generate ? 'generate' : String(sessionId)}
               onChange={(e) => {
+                pickedGenerate.current = e.target.value === 'generate';
                 if (e.target.value === 'generate') setGenerate(true);
                 else {
                   setGenerate(false);

@@ -9,6 +9,7 @@ import { TriggersPanel } from '../components/TriggersPanel';
 import { MockModes } from './MockModes';
 import { faultSummary } from '../lib/faults';
 import { EmptyState } from '../components/EmptyState';
+import { OperationsPanel } from '../components/OperationsPanel';
 
 const defaultConfig = (path: string): MockConfig => ({ path, port: 0, seed: 0, validate: true, auth: true, stateful: false, scenario: '', faults: {} });
 
@@ -37,7 +38,7 @@ function MockFor({ c, onError, onNotify }: { c: ConnectorView; onError: (e: unkn
   const [cfg, setCfg] = useState<MockConfig>(() => defaultConfig(c.path));
   const [op, setOp] = useState<OperationView | null>(c.groups[0]?.operations[0] ?? null);
   const [busy, setBusy] = useState(false);
-  const [pane, setPane] = useState<'try' | 'triggers'>('try');
+  const [pane, setPane] = useState<'try' | 'triggers' | 'operations'>('try');
   const { rows, clear } = useTraffic(mockTraffic(c.path), onError);
   const ops = useMemo(() => c.groups.flatMap((g) => g.operations), [c.groups]);
 
@@ -112,7 +113,7 @@ function MockFor({ c, onError, onNotify }: { c: ConnectorView; onError: (e: unkn
         <div className="row wrap">
           <label className="inline">
             Port
-            <input aria-label="Port" type="number" min={0} max={65535} value={cfg.port || ''} placeholder="any" disabled={running} onChange={(e) => setCfg({ ...cfg, port: num(e.target.value) })} />
+            <input aria-label="Port" data-volatile={running || undefined} type="number" min={0} max={65535} value={cfg.port || ''} placeholder="any" disabled={running} onChange={(e) => setCfg({ ...cfg, port: num(e.target.value) })} />
           </label>
           <label className="inline">
             Seed
@@ -214,9 +215,13 @@ function MockFor({ c, onError, onNotify }: { c: ConnectorView; onError: (e: unkn
             <button role="tab" aria-selected={pane === 'triggers'} className={'tab' + (pane === 'triggers' ? ' active' : '')} onClick={() => setPane('triggers')}>
               Triggers
             </button>
+            <button role="tab" aria-selected={pane === 'operations'} className={'tab' + (pane === 'operations' ? ' active' : '')} onClick={() => setPane('operations')}>
+              Operations
+            </button>
           </div>
           {pane === 'try' && (op ? <TryItPanel path={c.path} op={op} running={running} onError={onError} /> : <div className="muted">Pick an operation on the left.</div>)}
           {pane === 'triggers' && <TriggersPanel path={c.path} running={running} onError={onError} />}
+          {pane === 'operations' && <OperationsPanel c={c} onError={onError} onNotify={onNotify} />}
         </div>
       </div>
       <div className="card traffic-card">

@@ -50,6 +50,15 @@ export function fakeBackend(over: Partial<Backend> = {}): Backend {
     mockUpdateMock: async (id, cfg) => ({ id, path: cfg.path, name: 'Contoso Orders', running: true, stream: `mock:${cfg.path}`, config: cfg }) as any,
     mockListMocks: async () => [],
     clipboard: async () => undefined,
+    overrides: async () => ({
+      file: '/c/contoso/.connectorlab/overrides.json',
+      operations: [
+        { operationId: 'ListOrders', choices: ['status:200'] },
+        { operationId: 'CreateOrder', choices: ['status:201', 'status:400', 'example:small'] },
+        { operationId: 'OnOrder', choices: ['status:201'] },
+      ],
+    }) as any,
+    saveOverrides: async (_p, rows) => ({ file: '/c/contoso/.connectorlab/overrides.json', operations: rows }) as any,
     mockTry: async () => ({ method: 'GET', url: 'http://127.0.0.1:4010/v1/orders', status: 200, millis: 1, response: { headers: [], kind: 'json', body: '[]', size: 2 } }) as any,
     mockLookup: async () => [{ value: 'c1', title: 'Customer One' }] as any,
     triggers: async () => ({

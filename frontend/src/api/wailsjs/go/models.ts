@@ -902,8 +902,70 @@ export namespace app {
 		}
 	}
 	
+	export class OperationOverride {
+	    operationId: string;
+	    disabled?: boolean;
+	    response?: string;
+	    status?: number;
+	    body?: string;
+	    latencyMs?: number;
+	    errorRate?: number;
+	    errorStatus?: number;
+	    rules?: number;
+	    choices: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new OperationOverride(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.operationId = source["operationId"];
+	        this.disabled = source["disabled"];
+	        this.response = source["response"];
+	        this.status = source["status"];
+	        this.body = source["body"];
+	        this.latencyMs = source["latencyMs"];
+	        this.errorRate = source["errorRate"];
+	        this.errorStatus = source["errorStatus"];
+	        this.rules = source["rules"];
+	        this.choices = source["choices"];
+	    }
+	}
 	
 	
+	export class OverridesView {
+	    file: string;
+	    operations: OperationOverride[];
+	
+	    static createFrom(source: any = {}) {
+	        return new OverridesView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.file = source["file"];
+	        this.operations = this.convertValues(source["operations"], OperationOverride);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	
 	export class RecentEntry {
 	    path: string;

@@ -10,7 +10,11 @@ export function ListMocks():Promise<Array<app.MockStatus>>;
 
 export function Lookup(arg1:app.LookupRequest):Promise<Array<app.LookupOption>>;
 
+export function Overrides(arg1:string):Promise<app.OverridesView>;
+
 export function ResetTriggers(arg1:string):Promise<void>;
+
+export function SaveOverrides(arg1:string,arg2:Array<app.OperationOverride>):Promise<app.OverridesView>;
 
 export function Start(arg1:app.MockConfig):Promise<app.MockStatus>;
 

@@ -18,8 +18,16 @@ export function Lookup(arg1) {
   return window['go']['app']['MockService']['Lookup'](arg1);
 }
 
+export function Overrides(arg1) {
+  return window['go']['app']['MockService']['Overrides'](arg1);
+}
+
 export function ResetTriggers(arg1) {
   return window['go']['app']['MockService']['ResetTriggers'](arg1);
+}
+
+export function SaveOverrides(arg1, arg2) {
+  return window['go']['app']['MockService']['SaveOverrides'](arg1, arg2);
 }
 
 export function Start(arg1) {

@@ -1,0 +1,103 @@
+package app
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// copyConnector copies the sample connector into a temp folder, so saving
+// overrides writes the sidecar there and never into the repository.
+func copyConnector(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, name := range []string{"apiDefinition.swagger.json", "apiProperties.json"} {
+		b, err := os.ReadFile(filepath.Join(sample, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestOverridesPanelSavesTheSidecarAndAppliesLive(t *testing.T) {
+	cs := newTestConnectors(t)
+	v, err := cs.Open(copyConnector(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms := newMockService(quietLog(), cs.ws, newStoreHolder(quietLog(), filepath.Join(t.TempDir(), "r.db")), newTrafficLog(&eventRecorder{}), &eventRecorder{})
+	t.Cleanup(ms.stopAll)
+	if _, err := ms.StartMock(MockConfig{Path: v.Path, Validate: true}); err != nil {
+		t.Fatal(err)
+	}
+	view, err := ms.Overrides(v.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var get *OperationOverride
+	for i := range view.Operations {
+		if view.Operations[i].OperationID == "GetOrder" {
+			get = &view.Operations[i]
+		}
+	}
+	if get == nil || !strings.Contains(strings.Join(get.Choices, ","), "status:404") {
+		t.Fatalf("GetOrder row: %+v", get)
+	}
+	try := func(op string, params map[string]string) int {
+		t.Helper()
+		res, err := ms.Try(TryRequest{Path: v.Path, OperationID: op, Params: params})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Status
+	}
+	if s := try("GetOrder", map[string]string{"path:orderId": "o1"}); s != 200 {
+		t.Fatalf("before: %d", s)
+	}
+	rows := []OperationOverride{
+		{OperationID: "GetOrder", Response: "status:404"},
+		{OperationID: "DeleteOrder", Disabled: true},
+		{OperationID: "ListCustomers", Response: "custom", Status: 200, Body: `{"value":[{"id":"custom"}]}`},
+	}
+	if _, err := ms.SaveOverrides(v.Path, rows); err != nil {
+		t.Fatal(err)
+	}
+	// Applied to the running mock without a restart.
+	if s := try("GetOrder", map[string]string{"path:orderId": "o1"}); s != 404 {
+		t.Fatalf("after save: GetOrder %d", s)
+	}
+	if s := try("DeleteOrder", map[string]string{"path:orderId": "o1"}); s != 501 {
+		t.Fatalf("after save: DeleteOrder %d", s)
+	}
+	b, err := os.ReadFile(filepath.Join(v.Path, ".connectorlab", "overrides.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f struct {
+		Operations map[string]json.RawMessage `json:"operations"`
+	}
+	if err := json.Unmarshal(b, &f); err != nil || len(f.Operations) != 3 {
+		t.Fatalf("sidecar: %s (%v)", b, err)
+	}
+	// A bad custom body is refused with the field and the fix; nothing is written.
+	_, err = ms.SaveOverrides(v.Path, []OperationOverride{{OperationID: "GetOrder", Response: "custom", Body: "{not json"}})
+	var ue *UserError
+	if !asUserError(err, &ue) || !strings.Contains(ue.Message, "operations.GetOrder.response.body") || ue.Fix == "" {
+		t.Fatalf("bad body: %v", err)
+	}
+	if b2, _ := os.ReadFile(filepath.Join(v.Path, ".connectorlab", "overrides.json")); string(b2) != string(b) {
+		t.Fatal("a refused save changed the file")
+	}
+}
+
+func asUserError(err error, ue **UserError) bool {
+	u, ok := err.(*UserError)
+	*ue = u
+	return ok
+}
