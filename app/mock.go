@@ -225,7 +225,7 @@ func (s *MockService) start(cfg MockConfig, stream string) (MockStatus, error) {
 		_ = att.End(s.ctx)
 		return MockStatus{}, err
 	}
-	h.Attached = att
+	s.host.Attach(h, att)
 	h.Unit.SetScenario(cfg.Scenario)
 	m := &runningMock{h: h}
 	m.status = MockStatus{

@@ -28,8 +28,8 @@ type Hosted struct {
 	Unit    *Unit
 	Addr    *net.TCPAddr
 	Started time.Time
-	// Attached is the replay and recording of the mock (may be nil); Stop
-	// ends its recorded session.
+	// Attached is the replay and recording of the mock (may be nil; set
+	// with Host.Attach); Stop ends its recorded session.
 	Attached *Attached
 	ctx      context.Context
 	cancel   context.CancelFunc
@@ -100,7 +100,10 @@ func (h *Host) Start(c *connector.Connector, o mock.Options, key, host string, p
 			delete(h.mocks, m.ID)
 			h.mu.Unlock()
 			if still {
-				_ = m.Attached.End(context.Background())
+				h.mu.Lock()
+				a := m.Attached
+				h.mu.Unlock()
+				_ = a.End(context.Background())
 				if h.OnExit != nil {
 					h.OnExit(m, err)
 				}
@@ -108,6 +111,13 @@ func (h *Host) Start(c *connector.Connector, o mock.Options, key, host string, p
 		}
 	}()
 	return m, nil
+}
+
+// Attach records what Modes added to m, for Stop to end.
+func (h *Host) Attach(m *Hosted, a *Attached) {
+	h.mu.Lock()
+	m.Attached = a
+	h.mu.Unlock()
 }
 
 // Get returns the hosted mock id, nil when there is none.
@@ -159,7 +169,10 @@ func (h *Host) Stop(id string) *Hosted {
 	case <-time.After(5 * time.Second):
 	}
 	m.Unit.Close()
-	if err := m.Attached.End(context.Background()); err != nil {
+	h.mu.Lock()
+	a := m.Attached
+	h.mu.Unlock()
+	if err := a.End(context.Background()); err != nil {
 		h.log.Warn("recorded session not closed", "mock", id, "err", err)
 	}
 	return m
