@@ -447,12 +447,6 @@ func recImport(ctx context.Context, e *env, args []string) int {
 			sess.Connector = ex.Session.Connector
 		}
 		sess.Upstream, sess.Tags, sess.Rules = ex.Session.Upstream, ex.Session.Tags, ex.Session.Rules
-		if len(sess.Rules.Keep) > 0 {
-			// A file may add redaction rules, never take them away: "keep"
-			// in an imported file would store its secrets in clear.
-			fmt.Fprintf(e.stderr, "connectorlab recordings import: %s: ignoring its redaction keep list (%s); everything is redacted on the way in\n", pos[0], strings.Join(sess.Rules.Keep, ", "))
-			sess.Rules.Keep = nil
-		}
 	} else {
 		var skipped []string
 		xs, skipped, err = recordings.ReadHAR(bytes.NewReader(data), recordings.Limits{})
