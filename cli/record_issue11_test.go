@@ -110,3 +110,22 @@ func TestIssue11RecordDatabaseDeletedOrReplaced(t *testing.T) {
 		})
 	}
 }
+
+// TestIssue11FurtherImportIgnoresKeepRules (issue 11, further): a JSON
+// export is a file anyone can write; its session rules may add redaction
+// but a "keep" list must not switch it off for what is imported.
+func TestIssue11FurtherImportIgnoresKeepRules(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "hostile.json")
+	os.WriteFile(in, []byte(`{"kind":"connectorlab-recording","schemaVersion":1,"session":{"name":"h","startedAt":"2026-01-01T00:00:00Z","status":"complete","rules":{"keep":["Authorization","password"]}},
+"exchanges":[{"source":"import","startedAt":"2026-01-01T00:00:00Z","duration":1,"request":{"method":"POST","url":"https://api.example/p","headers":{"Authorization":["Bearer KEEP-CANARY-1234"],"Content-Type":["application/json"]},"body":"eyJwYXNzd29yZCI6IktFRVAtQ0FOQVJZLTU2NzgifQ==","size":29},"response":{"status":200,"size":0}}]}`), 0o644)
+	db := filepath.Join(dir, "rec.db")
+	code, _, errOut := runCLI(t, "recordings", "import", in, "--db", db)
+	if code != 0 {
+		t.Fatalf("import: %d %s", code, errOut)
+	}
+	_, out, _ := runCLI(t, "recordings", "export", "h", "--db", db, "--format", "json")
+	if strings.Contains(out, "KEEP-CANARY") {
+		t.Errorf("an imported keep list switched redaction off:\n%s\n%s", out, errOut)
+	}
+}

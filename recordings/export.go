@@ -82,7 +82,12 @@ func ReadExport(r io.Reader) (*Export, error) {
 
 // Import stores exchanges into a new session (sess is created, its ID set).
 // Each exchange is redacted by the store on the way in.
+//
+// An imported file may add redaction rules, never take them away: a
+// Rules.Keep list it brings is dropped (a hand-written export could
+// otherwise store its own secrets in clear).
 func Import(ctx context.Context, s Store, sess *Session, xs []*Exchange) (int, error) {
+	sess.Rules.Keep = nil
 	if im, ok := s.(interface {
 		ImportSession(context.Context, *Session, []*Exchange) (int, error)
 	}); ok {

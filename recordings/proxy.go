@@ -257,6 +257,14 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if r.Method == http.MethodTrace || strings.EqualFold(r.Method, "TRACK") {
+		// TRACE makes the upstream echo the request it got — with the
+		// credentials the proxy added (cross-site tracing).
+		refuse()
+		w.Header().Set("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS")
+		p.fail(w, r, f, http.StatusMethodNotAllowed, "method-not-proxied", errors.New(r.Method+" is not forwarded: the upstream would echo the request with the connection's credentials the proxy adds"))
+		return
+	}
 	if r.Method == http.MethodConnect {
 		// A reverse proxy for an API has nothing to tunnel, and a 2xx to a
 		// forwarded CONNECT would turn the connection into a raw pipe.
@@ -511,9 +519,13 @@ func (p *Proxy) fail(w http.ResponseWriter, r *http.Request, f *flight, status i
 	// Store even when the client has gone: use a context the client
 	// cannot cancel.
 	ctx := context.WithoutCancel(r.Context())
-	msg := cause.Error()
 	var xid int64
-	if err := p.o.Sink.Record(ctx, x); err != nil {
+	err := p.o.Sink.Record(ctx, x)
+	// The client is told the cause as stored: a store redacts x in place,
+	// so an error that quotes a credential the proxy added (a policy's
+	// message, a URL with the API key in its query) reaches it redacted.
+	msg := x.Error
+	if err != nil {
 		p.storeFailed(x, err)
 		msg += "; and the failed exchange could not be recorded: " + err.Error()
 	} else {

@@ -107,3 +107,29 @@ func TestIssue11ProxyRefusesOtherOrigins(t *testing.T) {
 		}
 	}
 }
+
+// TestIssue11FurtherTraceRefused (issue 11, further): TRACE and TRACK are
+// not forwarded — the upstream would echo the request back to the client
+// with the credentials the proxy added (cross-site tracing).
+func TestIssue11FurtherTraceRefused(t *testing.T) {
+	t.Parallel()
+	var hits sync.Map
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Store(r.Method, true)
+		w.Write([]byte(r.Header.Get("X-API-Key")))
+	}))
+	defer up.Close()
+	sink := &memSink{}
+	px := newProxy(t, up.URL, recordings.ProxyOptions{Sink: sink, Auth: func(r *http.Request) error { r.Header.Set("X-API-Key", "trace-secret-1"); return nil }})
+	for _, m := range []string{"TRACE", "TRACK"} {
+		req, _ := http.NewRequest(m, px.URL+"/x", nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if _, reached := hits.Load(m); resp.StatusCode != 405 || reached {
+			t.Errorf("%s: %d, upstream reached %v; want 405 and nothing forwarded", m, resp.StatusCode, reached)
+		}
+	}
+}

@@ -2,9 +2,11 @@ package recordings_test
 
 import (
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/connectorlab/connectorlab/recordings"
 )
@@ -131,4 +133,39 @@ func dump(x *recordings.Exchange) string {
 		b.WriteString(n.Message + "\n")
 	}
 	return b.String()
+}
+
+// TestIssue11FurtherRedactionIsLinear (issue 11, further): a body with
+// thousands of secret values (a hostile upstream, or a big token list)
+// must not make redaction quadratic: the second pass searched for every
+// value's spellings one by one (16,000 tokens in a 576 KB body: 2 min 9 s
+// of CPU per exchange, and the proxy holds the response until stored).
+// Four times the tokens must cost well under sixteen times the time.
+func TestIssue11FurtherRedactionIsLinear(t *testing.T) {
+	r := recordings.NewRedactor([]byte("0123456789abcdef"), recordings.DefaultRules())
+	run := func(n int) time.Duration {
+		var b strings.Builder
+		b.WriteString("[")
+		for i := range n {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			fmt.Fprintf(&b, `{"token":"value-%08d-abcdefgh","echo":"value-%08d-abcdefgh"}`, i, i)
+		}
+		b.WriteString("]")
+		x := rs(http.Header{"Content-Type": {"application/json"}}, b.String())
+		start := time.Now()
+		r.Redact(&x)
+		d := time.Since(start)
+		if strings.Contains(string(x.Response.Body), "value-00000001-abcdefgh") {
+			t.Fatalf("an echoed token survived")
+		}
+		return d
+	}
+	run(500) // warm up
+	small, large := run(2000), run(8000)
+	t.Logf("2,000 tokens: %s; 8,000 tokens: %s (ratio %.1f; linear 4, quadratic 16)", small, large, float64(large)/float64(small))
+	if large > 10*small && large > 2*time.Second {
+		t.Errorf("redaction grows quadratically: %s for 2,000 tokens, %s for 8,000", small, large)
+	}
 }

@@ -54,6 +54,9 @@ func (s *Store) checkIdentity() error {
 	rescue := filepath.Join(filepath.Dir(s.path), strings.TrimSuffix(filepath.Base(s.path), filepath.Ext(s.path))+
 		".rescued-"+time.Now().UTC().Format("20060102-150405")+filepath.Ext(s.path))
 	where := ""
+	if f, err := os.OpenFile(rescue, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close() // private, like the database; VACUUM INTO fills an empty file
+	}
 	if _, err := s.wdb.Exec("VACUUM INTO ?", rescue); err != nil {
 		where = fmt.Sprintf("they could not be saved (%v) and are lost when this program exits", err)
 	} else {

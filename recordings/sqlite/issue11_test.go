@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/policy"
 	"github.com/connectorlab/connectorlab/recordings"
 	"github.com/connectorlab/connectorlab/recordings/sqlite"
 )
@@ -76,5 +77,65 @@ func TestIssue11BasicAuthAddedByProxyRedacted(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestIssue11FurtherNewDatabaseIsPrivate (issue 11, further): a new
+// database, its -wal and -shm are readable by their user only: they hold
+// recorded traffic and the key the placeholders are hashed with.
+func TestIssue11FurtherNewDatabaseIsPrivate(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "rec.db")
+	s := openStore(t, path, sqlite.Options{})
+	newSession(t, s, "p")
+	for _, f := range []string{path, path + "-wal", path + "-shm"} {
+		st, err := os.Stat(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm()&0o077 != 0 {
+			t.Errorf("%s has mode %s, want 0600", filepath.Base(f), st.Mode().Perm())
+		}
+	}
+}
+
+type failingPolicies struct{ secret string }
+
+func (p failingPolicies) Request(_ context.Context, _ string, r *http.Request, _ map[string]string) (policy.Trace, error) {
+	return policy.Trace{}, fmt.Errorf("setheader: upstream refused https://api.example/x?key=%s", p.secret)
+}
+
+func (failingPolicies) Response(context.Context, string, *http.Request, *http.Response) (policy.Trace, error) {
+	return policy.Trace{}, nil
+}
+
+// TestIssue11FurtherProblemBodyIsRedacted (issue 11, further): when the
+// proxy answers with its own problem, the message the client gets is the
+// stored (redacted) one: an error quoting a credential the proxy added
+// does not hand it to the client.
+func TestIssue11FurtherProblemBodyIsRedacted(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	const secret = "Further-Secret-123456"
+	s := openStore(t, filepath.Join(t.TempDir(), "rec.db"), sqlite.Options{})
+	sess := &recordings.Session{Name: "p", Source: recordings.SourceProxy, Rules: recordings.Rules{Secrets: []string{secret}}}
+	if err := s.CreateSession(ctx, sess); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse("http://127.0.0.1:1")
+	p, err := recordings.NewProxy(recordings.ProxyOptions{Upstream: u, Sink: s, SessionID: sess.ID, Policies: failingPolicies{secret}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	px := httptest.NewServer(p)
+	defer px.Close()
+	resp, err := http.Get(px.URL + "/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 502 || strings.Contains(string(b), secret) || !strings.Contains(string(b), "REDACTED-") {
+		t.Errorf("%d %s: the problem body must carry the redacted message", resp.StatusCode, b)
 	}
 }

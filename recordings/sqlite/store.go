@@ -182,6 +182,14 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err := checkFile(abs, opts.ReadOnly || opts.Existing, opts.ReadOnly); err != nil {
 		return nil, err
 	}
+	if !opts.ReadOnly && !opts.Existing {
+		// A new database is private to its user (SQLite gives the -wal and
+		// -shm the same mode): it holds recorded traffic and the redaction
+		// key that placeholders are keyed with.
+		if f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+			f.Close()
+		}
+	}
 	s := &Store{path: abs, opts: opts, log: log, redactors: map[int64]*recordings.Redactor{}, secrets: map[int64][]string{}, failed: map[int64]*storeFailure{},
 		goneCh: make(chan struct{})}
 	busy := strconv.Itoa(int(opts.BusyTimeout / time.Millisecond))
