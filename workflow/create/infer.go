@@ -254,9 +254,11 @@ func commonPrefix(groups map[string]*group) []string {
 }
 
 // mergeVarying joins groups without a recorded operationId that differ in
-// one path segment only — /items/abc, /items/def, /items/xyz — into one
-// operation with that segment as a parameter: three distinct values, or
-// two that contain a digit. /users/me and /users/search stay apart.
+// one path segment only, where every differing value looks like a value
+// (has a digit or one of .@:%~+=,) — /tickets/t1, /tickets/t2,
+// /people/ann@contoso.com — into one operation with that segment as a
+// parameter. Plain words stay apart: /v1/orders and /v1/users are
+// resources, and one observation of /lights/socks cannot be told from one.
 func mergeVarying(groups map[string]*group, order []string) []string {
 	for pos := 0; ; pos++ {
 		buckets := map[string][]string{}
@@ -289,14 +291,14 @@ func mergeVarying(groups map[string]*group, order []string) []string {
 			if len(keys) < 2 {
 				continue
 			}
-			digits := 0
+			valueLike := 0
 			for _, k := range keys {
-				if digitRE.MatchString(groups[k].segs[0][pos]) {
-					digits++
+				if v := groups[k].segs[0][pos]; digitRE.MatchString(v) || strings.ContainsAny(v, ".@:%~+=,") {
+					valueLike++
 				}
 			}
-			if len(keys) < 3 && digits < len(keys) {
-				continue
+			if valueLike < len(keys) {
+				continue // words may be resources (/v1/orders, /v1/users): keep them apart
 			}
 			first := groups[keys[0]]
 			for _, k := range keys[1:] {
@@ -424,7 +426,12 @@ func identifier(s string) string {
 	return strings.ToLower(s[:1]) + s[1:]
 }
 
+var irregular = map[string]string{"people": "person", "children": "child", "men": "man", "women": "woman", "data": "data", "media": "media", "indices": "index", "status": "status", "news": "news"}
+
 func singular(s string) string {
+	if v, ok := irregular[strings.ToLower(s)]; ok {
+		return v
+	}
 	switch {
 	case strings.HasSuffix(s, "ies") && len(s) > 3:
 		return s[:len(s)-3] + "y"

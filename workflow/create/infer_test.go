@@ -218,12 +218,12 @@ func TestMergeKeepsFormatting(t *testing.T) {
 	}
 }
 
-// TestInferMergesVaryingSegments: word-like ids seen three times become a
-// parameter; two different words stay two operations.
+// TestInferMergesVaryingSegments: value-like segments that vary become a
+// parameter; plain words (which may be resources) stay apart.
 func TestInferMergesVaryingSegments(t *testing.T) {
 	t.Parallel()
 	var xs []*recordings.Exchange
-	for _, u := range []string{"/items/abc", "/items/def", "/items/xyz", "/users/me", "/users/search", "/tickets/t1", "/tickets/t2"} {
+	for _, u := range []string{"/v1/orders", "/v1/users", "/v1/items", "/users/me", "/users/search", "/tickets/t1", "/tickets/t2", "/people/ann@contoso.com", "/people/bob@contoso.com"} {
 		xs = append(xs, exchange("GET", "https://api.contoso.com"+u, "", 200, `{}`))
 	}
 	inf, err := create.Infer(xs, create.InferOptions{})
@@ -235,7 +235,7 @@ func TestInferMergesVaryingSegments(t *testing.T) {
 		paths = append(paths, p)
 	}
 	got := strings.Join(sortStrings(paths), " ")
-	want := "/items/{itemId} /tickets/{ticketId} /users/me /users/search"
+	want := "/people/{personId} /tickets/{ticketId} /users/me /users/search /v1/items /v1/orders /v1/users"
 	if got != want {
 		t.Errorf("paths %s, want %s", got, want)
 	}
