@@ -768,7 +768,9 @@ func (cv *converter) servers() {
 				})})
 			}
 		}
-		sort.SliceStable(out, func(i, j int) bool { return strings.HasPrefix(out[i].URL, "https:") && !strings.HasPrefix(out[j].URL, "https:") })
+		sort.SliceStable(out, func(i, j int) bool {
+			return strings.HasPrefix(out[i].URL, "https:") && !strings.HasPrefix(out[j].URL, "https:")
+		})
 		d.Servers = out
 		return
 	}

@@ -260,6 +260,7 @@ func (w *rewriter) object(out *bytes.Buffer, sp *span, v map[string]any) {
 	tail := w.src[sp.tailStart : sp.end-1]
 	if len(added) > 0 {
 		indent, lead, mid := w.memberLayout(sp)
+		compact := w.compactSiblings(sp)
 		for _, k := range added {
 			if n > 0 {
 				out.WriteByte(',')
@@ -268,7 +269,12 @@ func (w *rewriter) object(out *bytes.Buffer, sp *span, v map[string]any) {
 			out.WriteString(lead)
 			out.Write(kb)
 			out.WriteString(mid)
-			out.WriteString(w.encode(v[k], indent))
+			if compact {
+				b, _ := marshalNoEscape(v[k])
+				out.Write(b)
+			} else {
+				out.WriteString(w.encode(v[k], indent))
+			}
 			n++
 		}
 		if len(sp.members) == 0 {
@@ -280,6 +286,20 @@ func (w *rewriter) object(out *bytes.Buffer, sp *span, v map[string]any) {
 	}
 	out.Write(tail)
 	out.WriteByte('}')
+}
+
+// compactSiblings reports whether sp's members are written on one line
+// each (a container value with no line break, or an object with no line
+// break at all): new members are then written the same way.
+func (w *rewriter) compactSiblings(sp *span) bool {
+	if len(sp.members) == 0 {
+		return !bytes.Contains(w.src, []byte("\n")) // a one-line file stays one line
+	}
+	m := sp.members[len(sp.members)-1]
+	if m.val.kind == 'v' {
+		return !bytes.Contains(w.src[sp.start:sp.end], []byte("\n"))
+	}
+	return !bytes.Contains(w.src[m.val.start:m.val.end], []byte("\n"))
 }
 
 // memberLayout says how a new member of sp is written: its indentation,

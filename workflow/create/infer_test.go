@@ -217,3 +217,35 @@ func TestMergeKeepsFormatting(t *testing.T) {
 		t.Errorf("%d operations after merge, want %d", len(back.Operations), len(c.Operations)+1)
 	}
 }
+
+// TestInferMergesVaryingSegments: value-like segments that vary become a
+// parameter; plain words (which may be resources) stay apart.
+func TestInferMergesVaryingSegments(t *testing.T) {
+	t.Parallel()
+	var xs []*recordings.Exchange
+	for _, u := range []string{"/v1/orders", "/v1/users", "/v1/items", "/users/me", "/users/search", "/tickets/t1", "/tickets/t2", "/people/ann@contoso.com", "/people/bob@contoso.com"} {
+		xs = append(xs, exchange("GET", "https://api.contoso.com"+u, "", 200, `{}`))
+	}
+	inf, err := create.Infer(xs, create.InferOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for p := range inf.Doc.Paths.Map() {
+		paths = append(paths, p)
+	}
+	got := strings.Join(sortStrings(paths), " ")
+	want := "/people/{personId} /tickets/{ticketId} /users/me /users/search /v1/items /v1/orders /v1/users"
+	if got != want {
+		t.Errorf("paths %s, want %s", got, want)
+	}
+}
+
+func sortStrings(s []string) []string {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+	return s
+}
