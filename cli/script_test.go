@@ -321,3 +321,26 @@ func TestScriptTestNeverPrintsTheKey(t *testing.T) {
 		}
 	}
 }
+
+// TestMockScriptExceptionAnswers500AndLogs: an exception answers what the
+// gateway answers (500 with the message) and stderr shows the script's
+// own log lines.
+func TestMockScriptExceptionAnswers500AndLogs(t *testing.T) {
+	needScriptHost(t)
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	dir := scriptConnector(t, `public class Script : ScriptBase
+{
+    public override Task<HttpResponseMessage> ExecuteAsync()
+    {
+        this.Context.Logger.LogWarning("about to fail on {op}", this.Context.OperationId);
+        throw new InvalidOperationException("no such order here");
+    }
+}`)
+	urls, _, errb, stop := startMock(t, "--custom-code=on", dir)
+	defer stop()
+	code, body := get(t, urls[0]+sampleOrder)
+	if code != 500 || !strings.Contains(body, "InvalidOperationException: no such order here") {
+		t.Fatalf("got %d %s", code, body)
+	}
+	waitFor(t, func() bool { return strings.Contains(errb.String(), "about to fail on GetOrder") }, "the script's log line on stderr\n"+errb.String())
+}
