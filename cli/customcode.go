@@ -43,6 +43,15 @@ func (cf *codeFlags) start(ctx context.Context, e *env, cmd string, c *connector
 	if warn != "" {
 		fmt.Fprintf(e.stderr, "connectorlab %s: warning: %s\n", cmd, warn)
 	}
+	if r != nil {
+		n := 0
+		for _, op := range c.Operations {
+			if op.CustomCode {
+				n++
+			}
+		}
+		fmt.Fprintf(e.stderr, "Custom code: %s runs for %d operations (limit %s; --custom-code=off skips it)\n", c.CustomCode.File, n, cf.timeout)
+	}
 	return r, ExitOK
 }
 

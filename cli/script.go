@@ -73,6 +73,7 @@ func runScript(ctx context.Context, e *env, args []string) int {
 	if set, err := recordings.AuthSet(c, authSet); err == nil {
 		vals, _ := recordings.ParamsFromEnv(set, os.LookupEnv)
 		o.Auth = recordings.AuthFor(set, vals)
+		o.Secrets = recordings.SecretValues(set, vals)
 	} else if authSet != "" {
 		fmt.Fprintln(e.stderr, "connectorlab script test: auth set:", err)
 		return ExitUsage

@@ -288,3 +288,59 @@ func TestRecordTestReplayWithScript(t *testing.T) {
 		t.Errorf("mock --replay with the script: %d %s (%s)", res.StatusCode, b, merr)
 	}
 }
+
+// TestScriptTestNeverPrintsTheKey: the connection's key reaches the
+// script and the backend but not the report (text or JSON), even when the
+// script logs it or moves it into the URL.
+func TestScriptTestNeverPrintsTheKey(t *testing.T) {
+	needScriptHost(t)
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	const key = "canary-key-5d1e"
+	t.Setenv("CONNECTORLAB_PARAM_API_KEY", key)
+	dir := scriptConnector(t, `public class Script : ScriptBase
+{
+    public override async Task<HttpResponseMessage> ExecuteAsync()
+    {
+        var k = this.Context.Request.Headers.GetValues("X-API-Key").First();
+        this.Context.Logger.LogInformation("key is {k}", k);
+        this.Context.Request.Headers.TryAddWithoutValidation("X-Copy", k);
+        this.Context.Request.RequestUri = new Uri(this.Context.Request.RequestUri.AbsoluteUri + "?sig=" + k);
+        return await this.Context.SendAsync(this.Context.Request, this.CancellationToken);
+    }
+}`)
+	for _, format := range []string{"text", "json"} {
+		code, out, errOut := run(t, "script", "test", dir, "--operation", "GetOrder", "--format", format)
+		if code != ExitOK {
+			t.Fatalf("%s: exit %d %s", format, code, errOut)
+		}
+		if strings.Contains(out+errOut, key) {
+			t.Errorf("%s report leaks the key:\n%s", format, out)
+		}
+		if !strings.Contains(out, "key is [redacted]") {
+			t.Errorf("%s report lacks the redacted log line:\n%s", format, out)
+		}
+	}
+}
+
+// TestMockScriptExceptionAnswers500AndLogs: an exception answers what the
+// gateway answers (500 with the message) and stderr shows the script's
+// own log lines.
+func TestMockScriptExceptionAnswers500AndLogs(t *testing.T) {
+	needScriptHost(t)
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	dir := scriptConnector(t, `public class Script : ScriptBase
+{
+    public override Task<HttpResponseMessage> ExecuteAsync()
+    {
+        this.Context.Logger.LogWarning("about to fail on {op}", this.Context.OperationId);
+        throw new InvalidOperationException("no such order here");
+    }
+}`)
+	urls, _, errb, stop := startMock(t, "--custom-code=on", dir)
+	defer stop()
+	code, body := get(t, urls[0]+sampleOrder)
+	if code != 500 || !strings.Contains(body, "InvalidOperationException: no such order here") {
+		t.Fatalf("got %d %s", code, body)
+	}
+	waitFor(t, func() bool { return strings.Contains(errb.String(), "about to fail on GetOrder") }, "the script's log line on stderr\n"+errb.String())
+}

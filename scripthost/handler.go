@@ -152,11 +152,14 @@ func (r *Runner) run(ctx context.Context, op *connector.Operation, req *http.Req
 		corr = newCorrelationID()
 	}
 	res := r.Host.Call(ctx, Call{OperationID: op.ID, CorrelationID: corr, Request: req, Send: send})
-	for _, l := range res.Logs {
-		r.Log.Info("script log", "operation", op.ID, "level", l.Level, "msg", l.Message)
-	}
+	level := slog.LevelInfo
 	if res.Err != nil {
+		// A failure is shown with the script's own log lines.
+		level = slog.LevelWarn
 		r.Log.Warn("custom code failed", "operation", op.ID, "status", res.Status, "err", res.Err.Error())
+	}
+	for _, l := range res.Logs {
+		r.Log.Log(ctx, level, "script log", "operation", op.ID, "level", l.Level, "msg", l.Message)
 	}
 	if r.Observe != nil {
 		r.Observe(op, req, res)

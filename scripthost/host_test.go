@@ -1,6 +1,7 @@
 package scripthost
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -321,5 +322,28 @@ func TestChildExitIsRecovered(t *testing.T) {
 	r = h.Call(context.Background(), Call{OperationID: "Ok", Request: httptest.NewRequest("GET", "https://x.test/a", nil)})
 	if r.Status != 202 {
 		t.Fatalf("after the exit: %d %s", r.Status, r.Body)
+	}
+}
+
+// TestBinaryBodiesRoundTrip: bodies cross the protocol byte for byte.
+func TestBinaryBodiesRoundTrip(t *testing.T) {
+	t.Parallel()
+	body := make([]byte, 300<<10)
+	for i := range body {
+		body[i] = byte(i * 7)
+	}
+	var got []byte
+	h := newHost(t, passThrough, Options{Send: func(ctx context.Context, r *http.Request) (*http.Response, error) {
+		got, _ = io.ReadAll(r.Body)
+		rec := httptest.NewRecorder()
+		rec.Header().Set("Content-Type", "application/octet-stream")
+		rec.Write(got)
+		return rec.Result(), nil
+	}})
+	req := httptest.NewRequest("PUT", "https://x.test/blob", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/octet-stream")
+	r := h.Call(context.Background(), Call{OperationID: "Put", Request: req})
+	if r.Status != 200 || !bytes.Equal(got, body) || !bytes.Equal(r.Body, body) || r.Header.Get("Content-Type") != "application/octet-stream" {
+		t.Fatalf("status %d, sent %d bytes, got back %d, content type %q", r.Status, len(got), len(r.Body), r.Header.Get("Content-Type"))
 	}
 }

@@ -57,7 +57,10 @@ type TestOptions struct {
 	// a base URL standing in for the connector's host.
 	Target string
 	// Auth adds the connection's credentials before the script runs.
-	Auth     func(*http.Request) error
+	Auth func(*http.Request) error
+	// Secrets are the connection's secret values: the report shows
+	// "[redacted]" in their place, and for credential headers.
+	Secrets  []string
 	Timeout  time.Duration
 	CacheDir string
 	Logger   *slog.Logger
@@ -193,7 +196,47 @@ func ScriptTest(ctx context.Context, c *connector.Connector, o TestOptions) (*Te
 		})
 	}
 	rep.After = Message{Status: res.Status, Header: res.Header, Body: string(res.Body)}
+	rep.redact(o.Secrets)
 	return rep, nil
+}
+
+// credentialHeaders are never shown in a report.
+var credentialHeaders = map[string]bool{"authorization": true, "proxy-authorization": true, "cookie": true, "set-cookie": true,
+	"x-api-key": true, "api-key": true, "apikey": true, "api_key": true, "x-auth-token": true, "ocp-apim-subscription-key": true, "x-functions-key": true}
+
+func (r *TestReport) redact(secrets []string) {
+	var pairs []string
+	for _, s := range secrets {
+		if len(s) >= 4 {
+			pairs = append(pairs, s, "[redacted]")
+		}
+	}
+	rep := strings.NewReplacer(pairs...)
+	fix := func(m *Message) {
+		if len(pairs) > 0 {
+			m.URL, m.Body = rep.Replace(m.URL), rep.Replace(m.Body)
+		}
+		for k, vs := range m.Header {
+			for i := range vs {
+				if credentialHeaders[strings.ToLower(k)] {
+					vs[i] = "[redacted]"
+				} else if len(pairs) > 0 {
+					vs[i] = rep.Replace(vs[i])
+				}
+			}
+		}
+	}
+	fix(&r.Before)
+	fix(&r.After)
+	for i := range r.Sends {
+		fix(&r.Sends[i].Request)
+		fix(&r.Sends[i].Response)
+	}
+	if len(pairs) > 0 {
+		for i := range r.Logs {
+			r.Logs[i].Message = rep.Replace(r.Logs[i].Message)
+		}
+	}
 }
 
 func findOperation(c *connector.Connector, id string) *connector.Operation {

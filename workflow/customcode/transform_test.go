@@ -257,3 +257,27 @@ func TestMockPassThroughReachesSimulatedBackend(t *testing.T) {
 		t.Fatalf("sends = %+v", sends)
 	}
 }
+
+// TestHostStartRunsCustomCode: the desktop's mock host starts the script
+// through its CustomCode hook.
+func TestHostStartRunsCustomCode(t *testing.T) {
+	t.Parallel()
+	c := load(t, "custom-connectors/HtmlToText")
+	cache := filepath.Join(t.TempDir(), "cache")
+	h := mockhost.NewHost(nil)
+	h.CustomCode = func(ctx context.Context, c *connector.Connector) (*scripthost.Runner, string, error) {
+		return Start(ctx, c, Options{Mode: On, CacheDir: cache})
+	}
+	defer h.StopAll()
+	m, err := h.Start(c, mock.Options{Seed: 1}, "k", "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Unit.CustomCode() == nil || m.CodeWarning != "" {
+		t.Fatalf("custom code not running (warning %q)", m.CodeWarning)
+	}
+	status, body := do(t, "POST", m.URL()+"/HtmlToText", `{"html":"<p>a</p><p>b</p>"}`, map[string]string{"Content-Type": "application/json"})
+	if status != 200 || body != "a\nb" {
+		t.Fatalf("got %d %q", status, body)
+	}
+}

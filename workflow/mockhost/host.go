@@ -16,6 +16,7 @@ import (
 	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/internal/hostcheck"
 	"github.com/connectorlab/connectorlab/mock"
+	"github.com/connectorlab/connectorlab/scripthost"
 	"github.com/connectorlab/connectorlab/workflow"
 )
 
@@ -31,10 +32,13 @@ type Hosted struct {
 	// Attached is the replay and recording of the mock (may be nil; set
 	// with Host.Attach); Stop ends its recorded session.
 	Attached *Attached
-	ctx      context.Context
-	cancel   context.CancelFunc
-	done     chan struct{}
-	err      error
+	// CodeWarning says why the connector's custom code does not run
+	// (the host is missing, the script does not compile), "" otherwise.
+	CodeWarning string
+	ctx         context.Context
+	cancel      context.CancelFunc
+	done        chan struct{}
+	err         error
 }
 
 // URL is the mock's base URL including the connector's basePath.
@@ -50,6 +54,10 @@ type Host struct {
 	// AllowHosts are extra Host header names the mocks answer, beyond their
 	// own address and loopback names (--allow-host); set before Start.
 	AllowHosts []string
+	// CustomCode, when set, starts the script host of each connector
+	// started (workflow/customcode.Start fits): a nil runner runs none, the
+	// warning lands in Hosted.CodeWarning, an error refuses the start.
+	CustomCode func(ctx context.Context, c *connector.Connector) (*scripthost.Runner, string, error)
 
 	mu    sync.Mutex
 	seq   int
@@ -74,6 +82,16 @@ func (h *Host) Start(c *connector.Connector, o mock.Options, key, host string, p
 	if err != nil {
 		return nil, &workflow.Error{Kind: workflow.KindUsage, Message: "cannot mock " + c.Name + ": " + err.Error(), Fix: "fix the definition (see its validation findings) and start again", Err: err}
 	}
+	var codeWarning string
+	if h.CustomCode != nil {
+		r, warn, err := h.CustomCode(context.Background(), c)
+		if err != nil {
+			u.Close()
+			return nil, err
+		}
+		u.UseCustomCode(r)
+		codeWarning = warn
+	}
 	ln, err := mock.Listen(host, port)
 	if err != nil {
 		u.Close()
@@ -86,7 +104,7 @@ func (h *Host) Start(c *connector.Connector, o mock.Options, key, host string, p
 	ctx, cancel := context.WithCancel(context.Background())
 	h.mu.Lock()
 	h.seq++
-	m := &Hosted{ID: "m" + strconv.Itoa(h.seq), Key: key, Unit: u, Addr: ln.Addr().(*net.TCPAddr), Started: time.Now(), ctx: ctx, cancel: cancel, done: make(chan struct{})}
+	m := &Hosted{ID: "m" + strconv.Itoa(h.seq), Key: key, Unit: u, Addr: ln.Addr().(*net.TCPAddr), Started: time.Now(), CodeWarning: codeWarning, ctx: ctx, cancel: cancel, done: make(chan struct{})}
 	h.mocks[m.ID] = m
 	h.mu.Unlock()
 	hs := mock.NewHTTPServer(hostcheck.Policy{Bind: ln.Addr(), Names: h.AllowHosts}.Handler(u), h.log)
