@@ -108,8 +108,7 @@ func (e *Engine) Fire(ctx context.Context, fr FireRequest) (FireResult, error) {
 			return res, fmt.Errorf("payload is not JSON: %w", err)
 		}
 	}
-	var queued []*Delivery
-	var dones []chan struct{}
+	var queued []*job
 	for _, id := range ids {
 		if p := e.polls[id]; p != nil {
 			for i := 0; i < n; i++ {
@@ -128,22 +127,20 @@ func (e *Engine) Fire(ctx context.Context, fr FireRequest) (FireResult, error) {
 		}
 		for i := 0; i < n; i++ {
 			for _, s := range subs {
-				d, done := e.enqueue(e.webhooks[id], s, payload)
-				queued = append(queued, d)
-				dones = append(dones, done)
+				queued = append(queued, e.enqueue(e.webhooks[id], s, payload))
 			}
 		}
 	}
 	if !fr.Async {
-		for _, done := range dones {
+		for _, j := range queued {
 			select {
-			case <-done:
+			case <-j.done:
 			case <-ctx.Done():
 			}
 		}
 	}
-	for _, d := range queued {
-		res.Deliveries = append(res.Deliveries, e.snapshot(d))
+	for _, j := range queued {
+		res.Deliveries = append(res.Deliveries, e.outcome(j))
 	}
 	return res, nil
 }

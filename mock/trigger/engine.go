@@ -28,6 +28,8 @@ const (
 	DefaultRetryAfter = 15 * time.Second
 	DefaultMaxBatch   = 100
 	DefaultMaxItems   = 10000
+	// DefaultMaxItemBytes caps the JSON kept per polling trigger.
+	DefaultMaxItemBytes = 16 << 20
 )
 
 // Options configure an Engine. Connector is required; other zero fields
@@ -52,6 +54,9 @@ type Options struct {
 	MaxBatch int
 	// MaxItems caps the items kept per polling trigger.
 	MaxItems int
+	// MaxItemBytes caps the JSON bytes of the items kept per polling
+	// trigger (default 16 MiB); the oldest go first.
+	MaxItemBytes int64
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// FallbackUnsubscribe gives the Location of a subscription whose
@@ -146,18 +151,19 @@ var (
 
 // Engine runs the triggers of one connector. It is safe for concurrent use.
 type Engine struct {
-	c        *connector.Connector
-	gen      *fake.Generator
-	seed     uint64
-	sink     recordings.Sink
-	client   *http.Client
-	log      *slog.Logger
-	retry    Retry
-	after    time.Duration
-	maxBatch int
-	maxItems int
-	now      func() time.Time
-	fallback func(Subscription) string
+	c            *connector.Connector
+	gen          *fake.Generator
+	seed         uint64
+	sink         recordings.Sink
+	client       *http.Client
+	log          *slog.Logger
+	retry        Retry
+	after        time.Duration
+	maxBatch     int
+	maxItems     int
+	maxItemBytes int64
+	now          func() time.Time
+	fallback     func(Subscription) string
 
 	webhooks map[string]*webhook // by trigger operation ID
 	unsubOps map[string]bool     // operation IDs that unsubscribe
@@ -197,7 +203,7 @@ func New(opts Options) (*Engine, []error) {
 	e := &Engine{
 		c: opts.Connector, gen: opts.Generator, seed: opts.Seed, sink: opts.Sink,
 		client: opts.Client, log: opts.Logger, retry: opts.Retry.withDefaults(),
-		after: opts.RetryAfter, maxBatch: opts.MaxBatch, maxItems: opts.MaxItems,
+		after: opts.RetryAfter, maxBatch: opts.MaxBatch, maxItems: opts.MaxItems, maxItemBytes: opts.MaxItemBytes,
 		now: opts.Now, fallback: opts.FallbackUnsubscribe,
 		allowPrivate: opts.AllowPrivateCallbacks, own: opts.OwnAddrs, maxCallback: opts.MaxCallbackURL,
 		maxSubs: opts.MaxSubscriptions, maxWorkers: opts.Workers, queueCap: opts.Queue, deliveryTimeout: opts.DeliveryTimeout,
@@ -218,6 +224,9 @@ func New(opts Options) (*Engine, []error) {
 	}
 	if e.maxItems <= 0 {
 		e.maxItems = DefaultMaxItems
+	}
+	if e.maxItemBytes <= 0 {
+		e.maxItemBytes = DefaultMaxItemBytes
 	}
 	if e.now == nil {
 		e.now = time.Now
@@ -442,6 +451,7 @@ func (e *Engine) Adopt(old *Engine) {
 		np.mu.Lock()
 		np.head, np.first, np.lastAt, np.baseline = op.head, op.first, op.lastAt, op.baseline
 		np.items = append([]pollItem(nil), op.items...)
+		np.bytes = op.bytes
 		np.mu.Unlock()
 		op.mu.Unlock()
 	}

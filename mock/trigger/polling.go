@@ -1,6 +1,7 @@
 package trigger
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -34,12 +35,14 @@ type poller struct {
 	lastAt   time.Time    // time stamp of the newest item
 	cursors  []CursorInfo // recent polls, newest last
 	polls    int
-	baseline int // items made before Reset, never delivered
+	baseline int   // items made before Reset, never delivered
+	bytes    int64 // JSON size of items
 }
 
 type pollItem struct {
 	seq  int
 	body any
+	size int64 // JSON bytes, for the MaxItemBytes budget
 }
 
 // CursorInfo is one poll the engine answered, for the admin API.
@@ -97,7 +100,7 @@ func (p *poller) reset() {
 	p.mu.Lock()
 	p.baseline = p.head
 	p.first = p.head + 1
-	p.items = nil
+	p.items, p.bytes = nil, 0
 	p.cursors = nil
 	p.polls = 0
 	p.mu.Unlock()
@@ -126,11 +129,26 @@ func (p *poller) add(body any) {
 	}
 	p.lastAt = at
 	body = p.stamp(body, seq, at)
-	p.items = append(p.items, pollItem{seq: seq, body: body})
+	size := int64(0)
+	if b, err := json.Marshal(body); err == nil {
+		size = int64(len(b))
+	}
+	p.items = append(p.items, pollItem{seq: seq, body: body, size: size})
+	p.bytes += size
 	if p.first == 0 {
 		p.first = seq
 	}
-	if over := len(p.items) - p.e.maxItems; over > 0 {
+	// The oldest items go first, by count and by bytes (a --stateful
+	// create of a 1 MiB resource feeds a polling trigger that resource:
+	// 10,000 of them were 10 GB). The newest always stays.
+	over := max(len(p.items)-p.e.maxItems, 0)
+	for b := p.bytes; over < len(p.items)-1 && b > p.e.maxItemBytes; over++ {
+		b -= p.items[over].size
+	}
+	if over > 0 {
+		for _, it := range p.items[:over] {
+			p.bytes -= it.size
+		}
 		p.items = append([]pollItem(nil), p.items[over:]...)
 		p.first = p.items[0].seq
 	}

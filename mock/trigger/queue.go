@@ -30,14 +30,15 @@ type job struct {
 	w       *webhook
 	subID   string
 	payload any
-	d       *Delivery
+	d       *Delivery // the log's entry (no payload: the log must stay small)
+	res     Delivery  // the full outcome, payload included, once done closes
 	done    chan struct{}
 }
 
 // enqueue registers a delivery of one event to subID and hands it to the
 // bounded worker pool; done closes when it has finished. A full queue
 // fails the delivery at once (and says so) instead of growing.
-func (e *Engine) enqueue(w *webhook, subID string, payload any) (*Delivery, chan struct{}) {
+func (e *Engine) enqueue(w *webhook, subID string, payload any) *job {
 	done := make(chan struct{})
 	e.qmu.Lock()
 	defer e.qmu.Unlock()
@@ -49,18 +50,20 @@ func (e *Engine) enqueue(w *webhook, subID string, payload any) (*Delivery, chan
 	}
 	e.mu.Unlock()
 	e.remember(d)
+	j := &job{w: w, subID: subID, payload: payload, d: d, done: done}
 	if len(e.queue) >= e.queueCap {
 		d.State, d.Error = StateFailed, fmt.Sprintf("not delivered: %d deliveries are already waiting (the queue's cap); fire fewer events or wait for them", len(e.queue))
+		j.res = *d
 		close(done)
-		return d, done
+		return j
 	}
 	e.pending.Add(1)
-	e.queue = append(e.queue, &job{w: w, subID: subID, payload: payload, d: d, done: done})
+	e.queue = append(e.queue, j)
 	if e.workers < e.maxWorkers {
 		e.workers++
 		go e.work()
 	}
-	return d, done
+	return j
 }
 
 // work runs queued deliveries until the queue is empty.
@@ -80,14 +83,14 @@ func (e *Engine) work() {
 		ctx, cancel := context.WithTimeout(e.ctx, e.deliveryTimeout)
 		res := e.deliver(ctx, j.w, j.subID, j.payload)
 		cancel()
-		e.qmu.Lock()
-		id, queued := j.d.ID, j.d.QueuedAt
-		*j.d = res
-		j.d.ID, j.d.QueuedAt = id, queued
-		j.d.State = StateDelivered
+		res.ID, res.QueuedAt, res.State = j.d.ID, j.d.QueuedAt, StateDelivered
 		if !res.OK() {
-			j.d.State = StateFailed
+			res.State = StateFailed
 		}
+		e.qmu.Lock()
+		j.res = res
+		*j.d = res
+		j.d.Payload = nil
 		e.qmu.Unlock()
 		close(j.done)
 		e.pending.Done()
@@ -110,13 +113,19 @@ func (e *Engine) Deliveries() []Delivery {
 	out := make([]Delivery, len(e.dlog))
 	for i, d := range e.dlog {
 		out[i] = *d
-		out[i].Payload = nil
 	}
 	return out
 }
 
-func (e *Engine) snapshot(d *Delivery) Delivery {
+// outcome is what Fire reports for j: the full result once it is done,
+// else where it stands.
+func (e *Engine) outcome(j *job) Delivery {
+	select {
+	case <-j.done:
+		return j.res
+	default:
+	}
 	e.qmu.Lock()
 	defer e.qmu.Unlock()
-	return *d
+	return *j.d
 }
