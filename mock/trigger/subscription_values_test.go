@@ -29,7 +29,7 @@ func TestWebhookPayloadCarriesTheSubscription(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := load(t, dir)
-	e, errs := New(Options{Connector: c, Seed: 5})
+	e, errs := New(Options{Connector: c, Seed: 5, AllowPrivateCallbacks: true})
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
