@@ -162,6 +162,7 @@ func NewProxy(o ProxyOptions) (*Proxy, error) {
 			// ServeHTTP, where errors can still be answered.
 			pr.Out.URL = pr.In.URL
 			pr.Out.Host = pr.In.Host
+			keepForwarded(pr) // rewrite.go
 		},
 		Transport:      o.Transport,
 		ModifyResponse: p.modifyResponse,
@@ -368,6 +369,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	f.x.Notes = append(f.x.Notes, Note{ID: "forwarded", Level: "info", Message: "forwarded to " + out.Method + " " + redactedTarget(out.URL)})
+	forwardedHeaders(out, r) // rewrite.go
 	f.sent = time.Now()
 	p.rp.ServeHTTP(w, out)
 }
@@ -426,6 +428,11 @@ func (p *Proxy) modifyResponse(resp *http.Response) error {
 			}
 			return &answerError{status: http.StatusBadGateway, id: "policy-failed", err: fmt.Errorf("response policy: %w", err)}
 		}
+	}
+	if err := rewriteLinks(resp, f.in); err != nil { // rewrite.go: keep the client on the proxy
+		resp.Body.Close()
+		watch.Close()
+		return bodyErr(err)
 	}
 	c, err := CaptureBody(resp.Body, p.o.Limits)
 	resp.Body.Close()
