@@ -63,6 +63,7 @@ func runDrift(ctx context.Context, e *env, args []string) int {
 	rep := &contract.Report{Tool: "connectorlab " + Version, Kind: contract.KindDrift, Connector: c.Name, Recordings: *recs,
 		Started: started, FailOn: threshold, CustomCode: c.CustomCode != nil, Findings: tr.Findings()}
 	rep.Duration = contract.Duration(time.Since(started))
+	contract.LocateOperations(rep, c)
 	rep.Finish()
 	if n == 0 {
 		fmt.Fprintf(e.stderr, "connectorlab drift: %s has no recorded responses to compare\n", *recs)

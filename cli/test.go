@@ -331,6 +331,7 @@ func runTest(ctx context.Context, e *env, args []string) int {
 		}
 	}
 	rep.Duration = contract.Duration(time.Since(started))
+	contract.LocateOperations(rep, c)
 	rep.Finish()
 	cases := 0
 	for _, s := range rep.Suites {

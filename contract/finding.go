@@ -152,3 +152,11 @@ func Dedupe(fs []Finding) []Finding {
 	}
 	return out
 }
+
+// OperationUntested is the finding of an operation no case exercised
+// (drift and replay coverage). Reports show these apart from the rest: a
+// JUnit case skipped, one folded list at the end of the HTML report.
+const OperationUntested = "operation-untested"
+
+// Untested says f only reports an operation nobody exercised.
+func (f Finding) Untested() bool { return f.ID == OperationUntested }

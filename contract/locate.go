@@ -2,7 +2,9 @@ package contract
 
 import (
 	"os"
+	"strings"
 
+	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/connector/jsontext"
 )
 
@@ -28,6 +30,48 @@ func Locate(fs []Finding) {
 		}
 		if line, col, ok := ix.Position(f.Pointer); ok {
 			f.Line, f.Col = line, col
+		}
+	}
+}
+
+// LocateOperations places the findings of r that name an operation but no
+// place in a file (test and drift findings come from traffic, not from
+// the definition) at that operation in c's definition, so CI annotations
+// (GitHub's ::error file=,line=) land on the operation a maker edits.
+func LocateOperations(r *Report, c *connector.Connector) {
+	if r == nil || c == nil || c.Files.Definition == "" {
+		return
+	}
+	ptr := map[string]string{}
+	for _, op := range c.Operations {
+		if op.Pointer != "" {
+			ptr[op.ID] = op.Pointer
+		}
+	}
+	place := func(fs []Finding, caseOp string) {
+		for i := range fs {
+			f := &fs[i]
+			if f.File != "" {
+				continue
+			}
+			op := f.Operation
+			if op == "" {
+				op = caseOp
+			}
+			if p, ok := ptr[op]; ok {
+				f.File = c.Files.Definition
+				if f.Pointer == "" || !strings.HasPrefix(f.Pointer, "/paths/") {
+					f.Pointer = p
+				}
+			}
+		}
+		Locate(fs)
+	}
+	place(r.Findings, "")
+	for si := range r.Suites {
+		for ci := range r.Suites[si].Cases {
+			cs := &r.Suites[si].Cases[ci]
+			place(cs.Findings, cs.Operation)
 		}
 	}
 }

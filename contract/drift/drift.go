@@ -32,7 +32,7 @@ const (
 	OperationRenamed   = "drift-operation-renamed"
 	OperationMissing   = "drift-operation-missing"
 	OperationMoved     = "drift-operation-moved"
-	OperationUntested  = "operation-untested"
+	OperationUntested  = contract.OperationUntested
 	CustomCode         = "custom-code"
 )
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"html/template"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/connectorlab/connectorlab/contract"
@@ -32,6 +33,9 @@ type htmlPage struct {
 	Title  string
 	Cases  []htmlCase
 	Failed int
+	// Findings are the report-level findings, errors first; Untested the
+	// operations no case exercised, folded at the end so failures lead.
+	Findings, Untested []contract.Finding
 }
 
 var htmlTmpl = template.Must(template.New("r").Funcs(template.FuncMap{
@@ -70,9 +74,9 @@ summary{cursor:pointer}
 <p class="counts"><span>errors: <b>{{index .R.Counts "error"}}</b></span><span>warnings: <b>{{index .R.Counts "warning"}}</b></span><span>infos: <b>{{index .R.Counts "info"}}</b></span>{{if .Cases}}<span>cases: <b>{{len .Cases}}</b>, failed: <b>{{.Failed}}</b></span>{{end}}</p>
 {{if .R.CustomCode}}<p class="note">This connector runs custom code (script.csx). Differences on its script operations may come from the script, not the API.</p>{{end}}
 {{if .R.Noise}}<p>Ignored as volatile: <code>{{range $i, $n := .R.Noise}}{{if $i}}, {{end}}{{$n}}{{end}}</code></p>{{end}}
-{{if .R.Findings}}<h2>Findings</h2>
+{{if .Findings}}<h2>Findings</h2>
 <table><tr><th>Level</th><th>ID</th><th>Operation</th><th>Field</th><th>Message</th><th>Old</th><th>New</th></tr>
-{{range .R.Findings}}<tr class="{{level .Level}}"><td class="lv">{{level .Level}}</td><td><code>{{.ID}}</code></td><td>{{.Operation}}</td><td><code>{{.Field}}</code></td><td>{{.Message}}{{if .Line}}<br><small>{{.File}}:{{.Line}}</small>{{end}}</td><td><code>{{.Old}}</code></td><td><code>{{.New}}</code></td></tr>
+{{range .Findings}}<tr class="{{level .Level}}"><td class="lv">{{level .Level}}</td><td><code>{{.ID}}</code></td><td>{{.Operation}}</td><td><code>{{.Field}}</code></td><td>{{.Message}}{{if .Line}}<br><small>{{.File}}:{{.Line}}</small>{{end}}</td><td><code>{{.Old}}</code></td><td><code>{{.New}}</code></td></tr>
 {{end}}</table>{{end}}
 {{if .Cases}}<h2>Cases</h2>{{end}}
 {{range .Cases}}<details class="{{if .Failed}}fail{{end}}"{{if .Failed}} open{{end}}><summary>{{if .Failed}}✗{{else}}✓{{end}} {{.Title}} <code>{{.Method}} {{.URL}}</code>{{if .Status}} → {{.Status}}{{end}}</summary>
@@ -83,6 +87,8 @@ summary{cursor:pointer}
 {{if .Rows}}<table class="diff"><tr><th>recorded</th><th>replayed</th></tr>{{range .Rows}}<tr><td class="{{if eq .Op "del"}}del{{else if eq .Op "chg"}}chg{{end}}">{{.Left}}</td><td class="{{if eq .Op "add"}}add{{else if eq .Op "chg"}}chg{{end}}">{{.Right}}</td></tr>{{end}}</table>{{end}}
 </details>
 {{end}}
+{{if .Untested}}<details class="untested"><summary>{{len .Untested}} operations not exercised (info)</summary>
+<ul>{{range .Untested}}<li><code>{{.Operation}}</code> {{.Method}} {{.Path}}</li>{{end}}</ul></details>{{end}}
 </main></body></html>
 `))
 
@@ -186,5 +192,15 @@ func (HTML) Format(w io.Writer, r *contract.Report) error {
 			p.Cases = append(p.Cases, hc)
 		}
 	}
+	// Failures lead: failed cases first, then the rest in run order.
+	sort.SliceStable(p.Cases, func(i, j int) bool { return p.Cases[i].Failed && !p.Cases[j].Failed })
+	for _, f := range r.Findings {
+		if f.Untested() {
+			p.Untested = append(p.Untested, f)
+		} else {
+			p.Findings = append(p.Findings, f)
+		}
+	}
+	sort.SliceStable(p.Findings, func(i, j int) bool { return p.Findings[i].Level > p.Findings[j].Level })
 	return htmlTmpl.Execute(w, p)
 }

@@ -99,9 +99,21 @@ func junitFor(c contract.Case, classname string, failOn contract.Level) junitCas
 		jc.Failure = &junitMessage{Message: failing[0].Message, Type: failing[0].ID, Text: findingLines(failing)}
 	case c.Skipped != "":
 		jc.Skipped = &junitMessage{Message: c.Skipped}
+	case len(c.Findings) > 0 && allUntested(c.Findings):
+		// Nothing exercised it: skipped, not passed.
+		jc.Skipped = &junitMessage{Message: c.Findings[0].Message}
 	}
 	jc.SystemOut = findingLines(rest)
 	return jc
+}
+
+func allUntested(fs []contract.Finding) bool {
+	for _, f := range fs {
+		if !f.Untested() {
+			return false
+		}
+	}
+	return true
 }
 
 // diffSuite turns a diff's top-level findings into one case per operation

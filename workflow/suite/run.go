@@ -115,6 +115,7 @@ func (p *Plan) Run(ctx context.Context, tool string, em contract.Emitter) (*cont
 		rep.Findings = append(rep.Findings, res.Findings...)
 	}
 	rep.Duration = contract.Duration(time.Since(started))
+	contract.LocateOperations(rep, c)
 	rep.Finish()
 	return rep, res, err
 }
