@@ -54,6 +54,10 @@ type state struct {
 	rsrc   *rand.PCG
 	rf     *gofakeit.Faker
 	frames []frame
+	// Storage for the above, so that one Generate call allocates once.
+	pcg      [2]rand.PCG
+	fk       [2]gofakeit.Faker
+	frameBuf [8]frame
 	now    time.Time // the anchor of generated dates
 	status int       // the HTTP status the value is served with (0: unknown)
 	size   int       // string bytes generated
