@@ -17,9 +17,11 @@ func BenchmarkGenerateSmall(b *testing.B) {
 	}
 }
 
-// BenchmarkGenerateHubSpot generates the largest primary success response of
-// HubSpot CRM V2 (1 MB of swagger, 188 operations), the corpus's biggest dev
-// connector.
+// BenchmarkGenerateHubSpot generates the primary success response of GET
+// /crm/v3/extensions/cards-dev/{appId} of HubSpot CRM V2 (1 MB of swagger,
+// 188 operations), the corpus's biggest dev connector: the largest body
+// before issue 13, named so that the benchmark measures the same schema
+// whatever the generator writes.
 func BenchmarkGenerateHubSpot(b *testing.B) {
 	doc, _, err := loadConnector(filepath.Join(corpusRoot, "independent-publisher-connectors", "HubSpot CRM V2"))
 	if err != nil {
@@ -28,17 +30,14 @@ func BenchmarkGenerateHubSpot(b *testing.B) {
 	g := New(Options{})
 	var biggest *openapi3.SchemaRef
 	size := 0
-	for _, item := range doc.Paths.Map() {
-		for _, op := range item.Operations() {
-			s := primarySchema(op)
-			if s == nil || s.Value == nil {
-				continue
-			}
+	if item := doc.Paths.Find("/crm/v3/extensions/cards-dev/{appId}"); item != nil && item.Get != nil {
+		if s := primarySchema(item.Get); s != nil && s.Value != nil {
 			out, _ := json.Marshal(g.Generate(s, 1, ""))
-			if len(out) > size {
-				biggest, size = s, len(out)
-			}
+			biggest, size = s, len(out)
 		}
+	}
+	if biggest == nil {
+		b.Skip("HubSpot CRM V2 has no GET /crm/v3/extensions/cards-dev/{appId}")
 	}
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {

@@ -238,8 +238,18 @@ func hasBannedWord(s string) bool {
 			continue
 		}
 		if start >= 0 {
-			if w := s[start:i]; len(w) <= 8 && bannedWords[strings.ToLower(w)] {
-				return true
+			if w := s[start:i]; len(w) >= 3 && len(w) <= 8 {
+				var buf [8]byte
+				for j := 0; j < len(w); j++ {
+					c := w[j]
+					if c >= 'A' && c <= 'Z' {
+						c += 'a' - 'A'
+					}
+					buf[j] = c
+				}
+				if bannedWords[string(buf[:len(w)])] {
+					return true
+				}
 			}
 			start = -1
 		}

@@ -2,10 +2,8 @@ package fake
 
 import (
 	"encoding/binary"
-	"math/rand/v2"
 	"time"
 
-	"github.com/brianvoe/gofakeit/v7"
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
@@ -151,8 +149,13 @@ func (g *Generator) GenerateFor(schema *openapi3.SchemaRef, seed uint64, hint st
 		// gofakeit.New(0) seeds from crypto/rand; keep 0 deterministic.
 		seed = 0x9e3779b97f4a7c15
 	}
-	src := rand.NewPCG(seed, seed)
-	st := state{g: g, f: gofakeit.NewFaker(src, false), src: src, ptr: seed, now: g.opts.Now, status: status}
+	// One allocation holds the state, its two sources and fakers.
+	st := &state{g: g, ptr: seed, now: g.opts.Now, status: status}
+	st.pcg[0].Seed(seed, seed)
+	st.fk[0].Rand, st.fk[1].Rand = &st.pcg[0], &st.pcg[1]
+	st.src, st.f = &st.pcg[0], &st.fk[0]
+	st.rsrc, st.rf = &st.pcg[1], &st.fk[1]
+	st.frames = st.frameBuf[:0]
 	return st.gen(schema, hint, 0)
 }
 

@@ -54,10 +54,14 @@ type state struct {
 	rsrc   *rand.PCG
 	rf     *gofakeit.Faker
 	frames []frame
-	now    time.Time // the anchor of generated dates
-	status int       // the HTTP status the value is served with (0: unknown)
-	size   int       // string bytes generated
-	stack  []*openapi3.Schema
+	// Storage for the above, so that one Generate call allocates once.
+	pcg      [2]rand.PCG
+	fk       [2]gofakeit.Faker
+	frameBuf [8]frame
+	now      time.Time // the anchor of generated dates
+	status   int       // the HTTP status the value is served with (0: unknown)
+	size     int       // string bytes generated
+	stack    []*openapi3.Schema
 	// disc is the discriminator value the next generated object must carry,
 	// set while generating a oneOf/anyOf branch.
 	disc string

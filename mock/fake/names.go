@@ -494,8 +494,17 @@ func nameHint(ctx, schemaName string) string {
 	return "entityName"
 }
 
+var contextCache boundedCache[string, string]
+
 // contextWord is the last word of a name, singular and lower case.
 func contextWord(s string) string {
+	if w, ok := contextCache.load(s); ok {
+		return w
+	}
+	return contextCache.store(s, contextWordUncached(s))
+}
+
+func contextWordUncached(s string) string {
 	ws := words(s)
 	if len(ws) == 0 {
 		return ""

@@ -153,8 +153,18 @@ func (c *checker) walk(v any, ptr, ctx string, depth int) {
 	}
 }
 
+// normCache remembers norm's answers: property names are a small set.
+var normCache boundedCache[string, string]
+
 // norm is a name in lower case with only its letters and digits.
 func norm(s string) string {
+	if n, ok := normCache.load(s); ok {
+		return n
+	}
+	return normCache.store(s, normUncached(s))
+}
+
+func normUncached(s string) string {
 	return strings.Map(func(r rune) rune {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			return unicode.ToLower(r)
@@ -190,7 +200,16 @@ var (
 )
 
 // wordsOf is words() of a key, cached through classify's split.
+var lastWordCache boundedCache[string, string]
+
 func lastWord(key string) string {
+	if w, ok := lastWordCache.load(key); ok {
+		return w
+	}
+	return lastWordCache.store(key, lastWordUncached(key))
+}
+
+func lastWordUncached(key string) string {
 	ws := words(key)
 	if len(ws) == 0 {
 		return ""

@@ -1,12 +1,10 @@
 package fake
 
 import (
-	"math/rand/v2"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/brianvoe/gofakeit/v7"
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
@@ -104,9 +102,18 @@ var recordKinds = map[kind]bool{
 	kindDate: true,
 }
 
+var prefixCache boundedCache[string, string]
+
 // recordPrefix is what a property name says beyond the record part it
 // names, lower case ("" for firstName, "manager" for managerEmail).
 func recordPrefix(hint string) string {
+	if p, ok := prefixCache.load(hint); ok {
+		return p
+	}
+	return prefixCache.store(hint, recordPrefixUncached(hint))
+}
+
+func recordPrefixUncached(hint string) string {
 	ws := words(hint)
 	var out []string
 	for _, w := range ws {
@@ -142,10 +149,6 @@ func (st *state) record(hint string) *record {
 // value's own stream alone.
 func (st *state) newRecord(h uint64) *record {
 	h = mix64(h ^ 0x7265636f7264)
-	if st.rsrc == nil {
-		st.rsrc = rand.NewPCG(h, h)
-		st.rf = gofakeit.NewFaker(st.rsrc, false)
-	}
 	st.rsrc.Seed(h, h^0xda942042e4dd58b5)
 	f := st.rf
 	r := &record{}
@@ -253,14 +256,27 @@ func (st *state) entityLabel(thing string) string {
 // thingOf is the thing a label property names: "project" for projectName,
 // the object's context for a bare name.
 func (st *state) thingOf(hint string) string {
-	ws := words(hint)
-	if len(ws) >= 2 && (ws[len(ws)-1] == "name" || ws[len(ws)-1] == "title") {
-		return singular(ws[len(ws)-2])
+	if t := namedThing(hint); t != "" {
+		return t
 	}
 	if fr := st.frame(); fr != nil {
 		return fr.ctx
 	}
 	return ""
+}
+
+var thingCache boundedCache[string, string]
+
+// namedThing is "project" for projectName or projectTitle, else "".
+func namedThing(hint string) string {
+	if t, ok := thingCache.load(hint); ok {
+		return t
+	}
+	t := ""
+	if ws := words(hint); len(ws) >= 2 && (ws[len(ws)-1] == "name" || ws[len(ws)-1] == "title") {
+		t = singular(ws[len(ws)-2])
+	}
+	return thingCache.store(hint, t)
 }
 
 // TitleHint returns the hint for the title of an item in a dropdown list:
