@@ -333,7 +333,7 @@ const tests = [
         await page.waitForSelector(`.open-list button[title="${copy}"].active`);
         await page.keyboard.press('Control+2');
         await page.waitForSelector('[data-testid="screen-mock"]');
-        await page.uncheck(S('text=enforce auth'));
+        await page.uncheck(S('label:has-text("enforce auth") input'));
         await page.click(S('button:has-text("Start mock")'));
         const url = await (await page.waitForSelector(S('[data-testid="mock-url"]'))).textContent();
         await page.click(S('[role="tab"]:has-text("Operations")'));
@@ -352,9 +352,10 @@ const tests = [
         await screenshot(page, 'mock-operations');
         await page.click(S('button:has-text("Stop")'));
         await page.waitForSelector(S('button:has-text("Start mock")'));
-        await page.click(`.open-list button[title="${sample}"]`);
-        await page.waitForSelector(`.open-list button[title="${sample}"].active`);
       } finally {
+        // Back to the sample for the tests that follow, even after a failure.
+        await page.click(`.open-list button[title="${sample}"]`).catch(() => undefined);
+        await page.waitForSelector(`.open-list button[title="${sample}"].active`, { timeout: 5000 }).catch(() => undefined);
         rmSync(copy, { recursive: true, force: true });
       }
     },

@@ -46,8 +46,12 @@ async function settle(page) {
   await sleep(150);
 }
 
+// Values that change on every run (times, ports, durations: elements
+// marked data-volatile) are drawn transparent, and toasts hidden, so the
+// comparison sees only what a change to the UI changes.
+const hideVolatile = '[data-volatile], [data-volatile] * { color: transparent !important; caret-color: transparent !important; } .toasts { visibility: hidden !important; }';
+
 // shoot takes name at every variant, then puts the page back to the first.
-// Elements marked data-volatile (times, ports, durations) are masked.
 export async function shoot(page, name) {
   for (const v of variants) {
     await page.setViewportSize({ width: v.width, height: v.height });
@@ -55,7 +59,7 @@ export async function shoot(page, name) {
     await settle(page);
     const file = fileName(name, v);
     const out = join(outDir, file);
-    await page.screenshot({ path: out, mask: [page.locator('[data-volatile]:visible')], maskColor: '#888888', animations: 'disabled', style: '.toasts { visibility: hidden !important; }' });
+    await page.screenshot({ path: out, animations: 'disabled', style: hideVolatile });
     const ref = join(refDir, file);
     if (update) {
       copyFileSync(out, ref);

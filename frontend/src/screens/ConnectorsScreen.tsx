@@ -75,7 +75,9 @@ export function ConnectorsScreen({ current, onOpen, onError }: Props) {
                   <button className="link" disabled={r.missing} onClick={() => void open(r.path)} title={r.path}>
                     {r.name || r.path}
                   </button>
-                  <span className="muted small path">{r.path}</span>
+                  <span className="muted small path" data-volatile title={r.path}>
+                    {r.path}
+                  </span>
                   {r.missing && <span className="badge warning">missing</span>}
                   <button
                     className="ghost small"
@@ -116,7 +118,9 @@ export function ConnectorDetail({ c }: { c: ConnectorView }) {
             {c.publisher && <> · {c.publisher}</>}
           </div>
           {upstream && <div className="mono small">{upstream}</div>}
-          <div className="mono small muted">{c.files.definition}</div>
+          <div className="mono small muted" data-volatile>
+            {c.files.definition}
+          </div>
         </div>
         <div className="counts">
           {c.customCode && (

@@ -160,7 +160,7 @@ function ContractFor({ c, onError }: { c: ConnectorView; onError: (e: unknown) =
           </label>
           <label className="grow">
             Target
-            <input aria-label="Target URL" value={target} placeholder="the mock's URL, staging or the live API" onChange={(e) => setTarget(e.target.value)} />
+            <input aria-label="Target URL" data-volatile value={target} placeholder="the mock's URL, staging or the live API" onChange={(e) => setTarget(e.target.value)} />
           </label>
           <label className="inline check">
             <input type="checkbox" checked={policies} onChange={(e) => setPolicies(e.target.checked)} /> apply request policies

@@ -48,7 +48,7 @@ export function DiffScreen({ open, onError }: Props) {
       <label>
         {label}
         <div className="row">
-          <input aria-label={`${label} definition`} className="grow" value={value} onChange={(e) => set(e.target.value)} placeholder="folder or definition file" list="open-connectors" />
+          <input aria-label={`${label} definition`} data-volatile className="grow" value={value} onChange={(e) => set(e.target.value)} placeholder="folder or definition file" list="open-connectors" />
           <button onClick={() => void pick(set)}>File…</button>
         </div>
       </label>
@@ -92,12 +92,16 @@ export function DiffResult({ view, onExport, exported }: { view: DiffView; onExp
         <div>
           <div className="muted small">Old</div>
           <strong>{view.old.name}</strong> <span className="muted small">{view.old.operations} operations</span>
-          <div className="mono small muted ellipsis">{view.old.path}</div>
+          <div className="mono small muted ellipsis" data-volatile>
+            {view.old.path}
+          </div>
         </div>
         <div>
           <div className="muted small">New</div>
           <strong>{view.new.name}</strong> <span className="muted small">{view.new.operations} operations</span>
-          <div className="mono small muted ellipsis">{view.new.path}</div>
+          <div className="mono small muted ellipsis" data-volatile>
+            {view.new.path}
+          </div>
         </div>
       </div>
       <div className="row" style={{ margin: '8px 0' }}>

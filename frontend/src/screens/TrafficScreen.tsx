@@ -40,7 +40,9 @@ export function TrafficScreen({
         <h1>
           Traffic <span className="muted">· every mock and recording</span>
         </h1>
-        <span className="muted small">{Object.keys(streams).length} sources</span>
+        <span className="muted small">
+          {Object.keys(streams).length} {Object.keys(streams).length === 1 ? 'source' : 'sources'}
+        </span>
       </div>
       {rows.length === 0 && mocks.length === 0 ? (
         <EmptyState icon={<Activity size={28} aria-hidden />} title="No traffic yet">
