@@ -340,7 +340,7 @@ const tests = [
         await page.uncheck(S('input[aria-label="Enable DeleteOrder"]'));
         await page.selectOption(S('select[aria-label="Answer of GetOrder"]'), 'custom');
         await page.fill(S('textarea[aria-label="Custom body of GetOrder"]'), '{"id": "from-the-panel"');
-        await page.waitForSelector(S('text=Not JSON yet'));
+        await page.waitForSelector(S('.error-text:has-text("Not JSON yet")'));
         await page.fill(S('textarea[aria-label="Custom body of GetOrder"]'), '{"id": "from-the-panel"}');
         await page.click(S('[data-testid="operations-panel"] button:has-text("Save")'));
         await page.waitForSelector('.toast:has-text("Saved 2 overrides")');
