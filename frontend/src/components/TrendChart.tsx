@@ -9,7 +9,7 @@ export const trendSlots = 20;
 export function TrendChart({ runs, width = 420, height = 96 }: { runs: RunSummary[]; width?: number; height?: number }) {
   const pts = runs.slice(0, trendSlots).reverse();
   if (pts.length === 0) return <div className="muted small trend-empty">No runs yet. Run a contract test: each run adds a bar here.</div>;
-  const axis = 30;
+  const axis = 38; // room for the "100%" label
   const top = 6;
   const bottom = 16;
   const plotH = height - top - bottom;

@@ -798,6 +798,7 @@ export namespace app {
 	    spy?: string;
 	    spyParams?: Record<string, string>;
 	    record?: boolean;
+	    allowPrivateCallbacks?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new MockConfig(source);
@@ -819,6 +820,7 @@ export namespace app {
 	        this.spy = source["spy"];
 	        this.spyParams = source["spyParams"];
 	        this.record = source["record"];
+	        this.allowPrivateCallbacks = source["allowPrivateCallbacks"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -900,6 +902,108 @@ export namespace app {
 		    }
 		    return a;
 		}
+	}
+	export class NewConnectorFinding {
+	    id: string;
+	    level: string;
+	    location?: string;
+	    message: string;
+	    fix?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new NewConnectorFinding(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.level = source["level"];
+	        this.location = source["location"];
+	        this.message = source["message"];
+	        this.fix = source["fix"];
+	    }
+	}
+	export class NewConnectorOperation {
+	    method: string;
+	    path: string;
+	    operationId: string;
+	    summary: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new NewConnectorOperation(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.method = source["method"];
+	        this.path = source["path"];
+	        this.operationId = source["operationId"];
+	        this.summary = source["summary"];
+	    }
+	}
+	export class NewConnectorPreview {
+	    name: string;
+	    source: string;
+	    auth: string;
+	    operations: NewConnectorOperation[];
+	    findings: NewConnectorFinding[];
+	    counts: Record<string, number>;
+	    definition: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new NewConnectorPreview(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.source = source["source"];
+	        this.auth = source["auth"];
+	        this.operations = this.convertValues(source["operations"], NewConnectorOperation);
+	        this.findings = this.convertValues(source["findings"], NewConnectorFinding);
+	        this.counts = source["counts"];
+	        this.definition = source["definition"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class NewConnectorRequest {
+	    from: string;
+	    session?: string;
+	    name?: string;
+	    auth?: string;
+	    servicePrincipal?: boolean;
+	    iconBrandColor?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new NewConnectorRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.from = source["from"];
+	        this.session = source["session"];
+	        this.name = source["name"];
+	        this.auth = source["auth"];
+	        this.servicePrincipal = source["servicePrincipal"];
+	        this.iconBrandColor = source["iconBrandColor"];
+	    }
 	}
 	
 	export class OperationOverride {
@@ -1657,6 +1761,10 @@ export namespace traffic {
 export namespace trigger {
 	
 	export class Delivery {
+	    id?: string;
+	    state?: string;
+	    // Go type: time
+	    queuedAt: any;
 	    operationId: string;
 	    subscriptionId: string;
 	    callbackUrl: string;
@@ -1671,6 +1779,9 @@ export namespace trigger {
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.state = source["state"];
+	        this.queuedAt = this.convertValues(source["queuedAt"], null);
 	        this.operationId = source["operationId"];
 	        this.subscriptionId = source["subscriptionId"];
 	        this.callbackUrl = source["callbackUrl"];
@@ -1679,6 +1790,24 @@ export namespace trigger {
 	        this.error = source["error"];
 	        this.payload = source["payload"];
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class TriggerInfo {
 	    operationId: string;
