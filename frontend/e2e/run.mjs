@@ -119,6 +119,9 @@ const tests = [
     'start the mock, try an operation and see it in the traffic list',
     async ({ page, state }) => {
       await goto(page, 'mock');
+      // The trigger test subscribes a receiver on 127.0.0.1: callbacks to
+      // this machine need the explicit switch (issue 11).
+      await page.check('input[aria-label="Allow local callbacks"]');
       await page.click('button:has-text("Start mock")');
       const url = await (await page.waitForSelector('[data-testid="mock-url"]')).textContent();
       assert(/^http:\/\/127\.0\.0\.1:\d+\/v1$/.test(url), `mock url ${url}`);

@@ -128,6 +128,9 @@ function MockFor({ c, onError, onNotify }: { c: ConnectorView; onError: (e: unkn
           <label className="inline check">
             <input type="checkbox" checked={cfg.stateful} disabled={running} onChange={(e) => setCfg({ ...cfg, stateful: e.target.checked })} /> stateful
           </label>
+          <label className="inline check" title="Let webhook subscriptions name receivers on this machine or a private network (off: a web page could otherwise make the mock call local services)">
+            <input type="checkbox" aria-label="Allow local callbacks" checked={!!cfg.allowPrivateCallbacks} disabled={running} onChange={(e) => setCfg({ ...cfg, allowPrivateCallbacks: e.target.checked })} /> local callbacks
+          </label>
           <label className="inline">
             Scenario
             <select aria-label="Scenario" value={cfg.scenario ?? ''} onChange={(e) => setCfg({ ...cfg, scenario: e.target.value })}>
