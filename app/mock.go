@@ -177,7 +177,7 @@ func (s *MockService) options(c *connector.Connector, cfg MockConfig, stream str
 		Seed: cfg.Seed, DisableValidation: !cfg.Validate, DisableAuth: !cfg.Auth,
 		Stateful: cfg.Stateful, Faults: f, Sink: s.traffic.Sink(stream), Log: s.log,
 		PowerPlatform: mock.PowerPlatformOptions{AllowPrivateCallbacks: cfg.AllowPrivateCallbacks},
-		Responders: []mock.Responder{set.Responder()},
+		Responders:    []mock.Responder{set.Responder()},
 	}, nil
 }
 
