@@ -408,6 +408,12 @@ func (b *Builder) body(op *connector.Operation, r *Request, seed uint64) error {
 	if media.Schema != nil && media.Schema.Value != nil {
 		v = b.gen.Generate(media.Schema, seed, "")
 	}
+	if t := op.Trigger; t != nil && t.NotificationURL != nil && t.NotificationURL.In == "body" {
+		// A webhook subscribe carries a callback the mock accepts: an
+		// absolute URL on a public example name (the mock refuses words,
+		// loopback and private addresses there).
+		v = withCallback(v, strings.Split(t.NotificationURL.Name, "/"))
+	}
 	ct := mt
 	if strings.Contains(ct, "*") {
 		ct = "application/json"
@@ -576,4 +582,21 @@ func headerValue(s string) string {
 		return "v1"
 	}
 	return string(out)
+}
+
+// CallbackURL is the webhook callback a probe subscribes with (RFC 2606).
+const CallbackURL = "https://callback.example.com/connectorlab/hook"
+
+// withCallback sets the property at path (below the body root) of v to
+// CallbackURL, making the objects on the way.
+func withCallback(v any, path []string) any {
+	if len(path) == 0 || path[0] == "" {
+		return CallbackURL
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		m = map[string]any{}
+	}
+	m[path[0]] = withCallback(m[path[0]], path[1:])
+	return m
 }

@@ -90,12 +90,14 @@ func NewRedactor(key []byte, rules ...Rules) *Redactor {
 // inside one of harmlessWords ("keyboard", "author"). Explicit rule names
 // (Rules.Headers, Query, Fields) add to it and Rules.Keep overrides it.
 var secretWords = []string{
-	"token", "secret", "key", "password", "passwd", "passphrase", "auth", "session",
+	// "session" alone would take sessionTitle or sessionStartTime (plain
+	// data a replay must send back as it was): only session ids count.
+	"token", "secret", "key", "password", "passwd", "passphrase", "auth", "sessionid", "sessid",
 	"signature", "cookie", "credential", "assertion", "bearer", "jwt", "privat",
 }
 
 // secretNames are short names that are secrets but contain no secret word.
-var secretNames = map[string]bool{"sig": true, "pwd": true, "pass": true, "sid": true, "otp": true}
+var secretNames = map[string]bool{"sig": true, "pwd": true, "pass": true, "sid": true, "otp": true, "session": true, "xsession": true, "sessionstate": true}
 
 // harmlessNames are whole normalised names that contain a secret word but
 // carry no secret.
