@@ -381,7 +381,9 @@ func (c *child) readLoop(r io.Reader) {
 	for {
 		f, err := readFrame(r)
 		if err != nil {
-			if !errors.Is(err, io.EOF) {
+			// EOF, or the pipe cmd.Wait closed when the child exited: the
+			// wait goroutine reports the exit with its status.
+			if !errors.Is(err, io.EOF) && !errors.Is(err, os.ErrClosed) {
 				c.kill(fmt.Errorf("the script host broke the protocol: %w", err))
 			}
 			return
