@@ -86,13 +86,7 @@ func (s Settings) Options() (mock.Options, error) {
 	if s.MaxStoreMB < 0 || s.MaxItems < 0 {
 		return o, workflow.Usage("max-store-mb and max-items must be at least 1", "give the stateful store's size in MiB and resources per collection")
 	}
-	o.MaxStoreBytes, o.MaxItems = int64(s.MaxStoreMB)<<20, s.MaxItems
-	if o.MaxStoreBytes == 0 {
-		o.MaxStoreBytes = mock.DefaultMaxStoreBytes
-	}
-	if o.MaxItems == 0 {
-		o.MaxItems = mock.DefaultMaxItems
-	}
+	o.MaxStoreBytes, o.MaxItems = int64(s.MaxStoreMB)<<20, s.MaxItems // 0: mock.New's defaults
 	switch s.Auth {
 	case "", "on":
 	case "off":
