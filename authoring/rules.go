@@ -36,6 +36,19 @@ const (
 	LossMockoonTemplating  = "create-mockoon-templating"
 	LossMockoonRoute       = "create-mockoon-route"
 
+	ExportMockoonOperationID = "export-mockoon-operation-id"
+	ExportMockoonParameters  = "export-mockoon-parameters"
+	ExportMockoonAuth        = "export-mockoon-auth"
+	ExportMockoonPolicy      = "export-mockoon-policy"
+	ExportMockoonCustomCode  = "export-mockoon-custom-code"
+	ExportMockoonTrigger     = "export-mockoon-trigger"
+	ExportMockoonPath        = "export-mockoon-path"
+	ExportMockoonRouteClash  = "export-mockoon-route-clash"
+	ExportMockoonGenerated   = "export-mockoon-body-generated"
+	ExportMockoonErrorRate   = "export-mockoon-error-rate"
+	ExportMockoonDisabled    = "export-mockoon-disabled"
+	ExportMockoonModeRules   = "export-mockoon-mode-rules"
+
 	InferTemplated   = "infer-path-templated"
 	InferAuth        = "infer-auth-detected"
 	InferUnmatched   = "infer-merge-unmatched"
@@ -90,6 +103,18 @@ func Rules() contract.Catalogue {
 		r(LossMockoonRules, I, "Mockoon rules and response modes choose among responses; the connector keeps the responses and the parameters the rules read, not the logic"),
 		r(LossMockoonTemplating, I, "a Mockoon body uses templating helpers; they were replaced by sample values in the example"),
 		r(LossMockoonRoute, W, "a Mockoon route could not become an operation as is (non-HTTP type, any method, wildcard, duplicate)"),
+		r(ExportMockoonOperationID, I, "Mockoon routes have no operationId: the summary became the route's documentation, and 'new --from' makes ids from method and path"),
+		r(ExportMockoonParameters, I, "query and header parameters and request body schemas are not part of a Mockoon route (only path parameters are, in the endpoint)"),
+		r(ExportMockoonAuth, I, "the connector's authentication is not checked by a Mockoon mock"),
+		r(ExportMockoonPolicy, W, "policy templates (routing, set header, dynamic host) are not applied by Mockoon"),
+		r(ExportMockoonCustomCode, W, "script.csx does not run in Mockoon: its operations answer their declared responses"),
+		r(ExportMockoonTrigger, I, "a trigger became a plain route: Mockoon keeps no webhook subscriptions and fires no events"),
+		r(ExportMockoonPath, W, "a path Mockoon's router cannot express as written: a query string or fragment in the path was dropped, or a literal ':' reads as a route parameter"),
+		r(ExportMockoonRouteClash, W, "two operations map to one Mockoon route (same method and endpoint); the second was skipped"),
+		r(ExportMockoonGenerated, I, "a response without an example got a body generated from its schema"),
+		r(ExportMockoonErrorRate, W, "an override's error rate has no Mockoon form (use a rule or the random response mode instead)"),
+		r(ExportMockoonDisabled, I, "a disabled operation became a route answering 501: Mockoon keeps route on/off in its own settings, not in the environment"),
+		r(ExportMockoonModeRules, W, "an override has rules and a sequential/random list: Mockoon ignores rules in those modes, so the list was dropped"),
 		r(InferTemplated, I, "path segments that vary across traffic (ids, numbers, uuids) became path parameters"),
 		r(InferAuth, I, "authentication was inferred from the request headers seen (values are never kept)"),
 		r(InferUnmatched, I, "--merge: traffic that matched no operation of the definition added a new operation"),

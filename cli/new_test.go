@@ -65,6 +65,7 @@ func TestNewUsageErrors(t *testing.T) {
 		{[]string{"new", filepath.Join(dir, "d"), "--from", "s1", "--db", filepath.Join(dir, "none.db")}, ExitUsage, "none.db"},
 		{[]string{"pack", filepath.Join(dir, "nothing")}, ExitUsage, "nothing"},
 		{[]string{"export", sampleDir, "--to", "raml"}, ExitUsage, "openapi3"},
+		{[]string{"export", sampleDir, "--to", "mockoon", "--overrides", filepath.Join(dir, "missing", "overrides.json")}, ExitOK, "export-mockoon-operation-id"},
 	}
 	for _, tc := range cases {
 		code, _, stderr := run(t, tc.args...)
@@ -95,5 +96,23 @@ func TestNewFromSessionAndMerge(t *testing.T) {
 	}
 	if code, _, _ := run(t, "validate", def); code != ExitOK {
 		t.Errorf("validate merged: exit %d", code)
+	}
+}
+
+// TestExportMockoonAndBack: export --to mockoon writes an environment
+// that new --from reads back into a folder validate accepts.
+func TestExportMockoonAndBack(t *testing.T) {
+	dir := t.TempDir()
+	env := filepath.Join(dir, "contoso.mockoon.json")
+	code, _, stderr := run(t, "export", sampleDir, "--to", "mockoon", "--output", env)
+	if code != ExitOK || !strings.Contains(stderr, "export-mockoon-auth") {
+		t.Fatalf("export --to mockoon: exit %d\n%s", code, stderr)
+	}
+	back := filepath.Join(dir, "back")
+	if code, stdout, stderr := run(t, "new", back, "--from", env); code != ExitOK || !strings.Contains(stdout, "(mockoon)") {
+		t.Fatalf("new --from the export: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if code, stdout, _ := run(t, "validate", back); code != ExitOK || !strings.Contains(stdout, "0 errors") {
+		t.Errorf("validate the reimported folder: exit %d\n%s", code, stdout)
 	}
 }
