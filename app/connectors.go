@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -9,7 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/connectorlab/connectorlab/authoring"
 	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/workflow/create"
 )
 
 // ConnectorService is bound to the window: open, inspect and validate
@@ -97,4 +100,99 @@ func (s *ConnectorService) ChooseFolder() (string, error) {
 // ChooseFile opens a native file picker for a definition or collection.
 func (s *ConnectorService) ChooseFile() (string, error) {
 	return s.dialog.ChooseFile(s.ctx, "Open a definition or Postman collection", "*.json;*.yaml;*.yml")
+}
+
+// OperationEditForm is the Connectors screen's edit of one operation:
+// what the Power Automate action card shows. Every field is written (an
+// empty description or visibility removes the member).
+type OperationEditForm struct {
+	OperationID string `json:"operationId"`
+	Summary     string `json:"summary"`
+	Description string `json:"description"`
+	Visibility  string `json:"visibility"`
+}
+
+// Visibilities lists the x-ms-visibility values the edit form offers
+// ("" is none).
+func (s *ConnectorService) Visibilities() []string {
+	return append([]string(nil), authoring.Visibilities...)
+}
+
+// EditOperation saves an operation's summary, description and visibility
+// into the open connector's apiDefinition.swagger.json, keeping the file's
+// formatting and key order, and returns the connector opened again (its
+// validation findings refreshed).
+func (s *ConnectorService) EditOperation(path string, form OperationEditForm) (ConnectorView, error) {
+	c, err := s.ws.get(path)
+	if err != nil {
+		return ConnectorView{}, err
+	}
+	if c.Format != connector.FormatSwagger2 || c.Files.Definition == "" {
+		return ConnectorView{}, &UserError{Message: fmt.Sprintf("%s is %s; only a connector's apiDefinition.swagger.json can be edited here", c.Name, c.Format),
+			Fix: "create a connector folder from it first (New connector), then edit that"}
+	}
+	edit := authoring.OperationEdit{OperationID: form.OperationID, Summary: &form.Summary, Description: &form.Description, Visibility: &form.Visibility}
+	if _, err := authoring.EditOperationFile(c.Files.Definition, edit); err != nil {
+		var ee *authoring.EditError
+		if errors.As(err, &ee) {
+			return ConnectorView{}, userErr(err, fmt.Sprintf("%s: %s: %s", filepath.Base(ee.File), ee.Field, ee.Problem), ee.Fix)
+		}
+		fix := "check the file is writable"
+		return ConnectorView{}, userErr(err, err.Error(), fix)
+	}
+	s.log.Info("operation edited", "definition", c.Files.Definition, "operation", form.OperationID)
+	return s.Open(path)
+}
+
+// MockoonExportView is what "Export as Mockoon" wrote and lost.
+type MockoonExportView struct {
+	File     string                `json:"file"`
+	Routes   int                   `json:"routes"`
+	Findings []NewConnectorFinding `json:"findings"`
+}
+
+// ExportMockoon writes the open connector (with its overrides sidecar) as
+// a Mockoon environment to out ("" opens a save dialog; "" back when the
+// user cancels).
+func (s *ConnectorService) ExportMockoon(path, out string) (MockoonExportView, error) {
+	c, err := s.ws.get(path)
+	if err != nil {
+		return MockoonExportView{}, err
+	}
+	res, err := create.ExportMockoon(s.ctx, create.ExportRequest{Path: path})
+	if err != nil {
+		d := describe(err)
+		return MockoonExportView{}, userErr(err, d.Message, d.Fix)
+	}
+	if strings.TrimSpace(out) == "" {
+		p, err := s.dialog.SaveFile(s.ctx, "Export as a Mockoon environment", slugName(c.Name)+".mockoon.json", "*.json")
+		if err != nil || p == "" {
+			return MockoonExportView{}, err
+		}
+		out = p
+	}
+	if err := os.WriteFile(out, res.Document, 0o644); err != nil {
+		return MockoonExportView{}, userErr(err, err.Error(), "pick a folder you can write to")
+	}
+	v := MockoonExportView{File: out, Routes: res.Routes, Findings: []NewConnectorFinding{}}
+	for _, f := range res.Findings {
+		v.Findings = append(v.Findings, NewConnectorFinding{ID: f.ID, Level: f.Level.String(), Location: location(f), Message: f.Message, Fix: f.Fix})
+	}
+	return v, nil
+}
+
+func slugName(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case b.Len() > 0 && !strings.HasSuffix(b.String(), "-"):
+			b.WriteByte('-')
+		}
+	}
+	if out := strings.Trim(b.String(), "-"); out != "" {
+		return out
+	}
+	return "connector"
 }

@@ -923,6 +923,41 @@ export namespace app {
 	        this.fix = source["fix"];
 	    }
 	}
+	export class MockoonExportView {
+	    file: string;
+	    routes: number;
+	    findings: NewConnectorFinding[];
+	
+	    static createFrom(source: any = {}) {
+	        return new MockoonExportView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.file = source["file"];
+	        this.routes = source["routes"];
+	        this.findings = this.convertValues(source["findings"], NewConnectorFinding);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 	export class NewConnectorOperation {
 	    method: string;
 	    path: string;
@@ -1003,6 +1038,24 @@ export namespace app {
 	        this.auth = source["auth"];
 	        this.servicePrincipal = source["servicePrincipal"];
 	        this.iconBrandColor = source["iconBrandColor"];
+	    }
+	}
+	export class OperationEditForm {
+	    operationId: string;
+	    summary: string;
+	    description: string;
+	    visibility: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new OperationEditForm(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.operationId = source["operationId"];
+	        this.summary = source["summary"];
+	        this.description = source["description"];
+	        this.visibility = source["visibility"];
 	    }
 	}
 	

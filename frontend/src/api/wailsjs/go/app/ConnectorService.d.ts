@@ -6,8 +6,14 @@ export function ChooseFile():Promise<string>;
 
 export function ChooseFolder():Promise<string>;
 
+export function EditOperation(arg1:string,arg2:app.OperationEditForm):Promise<app.ConnectorView>;
+
+export function ExportMockoon(arg1:string,arg2:string):Promise<app.MockoonExportView>;
+
 export function ForgetRecent(arg1:string):Promise<void>;
 
 export function Open(arg1:string):Promise<app.ConnectorView>;
 
 export function Recent():Promise<Array<app.RecentEntry>>;
+
+export function Visibilities():Promise<Array<string>>;

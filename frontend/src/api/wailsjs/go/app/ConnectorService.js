@@ -10,6 +10,14 @@ export function ChooseFolder() {
   return window['go']['app']['ConnectorService']['ChooseFolder']();
 }
 
+export function EditOperation(arg1, arg2) {
+  return window['go']['app']['ConnectorService']['EditOperation'](arg1, arg2);
+}
+
+export function ExportMockoon(arg1, arg2) {
+  return window['go']['app']['ConnectorService']['ExportMockoon'](arg1, arg2);
+}
+
 export function ForgetRecent(arg1) {
   return window['go']['app']['ConnectorService']['ForgetRecent'](arg1);
 }
@@ -20,4 +28,8 @@ export function Open(arg1) {
 
 export function Recent() {
   return window['go']['app']['ConnectorService']['Recent']();
+}
+
+export function Visibilities() {
+  return window['go']['app']['ConnectorService']['Visibilities']();
 }
