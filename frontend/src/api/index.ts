@@ -7,6 +7,7 @@ import * as MockService from './wailsjs/go/app/MockService';
 import * as DiffService from './wailsjs/go/app/DiffService';
 import * as RecordService from './wailsjs/go/app/RecordService';
 import * as ContractService from './wailsjs/go/app/ContractService';
+import * as NewConnectorService from './wailsjs/go/app/NewConnectorService';
 import { ClipboardSetText, EventsOn } from './wailsjs/runtime/runtime';
 import { app, traffic } from './wailsjs/go/models';
 import { call } from './errors';
@@ -53,6 +54,12 @@ export type TriggersView = app.TriggersView;
 export type OperationOverride = Omit<app.OperationOverride, 'convertValues'>;
 export type OverridesView = app.OverridesView;
 export type FireView = app.FireView;
+export type NewConnectorRequest = app.NewConnectorRequest;
+export type NewConnectorPreview = Omit<app.NewConnectorPreview, 'convertValues'>;
+export type NewConnectorFinding = app.NewConnectorFinding;
+export type NewConnectorOperation = app.NewConnectorOperation;
+export type OperationEditForm = app.OperationEditForm;
+export type MockoonExportView = Omit<app.MockoonExportView, 'convertValues'>;
 
 export { ApiError, toApiError } from './errors';
 export { Events } from './events';
@@ -120,6 +127,15 @@ export interface Backend {
   contractCancel(key: string): Promise<void>;
   contractExport(key: string, format: string, path: string): Promise<string>;
   contractHistory(connector: string): Promise<RunSummary[]>;
+  // New connector flow (NewConnectorService) and connector editing.
+  newConnectorAuthKinds(): Promise<string[]>;
+  newConnectorChooseSource(): Promise<string>;
+  newConnectorPreview(req: NewConnectorRequest): Promise<NewConnectorPreview>;
+  // newConnectorSave writes the last preview into dir (a folder dialog when dir is '').
+  newConnectorSave(dir: string, overwrite: boolean): Promise<string>;
+  editOperation(path: string, form: OperationEditForm): Promise<ConnectorView>;
+  // exportMockoon writes a Mockoon environment (a save dialog when out is '').
+  exportMockoon(path: string, out: string): Promise<MockoonExportView>;
   // clipboard puts text on the system clipboard ("copy as curl").
   clipboard(text: string): Promise<void>;
   on<E extends EventName>(event: E, fn: (data: EventPayloads[E]) => void): () => void;
@@ -170,6 +186,12 @@ const wails: Backend = {
   contractCancel: (k) => call(() => ContractService.Cancel(k)),
   contractExport: (k, f, p) => call(() => ContractService.Export(k, f, p)),
   contractHistory: (c) => call(() => ContractService.History(c)),
+  newConnectorAuthKinds: () => call(() => NewConnectorService.AuthKinds()),
+  newConnectorChooseSource: () => call(() => NewConnectorService.ChooseSource()),
+  newConnectorPreview: (req) => call(() => NewConnectorService.Preview(app.NewConnectorRequest.createFrom(req))),
+  newConnectorSave: (dir, overwrite) => call(() => NewConnectorService.Save(dir, overwrite)),
+  editOperation: (p, form) => call(() => ConnectorService.EditOperation(p, app.OperationEditForm.createFrom(form))),
+  exportMockoon: (p, out) => call(() => ConnectorService.ExportMockoon(p, out)),
   clipboard: async (text) => {
     const ok = await ClipboardSetText(text).catch(() => false);
     if (!ok) await navigator.clipboard.writeText(text);

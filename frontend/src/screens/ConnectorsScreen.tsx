@@ -1,10 +1,12 @@
-import { FolderOpen } from 'lucide-react';
+import { Download, FilePlus2, FolderOpen } from 'lucide-react';
 import { EmptyState } from '../components/EmptyState';
 import { useEffect, useMemo, useState } from 'react';
-import { backend, type ConnectorView, type RecentEntry } from '../api';
+import { backend, type ConnectorView, type MockoonExportView, type OperationView, type RecentEntry } from '../api';
 import { OperationList } from '../components/OperationList';
 import { FindingsList } from '../components/FindingsList';
 import { AuthPanel } from '../components/AuthPanel';
+import { LossList, NewConnector } from './NewConnector';
+import { OperationEditor } from './ConnectorsScreenEditor';
 
 interface Props {
   current: ConnectorView | null;
@@ -15,6 +17,7 @@ interface Props {
 export function ConnectorsScreen({ current, onOpen, onError }: Props) {
   const [path, setPath] = useState('');
   const [recent, setRecent] = useState<RecentEntry[]>([]);
+  const [creating, setCreating] = useState(false);
 
   const loadRecent = () => backend().recent().then(setRecent).catch(onError);
   useEffect(() => {
@@ -64,6 +67,9 @@ export function ConnectorsScreen({ current, onOpen, onError }: Props) {
           <button type="button" onClick={() => void browse('file')}>
             File…
           </button>
+          <button type="button" className={creating ? 'active' : ''} aria-expanded={creating} onClick={() => setCreating((c) => !c)}>
+            <FilePlus2 size={14} aria-hidden /> New connector…
+          </button>
         </form>
         <div className="muted small">Or drop a connector folder or file anywhere on the window.</div>
         {recent.length > 0 && (
@@ -92,8 +98,19 @@ export function ConnectorsScreen({ current, onOpen, onError }: Props) {
           </div>
         )}
       </div>
-      {current ? <ConnectorDetail c={current} /> : <EmptyState icon={<FolderOpen size={28} aria-hidden />} title="No connector open yet">
-          Type the path of a connector folder (apiDefinition.swagger.json and apiProperties.json), a Swagger or OpenAPI file or a Postman collection above, pick one, or drop it on the window. Try examples/contoso-orders.
+      {creating && (
+        <NewConnector
+          onClose={() => setCreating(false)}
+          onError={onError}
+          onSaved={async (dir) => {
+            const v = await onOpen(dir);
+            if (v) setCreating(false);
+            void loadRecent();
+          }}
+        />
+      )}
+      {current ? <ConnectorDetail c={current} onOpen={onOpen} onError={onError} /> : <EmptyState icon={<FolderOpen size={28} aria-hidden />} title="No connector open yet">
+          Type the path of a connector folder (apiDefinition.swagger.json and apiProperties.json), a Swagger or OpenAPI file or a Postman collection above, pick one, or drop it on the window. Try examples/contoso-orders. To make one from an OpenAPI, Postman, HAR or Mockoon file or a recording, choose New connector.
         </EmptyState>}
     </section>
   );
@@ -101,8 +118,29 @@ export function ConnectorsScreen({ current, onOpen, onError }: Props) {
 
 type Tab = 'operations' | 'auth' | 'findings';
 
-export function ConnectorDetail({ c }: { c: ConnectorView }) {
+export function ConnectorDetail({ c, onOpen, onError }: { c: ConnectorView; onOpen?: (path: string) => Promise<unknown>; onError?: (e: unknown) => void }) {
   const [tab, setTab] = useState<Tab>('operations');
+  const [editing, setEditing] = useState<string>('');
+  const [exportOpen, setExportOpen] = useState(false);
+  const [exported, setExported] = useState<MockoonExportView | null>(null);
+  const [exportPath, setExportPath] = useState('');
+  const editOp = useMemo<OperationView | null>(() => {
+    for (const g of c.groups) for (const o of g.operations) if (o.id === editing) return o;
+    return null;
+  }, [c, editing]);
+  useEffect(() => {
+    setExported(null);
+    setExportOpen(false);
+  }, [c.path]);
+  const report = onError ?? (() => undefined);
+  const exportMockoon = async (out: string) => {
+    try {
+      const v = await backend().exportMockoon(c.path, out);
+      if (v.file) setExported(v);
+    } catch (e) {
+      report(e);
+    }
+  };
   const counts = c.counts ?? {};
   const upstream = useMemo(() => {
     if (!c.host && !c.basePath) return '';
@@ -123,6 +161,11 @@ export function ConnectorDetail({ c }: { c: ConnectorView }) {
           </div>
         </div>
         <div className="counts">
+          {onOpen && (
+            <button className="small" title="Write the connector (and its overrides) as a Mockoon environment" aria-expanded={exportOpen} onClick={() => setExportOpen((x) => !x)}>
+              <Download size={14} aria-hidden /> Export as Mockoon…
+            </button>
+          )}
           {c.customCode && (
             <span className="badge custom" title={`${c.customCode.file} (${c.customCode.size} bytes)`}>
               custom code
@@ -133,6 +176,30 @@ export function ConnectorDetail({ c }: { c: ConnectorView }) {
           <span className="badge info">{counts.info ?? 0} info</span>
         </div>
       </div>
+      {exportOpen && (
+        <div className="mockoon-export" data-testid="mockoon-export">
+          <form
+            className="row"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void exportMockoon(exportPath);
+            }}
+          >
+            <input aria-label="Mockoon file" className="grow" placeholder="File to write, e.g. contoso.mockoon.json (empty: choose in a dialog)" value={exportPath} onChange={(e) => setExportPath(e.target.value)} />
+            <button type="submit" className="primary">
+              Export
+            </button>
+          </form>
+          {exported && (
+            <div data-testid="mockoon-export-result">
+              <div className="ok-text small">
+                Wrote {exported.routes} routes to <span className="mono">{exported.file}</span>; what Mockoon cannot hold:
+              </div>
+              <LossList findings={exported.findings} testid="mockoon-export-findings" />
+            </div>
+          )}
+        </div>
+      )}
       <div className="tabs" role="tablist">
         {(
           [
@@ -146,7 +213,15 @@ export function ConnectorDetail({ c }: { c: ConnectorView }) {
           </button>
         ))}
       </div>
-      {tab === 'operations' && <OperationList groups={c.groups} />}
+      {tab === 'operations' &&
+        (onOpen ? (
+          <div className={editOp ? 'ops-edit' : ''}>
+            <OperationList groups={c.groups} selected={editing} onSelect={(o) => setEditing((cur) => (cur === o.id ? '' : o.id))} />
+            {editOp && <OperationEditor c={c} op={editOp} onSaved={onOpen} onError={report} />}
+          </div>
+        ) : (
+          <OperationList groups={c.groups} />
+        ))}
       {tab === 'auth' && <AuthPanel c={c} />}
       {tab === 'findings' && <FindingsList findings={c.findings} />}
     </div>

@@ -36,6 +36,12 @@ export function fakeBackend(over: Partial<Backend> = {}): Backend {
     forgetRecent: async () => undefined,
     chooseFolder: async () => '',
     chooseFile: async () => '',
+    newConnectorAuthKinds: async () => ['apikey', 'basic', 'oauth2', 'aad', 'none'],
+    newConnectorChooseSource: async () => '/src/pets.openapi3.json',
+    newConnectorPreview: async (req) => samplePreview(req.from || req.session || ''),
+    newConnectorSave: async (dir) => dir || '/chosen/pets',
+    editOperation: async () => sampleView,
+    exportMockoon: async (_p, out) => ({ file: out || '/chosen/contoso.mockoon.json', routes: 12, findings: [{ id: 'export-mockoon-auth', level: 'info', location: 'apiDefinition.swagger.json #/securityDefinitions', message: 'apiKey authentication is not checked by Mockoon' }] }),
     trafficRows: async () => [],
     trafficDetail: async () => {
       throw { message: 'no such exchange' };
@@ -136,4 +142,22 @@ export function sampleRun() {
       ] },
     ],
   } as any;
+}
+
+export function samplePreview(from: string) {
+  return {
+    name: 'Pets',
+    source: from.endsWith('.json') ? 'openapi3' : 'session',
+    auth: 'apiKey',
+    operations: [
+      { method: 'GET', path: '/pets', operationId: 'ListPets', summary: 'List pets' },
+      { method: 'POST', path: '/pets', operationId: 'CreatePet', summary: 'Create a pet' },
+    ],
+    findings: [
+      { id: 'create-oneof-approximated', level: 'warning', location: 'pets.openapi3.json:12:9', message: 'oneOf became one object', fix: 'review the merged schema' },
+      { id: 'create-summary-generated', level: 'info', location: 'pets.openapi3.json #/paths/~1pets/post', message: 'summary written from the path' },
+    ],
+    counts: { warning: 1, info: 1 },
+    definition: '{\n  "swagger": "2.0"\n}\n',
+  };
 }
