@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { assert, launchBrowser, repo, run, sleep, startApp } from './harness.mjs';
 import { screenshotMismatches, shoot, update } from './shots.mjs';
+import { createTests } from './create.mjs';
 
 const sample = join(repo, 'examples/contoso-orders');
 const metrics = {};
@@ -532,6 +533,7 @@ const tests = [
       await screenshot(page, 'recordings');
     },
   ],
+  ...createTests,
   [
     update ? 'screenshots written to docs/screenshots (make screenshots)' : 'screenshots match docs/screenshots within the pixel tolerance',
     async () => {

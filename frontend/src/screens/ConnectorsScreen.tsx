@@ -185,7 +185,7 @@ export function ConnectorDetail({ c, onOpen, onError }: { c: ConnectorView; onOp
               void exportMockoon(exportPath);
             }}
           >
-            <input aria-label="Mockoon file" className="grow" placeholder="File to write, e.g. contoso.mockoon.json (empty: choose in a dialog)" value={exportPath} onChange={(e) => setExportPath(e.target.value)} />
+            <input aria-label="Mockoon file" data-volatile className="grow" placeholder="File to write, e.g. contoso.mockoon.json (empty: choose in a dialog)" value={exportPath} onChange={(e) => setExportPath(e.target.value)} />
             <button type="submit" className="primary">
               Export
             </button>
@@ -193,7 +193,7 @@ export function ConnectorDetail({ c, onOpen, onError }: { c: ConnectorView; onOp
           {exported && (
             <div data-testid="mockoon-export-result">
               <div className="ok-text small">
-                Wrote {exported.routes} routes to <span className="mono">{exported.file}</span>; what Mockoon cannot hold:
+                Wrote {exported.routes} routes to <span className="mono" data-volatile>{exported.file}</span>; what Mockoon cannot hold:
               </div>
               <LossList findings={exported.findings} testid="mockoon-export-findings" />
             </div>

@@ -131,6 +131,7 @@ export function NewConnector({ onSaved, onError, onClose }: Props) {
           <div className="row">
             <input
               aria-label="Source file"
+              data-volatile
               className="grow"
               placeholder="OpenAPI 3 (JSON/YAML), Swagger 2.0, Postman v1/v2, HAR or Mockoon environment file"
               value={file}
@@ -191,7 +192,7 @@ export function NewConnector({ onSaved, onError, onClose }: Props) {
             void save(dir);
           }}
         >
-          <input aria-label="Save in folder" className="grow" placeholder="Folder to write the connector into (created if missing)" value={dir} onChange={(e) => setDir(e.target.value)} />
+          <input aria-label="Save in folder" data-volatile className="grow" placeholder="Folder to write the connector into (created if missing)" value={dir} onChange={(e) => setDir(e.target.value)} />
           <label className="check small">
             <input type="checkbox" checked={overwrite} onChange={(e) => setOverwrite(e.target.checked)} /> replace a connector there
           </label>
