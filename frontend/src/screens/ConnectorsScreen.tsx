@@ -72,7 +72,7 @@ export function ConnectorsScreen({ current, onOpen, onError }: Props) {
           </button>
         </form>
         <div className="muted small">Or drop a connector folder or file anywhere on the window.</div>
-        {recent.length > 0 && (
+        {recent.length > 0 && !creating && (
           <div className="recent" aria-label="Recent connectors">
             <div className="muted small">Recent</div>
             <ul>

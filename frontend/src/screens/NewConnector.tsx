@@ -263,7 +263,7 @@ function PreviewPane({ p }: { p: NewConnectorPreview }) {
 // source, what and the fix.
 export function LossList({ findings, testid }: { findings: NewConnectorFinding[]; testid?: string }) {
   return (
-    <table className="findings" data-testid={testid}>
+    <table className="findings losses" data-testid={testid}>
       <tbody>
         {findings.map((f, i) => (
           <tr key={i} className={`lvl-${f.level}`} data-finding={f.id}>
