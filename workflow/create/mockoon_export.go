@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -82,9 +83,10 @@ func MockoonEnvironment(c *connector.Connector, ov override.File, port int) (*Ex
 		levels[r.ID] = r.Level
 	}
 	res := &ExportResult{}
-	note := func(id, ptr, msg string) {
-		res.Findings = append(res.Findings, connector.Finding{ID: id, Level: levels[id], File: file, Pointer: ptr, Message: msg})
+	noteIn := func(id, in, ptr, msg string) {
+		res.Findings = append(res.Findings, connector.Finding{ID: id, Level: levels[id], File: in, Pointer: ptr, Message: msg})
 	}
+	note := func(id, ptr, msg string) { noteIn(id, file, ptr, msg) }
 	gen := fake.New(fake.Options{MaxItems: 2, Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
 	ids := &uuids{seed: c.Name}
 
@@ -111,11 +113,15 @@ func MockoonEnvironment(c *connector.Connector, ov override.File, port int) (*Ex
 	if c.Auth.Kind != "" && c.Auth.Kind != connector.AuthNone {
 		note(authoring.ExportMockoonAuth, "/securityDefinitions", fmt.Sprintf("%s authentication is not checked by Mockoon", c.Auth.Kind))
 	}
+	props := c.Files.Properties
+	if props == "" {
+		props = file
+	}
 	for i, p := range c.Policies {
-		note(authoring.ExportMockoonPolicy, fmt.Sprintf("apiProperties.json#/properties/policyTemplateInstances/%d", i), fmt.Sprintf("policy %s is not applied by Mockoon", p.TemplateID))
+		noteIn(authoring.ExportMockoonPolicy, props, fmt.Sprintf("/properties/policyTemplateInstances/%d", i), fmt.Sprintf("policy %s is not applied by Mockoon", p.TemplateID))
 	}
 	if c.CustomCode != nil {
-		note(authoring.ExportMockoonCustomCode, c.CustomCode.File, "script.csx does not run in Mockoon")
+		noteIn(authoring.ExportMockoonCustomCode, c.CustomCode.File, "", fmt.Sprintf("%s does not run in Mockoon: %d operations answer their declared responses", filepath.Base(c.CustomCode.File), max(len(c.CustomCode.Operations), 1)))
 	}
 
 	var routes, rootChildren, folders []any

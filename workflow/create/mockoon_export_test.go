@@ -134,11 +134,16 @@ func TestExportMockoonOverrides(t *testing.T) {
 	ids := map[string]int{}
 	for _, f := range res.Findings {
 		ids[f.ID]++
-		if f.File == "" || f.Pointer == "" || f.Message == "" {
+		if f.File == "" || f.Pointer == "" && f.ID != authoring.ExportMockoonCustomCode || f.Message == "" {
 			t.Errorf("finding without location: %+v", f)
 		}
 	}
-	for _, id := range []string{authoring.ExportMockoonOperationID, authoring.ExportMockoonAuth, authoring.ExportMockoonTrigger,
+	for _, f := range res.Findings {
+		if f.ID == authoring.ExportMockoonPolicy && (filepath.Base(f.File) != "apiProperties.json" || !strings.HasPrefix(f.Pointer, "/properties/policyTemplateInstances/")) {
+			t.Errorf("a policy finding points at %s #%s, want apiProperties.json's policyTemplateInstances", f.File, f.Pointer)
+		}
+	}
+	for _, id := range []string{authoring.ExportMockoonPolicy, authoring.ExportMockoonOperationID, authoring.ExportMockoonAuth, authoring.ExportMockoonTrigger,
 		authoring.ExportMockoonErrorRate, authoring.ExportMockoonDisabled, authoring.ExportMockoonParameters} {
 		if ids[id] == 0 {
 			t.Errorf("no %s finding (have %v)", id, ids)
@@ -337,4 +342,50 @@ func TestMockoonRoundTripCorpus(t *testing.T) {
 
 func emptyOverrides() override.File {
 	return override.File{Version: 1, Operations: map[string]override.Operation{}}
+}
+
+// TestExportMockoonPathLosses: paths Mockoon's router cannot express are
+// findings naming the operation, never a silently wrong route.
+func TestExportMockoonPathLosses(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	def := `{"swagger": "2.0", "info": {"title": "Paths", "version": "1"}, "host": "api.contoso.com", "basePath": "/v1",
+	  "paths": {
+	    "/models/{model}:embed": {"post": {"operationId": "Embed", "summary": "Embed", "responses": {"200": {"description": "OK"}}}},
+	    "/items/{item-id}": {"get": {"operationId": "GetItem", "summary": "Get item", "responses": {"200": {"description": "OK", "schema": {"type": "object", "properties": {"id": {"type": "string"}}}}}}}
+	  }}`
+	if err := os.WriteFile(filepath.Join(dir, "apiDefinition.swagger.json"), []byte(def), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := connector.Load(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := create.MockoonEnvironment(c, emptyOverrides(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var env mkEnv
+	if err := json.Unmarshal(res.Document, &env); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, r := range env.Routes {
+		got[r.Method+" "+r.Endpoint] = true
+	}
+	if !got["get items/:item_id"] || env.EndpointPrefix != "v1" {
+		t.Errorf("routes %v prefix %q: a parameter name with a dash must become a word", sortedKeys(got), env.EndpointPrefix)
+	}
+	var pathLoss int
+	for _, f := range res.Findings {
+		if f.ID == authoring.ExportMockoonPath && strings.Contains(f.Message, "/models/{model}:embed") {
+			pathLoss++
+		}
+		if f.ID == authoring.ExportMockoonGenerated && !strings.Contains(f.Pointer, "items") {
+			t.Errorf("generated-body finding on the wrong operation: %+v", f)
+		}
+	}
+	if pathLoss != 1 {
+		t.Errorf("the literal ':' in a path is not reported once (%d): %+v", pathLoss, res.Findings)
+	}
 }
