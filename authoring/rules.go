@@ -109,7 +109,7 @@ func Rules() contract.Catalogue {
 		r(ExportMockoonPolicy, W, "policy templates (routing, set header, dynamic host) are not applied by Mockoon"),
 		r(ExportMockoonCustomCode, W, "script.csx does not run in Mockoon: its operations answer their declared responses"),
 		r(ExportMockoonTrigger, I, "a trigger became a plain route: Mockoon keeps no webhook subscriptions and fires no events"),
-		r(ExportMockoonPath, W, "a path Mockoon's router cannot express as written: a query string or fragment in the path was dropped, or a literal ':' reads as a route parameter"),
+		r(ExportMockoonPath, W, "a path Mockoon's router reads differently: a query string or fragment in the path was dropped, a literal ':' reads as a route parameter, ( ) * + [ ] are patterns, {days}day is one longer parameter"),
 		r(ExportMockoonRouteClash, W, "two operations map to one Mockoon route (same method and endpoint); the second was skipped"),
 		r(ExportMockoonGenerated, I, "a response without an example got a body generated from its schema"),
 		r(ExportMockoonErrorRate, W, "an override's error rate has no Mockoon form (use a rule or the random response mode instead)"),

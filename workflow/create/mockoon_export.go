@@ -134,8 +134,8 @@ func MockoonEnvironment(c *connector.Connector, ov override.File, port int) (*Ex
 		if dropped != "" {
 			note(authoring.ExportMockoonPath, o.Pointer, fmt.Sprintf("%s %s: %q dropped from the endpoint", o.Method, o.Path, dropped))
 		}
-		if strings.Contains(pathParam.ReplaceAllString(o.Path, ""), ":") {
-			note(authoring.ExportMockoonPath, o.Pointer, fmt.Sprintf("%s %s: a literal ':' reads as a route parameter in Mockoon", o.Method, o.Path))
+		if why := mockoonUnsafe(o.Path); why != "" {
+			note(authoring.ExportMockoonPath, o.Pointer, fmt.Sprintf("%s %s: %s", o.Method, o.Path, why))
 		}
 		method := strings.ToLower(o.Method)
 		key := method + " " + endpoint
@@ -196,7 +196,27 @@ func orEmptyList(v []any) []any {
 	return v
 }
 
-var pathParam = regexp.MustCompile(`\{([^}/]+)\}`)
+var (
+	pathParam     = regexp.MustCompile(`\{([^}/]+)\}`)
+	paramThenWord = regexp.MustCompile(`\{[^}/]+\}[A-Za-z0-9_]`)
+)
+
+// mockoonUnsafe says why Mockoon's (Express) router would read path
+// differently from the connector ("" when it reads it the same).
+func mockoonUnsafe(p string) string {
+	if i := strings.IndexAny(p, "?#"); i >= 0 {
+		p = p[:i]
+	}
+	switch literal := pathParam.ReplaceAllString(p, ""); {
+	case strings.Contains(literal, ":"):
+		return "a literal ':' reads as a route parameter in Mockoon"
+	case strings.ContainsAny(literal, "()*+[]"):
+		return "the characters ( ) * + [ ] are patterns in Mockoon's router"
+	case paramThenWord.MatchString(p):
+		return "a parameter followed by letters in one segment ({days}day) is one longer parameter in Mockoon"
+	}
+	return ""
+}
 
 // mockoonEndpoint turns /orders/{orderId} into orders/:orderId and returns
 // what Mockoon's router cannot hold (a query string or fragment).

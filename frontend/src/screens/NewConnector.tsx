@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { FilePlus2, FolderOpen, X } from 'lucide-react';
 import { backend, type NewConnectorFinding, type NewConnectorPreview, type NewConnectorRequest, type SessionView } from '../api';
 import { MethodBadge } from '../components/OperationList';
@@ -42,9 +42,15 @@ export function NewConnector({ onSaved, onError, onClose }: Props) {
   const [overwrite, setOverwrite] = useState(false);
   const [busy, setBusy] = useState('');
 
+  // The latest onError, so an inline callback does not refetch.
+  const report = useRef(onError);
+  report.current = onError;
   useEffect(() => {
-    backend().newConnectorAuthKinds().then(setAuths).catch(onError);
-  }, [onError]);
+    backend()
+      .newConnectorAuthKinds()
+      .then(setAuths)
+      .catch((e) => report.current(e));
+  }, []);
   useEffect(() => {
     if (kind !== 'session') return;
     backend()
@@ -53,8 +59,8 @@ export function NewConnector({ onSaved, onError, onClose }: Props) {
         setSessions(all);
         setSession((cur) => cur || (all[0] ? `#${all[0].id}` : ''));
       })
-      .catch(onError);
-  }, [kind, onError]);
+      .catch((e) => report.current(e));
+  }, [kind]);
 
   const req = useMemo(() => requestFor(kind, file, session, name, auth, sp), [kind, file, session, name, auth, sp]);
   // A changed form makes the preview stale: it must be built again
