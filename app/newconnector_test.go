@@ -48,3 +48,26 @@ func TestNewConnectorPreviewAndSave(t *testing.T) {
 		t.Errorf("bad auth: %v", err)
 	}
 }
+
+// TestNewConnectorFromMockoon: the New connector flow accepts a Mockoon
+// environment and lists its losses with their pointers.
+func TestNewConnectorFromMockoon(t *testing.T) {
+	t.Parallel()
+	s := newNewConnectorService(quietLog(), newStoreHolder(quietLog(), filepath.Join(t.TempDir(), "rec.db")), noDialogs{})
+	v, err := s.Preview(NewConnectorRequest{From: "../workflow/create/testdata/mockoon-environment.json"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Source != "mockoon" || len(v.Operations) != 3 {
+		t.Fatalf("source %s with %d operations, want mockoon with 3", v.Source, len(v.Operations))
+	}
+	var rules bool
+	for _, f := range v.Findings {
+		if f.ID == "create-mockoon-rules" && strings.Contains(f.Location, "#/routes/") {
+			rules = true
+		}
+	}
+	if !rules {
+		t.Errorf("no create-mockoon-rules finding with its route pointer: %+v", v.Findings)
+	}
+}
