@@ -200,6 +200,13 @@ func invariant(t *testing.T, store *sqlite.Store, name string, c *connector.Conn
 			tf = append(tf, contract.Finding{ID: "(case error)", Level: contract.LevelError, Operation: cs.Operation})
 		}
 		tf = append(tf, cs.Findings...)
+		if *verbose && cs.Failed(contract.LevelWarning) {
+			for _, x := range xs {
+				if x.ID == cs.Exchange {
+					t.Logf("%s test: #%d %s %s body %.300q redactions %v; recorded %d, replayed %d %.300q", name, x.ID, x.Request.Method, x.Request.URL, x.Request.Body, x.Redactions, x.Response.Status, cs.Status, cs.Replayed)
+				}
+			}
+		}
 	}
 	logFindings(t, name, "test", tf)
 	if s := summarize(tf, contract.LevelWarning); s != "" {

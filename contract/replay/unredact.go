@@ -1,0 +1,216 @@
+package replay
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/probe"
+	"github.com/connectorlab/connectorlab/recordings"
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Redacted values in a recorded request (a secret-named field, a key in a
+// query parameter) are placeholders, REDACTED-<hash>. Sent as they are, a
+// placeholder breaks the request wherever the schema constrains the value
+// (an enum, a number, a pattern) and the target answers 400 where the
+// recording had 200. Replay sends instead, for each redacted value of a
+// declared parameter or body property:
+//   - the connection's own value when a connection parameter of that name
+//     was supplied to the run (Options.Params), else
+//   - a value valid for the parameter's or property's schema, generated
+//     deterministically from (operation, where, name) by package probe.
+//
+// Redaction itself is untouched: what the store holds stays redacted.
+// Placeholders of credentials the connection adds itself (Auth, policies)
+// are dropped in build; values the definition does not describe are sent
+// as recorded.
+
+// unredacter substitutes redacted values in replayed requests.
+type unredacter struct {
+	b      *probe.Builder
+	params map[string]string // connection parameter values, by lower-case name
+}
+
+func newUnredacter(c *connector.Connector, params map[string]string) *unredacter {
+	u := &unredacter{b: probe.New(c, probe.Options{}), params: map[string]string{}}
+	for k, v := range params {
+		if v != "" {
+			u.params[strings.ToLower(k)] = v
+		}
+	}
+	return u
+}
+
+func hasPlaceholder(s string) bool {
+	return strings.Contains(s, recordings.PlaceholderPrefix)
+}
+
+// connection is the supplied connection parameter value named name.
+func (u *unredacter) connection(name string) (string, bool) {
+	v, ok := u.params[strings.ToLower(name)]
+	return v, ok
+}
+
+// param is the value sent for op's redacted parameter (in, name).
+func (u *unredacter) param(op *connector.Operation, in, name string) ([]string, bool) {
+	if v, ok := u.connection(name); ok {
+		return []string{v}, true
+	}
+	return u.b.ParamValue(op, in, name)
+}
+
+// url returns u with the redacted values of op's declared path and query
+// parameters substituted (pathParams are the values the router matched).
+func (u *unredacter) url(op *connector.Operation, in *url.URL, pathParams map[string]string) *url.URL {
+	if op == nil || !hasPlaceholder(in.Path) && !hasPlaceholder(in.RawQuery) {
+		return in
+	}
+	out := *in
+	for name, v := range pathParams {
+		if !hasPlaceholder(v) {
+			continue
+		}
+		vals, ok := u.param(op, openapi3.ParameterInPath, name)
+		if !ok || len(vals) == 0 {
+			continue
+		}
+		nv := strings.Join(vals, ",")
+		if strings.ContainsAny(nv, "/?#") {
+			continue
+		}
+		out.Path = strings.Replace(out.Path, v, nv, 1)
+		if out.RawPath != "" {
+			out.RawPath = strings.Replace(out.RawPath, url.PathEscape(v), url.PathEscape(nv), 1)
+		}
+	}
+	if hasPlaceholder(in.RawQuery) {
+		q := in.Query()
+		changed := false
+		for k, vs := range q {
+			if !anyPlaceholder(vs) || !declaresParam(op, "query", k) {
+				continue
+			}
+			if vals, ok := u.param(op, openapi3.ParameterInQuery, k); ok {
+				q[k], changed = vals, true
+			}
+		}
+		if changed {
+			out.RawQuery = q.Encode()
+		}
+	}
+	return &out
+}
+
+func anyPlaceholder(vs []string) bool {
+	for _, v := range vs {
+		if hasPlaceholder(v) {
+			return true
+		}
+	}
+	return false
+}
+
+// header is the value sent for the redacted header parameter name of op.
+func (u *unredacter) header(op *connector.Operation, name string) (string, bool) {
+	vals, ok := u.param(op, openapi3.ParameterInHeader, name)
+	if !ok {
+		return "", false
+	}
+	return strings.Join(vals, ","), true
+}
+
+// body returns the recorded request body with its redacted JSON or form
+// values substituted; the body itself when it has none.
+func (u *unredacter) body(op *connector.Operation, contentType string, body []byte) []byte {
+	if op == nil || !bytes.Contains(body, []byte(recordings.PlaceholderPrefix)) {
+		return body
+	}
+	mt := strings.ToLower(strings.TrimSpace(strings.SplitN(contentType, ";", 2)[0]))
+	switch {
+	case mt == "application/x-www-form-urlencoded":
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			return body
+		}
+		changed := false
+		for k, vs := range form {
+			if !anyPlaceholder(vs) {
+				continue
+			}
+			if v, ok := u.property(op, mt, []string{k}); ok {
+				form[k], changed = []string{scalarString(v)}, true
+			}
+		}
+		if !changed {
+			return body
+		}
+		return []byte(form.Encode())
+	case mt == "" || strings.Contains(mt, "json"):
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.UseNumber()
+		var v any
+		if dec.Decode(&v) != nil {
+			return body
+		}
+		changed := false
+		v = u.walk(op, mt, v, nil, &changed)
+		if !changed {
+			return body
+		}
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if enc.Encode(v) != nil {
+			return body
+		}
+		return bytes.TrimRight(buf.Bytes(), "\n")
+	}
+	return body
+}
+
+// property is the value sent for the redacted body property at pointer.
+func (u *unredacter) property(op *connector.Operation, mt string, pointer []string) (any, bool) {
+	if len(pointer) > 0 {
+		if v, ok := u.connection(pointer[len(pointer)-1]); ok {
+			return v, true
+		}
+	}
+	return u.b.BodyValue(op, mt, pointer)
+}
+
+func (u *unredacter) walk(op *connector.Operation, mt string, v any, ptr []string, changed *bool) any {
+	switch x := v.(type) {
+	case string:
+		if !hasPlaceholder(x) {
+			return x
+		}
+		if nv, ok := u.property(op, mt, ptr); ok {
+			*changed = true
+			return nv
+		}
+	case map[string]any:
+		for k, e := range x {
+			x[k] = u.walk(op, mt, e, append(ptr[:len(ptr):len(ptr)], k), changed)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = u.walk(op, mt, e, append(ptr[:len(ptr):len(ptr)], strconv.Itoa(i)), changed)
+		}
+	}
+	return v
+}
+
+func scalarString(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case nil:
+		return ""
+	}
+	bs, _ := json.Marshal(v)
+	return strings.Trim(string(bs), `"`)
+}
