@@ -24,7 +24,7 @@ func (k *Checker) checkBody(op *connector.Operation, key string, resp *openapi3.
 	}
 	v := r.Decoded
 	if v == nil {
-		if err := json.Unmarshal(r.Body, &v); err != nil {
+		if err := UnmarshalRecorded(r.Body, &v); err != nil {
 			add(contract.Finding{ID: BodyNotJSON, Level: contract.LevelError, Where: "response.body",
 				Message: "the body is not valid JSON: " + err.Error()})
 			return

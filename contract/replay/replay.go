@@ -370,7 +370,12 @@ func (r *Runner) one(ctx context.Context, x *recordings.Exchange) (c contract.Ca
 	// when the recorded operation still exists under another path, replay
 	// it there rather than at the recorded URL.
 	if byID := r.c.Operation(x.OperationID); byID != nil && byID != op && strings.EqualFold(byID.Method, x.Request.Method) {
-		if moved, ok := r.moveTo(byID, u); ok {
+		if moved, ok := r.moveTo(byID, u); ok && r.redactedPath(byID, u) {
+			// Not moved: the scrub replaced a secret's text inside a
+			// literal segment (/v2/REDACTED-…pack for /v2/backpack).
+			op, params, u = byID, nil, moved
+			c.URL = u.RequestURI()
+		} else if ok {
 			c.Findings = append(c.Findings, contract.Finding{ID: drift.OperationMoved, Level: contract.LevelWarning, Operation: byID.ID, Exchange: x.ID,
 				Method: byID.Method, Path: byID.Path, Old: x.Request.Method + " " + u.Path, New: byID.Method + " " + moved.Path, Where: "operation",
 				Message: fmt.Sprintf("%s moved from %s %s to %s %s; replayed at the new address", byID.ID, x.Request.Method, u.Path, byID.Method, moved.Path)})
@@ -695,6 +700,29 @@ func (r *Runner) moveTo(op *connector.Operation, u *url.URL) (*url.URL, bool) {
 		nu.RawPath = "/" + strings.Join(out, "/")
 	}
 	return &nu, true
+}
+
+// redactedPath reports whether u is op's path with redaction placeholders
+// inside its literal segments: each literal segment of the template equals
+// the recorded one, or matches it with each placeholder read as any text.
+func (r *Runner) redactedPath(op *connector.Operation, u *url.URL) bool {
+	if !hasPlaceholder(u.Path) {
+		return false
+	}
+	ts := strings.Split(strings.Trim(r.router.Template(op), "/"), "/")
+	rs := strings.Split(strings.Trim(u.Path, "/"), "/")
+	if len(ts) != len(rs) {
+		return false
+	}
+	for i, t := range ts {
+		if strings.Contains(t, "{") || t == rs[i] {
+			continue
+		}
+		if !hasPlaceholder(rs[i]) || !placeholderPattern(rs[i]).MatchString(t) {
+			return false
+		}
+	}
+	return true
 }
 
 // declaresParam reports whether op declares a parameter in where ("query",

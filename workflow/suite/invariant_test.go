@@ -216,6 +216,13 @@ func invariant(t *testing.T, store *sqlite.Store, name string, c *connector.Conn
 	// 4. drift X --recordings ….
 	tr, _ := suite.Traffic(c, xs)
 	logFindings(t, name, "drift", tr.Findings())
+	for _, f := range tr.Findings() {
+		for _, x := range xs {
+			if *verbose && f.Level >= contract.LevelWarning && x.OperationID == f.Operation {
+				t.Logf("%s drift: #%d %s %s answered %d %q %.300q redactions %v", name, x.ID, x.Request.Method, x.Request.URL, x.Response.Status, x.Response.Header.Get("Content-Type"), x.Response.Body, x.Redactions)
+			}
+		}
+	}
 	if s := summarize(tr.Findings(), contract.LevelWarning); s != "" {
 		problems = append(problems, "drift: "+s)
 	}
