@@ -558,6 +558,9 @@ func (r *Runner) build(ctx context.Context, x *recordings.Exchange, u *url.URL, 
 	}
 	for i := 0; i+2 < len(dropped); i += 3 {
 		in, k, v := dropped[i], dropped[i+1], dropped[i+2]
+		if !r.un.credential(in, k) {
+			continue // not where the connector sends its credentials
+		}
 		switch {
 		case in == "header" && len(req.Header.Values(k)) == 0:
 			req.Header.Add(k, v)

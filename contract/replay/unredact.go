@@ -3,6 +3,7 @@ package replay
 import (
 	"bytes"
 	"encoding/json"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -34,10 +35,23 @@ import (
 type unredacter struct {
 	b      *probe.Builder
 	params map[string]string // connection parameter values, by lower-case name
+	// creds are where the connector's auth sets send credentials:
+	// "header <canonical name>" or "query <name>".
+	creds map[string]bool
 }
 
 func newUnredacter(c *connector.Connector, params map[string]string) *unredacter {
-	u := &unredacter{b: probe.New(c, probe.Options{}), params: map[string]string{}}
+	u := &unredacter{b: probe.New(c, probe.Options{}), params: map[string]string{}, creds: map[string]bool{}}
+	for _, set := range c.Auth.Sets {
+		switch {
+		case set.APIKey != nil && set.APIKey.Name != "" && strings.EqualFold(set.APIKey.In, "query"):
+			u.creds["query "+set.APIKey.Name] = true
+		case set.APIKey != nil && set.APIKey.Name != "":
+			u.creds["header "+http.CanonicalHeaderKey(set.APIKey.Name)] = true
+		case set.Basic != nil, set.OAuth2 != nil:
+			u.creds["header Authorization"] = true
+		}
+	}
 	for k, v := range params {
 		if v != "" {
 			u.params[strings.ToLower(k)] = v
@@ -60,6 +74,15 @@ func placeholderPattern(s string) *regexp.Regexp {
 
 func hasPlaceholder(s string) bool {
 	return strings.Contains(s, recordings.PlaceholderPrefix)
+}
+
+// credential reports whether (in, name) is where one of the connector's
+// auth sets sends its credentials.
+func (u *unredacter) credential(in, name string) bool {
+	if in == "header" {
+		name = http.CanonicalHeaderKey(name)
+	}
+	return u.creds[in+" "+name]
 }
 
 // connection is the supplied connection parameter value named name.
