@@ -3,6 +3,8 @@ package conform
 import (
 	"bytes"
 	"encoding/json"
+	"regexp"
+	"strings"
 
 	"github.com/connectorlab/connectorlab/recordings"
 )
@@ -82,4 +84,18 @@ func quoteBarePlaceholders(b []byte) (out []byte, ok bool) {
 // a placeholder.
 func bareByte(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-' || c == '+' || c == '.'
+}
+
+var placeholderRun = regexp.MustCompile(regexp.QuoteMeta(recordings.PlaceholderPrefix) + `[0-9a-f]{16}`)
+
+// PlaceholderPattern matches the texts s can stand for, each redaction
+// placeholder in it read as any non-empty text: a recorded name or path
+// segment in which the scrub replaced a secret's text ("ipAdREDACTED-…"
+// for ipAddress where a secret was "dress").
+func PlaceholderPattern(s string) *regexp.Regexp {
+	parts := placeholderRun.Split(s, -1)
+	for i, p := range parts {
+		parts[i] = regexp.QuoteMeta(p)
+	}
+	return regexp.MustCompile("^" + strings.Join(parts, ".+") + "$")
 }

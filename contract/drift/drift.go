@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -468,7 +467,7 @@ func redactedKeys(r, rep map[string]any) map[string]any {
 		}
 	}
 	for _, k := range red {
-		re := redactedKeyPattern(k)
+		re := conform.PlaceholderPattern(k)
 		for _, c := range cands {
 			if !used[c] && re.MatchString(c) {
 				used[c] = true
@@ -478,17 +477,6 @@ func redactedKeys(r, rep map[string]any) map[string]any {
 		}
 	}
 	return out
-}
-
-var placeholderInKey = regexp.MustCompile(regexp.QuoteMeta(recordings.PlaceholderPrefix) + `[0-9a-f]{16}`)
-
-// redactedKeyPattern matches the names a key with placeholders can stand for.
-func redactedKeyPattern(k string) *regexp.Regexp {
-	parts := placeholderInKey.Split(k, -1)
-	for i, p := range parts {
-		parts[i] = regexp.QuoteMeta(p)
-	}
-	return regexp.MustCompile("^" + strings.Join(parts, ".+") + "$")
 }
 
 // sameValue: unredact returns its input unchanged unless it replaced a

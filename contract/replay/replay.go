@@ -721,7 +721,7 @@ func (r *Runner) redactedPath(op *connector.Operation, u *url.URL) bool {
 		if strings.Contains(t, "{") || t == rs[i] {
 			continue
 		}
-		if !hasPlaceholder(rs[i]) || !placeholderPattern(rs[i]).MatchString(t) {
+		if !hasPlaceholder(rs[i]) || !conform.PlaceholderPattern(rs[i]).MatchString(t) {
 			return false
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -58,18 +57,6 @@ func newUnredacter(c *connector.Connector, params map[string]string) *unredacter
 		}
 	}
 	return u
-}
-
-var placeholderRun = regexp.MustCompile(regexp.QuoteMeta(recordings.PlaceholderPrefix) + `[0-9a-f]{16}`)
-
-// placeholderPattern matches the texts s can stand for, each placeholder in
-// it read as any non-empty text.
-func placeholderPattern(s string) *regexp.Regexp {
-	parts := placeholderRun.Split(s, -1)
-	for i, p := range parts {
-		parts[i] = regexp.QuoteMeta(p)
-	}
-	return regexp.MustCompile("^" + strings.Join(parts, ".+") + "$")
 }
 
 func hasPlaceholder(s string) bool {

@@ -1,0 +1,48 @@
+package conform
+
+import (
+	"reflect"
+	"testing"
+)
+
+// TestUnmarshalRecordedBarePlaceholders: the scrub of a secret that was a
+// number or a boolean leaves bare placeholders where JSON values were
+// (SOS Inventory's "closed":REDACTED-…); such a body decodes, with the
+// placeholder as a string. Other invalid JSON stays an error.
+func TestUnmarshalRecordedBarePlaceholders(t *testing.T) {
+	t.Parallel()
+	const ph = "REDACTED-474f6a9e77d2b469"
+	for _, tt := range []struct {
+		name, body string
+		want       any
+		wantErr    bool
+	}{
+		{"valid", `{"a":true}`, map[string]any{"a": true}, false},
+		{"bare value", `{"closed":` + ph + `,"n":1}`, map[string]any{"closed": ph, "n": float64(1)}, false},
+		{"inside a number", `[1` + ph + `2]`, []any{"1" + ph + "2"}, false},
+		{"quoted stays", `{"s":"` + ph + `"}`, map[string]any{"s": ph}, false},
+		{"in a string with quotes", `{"s":"a \"` + ph + `\" b","b":` + ph + `}`, map[string]any{"s": `a "` + ph + `" b`, "b": ph}, false},
+		{"invalid without placeholder", `{"a":tru}`, nil, true},
+		{"invalid besides the placeholder", `{"a":` + ph + `,}`, nil, true},
+	} {
+		var v any
+		err := UnmarshalRecorded([]byte(tt.body), &v)
+		if (err != nil) != tt.wantErr {
+			t.Errorf("%s: err = %v, want error %v", tt.name, err, tt.wantErr)
+			continue
+		}
+		if !tt.wantErr && !reflect.DeepEqual(v, tt.want) {
+			t.Errorf("%s: got %#v, want %#v", tt.name, v, tt.want)
+		}
+	}
+}
+
+func TestPlaceholderPattern(t *testing.T) {
+	t.Parallel()
+	re := PlaceholderPattern("ipAdREDACTED-5110deb78436cc0c")
+	for s, want := range map[string]bool{"ipAddress": true, "ipAd": false, "xipAddress": false, "ipAdx": true} {
+		if re.MatchString(s) != want {
+			t.Errorf("%q: match %v, want %v", s, !want, want)
+		}
+	}
+}
