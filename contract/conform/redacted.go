@@ -32,11 +32,11 @@ func UnmarshalRecorded(b []byte, v *any) error {
 	return nil
 }
 
-// quoteBarePlaceholders wraps in quotes every run of value characters
-// outside JSON strings that contains a placeholder; ok is false when there
-// is none.
+// quoteBarePlaceholders replaces every run of value characters outside
+// JSON strings that contains a placeholder (REDACTED-…, or 5REDACTED-…7
+// where the secret was part of a number) with that placeholder as a JSON
+// string; ok is false when there is none.
 func quoteBarePlaceholders(b []byte) (out []byte, ok bool) {
-	prefix := []byte(recordings.PlaceholderPrefix)
 	out = make([]byte, 0, len(b)+16)
 	inStr, esc := false, false
 	for i := 0; i < len(b); i++ {
@@ -67,9 +67,11 @@ func quoteBarePlaceholders(b []byte) (out []byte, ok bool) {
 			j++
 		}
 		run := b[i:j]
-		if bytes.Contains(run, prefix) {
+		if loc := placeholderRun.FindIndex(run); loc != nil {
+			// The whole token was the secret's text or held it: the
+			// value is redacted, whatever digits stay around it.
 			out = append(out, '"')
-			out = append(out, run...)
+			out = append(out, run[loc[0]:loc[1]]...)
 			out = append(out, '"')
 			ok = true
 		} else {
