@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"sort"
 	"strconv"
 	"strings"
 
@@ -64,6 +65,46 @@ func (b *Builder) BodyValue(op *connector.Operation, mediaType string, pointer [
 		return s.Default, true
 	}
 	return b.gen.Generate(sch, fake.Seed(b.opts.Seed, op.ID, "redacted", "body", strings.Join(pointer, "/")), hint), true
+}
+
+// BodyProperties are the property names the request body schema declares
+// for the object at pointer (required ones first, each group sorted),
+// allOf branches included: the names a redacted key there can stand for.
+func (b *Builder) BodyProperties(op *connector.Operation, mediaType string, pointer []string) []string {
+	sch := requestSchema(op, mediaType)
+	for _, tok := range pointer {
+		if sch = childSchema(sch, tok, 0); sch == nil {
+			return nil
+		}
+	}
+	req, all := map[string]bool{}, map[string]bool{}
+	var collect func(s *openapi3.SchemaRef, depth int)
+	collect = func(s *openapi3.SchemaRef, depth int) {
+		if s == nil || s.Value == nil || depth > 8 {
+			return
+		}
+		for k := range s.Value.Properties {
+			all[k] = true
+		}
+		for _, k := range s.Value.Required {
+			req[k] = true
+		}
+		for _, sub := range s.Value.AllOf {
+			collect(sub, depth+1)
+		}
+	}
+	collect(sch, 0)
+	var first, rest []string
+	for k := range all {
+		if req[k] {
+			first = append(first, k)
+		} else {
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(first)
+	sort.Strings(rest)
+	return append(first, rest...)
 }
 
 // requestSchema is the schema of op's request body in mediaType, or in its

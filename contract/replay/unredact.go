@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/contract/conform"
 	"github.com/connectorlab/connectorlab/probe"
 	"github.com/connectorlab/connectorlab/recordings"
 	"github.com/getkin/kin-openapi/openapi3"
@@ -216,6 +218,7 @@ func (u *unredacter) walk(op *connector.Operation, mt string, v any, ptr []strin
 			return nv
 		}
 	case map[string]any:
+		u.keys(op, mt, x, ptr, changed)
 		for k, e := range x {
 			x[k] = u.walk(op, mt, e, append(ptr[:len(ptr):len(ptr)], k), changed)
 		}
@@ -225,6 +228,36 @@ func (u *unredacter) walk(op *connector.Operation, mt string, v any, ptr []strin
 		}
 	}
 	return v
+}
+
+// keys renames the keys of m in which the scrub replaced a secret's text
+// (a password "Password" also scrubs the key "Password") to the property
+// of the schema they match, each placeholder read as any text, required
+// properties first; a key that matches none stays as recorded.
+func (u *unredacter) keys(op *connector.Operation, mt string, m map[string]any, ptr []string, changed *bool) {
+	var red []string
+	for k := range m {
+		if hasPlaceholder(k) {
+			red = append(red, k)
+		}
+	}
+	if len(red) == 0 {
+		return
+	}
+	sort.Strings(red)
+	props := u.b.BodyProperties(op, mt, ptr)
+	for _, k := range red {
+		re := conform.PlaceholderPattern(k)
+		for _, p := range props {
+			if _, taken := m[p]; taken || !re.MatchString(p) {
+				continue
+			}
+			m[p] = m[k]
+			delete(m, k)
+			*changed = true
+			break
+		}
+	}
 }
 
 func scalarString(v any) string {

@@ -28,7 +28,8 @@ const unredactDef = `{
     "parameters": [
       {"name": "useToken", "in": "query", "type": "boolean", "required": true},
       {"name": "X-Signature-Mode", "in": "header", "type": "string", "enum": ["fast", "full"], "required": true},
-      {"name": "body", "in": "body", "required": true, "schema": {"type": "object", "properties": {
+      {"name": "body", "in": "body", "required": true, "schema": {"type": "object", "required": ["Password"], "properties": {
+        "Password": {"type": "string", "default": "Password"},
         "IncludeSignature": {"type": "string", "enum": ["Yes", "No"]},
         "max_tokens": {"type": "integer"},
         "items": {"type": "array", "items": {"type": "object", "properties": {"key": {"type": "string", "maxLength": 5}}}},
@@ -67,7 +68,8 @@ func TestRedactedValuesReplayedSchemaValid(t *testing.T) {
 	defer srv.Close()
 	ph := func(h string) string { return recordings.PlaceholderPrefix + h }
 	body := `{"IncludeSignature":"` + ph("1111111111111111") + `","max_tokens":"` + ph("2222222222222222") +
-		`","items":[{"key":"` + ph("3333333333333333") + `"}],"licenseKey":"` + ph("4444444444444444") + `","note":"kept"}`
+		`","items":[{"key":"` + ph("3333333333333333") + `"}],"licenseKey":"` + ph("4444444444444444") + `","note":"kept",` +
+		`"` + ph("8888888888888888") + `":"` + ph("8888888888888888") + `"}` // the password "Password" scrubbed its own key too (Enate)
 	x := &recordings.Exchange{ID: 1, OperationID: "Send", Request: recordings.Request{Method: "POST",
 		URL: "/api/send?useToken=" + ph("5555555555555555"),
 		Message: recordings.Message{Header: http.Header{
@@ -107,6 +109,9 @@ func TestRedactedValuesReplayedSchemaValid(t *testing.T) {
 	}
 	if v := gotBody["licenseKey"]; v != "from-the-connection" {
 		t.Errorf("licenseKey = %v, want the connection's value", v)
+	}
+	if v, _ := gotBody["Password"].(string); v == "" || strings.Contains(v, "REDACTED") || len(gotBody) != 6 {
+		t.Errorf("Password = %q in %v, want the redacted key back under its property with a value", v, gotBody)
 	}
 	if v := gotBody["note"]; v != "kept" {
 		t.Errorf("note = %v, want the recorded value", v)
