@@ -3,6 +3,9 @@ package replay
 import (
 	"bytes"
 	"encoding/json"
+	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"sort"
@@ -174,6 +177,8 @@ func (u *unredacter) body(op *connector.Operation, contentType string, body []by
 			return body
 		}
 		return []byte(form.Encode())
+	case mt == "multipart/form-data":
+		return u.multipart(op, contentType, body)
 	case mt == "" || strings.Contains(mt, "json"):
 		dec := json.NewDecoder(bytes.NewReader(body))
 		dec.UseNumber()
@@ -195,6 +200,50 @@ func (u *unredacter) body(op *connector.Operation, contentType string, body []by
 		return bytes.TrimRight(buf.Bytes(), "\n")
 	}
 	return body
+}
+
+// multipart substitutes the redacted values of a form's fields (file
+// parts stay as recorded), keeping the recorded boundary so the
+// Content-Type header still fits.
+func (u *unredacter) multipart(op *connector.Operation, contentType string, body []byte) []byte {
+	_, params, err := mime.ParseMediaType(contentType)
+	if err != nil || params["boundary"] == "" {
+		return body
+	}
+	rd := multipart.NewReader(bytes.NewReader(body), params["boundary"])
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	if w.SetBoundary(params["boundary"]) != nil {
+		return body
+	}
+	changed := false
+	for {
+		part, err := rd.NextRawPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return body
+		}
+		b, err := io.ReadAll(part)
+		if err != nil {
+			return body
+		}
+		if name := part.FormName(); name != "" && part.FileName() == "" && hasPlaceholder(string(b)) {
+			if v, ok := u.property(op, "multipart/form-data", []string{name}); ok {
+				b, changed = []byte(scalarString(v)), true
+			}
+		}
+		pw, err := w.CreatePart(part.Header)
+		if err != nil {
+			return body
+		}
+		_, _ = pw.Write(b)
+	}
+	if !changed || w.Close() != nil {
+		return body
+	}
+	return buf.Bytes()
 }
 
 // property is the value sent for the redacted body property at pointer.

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -115,5 +116,64 @@ func TestRedactedValuesReplayedSchemaValid(t *testing.T) {
 	}
 	if v := gotBody["note"]; v != "kept" {
 		t.Errorf("note = %v, want the recorded value", v)
+	}
+}
+
+// TestRedactedMultipartFieldReplayedSchemaValid: Oodrive Sign's
+// signature_mode, an integer form field of a multipart body, was redacted
+// and replayed as the placeholder (422); it goes out as an integer, the
+// boundary and the file part as recorded.
+func TestRedactedMultipartFieldReplayedSchemaValid(t *testing.T) {
+	t.Parallel()
+	const def = `{"swagger": "2.0", "info": {"title": "Form", "version": "1"}, "host": "f.example.com", "basePath": "/",
+	 "paths": {"/upload": {"post": {"operationId": "Upload", "consumes": ["multipart/form-data"],
+	  "parameters": [{"name": "signature_mode", "in": "formData", "type": "integer", "required": true},
+	                 {"name": "file", "in": "formData", "type": "file", "required": true}],
+	  "responses": {"200": {"description": "ok"}}}}}}`
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "apiDefinition.swagger.json"), []byte(def), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := connector.Load(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type got struct {
+		mode, file string
+		err        error
+	}
+	ch := make(chan got, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		err := r.ParseMultipartForm(1 << 20)
+		g := got{err: err}
+		if err == nil {
+			g.mode = r.FormValue("signature_mode")
+			if f, _, ferr := r.FormFile("file"); ferr == nil {
+				b, _ := io.ReadAll(f)
+				g.file = string(b)
+			}
+		}
+		ch <- g
+	}))
+	defer srv.Close()
+	const boundary = "b0undary"
+	body := "--" + boundary + "\r\nContent-Disposition: form-data; name=\"signature_mode\"\r\n\r\n" + recordings.PlaceholderPrefix + "23a16ab27ee83f53\r\n" +
+		"--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1\r\n" +
+		"--" + boundary + "--\r\n"
+	x := &recordings.Exchange{ID: 1, OperationID: "Upload", Request: recordings.Request{Method: "POST", URL: "/upload",
+		Message: recordings.Message{Header: http.Header{"Content-Type": {"multipart/form-data; boundary=" + boundary}}, Body: []byte(body)}}}
+	target, _ := url.Parse(srv.URL)
+	if _, err := replay.New(c, replay.Options{Target: target}).Run(context.Background(), "s", []*recordings.Exchange{x}); err != nil {
+		t.Fatal(err)
+	}
+	g := <-ch
+	if g.err != nil {
+		t.Fatalf("the target could not read the form: %v", g.err)
+	}
+	if _, err := strconv.Atoi(g.mode); err != nil {
+		t.Errorf("signature_mode = %q, want an integer", g.mode)
+	}
+	if g.file != "%PDF-1" {
+		t.Errorf("file part = %q, want it as recorded", g.file)
 	}
 }
