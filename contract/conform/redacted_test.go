@@ -46,3 +46,22 @@ func TestPlaceholderPattern(t *testing.T) {
 		}
 	}
 }
+
+// TestLookupSchemaWithRedactedKeywords: a secret whose text was "string"
+// scrubbed every "type": "string" of Meisterplan's recorded schema lookup,
+// and 66 fields failed against a type named REDACTED-…. A redacted keyword
+// is dropped; the rest of the schema still applies.
+func TestLookupSchemaWithRedactedKeywords(t *testing.T) {
+	t.Parallel()
+	body := `{"schema":{"type":"object","required":["n"],"properties":{"name":{"type":"REDACTED-d764163a27a68bb8"},"n":{"type":"integer"}}}}`
+	s := SchemaFromLookup([]byte(body), "schema")
+	if s == nil {
+		t.Fatal("no schema")
+	}
+	if err := s.Value.VisitJSON(map[string]any{"name": "x", "n": 1}); err != nil {
+		t.Errorf("a value the recording vouches for fails: %v", err)
+	}
+	if err := s.Value.VisitJSON(map[string]any{"name": "x", "n": "one"}); err == nil {
+		t.Error("the keywords left are not applied")
+	}
+}
