@@ -101,3 +101,22 @@ func PlaceholderPattern(s string) *regexp.Regexp {
 	}
 	return regexp.MustCompile("^" + strings.Join(parts, ".+") + "$")
 }
+
+// IsRedacted reports whether s is a redaction placeholder, also one whose
+// hex the scrub cut into: the scrub replaces a short secret ("1234")
+// wherever its text appears, inside another placeholder's hash too
+// ("REDACTED-1ced4b4dd30REDACTED-5cbc211f0d3f3dfe3"; the hashes are keyed
+// per store, so which placeholders it hits changes from run to run).
+// Such a value still stands for any value.
+func IsRedacted(s string) bool {
+	if !strings.HasPrefix(s, recordings.PlaceholderPrefix) || !placeholderRun.MatchString(s) {
+		return false
+	}
+	rest := strings.TrimPrefix(placeholderRun.ReplaceAllString(s, ""), recordings.PlaceholderPrefix)
+	for _, c := range rest {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}

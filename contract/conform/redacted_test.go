@@ -65,3 +65,25 @@ func TestLookupSchemaWithRedactedKeywords(t *testing.T) {
 		t.Error("the keywords left are not applied")
 	}
 }
+
+// TestIsRedactedCutPlaceholders: Azure Machine Learning failed one run in
+// six: a short secret's text inside another placeholder's hash was
+// scrubbed there too, and the cut placeholder read as a string where the
+// schema says integer.
+func TestIsRedactedCutPlaceholders(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]bool{
+		"REDACTED-0bc560ced9f4171f":                          true,
+		"REDACTED-1ced4b4dd30REDACTED-5cbc211f0d3f3dfe3":     true,
+		"REDACTED-5cbc211f0d3f3dfeREDACTED-0bc560ced9f4171f": true,
+		"REDACTED-":                        false,
+		"REDACTED-xyz":                     false,
+		"a REDACTED-0bc560ced9f4171f":      false,
+		"REDACTED-0bc560ced9f4171f suffix": false,
+		"plain":                            false,
+	} {
+		if got := IsRedacted(s); got != want {
+			t.Errorf("IsRedacted(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

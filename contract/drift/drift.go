@@ -385,7 +385,7 @@ func inEnum(enum []string, s string) bool {
 func unredact(rec, rep any) any {
 	switch r := rec.(type) {
 	case string:
-		if strings.HasPrefix(r, recordings.PlaceholderPrefix) && recordings.IsPlaceholder(r) && rep != nil {
+		if conform.IsRedacted(r) && rep != nil {
 			return rep
 		}
 	case map[string]any:
