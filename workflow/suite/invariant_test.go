@@ -58,8 +58,10 @@ const invariantSeed = 1
 //     a hash of the body). The recorded requests carry redacted values,
 //     which replay must replace (a placeholder fails the schema), so the
 //     replayed request differs and the mock picks another optional-field
-//     set. GISCloud's answer schema is x-ms-dynamic-schema from a lookup
-//     whose arguments include the redacted API-Key. A fix is a mock seed
+//     set (Aquaforest, Taktikal: measured). GISCloud's GETs carry no
+//     redacted value; its answer schema is x-ms-dynamic-schema from the
+//     GetLayer lookup, and which optional fields the mock fills differs
+//     between the two runs: not pinned down. A fix is a mock seed
 //     that leaves out secret-named values (a mock/ change that moves
 //     every mock golden).
 //   - DQ on Demand (UsageGet), HrFlow (TextTaggingPost): no valid request
