@@ -4,11 +4,10 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/internal/testkit"
 	"github.com/connectorlab/connectorlab/mock"
 )
 
@@ -25,11 +24,7 @@ func TestDeclaredContentEncodingIsNotGenerated(t *testing.T) {
 	    "headers": {"Content-Encoding": {"type": "string"}, "X-Other": {"type": "string"}}, "schema": {"type": "object"}}}}},
 	  "/b": {"get": {"operationId": "B", "produces": ["application/json"], "responses": {"200": {"description": "ok",
 	    "headers": {"Content-Encoding": {"type": "string", "x-ms-required": true}}, "schema": {"type": "object"}}}}}}}`
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "apiDefinition.swagger.json"), []byte(def), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	c, err := connector.Load(context.Background(), dir)
+	c, err := connector.Load(context.Background(), testkit.Definition(t, def))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,6 +14,7 @@ import (
 
 	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/contract/replay"
+	"github.com/connectorlab/connectorlab/internal/testkit"
 	"github.com/connectorlab/connectorlab/recordings"
 )
 
@@ -48,11 +47,7 @@ const unredactDef = `{
 // credential with no connection value to replace it is sent as recorded.
 func TestRedactedValuesReplayedSchemaValid(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "apiDefinition.swagger.json"), []byte(unredactDef), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	c, err := connector.Load(context.Background(), dir)
+	c, err := connector.Load(context.Background(), testkit.Definition(t, unredactDef))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,11 +125,7 @@ func TestRedactedMultipartFieldReplayedSchemaValid(t *testing.T) {
 	  "parameters": [{"name": "signature_mode", "in": "formData", "type": "integer", "required": true},
 	                 {"name": "file", "in": "formData", "type": "file", "required": true}],
 	  "responses": {"200": {"description": "ok"}}}}}}`
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "apiDefinition.swagger.json"), []byte(def), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	c, err := connector.Load(context.Background(), dir)
+	c, err := connector.Load(context.Background(), testkit.Definition(t, def))
 	if err != nil {
 		t.Fatal(err)
 	}

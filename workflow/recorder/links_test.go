@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,6 +16,7 @@ import (
 	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/contract"
 	"github.com/connectorlab/connectorlab/contract/replay"
+	"github.com/connectorlab/connectorlab/internal/testkit"
 	"github.com/connectorlab/connectorlab/recordings/sqlite"
 	"github.com/connectorlab/connectorlab/workflow/exchanges"
 	"github.com/connectorlab/connectorlab/workflow/recorder"
@@ -124,10 +124,7 @@ func linksUpstream(t *testing.T) *httptest.Server {
 func TestPollingTriggerAndPagedListRecordAndReplay(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "apiDefinition.swagger.json"), []byte(linksDef), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dir := testkit.Definition(t, linksDef)
 	c, err := connector.Load(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
