@@ -57,7 +57,7 @@ func runDrift(ctx context.Context, e *env, args []string) int {
 	}
 	var xs []*recordings.Exchange
 	for _, in := range inputs {
-		xs = append(xs, in.xs...)
+		xs = append(xs, in.Exchanges...)
 	}
 	tr, n := suite.Traffic(c, xs)
 	rep := &contract.Report{Tool: "connectorlab " + Version, Kind: contract.KindDrift, Connector: c.Name, Recordings: *recs,
@@ -86,7 +86,7 @@ func runDrift(ctx context.Context, e *env, args []string) int {
 	if store != nil && !*noHistory {
 		var sid int64
 		if len(inputs) == 1 {
-			sid = inputs[0].sessionID
+			sid = inputs[0].SessionID
 		}
 		if _, err := replay.SaveRun(ctx, store, rep, "drift", sid); err != nil {
 			fmt.Fprintf(e.stderr, "connectorlab drift: run history not saved: %v\n", err)

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -17,29 +16,16 @@ import (
 	"github.com/connectorlab/connectorlab/contract/drift"
 	"github.com/connectorlab/connectorlab/contract/replay"
 	"github.com/connectorlab/connectorlab/contract/report"
-	"github.com/connectorlab/connectorlab/probe"
 	"github.com/connectorlab/connectorlab/recordings"
 	"github.com/connectorlab/connectorlab/recordings/sqlite"
 	"github.com/connectorlab/connectorlab/spelling"
-	"github.com/connectorlab/connectorlab/workflow/exchanges"
-	"github.com/connectorlab/connectorlab/workflow/recorder"
 	"github.com/connectorlab/connectorlab/workflow/suite"
 )
-
-// suiteInput is one recorded session (or one HAR file) to replay.
-type suiteInput struct {
-	name      string
-	sessionID int64
-	xs        []*recordings.Exchange
-	// customCode: recorded with the script running (recorder.CustomCodeTag),
-	// so the exchanges are already what the gateway sent.
-	customCode bool
-}
 
 // loadRecordings reads the exchanges to replay from a SQLite recordings
 // file (all sessions, or the named one) or a HAR file. The store is
 // returned open (nil for HAR) so the run can be written to its history.
-func loadRecordings(ctx context.Context, e *env, verb, path, session, connectorName string) ([]suiteInput, *sqlite.Store, int) {
+func loadRecordings(ctx context.Context, e *env, verb, path, session, connectorName string) ([]suite.Input, *sqlite.Store, int) {
 	if strings.HasSuffix(strings.ToLower(path), ".har") {
 		f, err := os.Open(path)
 		if err != nil {
@@ -60,7 +46,7 @@ func loadRecordings(ctx context.Context, e *env, verb, path, session, connectorN
 				x.ID = int64(i + 1)
 			}
 		}
-		return []suiteInput{{name: filepath.Base(path), xs: xs}}, nil, ExitOK
+		return []suite.Input{{Name: filepath.Base(path), Exchanges: xs}}, nil, ExitOK
 	}
 	if _, err := os.Stat(path); err != nil {
 		fmt.Fprintf(e.stderr, "connectorlab %s: --recordings %s: %v (record a session with 'connectorlab record' or pass a .har file)\n", verb, path, errText(err))
@@ -98,15 +84,15 @@ func loadRecordings(ctx context.Context, e *env, verb, path, session, connectorN
 			return nil, nil, ExitUsage
 		}
 	}
-	var out []suiteInput
+	var out []suite.Input
 	for _, s := range sessions {
-		xs, err := exchanges.All(ctx, store, s.ID)
+		in, err := suite.SessionInput(ctx, store, s)
 		if err != nil {
 			store.Close()
 			fmt.Fprintf(e.stderr, "connectorlab %s: %v\n", verb, err)
 			return nil, nil, ExitInfra
 		}
-		out = append(out, suiteInput{name: "session " + s.Name, sessionID: s.ID, xs: xs, customCode: slices.Contains(s.Tags, recorder.CustomCodeTag)})
+		out = append(out, in)
 	}
 	return out, store, ExitOK
 }
@@ -231,9 +217,9 @@ func runTest(ctx context.Context, e *env, args []string) int {
 	if !ok {
 		return code
 	}
-	var cfg *drift.Config
+	var dcfg *drift.Config
 	if *config != "" {
-		if cfg, err = drift.LoadConfig(*config); err != nil {
+		if dcfg, err = drift.LoadConfig(*config); err != nil {
 			fmt.Fprintln(e.stderr, "connectorlab test: --config:", err)
 			return ExitUsage
 		}
@@ -243,7 +229,7 @@ func runTest(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "connectorlab test:", err)
 		return loadExit(err)
 	}
-	if err := checkConfigOperations(c, *config, cfg); err != nil {
+	if err := checkConfigOperations(c, *config, dcfg); err != nil {
 		fmt.Fprintln(e.stderr, "connectorlab test: --config:", err)
 		return ExitUsage
 	}
@@ -252,48 +238,19 @@ func runTest(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "connectorlab test:", err)
 		return workflowExit(err)
 	}
-	opts, pfs := suite.Options(c, tu, conn, *noPolicies, e.log)
-	for _, f := range pfs {
-		fmt.Fprintf(e.stderr, "connectorlab test: policy: %s\n", f.Message)
-	}
-	opts.Concurrency, opts.Timeout, opts.MaxRetryWait = *concurrency, *timeout, *maxWait
-	opts.Drift, opts.Shard, opts.Emitter = cfg, sh, newProgress(e)
-	started := time.Now()
-	rep := &contract.Report{Tool: "connectorlab " + Version, Kind: contract.KindTest, Connector: c.Name, Target: tu.Redacted(),
-		Recordings: *recs, Started: started, FailOn: threshold, Shard: sh.String(), CustomCode: c.CustomCode != nil, Noise: cfg.Noise()}
-	runner := replay.New(c, opts)
-	// With custom code, requests go through the script on their way to the
-	// target, except those of sessions recorded with it (already after it).
-	scripted := runner
 	cc, code := cf.start(ctx, e, "test", c)
 	if code != ExitOK {
 		return code
 	}
+	cfg := suite.RunConfig{Generate: *generate, Seed: *seed, Concurrency: *concurrency, Timeout: *timeout, MaxRetryWait: *maxWait,
+		NoPolicies: *noPolicies, Drift: dcfg, Shard: sh, FailOn: threshold, Recordings: *recs, Log: e.log}
 	if cc != nil {
 		defer cc.Host.Close()
-		so := opts
-		suite.UseCustomCode(&so, cc)
-		scripted = replay.New(c, so)
+		cfg.Script = cc
 	}
 	var store *sqlite.Store
-	var inputs []suiteInput
-	if *generate {
-		res, skipped, err := scripted.RunGenerated(ctx, probe.Options{Seed: *seed})
-		if err != nil {
-			fmt.Fprintln(e.stderr, "connectorlab test:", err)
-			return ExitInfra
-		}
-		for _, s := range skipped {
-			fmt.Fprintln(e.stderr, "connectorlab test: skipped", s)
-		}
-		if res.Unreachable != nil {
-			fmt.Fprintf(e.stderr, "connectorlab test: the target is unreachable: %v\n", res.Unreachable)
-			return ExitInfra
-		}
-		rep.Suites = append(rep.Suites, res.Suite)
-		rep.Findings = append(rep.Findings, res.Findings...)
-	} else {
-		var code int
+	var inputs []suite.Input
+	if !*generate {
 		inputs, store, code = loadRecordings(ctx, e, "test", *recs, *session, c.Name)
 		if code != ExitOK {
 			return code
@@ -301,52 +258,25 @@ func runTest(ctx context.Context, e *env, args []string) int {
 		if store != nil {
 			defer store.Close()
 		}
-		coverage := map[string]int{}
-		for _, in := range inputs {
-			rn := scripted
-			if in.customCode {
-				rn = runner
-			}
-			res, err := rn.Run(ctx, in.name, in.xs)
-			if err != nil {
-				fmt.Fprintln(e.stderr, "connectorlab test:", err)
-				return ExitInfra
-			}
-			if res.Unreachable != nil {
-				fmt.Fprintf(e.stderr, "connectorlab test: the target is unreachable: %v\n", res.Unreachable)
-				return ExitInfra
-			}
-			rep.Suites = append(rep.Suites, res.Suite)
-			for _, f := range res.Findings {
-				if f.ID == drift.OperationUntested {
-					coverage[f.Operation]++ // untested in every session: report once
-					if coverage[f.Operation] < len(inputs) {
-						continue
-					}
-				} else if f.ID == drift.CustomCode && len(rep.Findings) > 0 && rep.Findings[0].ID == drift.CustomCode {
-					continue
-				}
-				rep.Findings = append(rep.Findings, f)
-			}
-		}
 	}
-	rep.Duration = contract.Duration(time.Since(started))
-	contract.LocateOperations(rep, c)
-	rep.Finish()
-	cases := 0
-	for _, s := range rep.Suites {
-		cases += len(s.Cases)
+	plan := suite.Prepare(c, tu, conn, cfg, inputs)
+	for _, f := range plan.PolicyFindings {
+		fmt.Fprintf(e.stderr, "connectorlab test: policy: %s\n", f.Message)
 	}
-	if cases == 0 && !*generate {
+	rep, _, err := plan.Run(ctx, "connectorlab "+Version, newProgress(e))
+	for _, s := range plan.Skipped {
+		fmt.Fprintln(e.stderr, "connectorlab test: skipped", s)
+	}
+	if err != nil {
+		fmt.Fprintln(e.stderr, "connectorlab test:", err)
+		return workflowExit(err)
+	}
+	if suite.Cases(rep) == 0 && !*generate {
 		// Nothing replayed is no evidence of a pass: say so.
 		fmt.Fprintf(e.stderr, "connectorlab test: no recorded exchange was replayed from %s (an empty session, or none for this connector or shard)\n", *recs)
 	}
 	if store != nil && !*noHistory {
-		var sid int64
-		if len(inputs) == 1 {
-			sid = inputs[0].sessionID
-		}
-		if _, err := replay.SaveRun(ctx, store, rep, "replay", sid); err != nil {
+		if _, err := plan.Save(ctx, store, rep); err != nil {
 			fmt.Fprintf(e.stderr, "connectorlab test: run history not saved: %v\n", err)
 		}
 	}

@@ -150,11 +150,13 @@ func visit(s *openapi3.Schema, v any, opts ...openapi3.SchemaValidationOption) (
 // enums and real APIs send the typed value.
 func Significant(err error) []error {
 	var out []error
-	var walk func(error)
-	walk = func(err error) {
+	// family: the properties declared by the allOf families the error is
+	// inside of at the same value (pointer), for inherited properties.
+	var walk func(err error, family map[string]bool, pointer string)
+	walk = func(err error, family map[string]bool, pointer string) {
 		if me, ok := err.(openapi3.MultiError); ok {
 			for _, e := range me {
-				walk(e)
+				walk(e, family, pointer)
 			}
 			return
 		}
@@ -162,10 +164,90 @@ func Significant(err error) []error {
 		if errors.As(err, &se) && se.SchemaField == "enum" && fake.EnumAccepts(se.Schema, se.Value) {
 			return
 		}
+		if errors.As(err, &se) && se.SchemaField == "properties" {
+			if name, ok := unsupportedProperty(se.Reason); ok {
+				if family[name] && strings.Join(se.JSONPointer(), "/") == pointer || se.Schema != nil && declaredByAllOf(se.Schema.AllOf, name, 0) {
+					return
+				}
+			}
+		}
+		if errors.As(err, &se) && se.SchemaField == "allOf" && se.Schema != nil {
+			if inner := allOfCauses(se.Origin); inner != nil {
+				p := strings.Join(se.JSONPointer(), "/")
+				fam := map[string]bool{}
+				if p == pointer {
+					for k := range family {
+						fam[k] = true
+					}
+				}
+				addFamily(fam, se.Schema, 0)
+				for _, e := range inner {
+					walk(e, fam, p)
+				}
+				return
+			}
+		}
 		out = append(out, err)
 	}
-	walk(err)
+	walk(err, nil, "")
 	return out
+}
+
+// Inherited properties: strict JSON Schema rejects, in an object with
+// additionalProperties false, a property only an allOf branch (or, inside
+// a branch, the schema holding the allOf) declares. Swagger 2.0 and
+// AutoRest read allOf as inheritance (an ARM resource declares
+// additionalProperties false next to allOf TrackedResource, which requires
+// location), as the mock's generator and the contract checks do, so such
+// "property %q is unsupported" errors are left out.
+
+func unsupportedProperty(reason string) (string, bool) {
+	name, ok := strings.CutPrefix(reason, "property ")
+	if !ok || !strings.HasSuffix(name, " is unsupported") {
+		return "", false
+	}
+	name, err := strconv.Unquote(strings.TrimSuffix(name, " is unsupported"))
+	return name, err == nil
+}
+
+// allOfCauses are the branch errors of an allOf failure (nil when the
+// origin is not kin-openapi's allOf error list).
+func allOfCauses(origin error) []error {
+	for e := origin; e != nil; e = errors.Unwrap(e) {
+		if me, ok := e.(openapi3.MultiError); ok {
+			return me
+		}
+	}
+	return nil
+}
+
+func addFamily(fam map[string]bool, s *openapi3.Schema, depth int) {
+	if s == nil || depth > 16 {
+		return
+	}
+	for k := range s.Properties {
+		fam[k] = true
+	}
+	for _, b := range s.AllOf {
+		if b != nil {
+			addFamily(fam, b.Value, depth+1)
+		}
+	}
+}
+
+func declaredByAllOf(branches openapi3.SchemaRefs, name string, depth int) bool {
+	if depth > 16 {
+		return false
+	}
+	for _, b := range branches {
+		if b == nil || b.Value == nil {
+			continue
+		}
+		if _, ok := b.Value.Properties[name]; ok || declaredByAllOf(b.Value.AllOf, name, depth+1) {
+			return true
+		}
+	}
+	return false
 }
 
 func requiresBody(s *openapi3.Schema) bool {

@@ -10,6 +10,7 @@ import (
 	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/contract"
 	"github.com/connectorlab/connectorlab/contract/shape"
+	"github.com/connectorlab/connectorlab/recordings"
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
@@ -24,7 +25,7 @@ func (k *Checker) checkBody(op *connector.Operation, key string, resp *openapi3.
 	}
 	v := r.Decoded
 	if v == nil {
-		if err := json.Unmarshal(r.Body, &v); err != nil {
+		if err := UnmarshalRecorded(r.Body, &v); err != nil {
 			add(contract.Finding{ID: BodyNotJSON, Level: contract.LevelError, Where: "response.body",
 				Message: "the body is not valid JSON: " + err.Error()})
 			return
@@ -195,7 +196,7 @@ func (w *valueCheck) walk(v any, vpath, spath string) {
 // returned: the JSON at valuePath ("schema", "a/b") of its body.
 func SchemaFromLookup(body []byte, valuePath string) *openapi3.SchemaRef {
 	var v any
-	if json.Unmarshal(body, &v) != nil {
+	if UnmarshalRecorded(body, &v) != nil {
 		return nil
 	}
 	for _, seg := range strings.FieldsFunc(valuePath, func(r rune) bool { return r == '/' || r == '.' }) {
@@ -208,6 +209,7 @@ func SchemaFromLookup(body []byte, valuePath string) *openapi3.SchemaRef {
 	if v == nil {
 		return nil
 	}
+	v = dropRedactedKeywords(v)
 	b, err := json.Marshal(v)
 	if err != nil {
 		return nil
@@ -217,4 +219,44 @@ func SchemaFromLookup(body []byte, valuePath string) *openapi3.SchemaRef {
 		return nil
 	}
 	return &openapi3.SchemaRef{Value: s}
+}
+
+// dropRedactedKeywords removes the schema keywords of a recorded lookup
+// answer whose value the scrub redacted: a secret whose text was "string"
+// turns every "type": "string" into a placeholder (Meisterplan), and the
+// schema would demand a type named REDACTED-…. Without the keyword the
+// value is unconstrained there, which is what the recording can vouch for.
+func dropRedactedKeywords(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			switch k {
+			case "type", "format", "pattern", "enum":
+				if containsPlaceholder(e) {
+					delete(x, k)
+					continue
+				}
+			}
+			x[k] = dropRedactedKeywords(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = dropRedactedKeywords(e)
+		}
+	}
+	return v
+}
+
+func containsPlaceholder(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return strings.Contains(x, recordings.PlaceholderPrefix)
+	case []any:
+		for _, e := range x {
+			if containsPlaceholder(e) {
+				return true
+			}
+		}
+	}
+	return false
 }

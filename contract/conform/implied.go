@@ -5,7 +5,6 @@ import (
 
 	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/contract/shape"
-	"github.com/connectorlab/connectorlab/recordings"
 )
 
 // implied lists, per lookup operation, the response paths the connector's
@@ -75,5 +74,5 @@ func (k *Checker) impliedAt(op *connector.Operation, p string) bool {
 // any type (a secret object or number became the placeholder string).
 func isPlaceholder(v any) bool {
 	s, ok := v.(string)
-	return ok && strings.HasPrefix(s, recordings.PlaceholderPrefix) && recordings.IsPlaceholder(s)
+	return ok && IsRedacted(s)
 }

@@ -2,7 +2,6 @@ package drift
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"mime"
 	"net/http"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/contract"
+	"github.com/connectorlab/connectorlab/contract/conform"
 	"github.com/connectorlab/connectorlab/contract/shape"
 	"github.com/connectorlab/connectorlab/recordings"
 )
@@ -100,7 +100,7 @@ func decode(b []byte) (any, bool) {
 		return nil, false
 	}
 	var v any
-	if json.Unmarshal(b, &v) != nil {
+	if conform.UnmarshalRecorded(b, &v) != nil {
 		return nil, false
 	}
 	return v, true
@@ -385,12 +385,15 @@ func inEnum(enum []string, s string) bool {
 func unredact(rec, rep any) any {
 	switch r := rec.(type) {
 	case string:
-		if strings.HasPrefix(r, recordings.PlaceholderPrefix) && recordings.IsPlaceholder(r) && rep != nil {
+		if conform.IsRedacted(r) && rep != nil {
 			return rep
 		}
 	case map[string]any:
 		pm, _ := rep.(map[string]any)
 		var out map[string]any
+		if rk := redactedKeys(r, pm); rk != nil {
+			r, out = rk, rk
+		}
 		for k, v := range r {
 			nv := unredact(v, pm[k])
 			if out == nil && !sameValue(nv, v) {
@@ -429,6 +432,51 @@ func unredact(rec, rep any) any {
 		}
 	}
 	return rec
+}
+
+// redactedKeys handles the keys of a recorded object that hold a
+// placeholder: the scrub replaced a secret's text inside a name
+// ("ipAdREDACTED-…" where a secret was "dress", or a map keyed by a token).
+// Such a key stands for a replayed key that matches it with each
+// placeholder read as any text, taken in order from those the recording
+// does not name itself; with no such key it is left out (a redacted name
+// cannot be compared). nil when r has no such key.
+func redactedKeys(r, rep map[string]any) map[string]any {
+	var red []string
+	for k := range r {
+		if strings.Contains(k, recordings.PlaceholderPrefix) {
+			red = append(red, k)
+		}
+	}
+	if len(red) == 0 {
+		return nil
+	}
+	sort.Strings(red)
+	cands := make([]string, 0, len(rep))
+	for k := range rep {
+		if _, named := r[k]; !named {
+			cands = append(cands, k)
+		}
+	}
+	sort.Strings(cands)
+	used := map[string]bool{}
+	out := make(map[string]any, len(r))
+	for k, v := range r {
+		if !strings.Contains(k, recordings.PlaceholderPrefix) {
+			out[k] = v
+		}
+	}
+	for _, k := range red {
+		re := conform.PlaceholderPattern(k)
+		for _, c := range cands {
+			if !used[c] && re.MatchString(c) {
+				used[c] = true
+				out[c] = r[k]
+				break
+			}
+		}
+	}
+	return out
 }
 
 // sameValue: unredact returns its input unchanged unless it replaced a

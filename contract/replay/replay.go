@@ -58,6 +58,10 @@ type Options struct {
 	MaxRetryWait time.Duration
 	// Auth adds the connection's credentials (nil: none added).
 	Auth recordings.Authenticator
+	// Params are the connection parameter values supplied to the run: a
+	// redacted recorded value of a parameter or body property of the same
+	// name is replayed with it (see unredact.go).
+	Params map[string]string
 	// Policies, when set, runs the connector's request policies.
 	Policies *policy.Engine
 	// Drift configures the recorded-vs-replayed comparison.
@@ -86,6 +90,7 @@ type Runner struct {
 
 	mu      sync.Mutex
 	lookups map[string][]byte // operationId → a recorded response body, for dynamic schemas
+	un      *unredacter
 }
 
 // New returns a Runner for c (the definition the target is checked
@@ -121,7 +126,7 @@ func New(c *connector.Connector, opts Options) *Runner {
 	if opts.Target != nil {
 		opts.Target = TargetBase(c, opts.Target)
 	}
-	r := &Runner{c: c, basePath: basePathOf(c), router: route.New(c), differ: drift.New(opts.Drift), opts: opts, lookups: map[string][]byte{}}
+	r := &Runner{c: c, basePath: basePathOf(c), router: route.New(c), differ: drift.New(opts.Drift), opts: opts, lookups: map[string][]byte{}, un: newUnredacter(c, opts.Params)}
 	r.checker = conform.New(c, conform.Options{
 		DynamicSchema: r.dynamicSchema,
 		Ignore:        func(op *connector.Operation, p string) bool { return opts.Drift.Ignored(op.ID, p) },
@@ -365,7 +370,12 @@ func (r *Runner) one(ctx context.Context, x *recordings.Exchange) (c contract.Ca
 	// when the recorded operation still exists under another path, replay
 	// it there rather than at the recorded URL.
 	if byID := r.c.Operation(x.OperationID); byID != nil && byID != op && strings.EqualFold(byID.Method, x.Request.Method) {
-		if moved, ok := r.moveTo(byID, u); ok {
+		if moved, ok := r.moveTo(byID, u); ok && r.redactedPath(byID, u) {
+			// Not moved: the scrub replaced a secret's text inside a
+			// literal segment (/v2/REDACTED-…pack for /v2/backpack).
+			op, params, u = byID, nil, moved
+			c.URL = u.RequestURI()
+		} else if ok {
 			c.Findings = append(c.Findings, contract.Finding{ID: drift.OperationMoved, Level: contract.LevelWarning, Operation: byID.ID, Exchange: x.ID,
 				Method: byID.Method, Path: byID.Path, Old: x.Request.Method + " " + u.Path, New: byID.Method + " " + moved.Path, Where: "operation",
 				Message: fmt.Sprintf("%s moved from %s %s to %s %s; replayed at the new address", byID.ID, x.Request.Method, u.Path, byID.Method, moved.Path)})
@@ -398,8 +408,16 @@ func (r *Runner) one(ctx context.Context, x *recordings.Exchange) (c contract.Ca
 			Method: op.Method, Path: op.Path, Old: x.OperationID, New: op.ID, Where: "operation",
 			Message: fmt.Sprintf("the recorded request was %s; the definition now calls it %s", x.OperationID, op.ID)})
 	}
+	// Redacted values go out as values valid for their parameter or
+	// property, not as the placeholders the store keeps.
+	sent := x
+	if b := r.un.body(op, x.Request.Header.Get("Content-Type"), x.Request.Body); !bytes.Equal(b, x.Request.Body) {
+		cp := *x
+		cp.Request.Body = b
+		sent = &cp
+	}
 	start := time.Now()
-	resp, body, err := r.send(ctx, x, u, op, params)
+	resp, body, err := r.send(ctx, sent, r.un.url(op, u, params), op, params)
 	c.Duration = contract.Duration(time.Since(start))
 	if err != nil {
 		var ie *Infra
@@ -480,6 +498,15 @@ func (r *Runner) build(ctx context.Context, x *recordings.Exchange, u *url.URL, 
 	}
 	target.RawQuery = q.Encode()
 	var body io.Reader
+	// Placeholders of credentials the connection sets itself; sent as
+	// recorded when neither Auth nor a policy sets them (a connector whose
+	// key has no connection parameter to supply it from).
+	var dropped []string
+	for k, vs := range u.Query() {
+		if _, kept := q[k]; !kept && anyPlaceholder(vs) {
+			dropped = append(dropped, "query", k, vs[0])
+		}
+	}
 	if len(x.Request.Body) > 0 {
 		body = bytes.NewReader(x.Request.Body)
 	}
@@ -495,12 +522,16 @@ func (r *Runner) build(ctx context.Context, x *recordings.Exchange, u *url.URL, 
 		for _, v := range vs {
 			if recordings.IsPlaceholder(v) || strings.Contains(v, recordings.PlaceholderPrefix) {
 				// A redacted credential: the connection's own comes from
-				// Auth. A redacted value of a parameter the operation
-				// declares (an X-API-Secret header parameter) is sent as
-				// the placeholder, so the request still has the parameter;
-				// a real API then answers 401 where the recording had 200.
+				// Auth (restored below if it does not). A redacted value of
+				// a parameter the operation declares (an X-API-Secret
+				// header parameter) is sent as the connection's value of
+				// that name or a value valid for the parameter.
 				if !declaresParam(op, "header", ck) {
+					dropped = append(dropped, "header", ck, v)
 					continue
+				}
+				if nv, ok := r.un.header(op, ck); ok {
+					v = nv
 				}
 			}
 			// net/http refuses such a header before dialing; say so here,
@@ -523,6 +554,20 @@ func (r *Runner) build(ctx context.Context, x *recordings.Exchange, u *url.URL, 
 	if r.opts.Auth != nil {
 		if err := r.opts.Auth(req); err != nil {
 			return nil, fmt.Errorf("credentials: %w", err)
+		}
+	}
+	for i := 0; i+2 < len(dropped); i += 3 {
+		in, k, v := dropped[i], dropped[i+1], dropped[i+2]
+		if !r.un.credential(in, k) {
+			continue // not where the connector sends its credentials
+		}
+		switch {
+		case in == "header" && len(req.Header.Values(k)) == 0:
+			req.Header.Add(k, v)
+		case in == "query" && !req.URL.Query().Has(k):
+			rq := req.URL.Query()
+			rq.Set(k, v)
+			req.URL.RawQuery = rq.Encode()
 		}
 	}
 	return req, nil
@@ -658,6 +703,29 @@ func (r *Runner) moveTo(op *connector.Operation, u *url.URL) (*url.URL, bool) {
 		nu.RawPath = "/" + strings.Join(out, "/")
 	}
 	return &nu, true
+}
+
+// redactedPath reports whether u is op's path with redaction placeholders
+// inside its literal segments: each literal segment of the template equals
+// the recorded one, or matches it with each placeholder read as any text.
+func (r *Runner) redactedPath(op *connector.Operation, u *url.URL) bool {
+	if !hasPlaceholder(u.Path) {
+		return false
+	}
+	ts := strings.Split(strings.Trim(r.router.Template(op), "/"), "/")
+	rs := strings.Split(strings.Trim(u.Path, "/"), "/")
+	if len(ts) != len(rs) {
+		return false
+	}
+	for i, t := range ts {
+		if strings.Contains(t, "{") || t == rs[i] {
+			continue
+		}
+		if !hasPlaceholder(rs[i]) || !conform.PlaceholderPattern(rs[i]).MatchString(t) {
+			return false
+		}
+	}
+	return true
 }
 
 // declaresParam reports whether op declares a parameter in where ("query",

@@ -34,6 +34,18 @@ func CopyConnector(tb testing.TB, src string) string {
 	return dir
 }
 
+// Definition writes an inline Swagger 2.0 definition (JSON) as the
+// apiDefinition.swagger.json of a temporary connector folder and returns
+// the folder.
+func Definition(tb testing.TB, swagger string) string {
+	tb.Helper()
+	dir := tb.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "apiDefinition.swagger.json"), []byte(swagger), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	return dir
+}
+
 // AddWidgets edits the definition in dir: a new GET /widgets operation
 // (ListWidgets) answering an array of strings.
 func AddWidgets(tb testing.TB, dir string) {

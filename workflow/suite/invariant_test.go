@@ -50,6 +50,38 @@ const invariantSeed = 1
 // Connectors that break it are listed in testdata/invariant-failures.golden
 // with what broke (run with -update to accept a change); the pass count is
 // logged. -short samples every 25th connector.
+//
+// The ledger at 754/765, each remaining failure with its cause (not fixed
+// here: outside the checks and the replay, or no valid answer exists):
+//   - Aquaforest PDF Connector, GISCloud, Taktikal Core (drift-field-absent):
+//     the mock seeds an answer from the request (operation, path, query,
+//     a hash of the body). The recorded requests carry redacted values,
+//     which replay must replace (a placeholder fails the schema), so the
+//     replayed request differs and the mock picks another optional-field
+//     set (Aquaforest, Taktikal: measured). GISCloud's GETs carry no
+//     redacted value; its answer schema is x-ms-dynamic-schema from the
+//     GetLayer lookup, and which optional fields the mock fills differs
+//     between the two runs: not pinned down. A fix is a mock seed
+//     that leaves out secret-named values (a mock/ change that moves
+//     every mock golden).
+//   - DQ on Demand (UsageGet), HrFlow (TextTaggingPost): no valid request
+//     exists: format date-time with pattern "yyyy-MM-dd hh:mm:ss.fff", and
+//     pattern ^[a-f0-9]{40}$ with an enum of words. The mock answers 422,
+//     which the operations do not declare. A definition bug.
+//   - Verified (language ^[a-z]{2}_[A-Z]{2}$ generated as "lt-LT"): the
+//     generator (mock/fake) lets a semantic name beat the pattern; the
+//     generated request gets 422 both when recorded and when replayed.
+//   - iManage Tracker, iManage Work for Admins: the request body's
+//     field_data/aliasInfo/create_password are x-ms-dynamic-schema objects;
+//     probe generates them from the static schema (a string), the mock
+//     resolves the dynamic one and answers 400 (undeclared).
+//   - Insiders Cloud (oauth2), Vonage (basic), Scrive eSign (oauth2 with
+//     username/password parameters): no connection parameter holds the
+//     credential securityDefinitions demand, so `test --recordings` has
+//     nothing to authenticate with (CONNECTORLAB_PARAM_* names none) and
+//     the mock answers 401. test --generate passes because the probe
+//     brings its own credentials. A fix belongs in the connection rule
+//     (connector/recordings auth sets: a parameter for such a scheme).
 func TestSelfConsistencyInvariant(t *testing.T) {
 	root, dirs := corpus.Dirs(t)
 	if only := os.Getenv("CONNECTORLAB_INVARIANT_ONLY"); only != "" {
@@ -200,6 +232,13 @@ func invariant(t *testing.T, store *sqlite.Store, name string, c *connector.Conn
 			tf = append(tf, contract.Finding{ID: "(case error)", Level: contract.LevelError, Operation: cs.Operation})
 		}
 		tf = append(tf, cs.Findings...)
+		if *verbose && cs.Failed(contract.LevelWarning) {
+			for _, x := range xs {
+				if x.ID == cs.Exchange {
+					t.Logf("%s test: #%d %s %s body %.300q redactions %v; recorded %d, replayed %d %.300q", name, x.ID, x.Request.Method, x.Request.URL, x.Request.Body, x.Redactions, x.Response.Status, cs.Status, cs.Replayed)
+				}
+			}
+		}
 	}
 	logFindings(t, name, "test", tf)
 	if s := summarize(tf, contract.LevelWarning); s != "" {
@@ -209,6 +248,13 @@ func invariant(t *testing.T, store *sqlite.Store, name string, c *connector.Conn
 	// 4. drift X --recordings ….
 	tr, _ := suite.Traffic(c, xs)
 	logFindings(t, name, "drift", tr.Findings())
+	for _, f := range tr.Findings() {
+		for _, x := range xs {
+			if *verbose && f.Level >= contract.LevelWarning && x.OperationID == f.Operation {
+				t.Logf("%s drift: #%d %s %s answered %d %q %.300q redactions %v", name, x.ID, x.Request.Method, x.Request.URL, x.Response.Status, x.Response.Header.Get("Content-Type"), x.Response.Body, x.Redactions)
+			}
+		}
+	}
 	if s := summarize(tr.Findings(), contract.LevelWarning); s != "" {
 		problems = append(problems, "drift: "+s)
 	}
