@@ -86,6 +86,33 @@ type Generator struct {
 	views    boundedCache[*openapi3.Schema, *openapi3.Schema] // merged allOf views
 	branches boundedCache[branchKey, *openapi3.Schema]        // base merged with one oneOf/anyOf branch
 	examples boundedCache[*openapi3.Schema, uint8]            // verdict on the schema's example (or default)
+	objects  boundedCache[*openapi3.Schema, *objInfo]         // what an object schema's properties say
+}
+
+// objInfo is what the generator derives once from an object schema's
+// property names: their order and whether they make the object an address
+// or a person.
+type objInfo struct {
+	names    []string // property names, sorted
+	addressy bool     // a property names an address part
+	personal bool     // a property names a person's part
+}
+
+// object returns the objInfo of object schema v.
+func (g *Generator) object(v *openapi3.Schema) *objInfo {
+	if oi, ok := g.objects.load(v); ok {
+		return oi
+	}
+	oi := &objInfo{names: sortedKeys(v.Properties)}
+	for _, pn := range oi.names {
+		switch classify(pn) {
+		case kindCity, kindZip, kindStreet, kindCountry, kindCountryCode:
+			oi.addressy = true
+		case kindFirstName, kindLastName, kindEmail, kindGender:
+			oi.personal = true
+		}
+	}
+	return g.objects.store(v, oi)
 }
 
 type branchKey struct {

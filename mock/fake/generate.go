@@ -435,9 +435,10 @@ func (st *state) genObject(v *openapi3.Schema, name, hint string, depth int) any
 	if containers[ctx] {
 		ctx = contextWord(name)
 	}
-	st.pushFrame(ctx, v)
+	oi := st.g.object(v)
+	st.pushFrame(ctx, v, oi)
 	defer st.popFrame()
-	names := sortedKeys(v.Properties)
+	names := oi.names
 	var omitted []string // optional properties left out, for minProperties
 	for _, pn := range names {
 		if st.exhausted() {
@@ -623,7 +624,7 @@ func (st *state) entryKey(out map[string]any, props openapi3.Schemas, freeForm b
 		if freeForm {
 			k = freeFormKeys[st.f.IntN(len(freeFormKeys))]
 		} else {
-			k = strings.ToLower(st.f.NounConcrete())
+			k = st.noun()
 			k = strings.Map(func(r rune) rune {
 				if r >= 'a' && r <= 'z' {
 					return r

@@ -31,8 +31,8 @@ type record struct {
 type frame struct {
 	ptr      uint64
 	ctx      string // context word: "contract", "address", "" when unknown
-	props    openapi3.Schemas
-	addressy bool // has address parts or is an address
+	props    bool   // a property names a person's part
+	addressy bool   // has address parts or is an address
 	records  []namedRecord
 }
 
@@ -48,20 +48,8 @@ var addressContexts = map[string]bool{
 	"headquarter": true, "geo": true, "delivery": true, "home": true,
 }
 
-func (st *state) pushFrame(ctx string, v *openapi3.Schema) {
-	f := frame{ptr: st.ptr, ctx: ctx, props: v.Properties, addressy: addressContexts[ctx]}
-	if !f.addressy {
-		for pn := range v.Properties {
-			switch classify(pn) {
-			case kindCity, kindZip, kindStreet, kindCountry, kindCountryCode:
-				f.addressy = true
-			}
-			if f.addressy {
-				break
-			}
-		}
-	}
-	st.frames = append(st.frames, f)
+func (st *state) pushFrame(ctx string, v *openapi3.Schema, oi *objInfo) {
+	st.frames = append(st.frames, frame{ptr: st.ptr, ctx: ctx, props: oi.personal, addressy: addressContexts[ctx] || oi.addressy})
 }
 
 func (st *state) popFrame() { st.frames = st.frames[:len(st.frames)-1] }
@@ -173,14 +161,19 @@ func (st *state) newRecord(h uint64) *record {
 		r.email = fl + ll + "@" + dom
 		r.username = fl + ll + strconv.Itoa(10+f.IntN(90))
 	}
-	r.jobTitle = f.JobTitle()
-	r.company = f.Company()
 	r.country = pickCountry(f.Uint64())
 	r.place = r.country.places[f.IntN(len(r.country.places))]
 	r.street = strconv.Itoa(1+f.IntN(9899)) + " " + r.country.streets[f.IntN(len(r.country.streets))]
 	r.unit = "Suite " + strconv.Itoa(100+f.IntN(900))
 	r.postal = fill(r.place.postal, f.Uint64())
 	r.phone = fill(r.country.phone, f.Uint64())
+	// The job title and company are drawn by the record faker too (st.f
+	// is swapped for the draw so the helpers serve both streams).
+	vf := st.f
+	st.f = f
+	r.jobTitle = st.jobTitle()
+	r.company = st.companyName(r.country)
+	st.f = vf
 	now := st.now
 	r.created = now.Add(-time.Duration(30*24+f.IntN(900*24)) * time.Hour).Add(-time.Duration(f.IntN(3600)) * time.Second)
 	r.updated = r.created.Add(time.Duration(f.Uint64() % uint64(now.Sub(r.created))))
@@ -219,13 +212,7 @@ func (fr *frame) personal() bool {
 		"recipient", "sender", "requester", "manager", "agent", "account", "candidate", "applicant", "reviewer", "approver":
 		return true
 	}
-	for pn := range fr.props {
-		switch classify(pn) {
-		case kindFirstName, kindLastName, kindEmail, kindGender:
-			return true
-		}
-	}
-	return false
+	return fr.props
 }
 
 // workflow reports whether a `state` in the current object is a workflow
@@ -248,7 +235,7 @@ var entityWords = []string{
 func (st *state) entityLabel(thing string) string {
 	w := entityWords[st.f.IntN(len(entityWords))]
 	if thing == "" || containers[thing] || len(thing) > 20 {
-		return w + " " + capitalize(strings.ToLower(st.f.NounConcrete()))
+		return w + " " + capitalize(st.noun())
 	}
 	return w + " " + capitalize(thing)
 }

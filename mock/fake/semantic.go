@@ -139,7 +139,7 @@ func (st *state) semantic(v *openapi3.Schema, k kind, fk fmtKind, hint string) (
 		}
 		return st.entityLabel(th), true
 	case kindText:
-		return st.f.Sentence(), true
+		return st.sentence(), true
 	}
 	return "", false
 }

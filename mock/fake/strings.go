@@ -220,7 +220,7 @@ func (st *state) formatString(fk fmtKind, k kind, hint string) string {
 	case fmtUUID:
 		return f.UUID()
 	case fmtByte, fmtBinary:
-		return base64.StdEncoding.EncodeToString([]byte(f.Sentence(3 + f.IntN(4))))
+		return base64.StdEncoding.EncodeToString([]byte(st.sentence()))
 	case fmtInt:
 		return strconv.FormatInt(st.genInteger(anySchema, hint).(int64), 10)
 	case fmtDecimal:
@@ -238,7 +238,7 @@ func (st *state) formatString(fk fmtKind, k kind, hint string) string {
 	case fmtDuration:
 		return st.duration()
 	case fmtHTML:
-		return "<p>" + f.Sentence() + "</p>"
+		return "<p>" + st.sentence() + "</p>"
 	}
 	return ""
 }
@@ -269,7 +269,7 @@ func (st *state) duration() string {
 
 func (st *state) imageURL() string {
 	return "https://images." + exampleDomains[st.f.IntN(len(exampleDomains))] + "/" +
-		strings.ReplaceAll(strings.ToLower(st.f.NounConcrete()), " ", "-") + "-" + strconv.Itoa(100+st.f.IntN(900)) + ".png"
+		st.noun() + "-" + strconv.Itoa(100+st.f.IntN(900)) + ".png"
 }
 
 var (
@@ -298,7 +298,7 @@ func (st *state) hintString(k kind, hint string) string {
 	case kindUserName:
 		return f.Username()
 	case kindCompany:
-		return f.Company()
+		return st.companyName(nil)
 	case kindCity:
 		return f.City()
 	case kindCountry:
@@ -328,13 +328,13 @@ func (st *state) hintString(k kind, hint string) string {
 	case kindTimeOfDay:
 		return st.dateTime().Format(time.TimeOnly)
 	case kindText:
-		return f.Sentence()
+		return st.sentence()
 	case kindTitle:
-		return strings.TrimRight(f.Sentence(2+f.IntN(4)), ".!?")
+		return strings.TrimSuffix(st.sentence(), ".")
 	case kindJobTitle:
-		return f.JobTitle()
+		return st.jobTitle()
 	case kindLabel:
-		return capitalize(f.AdjectiveDescriptive()) + " " + capitalize(f.NounConcrete())
+		return capitalize(st.adjective()) + " " + capitalize(st.noun())
 	case kindStatus:
 		return statuses[f.IntN(len(statuses))]
 	case kindColor:
@@ -360,7 +360,7 @@ func (st *state) hintString(k kind, hint string) string {
 	case kindDomain:
 		return st.exampleHost()
 	case kindFileName:
-		return strings.ToLower(f.AdjectiveDescriptive()+"-"+f.NounConcrete()) + "." + fileExts[f.IntN(len(fileExts))]
+		return st.adjective() + "-" + st.noun() + "." + fileExts[f.IntN(len(fileExts))]
 	case kindExtension:
 		return fileExts[f.IntN(len(fileExts))]
 	case kindMimeType:
@@ -372,13 +372,13 @@ func (st *state) hintString(k kind, hint string) string {
 	case kindUserAgent:
 		return f.UserAgent()
 	case kindWord, kindValue:
-		return strings.ToLower(f.NounConcrete())
+		return st.noun()
 	case kindRole:
 		return roles[f.IntN(len(roles))]
 	case kindSlug:
-		return strings.ToLower(f.AdjectiveDescriptive() + "-" + f.NounConcrete())
+		return st.adjective() + "-" + st.noun()
 	case kindPath:
-		return "/" + strings.ToLower(f.NounConcrete()) + "/" + strings.ToLower(f.NounConcrete())
+		return "/" + st.noun() + "/" + st.noun()
 	case kindCode:
 		return strings.ToUpper(f.Lexify("???")) + f.Numerify("###")
 	case kindMoney, kindLatitude, kindLongitude, kindPercent:
@@ -395,14 +395,6 @@ func capitalize(s string) string {
 		return s
 	}
 	return string(s[0]-'a'+'A') + s[1:]
-}
-
-// plainText is a string for a property whose name says nothing.
-func (st *state) plainText() string {
-	if st.f.IntN(2) == 0 {
-		return strings.ToLower(st.f.NounConcrete())
-	}
-	return strings.ToLower(st.f.AdjectiveDescriptive() + " " + st.f.NounConcrete())
 }
 
 // token returns n random lower-case letters and digits.
@@ -444,10 +436,7 @@ func (st *state) fitText(s string, minL, maxL int) string {
 		b.Grow(minL + 16)
 		b.WriteString(s)
 		for n < minL {
-			w := strings.ToLower(st.f.Word())
-			if bannedWords[w] {
-				continue
-			}
+			w := st.filler()
 			if n > 0 {
 				b.WriteByte(' ')
 				n++
