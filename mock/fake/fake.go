@@ -93,9 +93,10 @@ type Generator struct {
 // property names: their order and whether they make the object an address
 // or a person.
 type objInfo struct {
-	names    []string // property names, sorted
-	addressy bool     // a property names an address part
-	personal bool     // a property names a person's part
+	names    []string    // property names, sorted
+	infos    []*hintInfo // what each name says
+	addressy bool        // a property names an address part
+	personal bool        // a property names a person's part
 }
 
 // object returns the objInfo of object schema v.
@@ -104,7 +105,9 @@ func (g *Generator) object(v *openapi3.Schema) *objInfo {
 		return oi
 	}
 	oi := &objInfo{names: sortedKeys(v.Properties)}
-	for _, pn := range oi.names {
+	oi.infos = make([]*hintInfo, len(oi.names))
+	for i, pn := range oi.names {
+		oi.infos[i] = hintOf(pn)
 		switch classify(pn) {
 		case kindCity, kindZip, kindStreet, kindCountry, kindCountryCode:
 			oi.addressy = true

@@ -58,6 +58,10 @@ type state struct {
 	pcg      [2]rand.PCG
 	fk       [2]gofakeit.Faker
 	frameBuf [8]frame
+	recs     []record // records are allocated from here
+	recBuf   [2]record
+	memoHint string    // the last name st.hi was asked about
+	memo     *hintInfo // and its answer
 	now      time.Time // the anchor of generated dates
 	status   int       // the HTTP status the value is served with (0: unknown)
 	size     int       // string bytes generated
@@ -111,7 +115,7 @@ func (st *state) gen(ref *openapi3.SchemaRef, hint string, depth int) any {
 // genView generates from an allOf-free view.
 func (st *state) genView(v *openapi3.Schema, name, hint string, depth int) any {
 	if len(v.Enum) > 0 {
-		if successKeys[norm(hint)] && slices.Contains(v.Enum, any(st.success())) {
+		if successKeys[st.hi(hint).n] && slices.Contains(v.Enum, any(st.success())) {
 			return st.success()
 		}
 		return st.pickEnum(v)
@@ -128,7 +132,7 @@ func (st *state) genView(v *openapi3.Schema, name, hint string, depth int) any {
 	case typeNumber:
 		return st.genNumber(v, hint)
 	case typeBoolean:
-		if successKeys[norm(hint)] {
+		if successKeys[st.hi(hint).n] {
 			return st.success()
 		}
 		return st.f.Bool()
@@ -178,7 +182,7 @@ func (st *state) example(s, v *openapi3.Schema, hint string) (x any, ok bool, un
 		}
 		x = s.Default
 	}
-	if x == nil || isPlaceholder(x) || classify(hint).identifier() {
+	if x == nil || isPlaceholder(x) || st.hi(hint).k.identifier() {
 		return nil, false, nil
 	}
 	verdict, cached := st.g.examples.load(s)
@@ -431,7 +435,7 @@ func (st *state) genObject(v *openapi3.Schema, name, hint string, depth int) any
 	}
 	limited := st.limited(depth)
 	out := make(map[string]any, len(v.Properties))
-	ctx := contextWord(hint)
+	ctx := st.hi(hint).ctx
 	if containers[ctx] {
 		ctx = contextWord(name)
 	}
@@ -440,7 +444,7 @@ func (st *state) genObject(v *openapi3.Schema, name, hint string, depth int) any
 	defer st.popFrame()
 	names := oi.names
 	var omitted []string // optional properties left out, for minProperties
-	for _, pn := range names {
+	for i, pn := range names {
 		if st.exhausted() {
 			break
 		}
@@ -463,6 +467,9 @@ func (st *state) genObject(v *openapi3.Schema, name, hint string, depth int) any
 			}
 		}
 		old := st.enter(pn)
+		if ph == pn {
+			st.memoHint, st.memo = pn, oi.infos[i]
+		}
 		out[pn] = st.gen(p, ph, depth+1)
 		st.ptr = old
 	}
@@ -655,7 +662,7 @@ func (st *state) entryKey(out map[string]any, props openapi3.Schemas, freeForm b
 }
 
 func (st *state) genArray(v *openapi3.Schema, hint string, depth int) any {
-	if st.cutOff() || v.MinItems == 0 && st.success() && errorsKeys[norm(hint)] {
+	if st.cutOff() || v.MinItems == 0 && st.success() && errorsKeys[st.hi(hint).n] {
 		return []any{} // no errors in a success
 	}
 	lo := int(min(v.MinItems, hardMaxItems))
@@ -724,7 +731,7 @@ func (st *state) genItem(v *openapi3.Schema, hint string, depth int, seen map[st
 // genAny generates for a schema that says nothing about the type: an
 // ordinary string (or number) for a named property, a small object otherwise.
 func (st *state) genAny(hint string, depth int) any {
-	if hint == "" || classify(hint) == kindNone && depth == 0 {
+	if hint == "" || st.hi(hint).k == kindNone && depth == 0 {
 		if depth > st.g.opts.MaxDepth {
 			return map[string]any{}
 		}
@@ -740,7 +747,7 @@ func (st *state) genAny(hint string, depth int) any {
 		}
 		return out
 	}
-	k := classify(hint)
+	k := st.hi(hint).k
 	switch {
 	case k.integral():
 		return st.genInteger(anySchema, hint)

@@ -15,10 +15,12 @@ import (
 // fixed order, from the object's own pointer: which properties the object
 // has does not change it.
 type record struct {
+	h                           uint64 // the record's hash: each part is drawn from it
+	have                        uint8  // the parts drawn so far
 	gender, first, last, prefix string
 	email, username, jobTitle   string
 	company, phone              string
-	street, unit                string
+	street, unit, floor         string
 	country                     *country
 	place                       place
 	postal                      string
@@ -30,9 +32,10 @@ type record struct {
 // property or schema name) and its declared properties.
 type frame struct {
 	ptr      uint64
-	ctx      string // context word: "contract", "address", "" when unknown
-	props    bool   // a property names a person's part
-	addressy bool   // has address parts or is an address
+	ctx      string      // context word: "contract", "address", "" when unknown
+	props    bool        // a property names a person's part
+	addressy bool        // has address parts or is an address
+	rec0     namedRecord // the first record asked for (most objects have one)
 	records  []namedRecord
 }
 
@@ -113,74 +116,127 @@ func recordPrefixUncached(hint string) string {
 }
 
 // record returns the record of the current object for properties whose
-// name says prefix (see recordPrefix); nil outside an object.
-func (st *state) record(hint string) *record {
+// name says prefix (see recordPrefix), with parts drawn; outside an
+// object, a record of the value's own pointer.
+func (st *state) record(hint string, parts uint8) *record {
+	return st.need(st.recordOf(hint), parts)
+}
+
+func (st *state) recordOf(hint string) *record {
 	fr := st.frame()
 	if fr == nil {
 		return st.newRecord(st.ptr)
 	}
-	p := recordPrefix(hint)
+	p := st.hi(hint).prefix
 	if p == fr.ctx {
 		p = "" // contactName in a contact
+	}
+	if fr.rec0.r != nil && fr.rec0.prefix == p {
+		return fr.rec0.r
 	}
 	for _, nr := range fr.records {
 		if nr.prefix == p {
 			return nr.r
 		}
 	}
-	r := st.newRecord(segHash(fr.ptr, "\x00record:"+p))
-	fr.records = append(fr.records, namedRecord{p, r})
+	r := st.newRecord(segHash(segHash(fr.ptr, "\x00record:"), p))
+	if fr.rec0.r == nil {
+		fr.rec0 = namedRecord{p, r}
+	} else {
+		fr.records = append(fr.records, namedRecord{p, r})
+	}
 	return r
 }
 
-// newRecord draws a record from h with the record faker, leaving the
-// value's own stream alone.
+// Parts of a record, each drawn on first use from its own stream of the
+// record's hash: which parts an object uses does not change the others.
+const (
+	partPerson  uint8 = 1 << iota // gender, names, honorific, email, username
+	partAddress                   // country, place, street, unit, postal code, phone
+	partWork                      // job title, company (its suffix follows the country)
+	partDates                     // created, updated, start, end, birth, expiry
+)
+
+// newRecord returns the record of hash h, with no part drawn yet.
 func (st *state) newRecord(h uint64) *record {
-	h = mix64(h ^ 0x7265636f7264)
-	st.rsrc.Seed(h, h^0xda942042e4dd58b5)
+	if len(st.recs) == cap(st.recs) {
+		if st.recs == nil {
+			st.recs = st.recBuf[:0]
+		} else {
+			st.recs = make([]record, 0, 8)
+		}
+	}
+	st.recs = append(st.recs, record{h: mix64(h ^ 0x7265636f7264)})
+	return &st.recs[len(st.recs)-1]
+}
+
+// need draws the parts of r that are not drawn yet, with the record
+// faker, leaving the value's own stream alone.
+func (st *state) need(r *record, parts uint8) *record {
+	missing := parts &^ r.have
+	if missing == 0 {
+		return r
+	}
+	if missing&partWork != 0 {
+		missing |= partAddress &^ r.have
+	}
+	r.have |= missing
 	f := st.rf
-	r := &record{}
-	if f.IntN(2) == 0 {
-		r.gender, r.first = "female", femaleNames[f.IntN(len(femaleNames))]
-		r.prefix = []string{"Ms.", "Mrs.", "Dr."}[f.IntN(3)]
-	} else {
-		r.gender, r.first = "male", maleNames[f.IntN(len(maleNames))]
-		r.prefix = []string{"Mr.", "Mr.", "Dr."}[f.IntN(3)]
+	seed := func(part uint8) {
+		h := mix64(r.h + uint64(part)*0x9e3779b97f4a7c15)
+		st.rsrc.Seed(h, h^0xda942042e4dd58b5)
 	}
-	r.last = lastNames[f.IntN(len(lastNames))]
-	fl, ll := strings.ToLower(r.first), strings.ToLower(r.last)
-	dom := exampleDomains[f.IntN(len(exampleDomains))]
-	switch f.IntN(3) {
-	case 0:
-		r.email = fl + "." + ll + "@" + dom
-		r.username = fl + "." + ll
-	case 1:
-		r.email = fl[:1] + ll + "@" + dom
-		r.username = fl[:1] + ll
-	default:
-		r.email = fl + ll + "@" + dom
-		r.username = fl + ll + strconv.Itoa(10+f.IntN(90))
+	if missing&partPerson != 0 {
+		seed(partPerson)
+		if f.IntN(2) == 0 {
+			r.gender, r.first = "female", femaleNames[f.IntN(len(femaleNames))]
+			r.prefix = []string{"Ms.", "Mrs.", "Dr."}[f.IntN(3)]
+		} else {
+			r.gender, r.first = "male", maleNames[f.IntN(len(maleNames))]
+			r.prefix = []string{"Mr.", "Mr.", "Dr."}[f.IntN(3)]
+		}
+		r.last = lastNames[f.IntN(len(lastNames))]
+		fl, ll := strings.ToLower(r.first), strings.ToLower(r.last)
+		dom := exampleDomains[f.IntN(len(exampleDomains))]
+		switch f.IntN(3) {
+		case 0:
+			r.username = fl + "." + ll
+		case 1:
+			r.username = fl[:1] + ll
+		default:
+			r.username = fl + ll + strconv.Itoa(10+f.IntN(90))
+		}
+		r.email = strings.TrimRight(r.username, "0123456789") + "@" + dom
 	}
-	r.country = pickCountry(f.Uint64())
-	r.place = r.country.places[f.IntN(len(r.country.places))]
-	r.street = strconv.Itoa(1+f.IntN(9899)) + " " + r.country.streets[f.IntN(len(r.country.streets))]
-	r.unit = "Suite " + strconv.Itoa(100+f.IntN(900))
-	r.postal = fill(r.place.postal, f.Uint64())
-	r.phone = fill(r.country.phone, f.Uint64())
-	// The job title and company are drawn by the record faker too (st.f
-	// is swapped for the draw so the helpers serve both streams).
-	vf := st.f
-	st.f = f
-	r.jobTitle = st.jobTitle()
-	r.company = st.companyName(r.country)
-	st.f = vf
-	now := st.now
-	r.created = now.Add(-time.Duration(30*24+f.IntN(900*24)) * time.Hour).Add(-time.Duration(f.IntN(3600)) * time.Second)
-	r.updated = r.created.Add(time.Duration(f.Uint64() % uint64(now.Sub(r.created))))
-	r.start = now.AddDate(0, 0, -f.IntN(180)).Add(time.Duration(8+f.IntN(9)) * time.Hour)
-	r.end = r.start.AddDate(0, 0, 1+f.IntN(365))
-	r.birth = now.AddDate(-(19 + f.IntN(70)), 0, -f.IntN(360))
-	r.expiry = now.AddDate(0, 0, 45+f.IntN(700))
+	if missing&partAddress != 0 {
+		seed(partAddress)
+		r.country = pickCountry(f.Uint64())
+		r.place = r.country.places[f.IntN(len(r.country.places))]
+		r.street = strconv.Itoa(1+f.IntN(9899)) + " " + r.country.streets[f.IntN(len(r.country.streets))]
+		r.unit = "Suite " + strconv.Itoa(100+f.IntN(900))
+		r.floor = "Floor " + strconv.Itoa(2+f.IntN(20))
+		r.postal = fill(r.place.postal, f.Uint64())
+		r.phone = fill(r.country.phone, f.Uint64())
+	}
+	if missing&partWork != 0 {
+		seed(partWork)
+		// The helpers draw from st.f: lend them the record faker.
+		vf := st.f
+		st.f = f
+		r.jobTitle = st.jobTitle()
+		r.company = st.companyName(r.country)
+		st.f = vf
+	}
+	if missing&partDates != 0 {
+		seed(partDates)
+		now := st.now
+		r.created = now.Add(-time.Duration(30*24+f.IntN(900*24)) * time.Hour).Add(-time.Duration(f.IntN(3600)) * time.Second)
+		r.updated = r.created.Add(time.Duration(f.Uint64() % uint64(now.Sub(r.created))))
+		r.start = now.AddDate(0, 0, -f.IntN(180)).Add(time.Duration(8+f.IntN(9)) * time.Hour)
+		r.end = r.start.AddDate(0, 0, 1+f.IntN(365))
+		r.birth = now.AddDate(-(19 + f.IntN(70)), 0, -f.IntN(360))
+		r.expiry = now.AddDate(0, 0, 45+f.IntN(700))
+	}
 	return r
 }
 

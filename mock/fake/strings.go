@@ -120,7 +120,7 @@ func (st *state) fitsString(v *openapi3.Schema, s string) bool {
 // replaced by plain words.
 func (st *state) genString(v *openapi3.Schema, hint string) string {
 	x := st.genString1(v, hint)
-	if !classify(hint).wordy() {
+	if !st.hi(hint).k.wordy() {
 		return x // codes, names and dates come from clean tables
 	}
 	for try := 0; try < 4 && len(x) <= 512 && hasBannedWord(x); try++ {
@@ -135,7 +135,7 @@ func (st *state) genString(v *openapi3.Schema, hint string) string {
 }
 
 func (st *state) genString1(v *openapi3.Schema, hint string) string {
-	k := classify(hint)
+	k := st.hi(hint).k
 	fk := formatKindOf(v.Format)
 	fits := func(s string) bool { return st.fitsString(v, s) }
 	minL, maxL := stringLimits(v)
@@ -211,7 +211,7 @@ func (st *state) formatString(fk fmtKind, k kind, hint string) string {
 	case fmtTime:
 		return st.moment(hint).Format(time.TimeOnly)
 	case fmtEmail:
-		return st.record(hint).email
+		return st.record(hint, partPerson).email
 	case fmtURL:
 		if k == kindImageURL {
 			return st.imageURL()
@@ -288,7 +288,7 @@ func (st *state) hintString(k kind, hint string) string {
 	case kindNumberID:
 		return strconv.Itoa(100000 + f.IntN(900000))
 	case kindEmail:
-		return st.record(hint).email
+		return st.record(hint, partPerson).email
 	case kindFirstName:
 		return f.FirstName()
 	case kindLastName:
