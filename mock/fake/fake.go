@@ -2,6 +2,7 @@ package fake
 
 import (
 	"encoding/binary"
+	"slices"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -95,6 +96,8 @@ type Generator struct {
 type objInfo struct {
 	names    []string    // property names, sorted
 	infos    []*hintInfo // what each name says
+	props    []*openapi3.SchemaRef
+	required []bool
 	addressy bool        // a property names an address part
 	personal bool        // a property names a person's part
 }
@@ -106,8 +109,12 @@ func (g *Generator) object(v *openapi3.Schema) *objInfo {
 	}
 	oi := &objInfo{names: sortedKeys(v.Properties)}
 	oi.infos = make([]*hintInfo, len(oi.names))
+	oi.props = make([]*openapi3.SchemaRef, len(oi.names))
+	oi.required = make([]bool, len(oi.names))
 	for i, pn := range oi.names {
 		oi.infos[i] = hintOf(pn)
+		oi.props[i] = v.Properties[pn]
+		oi.required[i] = slices.Contains(v.Required, pn)
 		switch classify(pn) {
 		case kindCity, kindZip, kindStreet, kindCountry, kindCountryCode:
 			oi.addressy = true

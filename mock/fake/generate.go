@@ -448,18 +448,18 @@ func (st *state) genObject(v *openapi3.Schema, name, hint string, depth int) any
 		if st.exhausted() {
 			break
 		}
-		p := v.Properties[pn]
+		p := oi.props[i]
 		if p == nil || p.Value == nil || st.skipped(p) {
 			continue
 		}
-		if !slices.Contains(v.Required, pn) {
+		if !oi.required[i] {
 			if limited || st.recursive(p) || !st.chance(pn) {
 				omitted = append(omitted, pn)
 				continue
 			}
 		}
 		ph := pn
-		if strings.EqualFold(pn, "name") {
+		if oi.infos[i].n == "name" && len(pn) == 4 {
 			if st.frame().personal() {
 				ph = "fullName"
 			} else {
