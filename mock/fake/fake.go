@@ -98,8 +98,8 @@ type objInfo struct {
 	infos    []*hintInfo // what each name says
 	props    []*openapi3.SchemaRef
 	required []bool
-	addressy bool        // a property names an address part
-	personal bool        // a property names a person's part
+	addressy bool // a property names an address part
+	personal bool // a property names a person's part
 }
 
 // object returns the objInfo of object schema v.
