@@ -70,10 +70,12 @@ type Options struct {
 	MaxNodes int
 
 	// Now anchors generated dates: creation and update times fall before
-	// it, expiry dates after it, birth dates 18 to 90 years before it. It
-	// is rounded down to the start of its UTC month, so that bodies stay
-	// byte-identical for a month. The zero value means the time New is
-	// called.
+	// it, expiry and due dates after it, birth dates 18 to 90 years before
+	// it. It is rounded down to the start of its UTC day (the anchor), so
+	// that the same seed gives byte-identical bodies all day, and dates
+	// stay right against the real clock: past dates are at or before the
+	// anchor, hence before now; future ones at least a day after it,
+	// hence after now. The zero value means the time New is called.
 	Now time.Time
 }
 
@@ -154,7 +156,7 @@ func New(opts Options) *Generator {
 		opts.Now = time.Now()
 	}
 	n := opts.Now.UTC()
-	opts.Now = time.Date(n.Year(), n.Month(), 1, 0, 0, 0, 0, time.UTC)
+	opts.Now = time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC)
 	return &Generator{opts: opts}
 }
 

@@ -198,7 +198,7 @@ func (st *state) example(s, v *openapi3.Schema, hint string) (x any, ok bool, un
 			case map[string]any, []any:
 				// An example body on live domains, or with dates of year 1,
 				// is the API's own data: generate instead.
-				r := CheckRealism(x, RealismOptions{Now: st.now.AddDate(0, 1, 0), MaxFailures: 1})
+				r := CheckRealism(x, RealismOptions{Now: st.now.AddDate(0, 0, 1), MaxFailures: 1})
 				if r.Passed != r.Checked {
 					verdict = exampleUnbelievable
 				}

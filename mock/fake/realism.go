@@ -2,6 +2,7 @@ package fake
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"net"
 	"net/http"
@@ -340,6 +341,8 @@ func (c *checker) scalar(key string, v any, p, ctx string, addressy, problem boo
 		if strings.Contains(s, ".") {
 			c.result(isExampleHost(s), p, "domain-example", s)
 		}
+	case kindCompany:
+		c.result(!isRealCompany(s), p, "company-fictitious", s)
 	case kindCountry:
 		c.result(isCountryCode(s) || countryNames()[s], p, "country", s)
 	case kindCountryCode:
@@ -349,7 +352,7 @@ func (c *checker) scalar(key string, v any, p, ctx string, addressy, problem boo
 	case kindLanguage, kindLocale:
 		c.result(isLanguageCode(s) || len(s) == 2 && isLanguageCode(strings.ToLower(s)) || languageNames()[s], p, "language-code", s)
 	case kindState:
-		workflow := lastWord(key) == "state" && !addressy && !addressContexts[ctx]
+		workflow := workflowState(key, addressy, ctx)
 		switch {
 		case workflow:
 			c.result(!usStateNames()[s] && !usStateCodes()[s], p, "workflow-state", s)
@@ -549,6 +552,22 @@ func (c *checker) coherence(m map[string]any, ptr, ctx string) {
 		if code, ok := countryCodeOf()[cn]; ok {
 			c.result(code == cc || alpha3Of(code) == cc, ptr+"/"+keyOf[kindCountryCode], "country-coherence", cc)
 		}
+	}
+	// Address lines: address1, address2 and address3 are different lines.
+	var lines map[string][]string // values per line family (address1, address2 → "address")
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		v, ok := m[k].(string)
+		if !ok || v == "" || addressLine(k) == 0 || classify(k) != kindStreet {
+			continue
+		}
+		if lines == nil {
+			lines = map[string][]string{}
+		}
+		base := strings.TrimRight(norm(k), "0123456789")
+		if prev := lines[base]; len(prev) > 0 {
+			c.result(!slices.Contains(prev, v), ptr+"/"+k, "address-lines-distinct", v)
+		}
+		lines[base] = append(lines[base], v)
 	}
 	// Ordered dates.
 	for _, pair := range datePairs {

@@ -20,7 +20,7 @@ type record struct {
 	gender, first, last, prefix string
 	email, username, jobTitle   string
 	company, phone              string
-	street, unit, floor         string
+	street, unit, floor         string // address lines 1, 2 and 3
 	country                     *country
 	place                       place
 	postal                      string
@@ -271,13 +271,54 @@ func (fr *frame) personal() bool {
 	return fr.props
 }
 
-// workflow reports whether a `state` in the current object is a workflow
-// state rather than an address region.
-func (fr *frame) workflow() bool {
-	if fr == nil {
+// regionPrefixes are the words before `state` that make it an address
+// region (billing_state, homeState) rather than a workflow state
+// (ticket_state, mandateState).
+var regionPrefixes = map[string]bool{
+	"billing": true, "shipping": true, "mailing": true, "address": true, "home": true, "office": true,
+	"residence": true, "residential": true, "postal": true, "delivery": true, "location": true, "birth": true,
+	"issuing": true, "issuer": true, "license": true, "licence": true, "jurisdiction": true, "work": true,
+	"business": true, "company": true, "customer": true, "ship": true, "bill": true, "physical": true,
+	"registered": true, "legal": true, "origin": true, "destination": true, "pickup": true, "us": true,
+	"primary": true, "secondary": true, "current": true, "permanent": true, "mail": true, "site": true,
+}
+
+// workflowState reports whether a property called key, in an object known
+// as ctx that has address parts or not, is a workflow state (open,
+// closed …) rather than an address region: its name ends in "state" and
+// either what comes before says a workflow (ticket_state) or, for a bare
+// state, the object is no address.
+func workflowState(key string, addressy bool, ctx string) bool {
+	ws := words(key)
+	if len(ws) == 0 || ws[len(ws)-1] != "state" {
+		return false
+	}
+	if len(ws) > 1 {
+		for _, w := range ws[:len(ws)-1] {
+			if regionPrefixes[w] || addressContexts[w] {
+				return false
+			}
+		}
 		return true
 	}
-	return !fr.addressy
+	return !addressy && !addressContexts[ctx]
+}
+
+var workflowCache boundedCache[string, bool]
+
+// workflow reports whether `state` property hint of the current object
+// is a workflow state rather than an address region.
+func (fr *frame) workflow(hint string) bool {
+	if fr == nil {
+		return workflowState(hint, false, "")
+	}
+	if len(words(hint)) > 1 {
+		if w, ok := workflowCache.load(hint); ok {
+			return w
+		}
+		return workflowCache.store(hint, workflowState(hint, false, ""))
+	}
+	return workflowState(hint, fr.addressy, fr.ctx)
 }
 
 // entityWords name things for labels: "Phoenix Project", "Summit Board".

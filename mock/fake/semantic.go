@@ -26,6 +26,8 @@ func (st *state) semantic(v *openapi3.Schema, k kind, fk fmtKind, hint string) (
 		return st.iban(), true
 	case strings.Contains(n, "isbn"):
 		return st.isbn(), true
+	case st.hi(hint).last == "ago" && fk == fmtNone:
+		return st.agoText(), true
 	case n == "initials":
 		r := st.record(hint, partPerson)
 		return r.first[:1] + r.last[:1], true
@@ -57,11 +59,18 @@ func (st *state) semantic(v *openapi3.Schema, k kind, fk fmtKind, hint string) (
 	case kindPhone:
 		return st.record(hint, partAddress).phone, true
 	case kindStreet:
-		return st.record(hint, partAddress).street, true
+		r := st.record(hint, partAddress)
+		switch addressLine(hint) {
+		case 2:
+			return r.unit, true
+		case 3, 4:
+			return r.floor, true
+		}
+		return r.street, true
 	case kindCity:
 		return st.record(hint, partAddress).place.city, true
 	case kindState:
-		if st.hi(hint).last == "state" && fr.workflow() {
+		if st.hi(hint).last == "state" && fr.workflow(hint) {
 			return workflowStates[st.f.IntN(len(workflowStates))], true
 		}
 		fallthrough
@@ -142,6 +151,20 @@ func (st *state) semantic(v *openapi3.Schema, k kind, fk fmtKind, hint string) (
 		return st.sentence(), true
 	}
 	return "", false
+}
+
+// addressLine is the line number an address property's name ends in
+// (address2, AddressLine3, street_2 …), 0 when it names none.
+func addressLine(hint string) int {
+	i := len(hint)
+	for i > 0 && hint[i-1] >= '0' && hint[i-1] <= '9' {
+		i--
+	}
+	if i == len(hint) || len(hint)-i > 2 {
+		return 0
+	}
+	n, _ := strconv.Atoi(hint[i:])
+	return n
 }
 
 // taskContexts are objects whose title reads like a task.
