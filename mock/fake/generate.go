@@ -684,7 +684,7 @@ func (st *state) genArray(v *openapi3.Schema, hint string, depth int) any {
 		seen = make(map[string]struct{}, n)
 	}
 	for i := 0; len(out) < n && i < n+16 && !st.exhausted(); i++ {
-		x, ok := st.genItem(v, ih, depth, seen, i)
+		x, ok := st.genItem(v, ih, depth, seen, i, out)
 		if !ok {
 			if len(out) >= lo {
 				break // no further distinct value found: stop short
@@ -698,8 +698,9 @@ func (st *state) genArray(v *openapi3.Schema, hint string, depth int) any {
 
 // genItem generates one array element. With seen (uniqueItems) it retries
 // until the element differs from the earlier ones; ok is false if it could
-// not find one.
-func (st *state) genItem(v *openapi3.Schema, hint string, depth int, seen map[string]struct{}, i int) (x any, ok bool) {
+// not find one. Without, a string that repeats an earlier one is retried a
+// few times too (a list of tags reads wrong with one tag twice).
+func (st *state) genItem(v *openapi3.Schema, hint string, depth int, seen map[string]struct{}, i int, earlier []any) (x any, ok bool) {
 	for try := 0; try < 8; try++ {
 		// Item i is seeded from its index (and retry), so a longer or
 		// shorter list keeps the same first items.
@@ -714,6 +715,9 @@ func (st *state) genItem(v *openapi3.Schema, hint string, depth int, seen map[st
 		}
 		st.ptr = old
 		if seen == nil {
+			if s, isStr := x.(string); isStr && try < 3 && slices.Contains(earlier, any(s)) {
+				continue
+			}
 			return x, true
 		}
 		k, err := json.Marshal(x)
