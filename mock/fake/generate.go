@@ -182,7 +182,7 @@ func (st *state) example(s, v *openapi3.Schema, hint string) (x any, ok bool, un
 		}
 		x = s.Default
 	}
-	if x == nil || isPlaceholder(x) || st.hi(hint).k.identifier() {
+	if x == nil || isPlaceholder(x) || st.hi(hint).k.identifier() || st.personPart(hint) {
 		return nil, false, nil
 	}
 	verdict, cached := st.g.examples.load(s)
@@ -213,6 +213,19 @@ func (st *state) example(s, v *openapi3.Schema, hint string) (x any, ok bool, un
 		return nil, false, x
 	}
 	return deepCopy(x), true, nil
+}
+
+// personPart reports a name, email, username or gender property of an
+// object about a person: it takes the object's record, not the
+// definition's example, so that all of them agree ("John" and "Smith"
+// from the examples beside a generated email did not).
+func (st *state) personPart(hint string) bool {
+	switch st.hi(hint).k {
+	case kindFirstName, kindLastName, kindFullName, kindEmail, kindUserName, kindGender:
+		fr := st.frame()
+		return fr != nil && fr.props
+	}
+	return false
 }
 
 // Verdicts on a schema's example, cached.

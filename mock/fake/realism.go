@@ -512,6 +512,9 @@ func (c *checker) coherence(m map[string]any, ptr, ctx string) {
 		keyOf[kk], byKind[kk] = k, str(k)
 	}
 	first, last := byKind[kindFirstName], byKind[kindLastName]
+	if full := byKind[kindFullName]; last == "" && first != "" && strings.HasPrefix(full, first+" ") {
+		last = full[strings.LastIndexByte(full, ' ')+1:] // contact_firstname with contact_name
+	}
 	if first != "" && last != "" {
 		for _, k := range []string{"name", "fullName", "displayName", "full_name", "display_name", "FullName", "DisplayName", "Name"} {
 			if full := str(k); full != "" {

@@ -198,11 +198,13 @@ func (st *state) need(r *record, parts uint8) *record {
 		r.last = lastNames[f.IntN(len(lastNames))]
 		fl, ll := strings.ToLower(r.first), strings.ToLower(r.last)
 		dom := exampleDomains[f.IntN(len(exampleDomains))]
+		// Whole first and last names in every style: an object that shows
+		// only one of them still agrees with the email and username.
 		switch f.IntN(3) {
 		case 0:
 			r.username = fl + "." + ll
 		case 1:
-			r.username = fl[:1] + ll
+			r.username = fl + "_" + ll
 		default:
 			r.username = fl + ll + strconv.Itoa(10+f.IntN(90))
 		}

@@ -60,11 +60,13 @@ func (st *state) semantic(v *openapi3.Schema, k kind, fk fmtKind, hint string) (
 		return st.record(hint, partAddress).phone, true
 	case kindStreet:
 		r := st.record(hint, partAddress)
-		switch addressLine(hint) {
-		case 2:
+		switch n := addressLine(hint); {
+		case n == 2:
 			return r.unit, true
-		case 3, 4:
+		case n == 3:
 			return r.floor, true
+		case n >= 4:
+			return extraAddressLines[(n-4)%len(extraAddressLines)], true
 		}
 		return r.street, true
 	case kindCity:
@@ -152,6 +154,10 @@ func (st *state) semantic(v *openapi3.Schema, k kind, fk fmtKind, hint string) (
 	}
 	return "", false
 }
+
+// extraAddressLines are address lines 4 and on (after street, unit and
+// floor): each differs from the others.
+var extraAddressLines = []string{"Building B", "Attn: Accounts Payable", "Receiving Dock 4", "PO Box 1450", "West Wing"}
 
 // addressLine is the line number an address property's name ends in
 // (address2, AddressLine3, street_2 …), 0 when it names none.
