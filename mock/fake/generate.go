@@ -118,6 +118,9 @@ func (st *state) genView(v *openapi3.Schema, name, hint string, depth int) any {
 		if successKeys[st.hi(hint).n] && slices.Contains(v.Enum, any(st.success())) {
 			return st.success()
 		}
+		if x, ok := st.recordEnum(v, hint); ok {
+			return x
+		}
 		return st.pickEnum(v)
 	}
 	switch t := typeOf(v); t {
@@ -322,6 +325,27 @@ func (st *state) pickEnum(v *openapi3.Schema) any {
 		return deepCopy(x)
 	}
 	return nil
+}
+
+// recordEnum picks, for a currency or country code enum, the value of the
+// object's record when the enum lists it (in any case), so that an
+// enumerated currency agrees with the address.
+func (st *state) recordEnum(v *openapi3.Schema, hint string) (any, bool) {
+	k := st.hi(hint).k
+	if k != kindCurrency && k != kindCountryCode {
+		return nil, false
+	}
+	c := st.record(hint, partAddress).country
+	want := c.currency
+	if k == kindCountryCode {
+		want = c.alpha2
+	}
+	for _, x := range v.Enum {
+		if s, ok := x.(string); ok && strings.EqualFold(s, want) && st.fitsString(v, s) {
+			return s, true
+		}
+	}
+	return nil, false
 }
 
 // typedEnum converts the string values of an enum declared on a boolean,

@@ -364,7 +364,7 @@ var pairWords = map[kind][]string{
 	kindMimeType:  {"mime type", "content type", "media type"},
 	kindExtension: {"file type"},
 	kindDate:      {"birth date", "date of"},
-	kindDateTime:  {"start time", "end time"},
+	kindDateTime:  {"start time", "end time", "last login", "last logon", "last signin"},
 	kindSize:      {"file size", "content length"},
 	kindImageURL: {
 		"image url", "avatar url", "photo url", "picture url", "thumbnail url", "logo url", "icon url",

@@ -348,7 +348,8 @@ func (c *checker) scalar(key string, v any, p, ctx string, addressy, problem boo
 	case kindCountryCode:
 		c.result(isCountryCode(s), p, "country-code", s)
 	case kindCurrency:
-		c.result(isCurrencyCode(s), p, "currency-code", s)
+		// Lower-case ISO codes are real too (Stripe-style APIs send "eur").
+		c.result(isCurrencyCode(s) || strings.ToLower(s) == s && isCurrencyCode(strings.ToUpper(s)), p, "currency-code", s)
 	case kindLanguage, kindLocale:
 		c.result(isLanguageCode(s) || len(s) == 2 && isLanguageCode(strings.ToLower(s)) || languageNames()[s], p, "language-code", s)
 	case kindState:

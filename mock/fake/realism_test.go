@@ -362,6 +362,9 @@ func TestCheckRealismCatchesIssue13Leftovers(t *testing.T) {
 		{"mandate state is a workflow state", `{"direct_debit_mandate_state":"pending","town":"Seattle","address1":"1 Main Street"}`, ""},
 		{"billing state is a region", `{"billing_state":"California"}`, ""},
 		{"bare state of an address is a region", `{"state":"Texas","city":"Austin"}`, ""},
+		{"lastLogin is a date, not a username", `{"firstName":"Emma","lastName":"Baker","lastLogin":"2026-01-02T03:04:05Z"}`, ""},
+		{"lower-case ISO currency", `{"currency":"eur"}`, ""},
+		{"a cut region code", `{"address":{"state":"EN","city":"London"}}`, "state-code"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

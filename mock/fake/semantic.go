@@ -79,6 +79,12 @@ func (st *state) semantic(v *openapi3.Schema, k kind, fk fmtKind, hint string) (
 	case kindStateCode:
 		r := st.record(hint, partAddress)
 		if k == kindStateCode || maxL >= 0 && maxL <= 3 {
+			if maxL >= 0 && len(r.place.regionCode) > maxL {
+				// A two-letter state field is an American (or Canadian,
+				// German) one: a cut "ENG" read "EN".
+				us := countries[0].places
+				return us[r.h%uint64(len(us))].regionCode, true
+			}
 			return r.place.regionCode, true
 		}
 		return r.place.region, true

@@ -397,14 +397,19 @@ func capitalize(s string) string {
 	return string(s[0]-'a'+'A') + s[1:]
 }
 
-// token returns n random lower-case letters and digits.
+// token returns n random lower-case letters and digits, none of whose
+// letter runs is a banned word ("gbru5rxy9sex" was one).
 func (st *state) token(n int) string {
 	const chars = "abcdefghijklmnopqrstuvwxyz0123456789"
 	b := make([]byte, n)
-	for i := range b {
-		b[i] = chars[st.f.IntN(len(chars))]
+	for try := 0; ; try++ {
+		for i := range b {
+			b[i] = chars[st.f.IntN(len(chars))]
+		}
+		if try >= 8 || !hasBannedWord(string(b)) {
+			return string(b)
+		}
 	}
-	return string(b)
 }
 
 func (st *state) hex(n int) string {
