@@ -752,7 +752,7 @@ func (st *state) genItem(v *openapi3.Schema, hint string, depth int, seen map[st
 		}
 		st.ptr = old
 		if seen == nil {
-			if s, isStr := x.(string); isStr && try < 3 && slices.Contains(earlier, any(s)) {
+			if s, isStr := x.(string); isStr && try < 3 && containsString(earlier, s) {
 				continue
 			}
 			return x, true
@@ -767,6 +767,16 @@ func (st *state) genItem(v *openapi3.Schema, hint string, depth int, seen map[st
 		}
 	}
 	return nil, false
+}
+
+// containsString reports whether list holds the string s.
+func containsString(list []any, s string) bool {
+	for _, e := range list {
+		if e, ok := e.(string); ok && e == s {
+			return true
+		}
+	}
+	return false
 }
 
 // genAny generates for a schema that says nothing about the type: an

@@ -406,8 +406,8 @@ func (st *state) token(n int) string {
 		for i := range b {
 			b[i] = chars[st.f.IntN(len(chars))]
 		}
-		if try >= 8 || !hasBannedWord(string(b)) {
-			return string(b)
+		if t := string(b); try >= 8 || !hasBannedWord(t) {
+			return t
 		}
 	}
 }
