@@ -117,14 +117,18 @@ func (st *state) jobTitle() string {
 }
 
 // plainValues are what a property whose name says nothing (Custom01,
-// extraField) holds: short values a form shows, not word pairs.
+// extraField) holds: short values a form shows, not word pairs. Each has
+// two words: a single word ("Email") can be a key too, and a recording
+// that redacts a generated credential of that value redacts the keys.
 var plainValues = []string{
-	"Standard", "Gold tier", "Newsletter", "Referral", "Trade show", "Web form", "North region", "Key account",
-	"Renewal due", "Follow-up", "Partner", "Wholesale", "Retail", "Pilot", "Phase 2", "Onboarding", "Preferred",
-	"Spring campaign", "Email", "Phone", "In person", "Annual plan", "Monthly plan", "Enterprise", "Small business",
-	"Education", "Nonprofit", "Direct", "Reseller", "Evaluation", "Priority support", "Weekly digest", "Member",
-	"Internal", "External", "Headquarters", "Branch office", "Warehouse", "Online", "Print", "Blue", "Green",
-	"Level 1", "Level 2", "Batch A", "Batch B", "Summer sale", "Holiday hours", "Early access", "Returning customer",
+	"Standard plan", "Gold tier", "Newsletter signup", "Customer referral", "Trade show", "Web form", "North region",
+	"Key account", "Renewal due", "Follow-up call", "Channel partner", "Wholesale order", "Retail store", "Pilot project",
+	"Phase 2", "Onboarding call", "Preferred vendor", "Spring campaign", "Email campaign", "Phone order", "In person",
+	"Annual plan", "Monthly plan", "Enterprise plan", "Small business", "Education sector", "Nonprofit rate",
+	"Direct sale", "Reseller deal", "Free evaluation", "Priority support", "Weekly digest", "Member rate",
+	"Internal use", "External review", "Head office", "Branch office", "Main warehouse", "Online store",
+	"Print edition", "Blue team", "Green team", "Level 1", "Level 2", "Batch A", "Batch B", "Summer sale",
+	"Holiday hours", "Early access", "Returning customer",
 }
 
 // plainText is a string for a property whose name says nothing.
