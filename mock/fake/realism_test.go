@@ -426,6 +426,9 @@ func TestGeneratedLeftoversPass(t *testing.T) {
 				t.Fatalf("seed %d: %s = %q, want a plain value", seed, k, m[k])
 			}
 		}
+		if m["Custom01"] == m["Custom02"] {
+			t.Fatalf("seed %d: Custom01 and Custom02 are both %q", seed, m["Custom01"])
+		}
 		if !strings.HasSuffix(m["created_ago"].(string), " ago") {
 			t.Fatalf("seed %d: created_ago = %q", seed, m["created_ago"])
 		}

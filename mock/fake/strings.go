@@ -174,7 +174,7 @@ func (st *state) genString1(v *openapi3.Schema, hint string) string {
 		}
 		matched = c
 	}
-	c := st.fitText(st.plainText(), minL, maxL)
+	c := st.fitText(st.plainFor(hint), minL, maxL)
 	if fits(c) || matched == "" {
 		return c
 	}

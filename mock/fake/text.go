@@ -131,6 +131,21 @@ var plainValues = []string{
 	"Holiday hours", "Early access", "Returning customer",
 }
 
+// plainFor is the plain value of property hint. Numbered siblings
+// (Custom01 … Custom05) take distinct values: the pick steps through the
+// list by the number from a start drawn from the object's pointer and the
+// name without its number, so no sibling's presence changes another.
+func (st *state) plainFor(hint string) string {
+	n := addressLine(hint)
+	fr := st.frame()
+	if n == 0 || fr == nil {
+		return st.plainText()
+	}
+	base := strings.TrimRight(hint, "0123456789")
+	start := mix64(segHash(fr.ptr, "\x00plain:"+base))
+	return plainValues[(start+uint64(n)*7)%uint64(len(plainValues))]
+}
+
 // plainText is a string for a property whose name says nothing.
 func (st *state) plainText() string { return st.pick(plainValues) }
 
