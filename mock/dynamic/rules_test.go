@@ -272,3 +272,37 @@ func TestGeneratedSchemaRefinesTheStaticNode(t *testing.T) {
 		}
 	}
 }
+
+// TestDropdownTitlesFollowTheListedThing (issue 13, item 3): a list of
+// projects shows project names and a list of boards board names in the
+// value-title field, while the value-path ids stay ids (titles were
+// person names whatever the list held).
+func TestDropdownTitlesFollowTheListedThing(t *testing.T) {
+	for _, tc := range []struct{ op, path, want string }{
+		{"ListProjects", "/projects", " Project"},
+		{"GetBoards", "/boards", " Board"},
+	} {
+		c := defOf(t, `{"`+tc.path+`": {"get": {"operationId": "`+tc.op+`", "responses": {"200": {"description": "ok", "schema": {"type": "object",
+		   "properties": {"value": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"}, "name": {"type": "string"}}}}}}}}}},
+		 "/a": {"get": {"operationId": "A", "parameters": [{"in": "query", "name": "p", "type": "string",
+		   "x-ms-dynamic-values": {"operationId": "`+tc.op+`", "value-collection": "value", "value-path": "id", "value-title": "name"}}], "responses": {"200": {"description": "ok"}}}}}`, "")
+		r, err := New(Options{Connector: c, Seed: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := r.Lookup(c.Operation(tc.op), Args{}, nil)
+		items := body.(map[string]any)["value"].([]any)
+		if len(items) == 0 {
+			t.Fatalf("%s: no items", tc.op)
+		}
+		for _, it := range items {
+			m := it.(map[string]any)
+			if name, _ := m["name"].(string); !strings.HasSuffix(name, tc.want) {
+				t.Errorf("%s: title %q does not name a%s", tc.op, name, tc.want)
+			}
+			if id, _ := m["id"].(string); id == "" || strings.Contains(id, " ") {
+				t.Errorf("%s: id %q is not an id", tc.op, id)
+			}
+		}
+	}
+}

@@ -2,6 +2,7 @@ package fake
 
 import (
 	"encoding/binary"
+	"slices"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -69,10 +70,12 @@ type Options struct {
 	MaxNodes int
 
 	// Now anchors generated dates: creation and update times fall before
-	// it, expiry dates after it, birth dates 18 to 90 years before it. It
-	// is rounded down to the start of its UTC month, so that bodies stay
-	// byte-identical for a month. The zero value means the time New is
-	// called.
+	// it, expiry and due dates after it, birth dates 18 to 90 years before
+	// it. It is rounded down to the start of its UTC day (the anchor), so
+	// that the same seed gives byte-identical bodies all day, and dates
+	// stay right against the real clock: past dates are at or before the
+	// anchor, hence before now; future ones at least a day after it,
+	// hence after now. The zero value means the time New is called.
 	Now time.Time
 }
 
@@ -86,6 +89,42 @@ type Generator struct {
 	views    boundedCache[*openapi3.Schema, *openapi3.Schema] // merged allOf views
 	branches boundedCache[branchKey, *openapi3.Schema]        // base merged with one oneOf/anyOf branch
 	examples boundedCache[*openapi3.Schema, uint8]            // verdict on the schema's example (or default)
+	objects  boundedCache[*openapi3.Schema, *objInfo]         // what an object schema's properties say
+}
+
+// objInfo is what the generator derives once from an object schema's
+// property names: their order and whether they make the object an address
+// or a person.
+type objInfo struct {
+	names    []string    // property names, sorted
+	infos    []*hintInfo // what each name says
+	props    []*openapi3.SchemaRef
+	required []bool
+	addressy bool // a property names an address part
+	personal bool // a property names a person's part
+}
+
+// object returns the objInfo of object schema v.
+func (g *Generator) object(v *openapi3.Schema) *objInfo {
+	if oi, ok := g.objects.load(v); ok {
+		return oi
+	}
+	oi := &objInfo{names: sortedKeys(v.Properties)}
+	oi.infos = make([]*hintInfo, len(oi.names))
+	oi.props = make([]*openapi3.SchemaRef, len(oi.names))
+	oi.required = make([]bool, len(oi.names))
+	for i, pn := range oi.names {
+		oi.infos[i] = hintOf(pn)
+		oi.props[i] = v.Properties[pn]
+		oi.required[i] = slices.Contains(v.Required, pn)
+		switch classify(pn) {
+		case kindCity, kindZip, kindStreet, kindCountry, kindCountryCode:
+			oi.addressy = true
+		case kindFirstName, kindLastName, kindEmail, kindGender:
+			oi.personal = true
+		}
+	}
+	return g.objects.store(v, oi)
 }
 
 type branchKey struct {
@@ -117,7 +156,7 @@ func New(opts Options) *Generator {
 		opts.Now = time.Now()
 	}
 	n := opts.Now.UTC()
-	opts.Now = time.Date(n.Year(), n.Month(), 1, 0, 0, 0, 0, time.UTC)
+	opts.Now = time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC)
 	return &Generator{opts: opts}
 }
 

@@ -58,6 +58,10 @@ type state struct {
 	pcg      [2]rand.PCG
 	fk       [2]gofakeit.Faker
 	frameBuf [8]frame
+	recs     []record // records are allocated from here
+	recBuf   [2]record
+	memoHint string    // the last name st.hi was asked about
+	memo     *hintInfo // and its answer
 	now      time.Time // the anchor of generated dates
 	status   int       // the HTTP status the value is served with (0: unknown)
 	size     int       // string bytes generated
@@ -111,8 +115,11 @@ func (st *state) gen(ref *openapi3.SchemaRef, hint string, depth int) any {
 // genView generates from an allOf-free view.
 func (st *state) genView(v *openapi3.Schema, name, hint string, depth int) any {
 	if len(v.Enum) > 0 {
-		if successKeys[norm(hint)] && slices.Contains(v.Enum, any(st.success())) {
+		if successKeys[st.hi(hint).n] && slices.Contains(v.Enum, any(st.success())) {
 			return st.success()
+		}
+		if x, ok := st.recordEnum(v, hint); ok {
+			return x
 		}
 		return st.pickEnum(v)
 	}
@@ -128,7 +135,7 @@ func (st *state) genView(v *openapi3.Schema, name, hint string, depth int) any {
 	case typeNumber:
 		return st.genNumber(v, hint)
 	case typeBoolean:
-		if successKeys[norm(hint)] {
+		if successKeys[st.hi(hint).n] {
 			return st.success()
 		}
 		return st.f.Bool()
@@ -178,7 +185,7 @@ func (st *state) example(s, v *openapi3.Schema, hint string) (x any, ok bool, un
 		}
 		x = s.Default
 	}
-	if x == nil || isPlaceholder(x) || classify(hint).identifier() {
+	if x == nil || isPlaceholder(x) || st.hi(hint).k.identifier() || st.personPart(hint) {
 		return nil, false, nil
 	}
 	verdict, cached := st.g.examples.load(s)
@@ -194,7 +201,7 @@ func (st *state) example(s, v *openapi3.Schema, hint string) (x any, ok bool, un
 			case map[string]any, []any:
 				// An example body on live domains, or with dates of year 1,
 				// is the API's own data: generate instead.
-				r := CheckRealism(x, RealismOptions{Now: st.now.AddDate(0, 1, 0), MaxFailures: 1})
+				r := CheckRealism(x, RealismOptions{Now: st.now.AddDate(0, 0, 1), MaxFailures: 1})
 				if r.Passed != r.Checked {
 					verdict = exampleUnbelievable
 				}
@@ -209,6 +216,19 @@ func (st *state) example(s, v *openapi3.Schema, hint string) (x any, ok bool, un
 		return nil, false, x
 	}
 	return deepCopy(x), true, nil
+}
+
+// personPart reports a name, email, username or gender property of an
+// object about a person: it takes the object's record, not the
+// definition's example, so that all of them agree ("John" and "Smith"
+// from the examples beside a generated email did not).
+func (st *state) personPart(hint string) bool {
+	switch st.hi(hint).k {
+	case kindFirstName, kindLastName, kindFullName, kindEmail, kindUserName, kindGender:
+		fr := st.frame()
+		return fr != nil && fr.props
+	}
+	return false
 }
 
 // Verdicts on a schema's example, cached.
@@ -305,6 +325,27 @@ func (st *state) pickEnum(v *openapi3.Schema) any {
 		return deepCopy(x)
 	}
 	return nil
+}
+
+// recordEnum picks, for a currency or country code enum, the value of the
+// object's record when the enum lists it (in any case), so that an
+// enumerated currency agrees with the address.
+func (st *state) recordEnum(v *openapi3.Schema, hint string) (any, bool) {
+	k := st.hi(hint).k
+	if k != kindCurrency && k != kindCountryCode {
+		return nil, false
+	}
+	c := st.record(hint, partAddress).country
+	want := c.currency
+	if k == kindCountryCode {
+		want = c.alpha2
+	}
+	for _, x := range v.Enum {
+		if s, ok := x.(string); ok && strings.EqualFold(s, want) && st.fitsString(v, s) {
+			return s, true
+		}
+	}
+	return nil, false
 }
 
 // typedEnum converts the string values of an enum declared on a boolean,
@@ -431,30 +472,31 @@ func (st *state) genObject(v *openapi3.Schema, name, hint string, depth int) any
 	}
 	limited := st.limited(depth)
 	out := make(map[string]any, len(v.Properties))
-	ctx := contextWord(hint)
+	ctx := st.hi(hint).ctx
 	if containers[ctx] {
 		ctx = contextWord(name)
 	}
-	st.pushFrame(ctx, v)
+	oi := st.g.object(v)
+	st.pushFrame(ctx, v, oi)
 	defer st.popFrame()
-	names := sortedKeys(v.Properties)
+	names := oi.names
 	var omitted []string // optional properties left out, for minProperties
-	for _, pn := range names {
+	for i, pn := range names {
 		if st.exhausted() {
 			break
 		}
-		p := v.Properties[pn]
+		p := oi.props[i]
 		if p == nil || p.Value == nil || st.skipped(p) {
 			continue
 		}
-		if !slices.Contains(v.Required, pn) {
+		if !oi.required[i] {
 			if limited || st.recursive(p) || !st.chance(pn) {
 				omitted = append(omitted, pn)
 				continue
 			}
 		}
 		ph := pn
-		if strings.EqualFold(pn, "name") {
+		if oi.infos[i].n == "name" && len(pn) == 4 {
 			if st.frame().personal() {
 				ph = "fullName"
 			} else {
@@ -462,6 +504,9 @@ func (st *state) genObject(v *openapi3.Schema, name, hint string, depth int) any
 			}
 		}
 		old := st.enter(pn)
+		if ph == pn {
+			st.memoHint, st.memo = pn, oi.infos[i]
+		}
 		out[pn] = st.gen(p, ph, depth+1)
 		st.ptr = old
 	}
@@ -623,7 +668,7 @@ func (st *state) entryKey(out map[string]any, props openapi3.Schemas, freeForm b
 		if freeForm {
 			k = freeFormKeys[st.f.IntN(len(freeFormKeys))]
 		} else {
-			k = strings.ToLower(st.f.NounConcrete())
+			k = st.noun()
 			k = strings.Map(func(r rune) rune {
 				if r >= 'a' && r <= 'z' {
 					return r
@@ -654,7 +699,7 @@ func (st *state) entryKey(out map[string]any, props openapi3.Schemas, freeForm b
 }
 
 func (st *state) genArray(v *openapi3.Schema, hint string, depth int) any {
-	if st.cutOff() || v.MinItems == 0 && st.success() && errorsKeys[norm(hint)] {
+	if st.cutOff() || v.MinItems == 0 && st.success() && errorsKeys[st.hi(hint).n] {
 		return []any{} // no errors in a success
 	}
 	lo := int(min(v.MinItems, hardMaxItems))
@@ -676,7 +721,7 @@ func (st *state) genArray(v *openapi3.Schema, hint string, depth int) any {
 		seen = make(map[string]struct{}, n)
 	}
 	for i := 0; len(out) < n && i < n+16 && !st.exhausted(); i++ {
-		x, ok := st.genItem(v, ih, depth, seen, i)
+		x, ok := st.genItem(v, ih, depth, seen, i, out)
 		if !ok {
 			if len(out) >= lo {
 				break // no further distinct value found: stop short
@@ -690,8 +735,9 @@ func (st *state) genArray(v *openapi3.Schema, hint string, depth int) any {
 
 // genItem generates one array element. With seen (uniqueItems) it retries
 // until the element differs from the earlier ones; ok is false if it could
-// not find one.
-func (st *state) genItem(v *openapi3.Schema, hint string, depth int, seen map[string]struct{}, i int) (x any, ok bool) {
+// not find one. Without, a string that repeats an earlier one is retried a
+// few times too (a list of tags reads wrong with one tag twice).
+func (st *state) genItem(v *openapi3.Schema, hint string, depth int, seen map[string]struct{}, i int, earlier []any) (x any, ok bool) {
 	for try := 0; try < 8; try++ {
 		// Item i is seeded from its index (and retry), so a longer or
 		// shorter list keeps the same first items.
@@ -706,6 +752,9 @@ func (st *state) genItem(v *openapi3.Schema, hint string, depth int, seen map[st
 		}
 		st.ptr = old
 		if seen == nil {
+			if s, isStr := x.(string); isStr && try < 3 && containsString(earlier, s) {
+				continue
+			}
 			return x, true
 		}
 		k, err := json.Marshal(x)
@@ -720,10 +769,20 @@ func (st *state) genItem(v *openapi3.Schema, hint string, depth int, seen map[st
 	return nil, false
 }
 
+// containsString reports whether list holds the string s.
+func containsString(list []any, s string) bool {
+	for _, e := range list {
+		if e, ok := e.(string); ok && e == s {
+			return true
+		}
+	}
+	return false
+}
+
 // genAny generates for a schema that says nothing about the type: an
 // ordinary string (or number) for a named property, a small object otherwise.
 func (st *state) genAny(hint string, depth int) any {
-	if hint == "" || classify(hint) == kindNone && depth == 0 {
+	if hint == "" || st.hi(hint).k == kindNone && depth == 0 {
 		if depth > st.g.opts.MaxDepth {
 			return map[string]any{}
 		}
@@ -739,7 +798,7 @@ func (st *state) genAny(hint string, depth int) any {
 		}
 		return out
 	}
-	k := classify(hint)
+	k := st.hi(hint).k
 	switch {
 	case k.integral():
 		return st.genInteger(anySchema, hint)

@@ -102,6 +102,35 @@ func (k kind) numeric() bool {
 	return k.integral()
 }
 
+// hintInfo is everything the generator derives from one property name.
+type hintInfo struct {
+	k      kind
+	n      string // norm
+	last   string // lastWord
+	prefix string // recordPrefix
+	ctx    string // contextWord
+}
+
+var hintInfos boundedCache[string, *hintInfo]
+
+// hi returns what hint says, from a one-entry memo (a value asks several
+// times about its own name) or the shared cache.
+func (st *state) hi(hint string) *hintInfo {
+	if st.memo != nil && hint == st.memoHint {
+		return st.memo
+	}
+	h := hintOf(hint)
+	st.memoHint, st.memo = hint, h
+	return h
+}
+
+func hintOf(hint string) *hintInfo {
+	if h, ok := hintInfos.load(hint); ok {
+		return h
+	}
+	return hintInfos.store(hint, &hintInfo{k: classify(hint), n: norm(hint), last: lastWord(hint), prefix: recordPrefix(hint), ctx: contextWord(hint)})
+}
+
 // hintCache remembers classify's answers: property names are a small set.
 var hintCache boundedCache[string, kind]
 
@@ -335,7 +364,7 @@ var pairWords = map[kind][]string{
 	kindMimeType:  {"mime type", "content type", "media type"},
 	kindExtension: {"file type"},
 	kindDate:      {"birth date", "date of"},
-	kindDateTime:  {"start time", "end time"},
+	kindDateTime:  {"start time", "end time", "last login", "last logon", "last signin"},
 	kindSize:      {"file size", "content length"},
 	kindImageURL: {
 		"image url", "avatar url", "photo url", "picture url", "thumbnail url", "logo url", "icon url",

@@ -161,12 +161,12 @@ func (st *state) genInteger(v *openapi3.Schema, hint string) any {
 	if lo > hi {
 		return int64(finite(lo)) // contradictory bounds: best effort
 	}
-	if statusKeys[norm(hint)] {
+	if statusKeys[st.hi(hint).n] {
 		if c := float64(st.servedStatus()); c >= lo && c <= hi && (v.MultipleOf == nil || multipleOK(c, *v.MultipleOf)) {
 			return int64(c)
 		}
 	}
-	rlo, rhi, _ := rangeFor(classify(hint), true)
+	rlo, rhi, _ := rangeFor(st.hi(hint).k, true)
 	a, z := window(lo, hi, rlo, rhi)
 	if m := v.MultipleOf; m != nil && *m > 0 && !math.IsInf(*m, 0) {
 		step := *m
@@ -201,9 +201,9 @@ func integralStep(m float64) float64 {
 // genNumber returns a float64 inside v's bounds and multipleOf, with a
 // realistic number of decimals.
 func (st *state) genNumber(v *openapi3.Schema, hint string) any {
-	k := classify(hint)
+	k := st.hi(hint).k
 	b := declared(v)
-	if statusKeys[norm(hint)] {
+	if statusKeys[st.hi(hint).n] {
 		if c := float64(st.servedStatus()); b.contains(c) && (v.MultipleOf == nil || multipleOK(c, *v.MultipleOf)) {
 			return c
 		}

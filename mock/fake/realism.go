@@ -2,6 +2,7 @@ package fake
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"net"
 	"net/http"
@@ -340,16 +341,19 @@ func (c *checker) scalar(key string, v any, p, ctx string, addressy, problem boo
 		if strings.Contains(s, ".") {
 			c.result(isExampleHost(s), p, "domain-example", s)
 		}
+	case kindCompany:
+		c.result(!isRealCompany(s), p, "company-fictitious", s)
 	case kindCountry:
 		c.result(isCountryCode(s) || countryNames()[s], p, "country", s)
 	case kindCountryCode:
 		c.result(isCountryCode(s), p, "country-code", s)
 	case kindCurrency:
-		c.result(isCurrencyCode(s), p, "currency-code", s)
+		// Lower-case ISO codes are real too (Stripe-style APIs send "eur").
+		c.result(isCurrencyCode(s) || strings.ToLower(s) == s && isCurrencyCode(strings.ToUpper(s)), p, "currency-code", s)
 	case kindLanguage, kindLocale:
 		c.result(isLanguageCode(s) || len(s) == 2 && isLanguageCode(strings.ToLower(s)) || languageNames()[s], p, "language-code", s)
 	case kindState:
-		workflow := lastWord(key) == "state" && !addressy && !addressContexts[ctx]
+		workflow := workflowState(key, addressy, ctx)
 		switch {
 		case workflow:
 			c.result(!usStateNames()[s] && !usStateCodes()[s], p, "workflow-state", s)
@@ -509,6 +513,9 @@ func (c *checker) coherence(m map[string]any, ptr, ctx string) {
 		keyOf[kk], byKind[kk] = k, str(k)
 	}
 	first, last := byKind[kindFirstName], byKind[kindLastName]
+	if full := byKind[kindFullName]; last == "" && first != "" && strings.HasPrefix(full, first+" ") {
+		last = full[strings.LastIndexByte(full, ' ')+1:] // contact_firstname with contact_name
+	}
 	if first != "" && last != "" {
 		for _, k := range []string{"name", "fullName", "displayName", "full_name", "display_name", "FullName", "DisplayName", "Name"} {
 			if full := str(k); full != "" {
@@ -549,6 +556,22 @@ func (c *checker) coherence(m map[string]any, ptr, ctx string) {
 		if code, ok := countryCodeOf()[cn]; ok {
 			c.result(code == cc || alpha3Of(code) == cc, ptr+"/"+keyOf[kindCountryCode], "country-coherence", cc)
 		}
+	}
+	// Address lines: address1, address2 and address3 are different lines.
+	var lines map[string][]string // values per line family (address1, address2 → "address")
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		v, ok := m[k].(string)
+		if !ok || v == "" || addressLine(k) == 0 || classify(k) != kindStreet {
+			continue
+		}
+		if lines == nil {
+			lines = map[string][]string{}
+		}
+		base := strings.TrimRight(norm(k), "0123456789")
+		if prev := lines[base]; len(prev) > 0 {
+			c.result(!slices.Contains(prev, v), ptr+"/"+k, "address-lines-distinct", v)
+		}
+		lines[base] = append(lines[base], v)
 	}
 	// Ordered dates.
 	for _, pair := range datePairs {

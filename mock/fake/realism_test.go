@@ -341,3 +341,145 @@ func TestTitleHint(t *testing.T) {
 		t.Errorf("a project title is %q", v)
 	}
 }
+
+// TestCheckRealismCatchesIssue13Leftovers are the values the first round
+// of issue 13 still generated (each case fails on that generator): a
+// real firm from gofakeit's company list, identical address lines, a US
+// state in a workflow `*_state` property of an object with an address.
+func TestCheckRealismCatchesIssue13Leftovers(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, body, check string
+	}{
+		{"real company from gofakeit's list", `{"CompanyName":"Microsoft Windows Azure Marketplace"}`, "company-fictitious"},
+		{"real company, other case", `{"organisation_name":"accenture"}`, "company-fictitious"},
+		{"fictitious company", `{"CompanyName":"Harbor Logistics GmbH"}`, ""},
+		{"address lines identical", `{"address1":"1124 Lindenallee","address2":"1124 Lindenallee","address3":"1124 Lindenallee","town":"Hamburg"}`, "address-lines-distinct"},
+		{"AddressLine2 repeats line 1", `{"AddressLine1":"3478 Main Street","AddressLine2":"3478 Main Street","City":"Austin"}`, "address-lines-distinct"},
+		{"address lines distinct", `{"address1":"1124 Lindenallee","address2":"Suite 410","address3":"Floor 3","town":"Hamburg"}`, ""},
+		{"mandate state is a US state beside an address", `{"direct_debit_mandate_state":"California","town":"Seattle","address1":"1 Main Street"}`, "workflow-state"},
+		{"ticket_state is a US state", `{"ticket_state":"Texas"}`, "workflow-state"},
+		{"mandate state is a workflow state", `{"direct_debit_mandate_state":"pending","town":"Seattle","address1":"1 Main Street"}`, ""},
+		{"billing state is a region", `{"billing_state":"California"}`, ""},
+		{"bare state of an address is a region", `{"state":"Texas","city":"Austin"}`, ""},
+		{"lastLogin is a date, not a username", `{"firstName":"Emma","lastName":"Baker","lastLogin":"2026-01-02T03:04:05Z"}`, ""},
+		{"lower-case ISO currency", `{"currency":"eur"}`, ""},
+		{"a cut region code", `{"address":{"state":"EN","city":"London"}}`, "state-code"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var v any
+			if err := json.Unmarshal([]byte(tc.body), &v); err != nil {
+				t.Fatal(err)
+			}
+			r := CheckRealism(v, RealismOptions{Status: 200, Now: realismNow})
+			if r.Checked == 0 {
+				t.Fatalf("nothing checked in %s", tc.body)
+			}
+			if tc.check == "" {
+				if r.Passed != r.Checked {
+					t.Fatalf("want every check to pass, got %v", r.Failures)
+				}
+				return
+			}
+			if r.FailedBy[tc.check] == 0 {
+				t.Fatalf("want check %s to fail, got failures %v", tc.check, r.Failures)
+			}
+		})
+	}
+}
+
+// TestGeneratedLeftoversPass: what the checker above flags, the generator
+// no longer produces: companies are fictitious, address lines differ,
+// `*_state` follows its context, properties whose name says nothing hold
+// plain values rather than word pairs.
+func TestGeneratedLeftoversPass(t *testing.T) {
+	t.Parallel()
+	s := schemaOf(t, `{"type":"object","properties":{
+		"CompanyName":{"type":"string"},"organisation_name":{"type":"string"},"employer":{"type":"string"},
+		"address1":{"type":"string"},"address2":{"type":"string"},"address3":{"type":"string"},
+		"AddressLine1":{"type":"string"},"AddressLine2":{"type":"string"},"town":{"type":"string"},
+		"direct_debit_mandate_state":{"type":"string"},"billing_state":{"type":"string"},"region":{"type":"string"},
+		"Custom01":{"type":"string"},"Custom02":{"type":"string"},"created_ago":{"type":"string"},
+		"contact":{"type":"object","properties":{"company":{"type":"string"},"state":{"type":"string"},"city":{"type":"string"}}}}}`)
+	g := New(Options{Now: realismNow})
+	for seed := uint64(1); seed <= 300; seed++ {
+		m := g.Generate(s, seed, "").(map[string]any)
+		r := CheckRealism(m, RealismOptions{Status: 200, Now: realismNow})
+		if r.Passed != r.Checked || r.FailedBy["company-fictitious"] > 0 {
+			t.Fatalf("seed %d: %v in %v", seed, r.Failures, m)
+		}
+		for _, k := range []string{"CompanyName", "organisation_name", "employer"} {
+			if isRealCompany(m[k].(string)) {
+				t.Fatalf("seed %d: %s is the real firm %q", seed, k, m[k])
+			}
+		}
+		if !slices.Contains(workflowStates, m["direct_debit_mandate_state"].(string)) {
+			t.Fatalf("seed %d: direct_debit_mandate_state = %q, want a workflow state", seed, m["direct_debit_mandate_state"])
+		}
+		if usStateNames()[m["billing_state"].(string)] == false && !regionNames()[m["billing_state"].(string)] {
+			t.Fatalf("seed %d: billing_state = %q, want a region", seed, m["billing_state"])
+		}
+		for _, k := range []string{"Custom01", "Custom02"} {
+			if !slices.Contains(plainValues, m[k].(string)) {
+				t.Fatalf("seed %d: %s = %q, want a plain value", seed, k, m[k])
+			}
+		}
+		if m["Custom01"] == m["Custom02"] {
+			t.Fatalf("seed %d: Custom01 and Custom02 are both %q", seed, m["Custom01"])
+		}
+		if !strings.HasSuffix(m["created_ago"].(string), " ago") {
+			t.Fatalf("seed %d: created_ago = %q", seed, m["created_ago"])
+		}
+	}
+}
+
+// TestDatesAnchoredToTheDay: the anchor is the start of the UTC day, so
+// the same seed gives byte-identical bodies all day, and the dates stay
+// right against the real clock at any time of the day, including the last
+// second of a month (a month anchor put due dates up to a month in the
+// past by then).
+func TestDatesAnchoredToTheDay(t *testing.T) {
+	t.Parallel()
+	s := schemaOf(t, `{"type":"object","properties":{
+		"createdAt":{"type":"string","format":"date-time"},"updatedAt":{"type":"string","format":"date-time"},
+		"birthDate":{"type":"string","format":"date"},"expiresAt":{"type":"string","format":"date-time"},
+		"dueDate":{"type":"string","format":"date-time"},"startDate":{"type":"string","format":"date"},
+		"endDate":{"type":"string","format":"date"},"lastModified":{"type":"string","format":"date-time"}}}`)
+	body := func(now time.Time, seed uint64) string {
+		b, err := json.Marshal(New(Options{Now: now}).Generate(s, seed, ""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	for _, now := range []time.Time{
+		time.Date(2026, 1, 31, 23, 59, 59, 0, time.UTC),
+		time.Date(2026, 2, 1, 0, 0, 1, 0, time.UTC),
+		time.Date(2026, 12, 7, 13, 30, 0, 0, time.FixedZone("CET", 3600)),
+	} {
+		day := now.UTC().Truncate(24 * time.Hour)
+		for seed := uint64(1); seed <= 100; seed++ {
+			a := body(now, seed)
+			if b := body(day, seed); a != b {
+				t.Fatalf("%v seed %d: not the body of the day's start:\n%s\n%s", now, seed, a, b)
+			}
+			var v map[string]any
+			if err := json.Unmarshal([]byte(a), &v); err != nil {
+				t.Fatal(err)
+			}
+			r := CheckRealism(v, RealismOptions{Status: 200, Now: now})
+			if r.Passed != r.Checked {
+				t.Fatalf("%v seed %d: %v in %s", now, seed, r.Failures, a)
+			}
+			due, _ := time.Parse(time.RFC3339, v["dueDate"].(string))
+			if !due.After(now) {
+				t.Fatalf("%v seed %d: due date %v is not ahead", now, seed, due)
+			}
+		}
+		if body(now, 1) == body(now.AddDate(0, 0, 1), 1) {
+			t.Errorf("%v: the next day gives the same body: dates are not anchored to the day", now)
+		}
+	}
+}

@@ -15,10 +15,12 @@ import (
 // fixed order, from the object's own pointer: which properties the object
 // has does not change it.
 type record struct {
+	h                           uint64 // the record's hash: each part is drawn from it
+	have                        uint8  // the parts drawn so far
 	gender, first, last, prefix string
 	email, username, jobTitle   string
 	company, phone              string
-	street, unit                string
+	street, unit, floor         string // address lines 1, 2 and 3
 	country                     *country
 	place                       place
 	postal                      string
@@ -30,9 +32,10 @@ type record struct {
 // property or schema name) and its declared properties.
 type frame struct {
 	ptr      uint64
-	ctx      string // context word: "contract", "address", "" when unknown
-	props    openapi3.Schemas
-	addressy bool // has address parts or is an address
+	ctx      string      // context word: "contract", "address", "" when unknown
+	props    bool        // a property names a person's part
+	addressy bool        // has address parts or is an address
+	rec0     namedRecord // the first record asked for (most objects have one)
 	records  []namedRecord
 }
 
@@ -48,20 +51,8 @@ var addressContexts = map[string]bool{
 	"headquarter": true, "geo": true, "delivery": true, "home": true,
 }
 
-func (st *state) pushFrame(ctx string, v *openapi3.Schema) {
-	f := frame{ptr: st.ptr, ctx: ctx, props: v.Properties, addressy: addressContexts[ctx]}
-	if !f.addressy {
-		for pn := range v.Properties {
-			switch classify(pn) {
-			case kindCity, kindZip, kindStreet, kindCountry, kindCountryCode:
-				f.addressy = true
-			}
-			if f.addressy {
-				break
-			}
-		}
-	}
-	st.frames = append(st.frames, f)
+func (st *state) pushFrame(ctx string, v *openapi3.Schema, oi *objInfo) {
+	st.frames = append(st.frames, frame{ptr: st.ptr, ctx: ctx, props: oi.personal, addressy: addressContexts[ctx] || oi.addressy})
 }
 
 func (st *state) popFrame() { st.frames = st.frames[:len(st.frames)-1] }
@@ -125,69 +116,129 @@ func recordPrefixUncached(hint string) string {
 }
 
 // record returns the record of the current object for properties whose
-// name says prefix (see recordPrefix); nil outside an object.
-func (st *state) record(hint string) *record {
+// name says prefix (see recordPrefix), with parts drawn; outside an
+// object, a record of the value's own pointer.
+func (st *state) record(hint string, parts uint8) *record {
+	return st.need(st.recordOf(hint), parts)
+}
+
+func (st *state) recordOf(hint string) *record {
 	fr := st.frame()
 	if fr == nil {
 		return st.newRecord(st.ptr)
 	}
-	p := recordPrefix(hint)
+	p := st.hi(hint).prefix
 	if p == fr.ctx {
 		p = "" // contactName in a contact
+	}
+	if fr.rec0.r != nil && fr.rec0.prefix == p {
+		return fr.rec0.r
 	}
 	for _, nr := range fr.records {
 		if nr.prefix == p {
 			return nr.r
 		}
 	}
-	r := st.newRecord(segHash(fr.ptr, "\x00record:"+p))
-	fr.records = append(fr.records, namedRecord{p, r})
+	r := st.newRecord(segHash(segHash(fr.ptr, "\x00record:"), p))
+	if fr.rec0.r == nil {
+		fr.rec0 = namedRecord{p, r}
+	} else {
+		fr.records = append(fr.records, namedRecord{p, r})
+	}
 	return r
 }
 
-// newRecord draws a record from h with the record faker, leaving the
-// value's own stream alone.
+// Parts of a record, each drawn on first use from its own stream of the
+// record's hash: which parts an object uses does not change the others.
+const (
+	partPerson  uint8 = 1 << iota // gender, names, honorific, email, username
+	partAddress                   // country, place, street, unit, postal code, phone
+	partWork                      // job title, company (its suffix follows the country)
+	partDates                     // created, updated, start, end, birth, expiry
+)
+
+// newRecord returns the record of hash h, with no part drawn yet.
 func (st *state) newRecord(h uint64) *record {
-	h = mix64(h ^ 0x7265636f7264)
-	st.rsrc.Seed(h, h^0xda942042e4dd58b5)
+	if len(st.recs) == cap(st.recs) {
+		if st.recs == nil {
+			st.recs = st.recBuf[:0]
+		} else {
+			st.recs = make([]record, 0, 8)
+		}
+	}
+	st.recs = append(st.recs, record{h: mix64(h ^ 0x7265636f7264)})
+	return &st.recs[len(st.recs)-1]
+}
+
+// need draws the parts of r that are not drawn yet, with the record
+// faker, leaving the value's own stream alone.
+func (st *state) need(r *record, parts uint8) *record {
+	missing := parts &^ r.have
+	if missing == 0 {
+		return r
+	}
+	if missing&partWork != 0 {
+		missing |= partAddress &^ r.have
+	}
+	r.have |= missing
 	f := st.rf
-	r := &record{}
-	if f.IntN(2) == 0 {
-		r.gender, r.first = "female", femaleNames[f.IntN(len(femaleNames))]
-		r.prefix = []string{"Ms.", "Mrs.", "Dr."}[f.IntN(3)]
-	} else {
-		r.gender, r.first = "male", maleNames[f.IntN(len(maleNames))]
-		r.prefix = []string{"Mr.", "Mr.", "Dr."}[f.IntN(3)]
+	seed := func(part uint8) {
+		h := mix64(r.h + uint64(part)*0x9e3779b97f4a7c15)
+		st.rsrc.Seed(h, h^0xda942042e4dd58b5)
 	}
-	r.last = lastNames[f.IntN(len(lastNames))]
-	fl, ll := strings.ToLower(r.first), strings.ToLower(r.last)
-	dom := exampleDomains[f.IntN(len(exampleDomains))]
-	switch f.IntN(3) {
-	case 0:
-		r.email = fl + "." + ll + "@" + dom
-		r.username = fl + "." + ll
-	case 1:
-		r.email = fl[:1] + ll + "@" + dom
-		r.username = fl[:1] + ll
-	default:
-		r.email = fl + ll + "@" + dom
-		r.username = fl + ll + strconv.Itoa(10+f.IntN(90))
+	if missing&partPerson != 0 {
+		seed(partPerson)
+		if f.IntN(2) == 0 {
+			r.gender, r.first = "female", femaleNames[f.IntN(len(femaleNames))]
+			r.prefix = []string{"Ms.", "Mrs.", "Dr."}[f.IntN(3)]
+		} else {
+			r.gender, r.first = "male", maleNames[f.IntN(len(maleNames))]
+			r.prefix = []string{"Mr.", "Mr.", "Dr."}[f.IntN(3)]
+		}
+		r.last = lastNames[f.IntN(len(lastNames))]
+		fl, ll := strings.ToLower(r.first), strings.ToLower(r.last)
+		dom := exampleDomains[f.IntN(len(exampleDomains))]
+		// Whole first and last names in every style: an object that shows
+		// only one of them still agrees with the email and username.
+		switch f.IntN(3) {
+		case 0:
+			r.username = fl + "." + ll
+		case 1:
+			r.username = fl + "_" + ll
+		default:
+			r.username = fl + ll + strconv.Itoa(10+f.IntN(90))
+		}
+		r.email = strings.TrimRight(r.username, "0123456789") + "@" + dom
 	}
-	r.jobTitle = f.JobTitle()
-	r.company = f.Company()
-	r.country = pickCountry(f.Uint64())
-	r.place = r.country.places[f.IntN(len(r.country.places))]
-	r.street = strconv.Itoa(1+f.IntN(9899)) + " " + r.country.streets[f.IntN(len(r.country.streets))]
-	r.unit = "Suite " + strconv.Itoa(100+f.IntN(900))
-	r.postal = fill(r.place.postal, f.Uint64())
-	r.phone = fill(r.country.phone, f.Uint64())
-	now := st.now
-	r.created = now.Add(-time.Duration(30*24+f.IntN(900*24)) * time.Hour).Add(-time.Duration(f.IntN(3600)) * time.Second)
-	r.updated = r.created.Add(time.Duration(f.Uint64() % uint64(now.Sub(r.created))))
-	r.start = now.AddDate(0, 0, -f.IntN(180)).Add(time.Duration(8+f.IntN(9)) * time.Hour)
-	r.end = r.start.AddDate(0, 0, 1+f.IntN(365))
-	r.birth = now.AddDate(-(19 + f.IntN(70)), 0, -f.IntN(360))
-	r.expiry = now.AddDate(0, 0, 45+f.IntN(700))
+	if missing&partAddress != 0 {
+		seed(partAddress)
+		r.country = pickCountry(f.Uint64())
+		r.place = r.country.places[f.IntN(len(r.country.places))]
+		r.street = strconv.Itoa(1+f.IntN(9899)) + " " + r.country.streets[f.IntN(len(r.country.streets))]
+		r.unit = "Suite " + strconv.Itoa(100+f.IntN(900))
+		r.floor = "Floor " + strconv.Itoa(2+f.IntN(20))
+		r.postal = fill(r.place.postal, f.Uint64())
+		r.phone = fill(r.country.phone, f.Uint64())
+	}
+	if missing&partWork != 0 {
+		seed(partWork)
+		// The helpers draw from st.f: lend them the record faker.
+		vf := st.f
+		st.f = f
+		r.jobTitle = st.jobTitle()
+		r.company = st.companyName(r.country)
+		st.f = vf
+	}
+	if missing&partDates != 0 {
+		seed(partDates)
+		now := st.now
+		r.created = now.Add(-time.Duration(30*24+f.IntN(900*24)) * time.Hour).Add(-time.Duration(f.IntN(3600)) * time.Second)
+		r.updated = r.created.Add(time.Duration(f.Uint64() % uint64(now.Sub(r.created))))
+		r.start = now.AddDate(0, 0, -f.IntN(180)).Add(time.Duration(8+f.IntN(9)) * time.Hour)
+		r.end = r.start.AddDate(0, 0, 1+f.IntN(365))
+		r.birth = now.AddDate(-(19 + f.IntN(70)), 0, -f.IntN(360))
+		r.expiry = now.AddDate(0, 0, 45+f.IntN(700))
+	}
 	return r
 }
 
@@ -219,22 +270,57 @@ func (fr *frame) personal() bool {
 		"recipient", "sender", "requester", "manager", "agent", "account", "candidate", "applicant", "reviewer", "approver":
 		return true
 	}
-	for pn := range fr.props {
-		switch classify(pn) {
-		case kindFirstName, kindLastName, kindEmail, kindGender:
-			return true
-		}
-	}
-	return false
+	return fr.props
 }
 
-// workflow reports whether a `state` in the current object is a workflow
-// state rather than an address region.
-func (fr *frame) workflow() bool {
-	if fr == nil {
+// regionPrefixes are the words before `state` that make it an address
+// region (billing_state, homeState) rather than a workflow state
+// (ticket_state, mandateState).
+var regionPrefixes = map[string]bool{
+	"billing": true, "shipping": true, "mailing": true, "address": true, "home": true, "office": true,
+	"residence": true, "residential": true, "postal": true, "delivery": true, "location": true, "birth": true,
+	"issuing": true, "issuer": true, "license": true, "licence": true, "jurisdiction": true, "work": true,
+	"business": true, "company": true, "customer": true, "ship": true, "bill": true, "physical": true,
+	"registered": true, "legal": true, "origin": true, "destination": true, "pickup": true, "us": true,
+	"primary": true, "secondary": true, "current": true, "permanent": true, "mail": true, "site": true,
+}
+
+// workflowState reports whether a property called key, in an object known
+// as ctx that has address parts or not, is a workflow state (open,
+// closed …) rather than an address region: its name ends in "state" and
+// either what comes before says a workflow (ticket_state) or, for a bare
+// state, the object is no address.
+func workflowState(key string, addressy bool, ctx string) bool {
+	ws := words(key)
+	if len(ws) == 0 || ws[len(ws)-1] != "state" {
+		return false
+	}
+	if len(ws) > 1 {
+		for _, w := range ws[:len(ws)-1] {
+			if regionPrefixes[w] || addressContexts[w] {
+				return false
+			}
+		}
 		return true
 	}
-	return !fr.addressy
+	return !addressy && !addressContexts[ctx]
+}
+
+var workflowCache boundedCache[string, bool]
+
+// workflow reports whether `state` property hint of the current object
+// is a workflow state rather than an address region.
+func (fr *frame) workflow(hint string) bool {
+	if fr == nil {
+		return workflowState(hint, false, "")
+	}
+	if len(words(hint)) > 1 {
+		if w, ok := workflowCache.load(hint); ok {
+			return w
+		}
+		return workflowCache.store(hint, workflowState(hint, false, ""))
+	}
+	return workflowState(hint, fr.addressy, fr.ctx)
 }
 
 // entityWords name things for labels: "Phoenix Project", "Summit Board".
@@ -248,7 +334,7 @@ var entityWords = []string{
 func (st *state) entityLabel(thing string) string {
 	w := entityWords[st.f.IntN(len(entityWords))]
 	if thing == "" || containers[thing] || len(thing) > 20 {
-		return w + " " + capitalize(strings.ToLower(st.f.NounConcrete()))
+		return w + " " + capitalize(st.noun())
 	}
 	return w + " " + capitalize(thing)
 }

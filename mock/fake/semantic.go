@@ -16,65 +16,82 @@ func (st *state) semantic(v *openapi3.Schema, k kind, fk fmtKind, hint string) (
 	if hint == "" {
 		return "", false
 	}
-	n := norm(hint)
+	n := st.hi(hint).n
 	switch {
 	case statusKeys[n] && (n != "status" || strings.Contains(v.Pattern, `\d`) || fk == fmtInt):
 		return strconv.Itoa(st.servedStatus()), true
 	case prefixKeys[n]:
-		return st.record(hint).prefix, true
+		return st.record(hint, partPerson).prefix, true
 	case strings.Contains(n, "iban"):
 		return st.iban(), true
 	case strings.Contains(n, "isbn"):
 		return st.isbn(), true
+	case st.hi(hint).last == "ago" && fk == fmtNone:
+		return st.agoText(), true
 	case n == "initials":
-		r := st.record(hint)
+		r := st.record(hint, partPerson)
 		return r.first[:1] + r.last[:1], true
 	}
 	minL, maxL := stringLimits(v)
 	fr := st.frame()
 	switch k {
 	case kindFirstName:
-		return st.record(hint).first, true
+		return st.record(hint, partPerson).first, true
 	case kindLastName:
-		return st.record(hint).last, true
+		return st.record(hint, partPerson).last, true
 	case kindFullName:
-		r := st.record(hint)
+		r := st.record(hint, partPerson)
 		return r.first + " " + r.last, true
 	case kindEmail:
-		return st.record(hint).email, true
+		return st.record(hint, partPerson).email, true
 	case kindUserName:
-		return st.record(hint).username, true
+		return st.record(hint, partPerson).username, true
 	case kindGender:
-		g := st.record(hint).gender
+		g := st.record(hint, partPerson).gender
 		if maxL == 1 {
 			return strings.ToUpper(g[:1]), true
 		}
 		return g, true
 	case kindJobTitle:
-		return st.record(hint).jobTitle, true
+		return st.record(hint, partWork).jobTitle, true
 	case kindCompany:
-		return st.record(hint).company, true
+		return st.record(hint, partWork).company, true
 	case kindPhone:
-		return st.record(hint).phone, true
+		return st.record(hint, partAddress).phone, true
 	case kindStreet:
-		return st.record(hint).street, true
+		r := st.record(hint, partAddress)
+		switch n := addressLine(hint); {
+		case n == 2:
+			return r.unit, true
+		case n == 3:
+			return r.floor, true
+		case n >= 4:
+			return extraAddressLines[(n-4)%len(extraAddressLines)], true
+		}
+		return r.street, true
 	case kindCity:
-		return st.record(hint).place.city, true
+		return st.record(hint, partAddress).place.city, true
 	case kindState:
-		if lastWord(hint) == "state" && fr.workflow() {
+		if st.hi(hint).last == "state" && fr.workflow(hint) {
 			return workflowStates[st.f.IntN(len(workflowStates))], true
 		}
 		fallthrough
 	case kindStateCode:
-		r := st.record(hint)
+		r := st.record(hint, partAddress)
 		if k == kindStateCode || maxL >= 0 && maxL <= 3 {
+			if maxL >= 0 && len(r.place.regionCode) > maxL {
+				// A two-letter state field is an American (or Canadian,
+				// German) one: a cut "ENG" read "EN".
+				us := countries[0].places
+				return us[r.h%uint64(len(us))].regionCode, true
+			}
 			return r.place.regionCode, true
 		}
 		return r.place.region, true
 	case kindZip:
-		return st.record(hint).postal, true
+		return st.record(hint, partAddress).postal, true
 	case kindCountry, kindCountryCode:
-		c := st.record(hint).country
+		c := st.record(hint, partAddress).country
 		switch {
 		case minL == 3 || maxL == 3 || strings.Contains(n, "iso3") || strings.Contains(n, "alpha3"):
 			return c.alpha3, true
@@ -83,20 +100,20 @@ func (st *state) semantic(v *openapi3.Schema, k kind, fk fmtKind, hint string) (
 		}
 		return c.name, true
 	case kindCurrency:
-		return st.record(hint).country.currency, true
+		return st.record(hint, partAddress).country.currency, true
 	case kindLanguage:
-		l := st.record(hint).country.language
+		l := st.record(hint, partAddress).country.language
 		if maxL >= 0 && maxL < 5 || !strings.Contains(n, "locale") && !strings.Contains(n, "culture") {
 			l, _, _ = strings.Cut(l, "-")
 		}
 		return l, true
 	case kindLocale:
-		return st.record(hint).country.language, true
+		return st.record(hint, partAddress).country.language, true
 	case kindTimezone:
 		if strings.Contains(n, "offset") {
 			return "", false
 		}
-		return st.record(hint).country.tz, true
+		return st.record(hint, partAddress).country.tz, true
 	case kindDateTime, kindDate, kindMoment:
 		t := st.moment(hint)
 		switch {
@@ -139,9 +156,27 @@ func (st *state) semantic(v *openapi3.Schema, k kind, fk fmtKind, hint string) (
 		}
 		return st.entityLabel(th), true
 	case kindText:
-		return st.f.Sentence(), true
+		return st.sentence(), true
 	}
 	return "", false
+}
+
+// extraAddressLines are address lines 4 and on (after street, unit and
+// floor): each differs from the others.
+var extraAddressLines = []string{"Building B", "Attn: Accounts Payable", "Receiving Dock 4", "PO Box 1450", "West Wing"}
+
+// addressLine is the line number an address property's name ends in
+// (address2, AddressLine3, street_2 …), 0 when it names none.
+func addressLine(hint string) int {
+	i := len(hint)
+	for i > 0 && hint[i-1] >= '0' && hint[i-1] <= '9' {
+		i--
+	}
+	if i == len(hint) || len(hint)-i > 2 {
+		return 0
+	}
+	n, _ := strconv.Atoi(hint[i:])
+	return n
 }
 
 // taskContexts are objects whose title reads like a task.
@@ -175,8 +210,8 @@ func (st *state) success() bool { return st.status < 400 }
 // update, start, end, birth or expiry, a due date ahead, another date in
 // the past year.
 func (st *state) moment(hint string) time.Time {
-	n := norm(hint)
-	r := st.record("")
+	n := st.hi(hint).n
+	r := st.record("", partDates)
 	has := func(fam []string) bool {
 		for _, x := range fam {
 			if n == x {

@@ -120,7 +120,7 @@ func (st *state) fitsString(v *openapi3.Schema, s string) bool {
 // replaced by plain words.
 func (st *state) genString(v *openapi3.Schema, hint string) string {
 	x := st.genString1(v, hint)
-	if !classify(hint).wordy() {
+	if !st.hi(hint).k.wordy() {
 		return x // codes, names and dates come from clean tables
 	}
 	for try := 0; try < 4 && len(x) <= 512 && hasBannedWord(x); try++ {
@@ -135,7 +135,7 @@ func (st *state) genString(v *openapi3.Schema, hint string) string {
 }
 
 func (st *state) genString1(v *openapi3.Schema, hint string) string {
-	k := classify(hint)
+	k := st.hi(hint).k
 	fk := formatKindOf(v.Format)
 	fits := func(s string) bool { return st.fitsString(v, s) }
 	minL, maxL := stringLimits(v)
@@ -174,7 +174,7 @@ func (st *state) genString1(v *openapi3.Schema, hint string) string {
 		}
 		matched = c
 	}
-	c := st.fitText(st.plainText(), minL, maxL)
+	c := st.fitText(st.plainFor(hint), minL, maxL)
 	if fits(c) || matched == "" {
 		return c
 	}
@@ -211,7 +211,7 @@ func (st *state) formatString(fk fmtKind, k kind, hint string) string {
 	case fmtTime:
 		return st.moment(hint).Format(time.TimeOnly)
 	case fmtEmail:
-		return st.record(hint).email
+		return st.record(hint, partPerson).email
 	case fmtURL:
 		if k == kindImageURL {
 			return st.imageURL()
@@ -220,7 +220,7 @@ func (st *state) formatString(fk fmtKind, k kind, hint string) string {
 	case fmtUUID:
 		return f.UUID()
 	case fmtByte, fmtBinary:
-		return base64.StdEncoding.EncodeToString([]byte(f.Sentence(3 + f.IntN(4))))
+		return base64.StdEncoding.EncodeToString([]byte(st.sentence()))
 	case fmtInt:
 		return strconv.FormatInt(st.genInteger(anySchema, hint).(int64), 10)
 	case fmtDecimal:
@@ -238,7 +238,7 @@ func (st *state) formatString(fk fmtKind, k kind, hint string) string {
 	case fmtDuration:
 		return st.duration()
 	case fmtHTML:
-		return "<p>" + f.Sentence() + "</p>"
+		return "<p>" + st.sentence() + "</p>"
 	}
 	return ""
 }
@@ -269,7 +269,7 @@ func (st *state) duration() string {
 
 func (st *state) imageURL() string {
 	return "https://images." + exampleDomains[st.f.IntN(len(exampleDomains))] + "/" +
-		strings.ReplaceAll(strings.ToLower(st.f.NounConcrete()), " ", "-") + "-" + strconv.Itoa(100+st.f.IntN(900)) + ".png"
+		st.noun() + "-" + strconv.Itoa(100+st.f.IntN(900)) + ".png"
 }
 
 var (
@@ -288,7 +288,7 @@ func (st *state) hintString(k kind, hint string) string {
 	case kindNumberID:
 		return strconv.Itoa(100000 + f.IntN(900000))
 	case kindEmail:
-		return st.record(hint).email
+		return st.record(hint, partPerson).email
 	case kindFirstName:
 		return f.FirstName()
 	case kindLastName:
@@ -298,7 +298,7 @@ func (st *state) hintString(k kind, hint string) string {
 	case kindUserName:
 		return f.Username()
 	case kindCompany:
-		return f.Company()
+		return st.companyName(nil)
 	case kindCity:
 		return f.City()
 	case kindCountry:
@@ -328,13 +328,13 @@ func (st *state) hintString(k kind, hint string) string {
 	case kindTimeOfDay:
 		return st.dateTime().Format(time.TimeOnly)
 	case kindText:
-		return f.Sentence()
+		return st.sentence()
 	case kindTitle:
-		return strings.TrimRight(f.Sentence(2+f.IntN(4)), ".!?")
+		return strings.TrimSuffix(st.sentence(), ".")
 	case kindJobTitle:
-		return f.JobTitle()
+		return st.jobTitle()
 	case kindLabel:
-		return capitalize(f.AdjectiveDescriptive()) + " " + capitalize(f.NounConcrete())
+		return capitalize(st.adjective()) + " " + capitalize(st.noun())
 	case kindStatus:
 		return statuses[f.IntN(len(statuses))]
 	case kindColor:
@@ -360,7 +360,7 @@ func (st *state) hintString(k kind, hint string) string {
 	case kindDomain:
 		return st.exampleHost()
 	case kindFileName:
-		return strings.ToLower(f.AdjectiveDescriptive()+"-"+f.NounConcrete()) + "." + fileExts[f.IntN(len(fileExts))]
+		return st.adjective() + "-" + st.noun() + "." + fileExts[f.IntN(len(fileExts))]
 	case kindExtension:
 		return fileExts[f.IntN(len(fileExts))]
 	case kindMimeType:
@@ -372,13 +372,13 @@ func (st *state) hintString(k kind, hint string) string {
 	case kindUserAgent:
 		return f.UserAgent()
 	case kindWord, kindValue:
-		return strings.ToLower(f.NounConcrete())
+		return st.noun()
 	case kindRole:
 		return roles[f.IntN(len(roles))]
 	case kindSlug:
-		return strings.ToLower(f.AdjectiveDescriptive() + "-" + f.NounConcrete())
+		return st.adjective() + "-" + st.noun()
 	case kindPath:
-		return "/" + strings.ToLower(f.NounConcrete()) + "/" + strings.ToLower(f.NounConcrete())
+		return "/" + st.noun() + "/" + st.noun()
 	case kindCode:
 		return strings.ToUpper(f.Lexify("???")) + f.Numerify("###")
 	case kindMoney, kindLatitude, kindLongitude, kindPercent:
@@ -397,22 +397,19 @@ func capitalize(s string) string {
 	return string(s[0]-'a'+'A') + s[1:]
 }
 
-// plainText is a string for a property whose name says nothing.
-func (st *state) plainText() string {
-	if st.f.IntN(2) == 0 {
-		return strings.ToLower(st.f.NounConcrete())
-	}
-	return strings.ToLower(st.f.AdjectiveDescriptive() + " " + st.f.NounConcrete())
-}
-
-// token returns n random lower-case letters and digits.
+// token returns n random lower-case letters and digits, none of whose
+// letter runs is a banned word ("gbru5rxy9sex" was one).
 func (st *state) token(n int) string {
 	const chars = "abcdefghijklmnopqrstuvwxyz0123456789"
 	b := make([]byte, n)
-	for i := range b {
-		b[i] = chars[st.f.IntN(len(chars))]
+	for try := 0; ; try++ {
+		for i := range b {
+			b[i] = chars[st.f.IntN(len(chars))]
+		}
+		if t := string(b); try >= 8 || !hasBannedWord(t) {
+			return t
+		}
 	}
-	return string(b)
 }
 
 func (st *state) hex(n int) string {
@@ -444,10 +441,7 @@ func (st *state) fitText(s string, minL, maxL int) string {
 		b.Grow(minL + 16)
 		b.WriteString(s)
 		for n < minL {
-			w := strings.ToLower(st.f.Word())
-			if bannedWords[w] {
-				continue
-			}
+			w := st.filler()
 			if n > 0 {
 				b.WriteByte(' ')
 				n++

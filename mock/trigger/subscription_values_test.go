@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // TestWebhookPayloadCarriesTheSubscription: the subscriber chose the
@@ -63,5 +64,61 @@ func TestWebhookPayloadCarriesTheSubscription(t *testing.T) {
 	}
 	if !events["issue.created"] || !events["issue.closed"] || len(events) != 2 {
 		t.Errorf("events %v, want issue.created and issue.closed only", events)
+	}
+}
+
+// TestPollingItemsAreNewerThanTheCursorAndCarryTheFilter: every poll
+// returns items whose createdAt is after the `since` the previous answer
+// set (timestamps strictly increase from poll to poll and within a
+// batch), and each item carries the poll's filter value (status=shipped).
+func TestPollingItemsAreNewerThanTheCursorAndCarryTheFilter(t *testing.T) {
+	c := contoso(t)
+	now := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+	e, errs := New(Options{Connector: c, AllowPrivateCallbacks: true, Now: func() time.Time { return now }})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	defer e.Close()
+	op := c.Operation("OnNewOrder")
+	next := base + "/trigger/orders?status=shipped"
+	var since time.Time
+	items := 0
+	for round := 0; round < 4; round++ {
+		var r Response
+		r, next = poll(t, e, op, next)
+		if r.Status == 200 {
+			batch := r.Body.(map[string]any)["value"].([]any)
+			prev := time.Time{}
+			for i := len(batch) - 1; i >= 0; i-- { // oldest first
+				it := batch[i].(map[string]any)
+				at, err := time.Parse(time.RFC3339, it["createdAt"].(string))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !at.After(since) || !at.After(prev) {
+					t.Errorf("round %d: item createdAt %v is not after the cursor %v / the previous item %v", round, at, since, prev)
+				}
+				prev = at
+				if it["status"] != "shipped" {
+					t.Errorf("round %d: item status %v, want the filter's shipped", round, it["status"])
+				}
+				items++
+			}
+		}
+		s := mustURL(t, next).Query().Get("since")
+		if s == "" {
+			t.Fatalf("round %d: next poll URL %s carries no since", round, next)
+		}
+		var err error
+		if since, err = time.Parse(time.RFC3339, s); err != nil {
+			t.Fatal(err)
+		}
+		now = now.Add(time.Minute)
+		if _, err := e.Fire(context.Background(), FireRequest{OperationID: op.ID, Count: 2}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if items < InitialItems+4 {
+		t.Fatalf("saw %d items", items)
 	}
 }
