@@ -11,10 +11,14 @@
 #   bash bench/record.sh                      # 10 s per run
 #   DURATION=5s CONNS="32" RATE=1000 bash bench/record.sh
 #   RATE=0 skips the open-loop table, CONNS="" the closed-loop one
+#   PROFILE=/tmp/prof bash bench/record.sh   # also write CPU and allocation profiles of each
+#                                            # recording run (SESSION.cpu.pprof, SESSION.alloc.pprof)
 # Needs go and jq. Everything listens on 127.0.0.1 and stops by itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10s}
+PROFILE=${PROFILE:-}
+[ -z "$PROFILE" ] || { mkdir -p "$PROFILE"; PROFILE=$(cd "$PROFILE" && pwd); }
 CONNS=${CONNS:-"32 200"}
 RATE=${RATE:-2000}
 command -v jq >/dev/null || { echo "bench/record.sh: jq is required (apt-get install jq)" >&2; exit 3; }
@@ -42,7 +46,8 @@ BARE=$(head -1 "$tmp/bare.url")
 export CONNECTORLAB_PARAM_API_KEY=bench-key
 fail=0
 record_start() { # session name
-  "$tmp/connectorlab" record examples/contoso-orders --upstream "$UP/v1" --db "$tmp/bench.db" --port 0 \
+  CONNECTORLAB_RECORD_CPUPROFILE=${PROFILE:+$PROFILE/$1.cpu.pprof} CONNECTORLAB_RECORD_ALLOCPROFILE=${PROFILE:+$PROFILE/$1.alloc.pprof} \
+    "$tmp/connectorlab" record examples/contoso-orders --upstream "$UP/v1" --db "$tmp/bench.db" --port 0 \
       --session "$1" > "$tmp/rec.out" 2> "$tmp/rec.err" &
   RP=$!
   pids+=($RP)
