@@ -8,14 +8,17 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash"
 	"io"
 	"mime"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // PlaceholderPrefix starts every redacted value; the keyed hash follows.
@@ -42,7 +45,18 @@ type Redactor struct {
 	subs     []string
 	keep     map[string]bool
 	patterns []*regexp.Regexp
+	// prefixes are the patterns' literal prefixes ("" when a pattern has
+	// none): text without the prefix cannot match, and is not copied.
+	prefixes []string
 	secrets  []string
+
+	// The precompiled plan for the configured secrets (issue 17): their
+	// spellings with placeholders, and the replacer for an exchange in
+	// which no other value was found (the common case), built once
+	// instead of per exchange.
+	secretSpell map[string]string // spelling -> placeholder
+	secretRep   *strings.Replacer // nil: no configured secret to scrub
+	macs        sync.Pool         // of hash.Hash (HMAC-SHA256 with key)
 }
 
 // NewRedactor builds a redactor from a key and rules (merged in order).
@@ -72,14 +86,49 @@ func NewRedactor(key []byte, rules ...Rules) *Redactor {
 	for _, p := range all.Patterns {
 		if re, err := regexp.Compile(p); err == nil {
 			r.patterns = append(r.patterns, re)
+			prefix, _ := re.LiteralPrefix() // every match starts with it
+			r.prefixes = append(r.prefixes, prefix)
 		}
 	}
+	r.macs.New = func() any { return hmac.New(sha256.New, r.key) }
 	for _, s := range all.Secrets {
 		if len(s) >= minScrubLen {
 			r.secrets = append(r.secrets, s)
 		}
 	}
+	r.secretSpell = map[string]string{}
+	for _, v := range r.secrets {
+		for _, sp := range SecretSpellings(v) {
+			if len(sp) >= minScrubLen && !strings.HasPrefix(sp, PlaceholderPrefix) {
+				r.secretSpell[sp] = r.Placeholder(sp)
+			}
+		}
+	}
+	if lits := sortedLiterals(r.secretSpell); len(lits) > 0 {
+		pairs := make([]string, 0, 2*len(lits))
+		for _, l := range lits {
+			pairs = append(pairs, l, r.secretSpell[l])
+		}
+		r.secretRep = strings.NewReplacer(pairs...)
+	}
 	return r
+}
+
+// sortedLiterals are the keys of set, longest first (then in byte
+// order), the order the replacer needs so that a literal that contains
+// another wins.
+func sortedLiterals[V any](set map[string]V) []string {
+	out := make([]string, 0, len(set))
+	for v := range set {
+		out = append(out, v)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if len(out[i]) != len(out[j]) {
+			return len(out[i]) > len(out[j])
+		}
+		return out[i] < out[j]
+	})
+	return out
 }
 
 // The one structural redaction rule (issue 11): a header, query key, form
@@ -176,9 +225,18 @@ func nameSet(names []string) map[string]bool {
 
 // Hash is the keyed hash of a secret as it appears in placeholders.
 func (r *Redactor) Hash(value string) string {
-	m := hmac.New(sha256.New, r.key)
+	m, ok := r.macs.Get().(hash.Hash)
+	if !ok { // a Redactor not made by NewRedactor
+		m = hmac.New(sha256.New, r.key)
+	}
+	m.Reset()
 	io.WriteString(m, value)
-	return hex.EncodeToString(m.Sum(nil)[:8])
+	var sum [sha256.Size]byte
+	h := hex.EncodeToString(m.Sum(sum[:0])[:8])
+	if ok {
+		r.macs.Put(m)
+	}
+	return h
 }
 
 // Placeholder is what value is replaced with.
@@ -235,7 +293,12 @@ func (r *Redactor) Redact(x *Exchange) {
 	// took 2 minutes).
 	rep := d.replacer()
 	scrub := func(where, name, s string) string {
-		for _, re := range r.patterns {
+		for i, re := range r.patterns {
+			// ReplaceAllStringFunc copies s even when nothing matches:
+			// look first (no allocation), replace only on a match.
+			if p := r.prefixes[i]; p != "" && !strings.Contains(s, p) || !re.MatchString(s) {
+				continue
+			}
 			s = re.ReplaceAllStringFunc(s, func(m string) string { return d.replace(where, name, m) })
 		}
 		if rep != nil {
@@ -302,13 +365,32 @@ const (
 // transit are included (URL-escaped, JSON-escaped, base64 at every
 // alignment: an echoed "Basic base64(user:pass)" holds the password).
 func (d *redaction) literals() []string {
-	configured := map[string]bool{}
-	for _, v := range d.r.secrets {
-		configured[v] = true
+	found := d.foundValues()
+	d.found, d.capped = len(found), 0
+	if len(found) > maxScrubValues {
+		d.capped = len(found) - maxScrubValues
+		found = found[:maxScrubValues]
 	}
+	set := map[string]bool{}
+	for _, v := range found {
+		for _, s := range SecretSpellings(v) {
+			if len(s) >= minScrubLen && !strings.HasPrefix(s, PlaceholderPrefix) {
+				set[s] = true
+			}
+		}
+	}
+	for s := range d.r.secretSpell {
+		set[s] = true
+	}
+	return sortedLiterals(set)
+}
+
+// foundValues are the values redacted in their own fields that are not
+// configured secrets (those are always scrubbed), longest first.
+func (d *redaction) foundValues() []string {
 	var found []string
 	for v := range d.values {
-		if !configured[v] && len(v) <= maxScrubLen {
+		if !slices.Contains(d.r.secrets, v) && len(v) <= maxScrubLen {
 			found = append(found, v)
 		}
 	}
@@ -318,45 +400,43 @@ func (d *redaction) literals() []string {
 		}
 		return found[i] < found[j]
 	})
-	d.found, d.capped = len(found), 0
-	if len(found) > maxScrubValues {
-		d.capped = len(found) - maxScrubValues
-		found = found[:maxScrubValues]
-	}
-	set := map[string]bool{}
-	for _, v := range append(found, d.r.secrets...) {
-		for _, s := range SecretSpellings(v) {
-			set[s] = true
-		}
-	}
-	out := make([]string, 0, len(set))
-	for v := range set {
-		if len(v) >= minScrubLen && !strings.HasPrefix(v, PlaceholderPrefix) {
-			out = append(out, v)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if len(out[i]) != len(out[j]) {
-			return len(out[i]) > len(out[j])
-		}
-		return out[i] < out[j]
-	})
-	return out
+	return found
 }
 
 // replacer replaces every literal by its placeholder in one scan, the
 // longest literal winning where several start at one place (they are in
 // argument order, longest first); nil when there is nothing to scrub.
 func (d *redaction) replacer() *strings.Replacer {
+	if !d.anyFound() {
+		// Only the configured secrets: the replacer built with the
+		// redactor (what literals would give, without rebuilding it).
+		d.found, d.capped = 0, 0
+		return d.r.secretRep
+	}
 	lits := d.literals()
 	if len(lits) == 0 {
 		return nil
 	}
 	pairs := make([]string, 0, 2*len(lits))
 	for _, l := range lits {
-		pairs = append(pairs, l, d.r.Placeholder(l))
+		ph, ok := d.r.secretSpell[l]
+		if !ok {
+			ph = d.r.Placeholder(l)
+		}
+		pairs = append(pairs, l, ph)
 	}
 	return strings.NewReplacer(pairs...)
+}
+
+// anyFound reports whether a value other than a configured secret was
+// redacted (and so must be scrubbed elsewhere too).
+func (d *redaction) anyFound() bool {
+	for v := range d.values {
+		if len(v) <= maxScrubLen && !slices.Contains(d.r.secrets, v) {
+			return true
+		}
+	}
+	return false
 }
 
 var placeholderIn = regexp.MustCompile(`REDACTED-[0-9a-f]{16}`)
