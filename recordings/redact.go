@@ -57,6 +57,12 @@ type Redactor struct {
 	secretSpell map[string]string // spelling -> placeholder
 	secretRep   *strings.Replacer // nil: no configured secret to scrub
 	macs        sync.Pool         // of hash.Hash (HMAC-SHA256 with key)
+	// verdicts memoises the structural rule (secretNorm) per normalised
+	// name: the same keys and headers come back in every exchange.
+	verdictMu sync.RWMutex
+	verdicts  map[string]bool
+	repMu     sync.Mutex
+	reps      map[string]*strings.Replacer // found values (joined) -> replacer
 }
 
 // NewRedactor builds a redactor from a key and rules (merged in order).
@@ -91,6 +97,8 @@ func NewRedactor(key []byte, rules ...Rules) *Redactor {
 		}
 	}
 	r.macs.New = func() any { return hmac.New(sha256.New, r.key) }
+	r.reps = map[string]*strings.Replacer{}
+	r.verdicts = map[string]bool{}
 	for _, s := range all.Secrets {
 		if len(s) >= minScrubLen {
 			r.secrets = append(r.secrets, s)
@@ -364,8 +372,7 @@ const (
 // contains another is replaced whole; the spellings a secret takes in
 // transit are included (URL-escaped, JSON-escaped, base64 at every
 // alignment: an echoed "Basic base64(user:pass)" holds the password).
-func (d *redaction) literals() []string {
-	found := d.foundValues()
+func (d *redaction) literals(found []string) []string {
 	d.found, d.capped = len(found), 0
 	if len(found) > maxScrubValues {
 		d.capped = len(found) - maxScrubValues
@@ -407,13 +414,28 @@ func (d *redaction) foundValues() []string {
 // longest literal winning where several start at one place (they are in
 // argument order, longest first); nil when there is nothing to scrub.
 func (d *redaction) replacer() *strings.Replacer {
-	if !d.anyFound() {
+	found := d.foundValues()
+	if len(found) == 0 {
 		// Only the configured secrets: the replacer built with the
 		// redactor (what literals would give, without rebuilding it).
 		d.found, d.capped = 0, 0
 		return d.r.secretRep
 	}
-	lits := d.literals()
+	// The same values come back exchange after exchange (a client's own
+	// token, a session cookie): their replacer is kept (a bounded cache
+	// in memory, beside the secrets the redactor already holds).
+	key := ""
+	if len(found) <= maxScrubValues {
+		key = strings.Join(found, "\x00")
+		d.r.repMu.Lock()
+		rep := d.r.reps[key]
+		d.r.repMu.Unlock()
+		if rep != nil {
+			d.found, d.capped = len(found), 0
+			return rep
+		}
+	}
+	lits := d.literals(found)
 	if len(lits) == 0 {
 		return nil
 	}
@@ -425,19 +447,24 @@ func (d *redaction) replacer() *strings.Replacer {
 		}
 		pairs = append(pairs, l, ph)
 	}
-	return strings.NewReplacer(pairs...)
+	rep := strings.NewReplacer(pairs...)
+	if key != "" && len(key) <= maxCachedKey && d.r.reps != nil {
+		d.r.repMu.Lock()
+		if len(d.r.reps) >= maxCachedReplacers {
+			clear(d.r.reps)
+		}
+		d.r.reps[key] = rep
+		d.r.repMu.Unlock()
+	}
+	return rep
 }
 
-// anyFound reports whether a value other than a configured secret was
-// redacted (and so must be scrubbed elsewhere too).
-func (d *redaction) anyFound() bool {
-	for v := range d.values {
-		if len(v) <= maxScrubLen && !slices.Contains(d.r.secrets, v) {
-			return true
-		}
-	}
-	return false
-}
+// Bounds of the replacer cache: entries, and the length of the values
+// one entry stands for.
+const (
+	maxCachedReplacers = 256
+	maxCachedKey       = 16 << 10
+)
 
 var placeholderIn = regexp.MustCompile(`REDACTED-[0-9a-f]{16}`)
 
@@ -648,7 +675,30 @@ func (r *Redactor) match(set map[string]bool, n string) bool {
 			return true
 		}
 	}
-	return secretNorm(n)
+	return r.secretName([]byte(n))
+}
+
+// maxVerdicts bounds the memo of name verdicts.
+const maxVerdicts = 8192
+
+// secretName is secretNorm(n), memoised (n is a normalised name).
+func (r *Redactor) secretName(n []byte) bool {
+	r.verdictMu.RLock()
+	v, ok := r.verdicts[string(n)]
+	r.verdictMu.RUnlock()
+	if ok {
+		return v
+	}
+	name := string(n)
+	v = secretNorm(name)
+	if r.verdicts != nil {
+		r.verdictMu.Lock()
+		if len(r.verdicts) < maxVerdicts {
+			r.verdicts[name] = v
+		}
+		r.verdictMu.Unlock()
+	}
+	return v
 }
 
 func (r *Redactor) fieldMatch(n string) bool { return r.match(r.fields, n) }
@@ -896,7 +946,18 @@ func (r *Redactor) nameIn(raw, buf []byte) bool {
 			buf = append(buf, c)
 		}
 	}
-	return r.fieldMatch(string(buf))
+	if len(r.subs) > 0 {
+		return r.fieldMatch(string(buf))
+	}
+	// fieldMatch without turning buf into a string (map lookups with
+	// string(buf) do not allocate).
+	switch {
+	case r.keep[string(buf)]:
+		return false
+	case r.fields[string(buf)]:
+		return true
+	}
+	return r.secretName(buf)
 }
 
 // json redacts a JSON document (or several, one after another) in place:
