@@ -33,14 +33,7 @@ func (s *Store) Record(ctx context.Context, x *recordings.Exchange) error {
 	if err != nil {
 		return err
 	}
-	err = s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.Stmt(s.insert).Exec(row...)
-		if err != nil {
-			return s.wrap("record exchange", err)
-		}
-		x.ID, err = res.LastInsertId()
-		return err
-	}, func() { x.ID = 0 })
+	err = s.submit(ctx, &job{row: row, inserted: func(id int64) { x.ID = id }, fail: func() { x.ID = 0 }})
 	if err != nil && strings.Contains(err.Error(), "FOREIGN KEY") {
 		return fmt.Errorf("record exchange: session %d does not exist: %w", x.SessionID, recordings.ErrNotFound)
 	}
