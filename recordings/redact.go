@@ -55,14 +55,14 @@ type Redactor struct {
 	// which no other value was found (the common case), built once
 	// instead of per exchange.
 	secretSpell map[string]string // spelling -> placeholder
-	secretRep   *strings.Replacer // nil: no configured secret to scrub
+	secretRep   *scrubber         // nil: no configured secret to scrub
 	macs        sync.Pool         // of hash.Hash (HMAC-SHA256 with key)
 	// verdicts memoises the structural rule (secretNorm) per normalised
 	// name: the same keys and headers come back in every exchange.
 	verdictMu sync.RWMutex
 	verdicts  map[string]bool
 	repMu     sync.Mutex
-	reps      map[string]*strings.Replacer // found values (joined) -> replacer
+	reps      map[string]*scrubber // found values (joined) -> replacer
 }
 
 // NewRedactor builds a redactor from a key and rules (merged in order).
@@ -97,7 +97,7 @@ func NewRedactor(key []byte, rules ...Rules) *Redactor {
 		}
 	}
 	r.macs.New = func() any { return hmac.New(sha256.New, r.key) }
-	r.reps = map[string]*strings.Replacer{}
+	r.reps = map[string]*scrubber{}
 	r.verdicts = map[string]bool{}
 	for _, s := range all.Secrets {
 		if len(s) >= minScrubLen {
@@ -117,7 +117,7 @@ func NewRedactor(key []byte, rules ...Rules) *Redactor {
 		for _, l := range lits {
 			pairs = append(pairs, l, r.secretSpell[l])
 		}
-		r.secretRep = strings.NewReplacer(pairs...)
+		r.secretRep = newScrubber(pairs)
 	}
 	return r
 }
@@ -413,7 +413,7 @@ func (d *redaction) foundValues() []string {
 // replacer replaces every literal by its placeholder in one scan, the
 // longest literal winning where several start at one place (they are in
 // argument order, longest first); nil when there is nothing to scrub.
-func (d *redaction) replacer() *strings.Replacer {
+func (d *redaction) replacer() *scrubber {
 	found := d.foundValues()
 	if len(found) == 0 {
 		// Only the configured secrets: the replacer built with the
@@ -447,7 +447,7 @@ func (d *redaction) replacer() *strings.Replacer {
 		}
 		pairs = append(pairs, l, ph)
 	}
-	rep := strings.NewReplacer(pairs...)
+	rep := newScrubber(pairs)
 	if key != "" && len(key) <= maxCachedKey && d.r.reps != nil {
 		d.r.repMu.Lock()
 		if len(d.r.reps) >= maxCachedReplacers {
@@ -457,6 +457,45 @@ func (d *redaction) replacer() *strings.Replacer {
 		d.r.repMu.Unlock()
 	}
 	return rep
+}
+
+// scrubber is a replacer of literals with a cheap first look: text that
+// holds none of them (nearly all text) is returned as it is, where
+// strings.Replacer would copy it twice.
+type scrubber struct {
+	rep  *strings.Replacer
+	lits []string
+}
+
+// maxPrecheck is how many literals are looked for one by one before the
+// replacer runs; with more, the replacer's single scan is cheaper.
+const maxPrecheck = 64
+
+func newScrubber(pairs []string) *scrubber {
+	sc := &scrubber{rep: strings.NewReplacer(pairs...)}
+	if len(pairs)/2 <= maxPrecheck {
+		for i := 0; i < len(pairs); i += 2 {
+			sc.lits = append(sc.lits, pairs[i])
+		}
+	}
+	return sc
+}
+
+// Replace is strings.Replacer.Replace.
+func (sc *scrubber) Replace(t string) string {
+	if sc.lits != nil {
+		hit := false
+		for _, l := range sc.lits {
+			if strings.Contains(t, l) {
+				hit = true
+				break
+			}
+		}
+		if !hit {
+			return t
+		}
+	}
+	return sc.rep.Replace(t)
 }
 
 // Bounds of the replacer cache: entries, and the length of the values
