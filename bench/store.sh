@@ -39,7 +39,7 @@ timed() {
   if [ "$rc" != 0 ] && ! { [ "$label" = replay ] && [ "$rc" = 1 ]; }; then
     echo "bench/store.sh: $label failed (exit $rc):" >&2; tail -5 "$tmp/err.$label" >&2; return 1
   fi
-  awk '{printf "%s %d\n", $1, $2/1024}' "$tmp/time.$label"
+  awk 'END {printf "%s %d\n", $1, $2/1024}' "$tmp/time.$label"
 }
 us() { awk -v s="$1" -v n="$2" 'BEGIN { printf "%.1f", s*1e6/n }'; }
 
