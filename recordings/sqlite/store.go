@@ -63,8 +63,9 @@ type Options struct {
 // (PASSIVE; RESTART past twice the limit, when readers that never pause
 // keep a passive one from letting the WAL start over). The WAL then stays
 // below about 2 × WALLimit plus one group commit (MaxBatch exchanges, each
-// at most two body caps), unless a reader holds one snapshot open longer
-// than the busy timeout.
+// at most two body caps) plus what is written between two looks at its
+// size (at most 32 transactions, or about 1 MiB of bodies), unless a
+// reader holds one snapshot open longer than the busy timeout.
 const DefaultWALLimit = 64 << 20
 
 // Store is a recordings.Store in one SQLite file, in WAL mode, with one
@@ -97,6 +98,9 @@ type Store struct {
 	broken   error // set on corruption: no more writes
 
 	insert *sql.Stmt // prepared on the writer connection
+	// Since boundWAL last looked at the -wal: transactions and bytes.
+	walSince int
+	walBytes int64
 
 	// failed remembers, per session, exchanges that could not be stored,
 	// so ending such a session "complete" makes it incomplete instead even
@@ -152,6 +156,7 @@ type job struct {
 	// and run through cgo for it (issue 17: at moderate load most batches
 	// hold one exchange).
 	row      []any
+	size     int64 // bytes of bodies in row, roughly (for boundWAL)
 	inserted func(id int64)
 	fail     func() // undo in-memory effects when the transaction fails
 	done     chan error
@@ -694,7 +699,7 @@ func (s *Store) commit(batch []*job) {
 			return
 		}
 		finish(nil, nil)
-		s.boundWAL()
+		s.boundWAL(batch)
 		return
 	}
 	tx, err := s.wdb.BeginTx(context.Background(), nil)
@@ -742,7 +747,7 @@ func (s *Store) commit(batch []*job) {
 		return
 	}
 	finish(nil, nil)
-	s.boundWAL()
+	s.boundWAL(batch)
 }
 
 // boundWAL runs a PASSIVE checkpoint from the writer when the -wal has
@@ -750,7 +755,20 @@ func (s *Store) commit(batch []*job) {
 // waits for a pause that never comes, and the WAL would grow without
 // bound (813 MB was measured). It runs after the batch's callers were
 // answered, before the next batch begins; PASSIVE never waits for readers.
-func (s *Store) boundWAL() {
+func (s *Store) boundWAL(batch []*job) {
+	// The -wal is looked at every walStatEvery transactions or once
+	// walStatBytes of exchanges were written since the last look, not after
+	// every commit (a stat per exchange was 2 % of the recorder's CPU).
+	// Only the committing goroutine gets here (one at a time, ordered by
+	// gcMu), so the counters need no lock of their own.
+	s.walSince++
+	for _, j := range batch {
+		s.walBytes += j.size
+	}
+	if s.walSince < walStatEvery && s.walBytes < walStatBytes {
+		return
+	}
+	s.walSince, s.walBytes = 0, 0
 	st, err := os.Stat(s.path + "-wal")
 	if err != nil || st.Size() < s.opts.WALLimit {
 		return
@@ -767,6 +785,13 @@ func (s *Store) boundWAL() {
 	}
 	s.walCheckpoints.Add(1)
 }
+
+// How often boundWAL looks at the -wal's size: every walStatEvery
+// transactions, or sooner once walStatBytes of exchange data were written.
+const (
+	walStatEvery = 32
+	walStatBytes = 1 << 20
+)
 
 // WALCheckpoints is how many checkpoints the writer ran because the WAL
 // passed WALLimit.
