@@ -56,6 +56,7 @@ func scaleStore(b *testing.B, n int) (*sqlite.Store, *recordings.Session) {
 func BenchmarkExport(b *testing.B) {
 	const n = 2000
 	s, sess := scaleStore(b, n)
+	b.ResetTimer()
 	for _, c := range []struct {
 		name string
 		fn   func(context.Context, recordings.Store, int64, io.Writer) (int, error)
@@ -67,6 +68,7 @@ func BenchmarkExport(b *testing.B) {
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
+			b.ResetTimer()
 			for range b.N {
 				if got, err := c.fn(context.Background(), s, sess.ID, io.Discard); err != nil || got != n {
 					b.Fatalf("exported %d of %d: %v", got, n, err)
@@ -82,6 +84,7 @@ func BenchmarkExport(b *testing.B) {
 func BenchmarkListExchangesPage(b *testing.B) {
 	s, sess := scaleStore(b, 5000)
 	b.ReportAllocs()
+	b.ResetTimer()
 	for range b.N {
 		page, err := s.ListExchanges(context.Background(), recordings.ExchangeFilter{SessionID: sess.ID, Limit: 100, NoBodies: true, After: 2500})
 		if err != nil || len(page.Exchanges) != 100 {
@@ -95,6 +98,7 @@ func BenchmarkListExchangesPage(b *testing.B) {
 func BenchmarkListSessions(b *testing.B) {
 	s, _ := scaleStore(b, 5000)
 	b.ReportAllocs()
+	b.ResetTimer()
 	for range b.N {
 		list, err := s.ListSessions(context.Background(), recordings.SessionFilter{})
 		if err != nil || len(list) != 1 || list[0].Exchanges != 5000 {
