@@ -19,13 +19,25 @@ const (
 // profile when the environment asks for them; stop writes them.
 func startRecordProfiles() (stop func() error, err error) {
 	cpuPath, allocPath := os.Getenv(RecordCPUProfileEnv), os.Getenv(RecordAllocProfileEnv)
-	var cpu *os.File
+	var cpu, alloc *os.File
+	if allocPath != "" {
+		// Created now, so a bad path is said before the recording starts.
+		if alloc, err = os.Create(allocPath); err != nil {
+			return nil, fmt.Errorf("%s: %w", RecordAllocProfileEnv, err)
+		}
+	}
 	if cpuPath != "" {
 		if cpu, err = os.Create(cpuPath); err != nil {
+			if alloc != nil {
+				alloc.Close()
+			}
 			return nil, fmt.Errorf("%s: %w", RecordCPUProfileEnv, err)
 		}
 		if err := pprof.StartCPUProfile(cpu); err != nil {
 			cpu.Close()
+			if alloc != nil {
+				alloc.Close()
+			}
 			return nil, fmt.Errorf("%s: start the CPU profile: %w", RecordCPUProfileEnv, err)
 		}
 	}
@@ -36,17 +48,15 @@ func startRecordProfiles() (stop func() error, err error) {
 				return fmt.Errorf("%s: %w", RecordCPUProfileEnv, err)
 			}
 		}
-		if allocPath != "" {
-			f, err := os.Create(allocPath)
-			if err != nil {
-				return fmt.Errorf("%s: %w", RecordAllocProfileEnv, err)
-			}
+		if alloc != nil {
 			runtime.GC()
-			if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
-				f.Close()
+			if err := pprof.Lookup("allocs").WriteTo(alloc, 0); err != nil {
+				alloc.Close()
 				return fmt.Errorf("%s: %w", RecordAllocProfileEnv, err)
 			}
-			return f.Close()
+			if err := alloc.Close(); err != nil {
+				return fmt.Errorf("%s: %w", RecordAllocProfileEnv, err)
+			}
 		}
 		return nil
 	}, nil
