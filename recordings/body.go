@@ -118,6 +118,17 @@ func captureBody(r io.Reader, l Limits, length int64) (*Captured, error) {
 	return c, nil
 }
 
+// capturedBytes is a body already read whole into b (at most the body
+// cap), as CaptureBody would have captured it.
+func capturedBytes(b []byte) *Captured {
+	c := &Captured{mem: b, size: int64(len(b))}
+	if len(b) > 0 {
+		sum := sha256.Sum256(b)
+		c.sum = hex.EncodeToString(sum[:])
+	}
+	return c
+}
+
 // Size is the full length.
 func (c *Captured) Size() int64 { return c.size }
 

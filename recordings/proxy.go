@@ -434,7 +434,13 @@ func (p *Proxy) modifyResponse(resp *http.Response) error {
 		watch.Close()
 		return bodyErr(err)
 	}
-	c, err := captureBody(resp.Body, p.o.Limits, resp.ContentLength)
+	var c *Captured
+	var err error
+	if hb, ok := resp.Body.(*heldBody); ok && int64(len(hb.b)) <= p.o.Limits.bodyCap() {
+		c = capturedBytes(hb.b) // read whole by rewriteLinks: no second copy
+	} else {
+		c, err = captureBody(resp.Body, p.o.Limits, resp.ContentLength)
+	}
 	resp.Body.Close()
 	watch.Close()
 	if err != nil {
