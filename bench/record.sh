@@ -11,10 +11,14 @@
 #   bash bench/record.sh                      # 10 s per run
 #   DURATION=5s CONNS="32" RATE=1000 bash bench/record.sh
 #   RATE=0 skips the open-loop table, CONNS="" the closed-loop one
+#   PROFILE=/tmp/prof bash bench/record.sh   # also write CPU and allocation profiles of each
+#                                            # recording run (SESSION.cpu.pprof, SESSION.alloc.pprof)
 # Needs go and jq. Everything listens on 127.0.0.1 and stops by itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10s}
+PROFILE=${PROFILE:-}
+[ -z "$PROFILE" ] || { mkdir -p "$PROFILE"; PROFILE=$(cd "$PROFILE" && pwd); }
 CONNS=${CONNS:-"32 200"}
 RATE=${RATE:-2000}
 command -v jq >/dev/null || { echo "bench/record.sh: jq is required (apt-get install jq)" >&2; exit 3; }
@@ -42,7 +46,8 @@ BARE=$(head -1 "$tmp/bare.url")
 export CONNECTORLAB_PARAM_API_KEY=bench-key
 fail=0
 record_start() { # session name
-  "$tmp/connectorlab" record examples/contoso-orders --upstream "$UP/v1" --db "$tmp/bench.db" --port 0 \
+  CONNECTORLAB_RECORD_CPUPROFILE=${PROFILE:+$PROFILE/$1.cpu.pprof} CONNECTORLAB_RECORD_ALLOCPROFILE=${PROFILE:+$PROFILE/$1.alloc.pprof} \
+    "$tmp/connectorlab" record examples/contoso-orders --upstream "$UP/v1" --db "$tmp/bench.db" --port 0 \
       --session "$1" > "$tmp/rec.out" 2> "$tmp/rec.err" &
   RP=$!
   pids+=($RP)
@@ -61,19 +66,31 @@ record_stop() { # session name, requests sent -> prints "rows lost notstored loc
   echo "$rows $lost $notstored $locked"
 }
 sent() { jq '.ok + .non2xx + .errors' <<<"$1"; }
+# cputicks PID: user+system CPU time of a process so far, in clock ticks.
+# CPU per request is steadier than throughput on a shared machine: other
+# programs' load slows a run but does not add to its CPU time.
+TICK=$(getconf CLK_TCK)
+cputicks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# cpuus PID TICKS0 RESULT: CPU µs per request of PID since TICKS0.
+cpuus() { jq -rn --argjson t "$(( $(cputicks "$1") - $2 ))" --argjson j "$3" --argjson hz "$TICK" '$t * 1e6 / $hz / ($j.ok + $j.non2xx + $j.errors) | floor'; }
+BAREPID=${pids[1]}
 
 echo "## closed loop, $DURATION per run"
 echo
-echo '| conns | direct req/s | bare proxy req/s | record req/s | record / direct | record / bare | p99 ms direct / bare / record | requests via record | rows | lost | not stored | "database is locked" |'
-echo '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
+echo '| conns | direct req/s | bare proxy req/s | record req/s | record / direct | record / bare | p99 ms direct / bare / record | cpu-µs/request bare / record | bare / record cpu | requests via record | rows | lost | not stored | "database is locked" |'
+echo '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
 for c in $CONNS; do
   record_start "bench-c$c"
   d=$("$tmp/loadgen" run -url "$UP/v1" -c "$c" -d "$DURATION")
+  t0=$(cputicks "$BAREPID")
   b=$("$tmp/loadgen" run -url "$BARE/v1" -c "$c" -d "$DURATION")
+  bcpu=$(cpuus "$BAREPID" "$t0" "$b")
+  t0=$(cputicks "$RP")
   r=$("$tmp/loadgen" run -url "$REC" -c "$c" -d "$DURATION")
+  rcpu=$(cpuus "$RP" "$t0" "$r")
   read -r rows lost ns lk < <(record_stop "bench-c$c" "$(sent "$r")")
-  jq -rn --argjson d "$d" --argjson b "$b" --argjson r "$r" --arg rows "$rows" --arg lost "$lost" --arg ns "$ns" --arg lk "$lk" \
-    '"| \($d.conns) | \($d.rps|floor) | \($b.rps|floor) | \($r.rps|floor) | \($r.rps/$d.rps*100|floor)% | \($r.rps/$b.rps*100|floor)% | \($d.p99ms) / \($b.p99ms) / \($r.p99ms) | \($r.ok+$r.non2xx) (+\($r.errors) errors) | \($rows) | \($lost) | \($ns) | \($lk) |"'
+  jq -rn --argjson d "$d" --argjson b "$b" --argjson r "$r" --arg rows "$rows" --arg lost "$lost" --arg ns "$ns" --arg lk "$lk" --argjson bc "$bcpu" --argjson rc "$rcpu" \
+    '"| \($d.conns) | \($d.rps|floor) | \($b.rps|floor) | \($r.rps|floor) | \($r.rps/$d.rps*100|floor)% | \($r.rps/$b.rps*100|floor)% | \($d.p99ms) / \($b.p99ms) / \($r.p99ms) | \($bc) / \($rc) | \($bc/$rc*100|floor)% | \($r.ok+$r.non2xx) (+\($r.errors) errors) | \($rows) | \($lost) | \($ns) | \($lk) |"'
 done
 if [ "$RATE" != 0 ]; then
 echo

@@ -138,6 +138,12 @@ func runRecord(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "connectorlab record:", err)
 		return workflowExit(err)
 	}
+	stopProfiles, err := startRecordProfiles()
+	if err != nil {
+		fmt.Fprintln(e.stderr, "connectorlab record:", err)
+		_, _ = rec.Stop(ctx)
+		return ExitUsage
+	}
 	name := rec.Session().Name
 	fmt.Fprintf(e.stdout, "recording %s -> %s\nlistening on http://%s (session %q in %s); Ctrl-C stops\n", c.Name, rec.Upstream().Redacted(), rec.Addr(), name, store.Path())
 	select {
@@ -145,6 +151,9 @@ func runRecord(ctx context.Context, e *env, args []string) int {
 	case <-rec.Done():
 	}
 	res, err := rec.Stop(ctx)
+	if perr := stopProfiles(); perr != nil {
+		fmt.Fprintln(e.stderr, "connectorlab record:", perr)
+	}
 	if err != nil {
 		fmt.Fprintln(e.stderr, "connectorlab record: end session:", err)
 		return ExitInfra

@@ -63,7 +63,16 @@ type Captured struct {
 }
 
 // CaptureBody reads r to its end under limits.
-func CaptureBody(r io.Reader, l Limits) (*Captured, error) {
+func CaptureBody(r io.Reader, l Limits) (*Captured, error) { return captureBody(r, l, -1) }
+
+// maxPresize is the largest declared body length a capture buffer is
+// sized for up front.
+const maxPresize = 64 << 10
+
+// captureBody is CaptureBody with the body's declared length (-1:
+// unknown): a buffer of that size is read into at once, where growing one
+// from nothing copied a small body twice (issue 17).
+func captureBody(r io.Reader, l Limits, length int64) (*Captured, error) {
 	c := &Captured{}
 	if r == nil || r == http.NoBody {
 		return c, nil
@@ -71,6 +80,13 @@ func CaptureBody(r io.Reader, l Limits) (*Captured, error) {
 	// Read straight into the buffer (no 32 KiB copy buffer per body) and
 	// hash afterwards: most bodies are small and end well before the cap.
 	var buf bytes.Buffer
+	if length > 0 && length <= maxPresize && length < l.bodyCap() {
+		// +MinRead: ReadFrom wants that much room before each read, also
+		// the last one that sees EOF. Only small bodies: a peer's claimed
+		// length is not trusted with a large allocation before its bytes
+		// arrive.
+		buf.Grow(int(length) + bytes.MinRead)
+	}
 	n, err := buf.ReadFrom(io.LimitReader(r, l.bodyCap()))
 	if err != nil {
 		return nil, fmt.Errorf("read body: %w", err)
@@ -100,6 +116,17 @@ func CaptureBody(r io.Reader, l Limits) (*Captured, error) {
 		c.sum = hex.EncodeToString(h.Sum(nil))
 	}
 	return c, nil
+}
+
+// capturedBytes is a body already read whole into b (at most the body
+// cap), as CaptureBody would have captured it.
+func capturedBytes(b []byte) *Captured {
+	c := &Captured{mem: b, size: int64(len(b))}
+	if len(b) > 0 {
+		sum := sha256.Sum256(b)
+		c.sum = hex.EncodeToString(sum[:])
+	}
+	return c
 }
 
 // Size is the full length.

@@ -295,7 +295,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			in = http.MaxBytesReader(rawW, in, p.o.MaxRequestBody)
 		}
 	}
-	body, err := CaptureBody(in, p.o.Limits)
+	body, err := captureBody(in, p.o.Limits, r.ContentLength)
 	if err == nil && in != nil && in != http.NoBody {
 		// The body is in; waiting for the upstream is not the client's
 		// idleness (an expired read deadline would cancel the request).
@@ -434,7 +434,13 @@ func (p *Proxy) modifyResponse(resp *http.Response) error {
 		watch.Close()
 		return bodyErr(err)
 	}
-	c, err := CaptureBody(resp.Body, p.o.Limits)
+	var c *Captured
+	var err error
+	if hb, ok := resp.Body.(*heldBody); ok && int64(len(hb.b)) <= p.o.Limits.bodyCap() {
+		c = capturedBytes(hb.b) // read whole by rewriteLinks: no second copy
+	} else {
+		c, err = captureBody(resp.Body, p.o.Limits, resp.ContentLength)
+	}
 	resp.Body.Close()
 	watch.Close()
 	if err != nil {

@@ -8,14 +8,17 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash"
 	"io"
 	"mime"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // PlaceholderPrefix starts every redacted value; the keyed hash follows.
@@ -42,7 +45,24 @@ type Redactor struct {
 	subs     []string
 	keep     map[string]bool
 	patterns []*regexp.Regexp
+	// prefixes are the patterns' literal prefixes ("" when a pattern has
+	// none): text without the prefix cannot match, and is not copied.
+	prefixes []string
 	secrets  []string
+
+	// The precompiled plan for the configured secrets (issue 17): their
+	// spellings with placeholders, and the replacer for an exchange in
+	// which no other value was found (the common case), built once
+	// instead of per exchange.
+	secretSpell map[string]string // spelling -> placeholder
+	secretRep   *scrubber         // nil: no configured secret to scrub
+	macs        sync.Pool         // of hash.Hash (HMAC-SHA256 with key)
+	// verdicts memoises the structural rule (secretNorm) per normalised
+	// name: the same keys and headers come back in every exchange.
+	verdictMu sync.RWMutex
+	verdicts  map[string]bool
+	repMu     sync.Mutex
+	reps      map[string]*scrubber // found values (joined) -> replacer
 }
 
 // NewRedactor builds a redactor from a key and rules (merged in order).
@@ -72,14 +92,51 @@ func NewRedactor(key []byte, rules ...Rules) *Redactor {
 	for _, p := range all.Patterns {
 		if re, err := regexp.Compile(p); err == nil {
 			r.patterns = append(r.patterns, re)
+			prefix, _ := re.LiteralPrefix() // every match starts with it
+			r.prefixes = append(r.prefixes, prefix)
 		}
 	}
+	r.macs.New = func() any { return hmac.New(sha256.New, r.key) }
+	r.reps = map[string]*scrubber{}
+	r.verdicts = map[string]bool{}
 	for _, s := range all.Secrets {
 		if len(s) >= minScrubLen {
 			r.secrets = append(r.secrets, s)
 		}
 	}
+	r.secretSpell = map[string]string{}
+	for _, v := range r.secrets {
+		for _, sp := range SecretSpellings(v) {
+			if len(sp) >= minScrubLen && !strings.HasPrefix(sp, PlaceholderPrefix) {
+				r.secretSpell[sp] = r.Placeholder(sp)
+			}
+		}
+	}
+	if lits := sortedLiterals(r.secretSpell); len(lits) > 0 {
+		pairs := make([]string, 0, 2*len(lits))
+		for _, l := range lits {
+			pairs = append(pairs, l, r.secretSpell[l])
+		}
+		r.secretRep = newScrubber(pairs)
+	}
 	return r
+}
+
+// sortedLiterals are the keys of set, longest first (then in byte
+// order), the order the replacer needs so that a literal that contains
+// another wins.
+func sortedLiterals[V any](set map[string]V) []string {
+	out := make([]string, 0, len(set))
+	for v := range set {
+		out = append(out, v)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if len(out[i]) != len(out[j]) {
+			return len(out[i]) > len(out[j])
+		}
+		return out[i] < out[j]
+	})
+	return out
 }
 
 // The one structural redaction rule (issue 11): a header, query key, form
@@ -176,9 +233,18 @@ func nameSet(names []string) map[string]bool {
 
 // Hash is the keyed hash of a secret as it appears in placeholders.
 func (r *Redactor) Hash(value string) string {
-	m := hmac.New(sha256.New, r.key)
+	m, ok := r.macs.Get().(hash.Hash)
+	if !ok { // a Redactor not made by NewRedactor
+		m = hmac.New(sha256.New, r.key)
+	}
+	m.Reset()
 	io.WriteString(m, value)
-	return hex.EncodeToString(m.Sum(nil)[:8])
+	var sum [sha256.Size]byte
+	h := hex.EncodeToString(m.Sum(sum[:0])[:8])
+	if ok {
+		r.macs.Put(m)
+	}
+	return h
 }
 
 // Placeholder is what value is replaced with.
@@ -235,7 +301,12 @@ func (r *Redactor) Redact(x *Exchange) {
 	// took 2 minutes).
 	rep := d.replacer()
 	scrub := func(where, name, s string) string {
-		for _, re := range r.patterns {
+		for i, re := range r.patterns {
+			// ReplaceAllStringFunc copies s even when nothing matches:
+			// look first (no allocation), replace only on a match.
+			if p := r.prefixes[i]; p != "" && !strings.Contains(s, p) || !re.MatchString(s) {
+				continue
+			}
 			s = re.ReplaceAllStringFunc(s, func(m string) string { return d.replace(where, name, m) })
 		}
 		if rep != nil {
@@ -301,14 +372,32 @@ const (
 // contains another is replaced whole; the spellings a secret takes in
 // transit are included (URL-escaped, JSON-escaped, base64 at every
 // alignment: an echoed "Basic base64(user:pass)" holds the password).
-func (d *redaction) literals() []string {
-	configured := map[string]bool{}
-	for _, v := range d.r.secrets {
-		configured[v] = true
+func (d *redaction) literals(found []string) []string {
+	d.found, d.capped = len(found), 0
+	if len(found) > maxScrubValues {
+		d.capped = len(found) - maxScrubValues
+		found = found[:maxScrubValues]
 	}
+	set := map[string]bool{}
+	for _, v := range found {
+		for _, s := range SecretSpellings(v) {
+			if len(s) >= minScrubLen && !strings.HasPrefix(s, PlaceholderPrefix) {
+				set[s] = true
+			}
+		}
+	}
+	for s := range d.r.secretSpell {
+		set[s] = true
+	}
+	return sortedLiterals(set)
+}
+
+// foundValues are the values redacted in their own fields that are not
+// configured secrets (those are always scrubbed), longest first.
+func (d *redaction) foundValues() []string {
 	var found []string
 	for v := range d.values {
-		if !configured[v] && len(v) <= maxScrubLen {
+		if !slices.Contains(d.r.secrets, v) && len(v) <= maxScrubLen {
 			found = append(found, v)
 		}
 	}
@@ -318,46 +407,103 @@ func (d *redaction) literals() []string {
 		}
 		return found[i] < found[j]
 	})
-	d.found, d.capped = len(found), 0
-	if len(found) > maxScrubValues {
-		d.capped = len(found) - maxScrubValues
-		found = found[:maxScrubValues]
-	}
-	set := map[string]bool{}
-	for _, v := range append(found, d.r.secrets...) {
-		for _, s := range SecretSpellings(v) {
-			set[s] = true
-		}
-	}
-	out := make([]string, 0, len(set))
-	for v := range set {
-		if len(v) >= minScrubLen && !strings.HasPrefix(v, PlaceholderPrefix) {
-			out = append(out, v)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if len(out[i]) != len(out[j]) {
-			return len(out[i]) > len(out[j])
-		}
-		return out[i] < out[j]
-	})
-	return out
+	return found
 }
 
 // replacer replaces every literal by its placeholder in one scan, the
 // longest literal winning where several start at one place (they are in
 // argument order, longest first); nil when there is nothing to scrub.
-func (d *redaction) replacer() *strings.Replacer {
-	lits := d.literals()
+func (d *redaction) replacer() *scrubber {
+	found := d.foundValues()
+	if len(found) == 0 {
+		// Only the configured secrets: the replacer built with the
+		// redactor (what literals would give, without rebuilding it).
+		d.found, d.capped = 0, 0
+		return d.r.secretRep
+	}
+	// The same values come back exchange after exchange (a client's own
+	// token, a session cookie): their replacer is kept (a bounded cache
+	// in memory, beside the secrets the redactor already holds).
+	key := ""
+	if len(found) <= maxScrubValues {
+		key = strings.Join(found, "\x00")
+		d.r.repMu.Lock()
+		rep := d.r.reps[key]
+		d.r.repMu.Unlock()
+		if rep != nil {
+			d.found, d.capped = len(found), 0
+			return rep
+		}
+	}
+	lits := d.literals(found)
 	if len(lits) == 0 {
 		return nil
 	}
 	pairs := make([]string, 0, 2*len(lits))
 	for _, l := range lits {
-		pairs = append(pairs, l, d.r.Placeholder(l))
+		ph, ok := d.r.secretSpell[l]
+		if !ok {
+			ph = d.r.Placeholder(l)
+		}
+		pairs = append(pairs, l, ph)
 	}
-	return strings.NewReplacer(pairs...)
+	rep := newScrubber(pairs)
+	if key != "" && len(key) <= maxCachedKey && d.r.reps != nil {
+		d.r.repMu.Lock()
+		if len(d.r.reps) >= maxCachedReplacers {
+			clear(d.r.reps)
+		}
+		d.r.reps[key] = rep
+		d.r.repMu.Unlock()
+	}
+	return rep
 }
+
+// scrubber is a replacer of literals with a cheap first look: text that
+// holds none of them (nearly all text) is returned as it is, where
+// strings.Replacer would copy it twice.
+type scrubber struct {
+	rep  *strings.Replacer
+	lits []string
+}
+
+// maxPrecheck is how many literals are looked for one by one before the
+// replacer runs; with more, the replacer's single scan is cheaper.
+const maxPrecheck = 64
+
+func newScrubber(pairs []string) *scrubber {
+	sc := &scrubber{rep: strings.NewReplacer(pairs...)}
+	if len(pairs)/2 <= maxPrecheck {
+		for i := 0; i < len(pairs); i += 2 {
+			sc.lits = append(sc.lits, pairs[i])
+		}
+	}
+	return sc
+}
+
+// Replace is strings.Replacer.Replace.
+func (sc *scrubber) Replace(t string) string {
+	if sc.lits != nil {
+		hit := false
+		for _, l := range sc.lits {
+			if strings.Contains(t, l) {
+				hit = true
+				break
+			}
+		}
+		if !hit {
+			return t
+		}
+	}
+	return sc.rep.Replace(t)
+}
+
+// Bounds of the replacer cache: entries, and the length of the values
+// one entry stands for.
+const (
+	maxCachedReplacers = 256
+	maxCachedKey       = 16 << 10
+)
 
 var placeholderIn = regexp.MustCompile(`REDACTED-[0-9a-f]{16}`)
 
@@ -568,7 +714,30 @@ func (r *Redactor) match(set map[string]bool, n string) bool {
 			return true
 		}
 	}
-	return secretNorm(n)
+	return r.secretName([]byte(n))
+}
+
+// maxVerdicts bounds the memo of name verdicts.
+const maxVerdicts = 8192
+
+// secretName is secretNorm(n), memoised (n is a normalised name).
+func (r *Redactor) secretName(n []byte) bool {
+	r.verdictMu.RLock()
+	v, ok := r.verdicts[string(n)]
+	r.verdictMu.RUnlock()
+	if ok {
+		return v
+	}
+	name := string(n)
+	v = secretNorm(name)
+	if r.verdicts != nil {
+		r.verdictMu.Lock()
+		if len(r.verdicts) < maxVerdicts {
+			r.verdicts[name] = v
+		}
+		r.verdictMu.Unlock()
+	}
+	return v
 }
 
 func (r *Redactor) fieldMatch(n string) bool { return r.match(r.fields, n) }
@@ -816,7 +985,18 @@ func (r *Redactor) nameIn(raw, buf []byte) bool {
 			buf = append(buf, c)
 		}
 	}
-	return r.fieldMatch(string(buf))
+	if len(r.subs) > 0 {
+		return r.fieldMatch(string(buf))
+	}
+	// fieldMatch without turning buf into a string (map lookups with
+	// string(buf) do not allocate).
+	switch {
+	case r.keep[string(buf)]:
+		return false
+	case r.fields[string(buf)]:
+		return true
+	}
+	return r.secretName(buf)
 }
 
 // json redacts a JSON document (or several, one after another) in place:

@@ -174,7 +174,11 @@ func rewriteLinks(resp *http.Response, in *http.Request) error {
 	if !strings.Contains(mt, "json") || resp.ContentLength > maxRewriteBody || resp.Body == nil {
 		return nil
 	}
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxRewriteBody+1))
+	var b []byte
+	if n := resp.ContentLength; n > 0 && n <= maxPresize {
+		b = make([]byte, 0, n+1) // +1: the read that sees EOF needs no growth
+	}
+	b, err := readAllInto(b, io.LimitReader(resp.Body, maxRewriteBody+1))
 	if err != nil {
 		return err
 	}
@@ -186,9 +190,37 @@ func rewriteLinks(resp *http.Response, in *http.Request) error {
 		b = nb
 		resp.Header.Del("Content-Length")
 	}
-	resp.Body = readCloser{bytes.NewReader(b), resp.Body}
+	resp.Body = &heldBody{readCloser: readCloser{bytes.NewReader(b), resp.Body}, b: b}
 	resp.ContentLength = int64(len(b))
 	return nil
+}
+
+// heldBody is a response body the proxy already holds whole (read for
+// link rewriting): the recorder takes b as the captured body instead of
+// reading it into a second buffer (issue 17).
+type heldBody struct {
+	readCloser
+	b []byte
+}
+
+// readAllInto is io.ReadAll appending to b.
+func readAllInto(b []byte, r io.Reader) ([]byte, error) {
+	if b == nil {
+		b = make([]byte, 0, 512)
+	}
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+	}
 }
 
 type readCloser struct {

@@ -33,14 +33,8 @@ func (s *Store) Record(ctx context.Context, x *recordings.Exchange) error {
 	if err != nil {
 		return err
 	}
-	err = s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.Stmt(s.insert).Exec(row...)
-		if err != nil {
-			return s.wrap("record exchange", err)
-		}
-		x.ID, err = res.LastInsertId()
-		return err
-	}, func() { x.ID = 0 })
+	size := int64(len(x.Request.Body)+len(x.Response.Body)) + 1024
+	err = s.submit(ctx, &job{row: row, size: size, inserted: func(id int64) { x.ID = id }, fail: func() { x.ID = 0 }})
 	if err != nil && strings.Contains(err.Error(), "FOREIGN KEY") {
 		return fmt.Errorf("record exchange: session %d does not exist: %w", x.SessionID, recordings.ErrNotFound)
 	}

@@ -63,8 +63,9 @@ type Options struct {
 // (PASSIVE; RESTART past twice the limit, when readers that never pause
 // keep a passive one from letting the WAL start over). The WAL then stays
 // below about 2 × WALLimit plus one group commit (MaxBatch exchanges, each
-// at most two body caps), unless a reader holds one snapshot open longer
-// than the busy timeout.
+// at most two body caps) plus what is written between two looks at its
+// size (at most 32 transactions, or about 1 MiB of bodies), unless a
+// reader holds one snapshot open longer than the busy timeout.
 const DefaultWALLimit = 64 << 20
 
 // Store is a recordings.Store in one SQLite file, in WAL mode, with one
@@ -97,6 +98,9 @@ type Store struct {
 	broken   error // set on corruption: no more writes
 
 	insert *sql.Stmt // prepared on the writer connection
+	// Since boundWAL last looked at the -wal: transactions and bytes.
+	walSince int
+	walBytes int64
 
 	// failed remembers, per session, exchanges that could not be stored,
 	// so ending such a session "complete" makes it incomplete instead even
@@ -145,9 +149,33 @@ func (s *Store) failureProblem(sessionID int64) string {
 }
 
 type job struct {
-	fn   func(tx *sql.Tx) error
-	fail func() // undo in-memory effects when the transaction fails
-	done chan error
+	fn func(tx *sql.Tx) error
+	// row, when set instead of fn, is one exchange for the prepared
+	// insert; inserted gets its id. A batch of one such job runs as a
+	// single autocommit INSERT: no BEGIN and COMMIT statements parsed
+	// and run through cgo for it (issue 17: at moderate load most batches
+	// hold one exchange).
+	row      []any
+	size     int64 // bytes of bodies in row, roughly (for boundWAL)
+	inserted func(id int64)
+	fail     func() // undo in-memory effects when the transaction fails
+	done     chan error
+}
+
+// run executes j inside tx; ins is the batch's insert statement.
+func (j *job) run(tx *sql.Tx, ins func() *sql.Stmt) error {
+	if j.row == nil {
+		return j.fn(tx)
+	}
+	res, err := ins().Exec(j.row...)
+	if err != nil {
+		return err
+	}
+	id, err := res.LastInsertId()
+	if err == nil {
+		j.inserted(id)
+	}
+	return err
 }
 
 const sqliteMagic = "SQLite format 3\x00"
@@ -557,6 +585,11 @@ func (s *Store) brokenErr() error {
 // write queues fn and waits until the transaction holding it committed
 // (or failed).
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error, fail func()) error {
+	return s.submit(ctx, &job{fn: fn, fail: fail})
+}
+
+// submit queues j (fn or row set) and waits for its transaction.
+func (s *Store) submit(ctx context.Context, j *job) error {
 	if s.opts.ReadOnly {
 		return fmt.Errorf("write %s: %w (opened read-only)", s.path, recordings.ErrReadOnly)
 	}
@@ -566,7 +599,7 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error, fail func(
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	j := &job{fn: fn, fail: fail, done: make(chan error, 1)}
+	j.done = make(chan error, 1)
 	s.mu.RLock()
 	if s.closed {
 		s.mu.RUnlock()
@@ -657,13 +690,35 @@ func (s *Store) commit(batch []*job) {
 		finish(nil, err)
 		return
 	}
+	if len(batch) == 1 && batch[0].row != nil {
+		// One exchange: its INSERT is its own transaction.
+		err := batch[0].run(nil, func() *sql.Stmt { return s.insert })
+		s.commits.Add(1)
+		if err != nil {
+			finish(nil, s.wrap("record exchange", err))
+			return
+		}
+		finish(nil, nil)
+		s.boundWAL(batch)
+		return
+	}
 	tx, err := s.wdb.BeginTx(context.Background(), nil)
 	if err != nil {
 		finish(nil, s.wrap("begin", err))
 		return
 	}
+	var ins *sql.Stmt // the insert bound to tx, once per batch
+	insert := func() *sql.Stmt {
+		if ins == nil {
+			ins = tx.Stmt(s.insert)
+		}
+		return ins
+	}
 	for _, j := range batch {
-		if err = j.fn(tx); err != nil {
+		if err = j.run(tx, insert); err != nil {
+			if j.row != nil {
+				err = s.wrap("record exchange", err)
+			}
 			break
 		}
 	}
@@ -692,7 +747,7 @@ func (s *Store) commit(batch []*job) {
 		return
 	}
 	finish(nil, nil)
-	s.boundWAL()
+	s.boundWAL(batch)
 }
 
 // boundWAL runs a PASSIVE checkpoint from the writer when the -wal has
@@ -700,7 +755,20 @@ func (s *Store) commit(batch []*job) {
 // waits for a pause that never comes, and the WAL would grow without
 // bound (813 MB was measured). It runs after the batch's callers were
 // answered, before the next batch begins; PASSIVE never waits for readers.
-func (s *Store) boundWAL() {
+func (s *Store) boundWAL(batch []*job) {
+	// The -wal is looked at every walStatEvery transactions or once
+	// walStatBytes of exchanges were written since the last look, not after
+	// every commit (a stat per exchange was 2 % of the recorder's CPU).
+	// Only the committing goroutine gets here (one at a time, ordered by
+	// gcMu), so the counters need no lock of their own.
+	s.walSince++
+	for _, j := range batch {
+		s.walBytes += j.size
+	}
+	if s.walSince < walStatEvery && s.walBytes < walStatBytes {
+		return
+	}
+	s.walSince, s.walBytes = 0, 0
 	st, err := os.Stat(s.path + "-wal")
 	if err != nil || st.Size() < s.opts.WALLimit {
 		return
@@ -717,6 +785,13 @@ func (s *Store) boundWAL() {
 	}
 	s.walCheckpoints.Add(1)
 }
+
+// How often boundWAL looks at the -wal's size: every walStatEvery
+// transactions, or sooner once walStatBytes of exchange data were written.
+const (
+	walStatEvery = 32
+	walStatBytes = 1 << 20
+)
 
 // WALCheckpoints is how many checkpoints the writer ran because the WAL
 // passed WALLimit.

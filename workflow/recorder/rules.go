@@ -85,8 +85,10 @@ func Slug(name string) string {
 func OperationIDs(c *connector.Connector) func(method, path string) string {
 	router := route.New(c)
 	return func(method, path string) string {
-		if m, _ := router.Find(method, route.Join(c.BasePath, path)); m != nil && m.Operation != nil {
-			return m.Operation.ID
+		// The proxy passes paths below the basePath; the lookup
+		// allocates nothing (issue 17).
+		if op := router.OperationBelowBase(method, path); op != nil {
+			return op.ID
 		}
 		return ""
 	}
