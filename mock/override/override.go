@@ -84,10 +84,11 @@ type Rule struct {
 	Then Response `json:"then"`
 }
 
-// Match conditions: exact values of request headers and query parameters,
-// and of JSON body fields by JSON pointer ("/customer/id"). An empty
-// Match always holds.
+// Match conditions: exact values of path parameters (by declared name),
+// request headers and query parameters, and of JSON body fields by JSON
+// pointer ("/customer/id"). An empty Match always holds.
 type Match struct {
+	Path   map[string]string `json:"path,omitempty"`
 	Header map[string]string `json:"header,omitempty"`
 	Query  map[string]string `json:"query,omitempty"`
 	Body   map[string]string `json:"body,omitempty"`
@@ -185,6 +186,11 @@ func (f File) check(name string, c *connector.Connector) error {
 		}
 		for i := range o.Rules {
 			rf := fmt.Sprintf("%s.rules[%d]", field, i)
+			for p := range o.Rules[i].When.Path {
+				if !hasPathParam(op, p) {
+					return &Error{File: name, Field: rf + ".when.path", Problem: fmt.Sprintf("%s has no path parameter %q", id, p), Fix: "match on one of the operation's path parameters: " + pathParams(op)}
+				}
+			}
 			for p := range o.Rules[i].When.Body {
 				if p != "" && !strings.HasPrefix(p, "/") {
 					return &Error{File: name, Field: rf + ".when.body", Problem: fmt.Sprintf("%q is not a JSON pointer", p), Fix: `write field paths as JSON pointers, e.g. "/customer/id"`}
@@ -196,6 +202,30 @@ func (f File) check(name string, c *connector.Connector) error {
 		}
 	}
 	return nil
+}
+
+func hasPathParam(op *connector.Operation, name string) bool {
+	return strings.Contains(op.Path, "{"+name+"}")
+}
+
+func pathParams(op *connector.Operation) string {
+	var out []string
+	for rest := op.Path; ; {
+		i := strings.IndexByte(rest, '{')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(rest[i:], '}')
+		if j < 0 {
+			break
+		}
+		out = append(out, rest[i+1:i+j])
+		rest = rest[i+j+1:]
+	}
+	if len(out) == 0 {
+		return "(it has none: match on query, header or body instead)"
+	}
+	return strings.Join(out, ", ")
 }
 
 func declares(op *connector.Operation, status int) bool {
@@ -332,6 +362,11 @@ func answer(c *mock.Call, r *Response) (*mock.Reply, error) {
 }
 
 func (m Match) holds(c *mock.Call) bool {
+	for k, v := range m.Path {
+		if c.Params[k] != v {
+			return false
+		}
+	}
 	for k, v := range m.Header {
 		if c.Request.Header.Get(k) != v {
 			return false
