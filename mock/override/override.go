@@ -82,6 +82,8 @@ type Rule struct {
 	Name string   `json:"name,omitempty"`
 	When Match    `json:"when"`
 	Then Response `json:"then"`
+	// LatencyMs delays the rule's answer (on top of the operation's).
+	LatencyMs int `json:"latencyMs,omitempty"`
 }
 
 // Match conditions: exact values of path parameters (by declared name),
@@ -196,6 +198,9 @@ func (f File) check(name string, c *connector.Connector) error {
 					return &Error{File: name, Field: rf + ".when.body", Problem: fmt.Sprintf("%q is not a JSON pointer", p), Fix: `write field paths as JSON pointers, e.g. "/customer/id"`}
 				}
 			}
+			if l := o.Rules[i].LatencyMs; l < 0 || l > 600000 {
+				return &Error{File: name, Field: rf + ".latencyMs", Problem: fmt.Sprintf("%d is out of range", l), Fix: "use 0 to 600000 milliseconds"}
+			}
 			if err := check(rf+".then", &o.Rules[i].Then); err != nil {
 				return err
 			}
@@ -283,14 +288,8 @@ func (s *Set) respond(ctx context.Context, c *mock.Call) (*mock.Reply, error) {
 		return problem(http.StatusNotImplemented, "operation-disabled", "Operation disabled",
 			c.Operation.ID+" is switched off in "+FileName+"; enable it in the desktop app's operations panel or delete \"disabled\" from the file")
 	}
-	if o.LatencyMs > 0 {
-		t := time.NewTimer(time.Duration(o.LatencyMs) * time.Millisecond)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, ctx.Err()
-		case <-t.C:
-		}
+	if err := sleep(ctx, o.LatencyMs); err != nil {
+		return nil, err
 	}
 	if o.ErrorRate > 0 && s.rand() < o.ErrorRate {
 		st := o.ErrorStatus
@@ -307,6 +306,9 @@ func (s *Set) respond(ctx context.Context, c *mock.Call) (*mock.Reply, error) {
 				name = fmt.Sprintf("rule %d", i+1)
 			}
 			c.Note("override-rule", "info", "", fmt.Sprintf("%s matched (overrides file)", name))
+			if err := sleep(ctx, o.Rules[i].LatencyMs); err != nil {
+				return nil, err
+			}
 			return answer(c, &o.Rules[i].Then)
 		}
 	}
@@ -329,6 +331,20 @@ func (s *Set) respond(ctx context.Context, c *mock.Call) (*mock.Reply, error) {
 		return answer(c, o.Response)
 	}
 	return nil, nil
+}
+
+func sleep(ctx context.Context, ms int) error {
+	if ms <= 0 {
+		return nil
+	}
+	t := time.NewTimer(time.Duration(ms) * time.Millisecond)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // answer sends a custom body, or asks the simulator for the declared

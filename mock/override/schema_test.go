@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/connectorlab/connectorlab/mock/override"
 )
@@ -14,7 +15,8 @@ func TestRulesMatchPathParameters(t *testing.T) {
 	_, base := serve(t, c, `{"version":1,"operations":{
 	  "GetOrder": {"rules": [
 	    {"name": "missing order", "when": {"path": {"orderId": "o-404"}}, "then": {"status": 404}},
-	    {"when": {"path": {"orderId": "o-vip"}, "header": {"X-Tier": "vip"}}, "then": {"body": {"id": "vip"}}}
+	    {"when": {"path": {"orderId": "o-vip"}, "header": {"X-Tier": "vip"}}, "then": {"body": {"id": "vip"}}},
+	    {"when": {"path": {"orderId": "o-slow"}}, "then": {"status": 200}, "latencyMs": 150}
 	  ]}
 	}}`)
 	for _, tc := range []struct {
@@ -32,6 +34,10 @@ func TestRulesMatchPathParameters(t *testing.T) {
 		if st != tc.status || !strings.Contains(body, tc.has) {
 			t.Errorf("%s: %d %s, want %d containing %q", tc.name, st, body, tc.status, tc.has)
 		}
+	}
+	t0 := time.Now()
+	if st, _ := do(t, "GET", base+"/orders/o-slow", "", nil); st != 200 || time.Since(t0) < 150*time.Millisecond {
+		t.Errorf("rule latency: %d after %v", st, time.Since(t0))
 	}
 }
 
