@@ -395,5 +395,7 @@ func (s *RecordService) SaveTestCase(seq int64, name string) (SavedCaseView, err
 	if err != nil {
 		return SavedCaseView{}, err
 	}
-	return SavedCaseView{Session: sessionView(res.Session), Created: res.Created}, nil
+	v := SavedCaseView{Session: sessionView(res.Session), Created: res.Created}
+	s.emit.Emit(EventSessionsChanged, v.Session)
+	return v, nil
 }
