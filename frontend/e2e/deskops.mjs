@@ -66,7 +66,7 @@ export const deskopsCases = [
         await page.keyboard.press('Control+S');
         const problems = await (await page.waitForSelector(S('[data-testid="compile-problems"]'), { timeout: 60000 })).textContent();
         assert(/script\.csx:\d+:\d+/.test(problems) && problems.includes('error'), `compile problems: ${problems}`);
-        await page.waitForSelector(S('.cm-lint-marker-error'));
+        await page.waitForSelector(S('.cm-lint-marker-error'), { state: 'attached' });
         const still = await fetch(`${url}/HtmlToText`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ html: '<p>a</p><p>b</p>' }) });
         assert(still.status === 200 && (await still.text()) === 'a\nb', 'the last good script stopped serving after a broken save');
         // A good edit recompiles and is what the running mock answers with.
@@ -118,7 +118,7 @@ export const deskopsCases = [
         await setEditor(page, 'Custom body of GetOrder', '{"id": "from-the-panel", "status": "lost"}');
         const problems = await (await page.waitForSelector(S('[aria-label="Schema problems of GetOrder"]'))).textContent();
         assert(problems.includes('/status'), `schema problems: ${problems}`);
-        await page.waitForSelector(S('.cm-lint-marker-warning'));
+        await page.waitForSelector(S('.cm-lint-marker-warning'), { state: 'attached' });
         await page.click(S('[data-testid="operations-panel"] button:has-text("Save")'));
         await page.waitForSelector('.toast:has-text("Saved 1 override")');
         const file = JSON.parse(readFileSync(join(copy, '.connectorlab', 'overrides.json'), 'utf8'));

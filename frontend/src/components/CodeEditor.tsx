@@ -13,6 +13,7 @@ import { json, jsonParseLinter } from '@codemirror/lang-json';
 import { forceLinting, linter, lintGutter, type Diagnostic as CMDiagnostic } from '@codemirror/lint';
 import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap, type CompletionSource } from '@codemirror/autocomplete';
 import { tags as t } from '@lezer/highlight';
+import type { EditorMarker } from '../lib/editor';
 
 // Colours come from the design system's roles, so both themes work.
 const highlight = HighlightStyle.define([
@@ -37,14 +38,7 @@ const theme = EditorView.theme({
   '.cm-scroller': { overflow: 'auto' },
 });
 
-export interface EditorMarker {
-  from: number;
-  to: number;
-  severity: 'error' | 'warning' | 'info';
-  message: string;
-}
-
-interface Props {
+export interface CodeEditorProps {
   value: string;
   onChange: (v: string) => void;
   language: 'csharp' | 'json';
@@ -61,20 +55,9 @@ interface Props {
   readOnly?: boolean;
 }
 
-// lineColToPos turns a 1-based line and column into an offset of doc.
-export function lineColToPos(text: string, line: number, col: number): number {
-  let pos = 0;
-  for (let l = 1; l < line; l++) {
-    const nl = text.indexOf('\n', pos);
-    if (nl < 0) return text.length;
-    pos = nl + 1;
-  }
-  const end = text.indexOf('\n', pos);
-  const lineEnd = end < 0 ? text.length : end;
-  return Math.min(pos + Math.max(0, col - 1), lineEnd);
-}
+export default CodeEditor;
 
-export function CodeEditor({ value, onChange, language, label, testId, markers, complete, onSave, height = 240, placeholder, readOnly }: Props) {
+export function CodeEditor({ value, onChange, language, label, testId, markers, complete, onSave, height = 240, placeholder, readOnly }: CodeEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const cbs = useRef({ onChange, onSave, complete, markers });

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen } from '@testing-library/react';
 import { CustomCodePanel } from './CustomCodePanel';
 import { setBackend } from '../api';
@@ -6,6 +6,9 @@ import { fakeBackend, sampleScript, sampleView } from '../test/fixtures';
 import { editorText, setEditor } from '../test/editor';
 
 const c = { ...sampleView, customCode: { file: '/c/contoso/script.csx', size: 200 } } as never;
+
+// The editors load CodeMirror lazily; load it once up front.
+beforeAll(() => import('./CodeEditor'), 30000);
 
 describe('CustomCodePanel', () => {
   it('saves, lists compile errors at script.csx:line:col, and runs an operation once', async () => {
@@ -21,10 +24,10 @@ describe('CustomCodePanel', () => {
     const notify = vi.fn();
     render(<CustomCodePanel c={c} onError={(e) => { throw e; }} onNotify={notify} />);
     expect((await screen.findByTestId('compile-state')).textContent).toContain('compiles');
-    expect(editorText('script.csx')).toContain('ExecuteAsync');
+    expect(await editorText('script.csx')).toContain('ExecuteAsync');
     const save = screen.getByRole('button', { name: /Save & compile/ }) as HTMLButtonElement;
     expect(save.disabled).toBe(true);
-    setEditor('script.csx', 'public class Script : ScriptBase {\n\n    x = ;\n}');
+    await setEditor('script.csx', 'public class Script : ScriptBase {\n\n    x = ;\n}');
     expect(save.disabled).toBe(false);
     fireEvent.click(save);
     await vi.waitFor(() => expect(saved).toHaveBeenCalledWith('public class Script : ScriptBase {\n\n    x = ;\n}'));

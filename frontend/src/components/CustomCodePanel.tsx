@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { AlertTriangle, CheckCircle2, Play, RotateCcw, Save } from 'lucide-react';
 import { backend, type ConnectorView, type Diagnostic, type ScriptMessage, type ScriptRunView, type ScriptView } from '../api';
-import { CodeEditor, lineColToPos, type EditorMarker } from './CodeEditor';
+import { CodeEditor } from './LazyCodeEditor';
+import { lineColToPos, type EditorMarker } from '../lib/editor';
 
 function where(d: Diagnostic): string {
   const base = d.file.split(/[\\/]/).pop() || d.file;

@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { CompletionContext, CompletionResult } from '@codemirror/autocomplete';
 import { backend, type BodyProblem, type SchemaOutline } from '../api';
-import { CodeEditor, type EditorMarker } from './CodeEditor';
+import { CodeEditor } from './LazyCodeEditor';
+import type { EditorMarker } from '../lib/editor';
 import { spanOf, suggest } from '../lib/jsonschema';
 
 // jsonProblem says why text is not JSON, or '' when it is.

@@ -1,9 +1,12 @@
-import { describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen } from '@testing-library/react';
 import { OperationsPanel, jsonProblem } from './OperationsPanel';
 import { setBackend, type OperationOverride } from '../api';
 import { fakeBackend, sampleView } from '../test/fixtures';
 import { setEditor } from '../test/editor';
+
+// The editors load CodeMirror lazily; load it once up front.
+beforeAll(() => import('./CodeEditor'), 30000);
 
 describe('OperationsPanel', () => {
   it('disables an operation, picks a declared answer and a custom JSON body, then saves', async () => {
@@ -24,10 +27,10 @@ describe('OperationsPanel', () => {
     expect(screen.getByText('webhook trigger')).toBeTruthy();
     fireEvent.click(screen.getByLabelText('Enable ListOrders'));
     fireEvent.change(screen.getByLabelText('Answer of CreateOrder'), { target: { value: 'custom' } });
-    setEditor('Custom body of CreateOrder', '{"id": ');
+    await setEditor('Custom body of CreateOrder', '{"id": ');
     expect(await screen.findByText(/Not JSON yet/)).toBeTruthy();
     expect((save as HTMLButtonElement).disabled).toBe(true);
-    setEditor('Custom body of CreateOrder', '{"id": "o-1"}');
+    await setEditor('Custom body of CreateOrder', '{"id": "o-1"}');
     fireEvent.change(screen.getByLabelText('Latency of OnOrder'), { target: { value: '250' } });
     fireEvent.click(save);
     await vi.waitFor(() => expect(saved).toHaveBeenCalled());
@@ -42,7 +45,7 @@ describe('OperationsPanel', () => {
     setBackend(fakeBackend({ checkBody: async (_p, _op, _st, body) => ({ problems: body ? [{ pointer: '/status', message: 'value is not one of the allowed values' }] : [], schema: { type: 'object' } }) }));
     render(<OperationsPanel c={sampleView} onError={(e) => { throw e; }} onNotify={() => undefined} />);
     fireEvent.change(await screen.findByLabelText('Answer of CreateOrder'), { target: { value: 'custom' } });
-    setEditor('Custom body of CreateOrder', '{"status": "lost"}');
+    await setEditor('Custom body of CreateOrder', '{"status": "lost"}');
     const list = await screen.findByLabelText('Schema problems of CreateOrder');
     expect(list.textContent).toContain('/status');
     expect(list.textContent).toContain('not one of the allowed values');
