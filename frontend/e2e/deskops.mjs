@@ -190,7 +190,7 @@ export const deskopsCases = [
         await page.fill(S('input[aria-label="Target URL"]'), url);
         await page.click(S('button:has-text("Run contract test")'));
         // The sample's API key is asked for, as `test` asks for CONNECTORLAB_PARAM_API_KEY.
-        await page.waitForSelector(S('[data-testid="contract-result"], input[aria-label^="Connection parameter"]'), { timeout: 60000 });
+        await page.waitForSelector(`${S('[data-testid="contract-result"]')}, ${S('input[aria-label^="Connection parameter"]')}`, { timeout: 60000 });
         if (!(await page.isVisible(S('[data-testid="contract-result"]')))) {
           for (const input of await page.$$(S('input[aria-label^="Connection parameter"]'))) await input.fill('e2e-case-key');
           if (await page.isVisible('.error-banner')) await page.click('.error-banner button');

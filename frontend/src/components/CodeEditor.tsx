@@ -4,13 +4,13 @@
 // legacy mode) and JSON bodies (the lang-json parser, its syntax linter,
 // schema problems as markers and completion from the response schema).
 import { useEffect, useRef } from 'react';
-import { Compartment, EditorState, type Extension } from '@codemirror/state';
+import { Compartment, EditorState, StateEffect, type Extension } from '@codemirror/state';
 import { EditorView, keymap, lineNumbers, highlightActiveLine, drawSelection, placeholder as placeholderExt } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { bracketMatching, HighlightStyle, indentOnInput, StreamLanguage, syntaxHighlighting } from '@codemirror/language';
 import { csharp } from '@codemirror/legacy-modes/mode/clike';
 import { json, jsonParseLinter } from '@codemirror/lang-json';
-import { forceLinting, linter, lintGutter, type Diagnostic as CMDiagnostic } from '@codemirror/lint';
+import { linter, lintGutter, type Diagnostic as CMDiagnostic } from '@codemirror/lint';
 import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap, type CompletionSource } from '@codemirror/autocomplete';
 import { tags as t } from '@lezer/highlight';
 import type { EditorMarker } from '../lib/editor';
@@ -37,6 +37,10 @@ const theme = EditorView.theme({
   '.cm-tooltip-autocomplete > ul > li[aria-selected]': { background: 'var(--accent-soft)', color: 'var(--text)' },
   '.cm-scroller': { overflow: 'auto' },
 });
+
+// markersChanged re-runs the lint source when the outside markers change
+// (the linter otherwise re-runs only on edits).
+const markersChanged = StateEffect.define<null>();
 
 export interface CodeEditorProps {
   value: string;
@@ -102,7 +106,7 @@ export function CodeEditor({ value, onChange, language, label, testId, markers, 
           const outside: CMDiagnostic[] = (cbs.current.markers ?? []).map((m) => ({ from: Math.min(m.from, len), to: Math.min(Math.max(m.to, m.from), len), severity: m.severity, message: m.message }));
           return [...(syntax ? syntax(v) : []), ...outside];
         },
-        { delay: 250 },
+        { delay: 250, needsRefresh: (u) => u.transactions.some((tr) => tr.effects.some((e) => e.is(markersChanged))) },
       ),
     );
     if (language === 'csharp') exts.push(StreamLanguage.define(csharp));
@@ -131,7 +135,7 @@ export function CodeEditor({ value, onChange, language, label, testId, markers, 
   }, [readOnly]);
 
   useEffect(() => {
-    if (view.current) forceLinting(view.current);
+    view.current?.dispatch({ effects: markersChanged.of(null) });
   }, [markers]);
 
   return <div className="code-editor" data-testid={testId} ref={host} style={{ height }} />;
