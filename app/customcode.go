@@ -155,6 +155,11 @@ func (s *MockService) SaveScript(path, source string) (ScriptView, error) {
 		}
 		if ok {
 			v.Reloaded++
+			s.mu.Lock()
+			m.status.CustomCode, m.status.CodeWarning = true, ""
+			st := m.status
+			s.mu.Unlock()
+			s.emit.Emit(EventMockState, st)
 		}
 	}
 	return v, nil
