@@ -88,6 +88,7 @@ export const deskopsCases = [
         assert(run.includes('Request before the code') && run.includes('<p>one</p>') && run.includes('HTTP 200'), `run: ${run.slice(0, 400)}`);
         const logs = await page.textContent(S('[data-testid="script-logs"]'));
         assert(logs.includes('edited in the e2e panel'), `logs: ${logs}`);
+        await page.$eval(S('[data-testid="script-run"]'), (el) => el.scrollIntoView({ block: 'start' }));
         await shoot(page, 'mock-code');
         await stopMock(page);
       } finally {
@@ -126,6 +127,7 @@ export const deskopsCases = [
         assert((await fetch(`${url}/orders/o-rule`)).status === 404, 'the rule did not change the live answer');
         const other = await (await fetch(`${url}/orders/o-1`)).json();
         assert(other.id === 'from-the-panel', `GetOrder o-1 answered ${JSON.stringify(other)}`);
+        await page.$eval(S('[data-rules="GetOrder"]'), (el) => el.scrollIntoView({ block: 'start' }));
         await shoot(page, 'mock-rules');
         await stopMock(page);
       } finally {

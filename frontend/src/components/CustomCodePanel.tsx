@@ -97,7 +97,7 @@ export function CustomCodePanel({ c, onError, onNotify }: { c: ConnectorView; on
   return (
     <div className="code-panel" data-testid="code-panel">
       <div className="row">
-        <span className="muted small grow ellipsis mono" title={view.file}>
+        <span className="muted small grow ellipsis mono" title={view.file} data-volatile>
           {view.file}
         </span>
         {!view.compile.available ? (

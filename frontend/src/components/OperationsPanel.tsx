@@ -53,7 +53,7 @@ export function OperationsPanel({ c, onError, onNotify }: { c: ConnectorView; on
   return (
     <div className="ops-panel" data-testid="operations-panel">
       <div className="row">
-        <span className="muted small grow ellipsis" title={file}>
+        <span className="muted small grow ellipsis" title={file} data-volatile>
           Saved in {file}; <span className="mono">connectorlab mock --overrides</span> reads the same file.
         </span>
         <button className="primary small icon-text" onClick={() => void save()} disabled={!dirty || problems.length > 0}>
