@@ -49,6 +49,13 @@ async function stopMock(page) {
   }
 }
 
+// scrollCard brings el to the top of its Mock-screen card, scrolling only
+// the card (the screen keeps its header in the shot).
+const scrollCard = (el) => {
+  const card = el.closest('.mock-try');
+  card.scrollTop += el.getBoundingClientRect().top - card.getBoundingClientRect().top - 8;
+};
+
 export const deskopsCases = [
   [
     'custom-code panel: a real corpus script is edited, a broken save lists script.csx:line:col, a good save runs in the mock, Run once shows before/after and the log',
@@ -88,7 +95,7 @@ export const deskopsCases = [
         assert(run.includes('Request before the code') && run.includes('<p>one</p>') && run.includes('HTTP 200'), `run: ${run.slice(0, 400)}`);
         const logs = await page.textContent(S('[data-testid="script-logs"]'));
         assert(logs.includes('edited in the e2e panel'), `logs: ${logs}`);
-        await page.$eval(S('[data-testid="script-run"]'), (el) => el.scrollIntoView({ block: 'start' }));
+        await page.$eval(S('[data-testid="script-run"]'), scrollCard);
         await shoot(page, 'mock-code');
         await stopMock(page);
       } finally {
@@ -127,7 +134,7 @@ export const deskopsCases = [
         assert((await fetch(`${url}/orders/o-rule`)).status === 404, 'the rule did not change the live answer');
         const other = await (await fetch(`${url}/orders/o-1`)).json();
         assert(other.id === 'from-the-panel', `GetOrder o-1 answered ${JSON.stringify(other)}`);
-        await page.$eval(S('[data-rules="GetOrder"]'), (el) => el.scrollIntoView({ block: 'start' }));
+        await page.$eval(S('[data-rules="GetOrder"]'), scrollCard);
         await shoot(page, 'mock-rules');
         await stopMock(page);
       } finally {
