@@ -181,13 +181,13 @@ app-bin: deps desktop-deps frontend
 # in docs/screenshots/ (a small pixel-difference tolerance, dynamic text
 # masked); it never rewrites docs/.
 e2e: app-dev app-bin
-	cd frontend && timeout 600 node e2e/run.mjs
+	cd frontend && timeout 900 node e2e/run.mjs
 	cd frontend && timeout 120 node e2e/window.mjs
 
 # screenshots: the only target that rewrites docs/screenshots/: every screen
 # at 1280x820 and 1920x1080, light and dark, from the same e2e run.
 screenshots: app-dev
-	cd frontend && SCREENSHOT_UPDATE=1 timeout 900 node e2e/run.mjs
+	cd frontend && SCREENSHOT_UPDATE=1 timeout 1200 node e2e/run.mjs
 
 # desktop-bench: start-up and memory of the real window (docs/PERFORMANCE.md).
 desktop-bench: app

@@ -17,6 +17,9 @@ const (
 	// EventRecordState carries a RecordStatus when a recording proxy starts
 	// or stops.
 	EventRecordState = "record:state"
+	// EventSessionsChanged carries the SessionView of a session that
+	// gained exchanges outside a recording (a saved test case).
+	EventSessionsChanged = "sessions:changed"
 	// EventOpenPath carries a path the user dropped on the window or passed
 	// on the command line; the window opens it as a connector.
 	EventOpenPath = "connector:open-path"

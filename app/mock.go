@@ -6,11 +6,14 @@ import (
 	"log/slog"
 	"net/http"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/mock"
+	"github.com/connectorlab/connectorlab/scripthost"
+	"github.com/connectorlab/connectorlab/workflow/customcode"
 	"github.com/connectorlab/connectorlab/workflow/faults"
 	"github.com/connectorlab/connectorlab/workflow/mockhost"
 	"github.com/connectorlab/connectorlab/workflow/traffic"
@@ -47,6 +50,10 @@ type MockConfig struct {
 	// AllowPrivateCallbacks lets webhook subscriptions name loopback and
 	// private callback addresses (the CLI's --allow-private-callbacks).
 	AllowPrivateCallbacks bool `json:"allowPrivateCallbacks,omitempty"`
+	// CORSOrigin lets web pages of this origin ("https://app.example.com",
+	// "*" any) make state-changing requests to the mock (the CLI's
+	// --cors-origin); "" (the default) lets only pages on loopback.
+	CORSOrigin string `json:"corsOrigin,omitempty"`
 }
 
 // FaultConfig is mock.Faults in units a form can hold.
@@ -95,6 +102,11 @@ type MockStatus struct {
 	Reloads     int    `json:"reloads,omitempty"`
 	ReloadError string `json:"reloadError,omitempty"`
 	Operations  int    `json:"operations,omitempty"`
+	// CustomCode says the connector's script.csx runs in front of the
+	// mock; CodeWarning why it does not (the host is missing, the script
+	// does not compile).
+	CustomCode  bool   `json:"customCode,omitempty"`
+	CodeWarning string `json:"codeWarning,omitempty"`
 }
 
 // MockService is bound to the window: start and stop mocks, change their
@@ -130,6 +142,11 @@ func newMockService(log *slog.Logger, ws *workspace, st *storeHolder, t *traffic
 		client:  &http.Client{Timeout: 60 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
 		host:    mockhost.NewHost(log),
 		running: map[string]*runningMock{},
+	}
+	// The desktop's mocks run the connector's custom code as `mock` does
+	// (on when the host is installed; a warning in the status otherwise).
+	s.host.CustomCode = func(ctx context.Context, c *connector.Connector) (*scripthost.Runner, string, error) {
+		return customcode.Start(ctx, c, customcode.Options{Logger: log})
 	}
 	s.host.OnExit = func(h *mockhost.Hosted, err error) {
 		s.mu.Lock()
@@ -169,6 +186,13 @@ func (s *MockService) options(c *connector.Connector, cfg MockConfig, stream str
 	if err != nil {
 		return mock.Options{}, err
 	}
+	var cors []string
+	if o := strings.TrimSpace(cfg.CORSOrigin); o != "" {
+		cors = []string{strings.TrimSuffix(o, "/")}
+		if _, err := (mockhost.Settings{CORSOrigins: cors}).Options(); err != nil {
+			return mock.Options{}, err
+		}
+	}
 	set, err := s.ovr.get(cfg.Path, c)
 	if err != nil {
 		return mock.Options{}, err
@@ -178,6 +202,7 @@ func (s *MockService) options(c *connector.Connector, cfg MockConfig, stream str
 		Stateful: cfg.Stateful, Faults: f, Sink: s.traffic.Sink(stream), Log: s.log,
 		PowerPlatform: mock.PowerPlatformOptions{AllowPrivateCallbacks: cfg.AllowPrivateCallbacks},
 		Responders:    []mock.Responder{set.Responder()},
+		CORSOrigins:   cors,
 	}, nil
 }
 
@@ -231,6 +256,7 @@ func (s *MockService) start(cfg MockConfig, stream string) (MockStatus, error) {
 	m.status = MockStatus{
 		ID: h.ID, Path: cfg.Path, Name: c.Name, Running: true, Port: h.Addr.Port, Stream: stream, Config: cfg,
 		URL: h.URL(), Started: h.Started.UnixMilli(), Operations: len(c.Operations),
+		CustomCode: h.Unit.CustomCode() != nil, CodeWarning: h.CodeWarning,
 	}
 	if att.Replayed != nil {
 		m.status.Replaying, m.status.ReplayExchanges = att.Replayed.Name, att.Exchanges

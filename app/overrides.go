@@ -27,11 +27,44 @@ type OperationOverride struct {
 	LatencyMs   int     `json:"latencyMs,omitempty"`
 	ErrorRate   float64 `json:"errorRate,omitempty"`
 	ErrorStatus int     `json:"errorStatus,omitempty"`
-	// Rules counts the rules the file holds for the operation (edited in
-	// the file; kept on save).
-	Rules int `json:"rules,omitempty"`
+	// Rules are tried in order before the answer above; the first that
+	// matches answers.
+	Rules []RuleView `json:"rules"`
+	// Sequence counts the answers the file gives in turn (responses,
+	// edited in the file; kept on save).
+	Sequence int `json:"sequence,omitempty"`
 	// Choices are the declared answers ("status:200", "example:NAME").
 	Choices []string `json:"choices"`
+	// PathParams are the operation's path parameters (rule conditions).
+	PathParams []string `json:"pathParams"`
+}
+
+// RuleView is one rule of the operations panel: when every condition
+// holds, answer as Response says (the same choices as the operation's
+// answer) after LatencyMs.
+type RuleView struct {
+	Name      string          `json:"name,omitempty"`
+	When      []ConditionView `json:"when"`
+	Response  string          `json:"response"`
+	Status    int             `json:"status,omitempty"`
+	Body      string          `json:"body,omitempty"`
+	LatencyMs int             `json:"latencyMs,omitempty"`
+}
+
+// ConditionView is one condition: In is "path", "query", "header" or
+// "body" (Key a JSON pointer then); Value must equal the request's.
+type ConditionView struct {
+	In    string `json:"in"`
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// BodyCheck is a custom body checked against the operation's response
+// schema: the problems with their JSON pointers, and the schema's outline
+// for the editor's completion.
+type BodyCheck struct {
+	Problems []override.BodyProblem `json:"problems"`
+	Schema   *override.Outline      `json:"schema,omitempty"`
 }
 
 // OverridesView is the overrides of one connector.
@@ -120,27 +153,159 @@ func (s *MockService) Overrides(path string) (OverridesView, error) {
 	v := OverridesView{File: override.DefaultPath(path)}
 	for _, op := range c.Operations {
 		o := f.Operations[op.ID]
-		row := OperationOverride{OperationID: op.ID, Disabled: o.Disabled, LatencyMs: o.LatencyMs, ErrorRate: o.ErrorRate, ErrorStatus: o.ErrorStatus, Rules: len(o.Rules), Choices: choices(op)}
+		row := OperationOverride{OperationID: op.ID, Disabled: o.Disabled, LatencyMs: o.LatencyMs, ErrorRate: o.ErrorRate, ErrorStatus: o.ErrorStatus,
+			Rules: []RuleView{}, Sequence: len(o.Responses), Choices: choices(op), PathParams: pathParams(op)}
 		if r := o.Response; r != nil {
-			switch {
-			case len(r.Body) > 0:
-				row.Response, row.Status, row.Body = "custom", r.Status, string(r.Body)
-			case r.Example != "":
-				row.Response = "example:" + r.Example
-			case r.Generated:
-				row.Response = "generated"
-			case r.Status != 0:
-				row.Response = fmt.Sprintf("status:%d", r.Status)
-			}
+			row.Response, row.Status, row.Body = responseChoice(r)
+		}
+		for _, ru := range o.Rules {
+			rv := RuleView{Name: ru.Name, When: conditions(ru.When), LatencyMs: ru.LatencyMs}
+			rv.Response, rv.Status, rv.Body = responseChoice(&ru.Then)
+			row.Rules = append(row.Rules, rv)
 		}
 		v.Operations = append(v.Operations, row)
 	}
 	return v, nil
 }
 
+func responseChoice(r *override.Response) (choice string, status int, body string) {
+	switch {
+	case len(r.Body) > 0:
+		return "custom", r.Status, string(r.Body)
+	case r.Example != "":
+		return "example:" + r.Example, 0, ""
+	case r.Generated:
+		return "generated", 0, ""
+	case r.Status != 0:
+		return fmt.Sprintf("status:%d", r.Status), 0, ""
+	}
+	return "", 0, ""
+}
+
+// response is the override.Response of a panel choice; nil for "" (as
+// the mock would). where names the field in errors.
+func response(file, where, choice string, status int, body string) (*override.Response, error) {
+	switch {
+	case choice == "":
+		return nil, nil
+	case choice == "generated":
+		return &override.Response{Generated: true}, nil
+	case choice == "custom":
+		body = strings.TrimSpace(body)
+		if !json.Valid([]byte(body)) {
+			return nil, &UserError{Message: fmt.Sprintf("%s: %s.body: the custom body is not valid JSON", file, where), Fix: "write the body as JSON (the editor marks where it breaks)"}
+		}
+		return &override.Response{Status: status, Body: json.RawMessage(body)}, nil
+	case strings.HasPrefix(choice, "status:"):
+		n, err := strconv.Atoi(strings.TrimPrefix(choice, "status:"))
+		if err != nil {
+			return nil, &UserError{Message: fmt.Sprintf("%s: %q is not a status", where, choice), Fix: "pick one of the operation's declared answers"}
+		}
+		return &override.Response{Status: n}, nil
+	case strings.HasPrefix(choice, "example:"):
+		return &override.Response{Example: strings.TrimPrefix(choice, "example:")}, nil
+	}
+	return nil, &UserError{Message: fmt.Sprintf("%s: %q is not a response choice", where, choice), Fix: "pick one of the operation's declared answers, generated or custom"}
+}
+
+func conditions(m override.Match) []ConditionView {
+	out := []ConditionView{}
+	add := func(in string, kv map[string]string) {
+		keys := make([]string, 0, len(kv))
+		for k := range kv {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			out = append(out, ConditionView{In: in, Key: k, Value: kv[k]})
+		}
+	}
+	add("path", m.Path)
+	add("query", m.Query)
+	add("header", m.Header)
+	add("body", m.Body)
+	return out
+}
+
+func match(where string, cs []ConditionView) (override.Match, error) {
+	var m override.Match
+	put := func(dst *map[string]string, k, v string) {
+		if *dst == nil {
+			*dst = map[string]string{}
+		}
+		(*dst)[k] = v
+	}
+	for i, c := range cs {
+		k := strings.TrimSpace(c.Key)
+		if k == "" {
+			return m, &UserError{Message: fmt.Sprintf("%s.when[%d]: the condition names no %s", where, i, orDefault(c.In, "field")), Fix: "give the parameter, header or JSON pointer to match, or remove the condition"}
+		}
+		switch c.In {
+		case "path":
+			put(&m.Path, k, c.Value)
+		case "query":
+			put(&m.Query, k, c.Value)
+		case "header":
+			put(&m.Header, k, c.Value)
+		case "body":
+			if !strings.HasPrefix(k, "/") {
+				k = "/" + k
+			}
+			put(&m.Body, k, c.Value)
+		default:
+			return m, &UserError{Message: fmt.Sprintf("%s.when[%d]: %q is not where a condition looks", where, i, c.In), Fix: "use path, query, header or body"}
+		}
+	}
+	return m, nil
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
+
+func pathParams(op *connector.Operation) []string {
+	out := []string{}
+	for rest := op.Path; ; {
+		i := strings.IndexByte(rest, '{')
+		j := strings.IndexByte(rest, '}')
+		if i < 0 || j < i {
+			return out
+		}
+		out = append(out, rest[i+1:j])
+		rest = rest[j+1:]
+	}
+}
+
+// CheckBody checks a custom body of operationID against the schema the
+// operation declares for status (0: its first 2xx) — the editor's
+// problem list, JSON pointers and all — and returns the schema's outline
+// for completion. Schema problems do not stop a save: a maker may want
+// to answer a deliberately wrong body.
+func (s *MockService) CheckBody(path, operationID string, status int, body string) (BodyCheck, error) {
+	c, err := s.ws.get(path)
+	if err != nil {
+		return BodyCheck{}, err
+	}
+	op := c.Operation(operationID)
+	if op == nil {
+		return BodyCheck{}, &UserError{Message: "no operation " + operationID + " in " + c.Name, Fix: "reopen the connector"}
+	}
+	out := BodyCheck{Problems: []override.BodyProblem{}, Schema: override.SchemaOutline(override.ResponseSchema(op, status))}
+	if strings.TrimSpace(body) != "" {
+		if ps := override.CheckBody(op, status, []byte(body)); ps != nil {
+			out.Problems = ps
+		}
+	}
+	return out, nil
+}
+
 // SaveOverrides writes the panel's rows to the sidecar file and applies
-// them to every running mock of the connector at once. Rules and response
-// sequences in the file are kept.
+// them to every running mock of the connector at once: answers, latency,
+// errors and rules (in order, first match wins). Response sequences in
+// the file are kept.
 func (s *MockService) SaveOverrides(path string, rows []OperationOverride) (OverridesView, error) {
 	c, err := s.ws.get(path)
 	if err != nil {
@@ -155,24 +320,31 @@ func (s *MockService) SaveOverrides(path string, rows []OperationOverride) (Over
 	for _, r := range rows {
 		o := old.Operations[r.OperationID]
 		o.Disabled, o.LatencyMs, o.ErrorRate, o.ErrorStatus = r.Disabled, r.LatencyMs, r.ErrorRate, r.ErrorStatus
-		o.Response = nil
-		switch {
-		case r.Response == "":
-		case r.Response == "generated":
-			o.Response = &override.Response{Generated: true}
-		case r.Response == "custom":
-			body := strings.TrimSpace(r.Body)
-			if !json.Valid([]byte(body)) {
-				return OverridesView{}, &UserError{Message: fmt.Sprintf("%s: operations.%s.response.body: the custom body is not valid JSON", override.DefaultPath(path), r.OperationID), Fix: "write the body as JSON (the editor marks where it breaks)"}
+		file := override.DefaultPath(path)
+		where := "operations." + r.OperationID
+		resp, err := response(file, where+".response", r.Response, r.Status, r.Body)
+		if err != nil {
+			return OverridesView{}, err
+		}
+		o.Response = resp
+		o.Rules = nil
+		for i, rv := range r.Rules {
+			rw := fmt.Sprintf("%s.rules[%d]", where, i)
+			m, err := match(rw, rv.When)
+			if err != nil {
+				return OverridesView{}, err
 			}
-			o.Response = &override.Response{Status: r.Status, Body: json.RawMessage(body)}
-		case strings.HasPrefix(r.Response, "status:"):
-			n, _ := strconv.Atoi(strings.TrimPrefix(r.Response, "status:"))
-			o.Response = &override.Response{Status: n}
-		case strings.HasPrefix(r.Response, "example:"):
-			o.Response = &override.Response{Example: strings.TrimPrefix(r.Response, "example:")}
-		default:
-			return OverridesView{}, &UserError{Message: fmt.Sprintf("%s: %q is not a response choice", r.OperationID, r.Response), Fix: "pick one of the operation's declared answers, generated or custom"}
+			then, err := response(file, rw+".then", rv.Response, rv.Status, rv.Body)
+			if err != nil {
+				return OverridesView{}, err
+			}
+			if then == nil {
+				then = &override.Response{}
+			}
+			if rv.LatencyMs < 0 {
+				return OverridesView{}, &UserError{Message: rw + ".latencyMs is negative", Fix: "give 0 or more milliseconds"}
+			}
+			o.Rules = append(o.Rules, override.Rule{Name: strings.TrimSpace(rv.Name), When: m, Then: *then, LatencyMs: rv.LatencyMs})
 		}
 		if o.Disabled || o.Response != nil || o.LatencyMs != 0 || o.ErrorRate != 0 || len(o.Rules) > 0 || len(o.Responses) > 0 {
 			f.Operations[r.OperationID] = o

@@ -101,3 +101,72 @@ func asUserError(err error, ue **UserError) bool {
 	*ue = u
 	return ok
 }
+
+func TestOverridesPanelRulesChangeTheLiveAnswer(t *testing.T) {
+	cs := newTestConnectors(t)
+	v, err := cs.Open(copyConnector(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms := newMockService(quietLog(), cs.ws, newStoreHolder(quietLog(), filepath.Join(t.TempDir(), "r.db")), newTrafficLog(&eventRecorder{}), &eventRecorder{})
+	t.Cleanup(ms.stopAll)
+	if _, err := ms.StartMock(MockConfig{Path: v.Path}); err != nil {
+		t.Fatal(err)
+	}
+	rows := []OperationOverride{{OperationID: "GetOrder", Rules: []RuleView{
+		{Name: "gone", When: []ConditionView{{In: "path", Key: "orderId", Value: "o-gone"}}, Response: "status:404"},
+		{When: []ConditionView{{In: "query", Key: "expand", Value: "lines"}, {In: "header", Key: "X-Tier", Value: "vip"}}, Response: "custom", Status: 202, Body: `{"id":"vip"}`},
+	}}}
+	view, err := ms.SaveOverrides(v.Path, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, op := range view.Operations {
+		if op.OperationID == "GetOrder" && (len(op.Rules) != 2 || op.Rules[0].When[0].In != "path" || op.Rules[1].Status != 202 || strings.Join(op.PathParams, ",") != "orderId") {
+			t.Fatalf("rules read back: %+v", op)
+		}
+	}
+	for _, tc := range []struct {
+		params map[string]string
+		want   int
+	}{
+		{map[string]string{"path:orderId": "o-gone"}, 404},
+		{map[string]string{"path:orderId": "o1"}, 200},
+		{map[string]string{"path:orderId": "o1", "query:expand": "lines", "header:X-Tier": "vip"}, 202},
+	} {
+		res, err := ms.Try(TryRequest{Path: v.Path, OperationID: "GetOrder", Params: tc.params})
+		if err != nil || res.Status != tc.want {
+			t.Errorf("%v: %d %v, want %d", tc.params, res.Status, err, tc.want)
+		}
+	}
+	// A condition without a key is refused, naming the rule.
+	_, err = ms.SaveOverrides(v.Path, []OperationOverride{{OperationID: "GetOrder", Rules: []RuleView{{When: []ConditionView{{In: "query"}}, Response: "status:404"}}}})
+	var ue *UserError
+	if !asUserError(err, &ue) || !strings.Contains(ue.Message, "operations.GetOrder.rules[0].when[0]") {
+		t.Fatalf("keyless condition: %v", err)
+	}
+	// A rule on an undeclared path parameter is refused by the engine's check.
+	if _, err := ms.SaveOverrides(v.Path, []OperationOverride{{OperationID: "GetOrder", Rules: []RuleView{{When: []ConditionView{{In: "path", Key: "nope", Value: "1"}}}}}}); err == nil || !strings.Contains(err.Error(), "path parameter") {
+		t.Fatalf("undeclared path parameter: %v", err)
+	}
+}
+
+func TestCheckBodyListsSchemaProblems(t *testing.T) {
+	cs := newTestConnectors(t)
+	v, err := cs.Open(copyConnector(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms := newMockService(quietLog(), cs.ws, newStoreHolder(quietLog(), filepath.Join(t.TempDir(), "r.db")), newTrafficLog(&eventRecorder{}), &eventRecorder{})
+	chk, err := ms.CheckBody(v.Path, "GetOrder", 200, `{"status":"lost"}`)
+	if err != nil || chk.Schema == nil || chk.Schema.Properties["status"] == nil {
+		t.Fatalf("check: %+v %v", chk, err)
+	}
+	var ptrs []string
+	for _, p := range chk.Problems {
+		ptrs = append(ptrs, p.Pointer)
+	}
+	if !strings.Contains(strings.Join(ptrs, ","), "/status") {
+		t.Fatalf("problems: %+v", chk.Problems)
+	}
+}

@@ -367,3 +367,35 @@ func (s *RecordService) ImportSession(path, name, connectorName string) (ImportR
 	}
 	return ImportResult{Session: sessionView(res.Session), Exchanges: res.Exchanges, Skipped: res.Skipped}, nil
 }
+
+// SavedCaseView is what "save as test case" did.
+type SavedCaseView struct {
+	Session SessionView `json:"session"`
+	// Created is true when the session was made for this exchange.
+	Created bool `json:"created"`
+}
+
+// SaveTestCase saves the live exchange seq (a Traffic row) as one more
+// test case of the session named name, made when missing
+// (workflow/sessions.SaveCase, as `connectorlab recordings copy`), so the
+// Contract screen and `connectorlab test --recordings NAME` replay it.
+func (s *RecordService) SaveTestCase(seq int64, name string) (SavedCaseView, error) {
+	_, x, dropped, ok := s.traffic.Get(seq)
+	if !ok {
+		return SavedCaseView{}, &UserError{Message: fmt.Sprintf("exchange #%d is no longer kept", seq), Fix: "the live list keeps the newest 50,000 exchanges; send the request again"}
+	}
+	if dropped {
+		return SavedCaseView{}, &UserError{Message: fmt.Sprintf("the bodies of exchange #%d are no longer kept in memory", seq), Fix: "send the request again (Replay this) and save the new exchange"}
+	}
+	st, err := s.store.get(s.ctx)
+	if err != nil {
+		return SavedCaseView{}, err
+	}
+	res, err := sessions.SaveCase(s.ctx, st, &x, name, x.Connector)
+	if err != nil {
+		return SavedCaseView{}, err
+	}
+	v := SavedCaseView{Session: sessionView(res.Session), Created: res.Created}
+	s.emit.Emit(EventSessionsChanged, v.Session)
+	return v, nil
+}

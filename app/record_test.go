@@ -207,3 +207,39 @@ func TestRecordAppliesPolicies(t *testing.T) {
 		t.Errorf("upstream saw X-Client %q; want the sample's setheader value connectorlab-sample", h)
 	}
 }
+
+func TestSaveTestCaseFromTheTrafficList(t *testing.T) {
+	cs := newTestConnectors(t)
+	v, err := cs.Open(copyConnector(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := &eventRecorder{}
+	st := newStoreHolder(quietLog(), filepath.Join(t.TempDir(), "r.db"))
+	tl := newTrafficLog(events)
+	ms := newMockService(quietLog(), cs.ws, st, tl, events)
+	t.Cleanup(ms.stopAll)
+	rs := newRecordService(quietLog(), cs.ws, st, tl, events, noDialogs{})
+	if _, err := ms.Start(MockConfig{Path: v.Path}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ms.Try(TryRequest{Path: v.Path, OperationID: "GetOrder", Params: map[string]string{"path:orderId": "o1"}}); err != nil {
+		t.Fatal(err)
+	}
+	tl.Flush()
+	rows := tl.Rows(mockStream(v.Path))
+	if len(rows) != 1 {
+		t.Fatalf("%d rows", len(rows))
+	}
+	saved, err := rs.SaveTestCase(rows[0].Seq, "orders cases")
+	if err != nil || !saved.Created || saved.Session.Exchanges != 1 || saved.Session.Connector != v.Name {
+		t.Fatalf("save: %+v %v", saved, err)
+	}
+	again, err := rs.SaveTestCase(rows[0].Seq, "orders cases")
+	if err != nil || again.Created || again.Session.Exchanges != 2 {
+		t.Fatalf("second save: %+v %v", again, err)
+	}
+	if _, err := rs.SaveTestCase(999999, "orders cases"); err == nil {
+		t.Fatal("an unknown exchange was saved")
+	}
+}

@@ -16,13 +16,15 @@ import (
 	"github.com/connectorlab/connectorlab/workflow/sessions"
 )
 
-const recordingsUsage = `Usage: connectorlab recordings <ls|show|rm|rename|export|import> [flags] [arguments]
+const recordingsUsage = `Usage: connectorlab recordings <ls|show|rm|rename|copy|export|import> [flags] [arguments]
 
   ls                          list sessions
   show SESSION [--exchange ID] a session and its exchanges, or one exchange in full
   rm SESSION...               delete sessions and their exchanges
   rm SESSION --exchange ID    drop single exchanges from a session (repeat --exchange)
   rename SESSION NEW-NAME     rename a session
+  copy SESSION --exchange ID --to NAME
+                              save exchanges as test cases of session NAME (made when missing)
   export SESSION              write a session as HAR 1.2 (--format har) or JSON (--format json)
   import FILE                 make a session from a HAR 1.2 file or a JSON export
 
@@ -35,7 +37,7 @@ func runRecordings(ctx context.Context, e *env, args []string) int {
 		return ExitUsage
 	}
 	verbs := map[string]func(context.Context, *env, []string) int{
-		"ls": recLs, "list": recLs, "show": recShow, "rm": recRm, "rename": recRename, "export": recExport, "import": recImport,
+		"ls": recLs, "list": recLs, "show": recShow, "rm": recRm, "rename": recRename, "copy": recCopy, "export": recExport, "import": recImport,
 	}
 	switch args[0] {
 	case "-h", "--help", "help":
@@ -241,6 +243,46 @@ func recRename(ctx context.Context, e *env, args []string) int {
 		return v.fail(err)
 	}
 	fmt.Fprintf(e.stdout, "renamed session %q to %q\n", sess.Name, pos[1])
+	return ExitOK
+}
+
+// recCopy is the CLI's "save as test case" (the desktop's Traffic
+// screen calls the same sessions.SaveCase).
+func recCopy(ctx context.Context, e *env, args []string) int {
+	v := newRecVerb(e, "copy", "SESSION --exchange ID... --to NAME", "Save exchanges of a session as test cases of the session NAME (made and tagged test-cases when missing), for 'connectorlab test --recordings NAME'.", "", "")
+	var xids int64List
+	v.fs.Var(&xids, "exchange", "the exchange to save (repeatable; ids as 'recordings show' lists them)")
+	to := v.fs.String("to", "", "the test-case session to save into")
+	pos, code, ok := v.parse(args, 1, 1, "one SESSION")
+	if !ok {
+		return code
+	}
+	if len(xids) == 0 || strings.TrimSpace(*to) == "" {
+		return v.fail(workflow.Usage("copy needs --exchange ID and --to NAME", "e.g. connectorlab recordings copy mock-run --exchange 12 --to \"orders cases\""))
+	}
+	s, code := v.open(ctx, sessions.Write)
+	if s == nil {
+		return code
+	}
+	defer s.Close()
+	src, err := findSession(ctx, s, pos[0])
+	if err != nil {
+		return v.fail(sessions.Error(err))
+	}
+	var last sessions.SavedCase
+	for _, id := range xids {
+		x, err := s.Exchange(ctx, id)
+		if err == nil && x.SessionID != src.ID {
+			err = workflow.Usage(fmt.Sprintf("exchange %d is not in session %q", id, src.Name), "list its exchanges with 'connectorlab recordings show "+src.Name+"'")
+		}
+		if err != nil {
+			return v.fail(sessions.Error(err))
+		}
+		if last, err = sessions.SaveCase(ctx, s, x, *to, src.Connector); err != nil {
+			return v.fail(err)
+		}
+	}
+	fmt.Fprintf(e.stdout, "saved %d exchanges to session %q (%d test cases); run them with: connectorlab test CONNECTOR --recordings %q\n", len(xids), last.Session.Name, last.Session.Exchanges, last.Session.Name)
 	return ExitOK
 }
 

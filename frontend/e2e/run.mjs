@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { assert, launchBrowser, repo, run, sleep, startApp } from './harness.mjs';
 import { screenshotMismatches, shoot, update } from './shots.mjs';
 import { createTests } from './create.mjs';
+import { deskopsCases } from './deskops.mjs';
 
 const sample = join(repo, 'examples/contoso-orders');
 const metrics = {};
@@ -343,9 +344,14 @@ const tests = [
         await page.click(S('[role="tab"]:has-text("Operations")'));
         await page.uncheck(S('input[aria-label="Enable DeleteOrder"]'));
         await page.selectOption(S('select[aria-label="Answer of GetOrder"]'), 'custom');
-        await page.fill(S('textarea[aria-label="Custom body of GetOrder"]'), '{"id": "from-the-panel"');
+        // The body editor is CodeMirror: select all and type.
+        const body = S('.cm-content[aria-label="Custom body of GetOrder"]');
+        await page.click(body);
+        await page.keyboard.press('Control+A');
+        await page.keyboard.insertText('{"id": "from-the-panel"');
         await page.waitForSelector(S('.error-text:has-text("Not JSON yet")'));
-        await page.fill(S('textarea[aria-label="Custom body of GetOrder"]'), '{"id": "from-the-panel"}');
+        await page.keyboard.press('Control+A');
+        await page.keyboard.insertText('{"id": "from-the-panel"}');
         await page.click(S('[data-testid="operations-panel"] button:has-text("Save")'));
         await page.waitForSelector('.toast:has-text("Saved 2 overrides")');
         const file = JSON.parse(readFileSync(join(copy, '.connectorlab', 'overrides.json'), 'utf8'));
@@ -534,6 +540,7 @@ const tests = [
     },
   ],
   ...createTests,
+  ...deskopsCases,
   [
     update ? 'screenshots written to docs/screenshots (make screenshots)' : 'screenshots match docs/screenshots within the pixel tolerance',
     async () => {

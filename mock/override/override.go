@@ -82,12 +82,15 @@ type Rule struct {
 	Name string   `json:"name,omitempty"`
 	When Match    `json:"when"`
 	Then Response `json:"then"`
+	// LatencyMs delays the rule's answer (on top of the operation's).
+	LatencyMs int `json:"latencyMs,omitempty"`
 }
 
-// Match conditions: exact values of request headers and query parameters,
-// and of JSON body fields by JSON pointer ("/customer/id"). An empty
-// Match always holds.
+// Match conditions: exact values of path parameters (by declared name),
+// request headers and query parameters, and of JSON body fields by JSON
+// pointer ("/customer/id"). An empty Match always holds.
 type Match struct {
+	Path   map[string]string `json:"path,omitempty"`
 	Header map[string]string `json:"header,omitempty"`
 	Query  map[string]string `json:"query,omitempty"`
 	Body   map[string]string `json:"body,omitempty"`
@@ -185,10 +188,18 @@ func (f File) check(name string, c *connector.Connector) error {
 		}
 		for i := range o.Rules {
 			rf := fmt.Sprintf("%s.rules[%d]", field, i)
+			for p := range o.Rules[i].When.Path {
+				if !hasPathParam(op, p) {
+					return &Error{File: name, Field: rf + ".when.path", Problem: fmt.Sprintf("%s has no path parameter %q", id, p), Fix: "match on one of the operation's path parameters: " + pathParams(op)}
+				}
+			}
 			for p := range o.Rules[i].When.Body {
 				if p != "" && !strings.HasPrefix(p, "/") {
 					return &Error{File: name, Field: rf + ".when.body", Problem: fmt.Sprintf("%q is not a JSON pointer", p), Fix: `write field paths as JSON pointers, e.g. "/customer/id"`}
 				}
+			}
+			if l := o.Rules[i].LatencyMs; l < 0 || l > 600000 {
+				return &Error{File: name, Field: rf + ".latencyMs", Problem: fmt.Sprintf("%d is out of range", l), Fix: "use 0 to 600000 milliseconds"}
 			}
 			if err := check(rf+".then", &o.Rules[i].Then); err != nil {
 				return err
@@ -196,6 +207,30 @@ func (f File) check(name string, c *connector.Connector) error {
 		}
 	}
 	return nil
+}
+
+func hasPathParam(op *connector.Operation, name string) bool {
+	return strings.Contains(op.Path, "{"+name+"}")
+}
+
+func pathParams(op *connector.Operation) string {
+	var out []string
+	for rest := op.Path; ; {
+		i := strings.IndexByte(rest, '{')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(rest[i:], '}')
+		if j < 0 {
+			break
+		}
+		out = append(out, rest[i+1:i+j])
+		rest = rest[i+j+1:]
+	}
+	if len(out) == 0 {
+		return "(it has none: match on query, header or body instead)"
+	}
+	return strings.Join(out, ", ")
 }
 
 func declares(op *connector.Operation, status int) bool {
@@ -253,14 +288,8 @@ func (s *Set) respond(ctx context.Context, c *mock.Call) (*mock.Reply, error) {
 		return problem(http.StatusNotImplemented, "operation-disabled", "Operation disabled",
 			c.Operation.ID+" is switched off in "+FileName+"; enable it in the desktop app's operations panel or delete \"disabled\" from the file")
 	}
-	if o.LatencyMs > 0 {
-		t := time.NewTimer(time.Duration(o.LatencyMs) * time.Millisecond)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, ctx.Err()
-		case <-t.C:
-		}
+	if err := sleep(ctx, o.LatencyMs); err != nil {
+		return nil, err
 	}
 	if o.ErrorRate > 0 && s.rand() < o.ErrorRate {
 		st := o.ErrorStatus
@@ -277,6 +306,9 @@ func (s *Set) respond(ctx context.Context, c *mock.Call) (*mock.Reply, error) {
 				name = fmt.Sprintf("rule %d", i+1)
 			}
 			c.Note("override-rule", "info", "", fmt.Sprintf("%s matched (overrides file)", name))
+			if err := sleep(ctx, o.Rules[i].LatencyMs); err != nil {
+				return nil, err
+			}
 			return answer(c, &o.Rules[i].Then)
 		}
 	}
@@ -299,6 +331,20 @@ func (s *Set) respond(ctx context.Context, c *mock.Call) (*mock.Reply, error) {
 		return answer(c, o.Response)
 	}
 	return nil, nil
+}
+
+func sleep(ctx context.Context, ms int) error {
+	if ms <= 0 {
+		return nil
+	}
+	t := time.NewTimer(time.Duration(ms) * time.Millisecond)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // answer sends a custom body, or asks the simulator for the declared
@@ -332,6 +378,11 @@ func answer(c *mock.Call, r *Response) (*mock.Reply, error) {
 }
 
 func (m Match) holds(c *mock.Call) bool {
+	for k, v := range m.Path {
+		if c.Params[k] != v {
+			return false
+		}
+	}
 	for k, v := range m.Header {
 		if c.Request.Header.Get(k) != v {
 			return false

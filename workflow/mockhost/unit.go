@@ -1,11 +1,16 @@
 package mockhost
 
 import (
+	"bytes"
+	"context"
+	"io"
 	"net/http"
 	"sync/atomic"
+	"time"
 
 	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/mock"
+	"github.com/connectorlab/connectorlab/recordings"
 	"github.com/connectorlab/connectorlab/scripthost"
 )
 
@@ -105,13 +110,102 @@ func (u *Unit) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r.Header.Set("Prefer", *p)
 	}
 	if c := u.code.Load(); c != nil {
+		if sink := u.Options().Sink; sink != nil {
+			if op := c.r.Operation(r.Method, r.URL.Path); op != nil {
+				u.serveScripted(c, op, sink, w, r)
+				return
+			}
+		}
 		c.h.ServeHTTP(w, r)
 		return
 	}
 	u.serve(w, r)
 }
 
-func (u *Unit) serve(w http.ResponseWriter, r *http.Request) { u.cur.Load().ServeHTTP(w, r) }
+// reachedKey marks a request the script runs for: serve sets the flag
+// when a SendAsync of it reaches the simulated backend.
+type reachedKey struct{}
+
+func (u *Unit) serve(w http.ResponseWriter, r *http.Request) {
+	if f, _ := r.Context().Value(reachedKey{}).(*atomic.Bool); f != nil {
+		f.Store(true)
+	}
+	u.cur.Load().ServeHTTP(w, r)
+}
+
+// maxScriptedBody bounds what is kept of a script-answered exchange.
+const maxScriptedBody = 10 << 20
+
+// serveScripted runs the script for op and, when the script answered
+// without reaching the simulated backend (which records what it serves),
+// records the client's request and the script's response, so the traffic
+// list shows every call.
+func (u *Unit) serveScripted(c *codeHook, op *connector.Operation, sink recordings.Sink, w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	var body []byte
+	if r.Body != nil {
+		b, err := io.ReadAll(io.LimitReader(r.Body, maxScriptedBody+1))
+		if err != nil || len(b) > maxScriptedBody {
+			c.h.ServeHTTP(w, r) // too big or broken to keep: served, not recorded
+			return
+		}
+		body = b
+		r.Body = io.NopCloser(bytes.NewReader(b))
+	}
+	in := struct {
+		method, url string
+		header      http.Header
+	}{r.Method, r.URL.RequestURI(), r.Header.Clone()}
+	var reached atomic.Bool
+	r = r.WithContext(context.WithValue(r.Context(), reachedKey{}, &reached))
+	cw := &captureWriter{ResponseWriter: w}
+	c.h.ServeHTTP(cw, r)
+	if reached.Load() {
+		return
+	}
+	x := &recordings.Exchange{Source: recordings.SourceMock, Connector: u.Connector().Name, OperationID: op.ID, StartedAt: start, Duration: time.Since(start),
+		Request:  recordings.Request{Method: in.method, URL: in.url, Message: recordings.Message{Header: in.header, Body: body, Size: int64(len(body))}},
+		Response: recordings.Response{Status: cw.code(), Message: recordings.Message{Header: w.Header().Clone(), Body: cw.buf.Bytes(), Size: int64(cw.buf.Len()), Truncated: cw.cut}},
+		Notes:    []recordings.Note{{ID: "custom-code-answered", Level: "info", Message: "answered by the connector's script.csx without calling the backend"}}}
+	if err := sink.Record(context.WithoutCancel(r.Context()), x); err != nil && u.Options().Log != nil {
+		u.Options().Log.Warn("script-answered exchange not recorded", "operation", op.ID, "err", err)
+	}
+}
+
+// captureWriter keeps a copy of what is written (up to maxScriptedBody).
+type captureWriter struct {
+	http.ResponseWriter
+	status int
+	buf    bytes.Buffer
+	cut    bool
+}
+
+func (c *captureWriter) WriteHeader(s int) {
+	if c.status == 0 {
+		c.status = s
+	}
+	c.ResponseWriter.WriteHeader(s)
+}
+
+func (c *captureWriter) Write(b []byte) (int, error) {
+	if c.status == 0 {
+		c.status = http.StatusOK
+	}
+	if room := maxScriptedBody - c.buf.Len(); room > 0 {
+		c.buf.Write(b[:min(len(b), room)])
+		c.cut = c.cut || len(b) > room
+	} else if len(b) > 0 {
+		c.cut = true
+	}
+	return c.ResponseWriter.Write(b)
+}
+
+func (c *captureWriter) code() int {
+	if c.status == 0 {
+		return http.StatusOK
+	}
+	return c.status
+}
 
 // Close stops the current server's background work and the script host.
 func (u *Unit) Close() {

@@ -6,6 +6,7 @@ export const Events = {
   ContractProgress: 'contract:progress',
   ContractDone: 'contract:done',
   RecordState: 'record:state',
+  SessionsChanged: 'sessions:changed',
   OpenPath: 'connector:open-path',
 } as const;
 

@@ -9,7 +9,7 @@ import * as RecordService from './wailsjs/go/app/RecordService';
 import * as ContractService from './wailsjs/go/app/ContractService';
 import * as NewConnectorService from './wailsjs/go/app/NewConnectorService';
 import { ClipboardSetText, EventsOn } from './wailsjs/runtime/runtime';
-import { app, traffic } from './wailsjs/go/models';
+import { app, customcode, override, scripthost, traffic } from './wailsjs/go/models';
 import { call } from './errors';
 import { Events, type EventName } from './events';
 
@@ -51,7 +51,24 @@ export type OperationResult = app.OperationResult;
 export type CaseView = app.CaseView;
 export type RunSummary = app.RunSummary;
 export type TriggersView = app.TriggersView;
-export type OperationOverride = Omit<app.OperationOverride, 'convertValues'>;
+export type ConditionView = app.ConditionView;
+export type RuleView = Omit<app.RuleView, 'convertValues' | 'when'> & { when: ConditionView[] };
+export type OperationOverride = Omit<app.OperationOverride, 'convertValues' | 'rules'> & { rules: RuleView[] };
+export type BodyProblem = override.BodyProblem;
+// override.Outline without the generated class's methods and any-typed enum.
+export type SchemaOutline = Omit<override.Outline, 'convertValues' | 'properties' | 'items' | 'enum'> & {
+  properties?: Record<string, SchemaOutline>;
+  items?: SchemaOutline;
+  enum?: unknown[];
+};
+export type BodyCheck = Omit<app.BodyCheck, 'convertValues' | 'schema'> & { schema?: SchemaOutline };
+export type Diagnostic = scripthost.Diagnostic;
+export type CompileReport = Omit<customcode.CompileReport, 'convertValues'>;
+export type ScriptView = Omit<app.ScriptView, 'convertValues' | 'compile'> & { compile: CompileReport };
+export type ScriptRunRequest = app.ScriptRunRequest;
+export type ScriptMessage = Omit<app.ScriptMessage, 'convertValues'>;
+export type ScriptRunView = app.ScriptRunView;
+export type SavedCaseView = app.SavedCaseView;
 export type OverridesView = app.OverridesView;
 export type FireView = app.FireView;
 export type NewConnectorRequest = app.NewConnectorRequest;
@@ -74,6 +91,7 @@ export interface EventPayloads {
   [Events.ContractProgress]: ContractProgress;
   [Events.ContractDone]: ContractRunView;
   [Events.RecordState]: RecordStatus;
+  [Events.SessionsChanged]: SessionView;
   [Events.OpenPath]: string;
 }
 
@@ -101,6 +119,14 @@ export interface Backend {
   // Per-operation overrides (.connectorlab/overrides.json beside the connector).
   overrides(path: string): Promise<OverridesView>;
   saveOverrides(path: string, rows: OperationOverride[]): Promise<OverridesView>;
+  // checkBody checks a custom body against the operation's response schema.
+  checkBody(path: string, operationId: string, status: number, body: string): Promise<BodyCheck>;
+  // The custom-code panel: script.csx, save (recompile), run once.
+  script(path: string): Promise<ScriptView>;
+  saveScript(path: string, source: string): Promise<ScriptView>;
+  runScript(req: ScriptRunRequest): Promise<ScriptRunView>;
+  // saveTestCase saves a live exchange into the named recording session.
+  saveTestCase(seq: number, session: string): Promise<SavedCaseView>;
   mockTry(req: TryRequest): Promise<TryResult>;
   mockLookup(req: LookupRequest): Promise<LookupOption[]>;
   triggers(path: string): Promise<TriggersView>;
@@ -162,6 +188,11 @@ const wails: Backend = {
   mockListMocks: () => call(() => MockService.ListMocks()),
   overrides: (p) => call(() => MockService.Overrides(p)),
   saveOverrides: (p, rows) => call(() => MockService.SaveOverrides(p, rows.map((r) => app.OperationOverride.createFrom(r)))),
+  checkBody: (p, op, st, body) => call(() => MockService.CheckBody(p, op, st, body)),
+  script: (p) => call(() => MockService.Script(p)),
+  saveScript: (p, src) => call(() => MockService.SaveScript(p, src)),
+  runScript: (req) => call(() => MockService.RunScript(app.ScriptRunRequest.createFrom(req))),
+  saveTestCase: (seq, name) => call(() => RecordService.SaveTestCase(seq, name)),
   mockTry: (req) => call(() => MockService.Try(app.TryRequest.createFrom(req))),
   mockLookup: (req) => call(() => MockService.Lookup(app.LookupRequest.createFrom(req))),
   triggers: (p) => call(() => MockService.Triggers(p)),

@@ -1,4 +1,5 @@
-import { Copy, RotateCcw, ShieldCheck } from 'lucide-react';
+import { useState } from 'react';
+import { BookmarkPlus, Copy, RotateCcw, ShieldCheck } from 'lucide-react';
 import type { ExchangeView, MessageView } from '../api';
 import { prettyBody } from '../lib/traffic';
 
@@ -44,9 +45,51 @@ export interface ExchangeActions {
   onCopyCurl?: (x: ExchangeView) => void;
   // onReplay sends the request again; absent when no mock can answer it.
   onReplay?: (x: ExchangeView) => void;
+  // onSaveCase saves the exchange into the named recording session (a
+  // test case the Contract screen and `connectorlab test` replay).
+  onSaveCase?: (x: ExchangeView, session: string) => Promise<void>;
 }
 
-export function ExchangeDetail({ x, onCopyCurl, onReplay }: { x: ExchangeView } & ExchangeActions) {
+export const defaultCaseSession = 'test cases';
+
+function SaveCase({ x, onSave }: { x: ExchangeView; onSave: (x: ExchangeView, session: string) => Promise<void> }) {
+  const [open, setOpen] = useState(false);
+  const [name, setName] = useState(defaultCaseSession);
+  const [busy, setBusy] = useState(false);
+  const can = !!x.row.status && x.row.source !== 'event';
+  if (!open)
+    return (
+      <button className="small icon-text" onClick={() => setOpen(true)} disabled={!can} title={can ? 'Keep this exchange as a test case in a recording session' : 'Only an answered request can be a test case'}>
+        <BookmarkPlus size={14} aria-hidden /> Save as test case
+      </button>
+    );
+  return (
+    <form
+      className="inline-form row"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setBusy(true);
+        void onSave(x, name.trim()).finally(() => {
+          setBusy(false);
+          setOpen(false);
+        });
+      }}
+    >
+      <label className="inline small">
+        Session
+        <input aria-label="Test-case session" value={name} autoFocus onChange={(e) => setName(e.target.value)} />
+      </label>
+      <button className="primary small" type="submit" disabled={busy || !name.trim()}>
+        Save
+      </button>
+      <button className="ghost small" type="button" onClick={() => setOpen(false)}>
+        Cancel
+      </button>
+    </form>
+  );
+}
+
+export function ExchangeDetail({ x, onCopyCurl, onReplay, onSaveCase }: { x: ExchangeView } & ExchangeActions) {
   const r = x.row;
   return (
     <div className="exchange" data-testid="exchange-detail">
@@ -62,7 +105,7 @@ export function ExchangeDetail({ x, onCopyCurl, onReplay }: { x: ExchangeView } 
           operation: <span className="mono">{r.operationId || 'none matched'}</span>
         </span>
       </div>
-      {(onCopyCurl || onReplay) && (
+      {(onCopyCurl || onReplay || onSaveCase) && (
         <div className="row actions-bar">
           {onCopyCurl && (
             <button className="small icon-text" onClick={() => onCopyCurl(x)}>
@@ -74,6 +117,7 @@ export function ExchangeDetail({ x, onCopyCurl, onReplay }: { x: ExchangeView } 
               <RotateCcw size={14} aria-hidden /> Replay this
             </button>
           )}
+          {onSaveCase && <SaveCase key={x.row.seq} x={x} onSave={onSaveCase} />}
         </div>
       )}
       {r.error && <div className="error-text small">{r.error}</div>}

@@ -1,18 +1,10 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Save } from 'lucide-react';
-import { backend, type ConnectorView, type OperationOverride } from '../api';
+import { ArrowDown, ArrowUp, ListFilter, Plus, Save, Trash2 } from 'lucide-react';
+import { backend, type ConditionView, type ConnectorView, type OperationOverride, type RuleView } from '../api';
 import { MethodBadge } from './OperationList';
+import { JsonBodyEditor, jsonProblem } from './JsonBodyEditor';
 
-// jsonProblem says why text is not JSON, or '' when it is.
-export function jsonProblem(text: string): string {
-  if (!text.trim()) return 'the custom body is empty';
-  try {
-    JSON.parse(text);
-    return '';
-  } catch (e) {
-    return e instanceof Error ? e.message : String(e);
-  }
-}
+export { jsonProblem };
 
 function label(choice: string): string {
   if (choice.startsWith('status:')) return `declared ${choice.slice(7)}`;
@@ -44,13 +36,15 @@ export function OperationsPanel({ c, onError, onNotify }: { c: ConnectorView; on
     setRows(rows.map((r) => (r.operationId === id ? { ...r, ...patch } : r)));
     setDirty(true);
   };
-  const problems = rows.filter((r) => r.response === 'custom' && jsonProblem(r.body ?? '') !== '');
+  const problems = rows.filter(
+    (r) => (r.response === 'custom' && jsonProblem(r.body ?? '') !== '') || (r.rules ?? []).some((ru) => (ru.response === 'custom' && jsonProblem(ru.body ?? '') !== '') || ru.when.some((w) => !w.key.trim())),
+  );
   const save = async () => {
     try {
       const v = await backend().saveOverrides(c.path, rows);
       setRows(v.operations ?? []);
       setDirty(false);
-      const n = (v.operations ?? []).filter((r) => r.disabled || r.response || r.latencyMs || r.errorRate).length;
+      const n = (v.operations ?? []).filter((r) => r.disabled || r.response || r.latencyMs || r.errorRate || (r.rules ?? []).length).length;
       onNotify(`Saved ${n} override${n === 1 ? '' : 's'} to ${v.file}; the running mocks use them now`);
     } catch (e) {
       onError(e);
@@ -59,7 +53,7 @@ export function OperationsPanel({ c, onError, onNotify }: { c: ConnectorView; on
   return (
     <div className="ops-panel" data-testid="operations-panel">
       <div className="row">
-        <span className="muted small grow ellipsis" title={file}>
+        <span className="muted small grow ellipsis" title={file} data-volatile>
           Saved in {file}; <span className="mono">connectorlab mock --overrides</span> reads the same file.
         </span>
         <button className="primary small icon-text" onClick={() => void save()} disabled={!dirty || problems.length > 0}>
@@ -74,7 +68,6 @@ export function OperationsPanel({ c, onError, onNotify }: { c: ConnectorView; on
           {g.operations.map((op) => {
             const r = byId.get(op.id);
             if (!r) return null;
-            const problem = r.response === 'custom' ? jsonProblem(r.body ?? '') : '';
             return (
               <div key={op.id} className={'ovr' + (r.disabled ? ' off' : '')} data-override={op.id}>
                 <div className="op-line">
@@ -85,7 +78,12 @@ export function OperationsPanel({ c, onError, onNotify }: { c: ConnectorView; on
                   <span className="op-summary grow ellipsis">{op.summary || op.id}</span>
                   {op.trigger && <span className="badge trigger">{op.trigger.kind} trigger</span>}
                   {op.dynamic && op.dynamic.length > 0 && <span className="badge info">dynamic</span>}
-                  {!!r.rules && <span className="badge info">{r.rules} rules in the file</span>}
+                  {(r.rules ?? []).length > 0 && (
+                    <span className="badge info">
+                      {r.rules.length} rule{r.rules.length === 1 ? '' : 's'}
+                    </span>
+                  )}
+                  {!!r.sequence && <span className="badge info">{r.sequence} answers in turn (file)</span>}
                 </div>
                 <div className="ovr-controls">
                   <select aria-label={`Answer of ${op.id}`} value={r.response ?? ''} disabled={r.disabled} onChange={(e) => set(op.id, { response: e.target.value, body: e.target.value === 'custom' && !r.body ? '{}' : r.body })}>
@@ -113,15 +111,128 @@ export function OperationsPanel({ c, onError, onNotify }: { c: ConnectorView; on
                       status
                       <input aria-label={`Custom status of ${op.id}`} type="number" min={100} max={599} value={r.status || 200} onChange={(e) => set(op.id, { status: Number(e.target.value || 200) })} />
                     </label>
-                    <textarea aria-label={`Custom body of ${op.id}`} rows={4} spellCheck={false} value={r.body ?? ''} aria-invalid={problem !== ''} onChange={(e) => set(op.id, { body: e.target.value })} />
-                    {problem && <div className="error-text small">Not JSON yet: {problem}</div>}
+                    <JsonBodyEditor path={c.path} operationId={op.id} status={r.status || 200} value={r.body ?? ''} onChange={(b) => set(op.id, { body: b })} label={`Custom body of ${op.id}`} onError={onError} />
                   </div>
                 )}
+                {!r.disabled && <RulesEditor c={c} row={r} onChange={(rules) => set(op.id, { rules })} onError={onError} />}
               </div>
             );
           })}
         </div>
       ))}
     </div>
+  );
+}
+
+const newRule = (): RuleView => ({ name: '', when: [{ in: 'query', key: '', value: '' }], response: '', status: 0, body: '', latencyMs: 0 });
+
+// RulesEditor edits an operation's rules: each is a list of conditions
+// (path parameter, query parameter, header, or a JSON pointer into the
+// request body, each equal to a value) and the answer it gives — tried in
+// order, the first that matches answers, before the operation's answer.
+function RulesEditor({ c, row, onChange, onError }: { c: ConnectorView; row: OperationOverride; onChange: (r: RuleView[]) => void; onError: (e: unknown) => void }) {
+  const rules = row.rules ?? [];
+  const id = row.operationId;
+  const put = (i: number, patch: Partial<RuleView>) => onChange(rules.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+  const putCond = (i: number, k: number, patch: Partial<ConditionView>) => put(i, { when: rules[i].when.map((w, j) => (j === k ? { ...w, ...patch } : w)) });
+  const move = (i: number, d: number) => {
+    const next = rules.slice();
+    const [r] = next.splice(i, 1);
+    next.splice(i + d, 0, r);
+    onChange(next);
+  };
+  return (
+    <details className="ovr-rules" open={rules.length > 0 || undefined} data-rules={id}>
+      <summary>
+        <ListFilter size={13} aria-hidden /> Rules {rules.length > 0 ? `(${rules.length}, first match wins)` : '— answer differently when the request matches'}
+      </summary>
+      {rules.map((ru, i) => (
+        <div key={i} className="rule" data-rule={`${id}#${i + 1}`}>
+          <div className="rule-head">
+            <span className="muted small">#{i + 1}</span>
+            <input aria-label={`Name of rule ${i + 1} of ${id}`} placeholder="name (optional)" value={ru.name ?? ''} onChange={(e) => put(i, { name: e.target.value })} />
+            <span className="grow" />
+            <button className="ghost icon" aria-label={`Move rule ${i + 1} of ${id} up`} disabled={i === 0} onClick={() => move(i, -1)}>
+              <ArrowUp size={13} aria-hidden />
+            </button>
+            <button className="ghost icon" aria-label={`Move rule ${i + 1} of ${id} down`} disabled={i === rules.length - 1} onClick={() => move(i, 1)}>
+              <ArrowDown size={13} aria-hidden />
+            </button>
+            <button className="ghost icon" aria-label={`Remove rule ${i + 1} of ${id}`} onClick={() => onChange(rules.filter((_, j) => j !== i))}>
+              <Trash2 size={13} aria-hidden />
+            </button>
+          </div>
+          <div className="rule-when">
+            <span className="muted small">when</span>
+            {ru.when.map((w, k) => (
+              <div key={k} className="cond">
+                <select aria-label={`Where condition ${k + 1} of rule ${i + 1} of ${id} looks`} value={w.in} onChange={(e) => putCond(i, k, { in: e.target.value, key: e.target.value === 'path' ? (row.pathParams?.[0] ?? '') : w.key })}>
+                  {(row.pathParams ?? []).length > 0 && <option value="path">path parameter</option>}
+                  <option value="query">query parameter</option>
+                  <option value="header">header</option>
+                  <option value="body">body field (JSON pointer)</option>
+                </select>
+                {w.in === 'path' ? (
+                  <select aria-label={`Key of condition ${k + 1} of rule ${i + 1} of ${id}`} value={w.key} onChange={(e) => putCond(i, k, { key: e.target.value })}>
+                    {(row.pathParams ?? []).map((p) => (
+                      <option key={p} value={p}>
+                        {p}
+                      </option>
+                    ))}
+                  </select>
+                ) : (
+                  <input
+                    aria-label={`Key of condition ${k + 1} of rule ${i + 1} of ${id}`}
+                    className="mono"
+                    placeholder={w.in === 'body' ? '/customer/id' : w.in === 'header' ? 'X-Tier' : 'name'}
+                    value={w.key}
+                    aria-invalid={!w.key.trim()}
+                    onChange={(e) => putCond(i, k, { key: e.target.value })}
+                  />
+                )}
+                <span className="muted">=</span>
+                <input aria-label={`Value of condition ${k + 1} of rule ${i + 1} of ${id}`} className="mono" placeholder="value" value={w.value} onChange={(e) => putCond(i, k, { value: e.target.value })} />
+                <button className="ghost icon" aria-label={`Remove condition ${k + 1} of rule ${i + 1} of ${id}`} onClick={() => put(i, { when: ru.when.filter((_, j) => j !== k) })}>
+                  <Trash2 size={12} aria-hidden />
+                </button>
+              </div>
+            ))}
+            <button className="ghost small icon-text" onClick={() => put(i, { when: [...ru.when, { in: 'query', key: '', value: '' }] })}>
+              <Plus size={12} aria-hidden /> condition
+            </button>
+            {ru.when.length === 0 && <span className="muted small">no condition: always matches</span>}
+          </div>
+          <div className="rule-then">
+            <span className="muted small">then</span>
+            <select aria-label={`Answer of rule ${i + 1} of ${id}`} value={ru.response ?? ''} onChange={(e) => put(i, { response: e.target.value, body: e.target.value === 'custom' && !ru.body ? '{}' : ru.body })}>
+              <option value="">as the mock would</option>
+              {row.choices.map((ch) => (
+                <option key={ch} value={ch}>
+                  {label(ch)}
+                </option>
+              ))}
+              <option value="generated">generated from the schema</option>
+              <option value="custom">custom body…</option>
+            </select>
+            <label className="inline">
+              latency ms
+              <input aria-label={`Latency of rule ${i + 1} of ${id}`} type="number" min={0} value={ru.latencyMs ?? 0} onChange={(e) => put(i, { latencyMs: Number(e.target.value || 0) })} />
+            </label>
+            {ru.response === 'custom' && (
+              <label className="inline">
+                status
+                <input aria-label={`Status of rule ${i + 1} of ${id}`} type="number" min={100} max={599} value={ru.status || 200} onChange={(e) => put(i, { status: Number(e.target.value || 200) })} />
+              </label>
+            )}
+          </div>
+          {ru.response === 'custom' && (
+            <JsonBodyEditor path={c.path} operationId={id} status={ru.status || 200} value={ru.body ?? ''} onChange={(b) => put(i, { body: b })} label={`Body of rule ${i + 1} of ${id}`} onError={onError} />
+          )}
+        </div>
+      ))}
+      <button className="small icon-text" onClick={() => onChange([...rules, newRule()])}>
+        <Plus size={13} aria-hidden /> Add a rule to {id}
+      </button>
+    </details>
   );
 }

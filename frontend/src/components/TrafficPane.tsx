@@ -59,12 +59,21 @@ export function TrafficPane({
           .catch(onError);
       }
     : undefined;
+  const saveCase = (x: ExchangeView, session: string) =>
+    backend()
+      .saveTestCase(x.row.seq, session)
+      .then((r) =>
+        onNotify(
+          `Saved as a test case in session “${r.session.name}”${r.created ? ' (new)' : ''}, ${r.session.exchanges} case${r.session.exchanges === 1 ? '' : 's'}: run it on the Contract screen or with connectorlab test --recordings`,
+        ),
+      )
+      .catch(onError);
   return (
     <div className={`traffic-pane ${layout}` + (detail ? ' with-detail' : '')}>
       <TrafficList rows={rows} selected={selected} onSelect={select} onClear={onClear} streams={streams} height={height} empty={empty} />
       {detail && (
         <div className="detail-pane">
-          <ExchangeDetail x={detail} onCopyCurl={copyCurl} onReplay={replay} />
+          <ExchangeDetail x={detail} onCopyCurl={copyCurl} onReplay={replay} onSaveCase={saveCase} />
         </div>
       )}
     </div>

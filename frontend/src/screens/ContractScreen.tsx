@@ -64,9 +64,11 @@ function ContractFor({ c, onError }: { c: ConnectorView; onError: (e: unknown) =
     const offMock = backend().on(Events.MockState, (st) => {
       if (st.path === c.path && st.running && st.url) setTarget((t) => t || st.url!);
     });
+    const offSessions = backend().on(Events.SessionsChanged, () => void loadSessions());
     return () => {
       offRec();
       offMock();
+      offSessions();
     };
   }, [c.path, loadSessions]);
   useEffect(() => {

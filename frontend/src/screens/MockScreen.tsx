@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Copy, Play, Plus, Server, Square, Zap } from 'lucide-react';
+import { Copy, FileCode2, Globe, Play, Plus, Server, Square, Zap } from 'lucide-react';
 import { backend, Events, type ConnectorView, type MockConfig, type MockStatus, type OperationView } from '../api';
 import { OperationList } from '../components/OperationList';
 import { TryItPanel } from '../components/TryItPanel';
@@ -10,6 +10,7 @@ import { MockModes } from './MockModes';
 import { faultSummary } from '../lib/faults';
 import { EmptyState } from '../components/EmptyState';
 import { OperationsPanel } from '../components/OperationsPanel';
+import { CustomCodePanel } from '../components/CustomCodePanel';
 
 const defaultConfig = (path: string): MockConfig => ({ path, port: 0, seed: 0, validate: true, auth: true, stateful: false, scenario: '', faults: {} });
 
@@ -38,7 +39,11 @@ function MockFor({ c, onError, onNotify }: { c: ConnectorView; onError: (e: unkn
   const [cfg, setCfg] = useState<MockConfig>(() => defaultConfig(c.path));
   const [op, setOp] = useState<OperationView | null>(c.groups[0]?.operations[0] ?? null);
   const [busy, setBusy] = useState(false);
-  const [pane, setPane] = useState<'try' | 'triggers' | 'operations'>('try');
+  const [pane, setPane] = useState<'try' | 'triggers' | 'operations' | 'code'>('try');
+  const [codeSeen, setCodeSeen] = useState(false);
+  useEffect(() => {
+    if (pane === 'code') setCodeSeen(true);
+  }, [pane]);
   const { rows, clear } = useTraffic(mockTraffic(c.path), onError);
   const ops = useMemo(() => c.groups.flatMap((g) => g.operations), [c.groups]);
 
@@ -161,6 +166,35 @@ function MockFor({ c, onError, onNotify }: { c: ConnectorView; onError: (e: unkn
           )}
         </div>
         <MockModes c={c} cfg={cfg} setCfg={setCfg} status={status} onError={onError} />
+        <details className="faults" data-testid="cors">
+          <summary>
+            <Globe size={14} aria-hidden /> Web pages (CORS): <span className="fault-summary">{cfg.corsOrigin ? `${cfg.corsOrigin} may also write` : 'pages on this machine only'}</span>
+          </summary>
+          <div className="row wrap">
+            <label className="inline check">
+              <input
+                type="checkbox"
+                aria-label="Let another web origin write"
+                checked={!!cfg.corsOrigin}
+                disabled={running}
+                onChange={(e) => setCfg({ ...cfg, corsOrigin: e.target.checked ? 'http://localhost:3000' : '' })}
+              />{' '}
+              let a web app of another origin make changing requests
+            </label>
+            {!!cfg.corsOrigin && (
+              <label className="inline">
+                Origin
+                <input aria-label="CORS origin" className="mono" value={cfg.corsOrigin} disabled={running} placeholder="https://app.example.com" onChange={(e) => setCfg({ ...cfg, corsOrigin: e.target.value })} />
+              </label>
+            )}
+          </div>
+          <div className={'notice small' + (cfg.corsOrigin === '*' ? ' risk' : '')} role="note">
+            Off (the default), only pages served from this machine may POST, PATCH or DELETE; other sites can only read. On, pages of{' '}
+            {cfg.corsOrigin === '*' ? <b>every site you visit</b> : 'that origin'} can change the mock's state, subscribe webhooks and use its triggers while it runs
+            (the CLI's <span className="mono">--cors-origin</span>). Give one origin, not <span className="mono">*</span>; no origin ever gets credentials.{' '}
+            {running ? 'Chosen at start: stop the mock to change it.' : ''}
+          </div>
+        </details>
         <details className="faults" data-testid="faults">
           <summary>
             <Zap size={14} aria-hidden /> Faults: <span className="fault-summary">{faultSummary(cfg.faults)}</span>
@@ -198,6 +232,11 @@ function MockFor({ c, onError, onNotify }: { c: ConnectorView; onError: (e: unkn
           <div className="muted small">{running ? 'Apply changes to use them; the port stays.' : 'They apply from the start.'}</div>
         </details>
         {status?.error && <div className="error-text small">The mock stopped: {status.error}</div>}
+        {running && status?.codeWarning && (
+          <div className="notice small" role="note" data-testid="code-warning">
+            {status.codeWarning}
+          </div>
+        )}
       </div>
       <div className="mock-main">
         <div className="card mock-ops">
@@ -221,10 +260,21 @@ function MockFor({ c, onError, onNotify }: { c: ConnectorView; onError: (e: unkn
             <button role="tab" aria-selected={pane === 'operations'} className={'tab' + (pane === 'operations' ? ' active' : '')} onClick={() => setPane('operations')}>
               Operations
             </button>
+            {c.customCode && (
+              <button role="tab" aria-selected={pane === 'code'} className={'tab icon-text' + (pane === 'code' ? ' active' : '')} onClick={() => setPane('code')}>
+                <FileCode2 size={13} aria-hidden /> Custom code
+              </button>
+            )}
           </div>
           {pane === 'try' && (op ? <TryItPanel path={c.path} op={op} running={running} onError={onError} /> : <div className="muted">Pick an operation on the left.</div>)}
           {pane === 'triggers' && <TriggersPanel path={c.path} running={running} onError={onError} />}
           {pane === 'operations' && <OperationsPanel c={c} onError={onError} onNotify={onNotify} />}
+          {/* Kept mounted once opened, so unsaved edits survive a tab switch. */}
+          {c.customCode && (pane === 'code' || codeSeen) && (
+            <div hidden={pane !== 'code'}>
+              <CustomCodePanel c={c} onError={onError} onNotify={onNotify} />
+            </div>
+          )}
         </div>
       </div>
       <div className="card traffic-card">

@@ -65,6 +65,11 @@ export function fakeBackend(over: Partial<Backend> = {}): Backend {
       ],
     }) as any,
     saveOverrides: async (_p, rows) => ({ file: '/c/contoso/.connectorlab/overrides.json', operations: rows }) as any,
+    checkBody: async () => ({ problems: [], schema: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string', enum: ['pending', 'shipped'] } }, required: ['id'] } }),
+    script: async () => sampleScript(),
+    saveScript: async (_p, source) => ({ ...sampleScript(), source, reloaded: 1 }),
+    runScript: async () => sampleScriptRun(),
+    saveTestCase: async (_seq, name) => ({ session: { id: 7, name, connector: 'Contoso Orders', started: 1700000000000, status: 'complete', exchanges: 1 }, created: true }),
     mockTry: async () => ({ method: 'GET', url: 'http://127.0.0.1:4010/v1/orders', status: 200, millis: 1, response: { headers: [], kind: 'json', body: '[]', size: 2 } }) as any,
     mockLookup: async () => [{ value: 'c1', title: 'Customer One' }] as any,
     triggers: async () => ({
@@ -160,4 +165,24 @@ export function samplePreview(from: string) {
     counts: { warning: 1, info: 1 },
     definition: '{\n  "swagger": "2.0"\n}\n',
   };
+}
+
+export function sampleScript() {
+  return {
+    file: '/c/contoso/script.csx',
+    source: 'public class Script : ScriptBase\n{\n    public override async Task<HttpResponseMessage> ExecuteAsync()\n    {\n        return await this.Context.SendAsync(this.Context.Request, this.CancellationToken);\n    }\n}\n',
+    operations: ['CreateOrder'],
+    compile: { file: '/c/contoso/script.csx', available: true, ok: true, diagnostics: [], took: 1000000, cached: true },
+  } as any;
+}
+
+export function sampleScriptRun() {
+  return {
+    operation: 'CreateOrder', scriptOperation: true, against: 'mock',
+    before: { method: 'POST', url: 'https://api.contoso.example/v1/orders', headers: [{ name: 'Content-Type', value: 'application/json' }], kind: 'json', body: '{"a":1}' },
+    sends: [{ request: { method: 'POST', url: 'https://api.contoso.example/v1/orders', headers: [], kind: 'json', body: '{"a":1,"b":2}' }, response: { status: 201, headers: [], kind: 'json', body: '{"id":"o-1"}' }, millis: 2.5 }],
+    after: { status: 201, headers: [{ name: 'X-Script', value: 'yes' }], kind: 'json', body: '{"id":"o-1","added":true}' },
+    logs: [{ level: 'Information', message: 'reshaped the body', atMs: 1.2 }],
+    warnings: [], compileMs: 0, cached: true, coldStartMs: 210, callMs: 4.2, isolation: 'own process group',
+  } as any;
 }

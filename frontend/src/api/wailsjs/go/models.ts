@@ -1,5 +1,37 @@
 export namespace app {
 	
+	export class BodyCheck {
+	    problems: override.BodyProblem[];
+	    schema?: override.Outline;
+	
+	    static createFrom(source: any = {}) {
+	        return new BodyCheck(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.problems = this.convertValues(source["problems"], override.BodyProblem);
+	        this.schema = this.convertValues(source["schema"], override.Outline);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class BodyView {
 	    contentType: string;
 	    required?: boolean;
@@ -109,6 +141,22 @@ export namespace app {
 		    }
 		    return a;
 		}
+	}
+	export class ConditionView {
+	    in: string;
+	    key: string;
+	    value: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ConditionView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.in = source["in"];
+	        this.key = source["key"];
+	        this.value = source["value"];
+	    }
 	}
 	export class FindingView {
 	    id: string;
@@ -799,6 +847,7 @@ export namespace app {
 	    spyParams?: Record<string, string>;
 	    record?: boolean;
 	    allowPrivateCallbacks?: boolean;
+	    corsOrigin?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new MockConfig(source);
@@ -821,6 +870,7 @@ export namespace app {
 	        this.spyParams = source["spyParams"];
 	        this.record = source["record"];
 	        this.allowPrivateCallbacks = source["allowPrivateCallbacks"];
+	        this.corsOrigin = source["corsOrigin"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -859,6 +909,8 @@ export namespace app {
 	    reloads?: number;
 	    reloadError?: string;
 	    operations?: number;
+	    customCode?: boolean;
+	    codeWarning?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new MockStatus(source);
@@ -883,6 +935,8 @@ export namespace app {
 	        this.reloads = source["reloads"];
 	        this.reloadError = source["reloadError"];
 	        this.operations = source["operations"];
+	        this.customCode = source["customCode"];
+	        this.codeWarning = source["codeWarning"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1059,6 +1113,46 @@ export namespace app {
 	    }
 	}
 	
+	export class RuleView {
+	    name?: string;
+	    when: ConditionView[];
+	    response: string;
+	    status?: number;
+	    body?: string;
+	    latencyMs?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new RuleView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.when = this.convertValues(source["when"], ConditionView);
+	        this.response = source["response"];
+	        this.status = source["status"];
+	        this.body = source["body"];
+	        this.latencyMs = source["latencyMs"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class OperationOverride {
 	    operationId: string;
 	    disabled?: boolean;
@@ -1068,8 +1162,10 @@ export namespace app {
 	    latencyMs?: number;
 	    errorRate?: number;
 	    errorStatus?: number;
-	    rules?: number;
+	    rules: RuleView[];
+	    sequence?: number;
 	    choices: string[];
+	    pathParams: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new OperationOverride(source);
@@ -1085,9 +1181,29 @@ export namespace app {
 	        this.latencyMs = source["latencyMs"];
 	        this.errorRate = source["errorRate"];
 	        this.errorStatus = source["errorStatus"];
-	        this.rules = source["rules"];
+	        this.rules = this.convertValues(source["rules"], RuleView);
+	        this.sequence = source["sequence"];
 	        this.choices = source["choices"];
+	        this.pathParams = source["pathParams"];
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	
 	
@@ -1216,6 +1332,7 @@ export namespace app {
 		    return a;
 		}
 	}
+	
 	export class RunSummary {
 	    id: number;
 	    sessionId?: number;
@@ -1251,6 +1368,245 @@ export namespace app {
 	        this.warnings = source["warnings"];
 	        this.skipped = source["skipped"];
 	    }
+	}
+	export class SavedCaseView {
+	    session: SessionView;
+	    created: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new SavedCaseView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.session = this.convertValues(source["session"], SessionView);
+	        this.created = source["created"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ScriptLog {
+	    level: string;
+	    message: string;
+	    atMs: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ScriptLog(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.level = source["level"];
+	        this.message = source["message"];
+	        this.atMs = source["atMs"];
+	    }
+	}
+	export class ScriptMessage {
+	    method?: string;
+	    url?: string;
+	    status?: number;
+	    headers: traffic.HeaderView[];
+	    kind: string;
+	    body: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ScriptMessage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.method = source["method"];
+	        this.url = source["url"];
+	        this.status = source["status"];
+	        this.headers = this.convertValues(source["headers"], traffic.HeaderView);
+	        this.kind = source["kind"];
+	        this.body = source["body"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ScriptRunRequest {
+	    path: string;
+	    operationId: string;
+	    request?: string;
+	    target?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ScriptRunRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.operationId = source["operationId"];
+	        this.request = source["request"];
+	        this.target = source["target"];
+	    }
+	}
+	export class ScriptSend {
+	    request: ScriptMessage;
+	    response: ScriptMessage;
+	    error?: string;
+	    millis: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ScriptSend(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.request = this.convertValues(source["request"], ScriptMessage);
+	        this.response = this.convertValues(source["response"], ScriptMessage);
+	        this.error = source["error"];
+	        this.millis = source["millis"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ScriptRunView {
+	    operation: string;
+	    scriptOperation: boolean;
+	    against: string;
+	    before: ScriptMessage;
+	    sends: ScriptSend[];
+	    after: ScriptMessage;
+	    logs: ScriptLog[];
+	    error?: scripthost.ScriptError;
+	    warnings: string[];
+	    compileMs: number;
+	    cached: boolean;
+	    coldStartMs: number;
+	    callMs: number;
+	    isolation: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ScriptRunView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.operation = source["operation"];
+	        this.scriptOperation = source["scriptOperation"];
+	        this.against = source["against"];
+	        this.before = this.convertValues(source["before"], ScriptMessage);
+	        this.sends = this.convertValues(source["sends"], ScriptSend);
+	        this.after = this.convertValues(source["after"], ScriptMessage);
+	        this.logs = this.convertValues(source["logs"], ScriptLog);
+	        this.error = this.convertValues(source["error"], scripthost.ScriptError);
+	        this.warnings = source["warnings"];
+	        this.compileMs = source["compileMs"];
+	        this.cached = source["cached"];
+	        this.coldStartMs = source["coldStartMs"];
+	        this.callMs = source["callMs"];
+	        this.isolation = source["isolation"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class ScriptView {
+	    file: string;
+	    source: string;
+	    operations: string[];
+	    compile: customcode.CompileReport;
+	    reloaded?: number;
+	    reloadError?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ScriptView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.file = source["file"];
+	        this.source = source["source"];
+	        this.operations = source["operations"];
+	        this.compile = this.convertValues(source["compile"], customcode.CompileReport);
+	        this.reloaded = source["reloaded"];
+	        this.reloadError = source["reloadError"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	
 	
@@ -1615,6 +1971,114 @@ export namespace connector {
 
 }
 
+export namespace customcode {
+	
+	export class CompileReport {
+	    file: string;
+	    available: boolean;
+	    installHint?: string;
+	    ok: boolean;
+	    kind?: string;
+	    diagnostics: scripthost.Diagnostic[];
+	    took: number;
+	    cached: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new CompileReport(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.file = source["file"];
+	        this.available = source["available"];
+	        this.installHint = source["installHint"];
+	        this.ok = source["ok"];
+	        this.kind = source["kind"];
+	        this.diagnostics = this.convertValues(source["diagnostics"], scripthost.Diagnostic);
+	        this.took = source["took"];
+	        this.cached = source["cached"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
+export namespace override {
+	
+	export class BodyProblem {
+	    pointer: string;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BodyProblem(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.pointer = source["pointer"];
+	        this.message = source["message"];
+	    }
+	}
+	export class Outline {
+	    type?: string;
+	    description?: string;
+	    properties?: Record<string, Outline>;
+	    required?: string[];
+	    items?: Outline;
+	    enum?: any[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Outline(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.type = source["type"];
+	        this.description = source["description"];
+	        this.properties = this.convertValues(source["properties"], Outline, true);
+	        this.required = source["required"];
+	        this.items = this.convertValues(source["items"], Outline);
+	        this.enum = source["enum"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
 export namespace recordings {
 	
 	export class Note {
@@ -1667,6 +2131,51 @@ export namespace recordings {
 	        this.where = source["where"];
 	        this.name = source["name"];
 	        this.hash = source["hash"];
+	    }
+	}
+
+}
+
+export namespace scripthost {
+	
+	export class Diagnostic {
+	    file: string;
+	    line: number;
+	    col: number;
+	    severity: string;
+	    code?: string;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Diagnostic(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.file = source["file"];
+	        this.line = source["line"];
+	        this.col = source["col"];
+	        this.severity = source["severity"];
+	        this.code = source["code"];
+	        this.message = source["message"];
+	    }
+	}
+	export class ScriptError {
+	    kind: string;
+	    type?: string;
+	    message: string;
+	    stack?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ScriptError(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.type = source["type"];
+	        this.message = source["message"];
+	        this.stack = source["stack"];
 	    }
 	}
 

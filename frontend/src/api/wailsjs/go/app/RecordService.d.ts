@@ -16,6 +16,8 @@ export function OpenSession(arg1:number):Promise<string>;
 
 export function RenameSession(arg1:number,arg2:string):Promise<app.SessionView>;
 
+export function SaveTestCase(arg1:number,arg2:string):Promise<app.SavedCaseView>;
+
 export function Sessions(arg1:string):Promise<Array<app.SessionView>>;
 
 export function Start(arg1:app.RecordConfig):Promise<app.RecordStatus>;

@@ -30,6 +30,10 @@ export function RenameSession(arg1, arg2) {
   return window['go']['app']['RecordService']['RenameSession'](arg1, arg2);
 }
 
+export function SaveTestCase(arg1, arg2) {
+  return window['go']['app']['RecordService']['SaveTestCase'](arg1, arg2);
+}
+
 export function Sessions(arg1) {
   return window['go']['app']['RecordService']['Sessions'](arg1);
 }
