@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -249,7 +250,7 @@ func (s *Server) mounted(path string) http.Handler {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	for _, m := range s.mounts {
-		if strings.HasPrefix(path, m.prefix) || path+"/" == m.prefix {
+		if strings.HasPrefix(path, m.prefix) || len(m.prefix) == len(path)+1 && strings.HasPrefix(m.prefix, path) && m.prefix[len(path)] == '/' {
 			return m.h
 		}
 	}
@@ -320,7 +321,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Prefer: ParsePrefer(r.Header),
 	}
 	c.Seed = s.requestSeed(c)
-	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.Body = bodyReader(body)
 	x.OperationID = m.Operation.ID
 	if c.Prefer.Invalid != "" {
 		s.finish(r.Context(), w, r, x, c, problemReply(http.StatusBadRequest, "prefer-invalid", "Prefer header not honoured",
@@ -410,6 +411,15 @@ func (s *Server) requestSeed(c *Call) uint64 {
 	return fake.Seed(s.opts.Seed, parts...)
 }
 
+// bodyReader is a fresh reader over a buffered body; http.NoBody when
+// empty, which costs nothing.
+func bodyReader(b []byte) io.ReadCloser {
+	if len(b) == 0 {
+		return http.NoBody
+	}
+	return io.NopCloser(bytes.NewReader(b))
+}
+
 func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil
@@ -464,7 +474,7 @@ func (s *Server) finish(ctx context.Context, w http.ResponseWriter, r *http.Requ
 		h[k] = v
 	}
 	if len(rep.Body) > 0 || rep.Header.Get("Content-Type") != "" {
-		h.Set("Content-Length", fmt.Sprint(len(rep.Body)))
+		h.Set("Content-Length", strconv.Itoa(len(rep.Body)))
 	}
 	w.WriteHeader(rep.Status)
 	if r.Method != http.MethodHead && bodyAllowed(rep.Status) {

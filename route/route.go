@@ -407,31 +407,32 @@ func (r *Router) Find(method, path string) (*Match, *Miss) {
 	method = upper(method)
 	var buf [16]string
 	segs := decodeSegmentsInto(buf[:0], path)
-	best, allowed := r.lookup(method, segs)
+	best, _ := r.lookup(method, segs, false)
 	if best != nil {
 		params := make(map[string]string, best.params)
 		best.match(segs, params)
 		return &Match{Operation: best.op, Template: best.template, Params: params}, nil
 	}
+	_, allowed := r.lookup(method, segs, true)
 	miss := &Miss{Allowed: uniqSorted(allowed)}
 	miss.Closest = r.closest(method, path, append([]string(nil), segs...))
 	return nil, miss
 }
 
-// lookup finds the best entry for method and the decoded segments; on a
-// miss, allowed lists the methods of entries whose path matched. It
-// allocates nothing unless the path matches under other methods.
-func (r *Router) lookup(method string, segs []string) (best *entry, allowed []string) {
+// lookup finds the best entry for method and the decoded segments,
+// allocation-free. With collect, it instead lists the methods of the
+// entries whose path matches (for a miss's Allow).
+func (r *Router) lookup(method string, segs []string, collect bool) (best *entry, allowed []string) {
 	b := r.bySegs[len(segs)]
 	if b == nil {
 		return nil, nil
 	}
 	try := func(list []*entry) {
 		for _, e := range list {
-			if !e.match(segs, nil) {
+			if !collect && e.method != method || !e.match(segs, nil) {
 				continue
 			}
-			if e.method != method {
+			if collect {
 				allowed = append(allowed, e.method)
 				continue
 			}
