@@ -18,6 +18,7 @@
 #
 # Usage: bash bench/mock.sh   (env: DURATION=10s CONNS=32 THREADS=1 PRISM_DIR=dir
 #   PRISM=0 skips Prism (a and b then show connectorlab only); REPEATS=3;
+#   ONLY_C=1 runs (c) alone;
 #   PROFILE=dir also writes CPU and allocation profiles of `connectorlab mock`
 #   under one more load run of (c) into dir: go tool pprof -top dir/cpu.out)
 # One wrk thread leaves the second core to the server under test (Prism is
@@ -136,6 +137,8 @@ echo
 echo "| server, scenario | req/s | p50 | p99 | non-2xx |"
 echo "|---|---:|---:|---:|---:|"
 
+LPATH=/crm/v3/objects/contacts/1234
+if [ "${ONLY_C:-0}" != 1 ]; then
 # (a) sample GET by id.
 start cl-sample "$CL" mock --port 4410 --admin-port -1 --log-format off --seed 1 "$SAMPLE"; P=$LAST
 wait_up "http://127.0.0.1:4410/v1/orders/$ID" "X-API-Key: k"
@@ -221,6 +224,8 @@ echo "| largest connector (HubSpot CRM V2) | connectorlab mock | prism mock |"
 echo "|---|---:|---:|"
 echo "| RSS after load (MiB) | $((RSS / 1024)) (peak $((HWM / 1024))) | $((PRSS / 1024)) |"
 echo "| start to first answered request (ms, median) | $CLS | $PRS |"
+
+fi # ONLY_C
 
 # (c) The largest connector against the bare net/http handler answering the
 # same bytes, alternating, REPEATS times; the mock's peak RSS under load.

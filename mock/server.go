@@ -260,7 +260,9 @@ func (s *Server) mounted(path string) http.Handler {
 // ServeHTTP runs the pipeline described in the package documentation.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := s.opts.Now()
-	x := &recordings.Exchange{Source: recordings.SourceMock, Connector: s.opts.Name, StartedAt: start}
+	// The exchange lives on the stack; a sink gets its own copy (record).
+	xv := recordings.Exchange{Source: recordings.SourceMock, Connector: s.opts.Name, StartedAt: start}
+	x := &xv
 	x.Request.Method = r.Method
 	if s.opts.Sink != nil { // nobody listens: skip the copies
 		x.Request.URL = redactURL(r.URL, s.auth.secretQuery)
@@ -465,9 +467,7 @@ func (s *Server) finish(ctx context.Context, w http.ResponseWriter, r *http.Requ
 	x.Request.Truncated = x.Request.Size > logBodyCap
 	x.Duration = s.opts.Now().Sub(start)
 	if s.opts.Sink != nil {
-		if err := s.opts.Sink.Record(ctx, x); err != nil {
-			s.log.Error("mock: traffic sink failed", "err", err)
-		}
+		s.record(ctx, x)
 	}
 	h := w.Header()
 	for k, v := range rep.Header {
@@ -482,6 +482,16 @@ func (s *Server) finish(ctx context.Context, w http.ResponseWriter, r *http.Requ
 	}
 }
 
+// record hands a copy of x to the sink: x itself stays on ServeHTTP's
+// stack, so a mock nobody listens to allocates no exchange.
+func (s *Server) record(ctx context.Context, x *recordings.Exchange) {
+	cp := new(recordings.Exchange)
+	*cp = *x
+	if err := s.opts.Sink.Record(ctx, cp); err != nil {
+		s.log.Error("mock: traffic sink failed", "err", err)
+	}
+}
+
 func bodyAllowed(status int) bool {
 	return status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified
 }
@@ -493,9 +503,7 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request, x *recordings.Exc
 	x.Notes = append(x.Notes, c.Notes...)
 	x.Duration = s.opts.Now().Sub(start)
 	if s.opts.Sink != nil {
-		if err := s.opts.Sink.Record(r.Context(), x); err != nil {
-			s.log.Error("mock: traffic sink failed", "err", err)
-		}
+		s.record(r.Context(), x)
 	}
 	hj, ok := w.(http.Hijacker)
 	if !ok {
@@ -520,9 +528,7 @@ func (s *Server) serveMount(w http.ResponseWriter, r *http.Request, h http.Handl
 	x.Response.Body, x.Response.Size = capBody(rec.buf.Bytes()), int64(rec.buf.Len())
 	x.Duration = s.opts.Now().Sub(start)
 	if s.opts.Sink != nil {
-		if err := s.opts.Sink.Record(r.Context(), x); err != nil {
-			s.log.Error("mock: traffic sink failed", "err", err)
-		}
+		s.record(r.Context(), x)
 	}
 }
 
