@@ -18,7 +18,8 @@
 #
 # Usage: bash bench/mock.sh   (env: DURATION=10s CONNS=32 THREADS=1 PRISM_DIR=dir
 #   PRISM=0 skips Prism (a and b then show connectorlab only); REPEATS=3;
-#   ONLY_C=1 runs (c) alone;
+#   ONLY_C=1 runs (c) alone; BEFORE=binary adds an older connectorlab build
+#   to (c), alternating with the others (before/after tables in one run);
 #   PROFILE=dir also writes CPU and allocation profiles of `connectorlab mock`
 #   under one more load run of (c) into dir: go tool pprof -top dir/cpu.out)
 # One wrk thread leaves the second core to the server under test (Prism is
@@ -234,22 +235,34 @@ wait_up "http://127.0.0.1:4418$LPATH" "Authorization: k"
 curl -s -H 'Authorization: k' -o "$WORK/large-body.json" "http://127.0.0.1:4418$LPATH"
 start bare "$BARE" 4419 "$WORK/large-body.json"; B=$LAST
 wait_up "http://127.0.0.1:4419$LPATH" "Authorization: k"
+if [ -n "${BEFORE:-}" ]; then
+  start cl-before "$BEFORE" mock --port 4421 --admin-port -1 --log-format off --seed 1 "$LARGE"; PB=$LAST
+  wait_up "http://127.0.0.1:4421$LPATH" "Authorization: k"
+fi
 echo
 echo "(c) HubSpot CRM V2 GET contact ($(wc -c < "$WORK/large-body.json") bytes) vs a bare net/http handler answering the same bytes, $REPEATS alternating runs:"
 echo
 echo "| run | server | req/s | p50 | p99 | non-2xx |"
 echo "|---|---|---:|---:|---:|---:|"
-: > "$WORK/c.tsv"
+: > "$WORK/c.tsv"; : > "$WORK/cb.tsv"
 for i in $(seq "$REPEATS"); do
   printf '| %d ' "$i"; load "connectorlab mock" "http://127.0.0.1:4418$LPATH" "Authorization: k"
   MR=$LRPS MP=$LP99 MP50=$LP50
   printf '| %d ' "$i"; load "bare net/http" "http://127.0.0.1:4419$LPATH" "Authorization: k"
   echo "$MR $MP $MP50 $LRPS $LP99 $LP50" >> "$WORK/c.tsv"
+  if [ -n "${BEFORE:-}" ]; then
+    printf '| %d ' "$i"; load "connectorlab mock, BEFORE build" "http://127.0.0.1:4421$LPATH" "Authorization: k"
+    echo "$LRPS $LP99 $LP50 $(tail -1 "$WORK/c.tsv" | cut -d' ' -f4-6)" >> "$WORK/cb.tsv"
+  fi
 done
 HWM2=$(awk '/VmHWM/ {print $2}' /proc/$P/status)
 RSS2=$(awk '/VmRSS/ {print $2}' /proc/$P/status)
 stop "$P"
 stop "$B"
+if [ -n "${BEFORE:-}" ]; then
+  BHWM=$(awk '/VmHWM/ {print $2}' /proc/$PB/status)
+  stop "$PB"
+fi
 echo
 python3 - "$WORK/c.tsv" "$HWM2" "$RSS2" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
 import statistics as st, sys
@@ -265,6 +278,23 @@ print("| p99 ms | %.2f | %.2f | %.2f (per run %s) | <= 1.5 |" % (med(1), med(4),
 print("| mock peak RSS (VmHWM) after the runs | %d MiB (now %d MiB) | | | <= 60 MiB |" % (int(sys.argv[2]) // 1024, int(sys.argv[3]) // 1024))
 print("load average after: " + sys.argv[4])
 PY
+if [ -n "${BEFORE:-}" ]; then
+  echo
+  echo "BEFORE build ($BEFORE) against the same bare runs:"
+  echo
+  python3 - "$WORK/cb.tsv" "$BHWM" <<'PY'
+import statistics as st, sys
+rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
+med = lambda i: st.median(r[i] for r in rows)
+tr = [r[0] / r[3] for r in rows if r[3]]
+pr = [r[1] / r[4] for r in rows if r[4]]
+print("| median of %d | BEFORE build | bare net/http | ratio |" % len(rows))
+print("|---|---:|---:|---:|")
+print("| req/s | %.0f | %.0f | %.2f (per run %s) |" % (med(0), med(3), st.median(tr), ", ".join("%.2f" % x for x in tr)))
+print("| p99 ms | %.2f | %.2f | %.2f (per run %s) |" % (med(1), med(4), st.median(pr), ", ".join("%.2f" % x for x in pr)))
+print("| peak RSS (VmHWM) | %d MiB | | |" % (int(sys.argv[2]) // 1024))
+PY
+fi
 
 if [ -n "$PROFILE" ]; then
   mkdir -p "$PROFILE"
