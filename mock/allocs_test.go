@@ -159,6 +159,9 @@ func measureAllocs(t *testing.T, p perOp, runs int) float64 {
 // that needs more, or one that saves some, refresh the file with
 // go test ./mock -run TestAllocBudget -update and say why in the commit.
 func TestAllocBudget(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts are not meaningful under the race detector")
+	}
 	ops := loadPerOp(t)
 	budget := map[string]int{}
 	if !*update {
@@ -224,6 +227,9 @@ func TestAllocBudget(t *testing.T) {
 // that adds 50 headers per request (≥ 50 more allocations) must show up in
 // the count the budget is checked against.
 func TestAllocBudgetCatchesARegression(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts are not meaningful under the race detector")
+	}
 	ops := loadPerOp(t)
 	p := ops[0]
 	before := measureAllocs(t, p, 10)
