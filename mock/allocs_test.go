@@ -137,21 +137,30 @@ func (w *discardWriter) Write(b []byte) (int, error) { return len(b), nil }
 
 // measureAllocs serves p's request runs times and returns the allocations
 // per request, after one warm-up answer (memoised replies, compiled
-// patterns).
+// patterns). AllocsPerRun counts the whole process, so a goroutine an
+// earlier test left running could add to a round; the least of three
+// rounds is kept (noise only ever adds).
 func measureAllocs(t *testing.T, p perOp, runs int) float64 {
 	t.Helper()
-	reqs := p.requests(t, runs+2)
-	w := &discardWriter{h: http.Header{}}
-	p.s.ServeHTTP(w, reqs[0])
-	if w.code < 200 || w.code > 299 {
-		t.Fatalf("%s: the probe's valid request got %d, not a 2xx: the budget would measure an error path", p.name, w.code)
+	best := -1.0
+	for round := 0; round < 3; round++ {
+		reqs := p.requests(t, runs+2)
+		w := &discardWriter{h: http.Header{}}
+		p.s.ServeHTTP(w, reqs[0])
+		if w.code < 200 || w.code > 299 {
+			t.Fatalf("%s: the probe's valid request got %d, not a 2xx: the budget would measure an error path", p.name, w.code)
+		}
+		i := 1
+		n := testing.AllocsPerRun(runs, func() {
+			clear(w.h)
+			p.s.ServeHTTP(w, reqs[i])
+			i++
+		})
+		if best < 0 || n < best {
+			best = n
+		}
 	}
-	i := 1
-	return testing.AllocsPerRun(runs, func() {
-		clear(w.h)
-		p.s.ServeHTTP(w, reqs[i])
-		i++
-	})
+	return best
 }
 
 // TestAllocBudget fails when a request to an operation of budgetOps
