@@ -16,7 +16,8 @@ import (
 type Router struct {
 	basePath string
 	entries  []*entry
-	bySegs   map[int]*bucket
+	bySegs   map[int][]*entry // templates by segment count, declared order
+	buckets  map[int]*bucket  // the same, indexed (lookup)
 	// Conflicts lists templates that differ only in parameter names for the
 	// same method; the first declared operation wins.
 	conflicts []Conflict
@@ -89,7 +90,7 @@ type entry struct {
 // New builds the router for c. Operations are taken in their declared
 // order; c.BasePath is joined in front of every path.
 func New(c *connector.Connector) *Router {
-	r := &Router{basePath: c.BasePath, bySegs: map[int]*bucket{}}
+	r := &Router{basePath: c.BasePath, bySegs: map[int][]*entry{}, buckets: map[int]*bucket{}}
 	seen := map[string]*entry{}
 	for i, op := range c.Operations {
 		tmpl := Join(c.BasePath, op.Path)
@@ -104,15 +105,12 @@ func New(c *connector.Connector) *Router {
 			seen[key] = e
 		}
 		r.entries = append(r.entries, e)
-		b := r.bySegs[len(e.segs)]
-		if b == nil {
-			b = &bucket{}
-			r.bySegs[len(e.segs)] = b
-		}
-		b.all = append(b.all, e)
+		r.bySegs[len(e.segs)] = append(r.bySegs[len(e.segs)], e)
 	}
-	for _, b := range r.bySegs {
+	for n, list := range r.bySegs {
+		b := &bucket{all: list}
 		b.index()
+		r.buckets[n] = b
 	}
 	return r
 }
@@ -423,7 +421,7 @@ func (r *Router) Find(method, path string) (*Match, *Miss) {
 // allocation-free. With collect, it instead lists the methods of the
 // entries whose path matches (for a miss's Allow).
 func (r *Router) lookup(method string, segs []string, collect bool) (best *entry, allowed []string) {
-	b := r.bySegs[len(segs)]
+	b := r.buckets[len(segs)]
 	if b == nil {
 		return nil, nil
 	}
