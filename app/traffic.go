@@ -38,7 +38,8 @@ func (s *TrafficService) Rows(stream string) ([]TrafficRow, error) {
 func (s *TrafficService) Detail(seq int64) (ExchangeView, error) {
 	row, x, dropped, ok := s.log.Get(seq)
 	if !ok {
-		return ExchangeView{}, &UserError{Message: fmt.Sprintf("exchange #%d is no longer kept", seq), Fix: "the live list keeps the newest 50,000 exchanges; record the session to keep everything"}
+		return ExchangeView{}, &UserError{Message: fmt.Sprintf("exchange #%d is no longer kept in memory", seq),
+			Fix: "the live list keeps the rows of the newest 50,000 exchanges but the details of the newest 2,000 only; record the session to keep everything"}
 	}
 	v := traffic.View(row, x)
 	if dropped {

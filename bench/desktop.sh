@@ -37,20 +37,24 @@ export DISPLAY=:$D
 
 now_ms() { date +%s%3N; }
 
-# tree_mem PID -> "RSS_MB PSS_MB" of PID and all its descendants.
+# tree_mem PID -> "RSS_MB PSS_MB NPROC ANON_MB" of PID and all its
+# descendants. ANON is the anonymous (private heap) part of PSS: the shared
+# libraries' share of PSS moves with whatever else maps them on the machine
+# (other WebKit processes), anonymous memory does not.
 tree_mem() {
   local all=("$1") q=("$1")
   while [ ${#q[@]} -gt 0 ]; do
     local p=${q[0]}; q=("${q[@]:1}")
     for c in $(pgrep -P "$p" || true); do all+=("$c"); q+=("$c"); done
   done
-  local rss=0 pss=0
+  local rss=0 pss=0 anon=0
   for p in "${all[@]}"; do
     r=$(awk '/^VmRSS:/{print $2}' /proc/$p/status 2>/dev/null || echo 0)
     s=$(awk '/^Pss:/{print $2}' /proc/$p/smaps_rollup 2>/dev/null || echo 0)
-    rss=$((rss + ${r:-0})); pss=$((pss + ${s:-0}))
+    a=$(awk '/^Pss_Anon:/{print $2}' /proc/$p/smaps_rollup 2>/dev/null || echo 0)
+    rss=$((rss + ${r:-0})); pss=$((pss + ${s:-0})); anon=$((anon + ${a:-0}))
   done
-  echo "$((rss / 1024)) $((pss / 1024)) ${#all[@]}"
+  echo "$((rss / 1024)) $((pss / 1024)) ${#all[@]} $((anon / 1024))"
 }
 
 # launch TITLE BIN ARGS... -> writes "mapped_ms ready_ms" to $tmp/launch, PID in $LAST
@@ -120,11 +124,11 @@ echo "median: connectorlab mapped $om ms, interactive $orr ms; peer mapped $pmm 
 
 echo "memory:"
 launch "peer" "$PEER/peer"; sleep 1
-read -r prss ppss pn < <(tree_mem $LAST)
-echo "  empty Wails app: RSS $prss MB, PSS $ppss MB ($pn processes)"
+read -r prss ppss pn panon < <(tree_mem $LAST)
+echo "  empty Wails app: RSS $prss MB, PSS $ppss MB, of it anonymous $panon MB ($pn processes)"
 tree_detail $LAST; stop $LAST
 launch "Connector Lab" "$APP"; sleep 1
-read -r irss ipss in < <(tree_mem $LAST); stop $LAST
+read -r irss ipss in _ < <(tree_mem $LAST); stop $LAST
 echo "  connectorlab idle: RSS $irss MB, PSS $ipss MB ($in processes)"
 PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 launch "Connector Lab" "$APP" "$LARGEST" --mock --mock-port "$PORT" --mock-no-auth
@@ -135,9 +139,10 @@ read -r orss opss _ < <(tree_mem $APID)
 echo "  connectorlab, largest connector open and mocked: RSS $orss MB, PSS $opss MB"
 node bench/desktop-load.mjs "http://127.0.0.1:$PORT" "$LARGEST/apiDefinition.swagger.json" "$N"
 sleep 3 # the last batches reach the window
-read -r lrss lpss ln < <(tree_mem $APID)
+read -r lrss lpss ln lanon < <(tree_mem $APID)
 tree_detail $APID
 import -window root "$tmp/shot.png" 2>/dev/null && cp "$tmp/shot.png" build/desktop-bench-window.png || true
 stop $APID
-echo "  connectorlab, largest connector + $N exchanges in the list: RSS $lrss MB, PSS $lpss MB ($ln processes)"
+echo "  connectorlab, largest connector + $N exchanges in the list: RSS $lrss MB, PSS $lpss MB, of it anonymous $lanon MB ($ln processes)"
 echo "  ratio to the empty Wails app (PSS): $(awk "BEGIN{printf \"%.2f\", $lpss/$ppss}")"
+echo "  added over the empty Wails app: PSS $((lpss - ppss)) MB, anonymous $((lanon - panon)) MB (target: <= 80 MB PSS)"

@@ -11,7 +11,17 @@
 #
 # Prism is installed with npm into a temp folder (not a project dependency);
 # wrk comes from Debian (installed when missing).
-# Usage: bash bench/mock.sh   (env: DURATION=10s CONNS=32 THREADS=1 PRISM_DIR=dir)
+# Then (c) the largest connector against a bare net/http handler that
+# answers the same bytes as a constant (the floor any Go HTTP server pays on
+# this machine), alternating REPEATS times in the same run, medians and
+# ratios, with the mock's peak RSS (VmHWM) under that load.
+#
+# Usage: bash bench/mock.sh   (env: DURATION=10s CONNS=32 THREADS=1 PRISM_DIR=dir
+#   PRISM=0 skips Prism (a and b then show connectorlab only); REPEATS=3;
+#   ONLY_C=1 runs (c) alone; BEFORE=binary adds an older connectorlab build
+#   to (c), alternating with the others (before/after tables in one run);
+#   PROFILE=dir also writes CPU and allocation profiles of `connectorlab mock`
+#   under one more load run of (c) into dir: go tool pprof -top dir/cpu.out)
 # One wrk thread leaves the second core to the server under test (Prism is
 # single-threaded anyway).
 set -euo pipefail
@@ -19,6 +29,9 @@ cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10s}
 CONNS=${CONNS:-32}
 THREADS=${THREADS:-1}
+PRISM=${PRISM:-1}
+REPEATS=${REPEATS:-3}
+PROFILE=${PROFILE:-}
 CORPUS=${CORPUS:-../shared/corpus/connectors}
 SAMPLE=examples/contoso-orders
 LARGE="$CORPUS/independent-publisher-connectors/HubSpot CRM V2"
@@ -36,11 +49,39 @@ fi
 go build -o "$WORK/connectorlab" ./cmd/connectorlab
 CL="$WORK/connectorlab"
 PRISM_DIR=${PRISM_DIR:-$WORK/prism}
-if [ ! -x "$PRISM_DIR/node_modules/.bin/prism" ]; then
+if [ "$PRISM" = 1 ] && [ ! -x "$PRISM_DIR/node_modules/.bin/prism" ]; then
   mkdir -p "$PRISM_DIR"
   (cd "$PRISM_DIR" && npm install --no-audit --no-fund --loglevel=error @stoplight/prism-cli@5 >/dev/null)
 fi
-PRISM="$PRISM_DIR/node_modules/.bin/prism"
+PRISM_BIN="$PRISM_DIR/node_modules/.bin/prism"
+
+# The bare peer: net/http serving one constant body, nothing else.
+mkdir -p "$WORK/bare"
+cat > "$WORK/bare/main.go" <<'GO'
+package main
+
+import (
+	"net/http"
+	"os"
+	"strconv"
+)
+
+func main() {
+	body, err := os.ReadFile(os.Args[2])
+	if err != nil {
+		panic(err)
+	}
+	n := strconv.Itoa(len(body))
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", n)
+		_, _ = w.Write(body)
+	})
+	panic(http.ListenAndServe("127.0.0.1:"+os.Args[1], h))
+}
+GO
+(cd "$WORK/bare" && printf 'module bare\n\ngo 1.26\n' > go.mod && go build -o bare .)
+BARE="$WORK/bare/bare"
 
 # wait_up URL HEADER: poll until the URL answers 200.
 wait_up() {
@@ -71,6 +112,9 @@ request = function()
 end
 LUA
 
+# ms 1.23ms|512.00us|1.02s -> milliseconds.
+ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[0-9]s$/ && v !~ /ms$/) n *= 1000; printf "%.3f", n }'; }
+
 # load LABEL URL HEADER [SCRIPT]: run wrk, print a table row.
 load() {
   local label=$1 url=$2 header=$3 script=${4:-}
@@ -84,28 +128,36 @@ load() {
   non2xx=$(awk '/Non-2xx/ {print $5}' "$WORK/wrk.out")
   printf '| %s | %s | %s | %s | %s |\n' "$label" "${rps:-0}" "${p50:--}" "${p99:--}" "${non2xx:-0}"
   echo "$label ${rps:-0}" >> "$WORK/rps"
+  LRPS=${rps:-0} LP99=$(ms "${p99:-0}") LP50=$(ms "${p50:-0}")
 }
 
 echo "machine: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t$THREADS -c$CONNS -d$DURATION"
-echo "connectorlab $(git rev-parse --short HEAD 2>/dev/null || echo '?'), prism $("$PRISM" --version)"
+PV=-; [ "$PRISM" = 1 ] && PV=$("$PRISM_BIN" --version)
+echo "connectorlab $(git rev-parse --short HEAD 2>/dev/null || echo '?'), prism $PV"
 echo
 echo "| server, scenario | req/s | p50 | p99 | non-2xx |"
 echo "|---|---:|---:|---:|---:|"
 
+LPATH=/crm/v3/objects/contacts/1234
+if [ "${ONLY_C:-0}" != 1 ]; then
 # (a) sample GET by id.
 start cl-sample "$CL" mock --port 4410 --admin-port -1 --log-format off --seed 1 "$SAMPLE"; P=$LAST
 wait_up "http://127.0.0.1:4410/v1/orders/$ID" "X-API-Key: k"
 load "connectorlab mock, sample GET by id" "http://127.0.0.1:4410/v1/orders/$ID" "X-API-Key: k"
 load "connectorlab mock, sample GET, new id per request" "http://127.0.0.1:4410/v1/orders/3fa85f64-5717-4562-b3fc-" "X-API-Key: k" "$WORK/newid.lua"
 stop "$P"
-start prism-sample "$PRISM" mock -p 4411 -h 127.0.0.1 "$SAMPLE/apiDefinition.swagger.json"; P=$LAST
+if [ "$PRISM" = 1 ]; then
+start prism-sample "$PRISM_BIN" mock -p 4411 -h 127.0.0.1 "$SAMPLE/apiDefinition.swagger.json"; P=$LAST
 wait_up "http://127.0.0.1:4411/orders/$ID" "X-API-Key: k"
 load "prism mock, sample GET by id" "http://127.0.0.1:4411/orders/$ID" "X-API-Key: k"
 stop "$P"
-start prism-sample-d "$PRISM" mock -d -p 4412 -h 127.0.0.1 "$SAMPLE/apiDefinition.swagger.json"; P=$LAST
+fi
+if [ "$PRISM" = 1 ]; then
+start prism-sample-d "$PRISM_BIN" mock -d -p 4412 -h 127.0.0.1 "$SAMPLE/apiDefinition.swagger.json"; P=$LAST
 wait_up "http://127.0.0.1:4412/orders/$ID" "X-API-Key: k"
 load "prism mock -d, sample GET by id" "http://127.0.0.1:4412/orders/$ID" "X-API-Key: k"
 stop "$P"
+fi
 
 # (b) the largest dev connector.
 LPATH=/crm/v3/objects/contacts/1234
@@ -115,19 +167,23 @@ load "connectorlab mock, HubSpot CRM V2 GET contact" "http://127.0.0.1:4413$LPAT
 RSS=$(awk '/VmRSS/ {print $2}' /proc/$P/status)
 HWM=$(awk '/VmHWM/ {print $2}' /proc/$P/status)
 stop "$P"
-start prism-large "$PRISM" mock -p 4414 -h 127.0.0.1 "$LARGE/apiDefinition.swagger.json"; P=$LAST
+PRSS=0
+if [ "$PRISM" = 1 ]; then
+start prism-large "$PRISM_BIN" mock -p 4414 -h 127.0.0.1 "$LARGE/apiDefinition.swagger.json"; P=$LAST
 wait_up "http://127.0.0.1:4414$LPATH" "Authorization: k"
 load "prism mock, HubSpot CRM V2 GET contact" "http://127.0.0.1:4414$LPATH" "Authorization: k"
 PRSS=$(awk '/VmRSS/ {print $2}' /proc/$P/status)
 stop "$P"
-start prism-large-d "$PRISM" mock -d -p 4415 -h 127.0.0.1 "$LARGE/apiDefinition.swagger.json"; P=$LAST
+fi
+if [ "$PRISM" = 1 ]; then
+start prism-large-d "$PRISM_BIN" mock -d -p 4415 -h 127.0.0.1 "$LARGE/apiDefinition.swagger.json"; P=$LAST
 wait_up "http://127.0.0.1:4415$LPATH" "Authorization: k"
 load "prism mock -d, HubSpot CRM V2 GET contact" "http://127.0.0.1:4415$LPATH" "Authorization: k"
 stop "$P"
+fi
 
 echo
-awk '{r[$0]=$NF} END {}' "$WORK/rps"
-python3 - "$WORK/rps" <<'PY'
+[ "$PRISM" = 1 ] && python3 - "$WORK/rps" <<'PY'
 import sys
 rows = [l.rsplit(" ", 1) for l in open(sys.argv[1]).read().splitlines()]
 d = {k: float(v or 0) for k, v in rows}
@@ -162,9 +218,93 @@ startup() {
 }
 med() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 CLS=$(for _ in 1 2 3 4 5; do startup 4416 "$CL" mock --port 4416 --admin-port -1 --log-format off "$LARGE"; done | med)
-PRS=$(for _ in 1 2 3; do startup 4417 "$PRISM" mock -p 4417 -h 127.0.0.1 "$LARGE/apiDefinition.swagger.json"; done | med)
+PRS=-
+[ "$PRISM" = 1 ] && PRS=$(for _ in 1 2 3; do startup 4417 "$PRISM_BIN" mock -p 4417 -h 127.0.0.1 "$LARGE/apiDefinition.swagger.json"; done | med)
 echo
 echo "| largest connector (HubSpot CRM V2) | connectorlab mock | prism mock |"
 echo "|---|---:|---:|"
 echo "| RSS after load (MiB) | $((RSS / 1024)) (peak $((HWM / 1024))) | $((PRSS / 1024)) |"
 echo "| start to first answered request (ms, median) | $CLS | $PRS |"
+
+fi # ONLY_C
+
+# (c) The largest connector against the bare net/http handler answering the
+# same bytes, alternating, REPEATS times; the mock's peak RSS under load.
+start cl-large2 "$CL" mock --port 4418 --admin-port -1 --log-format off --seed 1 "$LARGE"; P=$LAST
+wait_up "http://127.0.0.1:4418$LPATH" "Authorization: k"
+curl -s -H 'Authorization: k' -o "$WORK/large-body.json" "http://127.0.0.1:4418$LPATH"
+start bare "$BARE" 4419 "$WORK/large-body.json"; B=$LAST
+wait_up "http://127.0.0.1:4419$LPATH" "Authorization: k"
+if [ -n "${BEFORE:-}" ]; then
+  start cl-before "$BEFORE" mock --port 4421 --admin-port -1 --log-format off --seed 1 "$LARGE"; PB=$LAST
+  wait_up "http://127.0.0.1:4421$LPATH" "Authorization: k"
+fi
+echo
+echo "(c) HubSpot CRM V2 GET contact ($(wc -c < "$WORK/large-body.json") bytes) vs a bare net/http handler answering the same bytes, $REPEATS alternating runs:"
+echo
+echo "| run | server | req/s | p50 | p99 | non-2xx |"
+echo "|---|---|---:|---:|---:|---:|"
+: > "$WORK/c.tsv"; : > "$WORK/cb.tsv"
+for i in $(seq "$REPEATS"); do
+  printf '| %d ' "$i"; load "connectorlab mock" "http://127.0.0.1:4418$LPATH" "Authorization: k"
+  MR=$LRPS MP=$LP99 MP50=$LP50
+  printf '| %d ' "$i"; load "bare net/http" "http://127.0.0.1:4419$LPATH" "Authorization: k"
+  echo "$MR $MP $MP50 $LRPS $LP99 $LP50" >> "$WORK/c.tsv"
+  if [ -n "${BEFORE:-}" ]; then
+    printf '| %d ' "$i"; load "connectorlab mock, BEFORE build" "http://127.0.0.1:4421$LPATH" "Authorization: k"
+    echo "$LRPS $LP99 $LP50 $(tail -1 "$WORK/c.tsv" | cut -d' ' -f4-6)" >> "$WORK/cb.tsv"
+  fi
+done
+HWM2=$(awk '/VmHWM/ {print $2}' /proc/$P/status)
+RSS2=$(awk '/VmRSS/ {print $2}' /proc/$P/status)
+stop "$P"
+stop "$B"
+if [ -n "${BEFORE:-}" ]; then
+  BHWM=$(awk '/VmHWM/ {print $2}' /proc/$PB/status)
+  stop "$PB"
+fi
+echo
+python3 - "$WORK/c.tsv" "$HWM2" "$RSS2" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
+import statistics as st, sys
+rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
+med = lambda i: st.median(r[i] for r in rows)
+tr = [r[0] / r[3] for r in rows if r[3]]
+pr = [r[1] / r[4] for r in rows if r[4]]
+print("| median of %d | connectorlab mock | bare net/http | ratio | target |" % len(rows))
+print("|---|---:|---:|---:|---|")
+print("| req/s | %.0f | %.0f | %.2f (per run %s) | >= 0.60 |" % (med(0), med(3), st.median(tr), ", ".join("%.2f" % x for x in tr)))
+print("| p50 ms | %.2f | %.2f | %.2f | |" % (med(2), med(5), med(2) / med(5) if med(5) else float("nan")))
+print("| p99 ms | %.2f | %.2f | %.2f (per run %s) | <= 1.5 |" % (med(1), med(4), st.median(pr), ", ".join("%.2f" % x for x in pr)))
+print("| mock peak RSS (VmHWM) after the runs | %d MiB (now %d MiB) | | | <= 60 MiB |" % (int(sys.argv[2]) // 1024, int(sys.argv[3]) // 1024))
+print("load average after: " + sys.argv[4])
+PY
+if [ -n "${BEFORE:-}" ]; then
+  echo
+  echo "BEFORE build ($BEFORE) against the same bare runs:"
+  echo
+  python3 - "$WORK/cb.tsv" "$BHWM" <<'PY'
+import statistics as st, sys
+rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
+med = lambda i: st.median(r[i] for r in rows)
+tr = [r[0] / r[3] for r in rows if r[3]]
+pr = [r[1] / r[4] for r in rows if r[4]]
+print("| median of %d | BEFORE build | bare net/http | ratio |" % len(rows))
+print("|---|---:|---:|---:|")
+print("| req/s | %.0f | %.0f | %.2f (per run %s) |" % (med(0), med(3), st.median(tr), ", ".join("%.2f" % x for x in tr)))
+print("| p99 ms | %.2f | %.2f | %.2f (per run %s) |" % (med(1), med(4), st.median(pr), ", ".join("%.2f" % x for x in pr)))
+print("| peak RSS (VmHWM) | %d MiB | | |" % (int(sys.argv[2]) // 1024))
+PY
+fi
+
+if [ -n "$PROFILE" ]; then
+  mkdir -p "$PROFILE"
+  go build -o "$WORK/mockprof" ./bench/mockprof
+  start cl-prof "$WORK/mockprof" -cpu "$PROFILE/cpu.out" -allocs "$PROFILE/allocs.out" -- mock --port 4420 --admin-port -1 --log-format off --seed 1 "$LARGE"; P=$LAST
+  wait_up "http://127.0.0.1:4420$LPATH" "Authorization: k"
+  echo
+  echo "profiled run (connectorlab mock under bench/mockprof):"
+  load "connectorlab mock, profiled" "http://127.0.0.1:4420$LPATH" "Authorization: k"
+  kill -TERM "$P"; wait "$P" 2>/dev/null || true
+  go tool pprof -top -nodecount 25 "$WORK/mockprof" "$PROFILE/cpu.out" 2>/dev/null | head -32
+  go tool pprof -top -nodecount 15 -sample_index alloc_space "$WORK/mockprof" "$PROFILE/allocs.out" 2>/dev/null | head -22
+fi

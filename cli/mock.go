@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime"
+	"runtime/debug"
 
 	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/mock"
@@ -217,9 +219,24 @@ func runMock(ctx context.Context, e *env, args []string) int {
 			}
 		})
 	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		boundHeap()
+	}
 	if err := fleet.Serve(ctx); err != nil {
 		return fail(err)
 	}
 	fmt.Fprintln(e.stdout, "Stopped.")
 	return ExitOK
+}
+
+// boundHeap sets a soft memory limit of twice the live heap once the
+// connectors are loaded, plus 8 MiB: the collector's usual goal at GOGC=100,
+// with its overshoot under load capped (issue 17: the mock of the largest
+// dev connector peaked at 61-66 MiB RSS without it; docs/PERFORMANCE.md).
+// It scales with what is loaded, so a large fleet is not starved.
+func boundHeap() {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	debug.SetMemoryLimit(max(int64(ms.HeapAlloc)*2+8<<20, 32<<20))
 }

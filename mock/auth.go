@@ -133,45 +133,55 @@ func (a *authenticator) try(set connector.AuthSet, r *http.Request) (*Principal,
 		if k == nil || k.Name == "" {
 			return &Principal{Kind: set.Kind, Set: set.Name}, "", ""
 		}
-		var got, where string
-		if strings.EqualFold(k.In, "query") {
-			got, where = r.URL.Query().Get(k.Name), "query parameter "+k.Name
+		var got string
+		query := strings.EqualFold(k.In, "query")
+		if query {
+			got = r.URL.Query().Get(k.Name)
 		} else {
-			got, where = r.Header.Get(k.Name), "header "+k.Name
+			got = r.Header.Get(k.Name)
 		}
-		challenge := fmt.Sprintf(`APIKey realm="%s", in="%s", name="%s"`, realm(a.s.c), strings.ToLower(orDefault(k.In, "header")), k.Name)
-		if strings.EqualFold(k.Name, "Authorization") {
-			challenge = fmt.Sprintf(`Bearer realm="%s"`, realm(a.s.c))
+		// The where and challenge strings are built only for a refusal.
+		where := func() string {
+			if query {
+				return "query parameter " + k.Name
+			}
+			return "header " + k.Name
+		}
+		challenge := func() string {
+			if strings.EqualFold(k.Name, "Authorization") {
+				return fmt.Sprintf(`Bearer realm="%s"`, realm(a.s.c))
+			}
+			return fmt.Sprintf(`APIKey realm="%s", in="%s", name="%s"`, realm(a.s.c), strings.ToLower(orDefault(k.In, "header")), k.Name)
 		}
 		switch {
 		case strings.TrimSpace(got) == "":
-			return nil, "API key missing: send it in the " + where, challenge
+			return nil, "API key missing: send it in the " + where(), challenge()
 		case creds.APIKey != "" && !keyMatches(got, creds.APIKey):
-			return nil, "API key in the " + where + " is not the one configured for this mock", challenge
+			return nil, "API key in the " + where() + " is not the one configured for this mock", challenge()
 		}
 		return &Principal{Kind: set.Kind, Set: set.Name, Subject: "api-key"}, "", ""
 	case connector.AuthBasic:
-		challenge := fmt.Sprintf(`Basic realm="%s", charset="UTF-8"`, realm(a.s.c))
 		u, p, ok := r.BasicAuth()
+		challenge := func() string { return fmt.Sprintf(`Basic realm="%s", charset="UTF-8"`, realm(a.s.c)) }
 		switch {
 		case !ok:
-			return nil, "basic credentials missing: send Authorization: Basic base64(user:password)", challenge
+			return nil, "basic credentials missing: send Authorization: Basic base64(user:password)", challenge()
 		case u == "":
-			return nil, "basic credentials have an empty user name", challenge
+			return nil, "basic credentials have an empty user name", challenge()
 		case creds.Username != "" && (!eq(u, creds.Username) || !eq(p, creds.Password)):
-			return nil, "user name or password is not the one configured for this mock", challenge
+			return nil, "user name or password is not the one configured for this mock", challenge()
 		}
 		return &Principal{Kind: set.Kind, Set: set.Name, Subject: u}, "", ""
 	case connector.AuthOAuth2:
-		challenge := fmt.Sprintf(`Bearer realm="%s"`, realm(a.s.c))
+		challenge := func() string { return fmt.Sprintf(`Bearer realm="%s"`, realm(a.s.c)) }
 		h := r.Header.Get("Authorization")
 		scheme, tok, _ := strings.Cut(h, " ")
 		if h == "" || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(tok) == "" {
-			return nil, "bearer token missing: get one from /oauth2/token and send Authorization: Bearer TOKEN", challenge
+			return nil, "bearer token missing: get one from /oauth2/token and send Authorization: Bearer TOKEN", challenge()
 		}
 		claims, err := a.verify(strings.TrimSpace(tok), "access")
 		if err != nil {
-			return nil, "bearer token rejected: " + err.Error(), challenge + `, error="invalid_token", error_description="` + err.Error() + `"`
+			return nil, "bearer token rejected: " + err.Error(), challenge() + `, error="invalid_token", error_description="` + err.Error() + `"`
 		}
 		return &Principal{Kind: set.Kind, Set: set.Name, Subject: claims.Sub, Scope: claims.Scope}, "", ""
 	}

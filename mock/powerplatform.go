@@ -64,6 +64,12 @@ type powerPlatform struct {
 	fmu    sync.Mutex
 	faults Faults
 	inject atomic.Pointer[faultInjector] // run-time faults set through the admin API
+
+	// pages memoises stateless pages: a page is a function of the
+	// operation, the request's seed (path, query, body), the URL its next
+	// link is built from and the body it cuts, so a repeated request's page
+	// is built once (the sample's list: 2,100 allocations and ~3 ms each).
+	pages pageCache
 }
 
 func installPowerPlatform(s *Server) error {
@@ -370,6 +376,19 @@ func (pp *powerPlatform) filter(ctx context.Context, c *Call, rep *Reply) error 
 	if !isJSON || !(lookup || dynResp || op.Pageable != nil || pp.s.opts.Stateful) {
 		return nil
 	}
+	var pk pageKey
+	memo := op.Pageable != nil && rep.Status == http.StatusOK && !lookup && !dynResp && !pp.s.opts.Stateful
+	if memo {
+		pk = pp.pageKey(c, rep.Body)
+		if v, ok := pp.pages.load(pk); ok {
+			c.Notes = append(c.Notes, v.notes...)
+			rep.Body = v.body
+			if rep.Header.Get("Content-Type") == "" {
+				rep.Header.Set("Content-Type", "application/json")
+			}
+			return nil
+		}
+	}
 	var body any
 	if len(rep.Body) > 0 {
 		if err := json.Unmarshal(rep.Body, &body); err != nil {
@@ -390,6 +409,7 @@ func (pp *powerPlatform) filter(ctx context.Context, c *Call, rep *Reply) error 
 		c.Notes = append(c.Notes, notes...)
 		changed = true
 	}
+	notesFrom := len(c.Notes)
 	// A lookup's list is the whole set of values the designer offers:
 	// one page, without a next link.
 	if op.Pageable != nil && rep.Status == http.StatusOK && !lookup {
@@ -408,6 +428,9 @@ func (pp *powerPlatform) filter(ctx context.Context, c *Call, rep *Reply) error 
 	b, err := marshalJSON(body)
 	if err != nil {
 		return err
+	}
+	if memo {
+		pp.pages.store(pk, cachedPage{body: b, notes: append([]recordings.Note(nil), c.Notes[notesFrom:]...)})
 	}
 	rep.Body = b
 	if rep.Header.Get("Content-Type") == "" {

@@ -1,13 +1,16 @@
 package mock
 
 import (
+	"hash/maphash"
 	"net/url"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/mock/fake"
+	"github.com/connectorlab/connectorlab/recordings"
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
@@ -246,4 +249,55 @@ func (pp *powerPlatform) link(u *url.URL) string {
 		}
 	}
 	return u.RequestURI()
+}
+
+// pageKey identifies a stateless page: see powerPlatform.pages.
+type pageKey struct {
+	op       string
+	seed     uint64
+	url, hub string
+	body     uint64 // maphash of the body cut into pages
+	size     int
+}
+
+type cachedPage struct {
+	body  []byte
+	notes []recordings.Note
+}
+
+// pageCache is a bounded map that forgets everything when full.
+type pageCache struct {
+	mu   sync.RWMutex
+	m    map[pageKey]cachedPage
+	hash maphash.Seed
+	once sync.Once
+}
+
+func (pp *powerPlatform) pageKey(c *Call, body []byte) pageKey {
+	pp.pages.once.Do(func() { pp.pages.hash = maphash.MakeSeed() })
+	u, _ := pp.externalURL(c)
+	k := pageKey{op: c.Operation.ID, seed: c.Seed, url: u.String(), body: maphash.Bytes(pp.pages.hash, body), size: len(body)}
+	if pp.opts.Hub != nil {
+		k.hub = pp.opts.Hub.url(pp.s.opts.Name)
+	}
+	return k
+}
+
+func (pc *pageCache) load(k pageKey) (cachedPage, bool) {
+	pc.mu.RLock()
+	defer pc.mu.RUnlock()
+	v, ok := pc.m[k]
+	return v, ok
+}
+
+func (pc *pageCache) store(k pageKey, v cachedPage) {
+	if len(v.body) > 256<<10 {
+		return
+	}
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if pc.m == nil || len(pc.m) >= maxCachedReplies {
+		pc.m = make(map[pageKey]cachedPage, 64)
+	}
+	pc.m[k] = v
 }

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -249,7 +250,7 @@ func (s *Server) mounted(path string) http.Handler {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	for _, m := range s.mounts {
-		if strings.HasPrefix(path, m.prefix) || path+"/" == m.prefix {
+		if strings.HasPrefix(path, m.prefix) || len(m.prefix) == len(path)+1 && strings.HasPrefix(m.prefix, path) && m.prefix[len(path)] == '/' {
 			return m.h
 		}
 	}
@@ -259,7 +260,9 @@ func (s *Server) mounted(path string) http.Handler {
 // ServeHTTP runs the pipeline described in the package documentation.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := s.opts.Now()
-	x := &recordings.Exchange{Source: recordings.SourceMock, Connector: s.opts.Name, StartedAt: start}
+	// The exchange lives on the stack; a sink gets its own copy (record).
+	xv := recordings.Exchange{Source: recordings.SourceMock, Connector: s.opts.Name, StartedAt: start}
+	x := &xv
 	x.Request.Method = r.Method
 	if s.opts.Sink != nil { // nobody listens: skip the copies
 		x.Request.URL = redactURL(r.URL, s.auth.secretQuery)
@@ -320,7 +323,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Prefer: ParsePrefer(r.Header),
 	}
 	c.Seed = s.requestSeed(c)
-	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.Body = bodyReader(body)
 	x.OperationID = m.Operation.ID
 	if c.Prefer.Invalid != "" {
 		s.finish(r.Context(), w, r, x, c, problemReply(http.StatusBadRequest, "prefer-invalid", "Prefer header not honoured",
@@ -410,6 +413,15 @@ func (s *Server) requestSeed(c *Call) uint64 {
 	return fake.Seed(s.opts.Seed, parts...)
 }
 
+// bodyReader is a fresh reader over a buffered body; http.NoBody when
+// empty, which costs nothing.
+func bodyReader(b []byte) io.ReadCloser {
+	if len(b) == 0 {
+		return http.NoBody
+	}
+	return io.NopCloser(bytes.NewReader(b))
+}
+
 func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil
@@ -455,20 +467,28 @@ func (s *Server) finish(ctx context.Context, w http.ResponseWriter, r *http.Requ
 	x.Request.Truncated = x.Request.Size > logBodyCap
 	x.Duration = s.opts.Now().Sub(start)
 	if s.opts.Sink != nil {
-		if err := s.opts.Sink.Record(ctx, x); err != nil {
-			s.log.Error("mock: traffic sink failed", "err", err)
-		}
+		s.record(ctx, x)
 	}
 	h := w.Header()
 	for k, v := range rep.Header {
 		h[k] = v
 	}
 	if len(rep.Body) > 0 || rep.Header.Get("Content-Type") != "" {
-		h.Set("Content-Length", fmt.Sprint(len(rep.Body)))
+		h.Set("Content-Length", strconv.Itoa(len(rep.Body)))
 	}
 	w.WriteHeader(rep.Status)
 	if r.Method != http.MethodHead && bodyAllowed(rep.Status) {
 		_, _ = w.Write(rep.Body)
+	}
+}
+
+// record hands a copy of x to the sink: x itself stays on ServeHTTP's
+// stack, so a mock nobody listens to allocates no exchange.
+func (s *Server) record(ctx context.Context, x *recordings.Exchange) {
+	cp := new(recordings.Exchange)
+	*cp = *x
+	if err := s.opts.Sink.Record(ctx, cp); err != nil {
+		s.log.Error("mock: traffic sink failed", "err", err)
 	}
 }
 
@@ -483,9 +503,7 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request, x *recordings.Exc
 	x.Notes = append(x.Notes, c.Notes...)
 	x.Duration = s.opts.Now().Sub(start)
 	if s.opts.Sink != nil {
-		if err := s.opts.Sink.Record(r.Context(), x); err != nil {
-			s.log.Error("mock: traffic sink failed", "err", err)
-		}
+		s.record(r.Context(), x)
 	}
 	hj, ok := w.(http.Hijacker)
 	if !ok {
@@ -510,9 +528,7 @@ func (s *Server) serveMount(w http.ResponseWriter, r *http.Request, h http.Handl
 	x.Response.Body, x.Response.Size = capBody(rec.buf.Bytes()), int64(rec.buf.Len())
 	x.Duration = s.opts.Now().Sub(start)
 	if s.opts.Sink != nil {
-		if err := s.opts.Sink.Record(r.Context(), x); err != nil {
-			s.log.Error("mock: traffic sink failed", "err", err)
-		}
+		s.record(r.Context(), x)
 	}
 }
 

@@ -33,6 +33,16 @@ type validator struct {
 	// are reported once per pattern, not enforced.
 	unenforced map[string]bool
 	routes     map[*connector.Operation]*routers.Route
+	// security holds, per operation, what kin-openapi's security check
+	// says with the no-op authentication function: it depends on the
+	// definition alone (is every scheme of a requirement declared?), so it
+	// is computed once and the routes carry no requirements; the mock's
+	// own authenticator judges the credentials.
+	security map[*connector.Operation][]ProblemError
+	// opts are the filter options every request shares (read-only).
+	opts *openapi3filter.Options
+	// respOpts and reqOpts are schemaOpts(false) and schemaOpts(true).
+	respOpts, reqOpts []openapi3.SchemaValidationOption
 	// waive, when set (by the Power Platform behaviours), drops problems a
 	// protocol makes unavoidable, e.g. a header the unsubscribe DELETE on a
 	// webhook's Location cannot carry.
@@ -40,7 +50,19 @@ type validator struct {
 }
 
 func newValidator(c *connector.Connector) *validator {
-	v := &validator{c: c, patterns: map[string]openapi3.RegexMatcher{}, unenforced: map[string]bool{}, routes: map[*connector.Operation]*routers.Route{}}
+	v := &validator{c: c, patterns: map[string]openapi3.RegexMatcher{}, unenforced: map[string]bool{},
+		routes: map[*connector.Operation]*routers.Route{}, security: map[*connector.Operation][]ProblemError{}}
+	v.respOpts = []openapi3.SchemaValidationOption{openapi3.MultiErrors(), openapi3.SetSchemaRegexCompiler(v.compile), openapi3.VisitAsResponse()}
+	v.reqOpts = []openapi3.SchemaValidationOption{openapi3.MultiErrors(), openapi3.SetSchemaRegexCompiler(v.compile), openapi3.VisitAsRequest()}
+	v.opts = &openapi3filter.Options{
+		MultiError:              true,
+		ExcludeRequestBody:      true,
+		SkipSettingDefaults:     true,
+		AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
+		RegexCompiler:           v.compile,
+		SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.SetSchemaRegexCompiler(v.compile)},
+	}
+	none := openapi3.SecurityRequirements{}
 	for _, op := range c.Operations {
 		if op.Op == nil {
 			continue
@@ -50,9 +72,37 @@ func newValidator(c *connector.Connector) *validator {
 		// can never be sent; requiring it would reject every request.
 		o.Parameters = sendable(o.Parameters)
 		item.Parameters = sendable(item.Parameters)
-		v.routes[op] = &routers.Route{Spec: c.Doc, Path: op.Path, PathItem: &item, Method: op.Method, Operation: &o}
+		rt := &routers.Route{Spec: c.Doc, Path: op.Path, PathItem: &item, Method: op.Method, Operation: &o}
+		v.security[op] = v.securityProblems(rt)
+		o.Security = &none
+		v.routes[op] = rt
 	}
 	return v
+}
+
+// securityProblems runs kin-openapi's security check for rt once, on an
+// empty request (with the no-op authentication function the request plays
+// no part).
+func (v *validator) securityProblems(rt *routers.Route) []ProblemError {
+	sec := rt.Operation.Security
+	if sec == nil {
+		sec = &rt.Spec.Security
+	}
+	r, _ := http.NewRequest(rt.Method, "http://127.0.0.1/", nil)
+	in := &openapi3filter.RequestValidationInput{Request: r, Route: rt, Options: v.opts}
+	var err error
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("validator failed: %v", p)
+			}
+		}()
+		err = openapi3filter.ValidateSecurityRequirements(context.Background(), in, *sec)
+	}()
+	if err == nil {
+		return nil
+	}
+	return v.problems(err)
 }
 
 func sendable(ps openapi3.Parameters) openapi3.Parameters {
@@ -108,11 +158,10 @@ func (v *validator) compile(expr string) (openapi3.RegexMatcher, error) {
 }
 
 func (v *validator) schemaOpts(req bool) []openapi3.SchemaValidationOption {
-	o := []openapi3.SchemaValidationOption{openapi3.MultiErrors(), openapi3.SetSchemaRegexCompiler(v.compile)}
 	if req {
-		return append(o, openapi3.VisitAsRequest())
+		return v.reqOpts
 	}
-	return append(o, openapi3.VisitAsResponse())
+	return v.respOpts
 }
 
 // mediaBase returns the lower-case media type without parameters.
@@ -269,14 +318,7 @@ func (v *validator) check(ctx context.Context, c *Call) *Reply {
 		Request:    c.Request,
 		PathParams: c.Params,
 		Route:      v.routes[op],
-		Options: &openapi3filter.Options{
-			MultiError:              true,
-			ExcludeRequestBody:      true,
-			SkipSettingDefaults:     true,
-			AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
-			RegexCompiler:           v.compile,
-			SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.SetSchemaRegexCompiler(v.compile)},
-		},
+		Options:    v.opts,
 	}
 	// A declared Content-Type header parameter is judged on the media type
 	// alone: "multipart/form-data; boundary=…" is what its enum means.
@@ -288,6 +330,9 @@ func (v *validator) check(ctx context.Context, c *Call) *Reply {
 	}
 	var errs []ProblemError
 	status := http.StatusBadRequest
+	if sec := v.security[op]; len(sec) > 0 {
+		errs = append(errs, sec...)
+	}
 	if err := safeValidateRequest(ctx, input); err != nil {
 		errs = append(errs, v.problems(err)...)
 	}
@@ -300,7 +345,7 @@ func (v *validator) check(ctx context.Context, c *Call) *Reply {
 			}
 		}
 	}
-	c.Request.Body = io.NopCloser(bytes.NewReader(c.Body))
+	c.Request.Body = bodyReader(c.Body)
 	if v.waive != nil && len(errs) > 0 {
 		errs = v.waive(c, errs)
 	}
@@ -540,7 +585,7 @@ func (v *validator) checkRequestBody(ctx context.Context, c *Call, rb *openapi3.
 		c.Note("body-not-validated", "info", "", "no decoder for "+mt+"; body accepted as is")
 		return nil, 0
 	}
-	c.Request.Body = io.NopCloser(bytes.NewReader(c.Body))
+	c.Request.Body = bodyReader(c.Body)
 	err := safeBody(ctx, input, rb)
 	if err == nil {
 		return nil, 0
@@ -554,7 +599,9 @@ func safeBody(ctx context.Context, in *openapi3filter.RequestValidationInput, rb
 			err = fmt.Errorf("validator failed: %v", r)
 		}
 	}()
-	in.Options.ExcludeRequestBody = false
+	o := *in.Options // shared by every request: change a copy
+	o.ExcludeRequestBody = false
+	in.Options = &o
 	return openapi3filter.ValidateRequestBody(ctx, in, rb)
 }
 

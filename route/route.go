@@ -16,7 +16,8 @@ import (
 type Router struct {
 	basePath string
 	entries  []*entry
-	bySegs   map[int][]*entry
+	bySegs   map[int][]*entry // templates by segment count, declared order
+	buckets  map[int]*bucket  // the same, indexed (lookup)
 	// Conflicts lists templates that differ only in parameter names for the
 	// same method; the first declared operation wins.
 	conflicts []Conflict
@@ -83,16 +84,20 @@ type entry struct {
 	template string
 	segs     []segment
 	order    int
+	params   int // path parameters, to size the Params map
 }
 
 // New builds the router for c. Operations are taken in their declared
 // order; c.BasePath is joined in front of every path.
 func New(c *connector.Connector) *Router {
-	r := &Router{basePath: c.BasePath, bySegs: map[int][]*entry{}}
+	r := &Router{basePath: c.BasePath, bySegs: map[int][]*entry{}, buckets: map[int]*bucket{}}
 	seen := map[string]*entry{}
 	for i, op := range c.Operations {
 		tmpl := Join(c.BasePath, op.Path)
 		e := &entry{op: op, method: strings.ToUpper(op.Method), template: tmpl, segs: parseTemplate(tmpl), order: i}
+		for _, sg := range e.segs {
+			e.params += len(sg.names)
+		}
 		key := e.method + " " + normalise(e.segs)
 		if prev, ok := seen[key]; ok {
 			r.conflicts = append(r.conflicts, Conflict{Method: e.method, Winner: prev.op.ID, Shadowed: op.ID, Template: tmpl})
@@ -102,7 +107,61 @@ func New(c *connector.Connector) *Router {
 		r.entries = append(r.entries, e)
 		r.bySegs[len(e.segs)] = append(r.bySegs[len(e.segs)], e)
 	}
+	for n, list := range r.bySegs {
+		b := &bucket{all: list}
+		b.index()
+		r.buckets[n] = b
+	}
 	return r
+}
+
+// bucket holds the templates of one segment count, indexed on the segment
+// position whose literals tell them apart best, so a lookup tries only the
+// templates with the request's literal there plus those with a parameter
+// there.
+type bucket struct {
+	all   []*entry
+	at    int                 // indexed segment position; -1: none
+	byLit map[string][]*entry // literal at position at
+	wild  []*entry            // parameter or mixed segment at position at
+}
+
+func (b *bucket) index() {
+	b.at = -1
+	if len(b.all) < 4 {
+		return
+	}
+	n := len(b.all[0].segs)
+	best := len(b.all)
+	for i := 0; i < n; i++ {
+		groups := map[string]int{}
+		wild := 0
+		for _, e := range b.all {
+			if e.segs[i].kind == segLit {
+				groups[e.segs[i].raw]++
+			} else {
+				wild++
+			}
+		}
+		worst := 0
+		for _, g := range groups {
+			worst = max(worst, g)
+		}
+		if cost := wild + worst; cost < best {
+			best, b.at = cost, i
+		}
+	}
+	if b.at < 0 {
+		return
+	}
+	b.byLit = map[string][]*entry{}
+	for _, e := range b.all {
+		if s := e.segs[b.at]; s.kind == segLit {
+			b.byLit[s.raw] = append(b.byLit[s.raw], e)
+		} else {
+			b.wild = append(b.wild, e)
+		}
+	}
 }
 
 // Conflicts returns the operations shadowed by an earlier one with the same
@@ -190,52 +249,88 @@ func parseSegment(s string) segment {
 // at least one byte and as few as the rest allows (leftmost, with
 // backtracking), and returns the parameter values.
 func (s segment) matchMixed(got string, fold bool) ([]string, bool) {
-	eq := func(a, b string) bool {
-		if fold {
-			return strings.EqualFold(a, b)
-		}
-		return a == b
-	}
-	first := s.parts[0]
-	if len(got) < len(first) || !eq(got[:len(first)], first) {
-		return nil, false
-	}
 	vals := make([]string, len(s.names))
-	var rec func(i, pos int) bool
-	rec = func(i, pos int) bool {
-		next := s.parts[i+1]
-		if i == len(s.names)-1 {
-			// The last parameter runs up to the final literal.
-			end := len(got) - len(next)
-			if end-pos < 1 || !eq(got[end:], next) {
-				return false
-			}
-			vals[i] = got[pos:end]
-			return true
-		}
-		for end := pos + 1; end+len(next) <= len(got); end++ {
-			if eq(got[end:end+len(next)], next) {
-				vals[i] = got[pos:end]
-				if rec(i+1, end+len(next)) {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	if !rec(0, len(first)) {
+	if !s.mixedInto(got, fold, vals) {
 		return nil, false
 	}
 	return vals, true
 }
 
+// mixedInto is matchMixed writing the values into vals (len(s.names)
+// long), allocation-free.
+func (s segment) mixedInto(got string, fold bool, vals []string) bool {
+	first := s.parts[0]
+	if len(got) < len(first) || !eqFold(got[:len(first)], first, fold) {
+		return false
+	}
+	return s.mixedFrom(got, fold, vals, 0, len(first))
+}
+
+func eqFold(a, b string, fold bool) bool {
+	if fold {
+		return strings.EqualFold(a, b)
+	}
+	return a == b
+}
+
+func (s segment) mixedFrom(got string, fold bool, vals []string, i, pos int) bool {
+	next := s.parts[i+1]
+	if i == len(s.names)-1 {
+		// The last parameter runs up to the final literal.
+		end := len(got) - len(next)
+		if end-pos < 1 || !eqFold(got[end:], next, fold) {
+			return false
+		}
+		vals[i] = got[pos:end]
+		return true
+	}
+	for end := pos + 1; end+len(next) <= len(got); end++ {
+		if eqFold(got[end:end+len(next)], next, fold) {
+			vals[i] = got[pos:end]
+			if s.mixedFrom(got, fold, vals, i+1, end+len(next)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// fits reports whether got matches the mixed segment, without keeping the
+// values (a stack buffer for up to 8 parameters).
+func (s segment) fits(got string, fold bool) bool {
+	var buf [8]string
+	vals := buf[:0]
+	if len(s.names) <= len(buf) {
+		vals = buf[:len(s.names)]
+	} else {
+		vals = make([]string, len(s.names))
+	}
+	return s.mixedInto(got, fold, vals)
+}
+
 // decodeSegments splits an escaped request path and percent-decodes each
 // segment, so "%2F" inside a parameter value stays inside its segment.
 func decodeSegments(path string) []string {
+	return decodeSegmentsInto(nil, path)
+}
+
+// decodeSegmentsInto is decodeSegments appending to buf: with a buffer on
+// the caller's stack and no escapes in the path it allocates nothing.
+func decodeSegmentsInto(buf []string, path string) []string {
 	if path == "" {
 		path = "/"
 	}
-	raw := splitPath(path)
+	p := strings.TrimPrefix(path, "/")
+	raw := buf[:0]
+	for {
+		i := strings.IndexByte(p, '/')
+		if i < 0 {
+			raw = append(raw, p)
+			break
+		}
+		raw = append(raw, p[:i])
+		p = p[i+1:]
+	}
 	for i, s := range raw {
 		if strings.IndexByte(s, '%') >= 0 {
 			if u, err := url.PathUnescape(s); err == nil {
@@ -267,14 +362,18 @@ func (e *entry) match(segs []string, params map[string]string) bool {
 				params[s.names[0]] = got
 			}
 		case segMixed:
+			if params == nil {
+				if !s.fits(got, false) {
+					return false
+				}
+				continue
+			}
 			vals, ok := s.matchMixed(got, false)
 			if !ok {
 				return false
 			}
-			if params != nil {
-				for j, n := range s.names {
-					params[n] = vals[j]
-				}
+			for j, n := range s.names {
+				params[n] = vals[j]
 			}
 		}
 	}
@@ -303,30 +402,61 @@ func (r *Router) Find(method, path string) (*Match, *Miss) {
 	if i := strings.IndexByte(path, '?'); i >= 0 {
 		path = path[:i]
 	}
-	method = strings.ToUpper(method)
-	segs := decodeSegments(path)
-	var best *entry
-	var allowed []string
-	for _, e := range r.bySegs[len(segs)] {
-		if !e.match(segs, nil) {
-			continue
-		}
-		if e.method != method {
-			allowed = append(allowed, e.method)
-			continue
-		}
-		if best == nil || better(e, best) {
-			best = e
-		}
-	}
+	method = upper(method)
+	var buf [16]string
+	segs := decodeSegmentsInto(buf[:0], path)
+	best, _ := r.lookup(method, segs, false)
 	if best != nil {
-		params := make(map[string]string, 2)
+		params := make(map[string]string, best.params)
 		best.match(segs, params)
 		return &Match{Operation: best.op, Template: best.template, Params: params}, nil
 	}
+	_, allowed := r.lookup(method, segs, true)
 	miss := &Miss{Allowed: uniqSorted(allowed)}
-	miss.Closest = r.closest(method, path, segs)
+	miss.Closest = r.closest(method, path, append([]string(nil), segs...))
 	return nil, miss
+}
+
+// lookup finds the best entry for method and the decoded segments,
+// allocation-free. With collect, it instead lists the methods of the
+// entries whose path matches (for a miss's Allow).
+func (r *Router) lookup(method string, segs []string, collect bool) (best *entry, allowed []string) {
+	b := r.buckets[len(segs)]
+	if b == nil {
+		return nil, nil
+	}
+	try := func(list []*entry) {
+		for _, e := range list {
+			if !collect && e.method != method || !e.match(segs, nil) {
+				continue
+			}
+			if collect {
+				allowed = append(allowed, e.method)
+				continue
+			}
+			if best == nil || better(e, best) {
+				best = e
+			}
+		}
+	}
+	if b.at < 0 {
+		try(b.all)
+	} else {
+		try(b.byLit[segs[b.at]])
+		try(b.wild)
+	}
+	return best, allowed
+}
+
+// upper is strings.ToUpper without the call for the usual upper-case
+// method.
+func upper(m string) string {
+	for i := 0; i < len(m); i++ {
+		if c := m[i]; c >= 'a' && c <= 'z' {
+			return strings.ToUpper(m)
+		}
+	}
+	return m
 }
 
 func uniqSorted(s []string) []string {
@@ -441,8 +571,7 @@ func (s segment) accepts(got string) bool {
 	case segVar:
 		return got != ""
 	default:
-		_, ok := s.matchMixed(got, false)
-		return ok
+		return s.fits(got, false)
 	}
 }
 
@@ -461,7 +590,7 @@ func (e *entry) matchFold(segs []string) bool {
 				return false
 			}
 		default:
-			if _, ok := s.matchMixed(segs[i], true); !ok {
+			if !s.fits(segs[i], true) {
 				return false
 			}
 		}

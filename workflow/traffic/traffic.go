@@ -54,6 +54,11 @@ type Log struct {
 	// oldest exchanges keep their row and headers but drop their bodies,
 	// so a long session does not grow the app without bound.
 	BodyBudget int64
+	// DetailCapacity bounds the exchanges kept whole (headers, bodies,
+	// notes) for the detail pane; older ones keep only their Row, which is
+	// all the list needs: 10,000 whole exchanges held 19 MB of the
+	// desktop's heap, their rows 2 MB.
+	DetailCapacity int
 
 	mu      sync.Mutex
 	seq     int64
@@ -66,24 +71,31 @@ type Log struct {
 	// the oldest exchange that may still hold its bodies.
 	bodyBytes int64
 	bodyFrom  int
+	// detailed counts the exchanges kept whole; detailFrom indexes order
+	// at the oldest one that may still be.
+	detailed   int
+	detailFrom int
 }
 
 type kept struct {
 	row     Row
-	x       recordings.Exchange
-	dropped bool // bodies dropped to stay within bodyBudget
+	x       *recordings.Exchange // nil once only the row is kept
+	dropped bool                 // bodies dropped to stay within bodyBudget
 }
 
 // Defaults of NewLog.
 const (
-	DefaultCapacity   = 50000
-	DefaultBodyBudget = 8 << 20
+	DefaultCapacity       = 50000
+	DefaultBodyBudget     = 8 << 20
+	DefaultDetailCapacity = 2000
 )
 
 // NewLog returns a Log with the defaults: batches every 100ms (at most
-// 2,000 rows), the newest 50,000 exchanges and 8 MiB of bodies kept.
+// 2,000 rows), the rows of the newest 50,000 exchanges, the newest 2,000
+// whole and 8 MiB of bodies kept.
 func NewLog(onBatch func([]Row), onClear func(string)) *Log {
-	return &Log{OnBatch: onBatch, OnClear: onClear, Interval: 100 * time.Millisecond, MaxBatch: 2000, Capacity: DefaultCapacity, BodyBudget: DefaultBodyBudget}
+	return &Log{OnBatch: onBatch, OnClear: onClear, Interval: 100 * time.Millisecond, MaxBatch: 2000, Capacity: DefaultCapacity,
+		BodyBudget: DefaultBodyBudget, DetailCapacity: DefaultDetailCapacity}
 }
 
 func bodySize(x *recordings.Exchange) int64 {
@@ -107,27 +119,37 @@ func (t *Log) Add(stream string, x *recordings.Exchange) Row {
 	}
 	t.seq++
 	row := rowOf(t.seq, stream, x)
-	t.kept[row.Seq] = &kept{row: row, x: *x}
+	cp := *x
+	t.kept[row.Seq] = &kept{row: row, x: &cp}
 	t.order = append(t.order, row.Seq)
 	t.bodyBytes += bodySize(x)
+	t.detailed++
 	if over := len(t.order) - t.Capacity; over > 0 {
 		for _, s := range t.order[:over] {
-			if k := t.kept[s]; k != nil && !k.dropped {
-				t.bodyBytes -= bodySize(&k.x)
-			}
+			t.forget(t.kept[s])
 			delete(t.kept, s)
 		}
 		t.order = append(t.order[:0:0], t.order[over:]...)
 		t.bodyFrom = max(0, t.bodyFrom-over)
+		t.detailFrom = max(0, t.detailFrom-over)
 	}
 	for t.bodyBytes > t.BodyBudget && t.bodyFrom < len(t.order)-1 {
 		k := t.kept[t.order[t.bodyFrom]]
 		t.bodyFrom++
-		if k == nil || k.dropped {
+		if k == nil || k.dropped || k.x == nil {
 			continue
 		}
-		t.bodyBytes -= bodySize(&k.x)
+		t.bodyBytes -= bodySize(k.x)
 		k.x.Request.Body, k.x.Response.Body, k.dropped = nil, nil, true
+	}
+	for t.DetailCapacity > 0 && t.detailed > t.DetailCapacity && t.detailFrom < len(t.order)-1 {
+		k := t.kept[t.order[t.detailFrom]]
+		t.detailFrom++
+		if k == nil || k.x == nil {
+			continue
+		}
+		t.forget(k)
+		k.x = nil
 	}
 	t.pending = append(t.pending, row)
 	if len(t.pending) >= t.MaxBatch {
@@ -136,6 +158,17 @@ func (t *Log) Add(stream string, x *recordings.Exchange) Row {
 		t.timer = time.AfterFunc(t.Interval, t.Flush)
 	}
 	return row
+}
+
+// forget takes k's whole exchange out of the counts (the row stays).
+func (t *Log) forget(k *kept) {
+	if k == nil || k.x == nil {
+		return
+	}
+	if !k.dropped {
+		t.bodyBytes -= bodySize(k.x)
+	}
+	t.detailed--
 }
 
 // Flush hands the queued rows to OnBatch now.
@@ -175,15 +208,16 @@ func (t *Log) Rows(stream string) []Row {
 }
 
 // Get returns the row and exchange seq, whether its bodies were dropped,
-// and whether it is still kept.
+// and whether it is still kept whole (false too for an exchange of which
+// only the row is left: see DetailCapacity).
 func (t *Log) Get(seq int64) (Row, recordings.Exchange, bool, bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	k, ok := t.kept[seq]
-	if !ok {
+	if !ok || k.x == nil {
 		return Row{}, recordings.Exchange{}, false, false
 	}
-	return k.row, k.x, k.dropped, true
+	return k.row, *k.x, k.dropped, true
 }
 
 // Clear drops the rows of stream ("" for all).
@@ -193,16 +227,14 @@ func (t *Log) Clear(stream string) {
 	order := t.order[:0]
 	for _, s := range t.order {
 		if k := t.kept[s]; k.row.Stream == stream || stream == "" {
-			if !k.dropped {
-				t.bodyBytes -= bodySize(&k.x)
-			}
+			t.forget(k)
 			delete(t.kept, s)
 			continue
 		}
 		order = append(order, s)
 	}
 	t.order = order
-	t.bodyFrom = 0
+	t.bodyFrom, t.detailFrom = 0, 0
 	pending := t.pending[:0]
 	for _, r := range t.pending {
 		if r.Stream != stream && stream != "" {

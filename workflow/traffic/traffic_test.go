@@ -89,3 +89,43 @@ func TestTrafficLogDropsOldBodiesPastTheBudget(t *testing.T) {
 		t.Errorf("%d body bytes after clear", tl.BodyBytes())
 	}
 }
+
+// TestTrafficLogKeepsOnlyTheNewestDetails: past DetailCapacity the oldest
+// exchanges keep their row (the list still shows them) but not the whole
+// exchange, so 10,000 exchanges do not hold 10,000 header maps and bodies.
+func TestTrafficLogKeepsOnlyTheNewestDetails(t *testing.T) {
+	tl := NewLog(nil, nil)
+	tl.DetailCapacity = 3
+	body := []byte("0123456789")
+	for i := 0; i < 10; i++ {
+		tl.Add("s", &recordings.Exchange{Request: recordings.Request{Method: "GET", URL: "/x"}, Response: recordings.Response{Status: 200, Message: recordings.Message{Body: body, Size: 10}}})
+	}
+	if n := len(tl.Rows("s")); n != 10 {
+		t.Fatalf("%d rows kept, want all 10", n)
+	}
+	for seq := int64(1); seq <= 10; seq++ {
+		_, x, _, ok := tl.Get(seq)
+		if want := seq > 7; ok != want {
+			t.Errorf("exchange %d kept whole = %v, want %v", seq, ok, want)
+		}
+		if ok && string(x.Response.Body) != string(body) {
+			t.Errorf("exchange %d lost its body", seq)
+		}
+	}
+	if got := tl.BodyBytes(); got != 30 {
+		t.Errorf("body bytes %d, want 30 (three whole exchanges)", got)
+	}
+	tl.Clear("s")
+	if got := tl.BodyBytes(); got != 0 {
+		t.Errorf("%d body bytes after clear", got)
+	}
+	for i := 0; i < 5; i++ {
+		tl.Add("s", &recordings.Exchange{Request: recordings.Request{Method: "GET", URL: "/x"}})
+	}
+	if _, _, _, ok := tl.Get(15); !ok {
+		t.Error("newest exchange after a clear is not kept whole")
+	}
+	if _, _, _, ok := tl.Get(12); ok {
+		t.Error("exchange beyond the capacity after a clear is still kept whole")
+	}
+}
