@@ -14,8 +14,8 @@ const maxStackSegs = 16
 // recording proxy names each exchange's operation): the operation that
 // serves method and path (a query is ignored), or nil. Paths without
 // percent-escapes and with at most 16 segments are matched without
-// allocating (the segments are substrings of path on the stack); others
-// take Find's way.
+// allocating (the segments are substrings of path on the stack), through
+// the same indexed lookup as Find.
 func (r *Router) Operation(method, path string) *connector.Operation {
 	return r.operation(method, "", path)
 }
@@ -31,50 +31,17 @@ func (r *Router) operation(method, base, path string) *connector.Operation {
 	if i := strings.IndexByte(path, '?'); i >= 0 {
 		path = path[:i]
 	}
-	if path == "" {
-		path = "/"
-	}
-	if !strings.HasPrefix(path, "/") {
-		path = "/" + path // as Join would (allocates; not the proxy's case)
-	}
+	// Base and path segments decoded into one stack buffer (append copies
+	// the path's segments onto themselves unless a long path outgrew it).
 	var buf [maxStackSegs]string
-	var segs []string
-	if strings.IndexByte(path, '%') >= 0 || strings.IndexByte(base, '%') >= 0 || strings.Count(base, "/")+strings.Count(path, "/") >= maxStackSegs {
-		if base != "" {
-			path = "/" + base + path
-		}
-		segs = decodeSegments(path)
-	} else {
-		segs = buf[:0]
-		if base != "" {
-			segs = appendSegs(segs, base)
-		}
-		segs = appendSegs(segs, strings.TrimPrefix(path, "/"))
+	segs := buf[:0]
+	if base != "" {
+		segs = decodeSegmentsInto(segs, base)
 	}
-	method = strings.ToUpper(method)
-	var best *entry
-	for _, e := range r.bySegs[len(segs)] {
-		if e.method != method || !e.match(segs, nil) {
-			continue
-		}
-		if best == nil || better(e, best) {
-			best = e
-		}
-	}
+	segs = append(segs, decodeSegmentsInto(segs[len(segs):], path)...)
+	best, _ := r.lookup(upper(method), segs, false)
 	if best == nil {
 		return nil
 	}
 	return best.op
-}
-
-// appendSegs appends the "/"-separated segments of p (no leading "/").
-func appendSegs(segs []string, p string) []string {
-	for {
-		i := strings.IndexByte(p, '/')
-		if i < 0 {
-			return append(segs, p)
-		}
-		segs = append(segs, p[:i])
-		p = p[i+1:]
-	}
 }

@@ -16,8 +16,7 @@ import (
 type Router struct {
 	basePath string
 	entries  []*entry
-	bySegs   map[int][]*entry // templates by segment count, declared order
-	buckets  map[int]*bucket  // the same, indexed (lookup)
+	buckets  map[int]*bucket // the same, indexed (lookup)
 	// Conflicts lists templates that differ only in parameter names for the
 	// same method; the first declared operation wins.
 	conflicts []Conflict
@@ -90,7 +89,8 @@ type entry struct {
 // New builds the router for c. Operations are taken in their declared
 // order; c.BasePath is joined in front of every path.
 func New(c *connector.Connector) *Router {
-	r := &Router{basePath: c.BasePath, bySegs: map[int][]*entry{}, buckets: map[int]*bucket{}}
+	r := &Router{basePath: c.BasePath, buckets: map[int]*bucket{}}
+	bySegs := map[int][]*entry{} // templates by segment count, declared order
 	seen := map[string]*entry{}
 	for i, op := range c.Operations {
 		tmpl := Join(c.BasePath, op.Path)
@@ -105,9 +105,9 @@ func New(c *connector.Connector) *Router {
 			seen[key] = e
 		}
 		r.entries = append(r.entries, e)
-		r.bySegs[len(e.segs)] = append(r.bySegs[len(e.segs)], e)
+		bySegs[len(e.segs)] = append(bySegs[len(e.segs)], e)
 	}
-	for n, list := range r.bySegs {
+	for n, list := range bySegs {
 		b := &bucket{all: list}
 		b.index()
 		r.buckets[n] = b
@@ -403,7 +403,7 @@ func (r *Router) Find(method, path string) (*Match, *Miss) {
 		path = path[:i]
 	}
 	method = upper(method)
-	var buf [16]string
+	var buf [maxStackSegs]string
 	segs := decodeSegmentsInto(buf[:0], path)
 	best, _ := r.lookup(method, segs, false)
 	if best != nil {
