@@ -2,7 +2,6 @@ package route
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,11 +13,7 @@ import (
 // what Find matches.
 func TestOperationAgreesWithFind(t *testing.T) {
 	t.Parallel()
-	c, err := connector.Load(context.Background(), filepath.Join(corpusRoot, "independent-publisher-connectors/HubSpot CRM V2"))
-	if err != nil {
-		t.Skip(err)
-	}
-	r := New(c)
+	c, r, _ := largest(t)
 	type req struct{ method, path string }
 	var reqs []req
 	for _, op := range c.Operations {
@@ -58,11 +53,7 @@ func opID(op *connector.Operation) string {
 // TestOperationAllocatesNothing is the recording proxy's per-request
 // lookup: no allocation for an ordinary path.
 func TestOperationAllocatesNothing(t *testing.T) {
-	c, err := connector.Load(context.Background(), filepath.Join(corpusRoot, "independent-publisher-connectors/HubSpot CRM V2"))
-	if err != nil {
-		t.Skip(err)
-	}
-	r := New(c)
+	c, r, _ := largest(t)
 	op := c.Operations[len(c.Operations)/2]
 	p := varRe.ReplaceAllString(r.Template(op), "v1")
 	if r.Operation(op.Method, p) != op {
@@ -83,15 +74,7 @@ func TestOperationAllocatesNothing(t *testing.T) {
 
 // BenchmarkOperationLargest is BenchmarkFindLargest through Operation.
 func BenchmarkOperationLargest(b *testing.B) {
-	c, err := connector.Load(context.Background(), filepath.Join(corpusRoot, "independent-publisher-connectors/HubSpot CRM V2"))
-	if err != nil {
-		b.Skip(err)
-	}
-	r := New(c)
-	paths := make([]string, len(c.Operations))
-	for i, op := range c.Operations {
-		paths[i] = varRe.ReplaceAllString(r.Template(op), "v1")
-	}
+	c, r, paths := largest(b)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
