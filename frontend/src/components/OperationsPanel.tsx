@@ -12,6 +12,31 @@ function label(choice: string): string {
   return choice;
 }
 
+type Answer = { response?: string; body?: string; latencyMs?: number };
+
+// AnswerPicker is the answer and latency of an operation or of one of its
+// rules: the same choices in both places (a custom answer starts as {}).
+function AnswerPicker({ name, choices, answer, disabled, onChange }: { name: string; choices: string[]; answer: Answer; disabled?: boolean; onChange: (v: Answer) => void }) {
+  return (
+    <>
+      <select aria-label={`Answer of ${name}`} value={answer.response ?? ''} disabled={disabled} onChange={(e) => onChange({ response: e.target.value, body: e.target.value === 'custom' && !answer.body ? '{}' : answer.body })}>
+        <option value="">as the mock would</option>
+        {choices.map((ch) => (
+          <option key={ch} value={ch}>
+            {label(ch)}
+          </option>
+        ))}
+        <option value="generated">generated from the schema</option>
+        <option value="custom">custom body…</option>
+      </select>
+      <label className="inline">
+        latency ms
+        <input aria-label={`Latency of ${name}`} type="number" min={0} value={answer.latencyMs ?? 0} disabled={disabled} onChange={(e) => onChange({ latencyMs: Number(e.target.value || 0) })} />
+      </label>
+    </>
+  );
+}
+
 // OperationsPanel edits the connector's per-operation overrides: on/off,
 // the answer (a declared status, an example, generated data or a custom
 // JSON body), latency and error rate. Saving writes
@@ -86,20 +111,7 @@ export function OperationsPanel({ c, onError, onNotify }: { c: ConnectorView; on
                   {!!r.sequence && <span className="badge info">{r.sequence} answers in turn (file)</span>}
                 </div>
                 <div className="ovr-controls">
-                  <select aria-label={`Answer of ${op.id}`} value={r.response ?? ''} disabled={r.disabled} onChange={(e) => set(op.id, { response: e.target.value, body: e.target.value === 'custom' && !r.body ? '{}' : r.body })}>
-                    <option value="">as the mock would</option>
-                    {r.choices.map((ch) => (
-                      <option key={ch} value={ch}>
-                        {label(ch)}
-                      </option>
-                    ))}
-                    <option value="generated">generated from the schema</option>
-                    <option value="custom">custom body…</option>
-                  </select>
-                  <label className="inline">
-                    latency ms
-                    <input aria-label={`Latency of ${op.id}`} type="number" min={0} value={r.latencyMs ?? 0} disabled={r.disabled} onChange={(e) => set(op.id, { latencyMs: Number(e.target.value || 0) })} />
-                  </label>
+                  <AnswerPicker name={op.id} choices={r.choices} answer={r} disabled={r.disabled} onChange={(v) => set(op.id, v)} />
                   <label className="inline">
                     errors
                     <input aria-label={`Error rate of ${op.id}`} type="number" min={0} max={1} step={0.05} value={r.errorRate ?? 0} disabled={r.disabled} onChange={(e) => set(op.id, { errorRate: Number(e.target.value || 0) })} />
@@ -204,20 +216,7 @@ function RulesEditor({ c, row, onChange, onError }: { c: ConnectorView; row: Ope
           </div>
           <div className="rule-then">
             <span className="muted small">then</span>
-            <select aria-label={`Answer of rule ${i + 1} of ${id}`} value={ru.response ?? ''} onChange={(e) => put(i, { response: e.target.value, body: e.target.value === 'custom' && !ru.body ? '{}' : ru.body })}>
-              <option value="">as the mock would</option>
-              {row.choices.map((ch) => (
-                <option key={ch} value={ch}>
-                  {label(ch)}
-                </option>
-              ))}
-              <option value="generated">generated from the schema</option>
-              <option value="custom">custom body…</option>
-            </select>
-            <label className="inline">
-              latency ms
-              <input aria-label={`Latency of rule ${i + 1} of ${id}`} type="number" min={0} value={ru.latencyMs ?? 0} onChange={(e) => put(i, { latencyMs: Number(e.target.value || 0) })} />
-            </label>
+            <AnswerPicker name={`rule ${i + 1} of ${id}`} choices={row.choices} answer={ru} onChange={(v) => put(i, v)} />
             {ru.response === 'custom' && (
               <label className="inline">
                 status
