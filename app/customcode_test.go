@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/connectorlab/connectorlab/internal/testkit"
 	"github.com/connectorlab/connectorlab/scripthost"
 )
 
@@ -19,17 +20,7 @@ func copyScriptConnector(t *testing.T) string {
 	if _, err := os.Stat(htmlToText); err != nil {
 		t.Skip("corpus not present:", err)
 	}
-	dir := t.TempDir()
-	for _, name := range []string{"apiDefinition.swagger.json", "apiProperties.json", "script.csx"} {
-		b, err := os.ReadFile(filepath.Join(htmlToText, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
+	return testkit.CopyConnector(t, htmlToText)
 }
 
 func needHost(t *testing.T) {
@@ -128,7 +119,7 @@ func TestCustomCodePanelSaysHowToInstallTheHost(t *testing.T) {
 
 func TestCORSOriginSetting(t *testing.T) {
 	cs := newTestConnectors(t)
-	v, err := cs.Open(copyConnector(t))
+	v, err := cs.Open(testkit.CopyConnector(t, sample))
 	if err != nil {
 		t.Fatal(err)
 	}

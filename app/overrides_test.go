@@ -6,28 +6,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// copyConnector copies the sample connector into a temp folder, so saving
-// overrides writes the sidecar there and never into the repository.
-func copyConnector(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	for _, name := range []string{"apiDefinition.swagger.json", "apiProperties.json"} {
-		b, err := os.ReadFile(filepath.Join(sample, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
+	"github.com/connectorlab/connectorlab/internal/testkit"
+)
 
 func TestOverridesPanelSavesTheSidecarAndAppliesLive(t *testing.T) {
 	cs := newTestConnectors(t)
-	v, err := cs.Open(copyConnector(t))
+	v, err := cs.Open(testkit.CopyConnector(t, sample))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +89,7 @@ func asUserError(err error, ue **UserError) bool {
 
 func TestOverridesPanelRulesChangeTheLiveAnswer(t *testing.T) {
 	cs := newTestConnectors(t)
-	v, err := cs.Open(copyConnector(t))
+	v, err := cs.Open(testkit.CopyConnector(t, sample))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +138,7 @@ func TestOverridesPanelRulesChangeTheLiveAnswer(t *testing.T) {
 
 func TestCheckBodyListsSchemaProblems(t *testing.T) {
 	cs := newTestConnectors(t)
-	v, err := cs.Open(copyConnector(t))
+	v, err := cs.Open(testkit.CopyConnector(t, sample))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/connectorlab/connectorlab/internal/testkit"
 	"github.com/connectorlab/connectorlab/mock"
 )
 
@@ -210,7 +211,7 @@ func TestRecordAppliesPolicies(t *testing.T) {
 
 func TestSaveTestCaseFromTheTrafficList(t *testing.T) {
 	cs := newTestConnectors(t)
-	v, err := cs.Open(copyConnector(t))
+	v, err := cs.Open(testkit.CopyConnector(t, sample))
 	if err != nil {
 		t.Fatal(err)
 	}

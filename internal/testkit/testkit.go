@@ -18,12 +18,16 @@ import (
 const Sample = "../examples/contoso-orders"
 
 // CopyConnector copies the definition and properties files of the
-// connector folder src into a temporary folder and returns it.
+// connector folder src, and its script.csx when it has one, into a
+// temporary folder and returns it.
 func CopyConnector(tb testing.TB, src string) string {
 	tb.Helper()
 	dir := tb.TempDir()
-	for _, name := range []string{"apiDefinition.swagger.json", "apiProperties.json"} {
+	for _, name := range []string{"apiDefinition.swagger.json", "apiProperties.json", "script.csx"} {
 		b, err := os.ReadFile(filepath.Join(src, name))
+		if name == "script.csx" && os.IsNotExist(err) {
+			continue
+		}
 		if err != nil {
 			tb.Fatal(err)
 		}
