@@ -2,13 +2,11 @@ package customcode
 
 import (
 	"context"
-	"net/http/httptest"
 	"sync"
 	"testing"
 
 	"github.com/connectorlab/connectorlab/mock"
 	"github.com/connectorlab/connectorlab/recordings"
-	"github.com/connectorlab/connectorlab/workflow/mockhost"
 )
 
 type captureSink struct {
@@ -35,15 +33,8 @@ func TestScriptAnsweredRequestIsRecorded_HtmlToText(t *testing.T) {
 	t.Parallel()
 	c := load(t, "custom-connectors/HtmlToText")
 	sink := &captureSink{}
-	u, err := mockhost.NewUnit(c, mock.Options{Seed: 1, Sink: sink})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer u.Close()
-	u.UseCustomCode(runner(t, c))
-	srv := httptest.NewServer(u)
-	defer srv.Close()
-	status, body := do(t, "POST", srv.URL+"/HtmlToText", `{"html":"<p>a</p><p>b</p>"}`, map[string]string{"Content-Type": "application/json"})
+	base := serveWithCode(t, c, mock.Options{Seed: 1, Sink: sink}, runner(t, c))
+	status, body := do(t, "POST", base+"/HtmlToText", `{"html":"<p>a</p><p>b</p>"}`, map[string]string{"Content-Type": "application/json"})
 	if status != 200 || body != "a\nb" {
 		t.Fatalf("got %d %q", status, body)
 	}
@@ -63,15 +54,8 @@ func TestScriptThatSendsIsRecordedOnce(t *testing.T) {
 	t.Parallel()
 	c := load(t, "independent-publisher-connectors/AI or Not")
 	sink := &captureSink{}
-	u, err := mockhost.NewUnit(c, mock.Options{Seed: 1, DisableAuth: true, Sink: sink})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer u.Close()
-	u.UseCustomCode(runner(t, c))
-	srv := httptest.NewServer(u)
-	defer srv.Close()
-	if status, body := do(t, "GET", srv.URL+"/v1/system/live", "", map[string]string{"api_key": "k"}); status != 200 {
+	base := serveWithCode(t, c, mock.Options{Seed: 1, DisableAuth: true, Sink: sink}, runner(t, c))
+	if status, body := do(t, "GET", base+"/v1/system/live", "", map[string]string{"api_key": "k"}); status != 200 {
 		t.Fatalf("got %d %s", status, body)
 	}
 	if xs := sink.all(); len(xs) != 1 {

@@ -98,6 +98,21 @@ func recorded(t *testing.T, rec *recorder.Recording, st *sqlite.Store) []*record
 	return xs
 }
 
+// serveWithCode serves c's mock with the script runner r in front of it on
+// a loopback test server and returns its URL; both close with the test.
+func serveWithCode(t *testing.T, c *connector.Connector, opts mock.Options, r *scripthost.Runner) string {
+	t.Helper()
+	u, err := mockhost.NewUnit(c, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { u.Close() })
+	u.UseCustomCode(r)
+	srv := httptest.NewServer(u)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
 func do(t *testing.T, method, url, body string, h map[string]string) (int, string) {
 	t.Helper()
 	req, _ := http.NewRequest(method, url, strings.NewReader(body))
@@ -216,15 +231,8 @@ func TestSecondCall_Calendly(t *testing.T) {
 func TestMockServesScriptResponse_HtmlToText(t *testing.T) {
 	t.Parallel()
 	c := load(t, "custom-connectors/HtmlToText")
-	u, err := mockhost.NewUnit(c, mock.Options{Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer u.Close()
-	u.UseCustomCode(runner(t, c))
-	srv := httptest.NewServer(u)
-	defer srv.Close()
-	status, body := do(t, "POST", srv.URL+"/HtmlToText", `{"html":"<p>Hello <b>world</b></p><div>again</div>"}`, map[string]string{"Content-Type": "application/json"})
+	base := serveWithCode(t, c, mock.Options{Seed: 1}, runner(t, c))
+	status, body := do(t, "POST", base+"/HtmlToText", `{"html":"<p>Hello <b>world</b></p><div>again</div>"}`, map[string]string{"Content-Type": "application/json"})
 	if status != 200 || body != "Hello world\nagain" {
 		t.Fatalf("got %d %q", status, body)
 	}
@@ -238,18 +246,11 @@ func TestMockPassThroughReachesSimulatedBackend(t *testing.T) {
 	c := load(t, "independent-publisher-connectors/AI or Not")
 	// The mock checks the definition's api_key header; the script moves it
 	// to Authorization before the simulated backend sees it.
-	u, err := mockhost.NewUnit(c, mock.Options{Seed: 1, DisableAuth: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer u.Close()
 	r := runner(t, c)
 	var sends []scripthost.Sent
 	r.Observe = func(_ *connector.Operation, _ *http.Request, res *scripthost.Result) { sends = res.Sends }
-	u.UseCustomCode(r)
-	srv := httptest.NewServer(u)
-	defer srv.Close()
-	status, body := do(t, "GET", srv.URL+"/v1/system/live", "", map[string]string{"api_key": "k"})
+	base := serveWithCode(t, c, mock.Options{Seed: 1, DisableAuth: true}, r)
+	status, body := do(t, "GET", base+"/v1/system/live", "", map[string]string{"api_key": "k"})
 	if status != 200 {
 		t.Fatalf("got %d %s", status, body)
 	}
