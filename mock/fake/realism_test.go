@@ -87,23 +87,7 @@ func TestCheckRealismCatchesWhatMakersSaw(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			var v any
-			if err := json.Unmarshal([]byte(tc.body), &v); err != nil {
-				t.Fatal(err)
-			}
-			r := CheckRealism(v, RealismOptions{Status: tc.status, Now: realismNow})
-			if r.Checked == 0 {
-				t.Fatalf("nothing checked in %s", tc.body)
-			}
-			if tc.check == "" {
-				if r.Passed != r.Checked {
-					t.Fatalf("want every check to pass, got %v", r.Failures)
-				}
-				return
-			}
-			if r.FailedBy[tc.check] == 0 {
-				t.Fatalf("want check %s to fail, got failures %v", tc.check, r.Failures)
-			}
+			checkRealismCase(t, tc.body, tc.status, tc.check)
 		})
 	}
 }
@@ -369,23 +353,7 @@ func TestCheckRealismCatchesIssue13Leftovers(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			var v any
-			if err := json.Unmarshal([]byte(tc.body), &v); err != nil {
-				t.Fatal(err)
-			}
-			r := CheckRealism(v, RealismOptions{Status: 200, Now: realismNow})
-			if r.Checked == 0 {
-				t.Fatalf("nothing checked in %s", tc.body)
-			}
-			if tc.check == "" {
-				if r.Passed != r.Checked {
-					t.Fatalf("want every check to pass, got %v", r.Failures)
-				}
-				return
-			}
-			if r.FailedBy[tc.check] == 0 {
-				t.Fatalf("want check %s to fail, got failures %v", tc.check, r.Failures)
-			}
+			checkRealismCase(t, tc.body, 200, tc.check)
 		})
 	}
 }
@@ -481,5 +449,28 @@ func TestDatesAnchoredToTheDay(t *testing.T) {
 		if body(now, 1) == body(now.AddDate(0, 0, 1), 1) {
 			t.Errorf("%v: the next day gives the same body: dates are not anchored to the day", now)
 		}
+	}
+}
+
+// checkRealismCase checks one JSON body served with status: every check
+// passes when check is "", else check is among the failures.
+func checkRealismCase(t *testing.T, body string, status int, check string) {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal([]byte(body), &v); err != nil {
+		t.Fatal(err)
+	}
+	r := CheckRealism(v, RealismOptions{Status: status, Now: realismNow})
+	if r.Checked == 0 {
+		t.Fatalf("nothing checked in %s", body)
+	}
+	if check == "" {
+		if r.Passed != r.Checked {
+			t.Fatalf("want every check to pass, got %v", r.Failures)
+		}
+		return
+	}
+	if r.FailedBy[check] == 0 {
+		t.Fatalf("want check %s to fail, got failures %v", check, r.Failures)
 	}
 }
