@@ -669,18 +669,21 @@ func (v *validator) schemaProblems(in, name string, err error) []ProblemError {
 		if se.SchemaField == "enum" && fake.EnumAccepts(se.Schema, se.Value) {
 			return nil // "true" listed, true sent: accepted on purpose
 		}
-		ptr := ""
-		if parts := se.JSONPointer(); len(parts) > 0 {
-			esc := make([]string, len(parts))
-			for i, p := range parts {
-				esc[i] = strings.ReplaceAll(strings.ReplaceAll(p, "~", "~0"), "/", "~1")
-			}
-			ptr = "/" + strings.Join(esc, "/")
-		}
-		if in == "body" && ptr == "" {
-			ptr = ""
-		}
-		return []ProblemError{{In: in, Name: name, Pointer: ptr, Rule: se.SchemaField, Message: se.Reason}}
+		return []ProblemError{{In: in, Name: name, Pointer: SchemaErrorPointer(se), Rule: se.SchemaField, Message: se.Reason}}
 	}
 	return []ProblemError{{In: in, Name: name, Rule: "invalid", Message: err.Error()}}
+}
+
+// SchemaErrorPointer is the JSON pointer (RFC 6901) of the value a schema
+// error is about: "" for the whole document.
+func SchemaErrorPointer(se *openapi3.SchemaError) string {
+	parts := se.JSONPointer()
+	if len(parts) == 0 {
+		return ""
+	}
+	esc := make([]string, len(parts))
+	for i, p := range parts {
+		esc[i] = strings.ReplaceAll(strings.ReplaceAll(p, "~", "~0"), "/", "~1")
+	}
+	return "/" + strings.Join(esc, "/")
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/connectorlab/connectorlab/connector"
+	"github.com/connectorlab/connectorlab/mock"
 )
 
 // BodyProblem is one place where a custom body breaks the operation's
@@ -118,19 +119,11 @@ func collect(err error, out *[]BodyProblem) {
 	}
 	var se *openapi3.SchemaError
 	if errors.As(err, &se) {
-		ptr := ""
-		if parts := se.JSONPointer(); len(parts) > 0 {
-			esc := make([]string, len(parts))
-			for i, p := range parts {
-				esc[i] = strings.ReplaceAll(strings.ReplaceAll(p, "~", "~0"), "/", "~1")
-			}
-			ptr = "/" + strings.Join(esc, "/")
-		}
 		msg := se.Reason
 		if msg == "" {
 			msg = se.Error()
 		}
-		*out = append(*out, BodyProblem{Pointer: ptr, Message: msg})
+		*out = append(*out, BodyProblem{Pointer: mock.SchemaErrorPointer(se), Message: msg})
 		return
 	}
 	*out = append(*out, BodyProblem{Message: err.Error()})
