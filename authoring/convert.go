@@ -109,10 +109,6 @@ func (cv *converter) loss(id, ptr, msg, fix string) {
 	cv.findings = append(cv.findings, f)
 }
 
-func esc(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
-}
-
 // run rewrites the whole document in place.
 func (cv *converter) run() {
 	d := cv.doc
@@ -124,26 +120,26 @@ func (cv *converter) run() {
 	cv.security()
 	if d.Components != nil {
 		for _, name := range sortedKeys(d.Components.Schemas) {
-			cv.schema(d.Components.Schemas[name], "/components/schemas/"+esc(name))
+			cv.schema(d.Components.Schemas[name], "/components/schemas/"+connector.EscapePointerToken(name))
 		}
 		for _, name := range sortedKeys(d.Components.Parameters) {
 			if p := d.Components.Parameters[name]; p != nil && p.Value != nil {
-				cv.param(p.Value, "/components/parameters/"+esc(name))
+				cv.param(p.Value, "/components/parameters/"+connector.EscapePointerToken(name))
 			}
 		}
 		for _, name := range sortedKeys(d.Components.RequestBodies) {
 			if b := d.Components.RequestBodies[name]; b != nil && b.Value != nil {
-				cv.content(&b.Value.Content, "/components/requestBodies/"+esc(name)+"/content", true)
+				cv.content(&b.Value.Content, "/components/requestBodies/"+connector.EscapePointerToken(name)+"/content", true)
 			}
 		}
 		for _, name := range sortedKeys(d.Components.Responses) {
 			if r := d.Components.Responses[name]; r != nil && r.Value != nil {
-				cv.response(r.Value, "/components/responses/"+esc(name))
+				cv.response(r.Value, "/components/responses/"+connector.EscapePointerToken(name))
 			}
 		}
 		for name, cb := range d.Components.Callbacks {
 			_ = cb
-			cv.loss(LossCallback, "/components/callbacks/"+esc(name), "callback "+name+" dropped", "")
+			cv.loss(LossCallback, "/components/callbacks/"+connector.EscapePointerToken(name), "callback "+name+" dropped", "")
 		}
 		d.Components.Callbacks = nil
 		d.Components.Links = nil
@@ -158,7 +154,7 @@ func (cv *converter) run() {
 		if item == nil {
 			continue
 		}
-		pp := "/paths/" + esc(path)
+		pp := "/paths/" + connector.EscapePointerToken(path)
 		if len(item.Servers) > 0 {
 			cv.loss(LossOperationServers, pp+"/servers", "servers of path "+path+" dropped", "")
 			item.Servers = nil
@@ -174,7 +170,7 @@ func (cv *converter) run() {
 		}
 		if len(item.AdditionalOperations) > 0 {
 			for m := range item.AdditionalOperations {
-				cv.loss(LossMethod, pp+"/additionalOperations/"+esc(m), m+" "+path+" dropped", "")
+				cv.loss(LossMethod, pp+"/additionalOperations/"+connector.EscapePointerToken(m), m+" "+path+" dropped", "")
 			}
 			item.AdditionalOperations = nil
 		}
@@ -192,7 +188,7 @@ func (cv *converter) operation(op *openapi3.Operation, method, path, ptr string)
 	}
 	if len(op.Callbacks) > 0 {
 		for _, name := range sortedKeys(op.Callbacks) {
-			cv.loss(LossCallback, ptr+"/callbacks/"+esc(name), fmt.Sprintf("%s %s: callback %s dropped", method, path, name),
+			cv.loss(LossCallback, ptr+"/callbacks/"+connector.EscapePointerToken(name), fmt.Sprintf("%s %s: callback %s dropped", method, path, name),
 				"model the subscription as a webhook trigger (x-ms-trigger, x-ms-notification-url)")
 		}
 		op.Callbacks = nil
@@ -221,7 +217,7 @@ func (cv *converter) operation(op *openapi3.Operation, method, path, ptr string)
 		for _, code := range sortedKeys(op.Responses.Map()) {
 			r := op.Responses.Value(code)
 			if r != nil && r.Ref == "" && r.Value != nil {
-				cv.response(r.Value, ptr+"/responses/"+esc(code))
+				cv.response(r.Value, ptr+"/responses/"+connector.EscapePointerToken(code))
 				for _, mt := range r.Value.Content {
 					if mt != nil && mt.Example != nil && len(cv.mediaSeen) > 0 {
 						cv.examples[path+" "+strings.ToLower(method)+" "+code] = map[string]any{preferredSeen(cv.mediaSeen): mt.Example}
@@ -250,7 +246,7 @@ func (cv *converter) response(r *openapi3.Response, ptr string) {
 				}
 				h.Value.Content = nil
 			}
-			cv.schema(h.Value.Schema, ptr+"/headers/"+esc(name)+"/schema")
+			cv.schema(h.Value.Schema, ptr+"/headers/"+connector.EscapePointerToken(name)+"/schema")
 		}
 	}
 	if r.Description == nil || *r.Description == "" {
@@ -338,7 +334,7 @@ func (cv *converter) content(c *openapi3.Content, ptr string, request bool) {
 		if mt == nil {
 			continue
 		}
-		mp := ptr + "/" + esc(k)
+		mp := ptr + "/" + connector.EscapePointerToken(k)
 		if len(mt.Examples) > 0 {
 			if mt.Example == nil {
 				names := sortedKeys(mt.Examples)
@@ -567,7 +563,7 @@ func (cv *converter) schema(sr *openapi3.SchemaRef, ptr string) {
 	}
 	cv.schema(s.Items, ptr+"/items")
 	for _, name := range sortedKeys(s.Properties) {
-		cv.schema(s.Properties[name], ptr+"/properties/"+esc(name))
+		cv.schema(s.Properties[name], ptr+"/properties/"+connector.EscapePointerToken(name))
 	}
 	if s.AdditionalProperties.Schema != nil {
 		cv.schema(s.AdditionalProperties.Schema, ptr+"/additionalProperties")
@@ -849,7 +845,7 @@ func (cv *converter) security() {
 	ss := d.Components.SecuritySchemes
 	for _, name := range sortedKeys(ss) {
 		ref := ss[name]
-		ptr := "/components/securitySchemes/" + esc(name)
+		ptr := "/components/securitySchemes/" + connector.EscapePointerToken(name)
 		if ref == nil || ref.Value == nil {
 			delete(ss, name)
 			continue

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/connector/jsontext"
 )
 
@@ -153,13 +154,9 @@ func findOperation(root map[string]any, id string) (map[string]any, string) {
 				continue
 			}
 			if op["operationId"] == id && id != "" {
-				return op, "/paths/" + escapePointer(p) + "/" + m
+				return op, "/paths/" + connector.EscapePointerToken(p) + "/" + m
 			}
 		}
 	}
 	return nil, ""
-}
-
-func escapePointer(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }

@@ -98,7 +98,7 @@ func (en *enricher) run() {
 			}
 		}
 		if ps, ok := item["parameters"].([]any); ok {
-			en.params(ps, "/paths/"+esc(p)+"/parameters")
+			en.params(ps, "/paths/"+connector.EscapePointerToken(p)+"/parameters")
 		}
 	}
 	for _, o := range ops {
@@ -110,13 +110,13 @@ func (en *enricher) run() {
 	}
 	if ps := asMap(d["parameters"]); ps != nil {
 		for _, name := range sortedKeys(ps) {
-			en.param(asMap(ps[name]), "/parameters/"+esc(name))
+			en.param(asMap(ps[name]), "/parameters/"+connector.EscapePointerToken(name))
 		}
 	}
 }
 
 func (en *enricher) operation(path, method string, op map[string]any) {
-	ptr := "/paths/" + esc(path) + "/" + method
+	ptr := "/paths/" + connector.EscapePointerToken(path) + "/" + method
 	id, _ := op["operationId"].(string)
 	switch {
 	case id == "":

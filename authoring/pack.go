@@ -175,7 +175,7 @@ func Check(ctx context.Context, dir string, opts PackOptions) ([]connector.Findi
 		for _, name := range sortedKeys(cps) {
 			p := asMap(cps[name])
 			if t, _ := p["type"].(string); strings.EqualFold(t, "securestring") && p["defaultValue"] != nil && p["defaultValue"] != "" {
-				add(PackSecret, 0, file, "/properties/connectionParameters/"+esc(name)+"/defaultValue", "securestring parameter "+name+" has a default value", "remove the value: makers type secrets when they connect")
+				add(PackSecret, 0, file, "/properties/connectionParameters/"+connector.EscapePointerToken(name)+"/defaultValue", "securestring parameter "+name+" has a default value", "remove the value: makers type secrets when they connect")
 			}
 		}
 	}

@@ -51,7 +51,7 @@ func (b *builder) build(props map[string]any) {
 		for _, p := range keys {
 			item := paths[p]
 			if nc := asMap(asMap(rawPaths[p])["x-ms-notification-content"]); nc != nil {
-				ptr := "/paths/" + escapePtr(p) + "/x-ms-notification-content"
+				ptr := "/paths/" + EscapePointerToken(p) + "/x-ms-notification-content"
 				c.Notifications = append(c.Notifications, Notification{
 					Path: p, Pointer: ptr, Description: str(nc["description"]),
 					Schema: b.schemaFromRaw(nc["schema"], ptr+"/schema"),
@@ -117,7 +117,7 @@ func annotation(v any) *Annotation {
 }
 
 func (b *builder) operation(path, method string, item *openapi3.PathItem, op *openapi3.Operation) *Operation {
-	ptr := "/paths/" + escapePtr(path) + "/" + method
+	ptr := "/paths/" + EscapePointerToken(path) + "/" + method
 	rawItem := asMap(asMap(b.root["paths"])[path])
 	raw := asMap(rawItem[method])
 	o := &Operation{
@@ -152,7 +152,7 @@ func (b *builder) operation(path, method string, item *openapi3.PathItem, op *op
 		tr.Metadata = asMap(raw["x-ms-trigger-metadata"])
 		tr.NotificationURL = w.notif
 		if nc := asMap(rawItem["x-ms-notification-content"]); nc != nil {
-			tr.ContentPointer = "/paths/" + escapePtr(path) + "/x-ms-notification-content"
+			tr.ContentPointer = "/paths/" + EscapePointerToken(path) + "/x-ms-notification-content"
 			tr.ContentDescription = str(nc["description"])
 			tr.Content = b.schemaFromRaw(nc["schema"], tr.ContentPointer+"/schema")
 		}
@@ -310,7 +310,7 @@ func (w *opWalker) walkOperation(item, op map[string]any, ptr string) {
 	}
 	sort.Strings(codes)
 	for _, code := range codes {
-		r, rptr := w.resolve(asMap(resps[code]), ptr+"/responses/"+escapePtr(code))
+		r, rptr := w.resolve(asMap(resps[code]), ptr+"/responses/"+EscapePointerToken(code))
 		if r == nil {
 			continue
 		}
@@ -333,7 +333,7 @@ func firstMediaSchema(m map[string]any, ptr string) (any, string) {
 	sort.SliceStable(keys, func(i, j int) bool { return strings.Contains(keys[i], "json") && !strings.Contains(keys[j], "json") })
 	for _, k := range keys {
 		if s, ok := asMap(content[k])["schema"]; ok {
-			return s, ptr + "/content/" + escapePtr(k) + "/schema"
+			return s, ptr + "/content/" + EscapePointerToken(k) + "/schema"
 		}
 	}
 	return nil, ""
@@ -422,7 +422,7 @@ func (b *builder) hitsDepth(v any, ptr string, active map[string]bool, depth int
 	}
 	props := asMap(m["properties"])
 	for _, k := range sortedMapKeys(props) {
-		for _, h := range b.hitsDepth(props[k], ptr+"/properties/"+escapePtr(k), active, depth+1) {
+		for _, h := range b.hitsDepth(props[k], ptr+"/properties/"+EscapePointerToken(k), active, depth+1) {
 			h.rel = "/" + k + h.rel
 			out = append(out, h)
 		}
@@ -522,7 +522,7 @@ func (b *builder) allDynamic() []DynamicRef {
 func targetFromPointer(p string) string {
 	parts := strings.Split(strings.TrimPrefix(p, "/"), "/")
 	for i := range parts {
-		parts[i] = unescapePtr(parts[i])
+		parts[i] = UnescapePointerToken(parts[i])
 	}
 	return strings.Join(parts, "/")
 }
@@ -547,7 +547,7 @@ func indexExtensions(root map[string]any) []ExtensionUse {
 				if k == "example" || k == "examples" || k == "default" || k == "enum" || k == "x-example" {
 					continue
 				}
-				walk(x[k], ptr+"/"+escapePtr(k))
+				walk(x[k], ptr+"/"+EscapePointerToken(k))
 			}
 		case []any:
 			for i, e := range x {

@@ -31,14 +31,17 @@ func (fx *fixer) add(id string, level Level, ptr, msg, fix string) {
 // componentName is what OpenAPI 3 allows in a component key.
 var componentName = regexp.MustCompile(`^[a-zA-Z0-9._-]+$`)
 
-func escapePtr(s string) string {
+// EscapePointerToken escapes one JSON pointer token (RFC 6901: "~" as
+// "~0", "/" as "~1").
+func EscapePointerToken(s string) string {
 	if !strings.ContainsAny(s, "~/") {
 		return s
 	}
 	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }
 
-func unescapePtr(s string) string {
+// UnescapePointerToken is the inverse of EscapePointerToken.
+func UnescapePointerToken(s string) string {
 	if !strings.Contains(s, "~") {
 		return s
 	}
@@ -154,14 +157,14 @@ func (fx *fixer) renameComponentsAt(key, base, id string, level Level, refPrefix
 		comps[nn] = comps[name]
 		delete(comps, name)
 		renamed[name] = nn
-		fx.add(id, level, base+"/"+key+"/"+escapePtr(name),
+		fx.add(id, level, base+"/"+key+"/"+EscapePointerToken(name),
 			fmt.Sprintf("%s name %q renamed to %q: OpenAPI 3 allows only letters, digits and ._- in component names", strings.TrimSuffix(key, "s"), name, nn),
 			renameFix(key))
 		if refPrefix != "" {
 			if fx.refRenames == nil {
 				fx.refRenames = map[string]string{}
 			}
-			fx.refRenames[refPrefix+escapePtr(name)] = refPrefix + nn
+			fx.refRenames[refPrefix+EscapePointerToken(name)] = refPrefix + nn
 		}
 	}
 	return renamed
@@ -262,7 +265,7 @@ func (fx *fixer) paths(defined map[string]bool, renamed map[string]string) {
 	sort.Strings(keys)
 	for _, p := range keys {
 		item := asMap(paths[p])
-		pbase := "/paths/" + escapePtr(p)
+		pbase := "/paths/" + EscapePointerToken(p)
 		if item == nil {
 			fx.add("path-item-invalid", LevelWarning, pbase, fmt.Sprintf("path %q is not an object; ignored", p), "make it an object of operations")
 			delete(paths, p)
@@ -280,7 +283,7 @@ func (fx *fixer) paths(defined map[string]bool, renamed map[string]string) {
 			if isMethod(lk) && lk != k {
 				item[lk] = v
 				delete(item, k)
-				fx.add("method-case", LevelWarning, pbase+"/"+escapePtr(k), fmt.Sprintf("method key %q is not lower case", k), "write "+lk)
+				fx.add("method-case", LevelWarning, pbase+"/"+EscapePointerToken(k), fmt.Sprintf("method key %q is not lower case", k), "write "+lk)
 			}
 		}
 		for _, m := range methods {
@@ -305,7 +308,7 @@ func (fx *fixer) paths(defined map[string]bool, renamed map[string]string) {
 			if isMethod(k) || k == "parameters" || k == "$ref" || strings.HasPrefix(k, "x-") || k == "summary" || k == "description" || k == "servers" || k == "trace" {
 				continue
 			}
-			fx.add("path-item-unknown-key", LevelWarning, pbase+"/"+escapePtr(k), fmt.Sprintf("unknown key %q in path item %s; ignored", k, p),
+			fx.add("path-item-unknown-key", LevelWarning, pbase+"/"+EscapePointerToken(k), fmt.Sprintf("unknown key %q in path item %s; ignored", k, p),
 				"remove it, or prefix it with x- if it is an extension")
 		}
 	}
@@ -336,7 +339,7 @@ func (fx *fixer) walkSchemas(v any, ptr string, v3 bool) {
 				// refs there up front.
 				rewriteDefRefs(e)
 			}
-			fx.walkSchemas(e, ptr+"/"+escapePtr(k), v3)
+			fx.walkSchemas(e, ptr+"/"+EscapePointerToken(k), v3)
 		}
 	case []any:
 		for i, e := range x {
@@ -465,7 +468,7 @@ func resolvePointer(v any, ptr string) any {
 		return nil
 	}
 	for _, tok := range strings.Split(ptr[1:], "/") {
-		tok = unescapePtr(tok)
+		tok = UnescapePointerToken(tok)
 		switch x := v.(type) {
 		case map[string]any:
 			var ok bool

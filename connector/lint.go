@@ -148,7 +148,7 @@ func (l *linter) dynamic() {
 		sort.Strings(keys)
 		for _, k := range keys {
 			if !names[k] && !names[strings.ToLower(k)] && !bodyMapping(k) {
-				l.add("dynamic-lookup-parameter-unknown", LevelWarning, d.Pointer+"/x-ms-dynamic-"+string(d.Kind)+"/parameters/"+escapePtr(k),
+				l.add("dynamic-lookup-parameter-unknown", LevelWarning, d.Pointer+"/x-ms-dynamic-"+string(d.Kind)+"/parameters/"+EscapePointerToken(k),
 					fmt.Sprintf("x-ms-dynamic-%s passes %q to %s, which has no such parameter", d.Kind, k, d.OperationID),
 					"use a parameter name of the lookup operation")
 			}
@@ -165,7 +165,7 @@ func (l *linter) dynamic() {
 			for _, k := range keys {
 				p := d.Parameters[k]
 				if p.Parameter != "" && !own[p.Parameter] && !own[strings.ToLower(p.Parameter)] && !bodyProperty(o, p.Parameter) {
-					l.add("dynamic-parameter-unknown", LevelError, d.Pointer+"/x-ms-dynamic-"+string(d.Kind)+"/parameters/"+escapePtr(k),
+					l.add("dynamic-parameter-unknown", LevelError, d.Pointer+"/x-ms-dynamic-"+string(d.Kind)+"/parameters/"+EscapePointerToken(k),
 						fmt.Sprintf("%s: x-ms-dynamic-%s takes %q from parameter %q, which %s does not have", opName(o), d.Kind, k, p.Parameter, opName(o)),
 						"name a parameter of this operation")
 				}
@@ -379,9 +379,9 @@ func (l *linter) extensions() {
 		}
 		reported[e.Key]++
 		if dist <= 3 || strings.HasPrefix(e.Key, best) {
-			l.add("extension-misspelt", LevelWarning, e.Pointer+"/"+escapePtr(e.Key), fmt.Sprintf("%q looks like a misspelling of %s; Power Platform ignores it", e.Key, best), "rename it to "+best)
+			l.add("extension-misspelt", LevelWarning, e.Pointer+"/"+EscapePointerToken(e.Key), fmt.Sprintf("%q looks like a misspelling of %s; Power Platform ignores it", e.Key, best), "rename it to "+best)
 		} else {
-			l.add("extension-unknown", LevelInfo, e.Pointer+"/"+escapePtr(e.Key), fmt.Sprintf("%q is not a Power Platform extension Connector Lab knows", e.Key), "")
+			l.add("extension-unknown", LevelInfo, e.Pointer+"/"+EscapePointerToken(e.Key), fmt.Sprintf("%q is not a Power Platform extension Connector Lab knows", e.Key), "")
 		}
 	}
 }
@@ -400,7 +400,7 @@ func (l *linter) pathConflicts() {
 	for _, p := range keys {
 		norm := normTemplate(p)
 		if q, ok := seen[norm]; ok {
-			l.add("path-conflict", LevelWarning, "/paths/"+escapePtr(p), fmt.Sprintf("path %s and %s differ only in parameter names; requests cannot tell them apart", p, q),
+			l.add("path-conflict", LevelWarning, "/paths/"+EscapePointerToken(p), fmt.Sprintf("path %s and %s differ only in parameter names; requests cannot tell them apart", p, q),
 				"merge them into one path")
 			continue
 		}

@@ -683,7 +683,7 @@ func SchemaErrorPointer(se *openapi3.SchemaError) string {
 	}
 	esc := make([]string, len(parts))
 	for i, p := range parts {
-		esc[i] = strings.ReplaceAll(strings.ReplaceAll(p, "~", "~0"), "/", "~1")
+		esc[i] = connector.EscapePointerToken(p)
 	}
 	return "/" + strings.Join(esc, "/")
 }

@@ -327,11 +327,7 @@ func (e *Engine) finding(p connector.Policy, id string, lvl connector.Level, poi
 
 // paramPointer is the JSON pointer of a template parameter in apiProperties.json.
 func paramPointer(p connector.Policy, name string) string {
-	return p.Pointer + "/parameters/" + escapePointer("x-ms-apimTemplateParameter."+name)
-}
-
-func escapePointer(s string) string {
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
+	return p.Pointer + "/parameters/" + connector.EscapePointerToken("x-ms-apimTemplateParameter."+name)
 }
 
 // paramValue renders a template parameter as a string (numbers and booleans

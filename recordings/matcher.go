@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/connectorlab/connectorlab/connector"
 )
 
 // RepeatMode says what a request gets when several recordings match it.
@@ -549,7 +551,7 @@ func (m *Matcher) compareBody(c, in *candidate, add func(int, string, string, st
 				continue
 			}
 			if !reflect.DeepEqual(sortedCopy(a[k]), sortedCopy(b[k])) {
-				add(3, "body/"+escapePointer(k), strings.Join(a[k], ","), strings.Join(b[k], ","))
+				add(3, "body/"+connector.EscapePointerToken(k), strings.Join(a[k], ","), strings.Join(b[k], ","))
 			}
 		}
 	default:
@@ -582,7 +584,7 @@ func jsonDiff(ptr string, a, b any, ignore [][]string, report func(ptr, a, b str
 		for _, k := range sortedSet(keys) {
 			x, inA := av[k]
 			y, inB := bv[k]
-			p := ptr + "/" + escapePointer(k)
+			p := ptr + "/" + connector.EscapePointerToken(k)
 			switch {
 			case !inA:
 				if !ignoredPointer(ignore, splitPointer(p)) {
@@ -646,7 +648,7 @@ func splitPointer(p string) []string {
 	}
 	parts := strings.Split(p, "/")
 	for i, s := range parts {
-		parts[i] = strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
+		parts[i] = connector.UnescapePointerToken(s)
 	}
 	return parts
 }

@@ -19,6 +19,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/connectorlab/connectorlab/connector"
 )
 
 // PlaceholderPrefix starts every redacted value; the keyed hash follows.
@@ -1026,7 +1028,7 @@ func (d *redaction) json(where string, body []byte, depth int) ([]byte, bool) {
 		for _, f := range stack {
 			b.WriteByte('/')
 			if f.object {
-				b.WriteString(escapePointer(f.key))
+				b.WriteString(connector.EscapePointerToken(f.key))
 			} else {
 				b.WriteString(strconv.Itoa(f.index))
 			}
@@ -1174,8 +1176,4 @@ func jsonString(s string) string {
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(s)
 	return strings.TrimSuffix(b.String(), "\n")
-}
-
-func escapePointer(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }

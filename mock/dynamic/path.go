@@ -79,7 +79,7 @@ func findAll(v any, ptr string, path []string) []located {
 		sort.Strings(keys)
 		var out []located
 		for _, k := range keys {
-			out = append(out, findAll(m[k], ptr+"/"+escape(k), path[1:])...)
+			out = append(out, findAll(m[k], ptr+"/"+connector.EscapePointerToken(k), path[1:])...)
 		}
 		return out
 	}
@@ -87,11 +87,7 @@ func findAll(v any, ptr string, path []string) []located {
 	if !ok {
 		return nil
 	}
-	return findAll(x, ptr+"/"+escape(path[0]), path[1:])
-}
-
-func escape(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+	return findAll(x, ptr+"/"+connector.EscapePointerToken(path[0]), path[1:])
 }
 
 // schemaAt walks property names from sr, stepping into array items and

@@ -416,7 +416,7 @@ func pointer(doc any, p string) (any, bool) {
 		return doc, true
 	}
 	for _, tok := range strings.Split(p[1:], "/") {
-		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		tok = connector.UnescapePointerToken(tok)
 		switch v := doc.(type) {
 		case map[string]any:
 			x, ok := v[tok]

@@ -561,7 +561,7 @@ func mockoonRules(m override.Match) []any {
 	add("body", m.Body, func(p string) string {
 		parts := strings.Split(strings.TrimPrefix(p, "/"), "/")
 		for i, s := range parts {
-			parts[i] = strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
+			parts[i] = connector.UnescapePointerToken(s)
 		}
 		return strings.Join(parts, ".")
 	})
