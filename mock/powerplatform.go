@@ -430,7 +430,7 @@ func (pp *powerPlatform) filter(ctx context.Context, c *Call, rep *Reply) error 
 		return err
 	}
 	if memo {
-		pp.pages.store(pk, cachedPage{body: b, notes: append([]recordings.Note(nil), c.Notes[notesFrom:]...)})
+		pp.pages.store(pk, cachedPage{body: b, notes: append([]recordings.Note(nil), c.Notes[notesFrom:]...)}, len(b))
 	}
 	rep.Body = b
 	if rep.Header.Get("Content-Type") == "" {

@@ -265,10 +265,10 @@ type cachedPage struct {
 	notes []recordings.Note
 }
 
-// pageCache is a bounded map that forgets everything when full.
+// pageCache memoises stateless pages (see boundedCache); hash keys the
+// request body.
 type pageCache struct {
-	mu   sync.RWMutex
-	m    map[pageKey]cachedPage
+	boundedCache[pageKey, cachedPage]
 	hash maphash.Seed
 	once sync.Once
 }
@@ -281,23 +281,4 @@ func (pp *powerPlatform) pageKey(c *Call, body []byte) pageKey {
 		k.hub = pp.opts.Hub.url(pp.s.opts.Name)
 	}
 	return k
-}
-
-func (pc *pageCache) load(k pageKey) (cachedPage, bool) {
-	pc.mu.RLock()
-	defer pc.mu.RUnlock()
-	v, ok := pc.m[k]
-	return v, ok
-}
-
-func (pc *pageCache) store(k pageKey, v cachedPage) {
-	if len(v.body) > 256<<10 {
-		return
-	}
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	if pc.m == nil || len(pc.m) >= maxCachedReplies {
-		pc.m = make(map[pageKey]cachedPage, 64)
-	}
-	pc.m[k] = v
 }

@@ -11,7 +11,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/connectorlab/connectorlab/mock/fake"
 	"github.com/connectorlab/connectorlab/recordings"
@@ -169,7 +168,7 @@ func (s *Server) Simulate(ctx context.Context, c *Call) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.replies.store(k, cachedReply{rep: &Reply{Status: rep.Status, Header: rep.Header.Clone(), Body: rep.Body}, notes: append([]recordings.Note(nil), c.Notes[n:]...)})
+	s.replies.store(k, cachedReply{rep: &Reply{Status: rep.Status, Header: rep.Header.Clone(), Body: rep.Body}, notes: append([]recordings.Note(nil), c.Notes[n:]...)}, len(rep.Body))
 	return rep, nil
 }
 
@@ -185,32 +184,8 @@ type cachedReply struct {
 	notes []recordings.Note
 }
 
-// replyCache is a bounded map that forgets everything when full.
-type replyCache struct {
-	mu sync.RWMutex
-	m  map[replyKey]cachedReply
-}
-
-const maxCachedReplies = 4096
-
-func (rc *replyCache) load(k replyKey) (cachedReply, bool) {
-	rc.mu.RLock()
-	defer rc.mu.RUnlock()
-	v, ok := rc.m[k]
-	return v, ok
-}
-
-func (rc *replyCache) store(k replyKey, v cachedReply) {
-	if len(v.rep.Body) > 256<<10 {
-		return // large bodies are cheap to regenerate relative to their memory
-	}
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	if rc.m == nil || len(rc.m) >= maxCachedReplies {
-		rc.m = make(map[replyKey]cachedReply, 64)
-	}
-	rc.m[k] = v
-}
+// replyCache memoises generated replies (see boundedCache).
+type replyCache = boundedCache[replyKey, cachedReply]
 
 func (s *Server) simulate(ctx context.Context, c *Call) (*Reply, error) {
 	status, key, resp := ChooseResponse(c.Operation.Op, c.Prefer.Code)
