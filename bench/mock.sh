@@ -264,36 +264,38 @@ if [ -n "${BEFORE:-}" ]; then
   stop "$PB"
 fi
 echo
-python3 - "$WORK/c.tsv" "$HWM2" "$RSS2" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
+# summarise TSV LABEL HWM_KB [RSS_KB LOAD]: medians and ratios against the
+# bare runs of the same TSV (with RSS_KB, the current build's table with its
+# targets; without, an older build's).
+summarise() {
+  python3 - "$@" <<'PY'
 import statistics as st, sys
-rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
+tsv, label, hwm = sys.argv[1], sys.argv[2], int(sys.argv[3])
+current = len(sys.argv) > 4
+rows = [list(map(float, l.split())) for l in open(tsv) if l.strip()]
 med = lambda i: st.median(r[i] for r in rows)
 tr = [r[0] / r[3] for r in rows if r[3]]
 pr = [r[1] / r[4] for r in rows if r[4]]
-print("| median of %d | connectorlab mock | bare net/http | ratio | target |" % len(rows))
-print("|---|---:|---:|---:|---|")
-print("| req/s | %.0f | %.0f | %.2f (per run %s) | >= 0.60 |" % (med(0), med(3), st.median(tr), ", ".join("%.2f" % x for x in tr)))
-print("| p50 ms | %.2f | %.2f | %.2f | |" % (med(2), med(5), med(2) / med(5) if med(5) else float("nan")))
-print("| p99 ms | %.2f | %.2f | %.2f (per run %s) | <= 1.5 |" % (med(1), med(4), st.median(pr), ", ".join("%.2f" % x for x in pr)))
-print("| mock peak RSS (VmHWM) after the runs | %d MiB (now %d MiB) | | | <= 60 MiB |" % (int(sys.argv[2]) // 1024, int(sys.argv[3]) // 1024))
-print("load average after: " + sys.argv[4])
+t = (lambda x: " %s |" % x) if current else (lambda x: "")
+print("| median of %d | %s | bare net/http | ratio |%s" % (len(rows), label, " target |" if current else ""))
+print("|---|---:|---:|---:|%s" % ("---|" if current else ""))
+print("| req/s | %.0f | %.0f | %.2f (per run %s) |%s" % (med(0), med(3), st.median(tr), ", ".join("%.2f" % x for x in tr), t(">= 0.60")))
+if current:
+    print("| p50 ms | %.2f | %.2f | %.2f | |" % (med(2), med(5), med(2) / med(5) if med(5) else float("nan")))
+print("| p99 ms | %.2f | %.2f | %.2f (per run %s) |%s" % (med(1), med(4), st.median(pr), ", ".join("%.2f" % x for x in pr), t("<= 1.5")))
+if current:
+    print("| mock peak RSS (VmHWM) after the runs | %d MiB (now %d MiB) | | | <= 60 MiB |" % (hwm // 1024, int(sys.argv[4]) // 1024))
+    print("load average after: " + sys.argv[5])
+else:
+    print("| peak RSS (VmHWM) | %d MiB | | |" % (hwm // 1024))
 PY
+}
+summarise "$WORK/c.tsv" "connectorlab mock" "$HWM2" "$RSS2" "$(cut -d' ' -f1-3 /proc/loadavg)"
 if [ -n "${BEFORE:-}" ]; then
   echo
   echo "BEFORE build ($BEFORE) against the same bare runs:"
   echo
-  python3 - "$WORK/cb.tsv" "$BHWM" <<'PY'
-import statistics as st, sys
-rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
-med = lambda i: st.median(r[i] for r in rows)
-tr = [r[0] / r[3] for r in rows if r[3]]
-pr = [r[1] / r[4] for r in rows if r[4]]
-print("| median of %d | BEFORE build | bare net/http | ratio |" % len(rows))
-print("|---|---:|---:|---:|")
-print("| req/s | %.0f | %.0f | %.2f (per run %s) |" % (med(0), med(3), st.median(tr), ", ".join("%.2f" % x for x in tr)))
-print("| p99 ms | %.2f | %.2f | %.2f (per run %s) |" % (med(1), med(4), st.median(pr), ", ".join("%.2f" % x for x in pr)))
-print("| peak RSS (VmHWM) | %d MiB | | |" % (int(sys.argv[2]) // 1024))
-PY
+  summarise "$WORK/cb.tsv" "BEFORE build" "$BHWM"
 fi
 
 if [ -n "$PROFILE" ]; then
