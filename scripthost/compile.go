@@ -285,11 +285,15 @@ func hashOf(code []byte) string {
 }
 
 // Compile checks src and compiles it with the shim into dir (the cache),
-// reusing an assembly already compiled from the same script and shim.
+// reusing an assembly already compiled from the same script and shim; an
+// empty dir is DefaultCacheDir.
 func Compile(ctx context.Context, e Engine, dir string, src Source) (*Assembly, error) {
 	start := time.Now()
 	if src.Name == "" {
 		src.Name = "script.csx"
+	}
+	if dir == "" {
+		dir = DefaultCacheDir()
 	}
 	if ce := Check(src); ce != nil {
 		return nil, ce

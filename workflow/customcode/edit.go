@@ -59,11 +59,7 @@ func Compile(ctx context.Context, c *connector.Connector, o Options) (CompileRep
 		return rep, nil
 	}
 	rep.Available = true
-	dir := o.CacheDir
-	if dir == "" {
-		dir = scripthost.DefaultCacheDir()
-	}
-	asm, err := scripthost.Compile(ctx, eng, dir, src)
+	asm, err := scripthost.Compile(ctx, eng, o.CacheDir, src)
 	if err != nil {
 		if ce, ok := scripthost.IsCompileError(err); ok {
 			rep.Kind, rep.Diagnostics = ce.Kind, ce.Diagnostics

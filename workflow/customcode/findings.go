@@ -42,11 +42,7 @@ func Findings(ctx context.Context, c *connector.Connector, o Options) []connecto
 		return []connector.Finding{{ID: FindingNotRun, Level: connector.LevelInfo, File: file,
 			Message: "the script was not compiled: " + err.Error(), Fix: scripthost.InstallHint}}
 	}
-	dir := o.CacheDir
-	if dir == "" {
-		dir = scripthost.DefaultCacheDir()
-	}
-	asm, err := scripthost.Compile(ctx, eng, dir, src)
+	asm, err := scripthost.Compile(ctx, eng, o.CacheDir, src)
 	if err != nil {
 		if ce, ok := scripthost.IsCompileError(err); ok {
 			return compileFindings(ce)
