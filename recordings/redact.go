@@ -651,7 +651,7 @@ func (d *redaction) urls(where, s string) string {
 
 // refresh redacts the URL of a Refresh header ("5; url=/next?token=…").
 func (d *redaction) refresh(where, v string) string {
-	i := strings.Index(strings.ToLower(v), "url=")
+	i := indexASCIIFold(v, "url=")
 	if i < 0 {
 		return d.urls(where, v)
 	}
@@ -667,6 +667,20 @@ func (d *redaction) refresh(where, v string) string {
 		}
 	}
 	return v[:i+4] + q + d.url(where, rest[:end]) + rest[end:]
+}
+
+// indexASCIIFold is strings.Index ignoring ASCII case. It indexes v
+// itself: strings.ToLower can change a string's byte length (invalid
+// UTF-8 becomes U+FFFD, 'İ' shrinks), so an index into the lowered copy
+// may not fit the original (found by FuzzRedactHeaders).
+func indexASCIIFold(v, sub string) int {
+	lower := []byte(v)
+	for i, c := range lower {
+		if 'A' <= c && c <= 'Z' {
+			lower[i] = c + 'a' - 'A'
+		}
+	}
+	return bytes.Index(lower, []byte(strings.ToLower(sub)))
 }
 
 // pairs redacts k=v&k=v text (a query string, a fragment or a form body)
