@@ -38,14 +38,29 @@ type Row struct {
 	Redactions int    `json:"redactions,omitempty"`
 }
 
+// Batch says what arrived since the previous one: counts and the streams
+// that got rows, never the rows themselves. A list whose scope has new
+// rows asks for the page it shows (Log.Page); the window never holds every
+// exchange.
+type Batch struct {
+	// New counts the rows added since the previous batch; Total the rows
+	// kept now, of every stream.
+	New   int `json:"new"`
+	Total int `json:"total"`
+	// Latest is the Seq of the newest row.
+	Latest int64 `json:"latest"`
+	// Streams lists the streams that got rows, sorted.
+	Streams []string `json:"streams"`
+}
+
 // Log is the recordings.Sink behind every live list. Exchanges arrive
-// one at a time from server goroutines; OnBatch gets them in batches (at
-// most one call per Interval) so 10,000 exchanges a minute cost a few
+// one at a time from server goroutines; OnBatch hears of them in batches
+// (at most one call per Interval) so 10,000 exchanges a minute cost a few
 // hundred events, not 10,000 re-renders. Set the fields before use.
 type Log struct {
-	// OnBatch receives new rows; OnClear the stream whose rows were
+	// OnBatch hears of new rows; OnClear gets the scope whose rows were
 	// dropped ("" for all). Either may be nil.
-	OnBatch  func([]Row)
+	OnBatch  func(Batch)
 	OnClear  func(stream string)
 	Interval time.Duration
 	MaxBatch int
@@ -60,10 +75,13 @@ type Log struct {
 	// desktop's heap, their rows 2 MB.
 	DetailCapacity int
 
-	mu      sync.Mutex
-	seq     int64
-	pending []Row
-	timer   *time.Timer
+	mu sync.Mutex
+	// seq numbers the exchanges; pending counts those not yet announced
+	// by a batch, and pendingStreams their streams.
+	seq            int64
+	pending        int
+	pendingStreams map[string]bool
+	timer          *time.Timer
 	// ring of kept exchanges, oldest evicted first.
 	kept  map[int64]*kept
 	order []int64
@@ -93,7 +111,7 @@ const (
 // NewLog returns a Log with the defaults: batches every 100ms (at most
 // 2,000 rows), the rows of the newest 50,000 exchanges, the newest 2,000
 // whole and 8 MiB of bodies kept.
-func NewLog(onBatch func([]Row), onClear func(string)) *Log {
+func NewLog(onBatch func(Batch), onClear func(string)) *Log {
 	return &Log{OnBatch: onBatch, OnClear: onClear, Interval: 100 * time.Millisecond, MaxBatch: 2000, Capacity: DefaultCapacity,
 		BodyBudget: DefaultBodyBudget, DetailCapacity: DefaultDetailCapacity}
 }
@@ -151,8 +169,12 @@ func (t *Log) Add(stream string, x *recordings.Exchange) Row {
 		t.forget(k)
 		k.x = nil
 	}
-	t.pending = append(t.pending, row)
-	if len(t.pending) >= t.MaxBatch {
+	t.pending++
+	if t.pendingStreams == nil {
+		t.pendingStreams = map[string]bool{}
+	}
+	t.pendingStreams[stream] = true
+	if t.pending >= t.MaxBatch {
 		t.flushLocked()
 	} else if t.timer == nil {
 		t.timer = time.AfterFunc(t.Interval, t.Flush)
@@ -171,7 +193,7 @@ func (t *Log) forget(k *kept) {
 	t.detailed--
 }
 
-// Flush hands the queued rows to OnBatch now.
+// Flush announces the rows added since the last batch now.
 func (t *Log) Flush() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -183,24 +205,29 @@ func (t *Log) flushLocked() {
 		t.timer.Stop()
 		t.timer = nil
 	}
-	if len(t.pending) == 0 {
+	if t.pending == 0 {
 		return
 	}
-	batch := t.pending
-	t.pending = nil
+	b := Batch{New: t.pending, Total: len(t.order), Latest: t.seq, Streams: make([]string, 0, len(t.pendingStreams))}
+	for s := range t.pendingStreams {
+		b.Streams = append(b.Streams, s)
+	}
+	sort.Strings(b.Streams)
+	t.pending, t.pendingStreams = 0, nil
 	if t.OnBatch != nil {
-		t.OnBatch(batch)
+		t.OnBatch(b)
 	}
 }
 
-// Rows returns the kept rows of stream (all streams when ""), oldest first.
-func (t *Log) Rows(stream string) []Row {
+// Rows returns the kept rows of scope (see Filter.Scope), oldest first.
+// The window pages them instead (Page); Go callers and tests read them all.
+func (t *Log) Rows(scope string) []Row {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	out := make([]Row, 0, len(t.order))
 	for _, s := range t.order {
 		k := t.kept[s]
-		if stream == "" || k.row.Stream == stream {
+		if InScope(scope, k.row.Stream) {
 			out = append(out, k.row)
 		}
 	}
@@ -220,13 +247,13 @@ func (t *Log) Get(seq int64) (Row, recordings.Exchange, bool, bool) {
 	return k.row, *k.x, k.dropped, true
 }
 
-// Clear drops the rows of stream ("" for all).
-func (t *Log) Clear(stream string) {
+// Clear drops the rows of scope (see Filter.Scope; "" for all).
+func (t *Log) Clear(scope string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	order := t.order[:0]
 	for _, s := range t.order {
-		if k := t.kept[s]; k.row.Stream == stream || stream == "" {
+		if k := t.kept[s]; InScope(scope, k.row.Stream) {
 			t.forget(k)
 			delete(t.kept, s)
 			continue
@@ -235,15 +262,8 @@ func (t *Log) Clear(stream string) {
 	}
 	t.order = order
 	t.bodyFrom, t.detailFrom = 0, 0
-	pending := t.pending[:0]
-	for _, r := range t.pending {
-		if r.Stream != stream && stream != "" {
-			pending = append(pending, r)
-		}
-	}
-	t.pending = pending
 	if t.OnClear != nil {
-		t.OnClear(stream)
+		t.OnClear(scope)
 	}
 }
 

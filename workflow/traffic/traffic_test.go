@@ -13,7 +13,7 @@ import (
 func TestTrafficLogBatchesTenThousandExchanges(t *testing.T) {
 	var mu sync.Mutex
 	batches, rowsSeen := 0, 0
-	tl := NewLog(func(rows []Row) { mu.Lock(); batches++; rowsSeen += len(rows); mu.Unlock() }, nil)
+	tl := NewLog(func(b Batch) { mu.Lock(); batches++; rowsSeen += b.New; mu.Unlock() }, nil)
 	tl.Interval = 20 * time.Millisecond
 	sink := tl.Sink("mock:x")
 	var wg sync.WaitGroup
