@@ -170,8 +170,8 @@ func (r *eventRecorder) Emit(event string, data any) {
 		r.events = map[string]int{}
 	}
 	r.events[event]++
-	if rows, ok := data.([]TrafficRow); ok {
-		r.rows += len(rows)
+	if b, ok := data.(TrafficBatch); ok {
+		r.rows += b.New
 	}
 }
 

@@ -3,10 +3,11 @@ package app
 // Event names the window subscribes to. They are the contract with
 // frontend/src/api/events.ts; change both together.
 const (
-	// EventTrafficBatch carries []TrafficRow: exchanges recorded since the
-	// previous batch, at most a few batches per second.
+	// EventTrafficBatch carries a TrafficBatch: how many exchanges were
+	// recorded since the previous batch and on which streams (not the rows:
+	// lists page them with TrafficService.Rows), at most ten a second.
 	EventTrafficBatch = "traffic:batch"
-	// EventTrafficCleared carries the stream name whose rows were dropped.
+	// EventTrafficCleared carries the scope whose rows were dropped.
 	EventTrafficCleared = "traffic:cleared"
 	// EventMockState carries a MockStatus when a mock starts, stops or fails.
 	EventMockState = "mock:state"

@@ -9,10 +9,13 @@ import (
 // The views of live traffic (workflow/traffic): the window's rows and
 // detail pane.
 type (
-	TrafficRow   = traffic.Row
-	ExchangeView = traffic.ExchangeView
-	MessageView  = traffic.MessageView
-	HeaderView   = traffic.HeaderView
+	TrafficRow    = traffic.Row
+	TrafficFilter = traffic.Filter
+	TrafficPage   = traffic.Page
+	TrafficBatch  = traffic.Batch
+	ExchangeView  = traffic.ExchangeView
+	MessageView   = traffic.MessageView
+	HeaderView    = traffic.HeaderView
 )
 
 // trafficLog is the live traffic feed behind every list; its batches and
@@ -20,7 +23,7 @@ type (
 type trafficLog = traffic.Log
 
 func newTrafficLog(e emitter) *trafficLog {
-	return traffic.NewLog(func(rows []TrafficRow) { e.Emit(EventTrafficBatch, rows) }, func(stream string) { e.Emit(EventTrafficCleared, stream) })
+	return traffic.NewLog(func(b TrafficBatch) { e.Emit(EventTrafficBatch, b) }, func(scope string) { e.Emit(EventTrafficCleared, scope) })
 }
 
 // TrafficService is bound to the window: rows and details of live traffic.
@@ -28,10 +31,16 @@ type TrafficService struct {
 	log *trafficLog
 }
 
-// Rows returns the kept rows of stream, oldest first (all when stream is
-// ""). The window calls it once when a screen mounts, then follows events.
-func (s *TrafficService) Rows(stream string) ([]TrafficRow, error) {
-	return s.log.Rows(stream), nil
+// Rows returns count rows (at most 1,000) of those matching filter, newest
+// first, from index from, with the list's counts and filter menus. The
+// window asks for the few hundred rows around what it shows, again when a
+// batch event names a stream of its scope; it never holds the whole list.
+func (s *TrafficService) Rows(filter TrafficFilter, from, count int) (TrafficPage, error) {
+	p, err := s.log.Page(filter, from, count)
+	if err != nil {
+		return TrafficPage{}, &UserError{Message: err.Error(), Fix: "pick a status class from the list's menu"}
+	}
+	return p, nil
 }
 
 // Detail returns the full exchange behind a row.
@@ -53,7 +62,8 @@ func (s *TrafficService) Detail(seq int64) (ExchangeView, error) {
 	return v, nil
 }
 
-// Clear drops the rows of stream ("" for all).
+// Clear drops the rows of scope: one stream, "mock:PATH#*" for every mock
+// of a connector, "" for all.
 func (s *TrafficService) Clear(stream string) error {
 	s.log.Clear(stream)
 	return nil

@@ -20,6 +20,16 @@ export type ParamView = app.ParamView;
 export type FindingView = app.FindingView;
 export type RecentEntry = app.RecentEntry;
 export type TrafficRow = traffic.Row;
+export type TrafficFilter = traffic.Filter;
+export type TrafficPage = Omit<traffic.Page, 'convertValues'>;
+// TrafficBatch is what a traffic:batch event carries (workflow/traffic
+// Batch): counts and the streams that got rows, never the rows.
+export interface TrafficBatch {
+  new: number;
+  total: number;
+  latest: number;
+  streams: string[];
+}
 export type ExchangeView = traffic.ExchangeView;
 export type MessageView = traffic.MessageView;
 export type Info = app.Info;
@@ -85,7 +95,7 @@ export type { EventName } from './events';
 // EventPayloads is what each event carries (app/events.go documents the Go
 // side). Subscribers get the payload type from the event name, never any.
 export interface EventPayloads {
-  [Events.TrafficBatch]: TrafficRow[];
+  [Events.TrafficBatch]: TrafficBatch;
   [Events.TrafficCleared]: string;
   [Events.MockState]: MockStatus;
   [Events.ContractProgress]: ContractProgress;
@@ -104,7 +114,8 @@ export interface Backend {
   forgetRecent(path: string): Promise<void>;
   chooseFolder(): Promise<string>;
   chooseFile(): Promise<string>;
-  trafficRows(stream: string): Promise<TrafficRow[]>;
+  // trafficRows is a window of a list's rows, newest first (at most 1,000).
+  trafficRows(filter: TrafficFilter, from: number, count: number): Promise<TrafficPage>;
   trafficDetail(seq: number): Promise<ExchangeView>;
   trafficClear(stream: string): Promise<void>;
   mockStart(cfg: MockConfig): Promise<MockStatus>;
@@ -175,7 +186,7 @@ const wails: Backend = {
   forgetRecent: (path) => call(() => ConnectorService.ForgetRecent(path)),
   chooseFolder: () => call(() => ConnectorService.ChooseFolder()),
   chooseFile: () => call(() => ConnectorService.ChooseFile()),
-  trafficRows: (stream) => call(() => TrafficService.Rows(stream)),
+  trafficRows: (filter, from, count) => call(() => TrafficService.Rows(filter, from, count)),
   trafficDetail: (seq) => call(() => TrafficService.Detail(seq)),
   trafficClear: (stream) => call(() => TrafficService.Clear(stream)),
   mockStart: (cfg) => call(() => MockService.Start(app.MockConfig.createFrom(cfg))),

@@ -1,16 +1,18 @@
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Search, Trash, Inbox } from 'lucide-react';
-import type { TrafficRow } from '../api';
-import { applyFilter, clock, distinct, noFilter, statusClass, type TrafficFilter } from '../lib/traffic';
+import { clock, noFilter, statusClass } from '../lib/traffic';
+import type { TrafficWindow } from '../lib/useTrafficWindow';
 
 export const ROW_HEIGHT = 28;
 
 // TrafficList is the live list of exchanges with its filter bar (status
 // class, operation, mock or session, text). Only the rows in view are in
-// the DOM, so 10,000 (or 50,000) entries scroll as smoothly as 10.
+// the DOM, and only a window of ~300 rows around them is in memory (paged
+// from Go by useTrafficWindow, which filters there too), so 10,000 (or
+// 50,000) entries scroll as smoothly as 10 and cost the webview as little.
 export function TrafficList({
-  rows,
+  traffic,
   selected,
   onSelect,
   onClear,
@@ -18,7 +20,7 @@ export function TrafficList({
   streams,
   empty,
 }: {
-  rows: TrafficRow[];
+  traffic: TrafficWindow;
   selected: number | null;
   onSelect: (seq: number) => void;
   onClear?: () => void;
@@ -30,26 +32,29 @@ export function TrafficList({
   // empty says what to do when there is no traffic yet.
   empty?: string;
 }) {
-  const [f, setF] = useState<TrafficFilter>(noFilter);
-  const shown = useMemo(() => applyFilter(rows, f).slice().reverse(), [rows, f]); // newest first
-  const ops = useMemo(() => distinct(rows, (r) => r.operationId), [rows]);
+  const { filter: f, setFilter: setF, rowAt, matching, total, operations: ops, show } = traffic;
   const streamKeys = useMemo(() => (streams ? Object.keys(streams) : []), [streams]);
   const parent = useRef<HTMLDivElement>(null);
   const v = useVirtualizer({
-    count: shown.length,
+    count: matching,
     getScrollElement: () => parent.current,
     estimateSize: () => ROW_HEIGHT,
-    getItemKey: (i) => shown[i].seq,
+    // Rows not loaded yet are keyed by index; loaded ones by exchange.
+    getItemKey: (i) => rowAt(i)?.seq ?? `i${i}`,
     overscan: 12,
     initialRect: { width: 800, height: height ?? 400 },
   });
+  const items = v.getVirtualItems();
+  const first = items.length ? items[0].index : 0;
+  const end = items.length ? items[items.length - 1].index + 1 : 0;
+  useEffect(() => show(first, end), [show, first, end]);
   const filtered = f.status !== '' || f.operation !== '' || f.stream !== '' || f.text.trim() !== '';
   return (
     <div className={'traffic' + (height ? '' : ' fill')} data-testid="traffic">
       <div className="traffic-bar">
         <strong>Traffic</strong>
         <span className="muted small" data-testid="traffic-count">
-          {shown.length === rows.length ? `${rows.length} exchanges` : `${shown.length} of ${rows.length}`}
+          {matching === total ? `${total} exchanges` : `${matching} of ${total}`}
         </span>
         <label className="search grow">
           <Search size={14} aria-hidden />
@@ -94,7 +99,7 @@ export function TrafficList({
           </button>
         )}
         {onClear && (
-          <button className="small icon-text" onClick={onClear} disabled={rows.length === 0} title="Drop these exchanges from the live list">
+          <button className="small icon-text" onClick={onClear} disabled={total === 0} title="Drop these exchanges from the live list">
             <Trash size={14} aria-hidden /> Clear
           </button>
         )}
@@ -110,8 +115,9 @@ export function TrafficList({
       </div>
       <div ref={parent} className="traffic-scroll" style={height ? { height } : undefined} role="listbox" aria-label="Exchanges">
         <div style={{ height: v.getTotalSize(), position: 'relative' }}>
-          {v.getVirtualItems().map((it) => {
-            const r = shown[it.index];
+          {items.map((it) => {
+            const r = rowAt(it.index);
+            if (!r) return <div key={it.key} className="traffic-row mono small pending" style={{ height: ROW_HEIGHT, transform: `translateY(${it.start}px)` }} aria-hidden />;
             return (
               <div
                 key={it.key}
@@ -147,13 +153,13 @@ export function TrafficList({
             );
           })}
         </div>
-        {rows.length === 0 && (
+        {total === 0 && (
           <div className="empty-state small">
             <Inbox size={20} aria-hidden />
             <span>{empty ?? 'No traffic yet. Send a request with Try it, or point a client at the mock URL.'}</span>
           </div>
         )}
-        {rows.length > 0 && shown.length === 0 && <div className="empty-state small">No exchange matches the filter. Press “Show all”.</div>}
+        {total > 0 && matching === 0 && <div className="empty-state small">No exchange matches the filter. Press “Show all”.</div>}
       </div>
     </div>
   );

@@ -1,5 +1,6 @@
 import { useCallback, useState } from 'react';
 import { backend, type ExchangeView, type OperationView, type TrafficRow } from '../api';
+import type { TrafficWindow } from '../lib/useTrafficWindow';
 import { curlCommand, replayRequest } from '../lib/traffic';
 import { ExchangeDetail } from './ExchangeDetail';
 import { TrafficList } from './TrafficList';
@@ -11,7 +12,7 @@ export type Replayer = (row: TrafficRow) => { path: string; ops: OperationView[]
 // TrafficPane is the traffic list with the detail of the selected exchange
 // beside it (wide panes) or under it, and the detail's actions.
 export function TrafficPane({
-  rows,
+  traffic,
   onClear,
   onError,
   onNotify,
@@ -21,7 +22,7 @@ export function TrafficPane({
   height,
   empty,
 }: {
-  rows: TrafficRow[];
+  traffic: TrafficWindow;
   onClear?: () => void;
   onError: (e: unknown) => void;
   onNotify: (msg: string) => void;
@@ -70,7 +71,7 @@ export function TrafficPane({
       .catch(onError);
   return (
     <div className={`traffic-pane ${layout}` + (detail ? ' with-detail' : '')}>
-      <TrafficList rows={rows} selected={selected} onSelect={select} onClear={onClear} streams={streams} height={height} empty={empty} />
+      <TrafficList traffic={traffic} selected={selected} onSelect={select} onClear={onClear} streams={streams} height={height} empty={empty} />
       {detail && (
         <div className="detail-pane">
           <ExchangeDetail x={detail} onCopyCurl={copyCurl} onReplay={replay} onSaveCase={saveCase} />

@@ -1,50 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { appendBatch, applyFilter, curlCommand, filterRows, mockStreams, noFilter, replayRequest, statusClass } from './traffic';
+import { curlCommand, inScope, replayRequest, statusClass } from './traffic';
 import type { ExchangeView, OperationView } from '../api';
 import { makeRows } from '../test/fixtures';
 
-describe('appendBatch', () => {
-  it('keeps only rows of the stream and returns the same array when none match', () => {
-    const rows = makeRows(3);
-    const other = makeRows(2, 'mock:/other');
-    expect(appendBatch(rows, other, 'mock:/c/contoso')).toBe(rows);
-    expect(appendBatch(rows, [...other, ...makeRows(1)], 'mock:/c/contoso')).toHaveLength(4);
-  });
-  it('caps the list, dropping the oldest', () => {
-    const r = appendBatch(makeRows(8), makeRows(5), 'mock:/c/contoso', 10);
-    expect(r).toHaveLength(10);
-    expect(r[0].seq).toBe(4);
-  });
-});
-
-describe('filterRows', () => {
-  const rows = makeRows(100);
-  it('matches status classes and text', () => {
-    expect(filterRows(rows, '4xx')).toHaveLength(10);
-    expect(filterRows(rows, '/orders/42')).toHaveLength(1);
-    expect(filterRows(rows, '!')).toHaveLength(10);
-    expect(filterRows(rows, '')).toBe(rows);
-  });
+describe('statusClass', () => {
+  const rows = makeRows(1);
   it('classes statuses', () => {
     expect(statusClass({ ...rows[0], status: 503 })).toBe('st-5');
     expect(statusClass({ ...rows[0], status: 0 })).toBe('st-err');
   });
 });
 
-describe('streams', () => {
-  it('matches every mock of one connector and no other', () => {
-    const m = mockStreams('/c/a');
-    expect(m('mock:/c/a')).toBe(true);
-    expect(m('mock:/c/a#123')).toBe(true);
-    expect(m('mock:/c/ab')).toBe(false);
-    expect(m('session:1')).toBe(false);
-    expect(appendBatch([], [...makeRows(2, 'mock:/c/a#1'), ...makeRows(2, 'mock:/c/ab')], m)).toHaveLength(2);
-  });
-  it('filters by menus and text together', () => {
-    const rows = [...makeRows(10), ...makeRows(10, 'mock:/x')];
-    expect(applyFilter(rows, noFilter)).toBe(rows);
-    expect(applyFilter(rows, { ...noFilter, stream: 'mock:/x', status: 'problems' })).toHaveLength(1);
-    expect(applyFilter(rows, { ...noFilter, operation: '-' })).toHaveLength(0);
+describe('inScope', () => {
+  it('matches every mock of one connector and no other, as Go does', () => {
+    expect(inScope('mock:/c/a#*', 'mock:/c/a')).toBe(true);
+    expect(inScope('mock:/c/a#*', 'mock:/c/a#123')).toBe(true);
+    expect(inScope('mock:/c/a#*', 'mock:/c/ab')).toBe(false);
+    expect(inScope('mock:/c/a#*', 'session:1')).toBe(false);
+    expect(inScope('', 'session:1')).toBe(true);
+    expect(inScope('session:1', 'session:12')).toBe(false);
   });
 });
 
@@ -67,6 +41,7 @@ const exchange = (over: Partial<ExchangeView> = {}) =>
     redactions: [],
     ...over,
   }) as unknown as ExchangeView;
+
 
 describe('copy as curl', () => {
   it('quotes for the shell and never puts a redacted secret back', () => {

@@ -1,85 +1,21 @@
-import type { ExchangeView, MessageView, OperationView, TrafficRow, TryRequest } from '../api';
+import type { ExchangeView, MessageView, OperationView, TrafficFilter, TrafficRow, TryRequest } from '../api';
 
-// StreamMatch says whether a traffic stream belongs to a list: one stream
-// name, or a predicate (all mocks of a connector, every stream).
-export type StreamMatch = string | ((stream: string) => boolean);
-
-export function matches(m: StreamMatch, stream: string): boolean {
-  return typeof m === 'string' ? m === stream : m(stream);
-}
-
-// mockStreams matches the traffic of every mock of the connector at path:
-// the one started by path ("mock:PATH") and those started next to it
-// ("mock:PATH#N").
-export function mockStreams(path: string): (stream: string) => boolean {
-  const one = `mock:${path}`;
-  return (s) => s === one || s.startsWith(one + '#');
-}
-
-export const anyStream = () => true;
-
-// appendBatch adds the rows of batch that belong to the list (newest last),
-// keeping at most cap rows. It returns rows itself when nothing in the batch
-// is for this list, so React skips the re-render.
-export function appendBatch(rows: TrafficRow[], batch: TrafficRow[], stream: StreamMatch, cap = 50000): TrafficRow[] {
-  const mine = batch.filter((r) => matches(stream, r.stream));
-  if (mine.length === 0) return rows;
-  const next = rows.concat(mine);
-  return next.length > cap ? next.slice(next.length - cap) : next;
-}
-
-// filterRows keeps rows whose method, path, operation or status contain q;
-// "4xx"/"5xx" match a status class, "!" matches rows with problems.
-export function filterRows(rows: TrafficRow[], q: string): TrafficRow[] {
-  const needle = q.trim().toLowerCase();
-  if (!needle) return rows;
-  const cls = /^([1-5])xx$/.exec(needle);
-  if (cls) {
-    const c = Number(cls[1]);
-    return rows.filter((r) => Math.floor(r.status / 100) === c);
+// inScope says whether stream belongs to a list's scope, as Go decides
+// (workflow/traffic InScope): '' every stream, 'mock:PATH#*' every mock of
+// the connector at PATH, anything else one stream.
+export function inScope(scope: string, stream: string): boolean {
+  if (scope === '') return true;
+  if (scope.startsWith('mock:') && scope.endsWith('#*')) {
+    const one = scope.slice(0, -2);
+    return stream === one || stream.startsWith(one + '#');
   }
-  if (needle === '!') return rows.filter(isProblem);
-  return rows.filter((r) => [r.method, r.path, r.operationId ?? '', String(r.status), r.source].some((s) => s.toLowerCase().includes(needle)));
+  return stream === scope;
 }
 
-function isProblem(r: TrafficRow): boolean {
-  return !!r.error || r.noteLevel === 'error' || r.status >= 400 || r.status === 0;
-}
+// BarFilter is the traffic view's filter bar (the scope is the list's).
+export type BarFilter = Omit<TrafficFilter, 'scope'>;
 
-// TrafficFilter is the traffic view's filter bar.
-export interface TrafficFilter {
-  // status: '' (all), '2xx'…'5xx', or 'problems'.
-  status: string;
-  // operation: '' (all), an operationId, or '-' (no operation matched).
-  operation: string;
-  // stream: '' (all) or one stream (a mock, a recording session).
-  stream: string;
-  text: string;
-}
-
-export const noFilter: TrafficFilter = { status: '', operation: '', stream: '', text: '' };
-
-export function applyFilter(rows: TrafficRow[], f: TrafficFilter): TrafficRow[] {
-  let out = rows;
-  if (f.stream) out = out.filter((r) => r.stream === f.stream);
-  if (f.operation) out = out.filter((r) => (f.operation === '-' ? !r.operationId : r.operationId === f.operation));
-  if (f.status === 'problems') out = out.filter(isProblem);
-  else if (f.status) {
-    const c = Number(f.status[0]);
-    out = out.filter((r) => Math.floor(r.status / 100) === c);
-  }
-  return filterRows(out, f.text);
-}
-
-// distinct lists the values of key over rows, sorted, for the filter menus.
-export function distinct(rows: TrafficRow[], key: (r: TrafficRow) => string | undefined): string[] {
-  const seen = new Set<string>();
-  for (const r of rows) {
-    const v = key(r);
-    if (v) seen.add(v);
-  }
-  return [...seen].sort();
-}
+export const noFilter: BarFilter = { status: '', operation: '', stream: '', text: '' };
 
 export function statusClass(r: TrafficRow): string {
   if (r.error || r.status === 0) return 'st-err';

@@ -4,7 +4,7 @@ import { backend, Events, type ConnectorView, type MockConfig, type MockStatus, 
 import { OperationList } from '../components/OperationList';
 import { TryItPanel } from '../components/TryItPanel';
 import { TrafficPane } from '../components/TrafficPane';
-import { useTraffic, mockTraffic } from '../lib/useTraffic';
+import { useTrafficWindow, mockTraffic } from '../lib/useTrafficWindow';
 import { TriggersPanel } from '../components/TriggersPanel';
 import { MockModes } from './MockModes';
 import { faultSummary } from '../lib/faults';
@@ -44,7 +44,7 @@ function MockFor({ c, onError, onNotify }: { c: ConnectorView; onError: (e: unkn
   useEffect(() => {
     if (pane === 'code') setCodeSeen(true);
   }, [pane]);
-  const { rows, clear } = useTraffic(mockTraffic(c.path), onError);
+  const traffic = useTrafficWindow(mockTraffic(c.path), onError);
   const ops = useMemo(() => c.groups.flatMap((g) => g.operations), [c.groups]);
 
   useEffect(() => {
@@ -279,8 +279,8 @@ function MockFor({ c, onError, onNotify }: { c: ConnectorView; onError: (e: unkn
       </div>
       <div className="card traffic-card">
         <TrafficPane
-          rows={rows}
-          onClear={() => void clear()}
+          traffic={traffic}
+          onClear={() => void traffic.clear()}
           onError={onError}
           onNotify={onNotify}
           replayer={() => (running ? { path: c.path, ops } : null)}

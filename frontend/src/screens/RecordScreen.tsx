@@ -3,7 +3,7 @@ import { backend, Events, type ConnectorView, type ExchangeView, type RecordStat
 import { ConnectionParams } from '../components/ConnectionParams';
 import { TrafficList } from '../components/TrafficList';
 import { ExchangeDetail } from '../components/ExchangeDetail';
-import { useTraffic } from '../lib/useTraffic';
+import { useTrafficWindow } from '../lib/useTrafficWindow';
 
 interface Props {
   current: ConnectorView | null;
@@ -40,7 +40,7 @@ function RecordFor({ c, onError }: { c: ConnectorView; onError: (e: unknown) => 
   const [detail, setDetail] = useState<ExchangeView | null>(null);
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState('');
-  const { rows, clear } = useTraffic(stream, onError);
+  const traffic = useTrafficWindow(stream, onError);
 
   const refresh = useCallback(() => backend().sessions(c.name).then(setSessions).catch(onError), [c.name, onError]);
   useEffect(() => {
@@ -192,7 +192,7 @@ function RecordFor({ c, onError }: { c: ConnectorView; onError: (e: unknown) => 
         )}
       </div>
       <div className="card">
-        <TrafficList rows={rows} selected={selected} onSelect={select} onClear={stream.startsWith('session:') ? undefined : () => void clear()} height={220} />
+        <TrafficList traffic={traffic} selected={selected} onSelect={select} onClear={stream.startsWith('session:') ? undefined : () => void traffic.clear()} height={220} />
       </div>
       {detail && <div className="card">{<ExchangeDetail x={detail} />}</div>}
       <div className="card">

@@ -2,9 +2,8 @@ import { useMemo } from 'react';
 import { Activity } from 'lucide-react';
 import type { ConnectorView, MockStatus, TrafficRow } from '../api';
 import { TrafficPane, type Replayer } from '../components/TrafficPane';
-import { allTraffic, useTraffic } from '../lib/useTraffic';
+import { allTraffic, useTrafficWindow } from '../lib/useTrafficWindow';
 import { streamLabels } from '../lib/mocks';
-import { distinct } from '../lib/traffic';
 import { EmptyState } from '../components/EmptyState';
 
 // TrafficScreen is all traffic of every mock and recording in one view,
@@ -20,14 +19,14 @@ export function TrafficScreen({
   onError: (e: unknown) => void;
   onNotify: (msg: string) => void;
 }) {
-  const { rows, clear } = useTraffic(allTraffic, onError);
+  const traffic = useTrafficWindow(allTraffic, onError);
   const streams = useMemo(() => {
     const labels = streamLabels(mocks);
-    for (const s of distinct(rows, (r) => r.stream)) {
+    for (const s of traffic.streams) {
       if (!labels[s]) labels[s] = s.startsWith('session:') ? `recording session ${s.slice(8)}` : s;
     }
     return labels;
-  }, [mocks, rows]);
+  }, [mocks, traffic.streams]);
   const replayer: Replayer = (row: TrafficRow) => {
     const m = mocks.find((x) => x.stream === row.stream) ?? mocks.find((x) => row.stream.startsWith(`mock:${x.path}`));
     const c = m && open.find((x) => x.path === m.path);
@@ -44,13 +43,13 @@ export function TrafficScreen({
           {Object.keys(streams).length} {Object.keys(streams).length === 1 ? 'source' : 'sources'}
         </span>
       </div>
-      {rows.length === 0 && mocks.length === 0 ? (
+      {traffic.total === 0 && mocks.length === 0 ? (
         <EmptyState icon={<Activity size={28} aria-hidden />} title="No traffic yet">
           Start a mock on the Mock screen (Ctrl+2) or a recording on the Record screen (Ctrl+5); every exchange of every mock lands here, filterable by mock, status and operation.
         </EmptyState>
       ) : (
         <div className="card traffic-card fill">
-          <TrafficPane rows={rows} onClear={() => void clear()} onError={onError} onNotify={onNotify} replayer={replayer} streams={streams} layout="side" />
+          <TrafficPane traffic={traffic} onClear={() => void traffic.clear()} onError={onError} onNotify={onNotify} replayer={replayer} streams={streams} layout="side" />
         </div>
       )}
     </section>

@@ -1,4 +1,5 @@
-import type { Backend, ConnectorView, TrafficRow } from '../api';
+import type { Backend, ConnectorView, EventName, EventPayloads, TrafficFilter, TrafficPage, TrafficRow } from '../api';
+import { inScope } from '../lib/traffic';
 
 export const sampleView = {
   path: '/c/contoso',
@@ -42,7 +43,7 @@ export function fakeBackend(over: Partial<Backend> = {}): Backend {
     newConnectorSave: async (dir) => dir || '/chosen/pets',
     editOperation: async () => sampleView,
     exportMockoon: async (_p, out) => ({ file: out || '/chosen/contoso.mockoon.json', routes: 12, findings: [{ id: 'export-mockoon-auth', level: 'info', location: 'apiDefinition.swagger.json #/securityDefinitions', message: 'apiKey authentication is not checked by Mockoon' }] }),
-    trafficRows: async () => [],
+    trafficRows: async (f, from, count) => pageRows([], f, from, count),
     trafficDetail: async () => {
       throw { message: 'no such exchange' };
     },
@@ -185,4 +186,59 @@ export function sampleScriptRun() {
     logs: [{ level: 'Information', message: 'reshaped the body', atMs: 1.2 }],
     warnings: [], compileMs: 0, cached: true, coldStartMs: 210, callMs: 4.2, isolation: 'own process group',
   } as any;
+}
+
+// pageRows answers TrafficService.Rows over rows (oldest first) as
+// workflow/traffic Page does, for tests of the paged lists.
+export function pageRows(rows: TrafficRow[], f: TrafficFilter, from: number, count: number): TrafficPage {
+  const scoped = rows.filter((r) => inScope(f.scope, r.stream)).reverse();
+  const problem = (r: TrafficRow) => !!r.error || r.noteLevel === 'error' || r.status >= 400 || r.status === 0;
+  const cls = (s: string) => /^[1-5]xx$/.test(s);
+  const needle = f.text.trim().toLowerCase();
+  const match = (r: TrafficRow) =>
+    (!f.stream || r.stream === f.stream) &&
+    (!f.operation || (f.operation === '-' ? !r.operationId : r.operationId === f.operation)) &&
+    (!f.status || (f.status === 'problems' ? problem(r) : Math.floor(r.status / 100) === Number(f.status[0]))) &&
+    (!needle ||
+      (needle === '!' ? problem(r) : cls(needle) ? Math.floor(r.status / 100) === Number(needle[0]) : [r.method, r.path, r.operationId ?? '', String(r.status), r.source].some((s) => s.toLowerCase().includes(needle))));
+  const matching = scoped.filter(match);
+  return {
+    from,
+    rows: matching.slice(from, from + Math.min(count, 1000)),
+    matching: matching.length,
+    total: scoped.length,
+    operations: [...new Set(scoped.map((r) => r.operationId).filter((o): o is string => !!o))].sort(),
+    streams: [...new Set(scoped.map((r) => r.stream))].sort(),
+    latest: scoped[0]?.seq ?? 0,
+  };
+}
+
+// liveTraffic is a fake Go traffic log: rows, paged by trafficRows, and
+// emit to send the window an event (batch, cleared).
+export function liveTraffic(initial: TrafficRow[]) {
+  const rows = [...initial];
+  const subs = new Map<string, Set<(d: never) => void>>();
+  const calls: { filter: TrafficFilter; from: number; count: number }[] = [];
+  const emit = <E extends EventName>(event: E, data: EventPayloads[E]) => subs.get(event)?.forEach((fn) => (fn as (d: EventPayloads[E]) => void)(data));
+  const backend = fakeBackend({
+    trafficRows: async (filter, from, count) => {
+      calls.push({ filter, from, count });
+      return pageRows(rows, filter, from, count);
+    },
+    trafficClear: async (scope) => {
+      for (let i = rows.length - 1; i >= 0; i--) if (inScope(scope, rows[i].stream)) rows.splice(i, 1);
+      emit('traffic:cleared', scope);
+    },
+    on: (event, fn) => {
+      const set = subs.get(event) ?? new Set();
+      set.add(fn as (d: never) => void);
+      subs.set(event, set);
+      return () => set.delete(fn as (d: never) => void);
+    },
+  });
+  const add = (more: TrafficRow[]) => {
+    rows.push(...more);
+    emit('traffic:batch', { new: more.length, total: rows.length, latest: rows[rows.length - 1]?.seq ?? 0, streams: [...new Set(more.map((r) => r.stream))] });
+  };
+  return { backend, rows, calls, add, emit };
 }

@@ -2315,8 +2315,70 @@ export namespace traffic {
 		    return a;
 		}
 	}
+	export class Filter {
+	    scope: string;
+	    stream: string;
+	    status: string;
+	    operation: string;
+	    text: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Filter(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.scope = source["scope"];
+	        this.stream = source["stream"];
+	        this.status = source["status"];
+	        this.operation = source["operation"];
+	        this.text = source["text"];
+	    }
+	}
 	
 	
+	export class Page {
+	    from: number;
+	    rows: Row[];
+	    matching: number;
+	    total: number;
+	    operations: string[];
+	    streams: string[];
+	    latest: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Page(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.from = source["from"];
+	        this.rows = this.convertValues(source["rows"], Row);
+	        this.matching = source["matching"];
+	        this.total = source["total"];
+	        this.operations = source["operations"];
+	        this.streams = source["streams"];
+	        this.latest = source["latest"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 
 }
 

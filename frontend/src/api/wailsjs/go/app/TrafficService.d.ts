@@ -6,4 +6,4 @@ export function Clear(arg1:string):Promise<void>;
 
 export function Detail(arg1:number):Promise<traffic.ExchangeView>;
 
-export function Rows(arg1:string):Promise<Array<traffic.Row>>;
+export function Rows(arg1:traffic.Filter,arg2:number,arg3:number):Promise<traffic.Page>;

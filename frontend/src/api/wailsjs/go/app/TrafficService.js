@@ -10,6 +10,6 @@ export function Detail(arg1) {
   return window['go']['app']['TrafficService']['Detail'](arg1);
 }
 
-export function Rows(arg1) {
-  return window['go']['app']['TrafficService']['Rows'](arg1);
+export function Rows(arg1, arg2, arg3) {
+  return window['go']['app']['TrafficService']['Rows'](arg1, arg2, arg3);
 }
