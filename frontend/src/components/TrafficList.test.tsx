@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { TrafficList } from './TrafficList';
 import { ExchangeDetail } from './ExchangeDetail';
 import { liveTraffic, makeRows } from '../test/fixtures';
@@ -14,6 +14,8 @@ beforeAll(() => {
 
 let prev: Backend | null = null;
 afterEach(() => {
+  // Unmount first: a list still mounted would ask the real backend.
+  cleanup();
   if (prev) setBackend(prev);
   prev = null;
 });
@@ -65,8 +67,12 @@ describe('TrafficList', () => {
     await vi.waitFor(() => expect(count()).toBe('3 of 30'));
     fireEvent.change(screen.getByLabelText('Mock'), { target: { value: 'mock:/c/other#1' } });
     await vi.waitFor(() => expect(count()).toBe('1 of 30'));
+    // two changes before a render both count (the second once overwrote
+    // the first from the copy the render saw)
     fireEvent.change(screen.getByLabelText('Status class'), { target: { value: '' } });
-    fireEvent.change(screen.getByLabelText('Operation'), { target: { value: 'GetOrder' } });
+    fireEvent.change(screen.getByLabelText('Mock'), { target: { value: 'mock:/c/contoso' } });
+    await vi.waitFor(() => expect(count()).toBe('20 of 30'));
+    fireEvent.change(screen.getByLabelText('Filter traffic'), { target: { value: 'no-such-exchange' } });
     await vi.waitFor(() => expect(count()).toBe('0 of 30'));
     expect(screen.getByText(/No exchange matches the filter/)).toBeTruthy();
     fireEvent.click(screen.getByText('Show all'));

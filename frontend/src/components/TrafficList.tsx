@@ -63,10 +63,10 @@ export function TrafficList({
             data-search
             placeholder="Filter: path, operation, status, 4xx, ! for problems"
             value={f.text}
-            onChange={(e) => setF({ ...f, text: e.target.value })}
+            onChange={(e) => setF({ text: e.target.value })}
           />
         </label>
-        <select aria-label="Status class" value={f.status} onChange={(e) => setF({ ...f, status: e.target.value })}>
+        <select aria-label="Status class" value={f.status} onChange={(e) => setF({ status: e.target.value })}>
           <option value="">any status</option>
           <option value="2xx">2xx</option>
           <option value="3xx">3xx</option>
@@ -74,7 +74,7 @@ export function TrafficList({
           <option value="5xx">5xx</option>
           <option value="problems">problems</option>
         </select>
-        <select aria-label="Operation" value={f.operation} onChange={(e) => setF({ ...f, operation: e.target.value })}>
+        <select aria-label="Operation" value={f.operation} onChange={(e) => setF({ operation: e.target.value })}>
           <option value="">any operation</option>
           {ops.map((o) => (
             <option key={o} value={o}>
@@ -84,7 +84,7 @@ export function TrafficList({
           <option value="-">no operation matched</option>
         </select>
         {streamKeys.length > 1 && (
-          <select aria-label="Mock" value={f.stream} onChange={(e) => setF({ ...f, stream: e.target.value })}>
+          <select aria-label="Mock" value={f.stream} onChange={(e) => setF({ stream: e.target.value })}>
             <option value="">every mock and session</option>
             {streamKeys.map((s) => (
               <option key={s} value={s}>

@@ -23,7 +23,9 @@ const emptyPage: TrafficPage = { from: 0, rows: [], matching: 0, total: 0, opera
 export interface TrafficWindow {
   spec: string;
   filter: BarFilter;
-  setFilter: (f: BarFilter) => void;
+  // setFilter merges a change onto the current filter (not the copy a
+  // render saw), so two changes before the next render both count.
+  setFilter: (change: Partial<BarFilter>) => void;
   // matching rows (the list's length) and rows in scope.
   matching: number;
   total: number;
@@ -104,7 +106,8 @@ export function useTrafficWindow(spec: string, onError: (e: unknown) => void): T
   }, [spec, load]);
 
   const setFilter = useCallback(
-    (f: BarFilter) => {
+    (change: Partial<BarFilter>) => {
+      const f = { ...filterRef.current, ...change };
       filterRef.current = f;
       setFilterState(f);
       load();
