@@ -13,7 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-		"time"
+	"time"
 
 	"golang.org/x/net/http/httpguts"
 
