@@ -459,6 +459,7 @@ export namespace app {
 	    warnings: number;
 	    errors: number;
 	    skipped: number;
+	    summarised: number;
 	    cases: CaseView[];
 	
 	    static createFrom(source: any = {}) {
@@ -474,6 +475,7 @@ export namespace app {
 	        this.warnings = source["warnings"];
 	        this.errors = source["errors"];
 	        this.skipped = source["skipped"];
+	        this.summarised = source["summarised"];
 	        this.cases = this.convertValues(source["cases"], CaseView);
 	    }
 	
