@@ -365,6 +365,10 @@ func (s *MockService) SaveOverrides(path string, rows []OperationOverride) (Over
 		if err != nil {
 			return OverridesView{}, err
 		}
+		// The panel does not edit headers: a custom answer keeps the file's.
+		if resp != nil && len(resp.Body) > 0 && o.Response != nil {
+			resp.Headers = o.Response.Headers
+		}
 		o.Response = resp
 		o.Rules = nil
 		for i, rv := range r.Rules {

@@ -170,7 +170,7 @@ func TestOverridesPanelSequencesRoundTripAndAnswerInTurn(t *testing.T) {
 	if err := os.MkdirAll(filepath.Dir(side), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(side, []byte(`{"version":1,"operations":{"ListCustomers":{"responses":[{"status":200,"body":{"value":[]},"headers":{"X-Page":"1"}},{}]}}}`), 0o644); err != nil {
+	if err := os.WriteFile(side, []byte(`{"version":1,"operations":{"ListCustomers":{"response":{"body":{"value":[]},"headers":{"X-One":"1"}},"responses":[{"status":200,"body":{"value":[]},"headers":{"X-Page":"1"}},{}]}}}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	ms := newMockService(quietLog(), cs.ws, newStoreHolder(quietLog(), filepath.Join(t.TempDir(), "r.db")), newTrafficLog(&eventRecorder{}), &eventRecorder{})
@@ -230,6 +230,9 @@ func TestOverridesPanelSequencesRoundTripAndAnswerInTurn(t *testing.T) {
 	}
 	if compact(t, f.Operations["GetOrder"]) != compact(t, gf.Operations["GetOrder"]) {
 		t.Fatalf("saved GetOrder:\n%s\ngolden:\n%s", f.Operations["GetOrder"], gf.Operations["GetOrder"])
+	}
+	if !strings.Contains(string(got), `"X-One": "1"`) {
+		t.Fatalf("a save dropped the single answer's headers: %s", got)
 	}
 	// Applied live, in turn: A, B, A.
 	var seen []string
