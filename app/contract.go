@@ -61,14 +61,17 @@ type CaseView struct {
 
 // OperationResult groups the cases of one operation.
 type OperationResult struct {
-	Operation string     `json:"operation"`
-	Verdict   string     `json:"verdict"`
-	Passed    int        `json:"passed"`
-	Failed    int        `json:"failed"`
-	Warnings  int        `json:"warnings"`
-	Errors    int        `json:"errors"`
-	Skipped   int        `json:"skipped"`
-	Cases     []CaseView `json:"cases"`
+	Operation string `json:"operation"`
+	Verdict   string `json:"verdict"`
+	Passed    int    `json:"passed"`
+	Failed    int    `json:"failed"`
+	Warnings  int    `json:"warnings"`
+	Errors    int    `json:"errors"`
+	Skipped   int    `json:"skipped"`
+	// Summarised counts the cases in the totals above that are not in
+	// Cases (a run beyond the report's caps lists only the first ones).
+	Summarised int        `json:"summarised"`
+	Cases      []CaseView `json:"cases"`
 }
 
 // ContractRunView is a run, finished or not.
@@ -163,7 +166,7 @@ func (s *ContractService) Run(cfg ContractConfig) (ContractRunView, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	run := &contractRun{cancel: cancel, view: ContractRunView{
 		Key: key, Connector: c.Name, Target: plan.Target.Redacted(), Session: plan.Name(), Started: time.Now().UnixMilli(),
-		Running: true, Total: len(plan.Exchanges), Counts: map[string]int{}, Operations: []OperationResult{}, Findings: []ContractFinding{},
+		Running: true, Total: plan.Total(), Counts: map[string]int{}, Operations: []OperationResult{}, Findings: []ContractFinding{},
 	}}
 	s.runs[key] = run
 	view := run.view
@@ -202,7 +205,7 @@ func (s *ContractService) Run(cfg ContractConfig) (ContractRunView, error) {
 			v.Error, v.Passed = describe(err).Message, false
 		}
 		if res != nil {
-			v.Done, v.Total = len(res.Suite.Cases), len(res.Suite.Cases)
+			v.Done, v.Total = res.Suite.Total(), res.Suite.Total()
 		}
 		run.view, run.report = v, rep
 		s.mu.Unlock()
@@ -250,6 +253,29 @@ func reportView(r *contract.Report) ContractRunView {
 			}
 			v.Done++
 			g.Cases = append(g.Cases, cv)
+		}
+		// Cases beyond the report's caps are tallied, not listed: count
+		// them into their operation's totals.
+		if s.Summary != nil {
+			for _, ot := range s.Summary.Operations {
+				op := ot.Operation
+				if op == "" {
+					op = "(no operation matched)"
+				}
+				g := byOp[op]
+				if g == nil {
+					g = &OperationResult{Operation: op, Cases: []CaseView{}}
+					byOp[op] = g
+					order = append(order, op)
+				}
+				g.Passed += ot.Passed
+				g.Failed += ot.Failed
+				g.Warnings += ot.Warnings
+				g.Errors += ot.Errors
+				g.Skipped += ot.Skipped
+				g.Summarised += ot.Cases
+				v.Done += ot.Cases
+			}
 		}
 	}
 	for _, op := range order {

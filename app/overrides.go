@@ -30,9 +30,11 @@ type OperationOverride struct {
 	// Rules are tried in order before the answer above; the first that
 	// matches answers.
 	Rules []RuleView `json:"rules"`
-	// Sequence counts the answers the file gives in turn (responses,
-	// edited in the file; kept on save).
-	Sequence int `json:"sequence,omitempty"`
+	// Answers, when set, replace Response: answered in turn (Mode
+	// "sequential", the default) or at random (Mode "random") when no
+	// rule matches — the file's "responses" and "mode".
+	Answers []AnswerView `json:"answers"`
+	Mode    string       `json:"mode,omitempty"`
 	// Choices are the declared answers ("status:200", "example:NAME").
 	Choices []string `json:"choices"`
 	// PathParams are the operation's path parameters (rule conditions).
@@ -49,6 +51,16 @@ type RuleView struct {
 	Status    int             `json:"status,omitempty"`
 	Body      string          `json:"body,omitempty"`
 	LatencyMs int             `json:"latencyMs,omitempty"`
+}
+
+// AnswerView is one answer of a sequence: the same choices as the
+// operation's answer. Headers are a custom body's extra headers, kept
+// from the file (the panel shows but does not edit them).
+type AnswerView struct {
+	Response string            `json:"response"`
+	Status   int               `json:"status,omitempty"`
+	Body     string            `json:"body,omitempty"`
+	Headers  map[string]string `json:"headers,omitempty"`
 }
 
 // ConditionView is one condition: In is "path", "query", "header" or
@@ -154,7 +166,7 @@ func (s *MockService) Overrides(path string) (OverridesView, error) {
 	for _, op := range c.Operations {
 		o := f.Operations[op.ID]
 		row := OperationOverride{OperationID: op.ID, Disabled: o.Disabled, LatencyMs: o.LatencyMs, ErrorRate: o.ErrorRate, ErrorStatus: o.ErrorStatus,
-			Rules: []RuleView{}, Sequence: len(o.Responses), Choices: choices(op), PathParams: pathParams(op)}
+			Rules: []RuleView{}, Answers: []AnswerView{}, Mode: o.Mode, Choices: choices(op), PathParams: pathParams(op)}
 		if r := o.Response; r != nil {
 			row.Response, row.Status, row.Body = responseChoice(r)
 		}
@@ -162,6 +174,11 @@ func (s *MockService) Overrides(path string) (OverridesView, error) {
 			rv := RuleView{Name: ru.Name, When: conditions(ru.When), LatencyMs: ru.LatencyMs}
 			rv.Response, rv.Status, rv.Body = responseChoice(&ru.Then)
 			row.Rules = append(row.Rules, rv)
+		}
+		for _, r := range o.Responses {
+			av := AnswerView{Headers: r.Headers}
+			av.Response, av.Status, av.Body = responseChoice(&r)
+			row.Answers = append(row.Answers, av)
 		}
 		v.Operations = append(v.Operations, row)
 	}
@@ -206,6 +223,29 @@ func response(file, where, choice string, status int, body string) (*override.Re
 		return &override.Response{Example: strings.TrimPrefix(choice, "example:")}, nil
 	}
 	return nil, &UserError{Message: fmt.Sprintf("%s: %q is not a response choice", where, choice), Fix: "pick one of the operation's declared answers, generated or custom"}
+}
+
+// sequence is the file's "responses" of a row's answers; an answer
+// "as the mock would" stays in the turn (the simulator answers it).
+func sequence(file, where string, r OperationOverride) ([]override.Response, error) {
+	if r.Mode != "" && r.Mode != "sequential" && r.Mode != "random" {
+		return nil, &UserError{Message: fmt.Sprintf("%s: %s.mode: %q is not a mode", file, where, r.Mode), Fix: `pick "in turn" (sequential) or "at random" (random)`}
+	}
+	var out []override.Response
+	for i, a := range r.Answers {
+		resp, err := response(file, fmt.Sprintf("%s.responses[%d]", where, i), a.Response, a.Status, a.Body)
+		if err != nil {
+			return nil, err
+		}
+		if resp == nil {
+			resp = &override.Response{}
+		}
+		if len(resp.Body) > 0 {
+			resp.Headers = a.Headers
+		}
+		out = append(out, *resp)
+	}
+	return out, nil
 }
 
 func conditions(m override.Match) []ConditionView {
@@ -304,8 +344,7 @@ func (s *MockService) CheckBody(path, operationID string, status int, body strin
 
 // SaveOverrides writes the panel's rows to the sidecar file and applies
 // them to every running mock of the connector at once: answers, latency,
-// errors and rules (in order, first match wins). Response sequences in
-// the file are kept.
+// errors, rules (in order, first match wins) and answer sequences.
 func (s *MockService) SaveOverrides(path string, rows []OperationOverride) (OverridesView, error) {
 	c, err := s.ws.get(path)
 	if err != nil {
@@ -326,6 +365,10 @@ func (s *MockService) SaveOverrides(path string, rows []OperationOverride) (Over
 		if err != nil {
 			return OverridesView{}, err
 		}
+		// The panel does not edit headers: a custom answer keeps the file's.
+		if resp != nil && len(resp.Body) > 0 && o.Response != nil {
+			resp.Headers = o.Response.Headers
+		}
 		o.Response = resp
 		o.Rules = nil
 		for i, rv := range r.Rules {
@@ -345,6 +388,14 @@ func (s *MockService) SaveOverrides(path string, rows []OperationOverride) (Over
 				return OverridesView{}, &UserError{Message: rw + ".latencyMs is negative", Fix: "give 0 or more milliseconds"}
 			}
 			o.Rules = append(o.Rules, override.Rule{Name: strings.TrimSpace(rv.Name), When: m, Then: *then, LatencyMs: rv.LatencyMs})
+		}
+		seq, err := sequence(file, where, r)
+		if err != nil {
+			return OverridesView{}, err
+		}
+		o.Responses, o.Mode = seq, r.Mode
+		if len(seq) == 0 {
+			o.Mode = ""
 		}
 		if o.Disabled || o.Response != nil || o.LatencyMs != 0 || o.ErrorRate != 0 || len(o.Rules) > 0 || len(o.Responses) > 0 {
 			f.Operations[r.OperationID] = o

@@ -1,7 +1,9 @@
 package app
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -154,4 +156,148 @@ func TestCheckBodyListsSchemaProblems(t *testing.T) {
 	if !strings.Contains(strings.Join(ptrs, ","), "/status") {
 		t.Fatalf("problems: %+v", chk.Problems)
 	}
+}
+
+func TestOverridesPanelSequencesRoundTripAndAnswerInTurn(t *testing.T) {
+	cs := newTestConnectors(t)
+	v, err := cs.Open(testkit.CopyConnector(t, sample))
+	if err != nil {
+		t.Fatal(err)
+	}
+	side := filepath.Join(v.Path, ".connectorlab", "overrides.json")
+	// A sequence written by hand, with headers the panel does not edit:
+	// a save must keep them.
+	if err := os.MkdirAll(filepath.Dir(side), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(side, []byte(`{"version":1,"operations":{"ListCustomers":{"response":{"body":{"value":[]},"headers":{"X-One":"1"}},"responses":[{"status":200,"body":{"value":[]},"headers":{"X-Page":"1"}},{}]}}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ms := newMockService(quietLog(), cs.ws, newStoreHolder(quietLog(), filepath.Join(t.TempDir(), "r.db")), newTrafficLog(&eventRecorder{}), &eventRecorder{})
+	t.Cleanup(ms.stopAll)
+	if _, err := ms.StartMock(MockConfig{Path: v.Path}); err != nil {
+		t.Fatal(err)
+	}
+	view, err := ms.Overrides(v.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := view.Operations
+	for i := range rows {
+		switch rows[i].OperationID {
+		case "ListCustomers":
+			if len(rows[i].Answers) != 2 || rows[i].Answers[0].Response != "custom" || rows[i].Answers[0].Headers["X-Page"] != "1" || rows[i].Answers[1].Response != "" {
+				t.Fatalf("hand-written sequence read back: %+v", rows[i].Answers)
+			}
+		case "GetOrder":
+			rows[i].Answers = []AnswerView{{Response: "custom", Status: 200, Body: `{"id":"A"}`}, {Response: "custom", Status: 202, Body: `{"id":"B"}`}}
+			rows[i].Mode = "sequential"
+		}
+	}
+	view, err = ms.SaveOverrides(v.Path, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, op := range view.Operations {
+		if op.OperationID == "GetOrder" && (len(op.Answers) != 2 || compact(t, []byte(op.Answers[1].Body)) != `{"id":"B"}` || op.Answers[1].Status != 202 || op.Mode != "sequential") {
+			t.Fatalf("GetOrder read back: %+v", op)
+		}
+		if op.OperationID == "ListCustomers" && (len(op.Answers) != 2 || op.Answers[0].Headers["X-Page"] != "1") {
+			t.Fatalf("a save dropped the file's headers: %+v", op.Answers)
+		}
+	}
+	// The file the app writes is the one the CLI test serves
+	// (cli/mock_overrides_test.go reads this golden file).
+	got, err := os.ReadFile(side)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f struct {
+		Operations map[string]json.RawMessage `json:"operations"`
+	}
+	if err := json.Unmarshal(got, &f); err != nil {
+		t.Fatal(err)
+	}
+	golden, err := os.ReadFile(filepath.Join("testdata", "sequence-overrides.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gf struct {
+		Operations map[string]json.RawMessage `json:"operations"`
+	}
+	if err := json.Unmarshal(golden, &gf); err != nil {
+		t.Fatal(err)
+	}
+	if compact(t, f.Operations["GetOrder"]) != compact(t, gf.Operations["GetOrder"]) {
+		t.Fatalf("saved GetOrder:\n%s\ngolden:\n%s", f.Operations["GetOrder"], gf.Operations["GetOrder"])
+	}
+	if !strings.Contains(string(got), `"X-One": "1"`) {
+		t.Fatalf("a save dropped the single answer's headers: %s", got)
+	}
+	// Applied live, in turn: A, B, A.
+	var seen []string
+	for range 3 {
+		res, err := ms.Try(TryRequest{Path: v.Path, OperationID: "GetOrder", Params: map[string]string{"path:orderId": "o1"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body struct {
+			ID string `json:"id"`
+		}
+		if err := json.Unmarshal([]byte(res.Response.Body), &body); err != nil {
+			t.Fatalf("answer %d: %v (%s)", len(seen)+1, err, res.Response.Body)
+		}
+		seen = append(seen, fmt.Sprintf("%d %s", res.Status, body.ID))
+	}
+	if want := "200 A|202 B|200 A"; strings.Join(seen, "|") != want {
+		t.Fatalf("answers: %q, want %q", seen, want)
+	}
+	// Removing the answers removes the sequence and its mode from the file.
+	for i := range rows {
+		rows[i].Answers, rows[i].Mode = nil, "random"
+	}
+	if _, err := ms.SaveOverrides(v.Path, rows); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(side); strings.Contains(string(b), "responses") || strings.Contains(string(b), "random") {
+		t.Fatalf("emptied sequences left in the file: %s", b)
+	}
+}
+
+func TestOverridesPanelSequenceErrorsNameTheField(t *testing.T) {
+	cs := newTestConnectors(t)
+	v, err := cs.Open(testkit.CopyConnector(t, sample))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms := newMockService(quietLog(), cs.ws, newStoreHolder(quietLog(), filepath.Join(t.TempDir(), "r.db")), newTrafficLog(&eventRecorder{}), &eventRecorder{})
+	for _, tc := range []struct {
+		name string
+		row  OperationOverride
+		want string
+	}{
+		{"bad mode", OperationOverride{OperationID: "GetOrder", Mode: "shuffle", Answers: []AnswerView{{Response: "status:404"}}}, "operations.GetOrder.mode"},
+		{"bad body", OperationOverride{OperationID: "GetOrder", Answers: []AnswerView{{Response: "status:404"}, {Response: "custom", Body: "{nope"}}}, "operations.GetOrder.responses[1].body"},
+		{"undeclared status", OperationOverride{OperationID: "GetOrder", Answers: []AnswerView{{Response: "status:418"}}}, "operations.GetOrder.responses[0].status"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ms.SaveOverrides(v.Path, []OperationOverride{tc.row})
+			var ue *UserError
+			if !asUserError(err, &ue) || !strings.Contains(ue.Message, tc.want) || ue.Fix == "" {
+				t.Fatalf("got %v, want a message naming %s and a fix", err, tc.want)
+			}
+		})
+	}
+	if _, err := os.Stat(filepath.Join(v.Path, ".connectorlab", "overrides.json")); !os.IsNotExist(err) {
+		t.Fatalf("a refused save wrote the file: %v", err)
+	}
+}
+
+func compact(t *testing.T, b []byte) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, b); err != nil {
+		t.Fatalf("%v: %s", err, b)
+	}
+	return buf.String()
 }

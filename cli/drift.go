@@ -9,7 +9,6 @@ import (
 	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/contract"
 	"github.com/connectorlab/connectorlab/contract/replay"
-	"github.com/connectorlab/connectorlab/recordings"
 	"github.com/connectorlab/connectorlab/workflow/suite"
 )
 
@@ -55,11 +54,11 @@ func runDrift(ctx context.Context, e *env, args []string) int {
 	if store != nil {
 		defer store.Close()
 	}
-	var xs []*recordings.Exchange
-	for _, in := range inputs {
-		xs = append(xs, in.Exchanges...)
+	tr, n, err := suite.Traffic(ctx, c, inputs)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "connectorlab drift:", err)
+		return workflowExit(err)
 	}
-	tr, n := suite.Traffic(c, xs)
 	rep := &contract.Report{Tool: "connectorlab " + Version, Kind: contract.KindDrift, Connector: c.Name, Recordings: *recs,
 		Started: started, FailOn: threshold, CustomCode: c.CustomCode != nil, Findings: tr.Findings()}
 	rep.Duration = contract.Duration(time.Since(started))

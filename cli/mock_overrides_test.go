@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -63,6 +64,34 @@ func TestMockOverridesSidecarAppliesLive(t *testing.T) {
 			t.Fatalf("the edited overrides were not applied live (still %d)", code)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestMockOverridesAnswersTheAppsSequenceInTurn serves the sequence the
+// desktop panel saves (app/overrides_test.go checks that the app writes
+// exactly this golden file) and expects A, B, A over real HTTP.
+func TestMockOverridesAnswersTheAppsSequenceInTurn(t *testing.T) {
+	dir := copySample(t)
+	b, err := os.ReadFile(filepath.Join("..", "app", "testdata", "sequence-overrides.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	side := filepath.Join(dir, ".connectorlab", "overrides.json")
+	if err := os.MkdirAll(filepath.Dir(side), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(side, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	urls, _, _, stop := startMock(t, "--overrides", dir)
+	defer stop()
+	var seen []string
+	for range 3 {
+		code, body := get(t, urls[0]+sampleOrder)
+		seen = append(seen, fmt.Sprintf("%d %s", code, strings.Join(strings.Fields(body), "")))
+	}
+	if want := `200 {"id":"A"}|202 {"id":"B"}|200 {"id":"A"}`; strings.Join(seen, "|") != want {
+		t.Fatalf("answers %q, want %q", seen, want)
 	}
 }
 

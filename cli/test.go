@@ -22,8 +22,9 @@ import (
 	"github.com/connectorlab/connectorlab/workflow/suite"
 )
 
-// loadRecordings reads the exchanges to replay from a SQLite recordings
-// file (all sessions, or the named one) or a HAR file. The store is
+// loadRecordings opens the exchanges to replay: the sessions of a SQLite
+// recordings file (all, or the named one; read page by page as they run)
+// or a HAR file (read whole). The store is
 // returned open (nil for HAR) so the run can be written to its history.
 func loadRecordings(ctx context.Context, e *env, verb, path, session, connectorName string) ([]suite.Input, *sqlite.Store, int) {
 	if strings.HasSuffix(strings.ToLower(path), ".har") {
@@ -84,15 +85,10 @@ func loadRecordings(ctx context.Context, e *env, verb, path, session, connectorN
 			return nil, nil, ExitUsage
 		}
 	}
+	// Sessions are read as they are replayed or checked, never whole.
 	var out []suite.Input
 	for _, s := range sessions {
-		in, err := suite.SessionInput(ctx, store, s)
-		if err != nil {
-			store.Close()
-			fmt.Fprintf(e.stderr, "connectorlab %s: %v\n", verb, err)
-			return nil, nil, ExitInfra
-		}
-		out = append(out, in)
+		out = append(out, suite.SessionInput(store, s))
 	}
 	return out, store, ExitOK
 }

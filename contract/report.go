@@ -54,6 +54,9 @@ type Report struct {
 type Suite struct {
 	Name  string `json:"name"`
 	Cases []Case `json:"cases"`
+	// Summary tallies the cases that ran but are not in Cases (a replay
+	// beyond the Keep caps); nil when every case is listed.
+	Summary *Summary `json:"summary,omitempty"`
 }
 
 // Case is one operation × exchange: a replayed or generated request and
@@ -94,7 +97,8 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// AllFindings returns the report's findings and those of every case.
+// AllFindings returns the report's findings and those of every listed
+// case (a suite's Summary tallies those of the others).
 func (r *Report) AllFindings() []Finding {
 	out := append([]Finding(nil), r.Findings...)
 	for _, s := range r.Suites {
@@ -105,7 +109,8 @@ func (r *Report) AllFindings() []Finding {
 	return out
 }
 
-// Finish computes counts and the pass/fail verdict against r.FailOn.
+// Finish computes counts and the pass/fail verdict against r.FailOn,
+// summarised cases included.
 func (r *Report) Finish() {
 	all := r.AllFindings()
 	r.Counts = Counts(all)
@@ -115,6 +120,12 @@ func (r *Report) Finish() {
 			if c.Error != "" {
 				r.Passed = false
 			}
+		}
+		for lv, n := range s.Summary.Levels() {
+			r.Counts[lv] += n
+		}
+		if s.Summary.Fails(r.FailOn) {
+			r.Passed = false
 		}
 	}
 	if r.SchemaVersion == 0 {

@@ -12,6 +12,12 @@
 // timeout. Cases come back in recording order whatever the concurrency,
 // and --shard selects a deterministic subset.
 //
+// Memory is bounded by the caps, not the session: RunSource reads the
+// exchanges as they are replayed (a Source over the store's pages), and a
+// Result lists only the first Options.Keep failing and passing cases in
+// full; the others are tallied per operation in Suite.Summary, which the
+// report's counts, verdict and formats include.
+//
 // Generate builds the requests from the definition instead (package
 // probe), for a Dredd/Schemathesis-style check of a live API without
 // recordings. Recorded webhook deliveries (Source "event") are not re-sent;

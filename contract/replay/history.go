@@ -21,22 +21,13 @@ func SaveRun(ctx context.Context, runs recordings.Runs, r *contract.Report, kind
 		run.Status = "failed"
 	}
 	for _, s := range r.Suites {
-		for _, c := range s.Cases {
-			run.Total++
-			switch {
-			case c.Error != "":
-				run.Errors++
-			case c.Skipped != "":
-				run.Skipped++
-			case c.Failed(r.FailOn):
-				run.Failed++
-			default:
-				run.Passed++
-			}
-			if contract.MaxLevel(c.Findings) == contract.LevelWarning {
-				run.Warnings++
-			}
-		}
+		t := s.Tally(r.FailOn)
+		run.Total += t.Cases
+		run.Errors += t.Errors
+		run.Skipped += t.Skipped
+		run.Failed += t.Failed
+		run.Passed += t.Passed + t.Warnings
+		run.Warnings += t.Warned
 	}
 	detail, _ := json.Marshal(map[string]any{"schemaVersion": contract.SchemaVersion, "failOn": r.FailOn, "shard": r.Shard,
 		"recordings": r.Recordings, "counts": r.Counts, "customCode": r.CustomCode})
@@ -52,6 +43,22 @@ func SaveRun(ctx context.Context, runs recordings.Runs, r *contract.Report, kind
 		}
 		fs = append(fs, &recordings.Finding{RunID: run.ID, FindingID: f.ID, Level: f.Level.String(), OperationID: f.Operation,
 			ExchangeID: f.Exchange, Message: f.Message, Pointer: f.Pointer, Detail: d})
+	}
+	// Findings of summarised cases: one row per operation, ID and level,
+	// with their count (a million rows would make the history the store).
+	for _, s := range r.Suites {
+		if s.Summary == nil {
+			continue
+		}
+		for _, op := range s.Summary.Operations {
+			for _, ft := range op.Findings {
+				f := contract.Finding{ID: ft.ID, Level: ft.Level, Operation: op.Operation, Count: ft.Count,
+					Message: fmt.Sprintf("%s in %d cases not listed (summarised)", ft.ID, ft.Count)}
+				d, _ := json.Marshal(f)
+				fs = append(fs, &recordings.Finding{RunID: run.ID, FindingID: f.ID, Level: f.Level.String(), OperationID: f.Operation,
+					Message: f.Message, Detail: d})
+			}
+		}
 	}
 	if len(fs) > 0 {
 		if err := runs.AddFindings(ctx, run.ID, fs); err != nil {

@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"golang.org/x/net/http/httpguts"
@@ -68,6 +67,12 @@ type Options struct {
 	Drift *drift.Config
 	// Shard selects a deterministic subset of the exchanges.
 	Shard contract.Shard
+	// FailOn is the run's threshold (0: error): which cases count as
+	// failing for Keep and the Summary.
+	FailOn contract.Level
+	// Keep bounds the cases a Result lists in full; the others are
+	// tallied in its Suite.Summary (zero: the defaults).
+	Keep contract.Keep
 	// Emitter receives progress and finished cases (nil: none).
 	Emitter contract.Emitter
 	// KeepBody caps the bodies kept in cases for the HTML report (0:
@@ -231,67 +236,246 @@ type Result struct {
 	Unreachable error
 }
 
+// Source yields exchanges in recorded order to fn and stops at fn's first
+// error, returning it (exchanges.Each over a store, a slice in memory).
+type Source func(ctx context.Context, fn func(*recordings.Exchange) error) error
+
+// SliceSource is a Source over exchanges in memory.
+func SliceSource(xs []*recordings.Exchange) Source {
+	return func(ctx context.Context, fn func(*recordings.Exchange) error) error {
+		for _, x := range xs {
+			if err := fn(x); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
 // Run replays xs (one suite, e.g. a recording session).
 func (r *Runner) Run(ctx context.Context, suite string, xs []*recordings.Exchange) (*Result, error) {
-	var sel []*recordings.Exchange
+	return r.run(ctx, suite, r.selected(xs), SliceSource(xs), r.opts.Keep)
+}
+
+// selected counts the exchanges of xs the shard replays.
+func (r *Runner) selected(xs []*recordings.Exchange) int {
+	n := 0
 	for _, x := range xs {
-		if x == nil {
-			continue
-		}
-		if x.OperationID != "" && x.Response.Status >= 200 && x.Response.Status < 300 && len(x.Response.Body) > 0 {
-			r.mu.Lock()
-			if r.lookups[x.OperationID] == nil {
-				r.lookups[x.OperationID] = x.Response.Body
-			}
-			r.mu.Unlock()
-		}
-		if r.opts.Shard.Includes(shardKey(x)) {
-			sel = append(sel, x)
+		if x != nil && r.opts.Shard.Includes(shardKey(x)) {
+			n++
 		}
 	}
-	cases := make([]contract.Case, len(sel))
-	var done, reached atomic.Int64
-	var firstInfra atomic.Value
-	jobs := make(chan int)
+	return n
+}
+
+// RunSource replays the exchanges src yields (one suite), reading them as
+// they are replayed: a session of a million exchanges is never held in
+// memory, only the Keep caps' cases in full and a per-operation Summary of
+// the rest. total is how many exchanges src is expected to yield (for
+// progress; a shard replays about total/shards of them).
+func (r *Runner) RunSource(ctx context.Context, suite string, total int, src Source) (*Result, error) {
+	if r.opts.Shard.Total > 1 {
+		total = (total + r.opts.Shard.Total - 1) / r.opts.Shard.Total
+	}
+	return r.run(ctx, suite, total, src, r.opts.Keep)
+}
+
+// errLookupsFound stops the lookup pre-pass early.
+var errLookupsFound = errors.New("every lookup found")
+
+// readLookups keeps, per operation a dynamic schema is looked up from, the
+// first recorded successful body in src, before any case runs (a case may
+// come before the lookup's call in the recording). Connectors without
+// dynamic response schemas skip the pass: it reads the source once more.
+func (r *Runner) readLookups(ctx context.Context, src Source) error {
+	want := map[string]bool{}
+	for _, op := range r.c.Operations {
+		for _, d := range op.Dynamic {
+			if (d.Kind == connector.DynamicSchema || d.Kind == connector.DynamicProperties) && strings.HasPrefix(d.Target, "response") && d.OperationID != "" {
+				want[d.OperationID] = true
+			}
+		}
+	}
+	r.mu.Lock()
+	for id := range want {
+		if r.lookups[id] != nil {
+			delete(want, id)
+		}
+	}
+	r.mu.Unlock()
+	if len(want) == 0 {
+		return nil
+	}
+	err := src(ctx, func(x *recordings.Exchange) error {
+		if x == nil || !want[x.OperationID] || x.Response.Status < 200 || x.Response.Status >= 300 || len(x.Response.Body) == 0 {
+			return nil
+		}
+		r.mu.Lock()
+		r.lookups[x.OperationID] = x.Response.Body
+		r.mu.Unlock()
+		delete(want, x.OperationID)
+		if len(want) == 0 {
+			return errLookupsFound
+		}
+		return ctx.Err()
+	})
+	if errors.Is(err, errLookupsFound) {
+		return nil
+	}
+	return err
+}
+
+// job is one exchange to replay and its place in the input.
+type job struct {
+	i int
+	x *recordings.Exchange
+}
+
+// kept is a bounded set of the lowest-indexed cases: when full, a case of
+// a lower index evicts the highest (to the summary), so which cases are
+// listed does not depend on the order workers finish them.
+type kept struct {
+	limit int // -1: unbounded
+	idx   []int
+	cases []contract.Case
+}
+
+// add keeps (i, c) if there is room or it comes before the last kept one;
+// it returns the case that does not fit, if any.
+func (k *kept) add(i int, c contract.Case) (contract.Case, bool) {
+	if k.limit < 0 || len(k.idx) < k.limit {
+		k.insert(i, c)
+		return contract.Case{}, false
+	}
+	if k.limit == 0 || i > k.idx[len(k.idx)-1] {
+		return c, true
+	}
+	out := k.cases[len(k.cases)-1]
+	k.idx, k.cases = k.idx[:len(k.idx)-1], k.cases[:len(k.cases)-1]
+	k.insert(i, c)
+	return out, true
+}
+
+func (k *kept) insert(i int, c contract.Case) {
+	// Workers finish nearly in order: search from the end.
+	j := len(k.idx)
+	for j > 0 && k.idx[j-1] > i {
+		j--
+	}
+	k.idx = append(k.idx, 0)
+	k.cases = append(k.cases, contract.Case{})
+	copy(k.idx[j+1:], k.idx[j:])
+	copy(k.cases[j+1:], k.cases[j:])
+	k.idx[j], k.cases[j] = i, c
+}
+
+// collector gathers finished cases from the workers.
+type collector struct {
+	mu            sync.Mutex
+	failOn        contract.Level
+	failing, rest kept
+	summary       contract.Summary
+	seen          map[string]bool // operations exercised, for coverage
+	done, reached int
+	firstInfra    error
+}
+
+func (cl *collector) add(i int, c contract.Case, reached bool, infra error) int {
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	cl.seen[c.Operation] = true
+	if reached {
+		cl.reached++
+	}
+	if infra != nil && cl.firstInfra == nil {
+		cl.firstInfra = infra
+	}
+	k := &cl.rest
+	if c.Failed(cl.failOn) {
+		k = &cl.failing
+	}
+	if out, over := k.add(i, c); over {
+		cl.summary.Add(out, cl.failOn)
+	}
+	cl.done++
+	return cl.done
+}
+
+// cases merges the kept cases back into input order.
+func (cl *collector) cases() []contract.Case {
+	a, b := cl.failing, cl.rest
+	out := make([]contract.Case, 0, len(a.cases)+len(b.cases))
+	i, j := 0, 0
+	for i < len(a.idx) || j < len(b.idx) {
+		if j == len(b.idx) || i < len(a.idx) && a.idx[i] < b.idx[j] {
+			out = append(out, a.cases[i])
+			i++
+		} else {
+			out = append(out, b.cases[j])
+			j++
+		}
+	}
+	return out
+}
+
+func (r *Runner) run(ctx context.Context, suite string, total int, src Source, keep contract.Keep) (*Result, error) {
+	if err := r.readLookups(ctx, src); err != nil {
+		return nil, fmt.Errorf("read the exchanges: %w", err)
+	}
+	failOn := r.opts.FailOn
+	if failOn == 0 {
+		failOn = contract.LevelError
+	}
+	kf, kp := keep.Caps()
+	cl := &collector{failOn: failOn, failing: kept{limit: kf}, rest: kept{limit: kp}, seen: map[string]bool{}}
+	jobs := make(chan job)
 	var wg sync.WaitGroup
-	for w := 0; w < min(r.opts.Concurrency, max(1, len(sel))); w++ {
+	for w := 0; w < max(1, r.opts.Concurrency); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range jobs {
-				c, reachedTarget, infra := r.one(ctx, sel[i])
-				cases[i] = c
-				if reachedTarget {
-					reached.Add(1)
-				}
-				if infra != nil {
-					firstInfra.CompareAndSwap(nil, infra)
-				}
-				n := done.Add(1)
+			for j := range jobs {
+				c, reachedTarget, infra := r.one(ctx, j.x)
+				n := cl.add(j.i, c, reachedTarget, infra)
 				r.opts.Emitter.Case(c)
-				r.opts.Emitter.Progress(int(n), len(sel), c.Name)
+				r.opts.Emitter.Progress(n, max(total, n), c.Name)
 			}
 		}()
 	}
-feed:
-	for i := range sel {
-		select {
-		case jobs <- i:
-		case <-ctx.Done():
-			break feed
+	i := 0
+	srcErr := src(ctx, func(x *recordings.Exchange) error {
+		if x == nil || !r.opts.Shard.Includes(shardKey(x)) {
+			return nil
 		}
-	}
+		select {
+		case jobs <- job{i, x}:
+			i++
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
 	close(jobs)
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	res := &Result{Suite: contract.Suite{Name: suite, Cases: cases}}
-	if reached.Load() == 0 && firstInfra.Load() != nil {
-		res.Unreachable = firstInfra.Load().(error)
+	if srcErr != nil {
+		return nil, fmt.Errorf("read the exchanges: %w", srcErr)
+	}
+	if cl.done > 0 && cl.done != total {
+		// The expected total was an estimate (a shard of a session).
+		r.opts.Emitter.Progress(cl.done, cl.done, "")
+	}
+	res := &Result{Suite: contract.Suite{Name: suite, Cases: cl.cases()}}
+	if cl.summary.Cases > 0 {
+		res.Suite.Summary = &cl.summary
+	}
+	if cl.reached == 0 && cl.firstInfra != nil {
+		res.Unreachable = cl.firstInfra
 	}
 	if r.opts.Shard.Total <= 1 {
-		res.Findings = append(res.Findings, r.coverage(cases)...)
+		res.Findings = append(res.Findings, r.coverage(cl.seen)...)
 	}
 	if r.c.CustomCode != nil {
 		res.Findings = append(res.Findings, contract.Finding{ID: drift.CustomCode, Level: contract.LevelInfo,
@@ -306,11 +490,7 @@ func shardKey(x *recordings.Exchange) string {
 
 // coverage lists the definition's operations no case exercised (by the
 // operation actually replayed, which follows moved operations).
-func (r *Runner) coverage(cases []contract.Case) []contract.Finding {
-	seen := map[string]bool{}
-	for _, c := range cases {
-		seen[c.Operation] = true
-	}
+func (r *Runner) coverage(seen map[string]bool) []contract.Finding {
 	var out []contract.Finding
 	for _, op := range r.c.Operations {
 		if !seen[op.ID] {

@@ -49,5 +49,18 @@ func (GitHub) Format(w io.Writer, r *contract.Report) error {
 			return err
 		}
 	}
+	for _, s := range r.Suites {
+		if s.Summary == nil {
+			continue
+		}
+		// One annotation per summarised suite: its findings are tallied,
+		// not one command each.
+		if _, err := fmt.Fprintf(w, "::notice title=%s::%s: %s", escapeProp("summarised "+s.Name), escapeData(s.Name), escapeData(summaryText(s.Summary))); err != nil {
+			return err
+		}
+		if _, err := io.WriteString(w, "\n"); err != nil {
+			return err
+		}
+	}
 	return nil
 }

@@ -28,11 +28,20 @@ type htmlCase struct {
 	Rows   []htmlRow
 }
 
+type htmlSummary struct {
+	Suite string
+	*contract.Summary
+}
+
 type htmlPage struct {
 	R      *contract.Report
 	Title  string
 	Cases  []htmlCase
 	Failed int
+	// Total counts listed and summarised cases; Summaries are the suites
+	// with cases beyond the report's caps, tallied per operation.
+	Total     int
+	Summaries []htmlSummary
 	// Findings are the report-level findings, errors first; Untested the
 	// operations no case exercised, folded at the end so failures lead.
 	Findings, Untested []contract.Finding
@@ -71,7 +80,7 @@ summary{cursor:pointer}
 <header><h1>{{.Title}}<span class="verdict {{if .R.Passed}}passed{{else}}failed{{end}}">{{if .R.Passed}}passed{{else}}failed{{end}}</span></h1>
 <div class="meta">{{.R.Tool}} · {{.R.Kind}} · started {{.R.Started.Format "2006-01-02 15:04:05 MST"}} · fail on {{level .R.FailOn}}{{if .R.Shard}} · shard {{.R.Shard}}{{end}}</div></header>
 <main>
-<p class="counts"><span>errors: <b>{{index .R.Counts "error"}}</b></span><span>warnings: <b>{{index .R.Counts "warning"}}</b></span><span>infos: <b>{{index .R.Counts "info"}}</b></span>{{if .Cases}}<span>cases: <b>{{len .Cases}}</b>, failed: <b>{{.Failed}}</b></span>{{end}}</p>
+<p class="counts"><span>errors: <b>{{index .R.Counts "error"}}</b></span><span>warnings: <b>{{index .R.Counts "warning"}}</b></span><span>infos: <b>{{index .R.Counts "info"}}</b></span>{{if .Total}}<span>cases: <b>{{.Total}}</b>, failed: <b>{{.Failed}}</b></span>{{end}}</p>
 {{if .R.CustomCode}}<p class="note">This connector runs custom code (script.csx). Differences on its script operations may come from the script, not the API.</p>{{end}}
 {{if .R.Noise}}<p>Ignored as volatile: <code>{{range $i, $n := .R.Noise}}{{if $i}}, {{end}}{{$n}}{{end}}</code></p>{{end}}
 {{if .Findings}}<h2>Findings</h2>
@@ -87,7 +96,11 @@ summary{cursor:pointer}
 {{if .Rows}}<table class="diff"><tr><th>recorded</th><th>replayed</th></tr>{{range .Rows}}<tr><td class="{{if eq .Op "del"}}del{{else if eq .Op "chg"}}chg{{end}}">{{.Left}}</td><td class="{{if eq .Op "add"}}add{{else if eq .Op "chg"}}chg{{end}}">{{.Right}}</td></tr>{{end}}</table>{{end}}
 </details>
 {{end}}
-{{if .Untested}}<details class="untested"><summary>{{len .Untested}} operations not exercised (info)</summary>
+{{range .Summaries}}<details class="summarised"><summary>{{.Cases}} more cases of {{.Suite}} summarised, not listed</summary>
+<table><tr><th>Operation</th><th>Cases</th><th>Passed</th><th>Warnings</th><th>Failed</th><th>Errors</th><th>Skipped</th><th>Findings</th></tr>
+{{range .Operations}}<tr><td>{{if .Operation}}<code>{{.Operation}}</code>{{else}}(no operation matched){{end}}</td><td>{{.Cases}}</td><td>{{.Passed}}</td><td>{{.Warnings}}</td><td>{{.Failed}}</td><td>{{.Errors}}</td><td>{{.Skipped}}</td><td>{{range $i, $f := .Findings}}{{if $i}}, {{end}}<code>{{$f.ID}}</code> {{level $f.Level}} ×{{$f.Count}}{{end}}</td></tr>
+{{end}}</table></details>
+{{end}}{{if .Untested}}<details class="untested"><summary>{{len .Untested}} operations not exercised (info)</summary>
 <ul>{{range .Untested}}<li><code>{{.Operation}}</code> {{.Method}} {{.Path}}</li>{{end}}</ul></details>{{end}}
 </main></body></html>
 `))
@@ -191,6 +204,11 @@ func (HTML) Format(w io.Writer, r *contract.Report) error {
 			hc.Rows = sideBySide(pretty(c.Recorded), pretty(c.Replayed))
 			p.Cases = append(p.Cases, hc)
 		}
+		if sm := s.Summary; sm != nil {
+			p.Failed += sm.Failed + sm.Errors
+			p.Summaries = append(p.Summaries, htmlSummary{Suite: s.Name, Summary: sm})
+		}
+		p.Total += s.Total()
 	}
 	// Failures lead: failed cases first, then the rest in run order.
 	sort.SliceStable(p.Cases, func(i, j int) bool { return p.Cases[i].Failed && !p.Cases[j].Failed })

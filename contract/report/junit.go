@@ -36,6 +36,8 @@ type junitSuite struct {
 	Timestamp  string          `xml:"timestamp,attr,omitempty"`
 	Properties []junitProperty `xml:"properties>property,omitempty"`
 	Cases      []junitCase     `xml:"testcase"`
+	// SystemOut tallies the cases summarised rather than listed.
+	SystemOut string `xml:"system-out,omitempty"`
 }
 
 type junitProperty struct {
@@ -168,6 +170,17 @@ func (JUnit) Format(w io.Writer, r *contract.Report) error {
 			}
 			total += time.Duration(c.Duration)
 			js.Cases = append(js.Cases, jc)
+		}
+		if sm := s.Summary; sm != nil {
+			// Counted in the totals, not listed: a testcase element each
+			// would be the unbounded report the summary avoids.
+			js.Properties = append(js.Properties, junitProperty{"summarised", fmt.Sprint(sm.Cases)})
+			js.Tests += sm.Cases
+			js.Errors += sm.Errors
+			js.Failures += sm.Failed
+			js.Skipped += sm.Skipped
+			total += time.Duration(sm.Duration)
+			js.SystemOut = summaryText(sm)
 		}
 		js.Time = seconds(contract.Duration(total))
 		out.Tests += js.Tests

@@ -64,7 +64,8 @@ func printableReport(r *contract.Report, keepLines bool) *contract.Report {
 	c.Findings = printableFindings(r.Findings, P)
 	c.Suites = make([]contract.Suite, len(r.Suites))
 	for i, s := range r.Suites {
-		cs := contract.Suite{Name: P(s.Name), Cases: make([]contract.Case, len(s.Cases))}
+		// Summary strings are printed through Printable where shown.
+		cs := contract.Suite{Name: P(s.Name), Cases: make([]contract.Case, len(s.Cases)), Summary: s.Summary}
 		for j, k := range s.Cases {
 			k.Name, k.Operation, k.Method, k.URL = P(k.Name), P(k.Operation), P(k.Method), P(k.URL)
 			k.Skipped, k.Error = P(k.Skipped), P(k.Error)

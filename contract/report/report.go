@@ -68,3 +68,40 @@ func location(f contract.Finding) string {
 	}
 	return f.File
 }
+
+// summaryText lists a suite's summarised cases per operation, one line
+// each: "  getOrder: 8900 cases (8000 passed, 900 failed); drift-x warning ×900".
+func summaryText(sm *contract.Summary) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d cases summarised, not listed (%s):\n", sm.Cases, tallyText(sm.Tally))
+	for _, op := range sm.Operations {
+		name := Printable(op.Operation)
+		if name == "" {
+			name = "(no operation matched)"
+		}
+		fmt.Fprintf(&b, "  %s: %d cases (%s)", name, op.Cases, tallyText(op.Tally))
+		for i, f := range op.Findings {
+			sep := ", "
+			if i == 0 {
+				sep = "; "
+			}
+			fmt.Fprintf(&b, "%s%s %s ×%d", sep, Printable(f.ID), f.Level, f.Count)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// tallyText is "8000 passed, 900 failed", naming only the outcomes seen.
+func tallyText(t contract.Tally) string {
+	var parts []string
+	for _, p := range []struct {
+		n    int
+		what string
+	}{{t.Passed, "passed"}, {t.Warnings, "with warnings"}, {t.Failed, "failed"}, {t.Errors, "errors"}, {t.Skipped, "skipped"}} {
+		if p.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.what))
+		}
+	}
+	return strings.Join(parts, ", ")
+}

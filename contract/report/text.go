@@ -122,6 +122,11 @@ func (t Text) Format(w io.Writer, r *contract.Report) error {
 				t.finding(w, "  ", f)
 			}
 		}
+		if sm := s.Summary; sm != nil {
+			cases += sm.Cases
+			failed += sm.Failed + sm.Errors
+			fmt.Fprintf(w, "%s: %s", s.Name, summaryText(sm))
+		}
 	}
 	if len(r.Noise) > 0 && (t.Verbose || cases > 0) {
 		fmt.Fprintf(w, "ignored as volatile: %s\n", strings.Join(r.Noise, ", "))

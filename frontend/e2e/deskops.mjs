@@ -1,6 +1,7 @@
-// e2e cases of the Mock screen's custom-code panel, operations rules and
-// schema-checked bodies, the CORS setting, and the Traffic screen's "save
-// as test case" replayed by the Contract screen. run.mjs imports them.
+// e2e cases of the Mock screen's custom-code panel, operations rules,
+// answer sequences and schema-checked bodies, the CORS setting, and the
+// Traffic screen's "save as test case" replayed by the Contract screen.
+// run.mjs imports them.
 import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,6 +137,52 @@ export const deskopsCases = [
         assert(other.id === 'from-the-panel', `GetOrder o-1 answered ${JSON.stringify(other)}`);
         await page.$eval(S('[data-rules="GetOrder"]'), scrollCard);
         await shoot(page, 'mock-rules');
+        await stopMock(page);
+      } finally {
+        await backToSample(page);
+        rmSync(copy, { recursive: true, force: true });
+      }
+    },
+  ],
+  [
+    'operations panel: a sequence of two answers is edited (keyboard included), saved, and the running mock answers A, then B, then A over HTTP',
+    async ({ page }) => {
+      const copy = mkdtempSync(join(tmpdir(), 'cl-e2e-seq-'));
+      cpSync(sample, copy, { recursive: true });
+      rmSync(join(copy, '.connectorlab'), { recursive: true, force: true });
+      try {
+        await openConnector(page, copy);
+        const url = await startMock(page);
+        await page.click(S('[role="tab"]:has-text("Operations")'));
+        const seq = S('[data-sequence="GetOrder"]');
+        // Open the editor and add both answers from the keyboard.
+        await page.focus(`${seq} > summary`);
+        await page.keyboard.press('Enter');
+        const add = S('button:has-text("Add an answer to GetOrder")');
+        await page.focus(add);
+        await page.keyboard.press('Enter');
+        await page.keyboard.press('Enter');
+        assert((await page.$$(`${seq} [data-answer]`)).length === 2, 'two answers were not added');
+        for (const [i, id] of [[1, 'A'], [2, 'B']]) {
+          await page.selectOption(S(`select[aria-label="Answer of answer ${i} of GetOrder"]`), 'custom');
+          await setEditor(page, `Body of answer ${i} of GetOrder`, `{"id": "${id}"}`);
+        }
+        await page.focus(S('select[aria-label="Order of the answers of GetOrder"]'));
+        assert((await page.inputValue(S('select[aria-label="Order of the answers of GetOrder"]'))) === 'sequential', 'a new sequence is not in turn');
+        await page.click(S('[data-testid="operations-panel"] button:has-text("Save")'));
+        await page.waitForSelector('.toast:has-text("Saved 1 override")');
+        const file = JSON.parse(readFileSync(join(copy, '.connectorlab', 'overrides.json'), 'utf8'));
+        const got = file.operations.GetOrder;
+        assert(got.mode === 'sequential' && got.responses.length === 2 && got.responses[1].body.id === 'B', JSON.stringify(file));
+        const ids = [];
+        for (let i = 0; i < 3; i++) {
+          const r = await fetch(`${url}/orders/o-1`);
+          ids.push(`${r.status} ${(await r.json()).id}`);
+        }
+        assert(ids.join(',') === '200 A,200 B,200 A', `the running mock answered ${ids.join(', ')}`);
+        await page.waitForSelector(S('.badge:has-text("2 answers in turn")'));
+        await page.$eval(seq, scrollCard);
+        await shoot(page, 'mock-sequence');
         await stopMock(page);
       } finally {
         await backToSample(page);

@@ -1,6 +1,7 @@
 package suite
 
 import (
+	"context"
 	"net/url"
 
 	"github.com/connectorlab/connectorlab/connector"
@@ -10,15 +11,16 @@ import (
 	"github.com/connectorlab/connectorlab/route"
 )
 
-// Traffic is `drift`: every recorded response of xs (webhook events and
-// failed exchanges aside) checked against c offline. n is how many
-// responses were compared.
-func Traffic(c *connector.Connector, xs []*recordings.Exchange) (tr *drift.Traffic, n int) {
+// Traffic is `drift`: every recorded response of the inputs (webhook
+// events and failed exchanges aside) checked against c offline, read as
+// they are checked (the aggregate keeps one finding per kind, not the
+// exchanges). n is how many responses were compared.
+func Traffic(ctx context.Context, c *connector.Connector, inputs []Input) (tr *drift.Traffic, n int, err error) {
 	router := route.New(c)
 	tr = drift.NewTraffic(c, conform.New(c, conform.Options{}))
-	for _, x := range xs {
+	add := func(x *recordings.Exchange) error {
 		if x == nil || x.Source == recordings.SourceEvent || x.Response.Status == 0 {
-			continue
+			return nil
 		}
 		n++
 		o := drift.Observation{Method: x.Request.Method, URL: x.Request.URL, Status: x.Response.Status, Header: x.Response.Header, Body: x.Response.Body}
@@ -30,6 +32,12 @@ func Traffic(c *connector.Connector, xs []*recordings.Exchange) (tr *drift.Traff
 			}
 		}
 		tr.Add(o)
+		return ctx.Err()
 	}
-	return tr, n
+	for _, in := range inputs {
+		if err := in.Each(ctx, add); err != nil {
+			return tr, n, err
+		}
+	}
+	return tr, n, nil
 }

@@ -246,7 +246,10 @@ func invariant(t *testing.T, store *sqlite.Store, name string, c *connector.Conn
 	}
 
 	// 4. drift X --recordings ….
-	tr, _ := suite.Traffic(c, xs)
+	tr, _, err := suite.Traffic(context.Background(), c, []suite.Input{{Name: name, Exchanges: xs}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	logFindings(t, name, "drift", tr.Findings())
 	for _, f := range tr.Findings() {
 		for _, x := range xs {

@@ -45,6 +45,10 @@ type RunConfig struct {
 	Shard contract.Shard
 	// FailOn is the report's threshold (0: error).
 	FailOn contract.Level
+	// Keep bounds the cases the report lists in full; the rest are
+	// tallied per operation (zero: contract.DefaultKeepFailing and
+	// DefaultKeepPassing per input).
+	Keep contract.Keep
 	// Recordings names the file the inputs came from, for the report.
 	Recordings string
 	// Script, when set, runs the connector's custom code in front of the
@@ -53,24 +57,54 @@ type RunConfig struct {
 	Log    *slog.Logger
 }
 
-// Input is one recorded session (or one HAR file) to replay.
+// Input is one recorded session (or one HAR file) to replay: its
+// exchanges in memory (Exchanges) or read as they are replayed (Source,
+// a session of a store: never held whole).
 type Input struct {
 	// Name is what the report calls it: "session NAME", a file name.
 	Name      string
 	SessionID int64
 	Exchanges []*recordings.Exchange
+	// Source, when set, yields the exchanges instead of Exchanges; Count
+	// is how many it is expected to yield (progress).
+	Source replay.Source
+	Count  int
 	// CustomCode: recorded with the script running (recorder.CustomCodeTag),
 	// so the exchanges already are what the gateway sent.
 	CustomCode bool
 }
 
-// SessionInput reads the exchanges of session s from st.
-func SessionInput(ctx context.Context, st recordings.Exchanges, s *recordings.Session) (Input, error) {
-	xs, err := exchanges.All(ctx, st, s.ID)
-	if err != nil {
-		return Input{}, &workflow.Error{Kind: workflow.KindInfra, Message: "cannot read the session: " + err.Error(), Fix: "check the recordings database", Err: err}
+// SessionInput is session s of st, read page by page as it is replayed.
+func SessionInput(st recordings.Exchanges, s *recordings.Session) Input {
+	src := func(ctx context.Context, fn func(*recordings.Exchange) error) error {
+		return exchanges.Each(ctx, st, s.ID, fn)
 	}
-	return Input{Name: "session " + s.Name, SessionID: s.ID, Exchanges: xs, CustomCode: slices.Contains(s.Tags, recorder.CustomCodeTag)}, nil
+	return Input{Name: "session " + s.Name, SessionID: s.ID, Source: src, Count: s.Exchanges, CustomCode: slices.Contains(s.Tags, recorder.CustomCodeTag)}
+}
+
+// Each calls fn for every exchange of the input, in order, stopping at
+// fn's first error.
+func (in Input) Each(ctx context.Context, fn func(*recordings.Exchange) error) error {
+	if in.Source != nil {
+		if err := in.Source(ctx, fn); err != nil {
+			return &workflow.Error{Kind: workflow.KindInfra, Message: "cannot read " + in.Name + ": " + err.Error(), Fix: "check the recordings database", Err: err}
+		}
+		return nil
+	}
+	for _, x := range in.Exchanges {
+		if err := fn(x); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Len is how many exchanges the input has (expected, for a Source).
+func (in Input) Len() int {
+	if in.Source != nil {
+		return in.Count
+	}
+	return len(in.Exchanges)
 }
 
 // Plan is a checked run, ready to start.
@@ -79,12 +113,10 @@ type Plan struct {
 	Target    *url.URL
 	// Session is the replayed session when one was picked by id; nil for
 	// generated requests and for inputs given to Prepare.
-	Session *recordings.Session
-	// Exchanges are every input's exchanges, in order.
-	Exchanges []*recordings.Exchange
-	Inputs    []Input
-	Generate  bool
-	Options   replay.Options
+	Session  *recordings.Session
+	Inputs   []Input
+	Generate bool
+	Options  replay.Options
 	// PolicyFindings are the connector's policy findings of warning level
 	// and above, to show before the run.
 	PolicyFindings []connector.Finding
@@ -118,14 +150,16 @@ func NewPlan(ctx context.Context, c *connector.Connector, st recordings.Store, c
 		if err != nil {
 			return nil, &workflow.Error{Kind: workflow.KindUsage, Message: "the session is not in the recordings database", Fix: "refresh the sessions list", Err: err}
 		}
-		in, err := SessionInput(ctx, st, sess)
+		// One row says whether there is anything to replay (the session's
+		// count is whatever the store filled in).
+		first, err := st.ListExchanges(ctx, recordings.ExchangeFilter{SessionID: sess.ID, Limit: 1})
 		if err != nil {
-			return nil, err
+			return nil, &workflow.Error{Kind: workflow.KindInfra, Message: "cannot read the session: " + err.Error(), Fix: "check the recordings database", Err: err}
 		}
-		if len(in.Exchanges) == 0 {
+		if len(first.Exchanges) == 0 {
 			return nil, workflow.Usage(fmt.Sprintf("session %q has no exchanges", sess.Name), "record some traffic first")
 		}
-		inputs = []Input{in}
+		inputs = []Input{SessionInput(st, sess)}
 	}
 	p := Prepare(c, tu, conn, cfg, inputs)
 	p.Session = sess
@@ -139,13 +173,20 @@ func NewPlan(ctx context.Context, c *connector.Connector, st recordings.Store, c
 // a recordings file).
 func Prepare(c *connector.Connector, target *url.URL, conn Connection, cfg RunConfig, inputs []Input) *Plan {
 	p := &Plan{Connector: c, Target: target, Generate: cfg.Generate, Inputs: inputs, cfg: cfg}
-	for _, in := range inputs {
-		p.Exchanges = append(p.Exchanges, in.Exchanges...)
-	}
 	p.Options, p.PolicyFindings = Options(c, target, conn, cfg.NoPolicies, cfg.Log)
 	p.Options.Concurrency, p.Options.Timeout, p.Options.MaxRetryWait = cfg.Concurrency, cfg.Timeout, cfg.MaxRetryWait
-	p.Options.Drift, p.Options.Shard = cfg.Drift, cfg.Shard
+	p.Options.Drift, p.Options.Shard, p.Options.Keep = cfg.Drift, cfg.Shard, cfg.Keep
 	return p
+}
+
+// Total is how many exchanges the plan's inputs have (expected: sessions
+// are counted by the store, not read).
+func (p *Plan) Total() int {
+	n := 0
+	for _, in := range p.Inputs {
+		n += in.Len()
+	}
+	return n
 }
 
 // Name says what is replayed.
@@ -175,7 +216,7 @@ func (p *Plan) Run(ctx context.Context, tool string, em contract.Emitter) (*cont
 	rep := &contract.Report{Tool: tool, Kind: contract.KindTest, Connector: c.Name, Target: p.Target.Redacted(), Recordings: p.cfg.Recordings,
 		Started: started, FailOn: failOn, Shard: p.cfg.Shard.String(), CustomCode: c.CustomCode != nil, Noise: p.cfg.Drift.Noise()}
 	opts := p.Options
-	opts.Emitter = em
+	opts.Emitter, opts.FailOn = em, failOn
 	runner := replay.New(c, opts)
 	// With custom code, requests go through the script on their way to the
 	// target, except those of sessions recorded with it (already after it).
@@ -199,7 +240,15 @@ func (p *Plan) Run(ctx context.Context, tool string, em contract.Emitter) (*cont
 			if in.CustomCode {
 				rn = runner
 			}
-			if res, err = rn.Run(ctx, in.Name, in.Exchanges); err != nil {
+			if in.Source != nil {
+				res, err = rn.RunSource(ctx, in.Name, in.Count, in.Source)
+			} else {
+				res, err = rn.Run(ctx, in.Name, in.Exchanges)
+			}
+			if err != nil {
+				if ctx.Err() == nil {
+					err = &workflow.Error{Kind: workflow.KindInfra, Message: "cannot read " + in.Name + ": " + err.Error(), Fix: "check the recordings database", Err: err}
+				}
 				break
 			}
 			if err = p.add(rep, res, coverage); err != nil {
@@ -235,13 +284,9 @@ func (p *Plan) add(rep *contract.Report, res *replay.Result, coverage map[string
 	return nil
 }
 
-// Cases counts the cases of a report.
+// Cases counts the cases of a report, summarised ones included.
 func Cases(rep *contract.Report) int {
-	n := 0
-	for _, s := range rep.Suites {
-		n += len(s.Cases)
-	}
-	return n
+	return rep.TotalCases()
 }
 
 // Save keeps a finished run in the history of runs (generated runs and

@@ -63,7 +63,8 @@ export type RunSummary = app.RunSummary;
 export type TriggersView = app.TriggersView;
 export type ConditionView = app.ConditionView;
 export type RuleView = Omit<app.RuleView, 'convertValues' | 'when'> & { when: ConditionView[] };
-export type OperationOverride = Omit<app.OperationOverride, 'convertValues' | 'rules'> & { rules: RuleView[] };
+export type AnswerView = app.AnswerView;
+export type OperationOverride = Omit<app.OperationOverride, 'convertValues' | 'rules' | 'answers'> & { rules: RuleView[]; answers: AnswerView[] };
 export type BodyProblem = override.BodyProblem;
 // override.Outline without the generated class's methods and any-typed enum.
 export type SchemaOutline = Omit<override.Outline, 'convertValues' | 'properties' | 'items' | 'enum'> & {

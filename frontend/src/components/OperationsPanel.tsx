@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
-import { ArrowDown, ArrowUp, ListFilter, Plus, Save, Trash2 } from 'lucide-react';
-import { backend, type ConditionView, type ConnectorView, type OperationOverride, type RuleView } from '../api';
+import { ArrowDown, ArrowUp, ListFilter, ListOrdered, Plus, Save, Trash2 } from 'lucide-react';
+import { backend, type AnswerView, type ConditionView, type ConnectorView, type OperationOverride, type RuleView } from '../api';
 import { MethodBadge } from './OperationList';
 import { JsonBodyEditor, jsonProblem } from './JsonBodyEditor';
 
@@ -15,8 +15,9 @@ function label(choice: string): string {
 type Answer = { response?: string; body?: string; latencyMs?: number };
 
 // AnswerPicker is the answer and latency of an operation or of one of its
-// rules: the same choices in both places (a custom answer starts as {}).
-function AnswerPicker({ name, choices, answer, disabled, onChange }: { name: string; choices: string[]; answer: Answer; disabled?: boolean; onChange: (v: Answer) => void }) {
+// rules, or one answer of a sequence (no latency of its own): the same
+// choices in every place (a custom answer starts as {}).
+function AnswerPicker({ name, choices, answer, disabled, latency = true, onChange }: { name: string; choices: string[]; answer: Answer; disabled?: boolean; latency?: boolean; onChange: (v: Answer) => void }) {
   return (
     <>
       <select aria-label={`Answer of ${name}`} value={answer.response ?? ''} disabled={disabled} onChange={(e) => onChange({ response: e.target.value, body: e.target.value === 'custom' && !answer.body ? '{}' : answer.body })}>
@@ -29,17 +30,20 @@ function AnswerPicker({ name, choices, answer, disabled, onChange }: { name: str
         <option value="generated">generated from the schema</option>
         <option value="custom">custom body…</option>
       </select>
-      <label className="inline">
-        latency ms
-        <input aria-label={`Latency of ${name}`} type="number" min={0} value={answer.latencyMs ?? 0} disabled={disabled} onChange={(e) => onChange({ latencyMs: Number(e.target.value || 0) })} />
-      </label>
+      {latency && (
+        <label className="inline">
+          latency ms
+          <input aria-label={`Latency of ${name}`} type="number" min={0} value={answer.latencyMs ?? 0} disabled={disabled} onChange={(e) => onChange({ latencyMs: Number(e.target.value || 0) })} />
+        </label>
+      )}
     </>
   );
 }
 
 // OperationsPanel edits the connector's per-operation overrides: on/off,
 // the answer (a declared status, an example, generated data or a custom
-// JSON body), latency and error rate. Saving writes
+// JSON body), several answers in turn or at random, latency, error rate
+// and rules. Saving writes
 // .connectorlab/overrides.json beside the connector and applies it to every
 // running mock at once; the CLI reads the same file (mock --overrides).
 export function OperationsPanel({ c, onError, onNotify }: { c: ConnectorView; onError: (e: unknown) => void; onNotify: (m: string) => void }) {
@@ -61,15 +65,14 @@ export function OperationsPanel({ c, onError, onNotify }: { c: ConnectorView; on
     setRows(rows.map((r) => (r.operationId === id ? { ...r, ...patch } : r)));
     setDirty(true);
   };
-  const problems = rows.filter(
-    (r) => (r.response === 'custom' && jsonProblem(r.body ?? '') !== '') || (r.rules ?? []).some((ru) => (ru.response === 'custom' && jsonProblem(ru.body ?? '') !== '') || ru.when.some((w) => !w.key.trim())),
-  );
+  const badBody = (a: { response?: string; body?: string }) => a.response === 'custom' && jsonProblem(a.body ?? '') !== '';
+  const problems = rows.filter((r) => badBody(r) || (r.rules ?? []).some((ru) => badBody(ru) || ru.when.some((w) => !w.key.trim())) || (r.answers ?? []).some(badBody));
   const save = async () => {
     try {
       const v = await backend().saveOverrides(c.path, rows);
       setRows(v.operations ?? []);
       setDirty(false);
-      const n = (v.operations ?? []).filter((r) => r.disabled || r.response || r.latencyMs || r.errorRate || (r.rules ?? []).length).length;
+      const n = (v.operations ?? []).filter((r) => r.disabled || r.response || r.latencyMs || r.errorRate || (r.rules ?? []).length || (r.answers ?? []).length).length;
       onNotify(`Saved ${n} override${n === 1 ? '' : 's'} to ${v.file}; the running mocks use them now`);
     } catch (e) {
       onError(e);
@@ -108,7 +111,11 @@ export function OperationsPanel({ c, onError, onNotify }: { c: ConnectorView; on
                       {r.rules.length} rule{r.rules.length === 1 ? '' : 's'}
                     </span>
                   )}
-                  {!!r.sequence && <span className="badge info">{r.sequence} answers in turn (file)</span>}
+                  {(r.answers ?? []).length > 0 && (
+                    <span className="badge info">
+                      {r.answers.length} answer{r.answers.length === 1 ? '' : 's'} {r.mode === 'random' ? 'at random' : 'in turn'}
+                    </span>
+                  )}
                 </div>
                 <div className="ovr-controls">
                   <AnswerPicker name={op.id} choices={r.choices} answer={r} disabled={r.disabled} onChange={(v) => set(op.id, v)} />
@@ -116,6 +123,7 @@ export function OperationsPanel({ c, onError, onNotify }: { c: ConnectorView; on
                     errors
                     <input aria-label={`Error rate of ${op.id}`} type="number" min={0} max={1} step={0.05} value={r.errorRate ?? 0} disabled={r.disabled} onChange={(e) => set(op.id, { errorRate: Number(e.target.value || 0) })} />
                   </label>
+                  {(r.answers ?? []).length > 0 && <span className="muted small">the several answers below replace this answer</span>}
                 </div>
                 {r.response === 'custom' && !r.disabled && (
                   <div className="ovr-custom">
@@ -126,6 +134,7 @@ export function OperationsPanel({ c, onError, onNotify }: { c: ConnectorView; on
                     <JsonBodyEditor path={c.path} operationId={op.id} status={r.status || 200} value={r.body ?? ''} onChange={(b) => set(op.id, { body: b })} label={`Custom body of ${op.id}`} onError={onError} />
                   </div>
                 )}
+                {!r.disabled && <SequenceEditor c={c} row={r} onChange={(patch) => set(op.id, patch)} onError={onError} />}
                 {!r.disabled && <RulesEditor c={c} row={r} onChange={(rules) => set(op.id, { rules })} onError={onError} />}
               </div>
             );
@@ -231,6 +240,88 @@ function RulesEditor({ c, row, onChange, onError }: { c: ConnectorView; row: Ope
       ))}
       <button className="small icon-text" onClick={() => onChange([...rules, newRule()])}>
         <Plus size={13} aria-hidden /> Add a rule to {id}
+      </button>
+    </details>
+  );
+}
+
+const modes: [string, string][] = [
+  ['sequential', 'in turn'],
+  ['random', 'at random'],
+];
+
+// SequenceEditor edits an operation's several answers (the file's
+// "responses" and "mode"): when no rule matches they are answered in turn,
+// starting again after the last, or at random — each one like the
+// operation's single answer. Laid out as the rules are.
+function SequenceEditor({ c, row, onChange, onError }: { c: ConnectorView; row: OperationOverride; onChange: (p: Partial<OperationOverride>) => void; onError: (e: unknown) => void }) {
+  const answers = row.answers ?? [];
+  const id = row.operationId;
+  const mode = row.mode === 'random' ? 'random' : 'sequential';
+  const put = (i: number, patch: Partial<AnswerView>) => onChange({ answers: answers.map((a, j) => (j === i ? { ...a, ...patch } : a)) });
+  const move = (i: number, d: number) => {
+    const next = answers.slice();
+    const [a] = next.splice(i, 1);
+    next.splice(i + d, 0, a);
+    onChange({ answers: next });
+  };
+  // A new answer starts as the operation's own, so "add" twice then
+  // changing one is the quickest way to a two-answer sequence.
+  const add = () => onChange({ answers: [...answers, answers.length === 0 && row.response ? { response: row.response, status: row.status, body: row.body } : { response: '' }], mode });
+  return (
+    <details className="ovr-rules" open={answers.length > 0 || undefined} data-sequence={id}>
+      <summary>
+        <ListOrdered size={13} aria-hidden /> Several answers {answers.length > 0 ? `(${answers.length}, ${mode === 'random' ? 'at random' : 'in turn'})` : '— answer in turn or at random'}
+      </summary>
+      {answers.length > 0 && (
+        <div className="rule-head">
+          <label className="inline">
+            order
+            <select aria-label={`Order of the answers of ${id}`} value={mode} onChange={(e) => onChange({ mode: e.target.value })}>
+              {modes.map(([v, l]) => (
+                <option key={v} value={v}>
+                  {l}
+                </option>
+              ))}
+            </select>
+          </label>
+          <span className="muted small">{mode === 'random' ? 'each call picks one of them' : 'call 1 gets #1, then #2, …, then #1 again'}; rules still answer first</span>
+        </div>
+      )}
+      {answers.map((a, i) => (
+        <div key={i} className="rule" data-answer={`${id}#${i + 1}`}>
+          <div className="rule-head rule-then">
+            <span className="muted small">#{i + 1}</span>
+            <AnswerPicker name={`answer ${i + 1} of ${id}`} choices={row.choices} answer={a} latency={false} onChange={(v) => put(i, v)} />
+            {a.response === 'custom' && (
+              <label className="inline">
+                status
+                <input aria-label={`Status of answer ${i + 1} of ${id}`} type="number" min={100} max={599} value={a.status || 200} onChange={(e) => put(i, { status: Number(e.target.value || 200) })} />
+              </label>
+            )}
+            {a.response === 'custom' && a.headers && Object.keys(a.headers).length > 0 && (
+              <span className="muted small mono" title="headers from the file; kept on save">
+                + {Object.keys(a.headers).join(', ')}
+              </span>
+            )}
+            <span className="grow" />
+            <button className="ghost icon" aria-label={`Move answer ${i + 1} of ${id} up`} disabled={i === 0} onClick={() => move(i, -1)}>
+              <ArrowUp size={13} aria-hidden />
+            </button>
+            <button className="ghost icon" aria-label={`Move answer ${i + 1} of ${id} down`} disabled={i === answers.length - 1} onClick={() => move(i, 1)}>
+              <ArrowDown size={13} aria-hidden />
+            </button>
+            <button className="ghost icon" aria-label={`Remove answer ${i + 1} of ${id}`} onClick={() => onChange({ answers: answers.filter((_, j) => j !== i) })}>
+              <Trash2 size={13} aria-hidden />
+            </button>
+          </div>
+          {a.response === 'custom' && (
+            <JsonBodyEditor path={c.path} operationId={id} status={a.status || 200} value={a.body ?? ''} onChange={(b) => put(i, { body: b })} label={`Body of answer ${i + 1} of ${id}`} onError={onError} />
+          )}
+        </div>
+      ))}
+      <button className="small icon-text" onClick={add}>
+        <Plus size={13} aria-hidden /> Add an answer to {id}
       </button>
     </details>
   );

@@ -22,12 +22,16 @@ export function TryItPanel({ path, op, running, onError }: Props) {
   const [sending, setSending] = useState(false);
   const [problem, setProblem] = useState('');
 
+  // Reset when another operation is chosen, not when the same one arrives
+  // as a new object (a refresh of the connector): that would throw away
+  // what the maker is typing (e2e: a fill landed after the example).
   useEffect(() => {
     setValues(initialValues(op));
     setBody(op.body?.example ?? '');
     setResult(null);
     setProblem('');
-  }, [op]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [path, op.id]);
 
   const set = (k: string, v: string) => setValues((old) => ({ ...old, [k]: v }));
 

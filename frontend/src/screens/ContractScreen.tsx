@@ -332,6 +332,11 @@ function OperationBlock({ o }: { o: OperationResult }) {
             {(cs.recorded || cs.replayed) && <JsonSideBySide recorded={cs.recorded ?? ''} replayed={cs.replayed ?? ''} />}
           </div>
         ))}
+      {open && o.summarised > 0 && (
+        <div className="muted small" data-testid="op-summarised">
+          {o.summarised} more cases counted above, not listed (a run lists its first 1,000 failing and 100 passing cases)
+        </div>
+      )}
     </div>
   );
 }

@@ -1,5 +1,23 @@
 export namespace app {
 	
+	export class AnswerView {
+	    response: string;
+	    status?: number;
+	    body?: string;
+	    headers?: Record<string, string>;
+	
+	    static createFrom(source: any = {}) {
+	        return new AnswerView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.response = source["response"];
+	        this.status = source["status"];
+	        this.body = source["body"];
+	        this.headers = source["headers"];
+	    }
+	}
 	export class BodyCheck {
 	    problems: override.BodyProblem[];
 	    schema?: override.Outline;
@@ -459,6 +477,7 @@ export namespace app {
 	    warnings: number;
 	    errors: number;
 	    skipped: number;
+	    summarised: number;
 	    cases: CaseView[];
 	
 	    static createFrom(source: any = {}) {
@@ -474,6 +493,7 @@ export namespace app {
 	        this.warnings = source["warnings"];
 	        this.errors = source["errors"];
 	        this.skipped = source["skipped"];
+	        this.summarised = source["summarised"];
 	        this.cases = this.convertValues(source["cases"], CaseView);
 	    }
 	
@@ -1163,7 +1183,8 @@ export namespace app {
 	    errorRate?: number;
 	    errorStatus?: number;
 	    rules: RuleView[];
-	    sequence?: number;
+	    answers: AnswerView[];
+	    mode?: string;
 	    choices: string[];
 	    pathParams: string[];
 	
@@ -1182,7 +1203,8 @@ export namespace app {
 	        this.errorRate = source["errorRate"];
 	        this.errorStatus = source["errorStatus"];
 	        this.rules = this.convertValues(source["rules"], RuleView);
-	        this.sequence = source["sequence"];
+	        this.answers = this.convertValues(source["answers"], AnswerView);
+	        this.mode = source["mode"];
 	        this.choices = source["choices"];
 	        this.pathParams = source["pathParams"];
 	    }
