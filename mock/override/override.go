@@ -464,7 +464,8 @@ func (s *Set) Watch(ctx context.Context, path string, c *connector.Connector, in
 	defer t.Stop()
 	for {
 		b, err := os.ReadFile(path)
-		if errors.Is(err, os.ErrNotExist) {
+		gone := errors.Is(err, os.ErrNotExist)
+		if gone {
 			b, err = []byte{}, nil
 		}
 		switch {
@@ -472,6 +473,11 @@ func (s *Set) Watch(ctx context.Context, path string, c *connector.Connector, in
 			if onError != nil && !first {
 				onError(fmt.Errorf("read overrides: %w", err))
 			}
+		case len(b) == 0 && !gone:
+			// An empty file that exists is one being written (a save
+			// truncates, then writes): applying it would drop every
+			// override until the next poll. Only a deleted file clears
+			// them. Regression: TestLoadAndWatchTheSidecar, seen in CI.
 		case first && len(b) == 0:
 			last = b
 		case last == nil || !bytes.Equal(b, last):

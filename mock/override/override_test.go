@@ -195,3 +195,48 @@ func TestLoadAndWatchTheSidecar(t *testing.T) {
 		t.Fatal("a broken edit dropped the applied overrides")
 	}
 }
+
+// Regression (CI): a save truncates the file before writing it, and a
+// poll in between saw an empty file and dropped every override. An empty
+// file that exists is skipped; a deleted one clears the overrides.
+func TestWatchSkipsAnEmptyFileMidSave(t *testing.T) {
+	t.Parallel()
+	c := sample(t)
+	path := override.DefaultPath(t.TempDir())
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(override.File{Version: 1, Operations: map[string]override.Operation{"GetOrder": {Disabled: true}}})
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := override.Load(path, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := override.NewSet(f)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go set.Watch(ctx, path, c, 5*time.Millisecond, nil)
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for !ok() {
+			if time.Now().After(deadline) {
+				t.Fatal(what)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	if err := os.WriteFile(path, nil, 0o644); err != nil { // the save's truncation
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // 20 polls of the empty file
+	if !set.File().Operations["GetOrder"].Disabled {
+		t.Fatal("an empty file mid-save dropped the overrides")
+	}
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("a deleted file did not clear the overrides", func() bool { return len(set.File().Operations) == 0 })
+}
