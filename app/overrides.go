@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -342,6 +343,22 @@ func (s *MockService) CheckBody(path, operationID string, status int, body strin
 	return out, nil
 }
 
+// sameRule is the rule of rules that a saved one stands for: the one with
+// its (non-empty) name, else the one with the same conditions; nil if none.
+func sameRule(rules []override.Rule, name string, when override.Match) *override.Rule {
+	for i := range rules {
+		if name != "" && rules[i].Name == name {
+			return &rules[i]
+		}
+	}
+	for i := range rules {
+		if reflect.DeepEqual(rules[i].When, when) {
+			return &rules[i]
+		}
+	}
+	return nil
+}
+
 // SaveOverrides writes the panel's rows to the sidecar file and applies
 // them to every running mock of the connector at once: answers, latency,
 // errors, rules (in order, first match wins) and answer sequences.
@@ -370,6 +387,7 @@ func (s *MockService) SaveOverrides(path string, rows []OperationOverride) (Over
 			resp.Headers = o.Response.Headers
 		}
 		o.Response = resp
+		oldRules := o.Rules
 		o.Rules = nil
 		for i, rv := range r.Rules {
 			rw := fmt.Sprintf("%s.rules[%d]", where, i)
@@ -383,6 +401,14 @@ func (s *MockService) SaveOverrides(path string, rows []OperationOverride) (Over
 			}
 			if then == nil {
 				then = &override.Response{}
+			}
+			// Nor a rule's: its custom answer keeps the headers of the same
+			// rule in the file (found by name, else by its conditions, since
+			// the panel may have reordered the rules).
+			if len(then.Body) > 0 && then.Headers == nil {
+				if was := sameRule(oldRules, strings.TrimSpace(rv.Name), m); was != nil {
+					then.Headers = was.Then.Headers
+				}
 			}
 			if rv.LatencyMs < 0 {
 				return OverridesView{}, &UserError{Message: rw + ".latencyMs is negative", Fix: "give 0 or more milliseconds"}

@@ -301,3 +301,62 @@ func compact(t *testing.T, b []byte) string {
 	}
 	return buf.String()
 }
+
+// Regression: saving from the panel dropped the headers of a rule's
+// custom answer (the panel does not edit headers), also when the rules
+// were reordered.
+func TestOverridesPanelSaveKeepsRuleHeaders(t *testing.T) {
+	cs := newTestConnectors(t)
+	v, err := cs.Open(testkit.CopyConnector(t, sample))
+	if err != nil {
+		t.Fatal(err)
+	}
+	side := filepath.Join(v.Path, ".connectorlab", "overrides.json")
+	if err := os.MkdirAll(filepath.Dir(side), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	file := `{"version":1,"operations":{"ListCustomers":{"rules":[` +
+		`{"name":"first","when":{"query":{"top":"1"}},"then":{"status":200,"body":{"value":[]},"headers":{"X-Rule":"first"}}},` +
+		`{"when":{"query":{"top":"2"}},"then":{"status":200,"body":{"value":[]},"headers":{"X-Rule":"second"}}}]}}}`
+	if err := os.WriteFile(side, []byte(file), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ms := newMockService(quietLog(), cs.ws, newStoreHolder(quietLog(), filepath.Join(t.TempDir(), "r.db")), newTrafficLog(&eventRecorder{}), &eventRecorder{})
+	t.Cleanup(ms.stopAll)
+	view, err := ms.Overrides(v.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := view.Operations
+	for i := range rows {
+		if rows[i].OperationID == "ListCustomers" {
+			if len(rows[i].Rules) != 2 {
+				t.Fatalf("rules read back: %+v", rows[i].Rules)
+			}
+			rows[i].Rules[0], rows[i].Rules[1] = rows[i].Rules[1], rows[i].Rules[0]
+		}
+	}
+	if _, err := ms.SaveOverrides(v.Path, rows); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(side)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f struct {
+		Operations map[string]struct {
+			Rules []struct {
+				Then struct {
+					Headers map[string]string `json:"headers"`
+				} `json:"then"`
+			} `json:"rules"`
+		} `json:"operations"`
+	}
+	if err := json.Unmarshal(b, &f); err != nil {
+		t.Fatal(err)
+	}
+	rules := f.Operations["ListCustomers"].Rules
+	if len(rules) != 2 || rules[0].Then.Headers["X-Rule"] != "second" || rules[1].Then.Headers["X-Rule"] != "first" {
+		t.Fatalf("a save dropped or swapped the rules' headers:\n%s", b)
+	}
+}
