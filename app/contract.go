@@ -219,18 +219,23 @@ func reportView(r *contract.Report) ContractRunView {
 		Counts: r.Counts, Passed: r.Passed, CustomCode: r.CustomCode, Findings: contractFindings(r.Findings), Noise: r.Noise, Operations: []OperationResult{}}
 	byOp := map[string]*OperationResult{}
 	var order []string
+	// group is the operation's row, made on first use (listed and
+	// summarised cases of one operation share it).
+	group := func(op string) *OperationResult {
+		if op == "" {
+			op = "(no operation matched)"
+		}
+		g := byOp[op]
+		if g == nil {
+			g = &OperationResult{Operation: op, Cases: []CaseView{}}
+			byOp[op] = g
+			order = append(order, op)
+		}
+		return g
+	}
 	for _, s := range r.Suites {
 		for _, c := range s.Cases {
-			op := c.Operation
-			if op == "" {
-				op = "(no operation matched)"
-			}
-			g := byOp[op]
-			if g == nil {
-				g = &OperationResult{Operation: op, Cases: []CaseView{}}
-				byOp[op] = g
-				order = append(order, op)
-			}
+			g := group(c.Operation)
 			cv := CaseView{Name: c.Name, Operation: c.Operation, Method: c.Method, URL: c.URL, Exchange: c.Exchange, Status: c.Status,
 				Millis: float64(time.Duration(c.Duration).Microseconds()) / 1000, Skipped: c.Skipped, Error: c.Error,
 				Findings: contractFindings(c.Findings), Recorded: prettyJSON(c.Recorded), Replayed: prettyJSON(c.Replayed)}
@@ -258,16 +263,7 @@ func reportView(r *contract.Report) ContractRunView {
 		// them into their operation's totals.
 		if s.Summary != nil {
 			for _, ot := range s.Summary.Operations {
-				op := ot.Operation
-				if op == "" {
-					op = "(no operation matched)"
-				}
-				g := byOp[op]
-				if g == nil {
-					g = &OperationResult{Operation: op, Cases: []CaseView{}}
-					byOp[op] = g
-					order = append(order, op)
-				}
+				g := group(ot.Operation)
 				g.Passed += ot.Passed
 				g.Failed += ot.Failed
 				g.Warnings += ot.Warnings
