@@ -78,21 +78,8 @@ func TestPlanChecksAndRunsGenerated(t *testing.T) {
 func TestPlanOfSeveralInputsReportsOnce(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	c, err := (&connector.Loader{}).Load(ctx, "../../examples/contoso-orders")
-	if err != nil {
-		t.Fatal(err)
-	}
-	params := map[string]string{}
-	for _, p := range c.Auth.Sets[0].Parameters {
-		params[p.Name] = "k"
-	}
-	m, err := mock.New(c, mock.Options{Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(m)
-	defer srv.Close()
-	gen, err := NewPlan(ctx, c, nil, RunConfig{Generate: true, Target: srv.URL, Params: params, NoPolicies: true, Seed: 1})
+	c, params, mockURL := sample(t)
+	gen, err := NewPlan(ctx, c, nil, RunConfig{Generate: true, Target: mockURL, Params: params, NoPolicies: true, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +91,7 @@ func TestPlanOfSeveralInputsReportsOnce(t *testing.T) {
 	first := res.Suite.Cases[0]
 	x := &recordings.Exchange{ID: 1, OperationID: first.Operation, Request: recordings.Request{Method: first.Method, URL: first.URL}}
 	x.Response.Status = first.Status
-	target, _ := ParseTarget(srv.URL)
+	target, _ := ParseTarget(mockURL)
 	conn, err := Connect(c, "", params, false)
 	if err != nil {
 		t.Fatal(err)

@@ -5,16 +5,13 @@ import (
 	"context"
 	"encoding/xml"
 	"fmt"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/contract"
 	"github.com/connectorlab/connectorlab/contract/report"
-	"github.com/connectorlab/connectorlab/mock"
 	"github.com/connectorlab/connectorlab/recordings"
 	"github.com/connectorlab/connectorlab/recordings/sqlite"
 )
@@ -28,21 +25,8 @@ import (
 func TestSummarisedSuiteKeepsExactTotals(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	c, err := (&connector.Loader{}).Load(ctx, "../../examples/contoso-orders")
-	if err != nil {
-		t.Fatal(err)
-	}
-	params := map[string]string{}
-	for _, p := range c.Auth.Sets[0].Parameters {
-		params[p.Name] = "k"
-	}
-	m, err := mock.New(c, mock.Options{Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(m)
-	defer srv.Close()
-	gen, err := NewPlan(ctx, c, nil, RunConfig{Generate: true, Target: srv.URL, Params: params, NoPolicies: true, Seed: 1})
+	c, params, target := sample(t)
+	gen, err := NewPlan(ctx, c, nil, RunConfig{Generate: true, Target: target, Params: params, NoPolicies: true, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +71,7 @@ func TestSummarisedSuiteKeepsExactTotals(t *testing.T) {
 
 	run := func(keep contract.Keep) (*contract.Report, *Plan) {
 		t.Helper()
-		p, err := NewPlan(ctx, c, st, RunConfig{SessionID: sess.ID, Target: srv.URL, Params: params, NoPolicies: true, Keep: keep})
+		p, err := NewPlan(ctx, c, st, RunConfig{SessionID: sess.ID, Target: target, Params: params, NoPolicies: true, Keep: keep})
 		if err != nil {
 			t.Fatal(err)
 		}
