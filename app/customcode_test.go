@@ -3,7 +3,6 @@ package app
 import (
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -38,7 +37,7 @@ func TestCustomCodePanelSaveRecompilesAndRunsOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms := newMockService(quietLog(), cs.ws, newStoreHolder(quietLog(), filepath.Join(t.TempDir(), "r.db")), newTrafficLog(&eventRecorder{}), &eventRecorder{})
+	ms := testMockService(t, cs)
 	t.Cleanup(ms.stopAll)
 	sv, err := ms.Script(v.Path)
 	if err != nil || !sv.Compile.OK || !sv.Compile.Available || !strings.Contains(sv.Source, "HandleHtmlToTextOperation") || strings.Join(sv.Operations, ",") != "HtmlToText" {
@@ -102,7 +101,7 @@ func TestCustomCodePanelSaysHowToInstallTheHost(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("PATH", t.TempDir()) // no mono, no mcs
-	ms := newMockService(quietLog(), cs.ws, newStoreHolder(quietLog(), filepath.Join(t.TempDir(), "r.db")), newTrafficLog(&eventRecorder{}), &eventRecorder{})
+	ms := testMockService(t, cs)
 	t.Cleanup(ms.stopAll)
 	sv, err := ms.Script(v.Path)
 	if err != nil || sv.Compile.Available || !strings.Contains(sv.Compile.InstallHint, "apt-get install") {
@@ -123,7 +122,7 @@ func TestCORSOriginSetting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms := newMockService(quietLog(), cs.ws, newStoreHolder(quietLog(), filepath.Join(t.TempDir(), "r.db")), newTrafficLog(&eventRecorder{}), &eventRecorder{})
+	ms := testMockService(t, cs)
 	t.Cleanup(ms.stopAll)
 	if _, err := ms.StartMock(MockConfig{Path: v.Path, CORSOrigin: "not an origin"}); err == nil {
 		t.Fatal("a bad CORS origin was accepted")

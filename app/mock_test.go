@@ -12,6 +12,13 @@ import (
 	"time"
 )
 
+// testMockService is a MockService over cs with its own store file and a
+// traffic log whose events go nowhere.
+func testMockService(t *testing.T, cs *ConnectorService) *MockService {
+	t.Helper()
+	return newMockService(quietLog(), cs.ws, newStoreHolder(quietLog(), filepath.Join(t.TempDir(), "r.db")), newTrafficLog(&eventRecorder{}), &eventRecorder{})
+}
+
 func startSampleMock(t *testing.T, cfg MockConfig) (*MockService, *trafficLog, MockStatus) {
 	t.Helper()
 	cs := newTestConnectors(t)
@@ -103,7 +110,7 @@ func TestMockStartOnBusyPortSaysPickAnother(t *testing.T) {
 	defer ln.Close()
 	cs := newTestConnectors(t)
 	v, _ := cs.Open(sample)
-	ms := newMockService(quietLog(), cs.ws, newStoreHolder(quietLog(), filepath.Join(t.TempDir(), "r.db")), newTrafficLog(&eventRecorder{}), &eventRecorder{})
+	ms := testMockService(t, cs)
 	_, err = ms.Start(MockConfig{Path: v.Path, Port: ln.Addr().(*net.TCPAddr).Port})
 	d := describe(err)
 	if !strings.Contains(d.Message, "already in use") || d.Fix == "" {

@@ -18,7 +18,7 @@ func TestOverridesPanelSavesTheSidecarAndAppliesLive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms := newMockService(quietLog(), cs.ws, newStoreHolder(quietLog(), filepath.Join(t.TempDir(), "r.db")), newTrafficLog(&eventRecorder{}), &eventRecorder{})
+	ms := testMockService(t, cs)
 	t.Cleanup(ms.stopAll)
 	if _, err := ms.StartMock(MockConfig{Path: v.Path, Validate: true}); err != nil {
 		t.Fatal(err)
@@ -95,7 +95,7 @@ func TestOverridesPanelRulesChangeTheLiveAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms := newMockService(quietLog(), cs.ws, newStoreHolder(quietLog(), filepath.Join(t.TempDir(), "r.db")), newTrafficLog(&eventRecorder{}), &eventRecorder{})
+	ms := testMockService(t, cs)
 	t.Cleanup(ms.stopAll)
 	if _, err := ms.StartMock(MockConfig{Path: v.Path}); err != nil {
 		t.Fatal(err)
@@ -144,7 +144,7 @@ func TestCheckBodyListsSchemaProblems(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms := newMockService(quietLog(), cs.ws, newStoreHolder(quietLog(), filepath.Join(t.TempDir(), "r.db")), newTrafficLog(&eventRecorder{}), &eventRecorder{})
+	ms := testMockService(t, cs)
 	chk, err := ms.CheckBody(v.Path, "GetOrder", 200, `{"status":"lost"}`)
 	if err != nil || chk.Schema == nil || chk.Schema.Properties["status"] == nil {
 		t.Fatalf("check: %+v %v", chk, err)
@@ -159,21 +159,10 @@ func TestCheckBodyListsSchemaProblems(t *testing.T) {
 }
 
 func TestOverridesPanelSequencesRoundTripAndAnswerInTurn(t *testing.T) {
-	cs := newTestConnectors(t)
-	v, err := cs.Open(testkit.CopyConnector(t, sample))
-	if err != nil {
-		t.Fatal(err)
-	}
-	side := filepath.Join(v.Path, ".connectorlab", "overrides.json")
 	// A sequence written by hand, with headers the panel does not edit:
 	// a save must keep them.
-	if err := os.MkdirAll(filepath.Dir(side), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(side, []byte(`{"version":1,"operations":{"ListCustomers":{"response":{"body":{"value":[]},"headers":{"X-One":"1"}},"responses":[{"status":200,"body":{"value":[]},"headers":{"X-Page":"1"}},{}]}}}`), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	ms := newMockService(quietLog(), cs.ws, newStoreHolder(quietLog(), filepath.Join(t.TempDir(), "r.db")), newTrafficLog(&eventRecorder{}), &eventRecorder{})
+	cs, v, side := sampleWithOverrides(t, `{"version":1,"operations":{"ListCustomers":{"response":{"body":{"value":[]},"headers":{"X-One":"1"}},"responses":[{"status":200,"body":{"value":[]},"headers":{"X-Page":"1"}},{}]}}}`)
+	ms := testMockService(t, cs)
 	t.Cleanup(ms.stopAll)
 	if _, err := ms.StartMock(MockConfig{Path: v.Path}); err != nil {
 		t.Fatal(err)
@@ -270,7 +259,7 @@ func TestOverridesPanelSequenceErrorsNameTheField(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms := newMockService(quietLog(), cs.ws, newStoreHolder(quietLog(), filepath.Join(t.TempDir(), "r.db")), newTrafficLog(&eventRecorder{}), &eventRecorder{})
+	ms := testMockService(t, cs)
 	for _, tc := range []struct {
 		name string
 		row  OperationOverride
@@ -306,22 +295,10 @@ func compact(t *testing.T, b []byte) string {
 // custom answer (the panel does not edit headers), also when the rules
 // were reordered.
 func TestOverridesPanelSaveKeepsRuleHeaders(t *testing.T) {
-	cs := newTestConnectors(t)
-	v, err := cs.Open(testkit.CopyConnector(t, sample))
-	if err != nil {
-		t.Fatal(err)
-	}
-	side := filepath.Join(v.Path, ".connectorlab", "overrides.json")
-	if err := os.MkdirAll(filepath.Dir(side), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	file := `{"version":1,"operations":{"ListCustomers":{"rules":[` +
-		`{"name":"first","when":{"query":{"top":"1"}},"then":{"status":200,"body":{"value":[]},"headers":{"X-Rule":"first"}}},` +
-		`{"when":{"query":{"top":"2"}},"then":{"status":200,"body":{"value":[]},"headers":{"X-Rule":"second"}}}]}}}`
-	if err := os.WriteFile(side, []byte(file), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	ms := newMockService(quietLog(), cs.ws, newStoreHolder(quietLog(), filepath.Join(t.TempDir(), "r.db")), newTrafficLog(&eventRecorder{}), &eventRecorder{})
+	cs, v, side := sampleWithOverrides(t, `{"version":1,"operations":{"ListCustomers":{"rules":[`+
+		`{"name":"first","when":{"query":{"top":"1"}},"then":{"status":200,"body":{"value":[]},"headers":{"X-Rule":"first"}}},`+
+		`{"when":{"query":{"top":"2"}},"then":{"status":200,"body":{"value":[]},"headers":{"X-Rule":"second"}}}]}}}`)
+	ms := testMockService(t, cs)
 	t.Cleanup(ms.stopAll)
 	view, err := ms.Overrides(v.Path)
 	if err != nil {
@@ -359,4 +336,23 @@ func TestOverridesPanelSaveKeepsRuleHeaders(t *testing.T) {
 	if len(rules) != 2 || rules[0].Then.Headers["X-Rule"] != "second" || rules[1].Then.Headers["X-Rule"] != "first" {
 		t.Fatalf("a save dropped or swapped the rules' headers:\n%s", b)
 	}
+}
+
+// sampleWithOverrides opens a copy of the sample connector whose sidecar
+// overrides file holds content; it returns the file's path too.
+func sampleWithOverrides(t *testing.T, content string) (*ConnectorService, ConnectorView, string) {
+	t.Helper()
+	cs := newTestConnectors(t)
+	v, err := cs.Open(testkit.CopyConnector(t, sample))
+	if err != nil {
+		t.Fatal(err)
+	}
+	side := filepath.Join(v.Path, ".connectorlab", "overrides.json")
+	if err := os.MkdirAll(filepath.Dir(side), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(side, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return cs, v, side
 }
