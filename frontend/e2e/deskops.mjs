@@ -107,14 +107,8 @@ export const deskopsCases = [
   ],
   [
     'operations panel: a rule on a path parameter changes the live answer; a custom body is checked against the response schema with JSON pointers',
-    async ({ page }) => {
-      const copy = mkdtempSync(join(tmpdir(), 'cl-e2e-rules-'));
-      cpSync(sample, copy, { recursive: true });
-      rmSync(join(copy, '.connectorlab'), { recursive: true, force: true });
-      try {
-        await openConnector(page, copy);
-        const url = await startMock(page);
-        await page.click(S('[role="tab"]:has-text("Operations")'));
+    async ({ page }) =>
+      onOperationsTab(page, 'cl-e2e-rules-', async (copy, url) => {
         const rules = S('[data-rules="GetOrder"]');
         await page.click(`${rules} > summary`);
         await page.click(S('button:has-text("Add a rule to GetOrder")'));
@@ -137,23 +131,12 @@ export const deskopsCases = [
         assert(other.id === 'from-the-panel', `GetOrder o-1 answered ${JSON.stringify(other)}`);
         await page.$eval(S('[data-rules="GetOrder"]'), scrollCard);
         await shoot(page, 'mock-rules');
-        await stopMock(page);
-      } finally {
-        await backToSample(page);
-        rmSync(copy, { recursive: true, force: true });
-      }
-    },
+      }),
   ],
   [
     'operations panel: a sequence of two answers is edited (keyboard included), saved, and the running mock answers A, then B, then A over HTTP',
-    async ({ page }) => {
-      const copy = mkdtempSync(join(tmpdir(), 'cl-e2e-seq-'));
-      cpSync(sample, copy, { recursive: true });
-      rmSync(join(copy, '.connectorlab'), { recursive: true, force: true });
-      try {
-        await openConnector(page, copy);
-        const url = await startMock(page);
-        await page.click(S('[role="tab"]:has-text("Operations")'));
+    async ({ page }) =>
+      onOperationsTab(page, 'cl-e2e-seq-', async (copy, url) => {
         const seq = S('[data-sequence="GetOrder"]');
         // Open the editor and add both answers from the keyboard.
         await page.focus(`${seq} > summary`);
@@ -183,12 +166,7 @@ export const deskopsCases = [
         await page.waitForSelector(S('.badge:has-text("2 answers in turn")'));
         await page.$eval(seq, scrollCard);
         await shoot(page, 'mock-sequence');
-        await stopMock(page);
-      } finally {
-        await backToSample(page);
-        rmSync(copy, { recursive: true, force: true });
-      }
-    },
+      }),
   ],
   [
     'CORS setting: off by default; an origin given on the Mock screen may write, others may not',
@@ -267,3 +245,22 @@ export const deskopsCases = [
     },
   ],
 ];
+
+// onOperationsTab runs fn on a fresh copy of the sample connector (no
+// sidecar file) with its mock started and the Operations tab open, then
+// stops the mock and goes back to the sample.
+async function onOperationsTab(page, prefix, fn) {
+  const copy = mkdtempSync(join(tmpdir(), prefix));
+  cpSync(sample, copy, { recursive: true });
+  rmSync(join(copy, '.connectorlab'), { recursive: true, force: true });
+  try {
+    await openConnector(page, copy);
+    const url = await startMock(page);
+    await page.click(S('[role="tab"]:has-text("Operations")'));
+    await fn(copy, url);
+    await stopMock(page);
+  } finally {
+    await backToSample(page);
+    rmSync(copy, { recursive: true, force: true });
+  }
+}
