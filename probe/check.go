@@ -362,6 +362,11 @@ func Sweep(ctx context.Context, c *connector.Connector, base string, client *htt
 	nc := *client
 	nc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	client = &nc
+	if o.Builder.Lookup == nil {
+		// Dynamic body schemas are looked up on the target under test,
+		// as the designer does before it builds the request.
+		o.Builder.Lookup = HTTPLookup(client, base)
+	}
 	b := New(c, o.Builder)
 	k := NewChecker()
 	out := make([]Result, 0, len(c.Operations))
@@ -376,12 +381,12 @@ func Sweep(ctx context.Context, c *connector.Connector, base string, client *htt
 }
 
 func sweepOne(ctx context.Context, b *Builder, k *Checker, op *connector.Operation, base string, client *http.Client, timeout time.Duration) (string, string, int) {
-	req, err := b.Build(op)
+	rctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	req, err := b.BuildContext(rctx, op)
 	if err != nil {
 		return ClassBuild, err.Error(), 0
 	}
-	rctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	hr, err := req.HTTP(rctx, base)
 	if err != nil {
 		return ClassBuild, err.Error(), 0

@@ -4,8 +4,15 @@
 // answer against the operation's declared responses. The mock's
 // conformance sweep and `connectorlab test --generate` use it.
 //
-// It imports connector, route and mock/fake; it must not import mock (the
-// mock's tests import probe) or anything above.
+// Body parts with an x-ms-dynamic-schema or x-ms-dynamic-properties get
+// their schema the way the Power Automate designer gets it: from the
+// lookup operation, called on the target under test through
+// Options.Lookup (Sweep sends it over HTTP itself; contract/replay sends
+// it the way it sends every request), read with mock/dynamic's client
+// side, so the probe and the mock read the extension one way.
+//
+// It imports connector, route, mock/fake and mock/dynamic; it must not
+// import mock (the mock's tests import probe) or anything above.
 package probe
 
 import (
@@ -48,6 +55,12 @@ type Options struct {
 	NoBasePath bool
 	// Optional also fills optional query parameters and headers.
 	Optional bool
+	// Lookup calls a lookup operation on the target under test. When set,
+	// request-body parts declared with x-ms-dynamic-schema or
+	// x-ms-dynamic-properties are generated from the schema the lookup
+	// answers (see dynamic.go), as the Power Automate designer builds
+	// them; nil generates them from the static schema.
+	Lookup LookupFunc
 }
 
 // Builder builds requests for one connector. Safe for concurrent use.
@@ -73,6 +86,10 @@ type Request struct {
 	Query  url.Values
 	Header http.Header
 	Body   []byte
+	// Notes say where the request falls short of what the designer would
+	// send: a dynamic body schema that could not be looked up, so that
+	// part was generated from the static schema.
+	Notes []string
 }
 
 // URL returns base + path + query.
@@ -157,6 +174,19 @@ func params(op *connector.Operation) []*openapi3.Parameter {
 
 // Build returns a valid request for op.
 func (b *Builder) Build(op *connector.Operation) (*Request, error) {
+	return b.BuildContext(context.Background(), op)
+}
+
+// BuildContext is Build with a context for the lookups Options.Lookup
+// makes.
+func (b *Builder) BuildContext(ctx context.Context, op *connector.Operation) (*Request, error) {
+	return b.build(ctx, op, nil)
+}
+
+// build builds a request for op; over fixes the values of named
+// parameters or body properties (what a dynamic reference maps onto its
+// lookup).
+func (b *Builder) build(ctx context.Context, op *connector.Operation, over map[string]any) (*Request, error) {
 	if op == nil {
 		return nil, fmt.Errorf("no operation")
 	}
@@ -175,16 +205,20 @@ func (b *Builder) Build(op *connector.Operation) (*Request, error) {
 	} else {
 		tmpl = route.Join("", op.Path)
 	}
-	path, err := b.fillPath(op, tmpl, byPath, seed)
+	path, pathVals, err := b.fillPath(op, tmpl, byPath, over, seed)
 	if err != nil {
 		return nil, err
 	}
 	r.Path = path
 	for _, p := range ps {
-		if p.In == openapi3.ParameterInPath || !(p.Required || b.opts.Optional) {
+		fixed, isFixed := override(over, p)
+		if p.In == openapi3.ParameterInPath || !(p.Required || b.opts.Optional || isFixed) {
 			continue
 		}
-		vals := b.paramValues(p, fake.Seed(seed, p.In, p.Name))
+		vals := fixed
+		if !isFixed {
+			vals = b.paramValues(p, fake.Seed(seed, p.In, p.Name))
+		}
 		switch p.In {
 		case openapi3.ParameterInQuery:
 			for _, v := range vals {
@@ -199,7 +233,7 @@ func (b *Builder) Build(op *connector.Operation) (*Request, error) {
 			r.Header.Add("Cookie", (&http.Cookie{Name: p.Name, Value: strings.Join(vals, ",")}).String())
 		}
 	}
-	if err := b.body(op, r, fake.Seed(seed, "body")); err != nil {
+	if err := b.body(ctx, op, r, pathVals, over, fake.Seed(seed, "body")); err != nil {
 		return nil, err
 	}
 	b.credentials(op, r)
@@ -209,10 +243,10 @@ func (b *Builder) Build(op *connector.Operation) (*Request, error) {
 // fillPath substitutes path parameters and checks that the result routes
 // back to op with the same values, retrying with other seeds and finally
 // plain tokens.
-func (b *Builder) fillPath(op *connector.Operation, tmpl string, byPath map[string]*openapi3.Parameter, seed uint64) (string, error) {
+func (b *Builder) fillPath(op *connector.Operation, tmpl string, byPath map[string]*openapi3.Parameter, over map[string]any, seed uint64) (string, map[string]string, error) {
 	names := varRe.FindAllString(tmpl, -1)
 	if len(names) == 0 {
-		return escapeLiteral(tmpl), nil
+		return escapeLiteral(tmpl), nil, nil
 	}
 	for attempt := 0; attempt < 6; attempt++ {
 		want := map[string]string{}
@@ -221,7 +255,9 @@ func (b *Builder) fillPath(op *connector.Operation, tmpl string, byPath map[stri
 			v := ""
 			if attempt < 5 {
 				if p := byPath[name]; p != nil {
-					if vals := b.paramValues(p, fake.Seed(seed, "path", name, strconv.Itoa(attempt))); len(vals) > 0 {
+					if fixed, ok := override(over, p); ok && attempt == 0 {
+						v = strings.Join(fixed, ",")
+					} else if vals := b.paramValues(p, fake.Seed(seed, "path", name, strconv.Itoa(attempt))); len(vals) > 0 {
 						v = strings.Join(vals, ",")
 					}
 				}
@@ -236,10 +272,10 @@ func (b *Builder) fillPath(op *connector.Operation, tmpl string, byPath map[stri
 		escaped = strings.NewReplacer("\x00", "", "\x01", "").Replace(escaped)
 		m, _ := b.routerFor().Find(op.Method, escaped)
 		if m != nil && m.Operation == op && sameParams(m.Params, want) {
-			return escaped, nil
+			return escaped, want, nil
 		}
 	}
-	return "", fmt.Errorf("%s: no path-parameter values route back to %s %s", op.ID, op.Method, op.Path)
+	return "", nil, fmt.Errorf("%s: no path-parameter values route back to %s %s", op.ID, op.Method, op.Path)
 }
 
 func (b *Builder) routerFor() *route.Router {
@@ -379,7 +415,7 @@ func mediaOrder(k string) int {
 	return 5
 }
 
-func (b *Builder) body(op *connector.Operation, r *Request, seed uint64) error {
+func (b *Builder) body(ctx context.Context, op *connector.Operation, r *Request, pathVals map[string]string, over map[string]any, seed uint64) error {
 	if op.Op == nil || op.Op.RequestBody == nil || op.Op.RequestBody.Value == nil {
 		return nil
 	}
@@ -407,6 +443,12 @@ func (b *Builder) body(op *connector.Operation, r *Request, seed uint64) error {
 	var v any
 	if media.Schema != nil && media.Schema.Value != nil {
 		v = b.gen.Generate(media.Schema, seed, "")
+		if len(over) > 0 {
+			v = overrideBody(v, over, media.Schema.Value.Properties)
+		}
+	}
+	if strings.Contains(strings.ToLower(mt), "json") || strings.Contains(mt, "*") {
+		v = b.resolveBody(ctx, op, r, pathVals, v, seed)
 	}
 	if t := op.Trigger; t != nil && t.NotificationURL != nil && t.NotificationURL.In == "body" {
 		// A webhook subscribe carries a callback the mock accepts: an

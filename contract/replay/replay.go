@@ -848,6 +848,10 @@ func (r *Runner) payload(x *recordings.Exchange) []contract.Finding {
 const (
 	PayloadNotJSON = "payload-not-json"
 	NeverSucceeded = "operation-never-succeeded"
+	// RequestDynamicUnresolved: test --generate could not look up a
+	// request body part's x-ms-dynamic schema on the target; that part
+	// was generated from the static schema.
+	RequestDynamicUnresolved = "request-dynamic-unresolved"
 )
 
 // Rules is the catalogue of the runner's own findings.
@@ -855,6 +859,7 @@ func Rules() contract.Catalogue {
 	return contract.Catalogue{
 		{ID: NeverSucceeded, Level: contract.LevelError, Kind: contract.KindTest, Summary: "test --generate: every valid request of the operation got a 4xx/5xx answer (declared or not)"},
 		{ID: PayloadNotJSON, Level: contract.LevelError, Kind: contract.KindTest, Summary: "a recorded webhook payload is not JSON"},
+		{ID: RequestDynamicUnresolved, Level: contract.LevelInfo, Kind: contract.KindTest, Summary: "test --generate: a request body part's x-ms-dynamic schema could not be looked up on the target; it was generated from the static schema"},
 	}
 }
 
