@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -65,12 +66,16 @@ func lookupDepth(ctx context.Context) int {
 // resolveBody replaces the dynamic-schema parts of the generated JSON body
 // v with values generated from the schema the target's lookup answers.
 // pathVals are the request's path parameter values.
-func (b *Builder) resolveBody(ctx context.Context, op *connector.Operation, r *Request, pathVals map[string]string, v any, seed uint64) any {
+// redo, when set, picks the targets to resolve.
+func (b *Builder) resolveBody(ctx context.Context, op *connector.Operation, r *Request, pathVals map[string]string, v any, seed uint64, redo func(*connector.DynamicRef) bool) any {
 	refs := dynamic.BodySchemaRefs(b.c, op)
 	if len(refs) == 0 {
 		return v
 	}
 	for _, d := range refs {
+		if redo != nil && !redo(d) {
+			continue
+		}
 		sch, err := b.lookupSchema(ctx, op, d, r, pathVals, v)
 		if err != nil {
 			r.Notes = append(r.Notes, fmt.Sprintf("%s: %v; generated from the static schema", d.Target, err))
@@ -81,6 +86,26 @@ func (b *Builder) resolveBody(ctx context.Context, op *connector.Operation, r *R
 		})
 	}
 	return v
+}
+
+// ResolveBody regenerates, in body (op's decoded JSON request body), the
+// parts at the x-ms-dynamic-schema / x-ms-dynamic-properties targets redo
+// picks (nil: all), from the schema Options.Lookup answers for the
+// parameters they map (taken from pathVals, query, header and body).
+// Replay uses it where a recording redacted such a part, or a value its
+// lookup is called with: a value valid for the static schema is not one
+// for the schema the API resolves. notes are the targets left as they
+// were, and why.
+func (b *Builder) ResolveBody(ctx context.Context, op *connector.Operation, pathVals map[string]string, query url.Values, header http.Header, body any, redo func(*connector.DynamicRef) bool) (out any, notes []string) {
+	r := &Request{Operation: op, Query: query, Header: header}
+	if r.Query == nil {
+		r.Query = url.Values{}
+	}
+	if r.Header == nil {
+		r.Header = http.Header{}
+	}
+	out = b.resolveBody(ctx, op, r, pathVals, body, fake.Seed(b.opts.Seed, op.ID, "redacted", "dynamic"), redo)
+	return out, r.Notes
 }
 
 // lookupSchema calls d's lookup with the parameters d maps, taken from the

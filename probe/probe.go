@@ -448,7 +448,7 @@ func (b *Builder) body(ctx context.Context, op *connector.Operation, r *Request,
 		}
 	}
 	if strings.Contains(strings.ToLower(mt), "json") || strings.Contains(mt, "*") {
-		v = b.resolveBody(ctx, op, r, pathVals, v, seed)
+		v = b.resolveBody(ctx, op, r, pathVals, v, seed, nil)
 	}
 	if t := op.Trigger; t != nil && t.NotificationURL != nil && t.NotificationURL.In == "body" {
 		// A webhook subscribe carries a callback the mock accepts: an

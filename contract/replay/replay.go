@@ -131,7 +131,8 @@ func New(c *connector.Connector, opts Options) *Runner {
 	if opts.Target != nil {
 		opts.Target = TargetBase(c, opts.Target)
 	}
-	r := &Runner{c: c, basePath: basePathOf(c), router: route.New(c), differ: drift.New(opts.Drift), opts: opts, lookups: map[string][]byte{}, un: newUnredacter(c, opts.Params)}
+	r := &Runner{c: c, basePath: basePathOf(c), router: route.New(c), differ: drift.New(opts.Drift), opts: opts, lookups: map[string][]byte{}}
+	r.un = newUnredacter(c, opts.Params, r.lookup)
 	r.checker = conform.New(c, conform.Options{
 		DynamicSchema: r.dynamicSchema,
 		Ignore:        func(op *connector.Operation, p string) bool { return opts.Drift.Ignored(op.ID, p) },
@@ -591,13 +592,19 @@ func (r *Runner) one(ctx context.Context, x *recordings.Exchange) (c contract.Ca
 	// Redacted values go out as values valid for their parameter or
 	// property, not as the placeholders the store keeps.
 	sent := x
-	if b := r.un.body(op, x.Request.Header.Get("Content-Type"), x.Request.Body); !bytes.Equal(b, x.Request.Body) {
+	su := r.un.url(op, u, params)
+	ct := x.Request.Header.Get("Content-Type")
+	b := r.un.body(op, ct, x.Request.Body)
+	if nb, ok := r.un.dynamicBody(ctx, op, ct, x.Request.Body, b, su.Query(), x.Request.Header, params); ok {
+		b = nb
+	}
+	if !bytes.Equal(b, x.Request.Body) {
 		cp := *x
 		cp.Request.Body = b
 		sent = &cp
 	}
 	start := time.Now()
-	resp, body, err := r.send(ctx, sent, r.un.url(op, u, params), op, params)
+	resp, body, err := r.send(ctx, sent, su, op, params)
 	c.Duration = contract.Duration(time.Since(start))
 	if err != nil {
 		var ie *Infra

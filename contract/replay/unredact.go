@@ -2,6 +2,7 @@ package replay
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"mime"
@@ -42,10 +43,13 @@ type unredacter struct {
 	// creds are where the connector's auth sets send credentials:
 	// "header <canonical name>" or "query <name>".
 	creds map[string]bool
+	// lookup calls a lookup operation on the target (dynamicBody); nil
+	// leaves dynamic-schema parts as unredacted from the static schema.
+	lookup probe.LookupFunc
 }
 
-func newUnredacter(c *connector.Connector, params map[string]string) *unredacter {
-	u := &unredacter{b: probe.New(c, probe.Options{}), params: map[string]string{}, creds: map[string]bool{}}
+func newUnredacter(c *connector.Connector, params map[string]string, lookup probe.LookupFunc) *unredacter {
+	u := &unredacter{b: probe.New(c, probe.Options{Lookup: lookup}), params: map[string]string{}, creds: map[string]bool{}, lookup: lookup}
 	for _, set := range c.Auth.Sets {
 		switch {
 		case set.APIKey != nil && set.APIKey.Name != "" && strings.EqualFold(set.APIKey.In, "query"):
@@ -318,4 +322,119 @@ func scalarString(v any) string {
 	}
 	bs, _ := json.Marshal(v)
 	return strings.Trim(string(bs), `"`)
+}
+
+// dynamicBody regenerates the parts of a JSON body whose schema is an
+// x-ms-dynamic-schema / x-ms-dynamic-properties when the recording
+// redacted them, or a body value their lookup is called with (a
+// "create_password" object under a "password_create_method"): a value
+// made for the static schema, or for the schema the recorded value chose,
+// is not valid for the schema the target resolves for the replayed
+// request. The schema comes from the target's own lookup, as test
+// --generate gets it. sent is the body after unredaction; the result is
+// sent instead when ok.
+func (u *unredacter) dynamicBody(ctx context.Context, op *connector.Operation, contentType string, recorded, sent []byte, query url.Values, header http.Header, pathVals map[string]string) ([]byte, bool) {
+	if op == nil || u.lookup == nil || !bytes.Contains(recorded, []byte(recordings.PlaceholderPrefix)) {
+		return sent, false
+	}
+	mt := strings.ToLower(strings.TrimSpace(strings.SplitN(contentType, ";", 2)[0]))
+	if mt != "" && !strings.Contains(mt, "json") {
+		return sent, false
+	}
+	var rec, v any
+	dec := json.NewDecoder(bytes.NewReader(sent))
+	dec.UseNumber() // numbers are re-sent as they were written
+	if json.Unmarshal(recorded, &rec) != nil || dec.Decode(&v) != nil {
+		return sent, false
+	}
+	var red [][]string
+	placeholderPaths(rec, nil, &red)
+	redo := func(d *connector.DynamicRef) bool {
+		target := splitSlash(strings.TrimPrefix(d.Target, "body"))
+		var mapped [][]string
+		for _, p := range d.Parameters { // literals are never redacted
+			switch {
+			case p.Parameter != "":
+				mapped = append(mapped, []string{p.Parameter})
+				if len(target) > 0 {
+					mapped = append(mapped, append(target[:len(target)-1:len(target)-1], p.Parameter))
+				}
+			case p.ParameterReference != "" && !strings.HasPrefix(p.ParameterReference, "selected:"):
+				segs := splitSlash(strings.TrimPrefix(p.ParameterReference, "body/"))
+				mapped = append(mapped, segs)
+				if len(segs) > 1 {
+					mapped = append(mapped, segs[1:])
+				}
+			}
+		}
+		for _, p := range red {
+			if hasPrefixPath(p, target) {
+				return true
+			}
+			for _, m := range mapped {
+				if samePath(p, m) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	out, _ := u.b.ResolveBody(ctx, op, pathVals, query, header, v, redo)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(out) != nil {
+		return sent, false
+	}
+	b := bytes.TrimRight(buf.Bytes(), "\n")
+	return b, !bytes.Equal(b, sent)
+}
+
+// placeholderPaths collects the property paths (array indexes left out)
+// below v where a value or a key is a redaction placeholder.
+func placeholderPaths(v any, at []string, out *[][]string) {
+	switch x := v.(type) {
+	case string:
+		if hasPlaceholder(x) {
+			*out = append(*out, at)
+		}
+	case map[string]any:
+		for k, e := range x {
+			p := append(at[:len(at):len(at)], k)
+			if hasPlaceholder(k) {
+				*out = append(*out, p)
+			}
+			placeholderPaths(e, p, out)
+		}
+	case []any:
+		for _, e := range x {
+			placeholderPaths(e, at, out)
+		}
+	}
+}
+
+func splitSlash(p string) []string {
+	var out []string
+	for _, s := range strings.Split(p, "/") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func hasPrefixPath(p, prefix []string) bool {
+	return len(p) >= len(prefix) && samePath(p[:len(prefix)], prefix)
+}
+
+func samePath(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
