@@ -171,3 +171,37 @@ func TestGenerateDynamicLookupFailureFallsBack(t *testing.T) {
 		t.Errorf("notes %q, want one naming the lookup's 404 and the static-schema fallback", req.Notes)
 	}
 }
+
+// TestDynamicRequestSchemaSameAcrossMocks: the schema the mock validates a
+// dynamic body part against is a function of its seed and the mapped
+// values, not of its history: a body built from mock A's lookup answer is
+// accepted by a fresh mock B (same seed) whose lookup was never called, as
+// a replay against a new mock process sees it.
+func TestDynamicRequestSchemaSameAcrossMocks(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ connector, op string }{
+		{"iManage Tracker", "AddCustomField"},
+		{"iManage Work for Admins", "CreateUser"},
+	} {
+		c, a := served(t, tc.connector)
+		_, b := served(t, tc.connector)
+		op := c.Operation(tc.op)
+		ta, _ := probe.FetchToken(context.Background(), http.DefaultClient, a.URL)
+		req, err := probe.New(c, probe.Options{Seed: 7, Credentials: probe.Credentials{BearerToken: ta}, Lookup: probe.HTTPLookup(http.DefaultClient, a.URL)}).BuildContext(context.Background(), op)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tb, _ := probe.FetchToken(context.Background(), http.DefaultClient, b.URL)
+		req.Header.Set("Authorization", "Bearer "+tb)
+		hr, _ := req.HTTP(context.Background(), b.URL)
+		resp, err := http.DefaultClient.Do(hr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s built from mock A, sent to mock B: %d %.300s", tc.op, resp.StatusCode, body)
+		}
+	}
+}
