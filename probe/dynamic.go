@@ -81,9 +81,14 @@ func (b *Builder) resolveBody(ctx context.Context, op *connector.Operation, r *R
 			r.Notes = append(r.Notes, fmt.Sprintf("%s: %v; generated from the static schema", d.Target, err))
 			continue
 		}
-		v = dynamic.FillBody(op, d, v, func(j int) any {
+		filled, err := dynamic.FillBody(op, d, v, func(j int) any {
 			return b.gen.Generate(sch, fake.Seed(seed, "dynamic", d.Target, strconv.Itoa(j)), lastSegment(d.Target))
 		})
+		if err != nil {
+			r.Notes = append(r.Notes, fmt.Sprintf("%s: %v; generated from the static schema", d.Target, err))
+			continue
+		}
+		v = filled
 	}
 	return v
 }

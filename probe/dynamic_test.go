@@ -205,3 +205,36 @@ func TestDynamicRequestSchemaSameAcrossMocks(t *testing.T) {
 		}
 	}
 }
+
+// TestGenerateDynamicSchemaMustFitStatic: a lookup answer that is no
+// schema (a plain record, as a mock with its Power Platform behaviours off
+// answers), or a schema whose values the definition's own node refuses
+// (profileProperties is declared an object; the answer says string), is
+// not used: the part comes from the static schema, with a note. Found by
+// the simulation conformance sweep (DeskDirector, monday, LawVu, ...
+// answered 422 "value must be an object").
+func TestGenerateDynamicSchemaMustFitStatic(t *testing.T) {
+	t.Parallel()
+	c, _ := served(t, "iManage Work for Admins")
+	for _, tc := range []struct{ answer, note string }{
+		{`{"data":{"type":"string"}}`, "does not fit the definition's own declaration of body/profileProperties"},
+		{`{"data":{"name":"Filing","id":7}}`, "holds no JSON schema at \"/data\""},
+		{`[1,2]`, "has nothing at \"/data\""},
+	} {
+		lookup := func(context.Context, *probe.Request) (int, []byte, error) { return http.StatusOK, []byte(tc.answer), nil }
+		req, err := probe.New(c, probe.Options{Seed: 1, Lookup: lookup}).BuildContext(context.Background(), c.Operation("AddFolder"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sent map[string]any
+		if err := json.Unmarshal(req.Body, &sent); err != nil {
+			t.Fatal(err)
+		}
+		if len(req.Notes) != 1 || !strings.Contains(req.Notes[0], tc.note) {
+			t.Errorf("answer %s: notes %q, want one saying %q", tc.answer, req.Notes, tc.note)
+		}
+		if _, ok := sent["profileProperties"].(map[string]any); !ok && sent["profileProperties"] != nil {
+			t.Errorf("answer %s: profileProperties = %#v, want the static object", tc.answer, sent["profileProperties"])
+		}
+	}
+}

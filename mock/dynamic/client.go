@@ -58,17 +58,64 @@ func ReadSchema(c *connector.Connector, d *connector.DynamicRef, body []byte) (*
 		return nil, fmt.Errorf("the answer of %s has nothing at %q", d.OperationID, "/"+strings.Join(at, "/"))
 	}
 	m, ok := x.(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("the answer of %s holds no schema object at %q", d.OperationID, "/"+strings.Join(at, "/"))
+	if !ok || !schemaLike(m) {
+		return nil, fmt.Errorf("the answer of %s holds no JSON schema at %q", d.OperationID, "/"+strings.Join(at, "/"))
 	}
 	return toSchema(m, c)
 }
 
-// FillBody sets the value at d's body target in body (the decoded JSON
-// request body) to what gen makes: one value, or, when the dynamic schema
-// describes the items of an array target, one per element. Arrays on the
-// way fan out to their elements, as the mock reads them.
-func FillBody(op *connector.Operation, d *connector.DynamicRef, body any, gen func(j int) any) any {
+// schemaLike reports whether m uses a JSON-schema keyword that constrains
+// a value: an object without one (an API's plain record where a schema
+// was expected) would read as "anything".
+func schemaLike(m map[string]any) bool {
+	for _, k := range []string{"type", "properties", "items", "allOf", "anyOf", "oneOf", "$ref", "enum", "additionalProperties", "required", "format"} {
+		if _, ok := m[k]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// FillBody returns body (the decoded JSON request body, left unchanged)
+// with the value at d's body target set to what gen makes: one value, or,
+// when the dynamic schema describes the items of an array target, one per
+// element. Arrays on the way fan out to their elements, as the mock reads
+// them. A value the definition's own node for the target refuses (a
+// looked-up schema that contradicts the static declaration) is an error,
+// and body is returned as it was.
+func FillBody(op *connector.Operation, d *connector.DynamicRef, body any, gen func(j int) any) (any, error) {
 	info := carrierOf(op, d)
-	return fillTarget(body, splitPath(strings.TrimPrefix(d.Target, "body")), info.elems > 0, gen)
+	var bad error
+	out := fillTarget(deepCopy(body, 0), splitPath(strings.TrimPrefix(d.Target, "body")), info.elems > 0, func(j int) any {
+		v := gen(j)
+		if bad == nil && !fits(info.carrier, v, true) {
+			bad = fmt.Errorf("a value of the schema %s answered does not fit the definition's own declaration of %s", d.OperationID, d.Target)
+		}
+		return v
+	})
+	if bad != nil {
+		return body, bad
+	}
+	return out, nil
+}
+
+func deepCopy(v any, depth int) any {
+	if depth > 64 {
+		return v
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = deepCopy(e, depth+1)
+		}
+		return m
+	case []any:
+		a := make([]any, len(x))
+		for i, e := range x {
+			a[i] = deepCopy(e, depth+1)
+		}
+		return a
+	}
+	return v
 }
