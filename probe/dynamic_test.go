@@ -221,7 +221,9 @@ func TestGenerateDynamicSchemaMustFitStatic(t *testing.T) {
 		{`{"data":{"name":"Filing","id":7}}`, "holds no JSON schema at \"/data\""},
 		{`[1,2]`, "has nothing at \"/data\""},
 	} {
-		lookup := func(context.Context, *probe.Request) (int, []byte, error) { return http.StatusOK, []byte(tc.answer), nil }
+		lookup := func(context.Context, *probe.Request) (int, []byte, error) {
+			return http.StatusOK, []byte(tc.answer), nil
+		}
 		req, err := probe.New(c, probe.Options{Seed: 1, Lookup: lookup}).BuildContext(context.Background(), c.Operation("AddFolder"))
 		if err != nil {
 			t.Fatal(err)
