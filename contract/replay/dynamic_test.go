@@ -147,3 +147,45 @@ func TestReplayRegeneratesRedactedDynamicBody(t *testing.T) {
 		t.Errorf("replayed createUser: %d %.300s", cs.Status, cs.Replayed)
 	}
 }
+
+// TestReplayResponseSchemaFromMatchingLookup: a recording made the way
+// the designer works holds several calls of one schema lookup, with the
+// literals each reference sends (Meisterplan's GetProjectDynamicSchema:
+// mode=CREATE_INPUT for the CreateProject body, mode=OUTPUT for
+// ProjectResponse). A dynamic response is checked against the call whose
+// literals its reference sends, not the first call: checked against the
+// CREATE_INPUT schema, GetProjectById's answer got body-type-mismatch.
+func TestReplayResponseSchemaFromMatchingLookup(t *testing.T) {
+	t.Parallel()
+	c := certified(t, "Meisterplan")
+	target := servedMock(t, c)
+	get := func(id int64, opID, path string) *recordings.Exchange {
+		t.Helper()
+		resp, err := http.Get(target.String() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var body json.RawMessage
+		if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d %v", path, resp.StatusCode, err)
+		}
+		return &recordings.Exchange{ID: id, Source: recordings.SourceProxy, Connector: c.Name, OperationID: opID,
+			Request:  recordings.Request{Method: http.MethodGet, URL: path},
+			Response: recordings.Response{Status: http.StatusOK, Message: recordings.Message{Header: http.Header{"Content-Type": {"application/json"}}, Body: body}}}
+	}
+	xs := []*recordings.Exchange{
+		get(1, "GetProjectDynamicSchema", "/v1/meta/project/dynamicSchema?mode=CREATE_INPUT"),
+		get(2, "GetProjectDynamicSchema", "/v1/meta/project/dynamicSchema?mode=OUTPUT"),
+		get(3, "GetProjectById", "/v1/scenarios/s1/projects/p1"),
+	}
+	res, err := replay.New(c, replay.Options{Target: target, Concurrency: 1}).Run(context.Background(), "s", xs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cs := range res.Suite.Cases {
+		if cs.Failed(contract.LevelWarning) {
+			t.Errorf("%s: %v", cs.Name, cs.Findings)
+		}
+	}
+}

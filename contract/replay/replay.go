@@ -94,7 +94,7 @@ type Runner struct {
 	opts     Options
 
 	mu      sync.Mutex
-	lookups map[string][]byte // operationId → a recorded response body, for dynamic schemas
+	lookups map[string][]recordedLookup // operationId → recorded successful answers, for dynamic schemas
 	un      *unredacter
 }
 
@@ -131,7 +131,7 @@ func New(c *connector.Connector, opts Options) *Runner {
 	if opts.Target != nil {
 		opts.Target = TargetBase(c, opts.Target)
 	}
-	r := &Runner{c: c, basePath: basePathOf(c), router: route.New(c), differ: drift.New(opts.Drift), opts: opts, lookups: map[string][]byte{}}
+	r := &Runner{c: c, basePath: basePathOf(c), router: route.New(c), differ: drift.New(opts.Drift), opts: opts, lookups: map[string][]recordedLookup{}}
 	r.un = newUnredacter(c, opts.Params, r.lookup)
 	r.checker = conform.New(c, conform.Options{
 		DynamicSchema: r.dynamicSchema,
@@ -198,18 +198,64 @@ func sleep(ctx context.Context, d time.Duration) error {
 // check more responses the same way).
 func (r *Runner) Checker() *conform.Checker { return r.checker }
 
+// recordedLookup is one recorded successful call of a lookup operation:
+// the values it was called with (query and top-level JSON body fields)
+// and its answer.
+type recordedLookup struct {
+	args map[string]string
+	body []byte
+}
+
+// maxLookupsKept bounds the recorded calls kept per lookup operation.
+const maxLookupsKept = 16
+
+func lookupArgs(x *recordings.Exchange) map[string]string {
+	args := map[string]string{}
+	if u, err := url.Parse(x.Request.URL); err == nil {
+		for k, vs := range u.Query() {
+			if len(vs) > 0 {
+				args[k] = vs[0]
+			}
+		}
+	}
+	var m map[string]any
+	if json.Unmarshal(x.Request.Body, &m) == nil {
+		for k, v := range m {
+			if _, taken := args[k]; !taken {
+				args[k] = fmt.Sprint(v)
+			}
+		}
+	}
+	return args
+}
+
 // dynamicSchema resolves x-ms-dynamic-schema bodies from a recorded call
-// of the lookup operation.
+// of the lookup operation: the first one called with the literal
+// parameters the response's reference sends (Meisterplan's
+// GetProjectDynamicSchema answers mode=CREATE_INPUT for a request body and
+// mode=OUTPUT for the response; a recording made by test --generate holds
+// both), else the first one.
 func (r *Runner) dynamicSchema(op *connector.Operation, status string) *openapi3.SchemaRef {
 	for _, d := range op.Dynamic {
 		if (d.Kind != connector.DynamicSchema && d.Kind != connector.DynamicProperties) || !strings.HasPrefix(d.Target, "response") {
 			continue
 		}
 		r.mu.Lock()
-		body := r.lookups[d.OperationID]
+		calls := r.lookups[d.OperationID]
 		r.mu.Unlock()
-		if body == nil {
+		if len(calls) == 0 {
 			continue
+		}
+		body := calls[0].body
+	calls:
+		for _, c := range calls {
+			for k, p := range d.Parameters {
+				if p.Parameter == "" && p.ParameterReference == "" && p.Value != nil && c.args[k] != fmt.Sprint(p.Value) {
+					continue calls
+				}
+			}
+			body = c.body
+			break
 		}
 		vp := d.ValuePath
 		if vp == "" {
@@ -285,9 +331,10 @@ func (r *Runner) RunSource(ctx context.Context, suite string, total int, src Sou
 var errLookupsFound = errors.New("every lookup found")
 
 // readLookups keeps, per operation a dynamic schema is looked up from, the
-// first recorded successful body in src, before any case runs (a case may
-// come before the lookup's call in the recording). Connectors without
-// dynamic response schemas skip the pass: it reads the source once more.
+// first maxLookupsKept recorded successful calls in src, before any case
+// runs (a case may come before the lookup's call in the recording).
+// Connectors without dynamic response schemas skip the pass: it reads the
+// source once more.
 func (r *Runner) readLookups(ctx context.Context, src Source) error {
 	want := map[string]bool{}
 	for _, op := range r.c.Operations {
@@ -312,9 +359,12 @@ func (r *Runner) readLookups(ctx context.Context, src Source) error {
 			return nil
 		}
 		r.mu.Lock()
-		r.lookups[x.OperationID] = x.Response.Body
+		r.lookups[x.OperationID] = append(r.lookups[x.OperationID], recordedLookup{args: lookupArgs(x), body: x.Response.Body})
+		full := len(r.lookups[x.OperationID]) >= maxLookupsKept
 		r.mu.Unlock()
-		delete(want, x.OperationID)
+		if full {
+			delete(want, x.OperationID)
+		}
 		if len(want) == 0 {
 			return errLookupsFound
 		}
