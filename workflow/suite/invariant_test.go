@@ -40,7 +40,10 @@ const invariantSeed = 1
 //
 //  1. `mock X` serves X;
 //  2. `record X --upstream <mock> --upstream-is-mock` records, driven by
-//     `test X --generate --target <proxy>`;
+//     `test X --generate --target <proxy>` (which, as the designer does,
+//     calls the x-ms-dynamic-schema lookups of request bodies on the
+//     target first and builds those parts from the answer: the lookups
+//     are recorded too);
 //  3. `test X --recordings <session> --target <mock>` finds 0 errors and 0
 //     warnings;
 //  4. `drift X --recordings <session>` finds 0 warnings;
@@ -51,7 +54,7 @@ const invariantSeed = 1
 // with what broke (run with -update to accept a change); the pass count is
 // logged. -short samples every 25th connector.
 //
-// The ledger at 754/765, each remaining failure with its cause (not fixed
+// The ledger at 756/765, each remaining failure with its cause (not fixed
 // here: outside the checks and the replay, or no valid answer exists):
 //   - Aquaforest PDF Connector, GISCloud, Taktikal Core (drift-field-absent):
 //     the mock seeds an answer from the request (operation, path, query,
@@ -71,10 +74,6 @@ const invariantSeed = 1
 //   - Verified (language ^[a-z]{2}_[A-Z]{2}$ generated as "lt-LT"): the
 //     generator (mock/fake) lets a semantic name beat the pattern; the
 //     generated request gets 422 both when recorded and when replayed.
-//   - iManage Tracker, iManage Work for Admins: the request body's
-//     field_data/aliasInfo/create_password are x-ms-dynamic-schema objects;
-//     probe generates them from the static schema (a string), the mock
-//     resolves the dynamic one and answers 400 (undeclared).
 //   - Insiders Cloud (oauth2), Vonage (basic), Scrive eSign (oauth2 with
 //     username/password parameters): no connection parameter holds the
 //     credential securityDefinitions demand, so `test --recordings` has
