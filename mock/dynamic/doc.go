@@ -20,7 +20,12 @@
 //     user-supplied dynamic-schemas.json next to the connector (generated
 //     schemas refine the static node that carries the extension); the
 //     dependent operation validates its request, and generates its response,
-//     against that resolved schema.
+//     against that resolved schema;
+//   - the client side of a dynamic request-body schema (client.go): which
+//     references a client resolves, what it sends the lookup, where the
+//     answer holds the schema and where the value built from it goes, as
+//     the designer does. Package probe uses it, so `test --generate` and
+//     the conformance sweep read the extension exactly as the mock does.
 //
 // It does not route, authenticate or serve HTTP: the mock hands it the
 // operation and the request's values and gets back a body to answer or the
