@@ -20,7 +20,10 @@
 //
 // Generate builds the requests from the definition instead (package
 // probe), for a Dredd/Schemathesis-style check of a live API without
-// recordings. Recorded webhook deliveries (Source "event") are not re-sent;
+// recordings. A request-body part with an x-ms-dynamic-schema is built, as
+// the designer builds it, from the schema the target's own lookup answers
+// (sent like every request: basePath, policies, credentials); replay does
+// the same for such a part the recording redacted. Recorded webhook deliveries (Source "event") are not re-sent;
 // their payloads are checked against the definition's
 // x-ms-notification-content.
 //

@@ -334,7 +334,7 @@ func scalarString(v any) string {
 // --generate gets it. sent is the body after unredaction; the result is
 // sent instead when ok.
 func (u *unredacter) dynamicBody(ctx context.Context, op *connector.Operation, contentType string, recorded, sent []byte, query url.Values, header http.Header, pathVals map[string]string) ([]byte, bool) {
-	if op == nil || u.lookup == nil || !bytes.Contains(recorded, []byte(recordings.PlaceholderPrefix)) {
+	if op == nil || u.lookup == nil || !bytes.Contains(recorded, []byte(recordings.PlaceholderPrefix)) || !dynamicBodyRef(op) {
 		return sent, false
 	}
 	mt := strings.ToLower(strings.TrimSpace(strings.SplitN(contentType, ";", 2)[0]))
@@ -437,4 +437,15 @@ func samePath(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// dynamicBodyRef reports whether op has a dynamic schema on its request
+// body (most operations have none: no body is decoded for them).
+func dynamicBodyRef(op *connector.Operation) bool {
+	for _, d := range op.Dynamic {
+		if (d.Kind == connector.DynamicSchema || d.Kind == connector.DynamicProperties) && strings.HasPrefix(d.Target, "body") {
+			return true
+		}
+	}
+	return false
 }
