@@ -22,7 +22,8 @@ import (
 // BodySchemaRefs lists op's x-ms-dynamic-schema and
 // x-ms-dynamic-properties references on its request body that can be
 // resolved at all (Resolvable), one per target: where a node carries both
-// extensions, the first in definition order.
+// extensions, x-ms-dynamic-properties (the connector model sorts a node's
+// references by kind), which the current designer reads in preference.
 func BodySchemaRefs(c *connector.Connector, op *connector.Operation) []*connector.DynamicRef {
 	if op == nil {
 		return nil
