@@ -411,6 +411,7 @@ func (fx *fixer) schemaFixes(m map[string]any, ptr string, v3 bool) {
 			}
 		}
 	}
+	fx.constraintConflicts(m, ptr)
 }
 
 func reErr(err error) string {

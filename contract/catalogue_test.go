@@ -8,16 +8,26 @@ import (
 	"testing"
 
 	"github.com/connectorlab/connectorlab/authoring"
+	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/contract"
 	"github.com/connectorlab/connectorlab/contract/grading"
 )
 
 var printCatalogue = flag.Bool("print-catalogue", false, "print the finding ID table for docs/CONTRACT.md")
 
+// kindLint is the catalogue kind of the definition findings of Load and
+// Lint (`connectorlab validate`).
+const kindLint contract.Kind = "lint"
+
 // catalogue is every finding ID users can meet: the grading table of the
-// contract tools plus the conversion-loss findings of connector creation.
+// contract tools, the conversion-loss findings of connector creation and
+// the definition findings of loading and linting.
 func catalogue() contract.Catalogue {
-	return append(grading.Table(), authoring.Rules()...).Sorted()
+	all := append(grading.Table(), authoring.Rules()...)
+	for _, r := range connector.Rules() {
+		all = append(all, contract.Rule{ID: r.ID, Level: r.Level, Kind: kindLint, Summary: r.Summary})
+	}
+	return all.Sorted()
 }
 
 // TestCatalogueDocumented: every finding ID is unique and listed in the
