@@ -147,3 +147,39 @@ func TestAuthSyntheticParameterNameIsFree(t *testing.T) {
 		t.Errorf("oauthSetting set: %+v", s)
 	}
 }
+
+// TestAuthSyntheticCorpusSets pins which dev-corpus sets get synthetic
+// parameters (docs/RECORDINGS.md quotes the count): a rule change that
+// synthesizes parameters for connectors that declare theirs shows here.
+func TestAuthSyntheticCorpusSets(t *testing.T) {
+	root, dirs := corpusDirs(t)
+	var got []string
+	sets := 0
+	for _, r := range loadAll(t, root, dirs) {
+		if r.c == nil {
+			continue
+		}
+		for _, s := range r.c.Auth.Sets {
+			sets++
+			var syn []string
+			for _, p := range s.Parameters {
+				if p.Synthetic {
+					syn = append(syn, p.Name)
+				}
+			}
+			if len(syn) > 0 {
+				got = append(got, filepath.ToSlash(r.dir)+": "+strings.Join(syn, ","))
+			}
+		}
+	}
+	t.Logf("%d of %d sets get synthetic parameters", len(got), sets)
+	want := []string{
+		"certified-connectors/HubPlanner: api_key",
+		"certified-connectors/Insiders Cloud: token",
+		"certified-connectors/Vonage: username,password",
+		"independent-publisher-connectors/DHL Shipment Tracking: api_key",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("sets with synthetic parameters:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
