@@ -152,6 +152,9 @@ func TestAuthSyntheticParameterNameIsFree(t *testing.T) {
 // parameters (docs/RECORDINGS.md quotes the count): a rule change that
 // synthesizes parameters for connectors that declare theirs shows here.
 func TestAuthSyntheticCorpusSets(t *testing.T) {
+	if testing.Short() {
+		t.Skip("corpus sweep skipped in -short mode")
+	}
 	root, dirs := corpusDirs(t)
 	var got []string
 	sets := 0
