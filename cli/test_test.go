@@ -84,6 +84,18 @@ func TestTestReplaysAgainstNewDefinition(t *testing.T) {
 	newDef := filepath.Join(pairs, "08-Alvao", "new.swagger.json")
 	target := serveMock(t, newDef)
 	junit := filepath.Join(t.TempDir(), "r.xml")
+	// The definition declares basic auth and no apiProperties.json: the
+	// recorded Authorization is redacted, and the replay has no user name
+	// and password to send instead (the synthetic username/password
+	// parameters): exit 2 naming them, not a run of 401s.
+	t.Setenv("CONNECTORLAB_PARAM_USERNAME", "")
+	t.Setenv("CONNECTORLAB_PARAM_PASSWORD", "")
+	if code, _, errOut := run(t, "test", newDef, "--recordings", db, "--target", target, "--no-history"); code != ExitUsage ||
+		!strings.Contains(errOut, "CONNECTORLAB_PARAM_USERNAME, CONNECTORLAB_PARAM_PASSWORD") {
+		t.Fatalf("without credentials: exit %d (want 2 naming the parameters): %s", code, errOut)
+	}
+	t.Setenv("CONNECTORLAB_PARAM_USERNAME", "u")
+	t.Setenv("CONNECTORLAB_PARAM_PASSWORD", "p")
 	code, _, errOut := run(t, "test", newDef, "--recordings", db, "--target", target, "--format", "junit", "--output", junit)
 	if code != ExitFindings {
 		t.Fatalf("exit %d, want 1: %s", code, errOut)

@@ -2,6 +2,7 @@ package connector
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -80,6 +81,28 @@ type ConnectionParameter struct {
 	Hidden      bool   `json:"hidden,omitempty"`
 	Default     any    `json:"default,omitempty"`
 	Allowed     []any  `json:"allowedValues,omitempty"`
+	// Synthetic marks a parameter apiProperties.json does not declare:
+	// the set's security scheme demands a credential (basic, an API key,
+	// an OAuth 2.0 token) and no declared parameter holds it, so one is
+	// derived from securityDefinitions (named as the custom-connector
+	// wizard names it: username/password, api_key, token). Without it a
+	// connection has nothing to authenticate with: record adds nothing,
+	// replay cannot refill the redacted Authorization and the mock
+	// answers 401. The lint still reports the definition (auth-mismatch):
+	// the real gateway would ask a maker for nothing.
+	Synthetic bool `json:"synthetic,omitempty"`
+}
+
+// Declared returns the parameters apiProperties.json declares (without
+// the synthetic ones).
+func (s AuthSet) Declared() []ConnectionParameter {
+	var out []ConnectionParameter
+	for _, p := range s.Parameters {
+		if !p.Synthetic {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // Secret reports whether the parameter holds a credential.
@@ -102,13 +125,22 @@ func buildAuth(props map[string]any, doc *openapi3.T) Auth {
 	var sets []AuthSet
 	if ps, ok := dig(props, "properties", "connectionParameterSets").(map[string]any); ok {
 		vals, _ := ps["values"].([]any)
+		// An oauth2 scheme belongs to the sets with an oauthSetting
+		// parameter: the gateway runs the OAuth dance only for one. A
+		// set beside them without one was picked to connect another way.
+		oauthSets := 0
+		for _, v := range vals {
+			if hasOAuthSetting(decodeConnectionParameters(asMap(asMap(v)["parameters"]))) {
+				oauthSets++
+			}
+		}
 		for _, v := range vals {
 			m, _ := v.(map[string]any)
 			if m == nil {
 				continue
 			}
 			params := decodeConnectionParameters(asMap(m["parameters"]))
-			set := classifySet(params, asMap(m["parameters"]), schemes)
+			set := classifySet(params, asMap(m["parameters"]), schemes, oauthSets > 0)
 			set.Name = str(m["name"])
 			set.DisplayName = str(dig(m, "uiDefinition", "displayName"))
 			if set.DisplayName == "" {
@@ -120,7 +152,7 @@ func buildAuth(props map[string]any, doc *openapi3.T) Auth {
 	if len(sets) == 0 {
 		raw := asMap(dig(props, "properties", "connectionParameters"))
 		params := decodeConnectionParameters(raw)
-		sets = append(sets, classifySet(params, raw, schemes))
+		sets = append(sets, classifySet(params, raw, schemes, false))
 	}
 	return Auth{Kind: sets[0].Kind, Sets: sets}
 }
@@ -171,8 +203,24 @@ func decodeConnectionParameters(raw map[string]any) []ConnectionParameter {
 }
 
 // classifySet applies the rule the corpus notes use: oauthSetting →
-// apiKey scheme → basic scheme → parameters only → none.
-func classifySet(params []ConnectionParameter, raw map[string]any, schemes []secScheme) AuthSet {
+// apiKey scheme → basic scheme → oauth2 scheme → parameters only → none.
+// oauthElsewhere says another set of the connector has the oauthSetting
+// parameter the oauth2 scheme needs.
+//
+// Every scheme picked gets a parameter holding its credential (the
+// connection parameters are what a connection has to authenticate with;
+// record adds them, replay refills redacted credentials from them):
+//   - apiKey: the parameter named like the scheme or its header/query
+//     name, else the first secret, else a synthetic api_key;
+//   - basic: the user-name and password parameters, else (neither
+//     declared) synthetic username and password;
+//   - oauth2 without an oauthSetting parameter: a set whose parameters
+//     are a user name and a password connects with those (the gateway
+//     asks a maker for exactly the connection parameters and cannot run
+//     OAuth without an oauthSetting one): basic, with no scheme; a set
+//     beside an oauthSetting set connects without the scheme; otherwise
+//     a synthetic token (oauthSetting) parameter.
+func classifySet(params []ConnectionParameter, raw map[string]any, schemes []secScheme, oauthElsewhere bool) AuthSet {
 	set := AuthSet{Parameters: params}
 	for _, p := range params {
 		if strings.EqualFold(p.Type, "oauthSetting") {
@@ -207,12 +255,11 @@ func classifySet(params []ConnectionParameter, raw map[string]any, schemes []sec
 	for _, sc := range schemes {
 		if sc.s.Type == "apiKey" {
 			set.Kind, set.Scheme = AuthAPIKey, sc.name
-			set.APIKey = &APIKeyAuth{In: sc.s.In, Name: sc.s.Name}
-			for _, p := range params {
-				if p.Secret() {
-					set.APIKey.Parameter = p.Name
-					break
-				}
+			set.APIKey = &APIKeyAuth{In: sc.s.In, Name: sc.s.Name, Parameter: apiKeyParameter(params, sc)}
+			if set.APIKey.Parameter == "" {
+				p := synthetic(params, "api_key", "securestring", "API Key", sc.name)
+				set.Parameters = append(set.Parameters, p)
+				set.APIKey.Parameter = p.Name
 			}
 			return set
 		}
@@ -220,33 +267,34 @@ func classifySet(params []ConnectionParameter, raw map[string]any, schemes []sec
 	for _, sc := range schemes {
 		if sc.s.Type == "http" && strings.EqualFold(sc.s.Scheme, "basic") {
 			set.Kind, set.Scheme = AuthBasic, sc.name
-			set.Basic = &BasicAuth{}
-			// Names first ("username" may be a securestring too), then
-			// the first secret as the password.
-			for _, p := range params {
-				ln := strings.ToLower(p.Name)
-				switch {
-				case set.Basic.UsernameParameter == "" && strings.Contains(ln, "user"):
-					set.Basic.UsernameParameter = p.Name
-				case set.Basic.PasswordParameter == "" && strings.Contains(ln, "pass"):
-					set.Basic.PasswordParameter = p.Name
-				}
-			}
-			for _, p := range params {
-				if p.Secret() && set.Basic.PasswordParameter == "" && p.Name != set.Basic.UsernameParameter {
-					set.Basic.PasswordParameter = p.Name
-				}
+			u, pw, _ := basicParameters(params)
+			set.Basic = &BasicAuth{UsernameParameter: u, PasswordParameter: pw}
+			if u == "" && pw == "" {
+				up := synthetic(params, "username", "securestring", "Username", sc.name)
+				pp := synthetic(append(params, up), "password", "securestring", "Password", sc.name)
+				set.Parameters = append(set.Parameters, up, pp)
+				set.Basic = &BasicAuth{UsernameParameter: up.Name, PasswordParameter: pp.Name}
 			}
 			return set
 		}
 	}
 	for _, sc := range schemes {
-		if sc.s.Type == "oauth2" {
-			o := &OAuth2Auth{}
-			fillOAuthFromScheme(o, sc.s)
-			set.Kind, set.Scheme, set.OAuth2 = AuthOAuth2, sc.name, o
+		if sc.s.Type != "oauth2" {
+			continue
+		}
+		if u, pw, byName := basicParameters(params); byName {
+			set.Kind, set.Basic = AuthBasic, &BasicAuth{UsernameParameter: u, PasswordParameter: pw}
 			return set
 		}
+		if oauthElsewhere {
+			break
+		}
+		p := synthetic(params, "token", "oauthSetting", "OAuth 2.0 access token", sc.name)
+		o := &OAuth2Auth{Parameter: p.Name}
+		fillOAuthFromScheme(o, sc.s)
+		set.Parameters = append(set.Parameters, p)
+		set.Kind, set.Scheme, set.OAuth2 = AuthOAuth2, sc.name, o
+		return set
 	}
 	if len(params) > 0 {
 		set.Kind = AuthConnectionParams
@@ -254,6 +302,89 @@ func classifySet(params []ConnectionParameter, raw map[string]any, schemes []sec
 	}
 	set.Kind = AuthNone
 	return set
+}
+
+func hasOAuthSetting(params []ConnectionParameter) bool {
+	for _, p := range params {
+		if strings.EqualFold(p.Type, "oauthSetting") {
+			return true
+		}
+	}
+	return false
+}
+
+// apiKeyParameter is the declared parameter holding sc's key: one named
+// like the scheme or the header/query it is sent in (whatever its type:
+// WPForms' "secretKey" is a string), else the first secret; "" if none.
+func apiKeyParameter(params []ConnectionParameter, sc secScheme) string {
+	for _, p := range params {
+		if n := normName(p.Name); n != "" && (n == normName(sc.name) || n == normName(sc.s.Name)) {
+			return p.Name
+		}
+	}
+	for _, p := range params {
+		if p.Secret() {
+			return p.Name
+		}
+	}
+	return ""
+}
+
+// basicParameters names the user-name and password parameters: names
+// first ("username" may be a securestring too), then the first other
+// secret as the password. byName says both were found by their names.
+func basicParameters(params []ConnectionParameter) (user, pass string, byName bool) {
+	for _, p := range params {
+		ln := strings.ToLower(p.Name)
+		switch {
+		case user == "" && strings.Contains(ln, "user"):
+			user = p.Name
+		case pass == "" && strings.Contains(ln, "pass"):
+			pass = p.Name
+		}
+	}
+	byName = user != "" && pass != ""
+	for _, p := range params {
+		if p.Secret() && pass == "" && p.Name != user {
+			pass = p.Name
+		}
+	}
+	return user, pass, byName
+}
+
+// synthetic is a required parameter of type typ for the credential of
+// scheme, named base unless a declared parameter already has that name.
+func synthetic(params []ConnectionParameter, base, typ, display, scheme string) ConnectionParameter {
+	name := base
+	for n := 2; ; n++ {
+		taken := false
+		for _, p := range params {
+			if strings.EqualFold(p.Name, name) {
+				taken = true
+				break
+			}
+		}
+		if !taken {
+			break
+		}
+		name = base + "_" + strconv.Itoa(n)
+	}
+	return ConnectionParameter{
+		Name: name, Type: typ, DisplayName: display, Required: true, Synthetic: true,
+		Description: "derived from securityDefinitions \"" + scheme + "\": apiProperties.json declares no connection parameter for this credential",
+	}
+}
+
+// normName is a name lower-cased without its separators, for matching
+// "API Key", "api_key" and "X-Api-Key" style spellings.
+func normName(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if 'a' <= r && r <= 'z' || '0' <= r && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 func fillOAuthFromScheme(o *OAuth2Auth, s *openapi3.SecurityScheme) {

@@ -277,7 +277,11 @@ func (l *linter) auth() {
 	for _, set := range c.Auth.Sets {
 		hasOAuthParam := false
 		hasSecret := false
-		for _, p := range set.Parameters {
+		// What apiProperties.json declares: a synthetic parameter (see
+		// ConnectionParameter.Synthetic) is the reading's stand-in, not
+		// something the gateway would ask a maker for.
+		declared := set.Declared()
+		for _, p := range declared {
 			if strings.EqualFold(p.Type, "oauthSetting") {
 				hasOAuthParam = true
 			}
@@ -308,9 +312,15 @@ func (l *linter) auth() {
 			l.out = append(l.out, Finding{ID: "auth-mismatch", Level: LevelWarning, File: props, Pointer: "/properties/connectionParameters",
 				Message: fmt.Sprintf("securityDefinitions declares an API key (%s %q) but %s has no securestring parameter to hold it", set.APIKey.In, set.APIKey.Name, where),
 				Fix:     "add a securestring connection parameter, e.g. api_key"})
-		case set.Kind == AuthBasic && len(set.Parameters) == 0:
+		case set.Kind == AuthBasic && len(declared) == 0:
 			l.out = append(l.out, Finding{ID: "auth-mismatch", Level: LevelWarning, File: props, Pointer: "/properties/connectionParameters",
 				Message: "securityDefinitions declares basic auth but " + where + " has no username/password parameters", Fix: "add username (string) and password (securestring) parameters"})
+		case set.Kind == AuthBasic && set.Scheme == "":
+			// Read as basic from its user-name and password parameters
+			// (classifySet), but nothing in the definition says so.
+			l.out = append(l.out, Finding{ID: "auth-mismatch", Level: LevelWarning, File: props, Pointer: "/properties/connectionParameters",
+				Message: where + " has user-name and password parameters but no oauthSetting one, and securityDefinitions declares no basic scheme (only oauth2); read as basic auth",
+				Fix:     `add a basic securityDefinition ("basic_auth": {"type": "basic"}) and list it in security`})
 		}
 	}
 }

@@ -129,6 +129,39 @@ func BasicParams(set connector.AuthSet) (user, pass string) {
 	return user, pass
 }
 
+// MissingCredentials lists the parameters that hold set's credential
+// (the API key, the basic user name and password, the OAuth 2.0 token:
+// what AuthFor sends) and have no value in vals; none when at least one
+// of them has a value (AuthFor then sends what it has). Without them a
+// recorded credential, which the recording redacted, cannot be replayed.
+func MissingCredentials(set connector.AuthSet, vals map[string]string) []connector.ConnectionParameter {
+	var names []string
+	switch {
+	case set.APIKey != nil && set.APIKey.Name != "":
+		names = []string{set.APIKey.Parameter}
+	case set.Basic != nil:
+		u, p := BasicParams(set)
+		names = []string{u, p}
+	case set.OAuth2 != nil:
+		names = []string{set.OAuth2.Parameter}
+	}
+	var out []connector.ConnectionParameter
+	for _, n := range names {
+		if n == "" {
+			continue
+		}
+		if vals[n] != "" {
+			return nil
+		}
+		for _, p := range set.Parameters {
+			if p.Name == n {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
 // CheckAuth reports a connection that cannot authenticate as configured:
 // basic auth with a password but no user name (it would send
 // "Basic base64(:password)" and fail at the API with a confusing 401).

@@ -57,6 +57,12 @@ type Options struct {
 	MaxRetryWait time.Duration
 	// Auth adds the connection's credentials (nil: none added).
 	Auth recordings.Authenticator
+	// MissingCredentials, when set, stops the run (Run returns it) at the
+	// first recorded credential placeholder that neither Auth nor a policy
+	// replaces: the connection has no value for the parameter holding it,
+	// and the placeholder sent as recorded can only be refused. Nil sends
+	// it as recorded (a target that checks no credentials).
+	MissingCredentials error
 	// Params are the connection parameter values supplied to the run: a
 	// redacted recorded value of a parameter or body property of the same
 	// name is replayed with it (see unredact.go).
@@ -274,6 +280,13 @@ type Infra struct{ Err error }
 func (e *Infra) Error() string { return e.Err.Error() }
 func (e *Infra) Unwrap() error { return e.Err }
 
+// stop ends the whole run with Err (Options.MissingCredentials): no case
+// could pass, so none is run further.
+type stop struct{ Err error }
+
+func (e *stop) Error() string { return e.Err.Error() }
+func (e *stop) Unwrap() error { return e.Err }
+
 // Result is the outcome of a run.
 type Result struct {
 	Suite contract.Suite
@@ -479,6 +492,11 @@ func (r *Runner) run(ctx context.Context, suite string, total int, src Source, k
 	}
 	kf, kp := keep.Caps()
 	cl := &collector{failOn: failOn, failing: kept{limit: kf}, rest: kept{limit: kp}, seen: map[string]bool{}}
+	parent := ctx
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var stopOnce sync.Once
+	var stopped error
 	jobs := make(chan job)
 	var wg sync.WaitGroup
 	for w := 0; w < max(1, r.opts.Concurrency); w++ {
@@ -487,6 +505,11 @@ func (r *Runner) run(ctx context.Context, suite string, total int, src Source, k
 			defer wg.Done()
 			for j := range jobs {
 				c, reachedTarget, infra := r.one(ctx, j.x)
+				var st *stop
+				if errors.As(infra, &st) {
+					stopOnce.Do(func() { stopped = st.Err; cancel() })
+					continue
+				}
 				n := cl.add(j.i, c, reachedTarget, infra)
 				r.opts.Emitter.Case(c)
 				r.opts.Emitter.Progress(n, max(total, n), c.Name)
@@ -508,7 +531,10 @@ func (r *Runner) run(ctx context.Context, suite string, total int, src Source, k
 	})
 	close(jobs)
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
+	if stopped != nil {
+		return nil, stopped
+	}
+	if err := parent.Err(); err != nil {
 		return nil, err
 	}
 	if srcErr != nil {
@@ -658,7 +684,8 @@ func (r *Runner) one(ctx context.Context, x *recordings.Exchange) (c contract.Ca
 	c.Duration = contract.Duration(time.Since(start))
 	if err != nil {
 		var ie *Infra
-		if errors.As(err, &ie) {
+		var st *stop
+		if errors.As(err, &ie) || errors.As(err, &st) {
 			c.Error = err.Error()
 			return c, false, err
 		}
@@ -797,6 +824,10 @@ func (r *Runner) build(ctx context.Context, x *recordings.Exchange, u *url.URL, 
 		in, k, v := dropped[i], dropped[i+1], dropped[i+2]
 		if !r.un.credential(in, k) {
 			continue // not where the connector sends its credentials
+		}
+		unset := in == "header" && len(req.Header.Values(k)) == 0 || in == "query" && !req.URL.Query().Has(k)
+		if unset && r.opts.MissingCredentials != nil {
+			return nil, &stop{r.opts.MissingCredentials}
 		}
 		switch {
 		case in == "header" && len(req.Header.Values(k)) == 0:

@@ -2,6 +2,7 @@ package replay_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -169,5 +170,49 @@ func TestUnsendableRecordedHeaderIsNotUnreachable(t *testing.T) {
 	}
 	if res.Unreachable != nil {
 		t.Fatalf("a lone unsendable exchange reported the target unreachable: %v", res.Unreachable)
+	}
+}
+
+// TestRedactedCredentialWithoutValueStopsRun: a recorded credential
+// placeholder (the key query parameter, redacted when recorded) that the
+// connection cannot replace was sent as recorded, which an API refuses
+// on every case. With Options.MissingCredentials the run stops with that
+// error before sending; when Auth sets the header the run goes ahead.
+func TestRedactedCredentialWithoutValueStopsRun(t *testing.T) {
+	c, err := connector.Load(context.Background(), filepath.Join(pairsDir, "10-Tesseron-ASM-Basic-Data", "new.swagger.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Auth.Sets) != 1 || c.Auth.Sets[0].APIKey == nil || c.Auth.Sets[0].APIKey.In != "query" {
+		t.Fatalf("auth = %+v, want an API key in the query", c.Auth)
+	}
+	key := c.Auth.Sets[0].APIKey.Name
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{}`))
+	}))
+	defer srv.Close()
+	target, _ := url.Parse(srv.URL)
+	var xs []*recordings.Exchange
+	for i, op := range c.Operations {
+		xs = append(xs, &recordings.Exchange{ID: int64(i + 1), OperationID: op.ID, Request: recordings.Request{Method: op.Method,
+			URL: "/api" + op.Path + "?" + key + "=" + recordings.PlaceholderPrefix + "0123456789abcdef"}})
+	}
+	missing := errors.New("set CONNECTORLAB_PARAM_API_KEY")
+	_, err = replay.New(c, replay.Options{Target: target, Concurrency: 4, MissingCredentials: missing}).Run(context.Background(), "s", xs)
+	if !errors.Is(err, missing) || calls.Load() != 0 {
+		t.Fatalf("err = %v after %d requests; want the MissingCredentials error before any", err, calls.Load())
+	}
+	auth := func(r *http.Request) error {
+		q := r.URL.Query()
+		q.Set(key, "k")
+		r.URL.RawQuery = q.Encode()
+		return nil
+	}
+	res, err := replay.New(c, replay.Options{Target: target, Auth: auth, MissingCredentials: missing}).Run(context.Background(), "s", xs)
+	if err != nil || len(res.Suite.Cases) != len(xs) {
+		t.Fatalf("with the key set: err %v, %d cases", err, len(res.Suite.Cases))
 	}
 }

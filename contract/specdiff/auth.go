@@ -80,13 +80,16 @@ func scopes(o *connector.OAuth2Auth) string {
 	return strings.Join(s, " ")
 }
 
+// checkConnParams compares the declared parameters: a synthetic one
+// (derived from securityDefinitions) is not in any existing connection,
+// and one declared where a synthetic stood is new to the gateway too.
 func checkConnParams(c *checker, os, ns *connector.AuthSet) {
 	old := map[string]connector.ConnectionParameter{}
-	for _, p := range os.Parameters {
+	for _, p := range os.Declared() {
 		old[p.Name] = p
 	}
 	newp := map[string]bool{}
-	for _, p := range ns.Parameters {
+	for _, p := range ns.Declared() {
 		newp[p.Name] = true
 		if _, ok := old[p.Name]; ok {
 			continue
@@ -99,7 +102,7 @@ func checkConnParams(c *checker, os, ns *connector.AuthSet) {
 		}
 		c.add(f)
 	}
-	for _, p := range os.Parameters {
+	for _, p := range os.Declared() {
 		if !newp[p.Name] {
 			f := contract.Finding{ID: ConnParamRemoved, Level: contract.LevelWarning, Where: "auth", Field: p.Name, Old: p.Type}
 			f.Message = fmt.Sprintf("connection parameter %q was removed", p.Name)

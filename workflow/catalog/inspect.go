@@ -75,6 +75,9 @@ func authLine(s connector.AuthSet) string {
 		}
 	case connector.AuthBasic:
 		b.WriteString("basic")
+		if s.Scheme == "" {
+			b.WriteString(" (from its user-name and password parameters; no basic scheme declared)")
+		}
 	case connector.AuthOAuth2:
 		o := s.OAuth2
 		fmt.Fprintf(&b, "OAuth 2.0")
@@ -97,7 +100,11 @@ func authLine(s connector.AuthSet) string {
 	}
 	var names []string
 	for _, p := range s.Parameters {
-		names = append(names, p.Name+":"+p.Type)
+		n := p.Name + ":" + p.Type
+		if p.Synthetic {
+			n += " (not declared; derived from securityDefinitions)"
+		}
+		names = append(names, n)
 	}
 	if len(names) > 0 {
 		fmt.Fprintf(&b, "; parameters %s", strings.Join(names, ", "))

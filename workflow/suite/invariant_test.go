@@ -54,7 +54,7 @@ const invariantSeed = 1
 // with what broke (run with -update to accept a change); the pass count is
 // logged. -short samples every 25th connector.
 //
-// The ledger at 759/765 (go test -count=1 -run TestSelfConsistencyInvariant
+// The ledger at 762/765 (go test -count=1 -run TestSelfConsistencyInvariant
 // -v ./workflow/suite, 2026-12-07), each remaining failure with its cause
 // (not fixed here: outside the checks and the replay, or no valid answer
 // exists). Fixed: DQ on Demand, HrFlow and Verified, whose request schemas
@@ -77,13 +77,17 @@ const invariantSeed = 1
 //     between the two runs: not pinned down. A fix is a mock seed
 //     that leaves out secret-named values (a mock/ change that moves
 //     every mock golden).
-//   - Insiders Cloud (oauth2), Vonage (basic), Scrive eSign (oauth2 with
-//     username/password parameters): no connection parameter holds the
-//     credential securityDefinitions demand, so `test --recordings` has
-//     nothing to authenticate with (CONNECTORLAB_PARAM_* names none) and
-//     the mock answers 401. test --generate passes because the probe
-//     brings its own credentials. A fix belongs in the connection rule
-//     (connector/recordings auth sets: a parameter for such a scheme).
+//
+// Fixed too: Insiders Cloud (oauth2), Vonage (basic), Scrive eSign
+// (a username/password set, only an oauth2 scheme) had no connection
+// parameter holding the credential securityDefinitions demand, so the
+// replay had nothing to refill the redacted Authorization with and the
+// mock answered 401. The connection rule (connector/auth.go classifySet)
+// now gives every scheme it picks a parameter: synthetic ones when
+// apiProperties.json declares none, Scrive's set read as basic from its
+// parameters (TestAuthSchemeWithoutParameterRoundTrips). A replay that
+// cannot refill a redacted credential stops naming CONNECTORLAB_PARAM_*
+// (TestReplayWithoutCredentialsNamesParameters).
 func TestSelfConsistencyInvariant(t *testing.T) {
 	root, dirs := corpus.Dirs(t)
 	if only := os.Getenv("CONNECTORLAB_INVARIANT_ONLY"); only != "" {

@@ -2,6 +2,7 @@ package suite
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -246,7 +247,8 @@ func (p *Plan) Run(ctx context.Context, tool string, em contract.Emitter) (*cont
 				res, err = rn.Run(ctx, in.Name, in.Exchanges)
 			}
 			if err != nil {
-				if ctx.Err() == nil {
+				var we *workflow.Error
+				if ctx.Err() == nil && !errors.As(err, &we) {
 					err = &workflow.Error{Kind: workflow.KindInfra, Message: "cannot read " + in.Name + ": " + err.Error(), Fix: "check the recordings database", Err: err}
 				}
 				break

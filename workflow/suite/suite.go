@@ -75,7 +75,8 @@ func ConnectFromEnv(c *connector.Connector, authSet string, lookup func(string) 
 // conn: auth, and the connector's request policies unless noPolicies.
 // The policy findings of warning level and above are returned to show.
 func Options(c *connector.Connector, target *url.URL, conn Connection, noPolicies bool, log *slog.Logger) (replay.Options, []connector.Finding) {
-	opts := replay.Options{Target: target, Auth: recordings.AuthFor(conn.Set, conn.Params), Params: conn.Params, Log: log}
+	opts := replay.Options{Target: target, Auth: recordings.AuthFor(conn.Set, conn.Params), Params: conn.Params, Log: log,
+		MissingCredentials: workflow.MissingCredentialsError(recordings.MissingCredentials(conn.Set, conn.Params))}
 	var shown []connector.Finding
 	if !noPolicies && len(c.Policies) > 0 {
 		eng, pfs := policy.New(c, policy.Options{Params: conn.Params, Upstream: replay.TargetBase(c, target), Logger: log})

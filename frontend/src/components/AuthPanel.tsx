@@ -27,7 +27,12 @@ export function AuthPanel({ c }: { c: ConnectorView }) {
               {s.oauth2.scopes && s.oauth2.scopes.length > 0 && <div>scopes: {s.oauth2.scopes.join(', ')}</div>}
             </div>
           )}
-          {s.basic && <div className="small">Basic authentication</div>}
+          {s.basic && (
+            <div className="small">
+              Basic authentication
+              {!s.scheme && <> (from its user-name and password parameters; no basic scheme declared)</>}
+            </div>
+          )}
           {s.parameters && s.parameters.length > 0 && (
             <table className="params small">
               <thead>
@@ -42,6 +47,11 @@ export function AuthPanel({ c }: { c: ConnectorView }) {
                   <tr key={p.name}>
                     <td>
                       <code>{p.name}</code> {p.displayName && <span className="muted">{p.displayName}</span>}
+                      {p.synthetic && (
+                        <span className="badge info" title={p.description}>
+                          derived from securityDefinitions
+                        </span>
+                      )}
                     </td>
                     <td>{p.type}</td>
                     <td>{p.required ? 'yes' : ''}</td>

@@ -45,6 +45,13 @@ export function ConnectionParams({
               <span>
                 {oauth ? 'OAuth 2.0 access token' : p.displayName || p.name}
                 {p.required && ' *'} {secret && <span className="badge redacted">secret</span>}
+                {/* Not in apiProperties.json: the connection rule gave the
+                    security scheme a parameter to hold its credential. */}
+                {p.synthetic && (
+                  <span className="badge info" title={p.description}>
+                    derived from securityDefinitions
+                  </span>
+                )}
               </span>
               <input
                 aria-label={`Connection parameter ${p.name}`}

@@ -1787,6 +1787,7 @@ export namespace connector {
 	    hidden?: boolean;
 	    default?: any;
 	    allowedValues?: any[];
+	    synthetic?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new ConnectionParameter(source);
@@ -1802,6 +1803,7 @@ export namespace connector {
 	        this.hidden = source["hidden"];
 	        this.default = source["default"];
 	        this.allowedValues = source["allowedValues"];
+	        this.synthetic = source["synthetic"];
 	    }
 	}
 	export class OAuth2Auth {
