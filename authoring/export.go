@@ -42,6 +42,9 @@ func ExportOpenAPI3(c *connector.Connector) ([]byte, error) {
 	// x-ms-* values are copied as written; their Swagger 2.0 references
 	// must point into components like the rest of the document.
 	rewriteRefs(g, "#/definitions/", "#/components/schemas/", 0)
+	// The loader moved patterns and formats it cannot enforce aside; the
+	// export is the author's definition, so they go back.
+	connector.RestoreMovedKeywords(g)
 	b, err := json.Marshal(g)
 	if err != nil {
 		return nil, err

@@ -229,3 +229,53 @@ func TestRoundTripCorpus(t *testing.T) {
 		t.Logf("%d known failures now pass: run with -update to shrink %s", len(known)-len(failures), golden)
 	}
 }
+
+// TestExportRestoresMovedKeywords: the loader moves a pattern it cannot
+// enforce (HrFlow: a pattern none of an enum's values match; Verified
+// likewise) to x-unsatisfiable-pattern; the export is the author's
+// definition, so it carries the pattern again, and loading the export moves
+// it aside again.
+func TestExportRestoresMovedKeywords(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"HrFlow", "Verified"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			dir := filepath.Join(corpus.Root(t), "certified-connectors", name)
+			c, err := connector.Load(context.Background(), dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := authoring.ExportOpenAPI3(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, err := os.ReadFile(filepath.Join(dir, "apiDefinition.swagger.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(string(b), "x-unsatisfiable-") || strings.Contains(string(b), "x-unenforced-pattern") {
+				t.Errorf("export keeps a moved keyword's extension")
+			}
+			for _, p := range []string{`"^[a-z]{2}_[A-Z]{2}$"`, `"^[a-f0-9]{40}$"`} {
+				if strings.Contains(string(raw), p) && !strings.Contains(string(b), p) {
+					t.Errorf("export lost the pattern %s", p)
+				}
+			}
+			oa3 := filepath.Join(t.TempDir(), "openapi3.json")
+			if err := os.WriteFile(oa3, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			again, err := connector.Load(context.Background(), oa3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, f := range again.Findings {
+				found = found || f.ID == connector.PatternUnsatisfiable
+			}
+			if !found {
+				t.Errorf("loading the export reports no %s", connector.PatternUnsatisfiable)
+			}
+		})
+	}
+}

@@ -71,7 +71,7 @@ func (fx *fixer) constraintConflicts(m map[string]any, ptr string) {
 	}
 	format, _ := m["format"].(string)
 	if fv, ok := enforcedFormat(format); ok && len(values) > 0 && !anyPasses(values, func(s string) bool { return fv.Validate(s) == nil }) {
-		m["x-unsatisfiable-format"] = format
+		m[unsatisfiableFormatKey] = format
 		delete(m, "format")
 		fx.add(FormatUnsatisfiable, LevelWarning, ptr+"/format",
 			fmt.Sprintf("format %q admits none of the enum values %s; no value satisfies both, so the enum is enforced and the format is not", format, quoteList(values)),
@@ -103,7 +103,7 @@ func (fx *fixer) constraintConflicts(m map[string]any, ptr string) {
 	default:
 		return
 	}
-	m["x-unsatisfiable-pattern"] = p
+	m[unsatisfiablePatternKey] = p
 	delete(m, "pattern")
 	fx.add(PatternUnsatisfiable, LevelWarning, ptr+"/pattern", why, fix)
 }
@@ -192,4 +192,42 @@ func quoteList(values []string) string {
 		q = append(q, fmt.Sprintf("%q", v))
 	}
 	return "(" + strings.Join(q, ", ") + ")"
+}
+
+// The extensions a load moves a keyword it cannot enforce to, so the
+// definition's author still sees what was written.
+const (
+	unenforcedPatternKey    = "x-unenforced-pattern"
+	unsatisfiablePatternKey = "x-unsatisfiable-pattern"
+	unsatisfiableFormatKey  = "x-unsatisfiable-format"
+)
+
+// RestoreMovedKeywords puts every keyword a load moved aside
+// (pattern-not-enforced, pattern-unsatisfiable, format-unsatisfiable) back
+// under its own name in a decoded JSON tree, in place: an export gives the
+// author's definition back, and loading it again moves them again.
+func RestoreMovedKeywords(v any) { restoreMoved(v, 0) }
+
+func restoreMoved(v any, depth int) {
+	if depth > 256 {
+		return
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		for ext, kw := range map[string]string{unenforcedPatternKey: "pattern", unsatisfiablePatternKey: "pattern", unsatisfiableFormatKey: "format"} {
+			if s, ok := x[ext].(string); ok {
+				if _, taken := x[kw]; !taken {
+					x[kw] = s
+				}
+				delete(x, ext)
+			}
+		}
+		for _, e := range x {
+			restoreMoved(e, depth+1)
+		}
+	case []any:
+		for _, e := range x {
+			restoreMoved(e, depth+1)
+		}
+	}
 }

@@ -404,7 +404,7 @@ func (fx *fixer) schemaFixes(m map[string]any, ptr string, v3 bool) {
 				fx.add("pattern-translated", LevelInfo, ptr+"/pattern", fmt.Sprintf("pattern %q uses \\uXXXX escapes; translated to RE2 \\x{...}", p), "")
 			} else {
 				delete(m, "pattern")
-				m["x-unenforced-pattern"] = p
+				m[unenforcedPatternKey] = p
 				fx.add("pattern-not-enforced", LevelWarning, ptr+"/pattern",
 					fmt.Sprintf("pattern %q cannot be enforced (Go RE2: %s); it is not checked", p, reErr(err2)),
 					"avoid lookaheads and backreferences, which RE2 does not support")
