@@ -111,15 +111,16 @@ func run(args []string, getenv func(string) string, stderr io.Writer) int {
 // webviewEnv is the environment the window's web process needs set (WebKit
 // starts it with ours), leaving alone what the user set. The window's
 // JavaScript — forms and lists, idle most of the time — runs on JSC's
-// interpreter and baseline JIT, without the optimizing DFG and FTL tiers:
-// their compilers and code cost the web process 20 MB with HubSpot CRM V2
-// open and 10,000 exchanges listed, for speed a UI of this size does not
-// need (docs/PERFORMANCE.md, "Desktop app"). JSC_useDFGJIT=true turns them
-// back on.
+// interpreter, without its JIT tiers: their compilers and code cost the web
+// process 34 MB with HubSpot CRM V2 open and 10,000 exchanges listed (20 MB
+// the optimizing DFG/FTL tiers, 14 MB the baseline JIT), while screen
+// switches, the filter and scrolling the 10,000-row list took the same
+// frames with and without (docs/PERFORMANCE.md, "Desktop app").
+// JSC_useJIT=true turns the JIT back on.
 func webviewEnv(getenv func(string) string) map[string]string {
 	env := map[string]string{}
-	if getenv("JSC_useDFGJIT") == "" {
-		env["JSC_useDFGJIT"] = "false"
+	if getenv("JSC_useJIT") == "" {
+		env["JSC_useJIT"] = "false"
 	}
 	return env
 }

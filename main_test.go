@@ -123,13 +123,13 @@ func TestWebviewEnvKeepsWhatTheUserSet(t *testing.T) {
 		env  map[string]string
 		want map[string]string
 	}{
-		{"unset: no optimizing JIT tiers", map[string]string{}, map[string]string{"JSC_useDFGJIT": "false"}},
-		{"the user's choice wins", map[string]string{"JSC_useDFGJIT": "true"}, map[string]string{}},
+		{"unset: no JIT", map[string]string{}, map[string]string{"JSC_useJIT": "false"}},
+		{"the user's choice wins", map[string]string{"JSC_useJIT": "true"}, map[string]string{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			got := webviewEnv(func(k string) string { return tc.env[k] })
-			if len(got) != len(tc.want) || got["JSC_useDFGJIT"] != tc.want["JSC_useDFGJIT"] {
+			if len(got) != len(tc.want) || got["JSC_useJIT"] != tc.want["JSC_useJIT"] {
 				t.Fatalf("webviewEnv = %v, want %v", got, tc.want)
 			}
 		})
