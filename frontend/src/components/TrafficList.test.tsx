@@ -4,7 +4,7 @@ import { TrafficList } from './TrafficList';
 import { ExchangeDetail } from './ExchangeDetail';
 import { liveTraffic, makeRows } from '../test/fixtures';
 import { setBackend, type Backend, type ExchangeView, type TrafficRow } from '../api';
-import { useTrafficWindow } from '../lib/useTrafficWindow';
+import { useTrafficWindow, WINDOW } from '../lib/useTrafficWindow';
 import { ScreenActive } from '../lib/screenActive';
 
 // happy-dom does no layout: give the scroll box the size a window would.
@@ -45,7 +45,7 @@ describe('TrafficList', () => {
     expect(options().length).toBeLessThan(60);
     // newest first
     expect(options()[0].getAttribute('data-seq')).toBe('10000');
-    expect(Math.max(...t.calls.map((c) => c.count))).toBeLessThanOrEqual(300);
+    expect(Math.max(...t.calls.map((c) => c.count))).toBeLessThanOrEqual(WINDOW);
   });
   it('filters in Go and selects', async () => {
     const t = live(makeRows(50));

@@ -12,10 +12,12 @@ export const mockTraffic = (path: string) => `mock:${path}#*`;
 export const scopeOf = (spec: string) => (spec === allTraffic ? '' : spec);
 
 // WINDOW is how many rows the window keeps around what the list shows:
-// a screenful is ~20 rows, so scrolling a few screens needs no round trip,
-// and 10,000 (or 50,000) exchanges cost the webview 300 rows.
-export const WINDOW = 300;
-const AHEAD = 100;
+// a screenful is 13 (Mock screen) to 35 rows (Traffic screen, 1080 px) plus
+// 12 of overscan either side, so scrolling a screen or two needs no round
+// trip, and 10,000 (or 50,000) exchanges cost the webview 150 rows, re-read
+// at most ten times a second while traffic flows.
+export const WINDOW = 150;
+const AHEAD = 50;
 
 const emptyPage: TrafficPage = { from: 0, rows: [], matching: 0, total: 0, operations: [], streams: [], latest: 0 };
 
