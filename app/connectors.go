@@ -74,6 +74,9 @@ func (s *ConnectorService) Open(path string) (ConnectorView, error) {
 		return ConnectorView{}, fmt.Errorf("open %s: %w", abs, err)
 	}
 	findings := connector.Lint(s.ctx, c)
+	// Linted: the definition's bytes (kept for findings' line numbers)
+	// would only sit in memory while the connector stays open.
+	c.ReleaseSource()
 	v := connectorView(abs, c, findings)
 	v.LoadMillis = s.now().Sub(start).Milliseconds()
 	s.ws.put(abs, c)
