@@ -115,3 +115,23 @@ func TestNoDisplayExits2(t *testing.T) {
 		t.Fatalf("message: %q", out.String())
 	}
 }
+
+func TestWebviewEnvKeepsWhatTheUserSet(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		want map[string]string
+	}{
+		{"unset: no JIT", map[string]string{}, map[string]string{"JSC_useJIT": "false"}},
+		{"the user's choice wins", map[string]string{"JSC_useJIT": "true"}, map[string]string{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got := webviewEnv(func(k string) string { return tc.env[k] })
+			if len(got) != len(tc.want) || got["JSC_useJIT"] != tc.want["JSC_useJIT"] {
+				t.Fatalf("webviewEnv = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

@@ -77,6 +77,8 @@ type Desktop struct {
 	// NewConnector is the New connector flow (app/newconnector.go).
 	NewConnector *NewConnectorService
 	store        *storeHolder
+	// trim returns freed heap to the OS after a load or a burst of traffic.
+	trim *idleTrim
 }
 
 // New wires the services. Nothing touches the window until Run.
@@ -91,9 +93,13 @@ func New(opts Options) (*Desktop, error) {
 		}
 		opts.ConfigDir = filepath.Join(dir, "connectorlab")
 	}
-	d := &Desktop{opts: opts, log: opts.Logger, ctx: context.Background(), emit: &lateEmitter{}, ws: newWorkspace()}
+	d := &Desktop{opts: opts, log: opts.Logger, ctx: context.Background(), ws: newWorkspace(), trim: newIdleTrim(time.Second)}
+	// Every event (a traffic batch, a mock or recording starting) follows
+	// work that allocated: trim once the events stop.
+	d.emit = &lateEmitter{after: d.trim.poke}
 	d.traffic = newTrafficLog(d.emit)
 	d.Connectors = newConnectorService(d.log, d.ws, newRecentList(opts.ConfigDir), runtimeDialogs{})
+	d.Connectors.loaded = d.trim.poke
 	d.Traffic = &TrafficService{log: d.traffic}
 	db := opts.Database
 	if db == "" {
@@ -133,6 +139,7 @@ func (d *Desktop) startup(ctx context.Context) {
 func (d *Desktop) shutdown(ctx context.Context) {
 	// The webview is going away: events sent now would hit a destroyed view.
 	d.emit.set(nil)
+	d.trim.stop()
 	d.Contract.cancelAll()
 	d.Record.stopAll()
 	d.Mock.stopAll()
@@ -193,6 +200,8 @@ func (d *Desktop) Run() error {
 // before that, events are dropped (there is no window to show them).
 type lateEmitter struct {
 	fn atomicFunc
+	// after, when set, runs after each event sent (idleTrim.poke).
+	after func()
 }
 
 func (l *lateEmitter) set(fn func(string, any)) { l.fn.Store(fn) }
@@ -200,6 +209,9 @@ func (l *lateEmitter) set(fn func(string, any)) { l.fn.Store(fn) }
 func (l *lateEmitter) Emit(event string, data any) {
 	if fn := l.fn.Load(); fn != nil {
 		fn(event, data)
+	}
+	if l.after != nil {
+		l.after()
 	}
 }
 

@@ -25,6 +25,9 @@ type ConnectorService struct {
 	loader *connector.Loader
 	dialog dialogs
 	now    func() time.Time
+	// loaded, when set, runs after a connector was loaded (idleTrim.poke:
+	// loading allocates several times what the connector keeps).
+	loaded func()
 }
 
 // dialogs opens native pickers; the Wails runtime implements it.
@@ -71,9 +74,15 @@ func (s *ConnectorService) Open(path string) (ConnectorView, error) {
 		return ConnectorView{}, fmt.Errorf("open %s: %w", abs, err)
 	}
 	findings := connector.Lint(s.ctx, c)
+	// Linted: the definition's bytes (kept for findings' line numbers)
+	// would only sit in memory while the connector stays open.
+	c.ReleaseSource()
 	v := connectorView(abs, c, findings)
 	v.LoadMillis = s.now().Sub(start).Milliseconds()
 	s.ws.put(abs, c)
+	if s.loaded != nil {
+		s.loaded()
+	}
 	if err := s.recent.Add(abs, c.Name, s.now()); err != nil {
 		// The connector is open; a recent list we cannot write is not a
 		// reason to fail the call.

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/connectorlab/connectorlab/connector/jsontext"
 	"github.com/connectorlab/connectorlab/spelling"
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -26,7 +27,13 @@ func Lint(ctx context.Context, c *Connector) []Finding {
 	out := append([]Finding(nil), c.Findings...)
 	out = append(out, l.out...)
 	if c.src != nil {
-		out = locate(out, c.src)
+		// A fresh index for this call: it is garbage once the findings
+		// have their lines (Load keeps only the bytes).
+		src := &source{file: c.src.file}
+		if c.src.data != nil {
+			src.idx = jsontext.NewIndex(c.src.data)
+		}
+		out = locate(out, src)
 	}
 	SortFindings(out)
 	return out

@@ -110,3 +110,39 @@ func TestLintRules(t *testing.T) {
 		})
 	}
 }
+
+// TestLintAfterReleaseSource: a connector that let go of its bytes still
+// lints the same findings, located by pointer, without a line; before, the
+// same finding has its line, and Load keeps neither the decoded tree nor
+// the index.
+func TestLintAfterReleaseSource(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, dir, "apiDefinition.swagger.json", strings.Replace(lintBase, `"summary":"List items",`, "", 1))
+	writeFile(t, dir, "apiProperties.json", lintProps)
+	c, err := Load(context.Background(), dir)
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	if c.src == nil || c.src.tree != nil || c.src.idx != nil || len(c.src.data) == 0 {
+		t.Fatalf("Load keeps %+v; want the bytes only", c.src)
+	}
+	find := func(fs []Finding) *Finding {
+		for i := range fs {
+			if fs[i].ID == "summary-missing" {
+				return &fs[i]
+			}
+		}
+		t.Fatalf("no summary-missing finding in %v", fs)
+		return nil
+	}
+	before := find(Lint(context.Background(), c))
+	if before.Line == 0 {
+		t.Fatalf("finding not located before release: %+v", before)
+	}
+	c.ReleaseSource()
+	after := find(Lint(context.Background(), c))
+	if after.Line != 0 || after.Pointer != before.Pointer || after.File != before.File {
+		t.Fatalf("after release: %+v; want %+v without a line", after, before)
+	}
+}

@@ -11,6 +11,7 @@ import { RecordScreen } from './screens/RecordScreen';
 import { ContractScreen } from './screens/ContractScreen';
 import { shortcutFor, shortcutHelp } from './lib/shortcuts';
 import { upsertMock } from './lib/mocks';
+import { ScreenActive } from './lib/screenActive';
 
 export type ScreenId = 'connectors' | 'mock' | 'traffic' | 'diff' | 'record' | 'contract';
 
@@ -143,7 +144,7 @@ export default function App() {
   };
   const host = (id: ScreenId, el: ReactNode) => (
     <div className="screen-host" hidden={screen !== id} data-host={id}>
-      {el}
+      <ScreenActive.Provider value={screen === id}>{el}</ScreenActive.Provider>
     </div>
   );
 

@@ -1,12 +1,15 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { OperationGroup, OperationView } from '../api';
-import { filterGroups } from '../lib/operations';
+import { filterGroups, limitGroups, OPS_PAGE } from '../lib/operations';
 
 export function MethodBadge({ method }: { method: string }) {
   return <span className={`method m-${method.toLowerCase()}`}>{method}</span>;
 }
 
-// OperationList shows operations grouped as the maker portal does.
+// OperationList shows operations grouped as the maker portal does. A large
+// connector's list renders OPS_PAGE operations and more as its end scrolls
+// into view (or its "show more" button is pressed), so opening one costs the
+// webview the few it shows, not all of them.
 export function OperationList({
   groups,
   onSelect,
@@ -17,14 +20,28 @@ export function OperationList({
   selected?: string;
 }) {
   const [q, setQ] = useState('');
+  const [limit, setLimit] = useState(OPS_PAGE);
   const shown = useMemo(() => filterGroups(groups, q), [groups, q]);
+  const { groups: rendered, hidden } = useMemo(() => limitGroups(shown, limit), [shown, limit]);
+  const more = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    const el = more.current;
+    if (!el || typeof IntersectionObserver === 'undefined') return;
+    const io = new IntersectionObserver((es) => {
+      if (es.some((e) => e.isIntersecting)) setLimit((l) => l + OPS_PAGE);
+    }, { rootMargin: '300px' });
+    io.observe(el);
+    return () => io.disconnect();
+    // A new observer per page: its first callback loads the next one when
+    // the button is still in view after the last.
+  }, [limit, hidden > 0]);
   return (
     <div className="operations">
       <input aria-label="Filter operations" placeholder="Filter by summary, operationId or path" value={q} onChange={(e) => setQ(e.target.value)} />
-      {shown.map((g) => (
+      {rendered.map((g) => (
         <div key={g.title} className="op-group">
           <h3>
-            {g.title} <span className="muted">({g.operations.length})</span>
+            {g.title} <span className="muted">({g.total})</span>
           </h3>
           <ul>
             {g.operations.map((o) => (
@@ -68,6 +85,11 @@ export function OperationList({
           </ul>
         </div>
       ))}
+      {hidden > 0 && (
+        <button ref={more} className="ghost small op-more" data-testid="ops-more" onClick={() => setLimit((l) => l + OPS_PAGE)}>
+          Show {Math.min(hidden, OPS_PAGE)} more of {hidden} operations
+        </button>
+      )}
       {shown.length === 0 && <div className="muted">No operation matches “{q}”.</div>}
     </div>
   );

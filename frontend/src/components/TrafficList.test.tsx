@@ -4,7 +4,8 @@ import { TrafficList } from './TrafficList';
 import { ExchangeDetail } from './ExchangeDetail';
 import { liveTraffic, makeRows } from '../test/fixtures';
 import { setBackend, type Backend, type ExchangeView, type TrafficRow } from '../api';
-import { useTrafficWindow } from '../lib/useTrafficWindow';
+import { useTrafficWindow, WINDOW } from '../lib/useTrafficWindow';
+import { ScreenActive } from '../lib/screenActive';
 
 // happy-dom does no layout: give the scroll box the size a window would.
 beforeAll(() => {
@@ -44,7 +45,7 @@ describe('TrafficList', () => {
     expect(options().length).toBeLessThan(60);
     // newest first
     expect(options()[0].getAttribute('data-seq')).toBe('10000');
-    expect(Math.max(...t.calls.map((c) => c.count))).toBeLessThanOrEqual(300);
+    expect(Math.max(...t.calls.map((c) => c.count))).toBeLessThanOrEqual(WINDOW);
   });
   it('filters in Go and selects', async () => {
     const t = live(makeRows(50));
@@ -129,5 +130,30 @@ describe('ExchangeDetail', () => {
     fireEvent.click(screen.getByText('Replay this'));
     expect(copy).toHaveBeenCalledWith(x);
     expect(replay).toHaveBeenCalledWith(x);
+  });
+});
+
+describe('TrafficList on a hidden screen', () => {
+  it('asks Go nothing while its screen is hidden and catches up when shown', async () => {
+    const t = live(makeRows(5));
+    const { rerender } = render(
+      <ScreenActive.Provider value={false}>
+        <List height={260} />
+      </ScreenActive.Provider>,
+    );
+    t.add(makeRows(8).slice(5));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(t.calls).toHaveLength(0);
+    rerender(
+      <ScreenActive.Provider value={true}>
+        <List height={260} />
+      </ScreenActive.Provider>,
+    );
+    await vi.waitFor(() => expect(count()).toBe('8 exchanges'));
+    const n = t.calls.length;
+    // Shown: batches are followed again.
+    t.add(makeRows(9).slice(8));
+    await vi.waitFor(() => expect(count()).toBe('9 exchanges'));
+    expect(t.calls.length).toBeGreaterThan(n);
   });
 });

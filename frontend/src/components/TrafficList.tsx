@@ -8,7 +8,7 @@ export const ROW_HEIGHT = 28;
 
 // TrafficList is the live list of exchanges with its filter bar (status
 // class, operation, mock or session, text). Only the rows in view are in
-// the DOM, and only a window of ~300 rows around them is in memory (paged
+// the DOM, and only a window of 150 rows around them is in memory (paged
 // from Go by useTrafficWindow, which filters there too), so 10,000 (or
 // 50,000) entries scroll as smoothly as 10 and cost the webview as little.
 export function TrafficList({

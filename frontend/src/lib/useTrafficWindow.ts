@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useContext, useEffect, useRef, useState } from 'react';
+import { ScreenActive } from './screenActive';
 import { backend, Events, type TrafficPage, type TrafficRow } from '../api';
 import { inScope, noFilter, type BarFilter } from './traffic';
 
@@ -11,10 +12,12 @@ export const mockTraffic = (path: string) => `mock:${path}#*`;
 export const scopeOf = (spec: string) => (spec === allTraffic ? '' : spec);
 
 // WINDOW is how many rows the window keeps around what the list shows:
-// a screenful is ~20 rows, so scrolling a few screens needs no round trip,
-// and 10,000 (or 50,000) exchanges cost the webview 300 rows.
-export const WINDOW = 300;
-const AHEAD = 100;
+// a screenful is 13 (Mock screen) to 35 rows (Traffic screen, 1080 px) plus
+// 12 of overscan either side, so scrolling a screen or two needs no round
+// trip, and 10,000 (or 50,000) exchanges cost the webview 150 rows, re-read
+// at most ten times a second while traffic flows.
+export const WINDOW = 150;
+const AHEAD = 50;
 
 const emptyPage: TrafficPage = { from: 0, rows: [], matching: 0, total: 0, operations: [], streams: [], latest: 0 };
 
@@ -48,8 +51,15 @@ function covers(p: TrafficPage, start: number, end: number): boolean {
 // useTrafficWindow follows one list (see allTraffic, mockTraffic): it
 // keeps WINDOW rows around the visible range and asks Go again when the
 // list scrolls past them, when its filter changes and when a batch event
-// names a stream of its scope. Filtering happens in Go.
+// names a stream of its scope. Filtering happens in Go. On a hidden screen
+// (ScreenActive false) it asks nothing and catches up when shown: ten pages
+// a second of a list nobody sees were most of the webview's churn under load.
 export function useTrafficWindow(spec: string, onError: (e: unknown) => void): TrafficWindow {
+  const active = useContext(ScreenActive);
+  const activeRef = useRef(active);
+  activeRef.current = active;
+  // stale: something changed while hidden; load when shown.
+  const stale = useRef(false);
   const [filter, setFilterState] = useState<BarFilter>(noFilter);
   const [page, setPage] = useState<TrafficPage>(emptyPage);
   const range = useRef({ start: 0, end: 0 });
@@ -64,6 +74,10 @@ export function useTrafficWindow(spec: string, onError: (e: unknown) => void): T
   const load = useCallback(() => {
     const s = specRef.current;
     if (!s) return;
+    if (!activeRef.current) {
+      stale.current = true;
+      return;
+    }
     if (busy.current) {
       again.current = true;
       return;
@@ -104,6 +118,13 @@ export function useTrafficWindow(spec: string, onError: (e: unknown) => void): T
       offClear();
     };
   }, [spec, load]);
+
+  useEffect(() => {
+    if (active && stale.current) {
+      stale.current = false;
+      load();
+    }
+  }, [active, load]);
 
   const setFilter = useCallback(
     (change: Partial<BarFilter>) => {
