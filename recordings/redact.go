@@ -758,6 +758,50 @@ func (r *Redactor) secretName(n []byte) bool {
 
 func (r *Redactor) fieldMatch(n string) bool { return r.match(r.fields, n) }
 
+// Where a named value sits, for Redacts.
+const (
+	InHeader = "header" // a request or response header
+	InQuery  = "query"  // a URL query key (request URL, Location-like headers)
+	InField  = "field"  // a JSON object key at any depth, or a form field
+)
+
+// Redacts reports whether Redact replaces the value of the header, query
+// key or body field (in: InHeader, InQuery, InField) called name: the
+// name rule Redact applies (explicit names, substrings, the structural
+// rule, Keep), not the patterns or the scrub of values found elsewhere.
+// A JSON value under such a key is redacted whole. Path parameters are
+// never redacted by name (in "path": false).
+//
+// It is the one place that says which request values a recording hides:
+// whatever must not depend on them asks it, not a copy of the rule — the
+// mock seeds its answers and keys its dynamic schemas without them, so a
+// replay that substitutes them gets the answer that was recorded.
+func (r *Redactor) Redacts(in, name string) bool {
+	if r == nil {
+		return false
+	}
+	n := normName(name)
+	switch in {
+	case InHeader:
+		if r.keep[n] {
+			return false
+		}
+		return n == "cookie" || n == "setcookie" || n == "setcookie2" || r.match(r.headers, n)
+	case InQuery:
+		return r.match(r.query, n)
+	case InField:
+		return r.fieldMatch(n)
+	}
+	return false
+}
+
+// NamesRedactedField is a cheap look at a body before decoding it: false
+// means no "name": pair in it is a field Redacts (InField) names, so a
+// JSON document holds no value redaction would replace by name.
+func (r *Redactor) NamesRedactedField(body []byte) bool {
+	return r != nil && r.keyScan(body)
+}
+
 // urlHeaders carry one URL whose query or fragment may hold a token.
 var urlHeaders = map[string]bool{"location": true, "contentlocation": true, "referer": true, "referrer": true}
 
