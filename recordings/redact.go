@@ -146,7 +146,8 @@ func sortedLiterals[V any](set map[string]V) []string {
 // every character other than a-z and 0-9 dropped, so "X-Api_Token",
 // "apiToken" and "auth[token]" all fold) contains one of secretWords —
 // unless the whole name is in harmlessNames, or the word only occurs
-// inside one of harmlessWords ("keyboard", "author"). Explicit rule names
+// inside one of harmlessWords ("keyboard", "author"), or the name ends in
+// one of kindSuffixes ("tokenType"). Explicit rule names
 // (Rules.Headers, Query, Fields) add to it and Rules.Keep overrides it.
 var secretWords = []string{
 	// "session" alone would take sessionTitle or sessionStartTime (plain
@@ -168,6 +169,14 @@ var harmlessNames = map[string]bool{
 	"sessionexpiresin": true, "tokenexpiresin": true, "keycount": true, "haskey": true,
 	"primarykeyname": true, "sortkey": true, "partitionkeypath": true,
 }
+
+// kindSuffixes end names that describe a secret rather than hold one:
+// signatureType ("electronic"), tokenType ("bearer"), oauth_signature_method
+// ("HMAC-SHA1"), authenticationScheme, keyFormat ("PEM"). Such values are
+// ordinary words, and a redacted word is also scrubbed wherever else it
+// occurs (Taktikal's signatureType "secondary" took its attachmentType
+// along), so a replay could not send either back as recorded (issue 12).
+var kindSuffixes = []string{"type", "kind", "mode", "method", "scheme", "format", "algorithm", "location"}
 
 // harmlessWords are words that contain a secret word by accident.
 var harmlessWords = []string{
@@ -200,6 +209,11 @@ func SecretName(name string) bool { return secretNorm(normName(name)) }
 func secretNorm(n string) bool {
 	if n == "" || harmlessNames[n] {
 		return false
+	}
+	for _, k := range kindSuffixes {
+		if strings.HasSuffix(n, k) {
+			return false
+		}
 	}
 	if secretNames[n] {
 		return true

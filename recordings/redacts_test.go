@@ -39,6 +39,9 @@ func TestRedactsAgreesWithRedact(t *testing.T) {
 		{recordings.InField, "pin", true},
 		{recordings.InField, "title", false},
 		{recordings.InField, "keyword", false},
+		{recordings.InField, "signatureType", false}, // kind suffixes: see TestKindNamesAreNotSecrets
+		{recordings.InQuery, "oauth_signature_method", false},
+		{recordings.InHeader, "X-Auth-Scheme", false},
 		{"path", "token", false},
 	}
 	for _, tc := range cases {
@@ -72,5 +75,32 @@ func TestRedactsAgreesWithRedact(t *testing.T) {
 	}
 	if !r.NamesRedactedField([]byte(`{"title":"a","nested":{"flowKey":"f"}}`)) {
 		t.Error("NamesRedactedField: missed a nested secret-named key")
+	}
+}
+
+// TestKindNamesAreNotSecrets: Taktikal Core's signatureType ("secondary")
+// was redacted by name, and the word was then scrubbed from every other
+// field holding it (attachmentType), which a replay cannot send back: the
+// mock answered the replay with another optional-field set (issue 12). A
+// name ending in a kind word describes a secret and is kept; the secret
+// itself still goes.
+func TestKindNamesAreNotSecrets(t *testing.T) {
+	t.Parallel()
+	for name, want := range map[string]bool{
+		"signatureType": false, "tokenType": false, "oauth_signature_method": false, "keyFormat": false,
+		"authenticationScheme": false, "signatureLocation": false, "passwordMode": false, "privateKeyAlgorithm": false,
+		"signature": true, "signatureValue": true, "typeToken": true, "X-Auth-Token": true,
+	} {
+		if got := recordings.SecretName(name); got != want {
+			t.Errorf("SecretName(%q) = %v, want %v", name, got, want)
+		}
+	}
+	r := recordings.NewRedactor([]byte("k"), recordings.DefaultRules())
+	x := &recordings.Exchange{Request: recordings.Request{Method: "POST", URL: "/signing", Message: recordings.Message{
+		Header: http.Header{"Content-Type": {"application/json"}},
+		Body:   []byte(`{"signatureType":"secondary","attachmentType":"secondary","signeeKey":"sk-12345678"}`)}}}
+	r.Redact(x)
+	if got := string(x.Request.Body); !strings.Contains(got, `"attachmentType":"secondary"`) || strings.Contains(got, "sk-12345678") {
+		t.Errorf("redacted body %s: want attachmentType kept and signeeKey redacted", got)
 	}
 }
