@@ -119,4 +119,3 @@ func (s *Server) stripRedacted(v any) bool {
 	}
 	return stripped
 }
-
