@@ -54,13 +54,6 @@ const invariantSeed = 1
 // The ledger at 757/765 (`go test -count=1 -run TestSelfConsistencyInvariant
 // ./workflow/suite`), each remaining failure with its cause (not fixed
 // here: outside the checks and the replay, or no valid answer exists).
-// Fixed by issue 12: Aquaforest PDF Connector, GISCloud and Taktikal Core
-// (drift-field-absent) — the mock seeded answers and keyed dynamic
-// schemas by values the recorder redacts (expectedKeys, SequenceKey, the
-// API-Key header GetLayer maps), which a replay must replace; it now
-// leaves out what recordings.Redactor.Redacts hides (mock/seed.go), and
-// kind names (signatureType) are no longer secrets whose words were
-// scrubbed from other fields. See mock's TestMockSeedIgnoresRedactedValues.
 //   - DQ on Demand (UsageGet), HrFlow (TextTaggingPost): no valid request
 //     exists: format date-time with pattern "yyyy-MM-dd hh:mm:ss.fff", and
 //     pattern ^[a-f0-9]{40}$ with an enum of words. The mock answers 422,
@@ -79,6 +72,14 @@ const invariantSeed = 1
 //     the mock answers 401. test --generate passes because the probe
 //     brings its own credentials. A fix belongs in the connection rule
 //     (connector/recordings auth sets: a parameter for such a scheme).
+//
+// Fixed by issue 12: Aquaforest PDF Connector, GISCloud and Taktikal Core
+// (drift-field-absent) — the mock seeded answers and keyed dynamic
+// schemas by values the recorder redacts (expectedKeys, SequenceKey, the
+// API-Key header GetLayer maps), which a replay must replace; it now
+// leaves out what recordings.Redactor.Redacts hides (mock/seed.go), and
+// kind names (signatureType) are no longer secrets whose words were
+// scrubbed from other fields. See mock's TestMockSeedIgnoresRedactedValues.
 func TestSelfConsistencyInvariant(t *testing.T) {
 	root, dirs := corpus.Dirs(t)
 	if only := os.Getenv("CONNECTORLAB_INVARIANT_ONLY"); only != "" {
