@@ -31,7 +31,8 @@ type Call struct {
 	// otherwise, or when it did not decode).
 	JSON any
 	// Seed is the per-request seed: Options.Seed mixed with the operation,
-	// path parameters, query and body. Derive data from it to stay
+	// path parameters, query and body, less the values a recording
+	// redacts (see requestSeed). Derive data from it to stay
 	// deterministic.
 	Seed   uint64
 	Prefer Prefer

@@ -57,7 +57,10 @@
 // Determinism: the same Options.Seed and the same request (method,
 // operation, path parameters, query, body) give a byte-identical reply body
 // and headers (Date aside) across runs and processes; any difference in the
-// request gives different data.
+// request gives different data — except in values a recording of the
+// connector redacts (seed.go: secret-named query keys and body fields, by
+// recordings.Redactor.Redacts), which a replay must replace and which so
+// leave the answer, and the dynamic schemas it is built from, as recorded.
 //
 // It imports connector, route, recordings, mock/fake, kin-openapi and (for
 // the Power Platform behaviours, see powerplatform.go) mock/trigger,

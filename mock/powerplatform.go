@@ -96,7 +96,7 @@ func installPowerPlatform(s *Server) error {
 	}
 	pp.engine = e
 	d, err := dynamic.New(dynamic.Options{Connector: s.c, Generator: s.gen, Seed: s.opts.Seed, Strict: o.StrictDynamic, SchemaFile: o.SchemaFile,
-		Stored: pp.stored})
+		Stored: pp.stored, Redactor: s.redacts})
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package mock
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -134,6 +133,10 @@ type Server struct {
 	filters    []Filter
 	cache      sync.Map // per-media-type derived data (example validity)
 	replies    replyCache
+	// redacts is the name rule recordings of this connector are
+	// redacted by (recordings.NameRedactor): the request seed and the
+	// dynamic-schema keys leave out what it hides (see seed.go).
+	redacts *recordings.Redactor
 }
 
 type mount struct {
@@ -184,6 +187,10 @@ func New(c *connector.Connector, opts Options) (*Server, error) {
 	}
 	if s.state == nil {
 		s.state = NewState()
+	}
+	var err error
+	if s.redacts, err = recordings.NameRedactor(c); err != nil {
+		s.log.Warn("mock: redaction rules file ignored for seeding; recording this connector will fail on it", "connector", c.Name, "err", err)
 	}
 	s.valid = newValidator(c)
 	s.auth = newAuthenticator(s)
@@ -388,29 +395,6 @@ func (s *Server) handle(ctx context.Context, c *Call) *Reply {
 		}
 	}
 	return rep
-}
-
-// requestSeed mixes the server seed with everything that identifies the
-// request's data: operation, path parameters, query and body.
-func (s *Server) requestSeed(c *Call) uint64 {
-	parts := []string{c.Operation.ID}
-	keys := make([]string, 0, len(c.Params))
-	for k := range c.Params {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		parts = append(parts, k, c.Params[k])
-	}
-	if q := c.Request.URL.RawQuery; q != "" {
-		vals, _ := url.ParseQuery(q)
-		parts = append(parts, "?", vals.Encode())
-	}
-	if len(c.Body) > 0 {
-		sum := sha256.Sum256(c.Body)
-		parts = append(parts, string(sum[:8]))
-	}
-	return fake.Seed(s.opts.Seed, parts...)
 }
 
 // bodyReader is a fresh reader over a buffered body; http.NoBody when

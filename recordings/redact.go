@@ -146,7 +146,8 @@ func sortedLiterals[V any](set map[string]V) []string {
 // every character other than a-z and 0-9 dropped, so "X-Api_Token",
 // "apiToken" and "auth[token]" all fold) contains one of secretWords —
 // unless the whole name is in harmlessNames, or the word only occurs
-// inside one of harmlessWords ("keyboard", "author"). Explicit rule names
+// inside one of harmlessWords ("keyboard", "author"), or the name ends in
+// one of kindSuffixes ("tokenType"). Explicit rule names
 // (Rules.Headers, Query, Fields) add to it and Rules.Keep overrides it.
 var secretWords = []string{
 	// "session" alone would take sessionTitle or sessionStartTime (plain
@@ -168,6 +169,14 @@ var harmlessNames = map[string]bool{
 	"sessionexpiresin": true, "tokenexpiresin": true, "keycount": true, "haskey": true,
 	"primarykeyname": true, "sortkey": true, "partitionkeypath": true,
 }
+
+// kindSuffixes end names that describe a secret rather than hold one:
+// signatureType ("electronic"), tokenType ("bearer"), oauth_signature_method
+// ("HMAC-SHA1"), authenticationScheme, keyFormat ("PEM"). Such values are
+// ordinary words, and a redacted word is also scrubbed wherever else it
+// occurs (Taktikal's signatureType "secondary" took its attachmentType
+// along), so a replay could not send either back as recorded (issue 12).
+var kindSuffixes = []string{"type", "kind", "mode", "method", "scheme", "format", "algorithm", "location"}
 
 // harmlessWords are words that contain a secret word by accident.
 var harmlessWords = []string{
@@ -200,6 +209,11 @@ func SecretName(name string) bool { return secretNorm(normName(name)) }
 func secretNorm(n string) bool {
 	if n == "" || harmlessNames[n] {
 		return false
+	}
+	for _, k := range kindSuffixes {
+		if strings.HasSuffix(n, k) {
+			return false
+		}
 	}
 	if secretNames[n] {
 		return true
@@ -757,6 +771,50 @@ func (r *Redactor) secretName(n []byte) bool {
 }
 
 func (r *Redactor) fieldMatch(n string) bool { return r.match(r.fields, n) }
+
+// Where a named value sits, for Redacts.
+const (
+	InHeader = "header" // a request or response header
+	InQuery  = "query"  // a URL query key (request URL, Location-like headers)
+	InField  = "field"  // a JSON object key at any depth, or a form field
+)
+
+// Redacts reports whether Redact replaces the value of the header, query
+// key or body field (in: InHeader, InQuery, InField) called name: the
+// name rule Redact applies (explicit names, substrings, the structural
+// rule, Keep), not the patterns or the scrub of values found elsewhere.
+// A JSON value under such a key is redacted whole. Path parameters are
+// never redacted by name (in "path": false).
+//
+// It is the one place that says which request values a recording hides:
+// whatever must not depend on them asks it, not a copy of the rule — the
+// mock seeds its answers and keys its dynamic schemas without them, so a
+// replay that substitutes them gets the answer that was recorded.
+func (r *Redactor) Redacts(in, name string) bool {
+	if r == nil {
+		return false
+	}
+	n := normName(name)
+	switch in {
+	case InHeader:
+		if r.keep[n] {
+			return false
+		}
+		return n == "cookie" || n == "setcookie" || n == "setcookie2" || r.match(r.headers, n)
+	case InQuery:
+		return r.match(r.query, n)
+	case InField:
+		return r.fieldMatch(n)
+	}
+	return false
+}
+
+// NamesRedactedField is a cheap look at a body before decoding it: false
+// means no "name": pair in it is a field Redacts (InField) names, so a
+// JSON document holds no value redaction would replace by name.
+func (r *Redactor) NamesRedactedField(body []byte) bool {
+	return r != nil && r.keyScan(body)
+}
 
 // urlHeaders carry one URL whose query or fragment may hold a token.
 var urlHeaders = map[string]bool{"location": true, "contentlocation": true, "referer": true, "referrer": true}

@@ -205,3 +205,18 @@ func RulesFor(c *connector.Connector, path string) (Rules, error) {
 	}
 	return r.Merge(ConnectorRules(c)), nil
 }
+
+// NameRedactor is the redactor a session of c is recorded with when no
+// rules file is named — DefaultRules, the names c declares as credentials
+// (ConnectorRules) and the rules file in c's folder — without a key or
+// secret values: for asking which names a recording of c hides
+// (Redactor.Redacts), not for redacting. A rules file that does not parse
+// is left out and its error returned with the redactor of the rest (the
+// recorder refuses to start on it and says so).
+func NameRedactor(c *connector.Connector) (*Redactor, error) {
+	rules, err := RulesFor(c, "")
+	if err != nil {
+		rules = ConnectorRules(c)
+	}
+	return NewRedactor(nil, DefaultRules(), rules), err
+}

@@ -159,8 +159,7 @@ func (r *Resolver) schemaFor(d *connector.DynamicRef, a Args) (*resolved, *schem
 	if ss == nil {
 		return nil, nil, ""
 	}
-	vals := dependentArgs(d.Parameters, a, d.Target)
-	key := argsKey(lk.keys, vals)
+	vals, key := lk.args(dependentArgs(d.Parameters, a, d.Target))
 	return r.resolve(lk, ss, key, vals), ss, key
 }
 

@@ -6,7 +6,8 @@
 //     x-ms-dynamic-list or x-ms-dynamic-tree answers with a collection at
 //     value-collection / itemsPath whose items carry the value-path /
 //     itemValuePath and value-title / itemTitlePath fields; the values are
-//     deterministic per seed and per combination of the mapped parameters;
+//     deterministic per seed and per combination of the mapped parameters
+//     (less those a recording redacts, Options.Redactor);
 //   - acceptance: the dependent operation accepts the values its lookup
 //     returns and, with Strict (--strict-dynamic), rejects others with a
 //     clear 400;

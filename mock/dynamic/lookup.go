@@ -22,8 +22,7 @@ func (r *Resolver) Lookup(op *connector.Operation, a Args, body any) (any, []rec
 	if lk == nil {
 		return body, nil
 	}
-	vals := lk.lookupArgs(a)
-	key := argsKey(lk.keys, vals)
+	vals, key := lk.args(lk.lookupArgs(a))
 	if body == nil {
 		_, s := successResponse(op)
 		if s != nil {
@@ -292,7 +291,7 @@ func (r *Resolver) title(lk *lookup, ls *listSpec, path []string, key string, i 
 // accepted reports whether v is a value the lookup of d returns for the
 // dependent request a (or has returned since the mock started).
 func (r *Resolver) accepted(lk *lookup, ls *listSpec, ps map[string]connector.DynamicParam, a Args, target string, v any) (bool, []any) {
-	key := argsKey(lk.keys, dependentArgs(ps, a, target))
+	_, key := lk.args(dependentArgs(ps, a, target))
 	vals := r.values(lk, ls, key)
 	c := canon(v)
 	for _, x := range vals {

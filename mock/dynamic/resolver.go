@@ -30,6 +30,11 @@ type Options struct {
 	// for a lookup operation (stateful mode): the lookup answers with
 	// those, so their values are accepted too.
 	Stored func(lookup *connector.Operation) []any
+	// Redactor says which request values a recording of the connector
+	// hides (recordings.NameRedactor); lookups are keyed without them, so
+	// a replay that substitutes them resolves the recorded schema and
+	// values. nil: every value counts.
+	Redactor *recordings.Redactor
 }
 
 // Problem is something wrong with a request to a dependent operation.
@@ -48,6 +53,7 @@ type Resolver struct {
 	strict atomic.Bool
 	file   *SchemaFile
 	stored func(*connector.Operation) []any
+	red    *recordings.Redactor
 
 	lookups map[string]*lookup // by lookup operation ID
 	info    map[*connector.DynamicRef]refInfo
@@ -64,6 +70,12 @@ type lookup struct {
 	lists   []*listSpec
 	schemas []*schemaSpec
 	keys    []string // parameter names any reference maps, sorted
+	// hidden are the keys a recording redacts, on the lookup or on a
+	// dependent that maps them (the API-Key header GISCloud's layer
+	// schema lookup takes): left out of the key and the values a schema
+	// is resolved from, so the recorded and the replayed request, which
+	// must carry another value there, resolve the same schema.
+	hidden map[string]bool
 }
 
 // listSpec is one shape of list the designer reads from a lookup.
@@ -151,6 +163,7 @@ func New(opts Options) (*Resolver, error) {
 	}
 	r.strict.Store(opts.Strict)
 	r.stored = opts.Stored
+	r.red = opts.Redactor
 	if r.gen == nil {
 		r.gen = fake.New(fake.Options{})
 	}
@@ -284,7 +297,7 @@ func (r *Resolver) index(dep *connector.Operation, d *connector.DynamicRef) {
 			}
 		}
 		cr := carrier{static: info.carrier, lits: lits}
-		r.addKeys(lk, d.Parameters)
+		r.addKeys(lk, dep, d.Parameters)
 		for _, s := range lk.schemas {
 			if strings.Join(s.at, "/") == strings.Join(at, "/") {
 				s.carriers = append(s.carriers, cr)
@@ -310,7 +323,7 @@ func (r *Resolver) addList(lk *lookup, ls *listSpec, dep *connector.Operation, t
 	if len(ls.title) == 0 {
 		ls.title = ls.value
 	}
-	r.addKeys(lk, ps)
+	r.addKeys(lk, dep, ps)
 	dept := targetSchema(dep, target)
 	if strings.HasPrefix(target, "response:") {
 		dept = nil // outputs are shown, not filled: they do not constrain values
@@ -355,14 +368,24 @@ func (r *Resolver) addList(lk *lookup, ls *listSpec, dep *connector.Operation, t
 	lk.lists = append(lk.lists, ls)
 }
 
-func (r *Resolver) addKeys(lk *lookup, ps map[string]connector.DynamicParam) {
-	for k := range ps {
+func (r *Resolver) addKeys(lk *lookup, dep *connector.Operation, ps map[string]connector.DynamicParam) {
+	for k, p := range ps {
 		if !canCarry(lk.op, k) {
 			// The designer can only send what the lookup declares; a
 			// mapping to anything else does not reach it.
 			continue
 		}
+		src := p.Parameter
+		if src == "" && !strings.HasPrefix(p.ParameterReference, "selected:") {
+			src = p.ParameterReference
+		}
 		k = keyName(k)
+		if r.redacted(lk.op, k) || src != "" && r.redacted(dep, src) {
+			if lk.hidden == nil {
+				lk.hidden = map[string]bool{}
+			}
+			lk.hidden[k] = true
+		}
 		found := false
 		for _, have := range lk.keys {
 			if have == k {
@@ -374,6 +397,38 @@ func (r *Resolver) addKeys(lk *lookup, ps map[string]connector.DynamicParam) {
 		}
 	}
 	sort.Strings(lk.keys)
+}
+
+// redacted reports whether a recording of a request to op hides the value
+// named name — a declared parameter by where it travels, else a body
+// property ("body/a/b": a or b) — by the recorder's own rule.
+func (r *Resolver) redacted(op *connector.Operation, name string) bool {
+	if r.red == nil || name == "" {
+		return false
+	}
+	if rest, ok := strings.CutPrefix(name, "body/"); ok {
+		for _, seg := range splitPath(rest) {
+			if r.red.Redacts(recordings.InField, seg) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, p := range params(op) {
+		if !strings.EqualFold(p.Value.Name, name) {
+			continue
+		}
+		switch p.Value.In {
+		case openapi3.ParameterInHeader:
+			return r.red.Redacts(recordings.InHeader, name)
+		case openapi3.ParameterInQuery:
+			return r.red.Redacts(recordings.InQuery, name)
+		case openapi3.ParameterInPath, openapi3.ParameterInCookie:
+			return false
+		}
+		return r.red.Redacts(recordings.InField, name) // formData: a form field
+	}
+	return r.red.Redacts(recordings.InField, name)
 }
 
 // keyName is the name a lookup input is keyed by: "body/fullName" (the
@@ -430,20 +485,26 @@ func canon(v any) string {
 	return fmt.Sprint(v)
 }
 
-// argsKey is the canonical combination of mapped parameter values.
-func argsKey(keys []string, vals map[string]string) string {
+// args are the values a lookup is keyed by, and its key: only the
+// mapped parameters the lookup can carry (a dependent's mapping may name
+// more; the lookup never sees those), without the hidden ones. The same
+// values asked by the lookup and by a dependent give the same key and
+// the same vals, whichever asks first (resolve caches by key).
+func (lk *lookup) args(vals map[string]string) (map[string]string, string) {
+	out := make(map[string]string, len(lk.keys))
 	var b strings.Builder
-	for _, k := range keys {
+	for _, k := range lk.keys {
 		v, ok := vals[k]
-		if !ok {
+		if !ok || lk.hidden[k] {
 			continue
 		}
+		out[k] = v
 		if b.Len() > 0 {
 			b.WriteByte('&')
 		}
 		b.WriteString(k + "=" + v)
 	}
-	return b.String()
+	return out, b.String()
 }
 
 // lookupArgs reads the mapped parameters from a request to the lookup.

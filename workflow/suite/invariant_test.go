@@ -54,40 +54,36 @@ const invariantSeed = 1
 // with what broke (run with -update to accept a change); the pass count is
 // logged. -short samples every 25th connector.
 //
-// The ledger at 762/765 (go test -count=1 -run TestSelfConsistencyInvariant
-// -v ./workflow/suite, 2026-12-07), each remaining failure with its cause
-// (not fixed here: outside the checks and the replay, or no valid answer
-// exists). Fixed: DQ on Demand, HrFlow and Verified, whose request schemas
-// paired a pattern with an enum none of whose values it matches, or with a
-// date-time format no value of which it can match ("yyyy-MM-dd hh:mm:ss.fff",
-// a .NET format string): the loader keeps the satisfiable keyword by the
-// precedence enum > format > pattern and lint reports the rest
-// (pattern-unsatisfiable, format-unsatisfiable; docs/MOCK.md), so the
-// generator and the mock's validation agree. iManage Tracker and iManage
-// Work for Admins: test --generate resolves x-ms-dynamic-schema request
-// bodies through the target's lookup (docs/CONTRACT.md). Remaining:
+// The ledger: 765/765 (`go test -count=1 -run TestSelfConsistencyInvariant
+// -v ./workflow/suite`, 2026-12-07); the golden is absent when nothing
+// fails. What the last eleven needed (issue 12), each a general rule:
+//   - DQ on Demand, HrFlow, Verified: request schemas paired a pattern with
+//     an enum none of whose values it matches, or with a date-time format
+//     no value of which it can match ("yyyy-MM-dd hh:mm:ss.fff", a .NET
+//     format string). The loader keeps the satisfiable keyword by the
+//     precedence enum > format > pattern and lint reports the rest
+//     (pattern-unsatisfiable, format-unsatisfiable; docs/MOCK.md), so the
+//     generator and the mock's validation agree.
+//   - iManage Tracker, iManage Work for Admins: test --generate resolves
+//     x-ms-dynamic-schema request bodies through the target's lookup, as
+//     the designer does (docs/CONTRACT.md).
+//   - Insiders Cloud (oauth2), Vonage (basic), Scrive eSign (a
+//     username/password set, only an oauth2 scheme): no connection
+//     parameter held the credential securityDefinitions demand, so the
+//     replay had nothing to refill the redacted Authorization with and the
+//     mock answered 401. The connection rule (connector/auth.go
+//     classifySet) gives every scheme it picks a parameter: synthetic ones
+//     when apiProperties.json declares none, Scrive's set read as basic
+//     from its parameters (TestAuthSchemeWithoutParameterRoundTrips). A
+//     replay that cannot refill a redacted credential stops naming
+//     CONNECTORLAB_PARAM_* (TestReplayWithoutCredentialsNamesParameters).
 //   - Aquaforest PDF Connector, GISCloud, Taktikal Core (drift-field-absent):
-//     the mock seeds an answer from the request (operation, path, query,
-//     a hash of the body). The recorded requests carry redacted values,
-//     which replay must replace (a placeholder fails the schema), so the
-//     replayed request differs and the mock picks another optional-field
-//     set (Aquaforest, Taktikal: measured). GISCloud's GETs carry no
-//     redacted value; its answer schema is x-ms-dynamic-schema from the
-//     GetLayer lookup, and which optional fields the mock fills differs
-//     between the two runs: not pinned down. A fix is a mock seed
-//     that leaves out secret-named values (a mock/ change that moves
-//     every mock golden).
-//
-// Fixed too: Insiders Cloud (oauth2), Vonage (basic), Scrive eSign
-// (a username/password set, only an oauth2 scheme) had no connection
-// parameter holding the credential securityDefinitions demand, so the
-// replay had nothing to refill the redacted Authorization with and the
-// mock answered 401. The connection rule (connector/auth.go classifySet)
-// now gives every scheme it picks a parameter: synthetic ones when
-// apiProperties.json declares none, Scrive's set read as basic from its
-// parameters (TestAuthSchemeWithoutParameterRoundTrips). A replay that
-// cannot refill a redacted credential stops naming CONNECTORLAB_PARAM_*
-// (TestReplayWithoutCredentialsNamesParameters).
+//     the mock seeded answers and keyed dynamic schemas by values the
+//     recorder redacts (expectedKeys, SequenceKey, the API-Key header
+//     GetLayer maps), which a replay must replace; it now leaves out what
+//     recordings.Redactor.Redacts hides (mock/seed.go), and kind names
+//     (signatureType) are no longer secrets whose words were scrubbed from
+//     other fields (TestMockSeedIgnoresRedactedValues).
 func TestSelfConsistencyInvariant(t *testing.T) {
 	root, dirs := corpus.Dirs(t)
 	if only := os.Getenv("CONNECTORLAB_INVARIANT_ONLY"); only != "" {
@@ -154,10 +150,8 @@ func TestSelfConsistencyInvariant(t *testing.T) {
 		return
 	}
 	want, _ := os.ReadFile(golden)
-	// The ledger pins which connectors fail; the findings each shows vary
-	// between runs for a few (Aquaforest, GISCloud, PKIsigning answer a
-	// different optional-field set on replay: a mock bug, left open), so
-	// only the connector names are compared.
+	// The ledger pins which connectors fail; only the connector names are
+	// compared (the counts of a failure's findings are not what it pins).
 	names := regexp.MustCompile(`(?m) :: .*$`)
 	if names.ReplaceAllString(string(want), "") != names.ReplaceAllString(got, "") {
 		t.Errorf("invariant failures differ from %s (run with -update to accept):\n%s", golden, lineDiff(string(want), got))
