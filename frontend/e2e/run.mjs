@@ -168,6 +168,8 @@ const tests = [
       const cb = `http://127.0.0.1:${recv.address().port}/callback`;
       try {
         await page.click('.mock-ops [data-operation="OnOrderShipped"]');
+        // The form is this operation's before anything is typed into it.
+        await page.waitForSelector('[data-testid="tryit"] .mono:has-text("/hooks")');
         await page.fill('textarea[aria-label="Request body"]', JSON.stringify({ callbackUrl: cb }));
         await page.click('[data-testid="tryit"] button:has-text("Send")');
         await page.waitForSelector('[data-testid="try-status"]:has-text("201")');

@@ -12,7 +12,12 @@ interface Props {
 }
 
 // TryItPanel is the maker portal's Test tab: a form generated from the
-// operation's parameters, sent to the running mock.
+// operation's parameters, sent to the running mock. Its parent keys it by
+// connector path and operation id, so another operation mounts a fresh form
+// holding that operation's example, and a refresh of the same operation
+// keeps what the maker typed. (A reset in an effect ran after the paint and
+// could land inside a keystroke or a paste: e2e saw a typed body appended
+// to the example.)
 export function TryItPanel({ path, op, running, onError }: Props) {
   const [values, setValues] = useState<Record<string, string>>(() => initialValues(op));
   const [body, setBody] = useState(op.body?.example ?? '');
@@ -21,17 +26,6 @@ export function TryItPanel({ path, op, running, onError }: Props) {
   const [result, setResult] = useState<TryResult | null>(null);
   const [sending, setSending] = useState(false);
   const [problem, setProblem] = useState('');
-
-  // Reset when another operation is chosen, not when the same one arrives
-  // as a new object (a refresh of the connector): that would throw away
-  // what the maker is typing (e2e: a fill landed after the example).
-  useEffect(() => {
-    setValues(initialValues(op));
-    setBody(op.body?.example ?? '');
-    setResult(null);
-    setProblem('');
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [path, op.id]);
 
   const set = (k: string, v: string) => setValues((old) => ({ ...old, [k]: v }));
 

@@ -266,7 +266,7 @@ function MockFor({ c, onError, onNotify }: { c: ConnectorView; onError: (e: unkn
               </button>
             )}
           </div>
-          {pane === 'try' && (op ? <TryItPanel path={c.path} op={op} running={running} onError={onError} /> : <div className="muted">Pick an operation on the left.</div>)}
+          {pane === 'try' && (op ? <TryItPanel key={`${c.path}\u0000${op.id}`} path={c.path} op={op} running={running} onError={onError} /> : <div className="muted">Pick an operation on the left.</div>)}
           {pane === 'triggers' && <TriggersPanel path={c.path} running={running} onError={onError} />}
           {pane === 'operations' && <OperationsPanel c={c} onError={onError} onNotify={onNotify} />}
           {/* Kept mounted once opened, so unsaved edits survive a tab switch. */}
