@@ -107,6 +107,7 @@ type Store struct {
 	broken   error // set on corruption: no more writes
 
 	insert *sql.Stmt // prepared on the writer connection
+	raw    rawWriter // batches of exchanges through the driver (rawinsert_cgo.go)
 
 	// Exchange ids are handed out by the store from a block reserved in
 	// the meta table (ids.go), so an exchange has its id before it is
@@ -194,6 +195,15 @@ type job struct {
 	// barrier jobs do nothing: waiting for one waits for everything
 	// queued before it (Store.settle).
 	barrier bool
+}
+
+func allRows(batch []*job) bool {
+	for _, j := range batch {
+		if j.row == nil {
+			return false
+		}
+	}
+	return true
 }
 
 func allBarriers(batch []*job) bool {
@@ -618,6 +628,9 @@ func (s *Store) closeDBs() error {
 		errs = append(errs, s.insert.Close())
 	}
 	if s.wdb != nil {
+		s.closeRaw()
+	}
+	if s.wdb != nil {
 		errs = append(errs, s.wdb.Close())
 	}
 	return errors.Join(errs...)
@@ -764,6 +777,24 @@ func (s *Store) commit(batch []*job) {
 	if err := s.checkIdentity(); err != nil {
 		finish(nil, err)
 		return
+	}
+	if allRows(batch) {
+		// Exchanges only (the common batch): straight through the driver.
+		if ok, err := s.rawInsert(batch); ok {
+			s.commits.Add(1)
+			switch {
+			case err == nil:
+				finish(nil, nil)
+				s.boundWAL(batch)
+			case len(batch) == 1:
+				finish(nil, s.wrap("record exchange", err))
+			default:
+				for _, j := range batch { // only the failing one fails
+					s.commit([]*job{j})
+				}
+			}
+			return
+		}
 	}
 	if len(batch) == 1 && batch[0].row != nil {
 		// One exchange: its INSERT is its own transaction.
