@@ -125,6 +125,12 @@ func (s *Store) spoolRecord(x *recordings.Exchange, row []any, size int64) error
 	if err := s.brokenErr(); err != nil {
 		return err
 	}
+	// A deleted or replaced database is noticed here, before the client
+	// is answered, as a commit notices it before committing (one stat;
+	// the rescue copy then holds every exchange answered before).
+	if err := s.checkIdentity(); err != nil {
+		return err
+	}
 	s.mu.RLock()
 	if s.closed {
 		s.mu.RUnlock()
