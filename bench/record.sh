@@ -46,6 +46,10 @@ BARE=$(head -1 "$tmp/bare.url")
 export CONNECTORLAB_PARAM_API_KEY=bench-key
 fail=0
 record_start() { # session name
+  # Removed first: the backgrounded redirection below truncates it only
+  # once the child runs, and the wait loop could read the previous
+  # recorder's "listening on" line (a dead port: every request failed).
+  rm -f "$tmp/rec.out" "$tmp/rec.err"
   CONNECTORLAB_RECORD_CPUPROFILE=${PROFILE:+$PROFILE/$1.cpu.pprof} CONNECTORLAB_RECORD_ALLOCPROFILE=${PROFILE:+$PROFILE/$1.alloc.pprof} \
     "$tmp/connectorlab" record examples/contoso-orders --upstream "$UP/v1" --db "$tmp/bench.db" --port 0 \
       --session "$1" > "$tmp/rec.out" 2> "$tmp/rec.err" &
