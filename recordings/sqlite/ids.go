@@ -21,7 +21,9 @@ import (
 // after it, so ids stay dense across runs.
 
 const (
-	idBlock   = 1024
+	// idBlock: a reservation is a write transaction that every Record
+	// waits behind (idMu), so it is rare: once per 8192 exchanges.
+	idBlock   = 8192
 	nextIDKey = "next_exchange_id"
 )
 
