@@ -60,6 +60,10 @@ type spool struct {
 	cur  *spoolFile
 	old  []*spoolFile // retired, waiting for their exchanges
 	buf  []byte       // encoding buffer, reused under mu
+	// off, once a spool file could not be created (a directory we cannot
+	// write, no space), makes Record answer after the commit for good:
+	// said once in the log, not per exchange.
+	off error
 }
 
 type spoolFile struct {
@@ -140,16 +144,27 @@ func (s *Store) spoolRecord(x *recordings.Exchange, row []any, size int64) error
 	s.mu.RUnlock()
 	sp := s.sp
 	sp.mu.Lock()
+	if sp.off != nil {
+		sp.mu.Unlock()
+		s.inflight.Done()
+		return sp.off
+	}
 	var err error
 	sp.buf, err = appendRecord(sp.buf[:0], row)
-	if err == nil && sp.cur == nil {
-		sp.cur, err = sp.open()
-	}
 	if err != nil {
 		sp.mu.Unlock()
 		s.inflight.Done()
-		s.log.Warn("spool", "db", s.path, "err", err)
+		s.log.Warn("spool: this exchange is stored without it", "db", s.path, "err", err)
 		return err
+	}
+	if sp.cur == nil {
+		if sp.cur, err = sp.open(); err != nil {
+			sp.off = err
+			sp.mu.Unlock()
+			s.inflight.Done()
+			s.log.Warn("spool off: answers wait for their commit from now on", "db", s.path, "err", err)
+			return err
+		}
 	}
 	sf := sp.cur
 	if _, err := sf.f.Write(sp.buf); err != nil {
