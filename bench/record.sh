@@ -46,6 +46,10 @@ BARE=$(head -1 "$tmp/bare.url")
 export CONNECTORLAB_PARAM_API_KEY=bench-key
 fail=0
 record_start() { # session name
+  # Removed first: the backgrounded redirection below truncates it only
+  # once the child runs, and the wait loop could read the previous
+  # recorder's "listening on" line (a dead port: every request failed).
+  rm -f "$tmp/rec.out" "$tmp/rec.err"
   CONNECTORLAB_RECORD_CPUPROFILE=${PROFILE:+$PROFILE/$1.cpu.pprof} CONNECTORLAB_RECORD_ALLOCPROFILE=${PROFILE:+$PROFILE/$1.alloc.pprof} \
     "$tmp/connectorlab" record examples/contoso-orders --upstream "$UP/v1" --db "$tmp/bench.db" --port 0 \
       --session "$1" > "$tmp/rec.out" 2> "$tmp/rec.err" &
@@ -61,10 +65,14 @@ record_stop() { # session name, requests sent -> prints "rows lost notstored loc
   rows=$("$tmp/connectorlab" recordings ls --db "$tmp/bench.db" --format json | jq --arg n "$1" '.sessions[] | select(.name == $n) | .exchanges')
   notstored=$(grep -o '[0-9]* NOT stored' "$tmp/rec.out" | grep -o '^[0-9]*' || echo "?")
   locked=$(grep -ci 'database is locked' "$tmp/rec.err" || true)
-  local lost=$(( $2 - rows ))
-  { [ "$lost" -eq 0 ] && [ "$notstored" = 0 ] && [ "$locked" = 0 ]; } || fail=1
-  echo "$rows $lost $notstored $locked"
+  local lost=$(( $2 - ${rows:-0} ))
+  if ! { [ "$lost" -eq 0 ] && [ "$notstored" = 0 ] && [ "$locked" = 0 ]; }; then
+    # (this runs in a process substitution: the caller sets fail)
+    { echo "bench/record.sh: session $1: $lost lost, $notstored not stored, $locked locked; the recorder said:"; tail -20 "$tmp/rec.err"; tail -5 "$tmp/rec.out"; } >&2
+  fi
+  echo "${rows:-0} $lost $notstored $locked"
 }
+check() { { [ "$2" -eq 0 ] && [ "$3" = 0 ] && [ "$4" = 0 ]; } || fail=1; } # rows lost notstored locked
 sent() { jq '.ok + .non2xx + .errors' <<<"$1"; }
 # cputicks PID: user+system CPU time of a process so far, in clock ticks.
 # CPU per request is steadier than throughput on a shared machine: other
@@ -89,6 +97,7 @@ for c in $CONNS; do
   r=$("$tmp/loadgen" run -url "$REC" -c "$c" -d "$DURATION")
   rcpu=$(cpuus "$RP" "$t0" "$r")
   read -r rows lost ns lk < <(record_stop "bench-c$c" "$(sent "$r")")
+  check "$rows" "$lost" "$ns" "$lk"
   jq -rn --argjson d "$d" --argjson b "$b" --argjson r "$r" --arg rows "$rows" --arg lost "$lost" --arg ns "$ns" --arg lk "$lk" --argjson bc "$bcpu" --argjson rc "$rcpu" \
     '"| \($d.conns) | \($d.rps|floor) | \($b.rps|floor) | \($r.rps|floor) | \($r.rps/$d.rps*100|floor)% | \($r.rps/$b.rps*100|floor)% | \($d.p99ms) / \($b.p99ms) / \($r.p99ms) | \($bc) / \($rc) | \($bc/$rc*100|floor)% | \($r.ok+$r.non2xx) (+\($r.errors) errors) | \($rows) | \($lost) | \($ns) | \($lk) |"'
 done
@@ -103,6 +112,7 @@ d=$("$tmp/loadgen" run -url "$UP/v1" -c 32 -rate "$RATE" -d "$DURATION")
 b=$("$tmp/loadgen" run -url "$BARE/v1" -c 32 -rate "$RATE" -d "$DURATION")
 r=$("$tmp/loadgen" run -url "$REC" -c 32 -rate "$RATE" -d "$DURATION")
 read -r rows lost ns lk < <(record_stop "bench-rate" "$(sent "$r")")
+check "$rows" "$lost" "$ns" "$lk"
 for pair in "direct:$d" "bare proxy:$b" "record:$r"; do
   name=${pair%%:*}; j=${pair#*:}
   extra="- | - | -"

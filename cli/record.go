@@ -116,7 +116,9 @@ func runRecord(ctx context.Context, e *env, args []string) int {
 		debug.SetGCPercent(400)
 	}
 	limits := recordings.Limits{BodyCap: int64(f.bodyCapMB) << 20}
-	store, err := sqlite.Open(ctx, f.db, sqlite.Options{Logger: log, Limits: limits})
+	// Spool: answers wait for a write(2) of the exchange, not for its
+	// SQLite commit; as safe against kill -9 (docs/PERFORMANCE.md, issue 17).
+	store, err := sqlite.Open(ctx, f.db, sqlite.Options{Logger: log, Limits: limits, Spool: true})
 	if err != nil {
 		fmt.Fprintln(e.stderr, "connectorlab record:", err)
 		return ExitInfra

@@ -189,7 +189,9 @@ func TestRecordCanarySecrets(t *testing.T) {
 
 	files := map[string][]byte{}
 	snapshot := func(label string) {
-		for _, f := range []string{db, db + "-wal", db + "-shm"} {
+		// The live spool (issue 17) holds every exchange as written too.
+		spools, _ := filepath.Glob(db + "-spool-*")
+		for _, f := range append([]string{db, db + "-wal", db + "-shm"}, spools...) {
 			if b, err := os.ReadFile(f); err == nil {
 				files[filepath.Base(f)+" ("+label+")"] = b
 			}
@@ -312,7 +314,7 @@ func TestRecordCanarySecrets(t *testing.T) {
 	if len(c) < 60 {
 		t.Errorf("only %d canaries planted, want at least 60", len(c))
 	}
-	t.Logf("canary search: %d secrets (%d spellings) × %d artefacts (db, -wal, -shm live and closed, HAR and JSON exports, show text/json, ls, logs): %d found",
+	t.Logf("canary search: %d secrets (%d spellings) × %d artefacts (db, -wal, -shm, spool live and closed, HAR and JSON exports, show text/json, ls, logs): %d found",
 		len(c), spellings, len(files), found)
 	// The redaction must not have eaten the ordinary data.
 	har := string(files["export canary.har"])

@@ -6,7 +6,8 @@
 // Entry points:
 //   - Store (Sessions + Exchanges + Runs): implemented by recordings/sqlite.
 //     Store.Record is a Sink that redacts, caps bodies and returns once the
-//     exchange is committed. SessionSink binds a Sink to one session;
+//     exchange is committed (or, with sqlite.Options.Spool, written to the
+//     store's spool file: as durable against kill -9). SessionSink binds a Sink to one session;
 //     PickSession resolves a --session argument.
 //   - NewProxy: the recording reverse proxy (an http.Handler) with the
 //     connector's Authenticator (AuthFor, ParamsFromEnv) and Policies

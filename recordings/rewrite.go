@@ -3,7 +3,6 @@ package recordings
 import (
 	"bytes"
 	"io"
-	"mime"
 	"net"
 	"net/http"
 	"net/http/httputil"
@@ -162,16 +161,34 @@ func (lr *linkRewriter) body(b []byte) ([]byte, bool) {
 // forwarded and recorded too. JSON bodies up to 8 MiB are rewritten; a
 // compressed or larger body passes untouched.
 func rewriteLinks(resp *http.Response, in *http.Request) error {
-	lr := newLinkRewriter(in, resp.Request.URL)
-	if lr == nil {
-		return nil
+	out := resp.Request.URL
+	if out == nil || out.Host == "" || in.Host == "" {
+		return nil // (newLinkRewriter's own check, before anything is built)
 	}
-	lr.headers(resp.Header)
+	// The rewriter (a few strings per response) is built only when a
+	// header or the body can name the upstream: most answers hold no
+	// link to it (issue 17 profile: 2 µs per exchange for nothing).
+	var lr *linkRewriter
+	built := false
+	rewriter := func() *linkRewriter {
+		if !built {
+			lr, built = newLinkRewriter(in, out), true
+		}
+		return lr
+	}
+	if hasLinkHeaders(resp.Header) {
+		if rewriter() == nil {
+			return nil
+		}
+		lr.headers(resp.Header)
+	}
 	if ce := resp.Header.Get("Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
 		return nil
 	}
-	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
-	if !strings.Contains(mt, "json") || resp.ContentLength > maxRewriteBody || resp.Body == nil {
+	if !jsonMediaType(resp.Header.Get("Content-Type")) || resp.ContentLength > maxRewriteBody || resp.Body == nil {
+		return nil
+	}
+	if built && lr == nil {
 		return nil
 	}
 	var b []byte
@@ -186,13 +203,40 @@ func rewriteLinks(resp *http.Response, in *http.Request) error {
 		resp.Body = readCloser{io.MultiReader(bytes.NewReader(b), resp.Body), resp.Body}
 		return nil
 	}
-	if nb, ok := lr.body(b); ok {
-		b = nb
-		resp.Header.Del("Content-Length")
+	// Every URL the rewriter replaces holds the upstream's host as is (a
+	// host has no '/' for JSON to escape).
+	if bytes.Contains(b, []byte(out.Host)) && rewriter() != nil {
+		if nb, ok := lr.body(b); ok {
+			b = nb
+			resp.Header.Del("Content-Length")
+		}
 	}
 	resp.Body = &heldBody{readCloser: readCloser{bytes.NewReader(b), resp.Body}, b: b}
 	resp.ContentLength = int64(len(b))
 	return nil
+}
+
+// hasLinkHeaders reports whether h has a header lr.headers rewrites.
+func hasLinkHeaders(h http.Header) bool {
+	return h.Get("Location") != "" || h.Get("Content-Location") != "" || len(h.Values("Link")) > 0
+}
+
+// jsonMediaType reports whether a Content-Type's media type names JSON
+// (application/json, +json, text/json…), as mime.ParseMediaType followed
+// by strings.Contains(mt, "json") did, without its allocations (and
+// also for a malformed header that names JSON, which ParseMediaType
+// rejected: rewriting such a body's links is what its sender meant).
+func jsonMediaType(ct string) bool {
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	ct = strings.TrimSpace(ct)
+	for i := 0; i+4 <= len(ct); i++ {
+		if (ct[i]|0x20) == 'j' && (ct[i+1]|0x20) == 's' && (ct[i+2]|0x20) == 'o' && (ct[i+3]|0x20) == 'n' {
+			return true
+		}
+	}
+	return false
 }
 
 // heldBody is a response body the proxy already holds whole (read for

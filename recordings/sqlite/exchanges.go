@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
@@ -16,8 +15,9 @@ import (
 )
 
 // Record implements recordings.Sink: it caps and redacts x in place (so
-// whoever looks at x afterwards sees what was stored), writes it and
-// returns once the transaction holding it committed; then x.ID is set.
+// whoever looks at x afterwards sees what was stored), sets x.ID, writes
+// it and returns once the transaction holding it committed — or, with
+// Options.Spool, once it is in the spool file (see spool.go).
 func (s *Store) Record(ctx context.Context, x *recordings.Exchange) error {
 	if x == nil {
 		return errors.New("record exchange: nil exchange")
@@ -29,12 +29,25 @@ func (s *Store) Record(ctx context.Context, x *recordings.Exchange) error {
 		s.noteFailure(x.SessionID, err)
 		return err
 	}
+	id, err := s.nextID(ctx)
+	if err != nil {
+		s.noteFailure(x.SessionID, err)
+		return err
+	}
+	x.ID = id
 	row, err := exchangeRow(x)
 	if err != nil {
+		x.ID = 0
 		return err
 	}
 	size := int64(len(x.Request.Body)+len(x.Response.Body)) + 1024
-	err = s.submit(ctx, &job{row: row, size: size, inserted: func(id int64) { x.ID = id }, fail: func() { x.ID = 0 }})
+	if s.sp != nil && s.asyncError() == nil {
+		if err := s.spoolRecord(x, row, size); err == nil {
+			return nil
+		}
+		// The spool could not take it (logged): store it the old way.
+	}
+	err = s.submit(ctx, &job{row: row, size: size, fail: func() { x.ID = 0 }})
 	if err != nil && strings.Contains(err.Error(), "FOREIGN KEY") {
 		return fmt.Errorf("record exchange: session %d does not exist: %w", x.SessionID, recordings.ErrNotFound)
 	}
@@ -80,27 +93,34 @@ func (s *Store) capBodies(x *recordings.Exchange) {
 	}
 }
 
-const insertExchange = `INSERT INTO exchanges(session_id, source, connector, operation_id, started_at, duration_ns, upstream_ns,
+const insertExchange = `INSERT INTO exchanges(id, session_id, source, connector, operation_id, started_at, duration_ns, upstream_ns,
 	method, url, path, req_headers, req_body, req_size, req_sha256, req_truncated, req_encoding, req_wire_size,
 	status, resp_headers, resp_body, resp_size, resp_sha256, resp_truncated, resp_encoding, resp_wire_size,
-	error, notes, redactions) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
+	error, notes, redactions) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
 
 func exchangeRow(x *recordings.Exchange) ([]any, error) {
-	rh, err := json.Marshal(headerOrEmpty(x.Request.Header))
-	if err != nil {
-		return nil, fmt.Errorf("record exchange: request headers: %w", err)
+	// The four JSON columns are encoded into one buffer and made one
+	// string, which the columns slice (one allocation, not four plus
+	// encoding/json's).
+	var small [1024]byte
+	b := appendHeaderJSON(small[:0], x.Request.Header)
+	a := len(b)
+	b = appendHeaderJSON(b, x.Response.Header)
+	c := len(b)
+	b = appendNotesJSON(b, x.Notes)
+	d := len(b)
+	b = appendRedactionsJSON(b, x.Redactions)
+	all := string(b)
+	rh, sh, notes, reds := all[:a], all[a:c], all[c:d], all[d:]
+	path, ok := urlPathFast(x.Request.URL)
+	if !ok {
+		path = urlPath(x.Request.URL)
 	}
-	sh, err := json.Marshal(headerOrEmpty(x.Response.Header))
-	if err != nil {
-		return nil, fmt.Errorf("record exchange: response headers: %w", err)
-	}
-	notes, _ := json.Marshal(nonNilSlice(x.Notes))
-	reds, _ := json.Marshal(nonNilSlice(x.Redactions))
-	return []any{x.SessionID, string(x.Source), x.Connector, x.OperationID, nanos(x.StartedAt), int64(x.Duration), int64(x.Upstream),
-		x.Request.Method, x.Request.URL, urlPath(x.Request.URL),
-		string(rh), blob(x.Request.Body), x.Request.Size, x.Request.SHA256, x.Request.Truncated, x.Request.Encoding, x.Request.WireSize,
-		x.Response.Status, string(sh), blob(x.Response.Body), x.Response.Size, x.Response.SHA256, x.Response.Truncated, x.Response.Encoding, x.Response.WireSize,
-		x.Error, string(notes), string(reds)}, nil
+	return []any{x.ID, x.SessionID, string(x.Source), x.Connector, x.OperationID, nanos(x.StartedAt), int64(x.Duration), int64(x.Upstream),
+		x.Request.Method, x.Request.URL, path,
+		rh, blob(x.Request.Body), x.Request.Size, x.Request.SHA256, x.Request.Truncated, x.Request.Encoding, x.Request.WireSize,
+		x.Response.Status, sh, blob(x.Response.Body), x.Response.Size, x.Response.SHA256, x.Response.Truncated, x.Response.Encoding, x.Response.WireSize,
+		x.Error, notes, reds}, nil
 }
 
 func blob(b []byte) any {
@@ -108,20 +128,6 @@ func blob(b []byte) any {
 		return nil
 	}
 	return b
-}
-
-func headerOrEmpty(h http.Header) http.Header {
-	if h == nil {
-		return http.Header{}
-	}
-	return h
-}
-
-func nonNilSlice[T any](v []T) []T {
-	if v == nil {
-		return []T{}
-	}
-	return v
 }
 
 const exchangeCols = `id, session_id, source, connector, operation_id, started_at, duration_ns, upstream_ns,
@@ -175,6 +181,7 @@ func scanExchange(sc interface{ Scan(...any) error }) (*recordings.Exchange, err
 
 // Exchange implements recordings.Exchanges.
 func (s *Store) Exchange(ctx context.Context, id int64) (*recordings.Exchange, error) {
+	s.settle(ctx)
 	x, err := scanExchange(s.rdb.QueryRowContext(ctx, "SELECT "+cols(false)+" FROM exchanges WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("exchange %d: %w", id, recordings.ErrNotFound)
@@ -228,6 +235,7 @@ func exchangeWhere(f recordings.ExchangeFilter, withCursor bool) (string, []any)
 
 // ListExchanges implements recordings.Exchanges (keyset pagination on id).
 func (s *Store) ListExchanges(ctx context.Context, f recordings.ExchangeFilter) (recordings.ExchangePage, error) {
+	s.settle(ctx)
 	where, args := exchangeWhere(f, true)
 	q := "SELECT " + cols(f.NoBodies) + " FROM exchanges" + where + " ORDER BY id"
 	if f.Desc {
@@ -261,6 +269,7 @@ func (s *Store) ListExchanges(ctx context.Context, f recordings.ExchangeFilter) 
 
 // CountExchanges implements recordings.Exchanges (After is ignored).
 func (s *Store) CountExchanges(ctx context.Context, f recordings.ExchangeFilter) (int, error) {
+	s.settle(ctx)
 	where, args := exchangeWhere(f, false)
 	var n int
 	if err := s.rdb.QueryRowContext(ctx, "SELECT count(*) FROM exchanges"+where, args...).Scan(&n); err != nil {

@@ -53,18 +53,20 @@ func (s *Store) ImportSession(ctx context.Context, sess *recordings.Session, xs 
 		if id, err = res.LastInsertId(); err != nil {
 			return err
 		}
+		first, err := reserveIDs(tx, int64(len(xs)))
+		if err != nil {
+			return s.wrap("import session", err)
+		}
 		ins := tx.Stmt(s.insert)
 		for i, x := range xs {
-			x.SessionID = id
+			x.SessionID, x.ID = id, first+int64(i)
 			row, err := exchangeRow(x)
 			if err != nil {
 				return fmt.Errorf("exchange %d: %w", i+1, err)
 			}
-			res, err := ins.Exec(row...)
-			if err != nil {
+			if _, err := ins.Exec(row...); err != nil {
 				return s.wrap(fmt.Sprintf("import exchange %d", i+1), err)
 			}
-			x.ID, _ = res.LastInsertId()
 		}
 		return nil
 	}, func() {

@@ -68,6 +68,7 @@ func (s *Store) EndSession(ctx context.Context, id int64, status recordings.Sess
 	default:
 		return fmt.Errorf("end session %d: status %q (want complete or incomplete)", id, status)
 	}
+	s.settle(ctx) // spooled exchanges' failures are known once they are settled
 	if p := s.failureProblem(id); p != "" && status == recordings.SessionComplete {
 		status, problem = recordings.SessionIncomplete, p
 	}
@@ -118,6 +119,7 @@ func scanSession(sc interface{ Scan(...any) error }) (*recordings.Session, error
 
 // Session implements recordings.Sessions.
 func (s *Store) Session(ctx context.Context, id int64) (*recordings.Session, error) {
+	s.settle(ctx)
 	x, err := scanSession(s.rdb.QueryRowContext(ctx, "SELECT "+sessionCols+" FROM sessions s WHERE s.id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("session %d: %w", id, recordings.ErrNotFound)
@@ -130,6 +132,7 @@ func (s *Store) Session(ctx context.Context, id int64) (*recordings.Session, err
 
 // SessionByName implements recordings.Sessions.
 func (s *Store) SessionByName(ctx context.Context, name string) (*recordings.Session, error) {
+	s.settle(ctx)
 	x, err := scanSession(s.rdb.QueryRowContext(ctx, "SELECT "+sessionCols+" FROM sessions s WHERE s.name = ?", name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("session %q: %w", name, recordings.ErrNotFound)
@@ -142,6 +145,7 @@ func (s *Store) SessionByName(ctx context.Context, name string) (*recordings.Ses
 
 // ListSessions implements recordings.Sessions: newest first.
 func (s *Store) ListSessions(ctx context.Context, f recordings.SessionFilter) ([]*recordings.Session, error) {
+	s.settle(ctx)
 	var where []string
 	var args []any
 	if f.Connector != "" {

@@ -57,6 +57,15 @@ type Options struct {
 	// the writer runs a PASSIVE checkpoint right after its commit, and
 	// journal_size_limit truncates the file back to it when it restarts.
 	WALLimit int64
+	// Spool makes Record return once the exchange is written (write(2),
+	// no fsync) to an append-only spool file beside the database, and
+	// inserts it into SQLite in the background, in batches. A kill -9
+	// then loses nothing Record returned for, like a commit (the kernel
+	// holds what was written); the next writable Open stores what a
+	// killed process left in its spool. See spool.go. Reads through the
+	// Store wait for the exchanges recorded before them, so they see
+	// their own writes. Unix only; elsewhere it is ignored.
+	Spool bool
 }
 
 // DefaultWALLimit is the -wal size past which the writer checkpoints
@@ -98,6 +107,25 @@ type Store struct {
 	broken   error // set on corruption: no more writes
 
 	insert *sql.Stmt // prepared on the writer connection
+	raw    rawWriter // batches of exchanges through the driver (rawinsert_cgo.go)
+
+	// Exchange ids are handed out by the store from a block reserved in
+	// the meta table (ids.go), so an exchange has its id before it is
+	// inserted (the spool needs that; the proxy answers with it).
+	idMu   sync.Mutex
+	idNext int64
+	idEnd  int64
+
+	// spool, when Options.Spool is on (spool.go).
+	sp        *spool
+	recovered SpoolRecovery
+	// asyncPending counts spooled exchanges not yet committed (or failed).
+	asyncPending atomic.Int64
+	// asyncErr is the last error of a background insert; while set,
+	// Record waits for its own commit again (as without a spool), so the
+	// caller sees the database's trouble; a commit that succeeds clears it.
+	asyncMu  sync.Mutex
+	asyncErr error
 	// Since boundWAL last looked at the -wal: transactions and bytes.
 	walSince int
 	walBytes int64
@@ -151,30 +179,51 @@ func (s *Store) failureProblem(sessionID int64) string {
 type job struct {
 	fn func(tx *sql.Tx) error
 	// row, when set instead of fn, is one exchange for the prepared
-	// insert; inserted gets its id. A batch of one such job runs as a
+	// insert (its id included). A batch of one such job runs as a
 	// single autocommit INSERT: no BEGIN and COMMIT statements parsed
 	// and run through cgo for it (issue 17: at moderate load most batches
 	// hold one exchange).
-	row      []any
-	size     int64 // bytes of bodies in row, roughly (for boundWAL)
-	inserted func(id int64)
-	fail     func() // undo in-memory effects when the transaction fails
-	done     chan error
+	row  []any
+	size int64  // bytes of bodies in row, roughly (for boundWAL)
+	fail func() // undo in-memory effects when the transaction fails
+	done chan error
+	// async jobs are spooled exchanges nobody waits for: done is nil and
+	// failures go to Store.asyncFailed; file is the spool file holding it.
+	async bool
+	file  *spoolFile
+	err   error // an async job's outcome, for spoolSettled
+	// barrier jobs do nothing: waiting for one waits for everything
+	// queued before it (Store.settle).
+	barrier bool
+}
+
+func allRows(batch []*job) bool {
+	for _, j := range batch {
+		if j.row == nil {
+			return false
+		}
+	}
+	return true
+}
+
+func allBarriers(batch []*job) bool {
+	for _, j := range batch {
+		if !j.barrier {
+			return false
+		}
+	}
+	return true
 }
 
 // run executes j inside tx; ins is the batch's insert statement.
 func (j *job) run(tx *sql.Tx, ins func() *sql.Stmt) error {
-	if j.row == nil {
+	switch {
+	case j.barrier:
+		return nil
+	case j.row == nil:
 		return j.fn(tx)
 	}
-	res, err := ins().Exec(j.row...)
-	if err != nil {
-		return err
-	}
-	id, err := res.LastInsertId()
-	if err == nil {
-		j.inserted(id)
-	}
+	_, err := ins().Exec(j.row...)
 	return err
 }
 
@@ -322,6 +371,10 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 			if st, err := os.Stat(side); err == nil {
 				s.sides[side] = st
 			}
+		}
+		s.recoverSpools(ctx)
+		if opts.Spool && spoolSupported {
+			s.sp = newSpool(abs)
 		}
 		s.stopCkpt, s.ckptDone = make(chan struct{}), make(chan struct{})
 		go s.checkpointer()
@@ -498,6 +551,10 @@ func (s *Store) Close() error {
 	s.closed = true
 	s.mu.Unlock()
 	s.inflight.Wait()
+	s.closeSpool()
+	if s.wdb != nil && s.brokenErr() == nil && s.checkIdentity() == nil {
+		s.giveBackIDs()
+	}
 	if s.stopCkpt != nil {
 		close(s.stopCkpt)
 		<-s.ckptDone
@@ -571,6 +628,9 @@ func (s *Store) closeDBs() error {
 		errs = append(errs, s.insert.Close())
 	}
 	if s.wdb != nil {
+		s.closeRaw()
+	}
+	if s.wdb != nil {
 		errs = append(errs, s.wdb.Close())
 	}
 	return errors.Join(errs...)
@@ -608,7 +668,7 @@ func (s *Store) submit(ctx context.Context, j *job) error {
 	s.inflight.Add(1)
 	s.mu.RUnlock()
 	defer s.inflight.Done()
-	s.enqueue(j)
+	s.enqueue(j, false)
 	// Once queued the write happens; waiting is not cancellable, so a
 	// caller never believes an exchange was lost that was in fact stored.
 	return <-j.done
@@ -620,7 +680,10 @@ func (s *Store) submit(ctx context.Context, j *job) error {
 // one is running, the job waits for it. Jobs that arrive during a commit
 // are taken by a drainer goroutine, so no caller commits for others for
 // long. Jobs commit in arrival order, at most MaxBatch per transaction.
-func (s *Store) enqueue(j *job) {
+//
+// handOff (spooled exchanges) never commits on the caller's goroutine: an
+// idle writer gets a drainer, so the caller returns at once.
+func (s *Store) enqueue(j *job, handOff bool) {
 	s.gcMu.Lock()
 	s.pending = append(s.pending, j)
 	if s.leading {
@@ -628,6 +691,15 @@ func (s *Store) enqueue(j *job) {
 		return
 	}
 	s.leading = true
+	if handOff {
+		s.inflight.Add(1)
+		s.gcMu.Unlock()
+		go func() {
+			defer s.inflight.Done()
+			s.drain()
+		}()
+		return
+	}
 	batch := s.take()
 	s.gcMu.Unlock()
 	s.commit(batch)
@@ -671,6 +743,7 @@ func (s *Store) take() []*job {
 
 func (s *Store) commit(batch []*job) {
 	finish := func(errs []error, all error) {
+		spooled, rows := false, false
 		for i, j := range batch {
 			e := all
 			if errs != nil && errs[i] != nil {
@@ -679,8 +752,23 @@ func (s *Store) commit(batch []*job) {
 			if e != nil && j.fail != nil {
 				j.fail()
 			}
+			rows = rows || j.row != nil
+			if j.async {
+				spooled, j.err = true, e
+				continue
+			}
 			j.done <- e
 		}
+		if all == nil && errs == nil && rows {
+			s.clearAsyncErr()
+		}
+		if spooled {
+			s.spoolSettled(batch)
+		}
+	}
+	if allBarriers(batch) {
+		finish(nil, nil)
+		return
 	}
 	if err := s.brokenErr(); err != nil {
 		finish(nil, err)
@@ -689,6 +777,24 @@ func (s *Store) commit(batch []*job) {
 	if err := s.checkIdentity(); err != nil {
 		finish(nil, err)
 		return
+	}
+	if allRows(batch) {
+		// Exchanges only (the common batch): straight through the driver.
+		if ok, err := s.rawInsert(batch); ok {
+			s.commits.Add(1)
+			switch {
+			case err == nil:
+				finish(nil, nil)
+				s.boundWAL(batch)
+			case len(batch) == 1:
+				finish(nil, s.wrap("record exchange", err))
+			default:
+				for _, j := range batch { // only the failing one fails
+					s.commit([]*job{j})
+				}
+			}
+			return
+		}
 	}
 	if len(batch) == 1 && batch[0].row != nil {
 		// One exchange: its INSERT is its own transaction.
@@ -732,8 +838,8 @@ func (s *Store) commit(batch []*job) {
 		// (a duplicate name, a missing session), so the fast path keeps no
 		// savepoints.
 		for _, j := range batch {
-			if j.fail != nil {
-				j.fail()
+			if j.fail != nil && j.row == nil {
+				j.fail() // (an exchange's undo is its failure, not a retry)
 			}
 			s.commit([]*job{j})
 		}
