@@ -33,7 +33,9 @@ func (h *storeHolder) get(ctx context.Context) (*sqlite.Store, error) {
 	if err := os.MkdirAll(filepath.Dir(h.path), 0o700); err != nil {
 		return nil, userErr(err, "cannot create the folder of "+h.path+": "+err.Error(), "pick a recordings database in a folder you can write to")
 	}
-	st, err := sqlite.Open(ctx, h.path, sqlite.Options{Logger: h.log})
+	// Spool, as `connectorlab record`: an answer waits for a write(2) of
+	// its exchange, not its commit (docs/RECORDINGS.md, Durability).
+	st, err := sqlite.Open(ctx, h.path, sqlite.Options{Logger: h.log, Spool: true})
 	if err != nil {
 		return nil, userErr(err, "cannot open the recordings database: "+err.Error(), "pick another database file on the Record screen, or close the program that holds this one")
 	}

@@ -288,7 +288,7 @@ func (f Files) Open(ctx context.Context, m *Modes, log *slog.Logger) (func(), er
 	if f.Record != "" {
 		if f.Record == f.Replay {
 			record = replay
-		} else if record, err = sqlite.Open(ctx, f.Record, sqlite.Options{Logger: log}); err != nil {
+		} else if record, err = sqlite.Open(ctx, f.Record, sqlite.Options{Logger: log, Spool: true}); err != nil { // as `record`: answers wait for a write(2), not a commit
 			closeAll()
 			return nil, &workflow.Error{Kind: workflow.KindInfra, Message: "record: " + err.Error(), Fix: "pick a database file in a folder you can write to", Err: err}
 		}
