@@ -403,6 +403,10 @@ type SpoolRecovery struct {
 	Dropped   int      // of those, not stored: their session is gone
 	Torn      []string // one line per file that ended in a torn or damaged record
 	Kept      []string // files left in place, with why
+	// Pending lists, for a read-only open (which never writes), the spool
+	// files of recorders that stopped without closing: what they hold is
+	// not in the database until a writable open stores it.
+	Pending []string
 }
 
 // Recovered reports what this Open recovered from spool files.
@@ -452,6 +456,43 @@ func readSpool(r io.Reader, name string) (rows [][]any, torn string, err error) 
 // recoverSpools stores what spool files of processes that are gone hold.
 // It runs in Open before anything is written; problems are logged and
 // reported in Recovered, never fatal: the database itself is fine.
+// pendingSpools lists the spool files beside the database at path that no
+// live process holds: a recorder's that stopped without closing.
+func pendingSpools(path string) []string {
+	dir, prefix := filepath.Dir(path), filepath.Base(path)+"-spool-"
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range ents {
+		if e.IsDir() || !strings.HasPrefix(e.Name(), prefix) {
+			continue
+		}
+		name := filepath.Join(dir, e.Name())
+		f, err := os.Open(name)
+		if err != nil {
+			continue
+		}
+		if tryLockFile(f) {
+			out = append(out, name)
+		}
+		f.Close()
+	}
+	return out
+}
+
+// notePendingSpools is a read-only open's look at the spool files it could
+// not have stored (Open tries a writable open first): a list read now
+// misses what they hold, so the reader is told instead of being shown fewer
+// exchanges without a word.
+func (s *Store) notePendingSpools() {
+	s.recovered.Pending = pendingSpools(s.path)
+	if n := len(s.recovered.Pending); n > 0 {
+		s.log.Warn(fmt.Sprintf("%d spool file(s) of a recorder that was stopped without closing hold exchanges not yet in %s, and this read-only open cannot store them; they are shown once a program that can write the database opens it", n, s.path), "spools", s.recovered.Pending)
+	}
+}
+
 func (s *Store) recoverSpools(ctx context.Context) {
 	dir, prefix := filepath.Dir(s.path), filepath.Base(s.path)+"-spool-"
 	ents, err := os.ReadDir(dir)

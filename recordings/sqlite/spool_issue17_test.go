@@ -189,3 +189,25 @@ func TestIssue17SpoolOfALiveStoreIsLeftAlone(t *testing.T) {
 		t.Fatalf("%d exchanges (%v), want 3", n, err)
 	}
 }
+
+// TestIssue17ReadOnlyOpenStoresAStoppedRecordersSpool: after a kill -9 the
+// exchanges only in the spool were missing from `recordings ls` (a
+// read-only open) until some writable open ran; a read-only open now
+// stores them first when the database is writable.
+func TestIssue17ReadOnlyOpenStoresAStoppedRecordersSpool(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, orphan, xs := orphanSpool(t, 5) // the rows are only in the orphan spool
+	ro := openStore(t, db, sqlite.Options{ReadOnly: true})
+	defer ro.Close()
+	n, err := ro.CountExchanges(ctx, recordings.ExchangeFilter{SessionID: xs[0].SessionID})
+	if err != nil || n != len(xs) {
+		t.Fatalf("a read-only open lists %d exchanges (%v), want the %d only in the stopped recorder's spool", n, err, len(xs))
+	}
+	if _, err := os.Stat(orphan); !os.IsNotExist(err) {
+		t.Fatalf("the stored spool is still there (%v)", err)
+	}
+	if p := ro.Recovered().Pending; len(p) != 0 {
+		t.Fatalf("pending spools reported after they were stored: %v", p)
+	}
+}

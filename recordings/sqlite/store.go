@@ -259,6 +259,16 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err := checkFile(abs, opts.ReadOnly || opts.Existing, opts.ReadOnly); err != nil {
 		return nil, err
 	}
+	if opts.ReadOnly && spoolSupported && len(pendingSpools(abs)) > 0 {
+		// A recorder was killed with exchanges only in its spool: a read
+		// would miss them, so store them first when the file is writable
+		// (recovery is idempotent); else the read-only open warns.
+		if w, err := Open(ctx, abs, Options{Existing: true, Logger: opts.Logger, BusyTimeout: opts.BusyTimeout}); err == nil {
+			w.Close()
+		} else {
+			log.Info("spool: a writable open to store a stopped recorder's spool failed", "err", err)
+		}
+	}
 	if !opts.ReadOnly && !opts.Existing {
 		// A new database is private to its user (SQLite gives the -wal and
 		// -shm the same mode): it holds recorded traffic and the redaction
@@ -379,6 +389,8 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		s.stopCkpt, s.ckptDone = make(chan struct{}), make(chan struct{})
 		go s.checkpointer()
 		s.reapSessions(ctx)
+	} else if spoolSupported {
+		s.notePendingSpools()
 	}
 	return s, nil
 }
