@@ -173,10 +173,11 @@ func (s *Store) spoolRecord(x *recordings.Exchange, row []any, size int64) error
 		if terr := sf.f.Truncate(sf.size); terr != nil {
 			sf.keep = true // what it holds is still read up to the tear
 		}
+		name := sf.name // renamed under sp.mu when the database is gone
 		sp.retire(sf)
 		sp.mu.Unlock()
 		s.inflight.Done()
-		s.log.Warn("spool write", "file", sf.name, "err", err)
+		s.log.Warn("spool write", "file", name, "err", err)
 		return err
 	}
 	sf.size += int64(len(sp.buf))
@@ -195,6 +196,7 @@ func (s *Store) spoolRecord(x *recordings.Exchange, row []any, size int64) error
 func (s *Store) spoolSettled(batch []*job) {
 	sp := s.sp
 	var failed []*job
+	var names []string
 	sp.mu.Lock()
 	for _, j := range batch {
 		if !j.async {
@@ -205,6 +207,7 @@ func (s *Store) spoolSettled(batch []*job) {
 		if j.err != nil {
 			sf.keep = true
 			failed = append(failed, j)
+			names = append(names, sf.name) // read under sp.mu: handOverSpools renames
 		}
 		if sf != sp.cur && sf.pending == 0 && !sf.keep {
 			for i, o := range sp.old {
@@ -217,8 +220,8 @@ func (s *Store) spoolSettled(batch []*job) {
 		}
 	}
 	sp.mu.Unlock()
-	for _, j := range failed {
-		s.asyncFailed(j)
+	for i, j := range failed {
+		s.asyncFailed(j, names[i])
 	}
 	for _, j := range batch {
 		if j.async {
@@ -233,7 +236,7 @@ func (s *Store) spoolSettled(batch []*job) {
 // by the next writable Open; the session is marked incomplete when it
 // ends (noteFailure) and Record waits for its own commits again until one
 // succeeds, so the trouble reaches the caller.
-func (s *Store) asyncFailed(j *job) {
+func (s *Store) asyncFailed(j *job, spoolName string) {
 	id, _ := j.row[0].(int64)
 	sess, _ := j.row[1].(int64)
 	err := j.err
@@ -245,7 +248,7 @@ func (s *Store) asyncFailed(j *job) {
 	s.asyncErr = err
 	s.asyncMu.Unlock()
 	s.log.Error("exchange not inserted; it stays in its spool file, which the next open of the database stores",
-		"exchange", id, "session", sess, "spool", j.file.name, "err", err)
+		"exchange", id, "session", sess, "spool", spoolName, "err", err)
 }
 
 func (s *Store) asyncError() error {

@@ -144,6 +144,11 @@ type Store struct {
 	gone   error
 	goneCh chan struct{}
 
+	// drainHold, set by tests only (export_test.go, under gcMu), makes the
+	// drainer of spooled exchanges wait for it to be closed: the window in
+	// which answered exchanges are only in the spool, made deterministic.
+	drainHold chan struct{}
+
 	redMu     sync.Mutex
 	redactors map[int64]*recordings.Redactor
 	secrets   map[int64][]string
@@ -705,9 +710,13 @@ func (s *Store) enqueue(j *job, handOff bool) {
 	s.leading = true
 	if handOff {
 		s.inflight.Add(1)
+		hold := s.drainHold
 		s.gcMu.Unlock()
 		go func() {
 			defer s.inflight.Done()
+			if hold != nil {
+				<-hold
+			}
 			s.drain()
 		}()
 		return
