@@ -247,6 +247,12 @@ func (s *Store) asyncFailed(j *job, spoolName string) {
 	s.asyncMu.Lock()
 	s.asyncErr = err
 	s.asyncMu.Unlock()
+	if errors.Is(err, recordings.ErrGone) {
+		// Said once by the gone error, which names the rescue copy whose
+		// spool this file now is (gone.go).
+		s.log.Warn("exchange not inserted: the database file is gone; it is in the rescue copy's spool", "exchange", id, "spool", spoolName)
+		return
+	}
 	s.log.Error("exchange not inserted; it stays in its spool file, which the next open of the database stores",
 		"exchange", id, "session", sess, "spool", spoolName, "err", err)
 }
