@@ -19,8 +19,9 @@ import (
 // has the name now. So the writer checks, before each commit and on every
 // checkpointer tick, that the path still names the file it opened; when
 // not, it stops writing, copies what it has to a rescue file beside the
-// path, and reports ErrGone saying what happened and where the exchanges
-// are.
+// path, renames the spool files still holding answered exchanges to the
+// rescue file's spool names (its first open stores them), and reports
+// ErrGone saying what happened and where the exchanges are.
 
 // checkIdentity reports a deleted or replaced database file once: it marks
 // the store broken (no more writes) and rescues the data. Called with the

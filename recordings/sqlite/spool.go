@@ -131,7 +131,8 @@ func (s *Store) spoolRecord(x *recordings.Exchange, row []any, size int64) error
 	}
 	// A deleted or replaced database is noticed here, before the client
 	// is answered, as a commit notices it before committing (one stat;
-	// the rescue copy then holds every exchange answered before).
+	// the rescue copy and the spool files it takes over then hold every
+	// exchange answered before: gone.go).
 	if err := s.checkIdentity(); err != nil {
 		return err
 	}
