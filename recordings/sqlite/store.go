@@ -717,6 +717,12 @@ func (s *Store) enqueue(j *job, handOff bool) {
 			if hold != nil {
 				<-hold
 			}
+			// Nobody waits for a spooled row's commit, so its writer lets a
+			// batch gather first: each transaction's BEGIN/COMMIT (4 % of
+			// the recorder's CPU at 200 connections, profiled) is shared
+			// by more rows. A synchronous job arriving meanwhile waits at
+			// most this long more.
+			time.Sleep(spoolLinger)
 			s.drain()
 		}()
 		return
@@ -738,6 +744,10 @@ func (s *Store) enqueue(j *job, handOff bool) {
 		s.drain()
 	}()
 }
+
+// spoolLinger is how long the writer of spooled rows waits for more before
+// it commits a batch.
+const spoolLinger = 2 * time.Millisecond
 
 // drain commits queued batches until none is left.
 func (s *Store) drain() {
