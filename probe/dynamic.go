@@ -187,21 +187,9 @@ func overrideBody(v any, over map[string]any, props openapi3.Schemas) any {
 		} else {
 			continue
 		}
-		v = setPath(v, path, x)
+		v = dynamic.SetPath(v, path, x)
 	}
 	return v
-}
-
-func setPath(v any, path []string, x any) any {
-	if len(path) == 0 {
-		return x
-	}
-	m, ok := v.(map[string]any)
-	if !ok {
-		m = map[string]any{}
-	}
-	m[path[0]] = setPath(m[path[0]], path[1:], x)
-	return m
 }
 
 func lastSegment(target string) string {

@@ -40,7 +40,7 @@ func (r *Resolver) Lookup(op *connector.Operation, a Args, body any) (any, []rec
 		if len(ss.at) == 0 {
 			body = res.raw
 		} else {
-			body = setPath(body, ss.at, res.raw)
+			body = SetPath(body, ss.at, res.raw)
 		}
 		notes = append(notes, recordings.Note{ID: "dynamic-schema", Level: "info",
 			Message: fmt.Sprintf("dynamic schema (%s) at /%s for %s", res.source, strings.Join(ss.at, "/"), describeArgs(key))})
@@ -95,7 +95,7 @@ func (r *Resolver) fillLists(lk *lookup, key string, body any) any {
 			if len(coll) == 0 {
 				body = items
 			} else {
-				body = setPath(body, coll, items)
+				body = SetPath(body, coll, items)
 			}
 			continue
 		}
@@ -113,15 +113,15 @@ func (r *Resolver) fillLists(lk *lookup, key string, body any) any {
 			for _, ls := range specs {
 				for _, t := range ls.titles {
 					if !isValue[strings.Join(t, "/")] {
-						m = setPath(m, t, r.title(lk, ls, t, key, i)).(map[string]any)
+						m = SetPath(m, t, r.title(lk, ls, t, key, i)).(map[string]any)
 					}
 				}
 				if len(ls.parent) > 0 && !isValue[strings.Join(ls.parent, "/")] {
-					m = setPath(m, ls.parent, asType(i%2 == 0, ls.parentField)).(map[string]any)
+					m = SetPath(m, ls.parent, asType(i%2 == 0, ls.parentField)).(map[string]any)
 				}
 			}
 			for si, ls := range specs {
-				m = setPath(m, ls.value, vals[si][i%len(vals[si])]).(map[string]any)
+				m = SetPath(m, ls.value, vals[si][i%len(vals[si])]).(map[string]any)
 			}
 			items = append(items, m)
 		}
@@ -131,7 +131,7 @@ func (r *Resolver) fillLists(lk *lookup, key string, body any) any {
 		if len(coll) == 0 {
 			body = items
 		} else {
-			body = setPath(body, coll, items)
+			body = SetPath(body, coll, items)
 		}
 	}
 	return body

@@ -36,7 +36,9 @@ func getPath(v any, path []string) (any, bool) {
 	return v, true
 }
 
-func setPath(v any, path []string, x any) any {
+// SetPath puts x at path inside v, making the objects on the way (a
+// non-object on the way is replaced); it returns the new v.
+func SetPath(v any, path []string, x any) any {
 	if len(path) == 0 {
 		return x
 	}
@@ -44,7 +46,7 @@ func setPath(v any, path []string, x any) any {
 	if !ok {
 		m = map[string]any{}
 	}
-	m[path[0]] = setPath(m[path[0]], path[1:], x)
+	m[path[0]] = SetPath(m[path[0]], path[1:], x)
 	return m
 }
 
