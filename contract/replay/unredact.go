@@ -9,6 +9,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -372,7 +373,7 @@ func (u *unredacter) dynamicBody(ctx context.Context, op *connector.Operation, c
 				return true
 			}
 			for _, m := range mapped {
-				if samePath(p, m) {
+				if slices.Equal(p, m) {
 					return true
 				}
 			}
@@ -424,19 +425,7 @@ func splitSlash(p string) []string {
 }
 
 func hasPrefixPath(p, prefix []string) bool {
-	return len(p) >= len(prefix) && samePath(p[:len(prefix)], prefix)
-}
-
-func samePath(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
+	return len(p) >= len(prefix) && slices.Equal(p[:len(prefix)], prefix)
 }
 
 // dynamicBodyRef reports whether op has a dynamic schema on its request
