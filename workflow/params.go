@@ -32,10 +32,7 @@ func MissingParamsError(missing []connector.ConnectionParameter) error {
 	if len(missing) == 0 {
 		return nil
 	}
-	names := make([]string, len(missing))
-	for i, p := range missing {
-		names[i] = recordings.ParamEnvName(p.Name)
-	}
+	names := paramEnvNames(missing)
 	return Usage("required connection parameters are not set: "+strings.Join(names, ", "),
 		"set them in the environment or the form; they stay in memory only")
 }
@@ -49,10 +46,17 @@ func MissingCredentialsError(missing []connector.ConnectionParameter) error {
 	if len(missing) == 0 {
 		return nil
 	}
-	names := make([]string, len(missing))
-	for i, p := range missing {
-		names[i] = recordings.ParamEnvName(p.Name)
-	}
+	names := paramEnvNames(missing)
 	return Usage("the recorded credentials are redacted and the connection has none to replay them with: "+strings.Join(names, ", ")+" not set",
 		"set them in the environment or the form (any value the target accepts; a mock takes any user, password and key, and tokens from its /oauth2/token); they stay in memory only")
+}
+
+// paramEnvNames names the environment variables (CONNECTORLAB_PARAM_<NAME>)
+// of params.
+func paramEnvNames(params []connector.ConnectionParameter) []string {
+	names := make([]string, len(params))
+	for i, p := range params {
+		names[i] = recordings.ParamEnvName(p.Name)
+	}
+	return names
 }
