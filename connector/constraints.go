@@ -206,15 +206,21 @@ const (
 // (pattern-not-enforced, pattern-unsatisfiable, format-unsatisfiable) back
 // under its own name in a decoded JSON tree, in place: an export gives the
 // author's definition back, and loading it again moves them again.
-func RestoreMovedKeywords(v any) { restoreMoved(v, 0) }
+func RestoreMovedKeywords(v any) {
+	moved := [...][2]string{{unenforcedPatternKey, "pattern"}, {unsatisfiablePatternKey, "pattern"}, {unsatisfiableFormatKey, "format"}}
+	restoreMoved(v, moved[:], 0)
+}
 
-func restoreMoved(v any, depth int) {
+// restoreMoved does RestoreMovedKeywords below v; moved pairs each
+// extension with its keyword.
+func restoreMoved(v any, moved [][2]string, depth int) {
 	if depth > 256 {
 		return
 	}
 	switch x := v.(type) {
 	case map[string]any:
-		for ext, kw := range map[string]string{unenforcedPatternKey: "pattern", unsatisfiablePatternKey: "pattern", unsatisfiableFormatKey: "format"} {
+		for _, mk := range moved {
+			ext, kw := mk[0], mk[1]
 			if s, ok := x[ext].(string); ok {
 				if _, taken := x[kw]; !taken {
 					x[kw] = s
@@ -223,11 +229,11 @@ func restoreMoved(v any, depth int) {
 			}
 		}
 		for _, e := range x {
-			restoreMoved(e, depth+1)
+			restoreMoved(e, moved, depth+1)
 		}
 	case []any:
 		for _, e := range x {
-			restoreMoved(e, depth+1)
+			restoreMoved(e, moved, depth+1)
 		}
 	}
 }
