@@ -136,13 +136,9 @@ func (s *Store) spoolRecord(x *recordings.Exchange, row []any, size int64) error
 	if err := s.checkIdentity(); err != nil {
 		return err
 	}
-	s.mu.RLock()
-	if s.closed {
-		s.mu.RUnlock()
-		return fmt.Errorf("write %s: %w", s.path, recordings.ErrClosed)
+	if err := s.enterWrite(); err != nil {
+		return err
 	}
-	s.inflight.Add(1)
-	s.mu.RUnlock()
 	sp := s.sp
 	sp.mu.Lock()
 	if sp.off != nil {

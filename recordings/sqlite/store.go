@@ -677,13 +677,9 @@ func (s *Store) submit(ctx context.Context, j *job) error {
 		return err
 	}
 	j.done = make(chan error, 1)
-	s.mu.RLock()
-	if s.closed {
-		s.mu.RUnlock()
-		return fmt.Errorf("write %s: %w", s.path, recordings.ErrClosed)
+	if err := s.enterWrite(); err != nil {
+		return err
 	}
-	s.inflight.Add(1)
-	s.mu.RUnlock()
 	defer s.inflight.Done()
 	s.enqueue(j, false)
 	// Once queued the write happens; waiting is not cancellable, so a
@@ -1001,4 +997,16 @@ func urlPath(raw string) string {
 		return "/"
 	}
 	return u.Path
+}
+
+// enterWrite counts one more write in flight (the caller ends it with
+// s.inflight.Done), or says the store is closed.
+func (s *Store) enterWrite() error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return fmt.Errorf("write %s: %w", s.path, recordings.ErrClosed)
+	}
+	s.inflight.Add(1)
+	return nil
 }
