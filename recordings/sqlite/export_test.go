@@ -1,5 +1,7 @@
 package sqlite
 
+import "sync"
+
 // HoldDrain makes the background writers of spooled exchanges started from
 // now on wait until the returned function is called, so a test can act
 // while exchanges that Record answered for are only in the spool.
@@ -8,5 +10,6 @@ func HoldDrain(s *Store) (release func()) {
 	s.gcMu.Lock()
 	s.drainHold = hold
 	s.gcMu.Unlock()
-	return func() { close(hold) }
+	var once sync.Once
+	return func() { once.Do(func() { close(hold) }) }
 }

@@ -130,10 +130,15 @@ func (s *Store) spoolRecord(x *recordings.Exchange, row []any, size int64) error
 		return err
 	}
 	// A deleted or replaced database is noticed here, before the client
-	// is answered, as a commit notices it before committing (one stat;
-	// the rescue copy and the spool files it takes over then hold every
+	// is answered, as a commit notices it before committing (one stat,
+	// unless a later-started check already found the file in place; the
+	// rescue copy and the spool files it takes over then hold every
 	// exchange answered before: gone.go).
-	if err := s.checkIdentity(); err != nil {
+	if s.identityCovered(x.StartedAt) {
+		if err := s.goneErr(); err != nil {
+			return err
+		}
+	} else if err := s.checkIdentity(); err != nil {
 		return err
 	}
 	if err := s.enterWrite(); err != nil {

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/connectorlab/connectorlab/recordings"
 	"github.com/connectorlab/connectorlab/recordings/sqlite"
@@ -18,19 +19,30 @@ import (
 // that are still only in the spool when the database file is deleted or
 // replaced are not lost and not left to whatever file has the path now:
 // their spool goes with the rescue copy, whose next open stores them.
+// With inFlight, one more exchange started before the file went (a check
+// found the file in place after it started) and reaches Record after: it
+// is answered without a check of its own and rescued the same way; the
+// exchange that starts after the deletion is refused.
 func TestSpooledExchangesReachTheRescueCopy(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		what           string
 		stored, queued int // inserted before the file went; answered, only in the spool
+		inFlight       bool
 	}{
-		{"deleted", 0, 3},
-		{"replaced", 0, 3},
-		{"deleted", 2, 1},
-		{"replaced", 2, 1},
+		{"deleted", 0, 3, false},
+		{"replaced", 0, 3, false},
+		{"deleted", 2, 1, false},
+		{"replaced", 2, 1, false},
+		{"deleted", 2, 1, true},
+		{"replaced", 0, 3, true},
 	} {
 		what, n := tc.what, tc.stored+tc.queued
-		t.Run(fmt.Sprintf("%s/%d+%d", what, tc.stored, tc.queued), func(t *testing.T) {
+		name := fmt.Sprintf("%s/%d+%d", what, tc.stored, tc.queued)
+		if tc.inFlight {
+			name += "+in-flight"
+		}
+		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
 			dir := t.TempDir()
@@ -38,6 +50,8 @@ func TestSpooledExchangesReachTheRescueCopy(t *testing.T) {
 			s := openStore(t, db, sqlite.Options{Spool: true})
 			sess := newSession(t, s, "s1")
 			release := func() {}
+			t.Cleanup(func() { release() })   // before the store's Close (LIFO), also after a Fatal
+			inFlightStart := time.Now().UTC() // before the first Record's check
 			for i := range n {
 				if i == tc.stored {
 					// A read waits for what was spooled before it: these
@@ -67,7 +81,19 @@ func TestSpooledExchangesReachTheRescueCopy(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			err := s.Record(ctx, exchange(sess.ID, n))
+			queued := tc.queued
+			if tc.inFlight {
+				x := exchange(sess.ID, n)
+				x.StartedAt = inFlightStart
+				if err := s.Record(ctx, x); err != nil {
+					t.Fatalf("Record of the exchange in flight when the file was %s: %v, want it answered (and rescued)", what, err)
+				}
+				n++
+				queued++
+			}
+			late := exchange(sess.ID, n)
+			late.StartedAt = time.Now().UTC() // started after the deletion
+			err := s.Record(ctx, late)
 			if !errors.Is(err, recordings.ErrGone) {
 				t.Fatalf("Record after the file was %s: %v, want ErrGone", what, err)
 			}
@@ -75,7 +101,7 @@ func TestSpooledExchangesReachTheRescueCopy(t *testing.T) {
 			if want := fmt.Sprintf("%d exchanges were stored until then", n); !strings.Contains(msg, want) {
 				t.Errorf("error does not say %q: %s", want, msg)
 			}
-			if want := fmt.Sprintf("; %d of them were answered but not yet inserted: they are in its spool", tc.queued); !strings.Contains(msg, want) {
+			if want := fmt.Sprintf("; %d of them were answered but not yet inserted: they are in its spool", queued); !strings.Contains(msg, want) {
 				t.Errorf("error does not say %q: %s", want, msg)
 			}
 			m := regexp.MustCompile(`saved to (\S+rescued\S+\.db)`).FindStringSubmatch(msg)

@@ -143,6 +143,10 @@ type Store struct {
 	goneMu sync.Mutex
 	gone   error
 	goneCh chan struct{}
+	// identOK is when (Unix ns) the latest identity check that found the
+	// file in place started: an exchange that started before then needs
+	// no stat of its own (spoolRecord).
+	identOK atomic.Int64
 
 	// drainHold, set by tests only (export_test.go, under gcMu), makes the
 	// drainer of spooled exchanges wait for it to be closed: the window in
