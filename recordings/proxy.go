@@ -614,6 +614,19 @@ func pathOnly(raw string) string {
 // parameter ("..;/"), or encoded twice (%252e%252e) for an upstream that
 // decodes again. clean is p with its dot segments resolved.
 func confinePath(base, p string) (clean, why string) {
+	if strings.IndexAny(p, pathRisky) < 0 {
+		// No dot, backslash, parameter or escape: no segment can climb
+		// and the path is its own clean form (the common request; the
+		// full check was 0.8 µs of the recorder's per-request CPU).
+		return p, ""
+	}
+	return confinePathFull(base, p)
+}
+
+// pathRisky are the bytes without which a path cannot leave its base.
+const pathRisky = ".\\;%"
+
+func confinePathFull(base, p string) (clean, why string) {
 	base = path.Clean("/" + strings.TrimRight(base, "/"))
 	inside := func(q string) bool {
 		if base == "/" {
