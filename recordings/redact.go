@@ -63,8 +63,17 @@ type Redactor struct {
 	// name: the same keys and headers come back in every exchange.
 	verdictMu sync.RWMutex
 	verdicts  map[string]bool
-	repMu     sync.Mutex
-	reps      map[string]*scrubber // found values (joined) -> replacer
+	// classes memoises what header() does with a header of a raw
+	// (canonical) name and fieldVerdicts fieldMatch per normalised name
+	// (issue 17: the folding and the several map lookups per name were a
+	// tenth of Redact). The rules do not change after NewRedactor, so a
+	// verdict stays true; both are bounded (maxVerdicts).
+	classMu       sync.RWMutex
+	classes       map[string]headerClass
+	fieldMu       sync.RWMutex
+	fieldVerdicts map[string]bool
+	repMu         sync.Mutex
+	reps          map[string]*scrubber // found values (joined) -> replacer
 }
 
 // NewRedactor builds a redactor from a key and rules (merged in order).
@@ -101,6 +110,8 @@ func NewRedactor(key []byte, rules ...Rules) *Redactor {
 	r.macs.New = func() any { return hmac.New(sha256.New, r.key) }
 	r.reps = map[string]*scrubber{}
 	r.verdicts = map[string]bool{}
+	r.classes = map[string]headerClass{}
+	r.fieldVerdicts = map[string]bool{}
 	for _, s := range all.Secrets {
 		if len(s) >= minScrubLen {
 			r.secrets = append(r.secrets, s)
@@ -286,6 +297,9 @@ func (d *redaction) replace(where, name, value string) string {
 	h := d.r.Hash(value)
 	d.marks = append(d.marks, Redaction{Where: where, Name: name, Hash: h})
 	if len(value) >= minScrubLen {
+		if d.values == nil {
+			d.values = map[string]bool{}
+		}
 		d.values[value] = true
 	}
 	return PlaceholderPrefix + h
@@ -299,10 +313,10 @@ func (r *Redactor) Redact(x *Exchange) {
 	if r == nil || x == nil {
 		return
 	}
-	d := &redaction{r: r, values: map[string]bool{}}
-	for _, s := range r.secrets {
-		d.values[s] = true
-	}
+	// values starts empty (replace makes it): the configured secrets are
+	// scrubbed by the redactor's own replacer, and foundValues leaves
+	// them out anyway.
+	d := &redaction{r: r}
 	x.Request.URL = d.url("request.url", x.Request.URL)
 	d.header("request.header", x.Request.Header)
 	d.header("response.header", x.Response.Header)
@@ -819,21 +833,69 @@ func (r *Redactor) NamesRedactedField(body []byte) bool {
 // urlHeaders carry one URL whose query or fragment may hold a token.
 var urlHeaders = map[string]bool{"location": true, "contentlocation": true, "referer": true, "referrer": true}
 
+// headerClass is what header() does with the values of one header name.
+type headerClass uint8
+
+const (
+	headerOther     headerClass = iota // URLs in free text
+	headerKeep                         // Rules.Keep: left alone
+	headerCookie                       // Cookie
+	headerSetCookie                    // Set-Cookie, Set-Cookie2
+	headerSecret                       // a credential header (auth)
+	headerURL                          // one URL (Location, Referer)
+	headerRefresh                      // Refresh: "5; url=…"
+)
+
+// headerClassOf is the class of header name k, memoised per raw name.
+func (r *Redactor) headerClassOf(k string) headerClass {
+	r.classMu.RLock()
+	c, ok := r.classes[k]
+	r.classMu.RUnlock()
+	if ok {
+		return c
+	}
+	n := normName(k)
+	switch {
+	case r.keep[n]:
+		c = headerKeep
+	case n == "cookie":
+		c = headerCookie
+	case n == "setcookie" || n == "setcookie2":
+		c = headerSetCookie
+	case r.match(r.headers, n):
+		c = headerSecret
+	case urlHeaders[n]:
+		c = headerURL
+	case n == "refresh":
+		c = headerRefresh
+	default:
+		c = headerOther
+	}
+	if r.classes != nil {
+		r.classMu.Lock()
+		if len(r.classes) < maxVerdicts {
+			r.classes[k] = c
+		}
+		r.classMu.Unlock()
+	}
+	return c
+}
+
 func (d *redaction) header(where string, h http.Header) {
 	for k, vs := range h {
-		n := normName(k)
+		c := d.r.headerClassOf(k)
 		for i, v := range vs {
-			switch {
-			case d.r.keep[n]:
-			case n == "cookie":
+			switch c {
+			case headerKeep:
+			case headerCookie:
 				vs[i] = d.cookie(where, k, v, false)
-			case n == "setcookie" || n == "setcookie2":
+			case headerSetCookie:
 				vs[i] = d.cookie(where, k, v, true)
-			case d.r.match(d.r.headers, n):
+			case headerSecret:
 				vs[i] = d.auth(where, k, v)
-			case urlHeaders[n]:
+			case headerURL:
 				vs[i] = d.url(where, v)
-			case n == "refresh":
+			case headerRefresh:
 				vs[i] = d.refresh(where, v)
 			default:
 				vs[i] = d.urls(where, v) // Link: <…?sig=…>; rel=next
@@ -947,7 +1009,7 @@ func (d *redaction) body(where string, m *Message) {
 		return
 	}
 	before := len(d.marks)
-	ct, _, _ := mime.ParseMediaType(m.Header.Get("Content-Type"))
+	ct := bodyMediaType(m.Header.Get("Content-Type"))
 	trimmed := bytes.TrimLeft(m.Body, " \t\r\n")
 	lenient := false
 	switch {
@@ -972,6 +1034,58 @@ func (d *redaction) body(where string, m *Message) {
 	if len(d.marks) != before {
 		rehash(m)
 	}
+}
+
+// bodyMediaType is the lower-cased type/subtype of a Content-Type value, as
+// mime.ParseMediaType gives it ("" when that fails). The common plain
+// value ("application/json", "text/html; charset=utf-8") is read without
+// it: ParseMediaType builds a map of the parameters (issue 17).
+func bodyMediaType(v string) string {
+	if t, ok := plainMediaType(v); ok {
+		return t
+	}
+	ct, _, _ := mime.ParseMediaType(v)
+	return ct
+}
+
+// plainMediaType reads "type/subtype" with an optional single
+// "; charset=token" parameter, all in token characters; ok is false for
+// anything else (left to mime.ParseMediaType).
+func plainMediaType(v string) (string, bool) {
+	t, params, _ := strings.Cut(v, ";")
+	t = strings.TrimRight(t, " \t")
+	slash := strings.IndexByte(t, '/')
+	if slash <= 0 || slash == len(t)-1 || !plainToken(t[:slash]) || !plainToken(t[slash+1:]) {
+		return "", false
+	}
+	if params != "" {
+		name, val, ok := strings.Cut(strings.TrimLeft(params, " \t"), "=")
+		if !ok || !strings.EqualFold(name, "charset") || !plainToken(strings.TrimRight(val, " \t")) {
+			return "", false
+		}
+	}
+	for i := 0; i < len(t); i++ {
+		if 'A' <= t[i] && t[i] <= 'Z' {
+			return strings.ToLower(t), true
+		}
+	}
+	return t, true
+}
+
+// plainToken reports whether s is a non-empty run of the characters
+// every media type token in practice uses (a subset of RFC 2045 tokens).
+func plainToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			c == '-' || c == '.' || c == '+' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 func (d *redaction) lenient(where string, body []byte) []byte {
@@ -1059,18 +1173,28 @@ func (r *Redactor) nameIn(raw, buf []byte) bool {
 			buf = append(buf, c)
 		}
 	}
-	if len(r.subs) > 0 {
-		return r.fieldMatch(string(buf))
+	return r.fieldVerdict(buf)
+}
+
+// fieldVerdict is fieldMatch(string(n)), memoised: one lookup (which does
+// not turn n into a string) where fieldMatch makes several.
+func (r *Redactor) fieldVerdict(n []byte) bool {
+	r.fieldMu.RLock()
+	v, ok := r.fieldVerdicts[string(n)]
+	r.fieldMu.RUnlock()
+	if ok {
+		return v
 	}
-	// fieldMatch without turning buf into a string (map lookups with
-	// string(buf) do not allocate).
-	switch {
-	case r.keep[string(buf)]:
-		return false
-	case r.fields[string(buf)]:
-		return true
+	name := string(n)
+	v = r.fieldMatch(name)
+	if r.fieldVerdicts != nil {
+		r.fieldMu.Lock()
+		if len(r.fieldVerdicts) < maxVerdicts {
+			r.fieldVerdicts[name] = v
+		}
+		r.fieldMu.Unlock()
 	}
-	return r.secretName(buf)
+	return v
 }
 
 // json redacts a JSON document (or several, one after another) in place:
