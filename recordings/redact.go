@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/connectorlab/connectorlab/connector"
 )
@@ -68,10 +69,8 @@ type Redactor struct {
 	// (issue 17: the folding and the several map lookups per name were a
 	// tenth of Redact). The rules do not change after NewRedactor, so a
 	// verdict stays true; both are bounded (maxVerdicts).
-	classMu       sync.RWMutex
-	classes       map[string]headerClass
-	fieldMu       sync.RWMutex
-	fieldVerdicts map[string]bool
+	classes       nameMemo[headerClass]
+	fieldVerdicts nameMemo[bool]
 	repMu         sync.Mutex
 	reps          map[string]*scrubber // found values (joined) -> replacer
 }
@@ -110,8 +109,6 @@ func NewRedactor(key []byte, rules ...Rules) *Redactor {
 	r.macs.New = func() any { return hmac.New(sha256.New, r.key) }
 	r.reps = map[string]*scrubber{}
 	r.verdicts = map[string]bool{}
-	r.classes = map[string]headerClass{}
-	r.fieldVerdicts = map[string]bool{}
 	for _, s := range all.Secrets {
 		if len(s) >= minScrubLen {
 			r.secrets = append(r.secrets, s)
@@ -656,7 +653,9 @@ func (d *redaction) url(where, raw string) string {
 		frag, raw, hasFrag = raw[h+1:], raw[:h], true
 	}
 	if q := strings.IndexByte(raw, '?'); q >= 0 {
-		raw = raw[:q+1] + d.pairs(where, raw[q+1:], d.r.query, false)
+		if p := d.pairs(where, raw[q+1:], d.r.query, false); p != raw[q+1:] {
+			raw = raw[:q+1] + p
+		}
 	}
 	if hasFrag {
 		// OAuth's implicit flow returns #access_token=…&token_type=…
@@ -714,33 +713,101 @@ func indexASCIIFold(v, sub string) int {
 // pairs redacts k=v&k=v text (a query string, a fragment or a form body)
 // for keys the rule calls secret: names, or for forms the field rules.
 // A value that is itself a URL (redirect_uri=…) is redacted as one.
+//
+// s is copied only when a pair changes (issue 17: a query with nothing
+// secret in it, the common case, was split, joined and concatenated).
 func (d *redaction) pairs(where, s string, names map[string]bool, form bool) string {
-	parts := strings.Split(s, "&")
-	for i, p := range parts {
-		k, v, ok := strings.Cut(p, "=")
-		if !ok || v == "" {
-			continue
+	var b strings.Builder
+	changed := false
+	at := 0 // where the current pair starts in s
+	for {
+		end := strings.IndexByte(s[at:], '&')
+		last := end < 0
+		if last {
+			end = len(s)
+		} else {
+			end += at
 		}
-		key := k
-		if u, err := url.QueryUnescape(k); err == nil {
-			key = u
-		}
-		val := v
-		if u, err := url.QueryUnescape(v); err == nil {
-			val = u
-		}
-		n := normName(key)
-		if !d.r.match(names, n) && !(form && d.r.match(d.r.fields, n)) {
-			if strings.Contains(val, "://") || strings.HasPrefix(val, "/") && strings.ContainsAny(val, "?#") {
-				if u := d.url(where, val); u != val {
-					parts[i] = k + "=" + url.QueryEscape(u)
-				}
+		p := s[at:end]
+		if out, ok := d.pair(where, p, names, form); ok {
+			if !changed {
+				changed = true
+				b.Grow(len(s) + 32)
+				b.WriteString(s[:at])
 			}
-			continue
+			b.WriteString(out)
+		} else if changed {
+			b.WriteString(p)
 		}
-		parts[i] = k + "=" + d.replace(where, key, val)
+		if last {
+			break
+		}
+		if changed {
+			b.WriteByte('&')
+		}
+		at = end + 1
 	}
-	return strings.Join(parts, "&")
+	if !changed {
+		return s
+	}
+	return b.String()
+}
+
+// pair is one k=v of pairs, redacted; ok is false when it stays as is.
+func (d *redaction) pair(where, p string, names map[string]bool, form bool) (string, bool) {
+	k, v, ok := strings.Cut(p, "=")
+	if !ok || v == "" {
+		return p, false
+	}
+	key := k
+	if u, err := url.QueryUnescape(k); err == nil {
+		key = u
+	}
+	val := v
+	if u, err := url.QueryUnescape(v); err == nil {
+		val = u
+	}
+	var buf [64]byte
+	n := foldName(buf[:0], key)
+	if !d.r.matchName(names, n) && !(form && d.r.matchName(d.r.fields, n)) {
+		if strings.Contains(val, "://") || strings.HasPrefix(val, "/") && strings.ContainsAny(val, "?#") {
+			if u := d.url(where, val); u != val {
+				return k + "=" + url.QueryEscape(u), true
+			}
+		}
+		return p, false
+	}
+	return k + "=" + d.replace(where, key, val), true
+}
+
+// foldName appends normName(s) to dst (a stack buffer: no allocation for
+// names that fit).
+func foldName(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'A' <= c && c <= 'Z':
+			dst = append(dst, c+'a'-'A')
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c >= 0x80:
+			dst = append(dst, c)
+		}
+	}
+	return dst
+}
+
+// matchName is match(set, string(n)) without turning n into a string
+// when no substring rule needs one.
+func (r *Redactor) matchName(set map[string]bool, n []byte) bool {
+	if len(r.subs) > 0 {
+		return r.match(set, string(n))
+	}
+	switch {
+	case r.keep[string(n)]:
+		return false
+	case set[string(n)]:
+		return true
+	}
+	return r.secretName(n)
 }
 
 // match is the rule: a name is secret when it is in the explicit set, or
@@ -846,14 +913,48 @@ const (
 	headerRefresh                      // Refresh: "5; url=…"
 )
 
+// maxMemoNames bounds a nameMemo: hostile names cannot grow it, and a
+// full one copies no more (names past the bound are judged each time).
+const maxMemoNames = 1024
+
+// nameMemo is a bounded memo of per-name verdicts that concurrent
+// requests read without a lock (a read lock's shared counter was 7 % of
+// Redact): readers load an immutable map, a new name is added to a copy.
+type nameMemo[V any] struct {
+	mu sync.Mutex // serialises writers
+	m  atomic.Pointer[map[string]V]
+}
+
+// load is the current map (nil before the first store); index it with
+// m[string(b)], which does not allocate.
+func (c *nameMemo[V]) load() map[string]V {
+	if p := c.m.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+func (c *nameMemo[V]) store(k string, v V) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	old := c.load()
+	if _, ok := old[k]; ok || len(old) >= maxMemoNames {
+		return
+	}
+	m := make(map[string]V, len(old)+1)
+	for n, ov := range old {
+		m[n] = ov
+	}
+	m[k] = v
+	c.m.Store(&m)
+}
+
 // headerClassOf is the class of header name k, memoised per raw name.
 func (r *Redactor) headerClassOf(k string) headerClass {
-	r.classMu.RLock()
-	c, ok := r.classes[k]
-	r.classMu.RUnlock()
-	if ok {
+	if c, ok := r.classes.load()[k]; ok {
 		return c
 	}
+	var c headerClass
 	n := normName(k)
 	switch {
 	case r.keep[n]:
@@ -871,13 +972,7 @@ func (r *Redactor) headerClassOf(k string) headerClass {
 	default:
 		c = headerOther
 	}
-	if r.classes != nil {
-		r.classMu.Lock()
-		if len(r.classes) < maxVerdicts {
-			r.classes[k] = c
-		}
-		r.classMu.Unlock()
-	}
+	r.classes.store(k, c)
 	return c
 }
 
@@ -1179,21 +1274,12 @@ func (r *Redactor) nameIn(raw, buf []byte) bool {
 // fieldVerdict is fieldMatch(string(n)), memoised: one lookup (which does
 // not turn n into a string) where fieldMatch makes several.
 func (r *Redactor) fieldVerdict(n []byte) bool {
-	r.fieldMu.RLock()
-	v, ok := r.fieldVerdicts[string(n)]
-	r.fieldMu.RUnlock()
-	if ok {
+	if v, ok := r.fieldVerdicts.load()[string(n)]; ok {
 		return v
 	}
 	name := string(n)
-	v = r.fieldMatch(name)
-	if r.fieldVerdicts != nil {
-		r.fieldMu.Lock()
-		if len(r.fieldVerdicts) < maxVerdicts {
-			r.fieldVerdicts[name] = v
-		}
-		r.fieldMu.Unlock()
-	}
+	v := r.fieldMatch(name)
+	r.fieldVerdicts.store(name, v)
 	return v
 }
 
