@@ -362,6 +362,9 @@ func (r *Redactor) Redact(x *Exchange) {
 		if len(side.m.Body) == 0 {
 			continue
 		}
+		if rep == nil && !r.patternMayMatch(side.m.Body) {
+			continue // scrub would find nothing: do not copy the body to look
+		}
 		before := len(d.marks)
 		b := scrub(side.where, "", string(side.m.Body))
 		if len(d.marks) != before {
@@ -385,6 +388,20 @@ func (r *Redactor) Redact(x *Exchange) {
 			"%d secret values were redacted in their own fields; the %d shortest are not also searched for elsewhere in the exchange (at most %d are)", d.found, d.capped, maxScrubValues)})
 	}
 	x.Redactions = append(x.Redactions, d.marks...)
+}
+
+// patternMayMatch reports whether one of the patterns matches b, as the
+// scrub pass looks: its literal prefix first, then the expression.
+func (r *Redactor) patternMayMatch(b []byte) bool {
+	for i, re := range r.patterns {
+		if p := r.prefixes[i]; p != "" && !bytes.Contains(b, []byte(p)) {
+			continue
+		}
+		if re.Match(b) {
+			return true
+		}
+	}
+	return false
 }
 
 // Bounds of the scrub pass: at most maxScrubValues values found in one
@@ -1223,7 +1240,24 @@ func (d *redaction) lenient(where string, body []byte) []byte {
 // JSON string) or a URL with a query, fragment or userinfo.
 func (r *Redactor) needsParse(body []byte) bool {
 	return r.keyScan(body) || bytes.Contains(body, []byte(`\"`)) ||
-		bytes.Contains(body, []byte("://")) && bytes.ContainsAny(body, "?#@")
+		hasSchemeSep(body) && bytes.ContainsAny(body, "?#@")
+}
+
+// hasSchemeSep is bytes.Contains(b, "://"), looking for the "//" first:
+// JSON is full of ':' (every key, every time of day) and seldom has a '/'.
+func hasSchemeSep(b []byte) bool {
+	for i := 0; i < len(b); {
+		j := bytes.Index(b[i:], []byte("//"))
+		if j < 0 {
+			return false
+		}
+		j += i
+		if j > 0 && b[j-1] == ':' {
+			return true
+		}
+		i = j + 1
+	}
+	return false
 }
 
 // keyScan reports whether body has a "name": pair (JSON or JSON-like

@@ -1,6 +1,7 @@
 package recordings
 
 import (
+	"bytes"
 	"mime"
 	"testing"
 )
@@ -20,6 +21,20 @@ func TestBodyMediaTypeAgreesWithMime(t *testing.T) {
 		want, _, _ := mime.ParseMediaType(v)
 		if got := bodyMediaType(v); got != want {
 			t.Errorf("bodyMediaType(%q) = %q, mime.ParseMediaType gives %q", v, got, want)
+		}
+	}
+}
+
+// TestHasSchemeSepAgreesWithContains checks hasSchemeSep against the
+// bytes.Contains it replaces in needsParse.
+func TestHasSchemeSepAgreesWithContains(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{
+		"", ":", "//", "://", "a://b", `{"t":"03:04:05"}`, `{"u":"http://x/?a=1"}`, "a//b:", ":/ /", "x:///", "::://",
+		`{"p":"/a//b"}`, "//:", "/://", ":/", "a:/b//c",
+	} {
+		if got, want := hasSchemeSep([]byte(s)), bytes.Contains([]byte(s), []byte("://")); got != want {
+			t.Errorf("hasSchemeSep(%q) = %v, bytes.Contains gives %v", s, got, want)
 		}
 	}
 }
