@@ -362,7 +362,7 @@ func (r *Redactor) Redact(x *Exchange) {
 		if len(side.m.Body) == 0 {
 			continue
 		}
-		if rep == nil && !r.patternMayMatch(side.m.Body) {
+		if !rep.mayMatch(side.m.Body) && !r.patternMayMatch(side.m.Body) {
 			continue // scrub would find nothing: do not copy the body to look
 		}
 		before := len(d.marks)
@@ -523,6 +523,25 @@ func newScrubber(pairs []string) *scrubber {
 		}
 	}
 	return sc
+}
+
+// mayMatch reports whether Replace could change b: false only when every
+// literal is known (the precheck list) and none is in b, so a body with
+// no configured secret in it is not turned into a string to look (issue
+// 17: the connection's API key is scrubbed from every exchange).
+func (sc *scrubber) mayMatch(b []byte) bool {
+	if sc == nil {
+		return false
+	}
+	if sc.lits == nil {
+		return true
+	}
+	for _, l := range sc.lits {
+		if bytes.Contains(b, []byte(l)) {
+			return true
+		}
+	}
+	return false
 }
 
 // Replace is strings.Replacer.Replace.
