@@ -69,8 +69,14 @@ type Engine struct {
 	secrets  []string                                  // secret parameter values, longest first
 	triggers map[string]*PollingTrigger                // by lower-case operationId
 	trigList []*PollingTrigger
-	pathRe   sync.Map                        // operation path template → *regexp.Regexp
+	pathRe   sync.Map                        // operation path template → *pathMatcher
 	ops      map[string]*connector.Operation // by operationId, and lower case
+	// upstreamBase is Options.Upstream without a trailing slash, built
+	// once: every request starts from it. Nil without an Upstream.
+	upstreamBase *url.URL
+	// readsPathParams: some policy template has a {name} placeholder, so
+	// requests need their path parameters matched.
+	readsPathParams bool
 }
 
 // template kinds the engine implements, by lower-case templateId.
@@ -141,6 +147,11 @@ func New(c *connector.Connector, opts Options) (*Engine, []connector.Finding) {
 		e.opts.MaxBodyBytes = 32 << 20
 	}
 	e.basePath = strings.TrimRight(c.BasePath, "/")
+	if u := opts.Upstream; u != nil {
+		b := *u
+		b.Path, b.RawPath = strings.TrimRight(b.Path, "/"), strings.TrimRight(b.RawPath, "/")
+		e.upstreamBase = &b
+	}
 	e.ops = map[string]*connector.Operation{}
 	for _, o := range c.Operations {
 		if _, dup := e.ops[strings.ToLower(o.ID)]; !dup {
@@ -171,6 +182,11 @@ func New(c *connector.Connector, opts Options) (*Engine, []connector.Finding) {
 		cp, more := e.compile(p)
 		fs = append(fs, more...)
 		e.policies = append(e.policies, cp)
+		for _, t := range cp.tpl {
+			if len(t.Placeholders()) > 0 {
+				e.readsPathParams = true
+			}
+		}
 	}
 	fs = append(fs, e.checkSources()...)
 	return e, fs

@@ -103,8 +103,9 @@ type reqState struct {
 	rel        string   // escaped path below base: "" or "/…"
 	query      *queryList
 	origMethod string
-	pathParams map[string]string // escaped values
+	pathParams map[string]string // escaped values; nil when no policy reads them
 	body       jsonBody
+	final      *url.URL // the URL finish gave the request
 	pass
 	exprFor string // the template being evaluated, for errors
 }
@@ -118,14 +119,18 @@ func (e *Engine) newRequestState(ctx context.Context, opID string, r *http.Reque
 	}
 	st.rel = p
 	st.query = parseQuery(r.URL.RawQuery)
-	st.pathParams = map[string]string{}
-	if st.op != nil {
-		for k, v := range e.matchPath(st.op.Path, st.rel) {
-			st.pathParams[k] = v
+	// Only {name} placeholders read path parameters: without one in any
+	// policy, matching the path and building the map is wasted work.
+	if e.readsPathParams {
+		st.pathParams = map[string]string{}
+		if st.op != nil {
+			for k, v := range e.matchPath(st.op.Path, st.rel) {
+				st.pathParams[k] = v
+			}
 		}
-	}
-	for k, v := range pathParams {
-		st.pathParams[k] = url.PathEscape(v)
+		for k, v := range pathParams {
+			st.pathParams[k] = url.PathEscape(v)
+		}
 	}
 	if r.Header == nil {
 		r.Header = http.Header{}
@@ -135,10 +140,8 @@ func (e *Engine) newRequestState(ctx context.Context, opID string, r *http.Reque
 
 // defaultBase is where a request goes before any dynamichosturl.
 func (e *Engine) defaultBase(r *http.Request) *url.URL {
-	if u := e.opts.Upstream; u != nil {
-		b := *u
-		b.Path, b.RawPath = strings.TrimRight(b.Path, "/"), strings.TrimRight(b.RawPath, "/")
-		return &b
+	if e.upstreamBase != nil {
+		return e.upstreamBase // never written through; built once by New
 	}
 	if r != nil && r.URL != nil && r.URL.Host != "" {
 		return &url.URL{Scheme: r.URL.Scheme, Host: r.URL.Host, Path: e.basePath}
@@ -549,6 +552,7 @@ func (st *reqState) finish() error {
 		setRequestBody(r, encodeJSONSized(st.body.val, st.body.size))
 	}
 	u := st.url()
+	st.final = u
 	r.URL = u
 	r.Host = u.Host
 	if u.Host == "" {
@@ -586,9 +590,10 @@ func (st *reqState) url() *url.URL {
 	return u
 }
 
-// displayURL is the final URL for the trace, secrets redacted.
+// displayURL is the final URL for the trace, secrets redacted. It is
+// called after finish, whose URL it copies rather than building it again.
 func (st *reqState) displayURL() string {
-	u := st.url()
+	u := *st.final
 	u.RawQuery = st.query.redacted(st.base.RawQuery)
 	s := u.Redacted()
 	return st.e.redact(s, st.learnt)
@@ -615,18 +620,18 @@ func (r redactedErr) Unwrap() error { return r.err }
 // matchPath matches an escaped request path against an operation path
 // template and returns the escaped path parameter values.
 func (e *Engine) matchPath(tmpl, path string) map[string]string {
-	names := pathParamNames(tmpl)
-	if len(names) == 0 {
-		return nil
-	}
-	var re *regexp.Regexp
+	var pm *pathMatcher
 	if v, ok := e.pathRe.Load(tmpl); ok {
-		re, _ = v.(*regexp.Regexp)
+		pm = v.(*pathMatcher)
 	} else {
-		re = pathRegexp(tmpl)
-		e.pathRe.Store(tmpl, re)
+		pm = &pathMatcher{names: pathParamNames(tmpl)}
+		if len(pm.names) > 0 { // no placeholders, no regexp to compile
+			pm.re = pathRegexp(tmpl)
+		}
+		e.pathRe.Store(tmpl, pm)
 	}
-	if re == nil {
+	names, re := pm.names, pm.re
+	if len(names) == 0 || re == nil {
 		return nil
 	}
 	try := func(p string, escaped bool) map[string]string {
@@ -651,6 +656,14 @@ func (e *Engine) matchPath(tmpl, path string) map[string]string {
 		return try(dec, false)
 	}
 	return nil
+}
+
+// pathMatcher is an operation path template's placeholders and the
+// regexp that captures them (nil without placeholders, or if it did not
+// compile), built once per template.
+type pathMatcher struct {
+	names []string
+	re    *regexp.Regexp
 }
 
 // pathRegexp turns "/a/{x}('{y}')" into a regexp with one group per
