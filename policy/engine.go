@@ -6,11 +6,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/spelling"
@@ -764,15 +766,30 @@ func (e *Engine) redact(s string, extra []string) string {
 }
 
 // sensitiveName reports header or query names whose values are credentials.
+// It runs for every header a policy sets and every query key of every
+// traced request, so an ASCII name (the usual case) is compared in place,
+// case-insensitively, instead of through a lower-cased copy.
 func sensitiveName(name string) bool {
-	n := strings.ToLower(name)
-	switch n {
-	case "authorization", "proxy-authorization", "cookie", "set-cookie", "code", "sig", "key", "token", "password":
-		return true
+	exact := []string{"authorization", "proxy-authorization", "cookie", "set-cookie", "code", "sig", "key", "token", "password"}
+	words := []string{"key", "token", "secret", "password", "passwd", "auth", "signature", "credential", "session", "cookie"}
+	for i := 0; i < len(name); i++ {
+		if name[i] >= utf8.RuneSelf {
+			// strings.ToLower maps some non-ASCII runes to ASCII letters
+			// (U+212A KELVIN SIGN to k): lower-case, then compare exactly.
+			n := strings.ToLower(name)
+			return slices.Contains(exact, n) || slices.ContainsFunc(words, func(w string) bool { return strings.Contains(n, w) })
+		}
 	}
-	for _, w := range []string{"key", "token", "secret", "password", "passwd", "auth", "signature", "credential", "session", "cookie"} {
-		if strings.Contains(n, w) {
+	for _, w := range exact {
+		if strings.EqualFold(name, w) {
 			return true
+		}
+	}
+	for _, w := range words {
+		for i := 0; i+len(w) <= len(name); i++ {
+			if strings.EqualFold(name[i:i+len(w)], w) {
+				return true
+			}
 		}
 	}
 	return false
