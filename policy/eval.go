@@ -177,6 +177,9 @@ func headerValues(h http.Header, name string) ([]string, bool) {
 // substituted expression value (url.PathEscape in newPath); literal text and
 // path parameters (held in their escaped form) are kept as written.
 func (s *scope) render(t *Template, esc func(string) string) (string, bool, error) {
+	if len(t.Parts) == 1 && t.Parts[0].Expr == nil && t.Parts[0].Placeholder == "" {
+		return t.Parts[0].Lit, false, nil // literal text: no copy to build
+	}
 	var b strings.Builder
 	secret := false
 	for _, p := range t.Parts {

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/connectorlab/connectorlab/connector"
@@ -348,15 +350,15 @@ func setHeader(bc interface {
 		delHeader(h, name)
 		h.Set(name, val)
 	}
-	shown := fmt.Sprintf("%q", val)
-	if secret {
-		shown = "<redacted>"
+	shown := "<redacted>"
+	if !secret {
+		shown = strconv.Quote(val) // what %q gives, without fmt
 	}
 	action := cp.action
 	if action == "skip" {
 		action = "skip: was absent"
 	}
-	return fmt.Sprintf("header %s = %s (%s)", name, shown, action), true, nil
+	return "header " + name + " = " + shown + " (" + action + ")", true, nil
 }
 
 func delHeader(h http.Header, name string) {
@@ -696,6 +698,11 @@ func pathRegexp(tmpl string) *regexp.Regexp {
 type queryList struct {
 	pairs      []qpair
 	secretKeys []string
+	// raw is the query as parsed; untouched says encode would give it
+	// back unchanged (no empty parts dropped, no pair set, added or
+	// deleted), so it can be returned as is.
+	raw       string
+	untouched bool
 }
 
 type qpair struct {
@@ -705,12 +712,19 @@ type qpair struct {
 }
 
 func parseQuery(raw string) *queryList {
-	q := &queryList{}
+	q := &queryList{raw: raw, untouched: true}
 	if raw == "" {
 		return q
 	}
-	for _, part := range strings.Split(raw, "&") {
+	q.pairs = make([]qpair, 0, strings.Count(raw, "&")+1)
+	for rest := raw; ; {
+		part, more, found := strings.Cut(rest, "&")
+		rest = more
 		if part == "" {
+			q.untouched = false // encode drops it
+			if !found {
+				break
+			}
 			continue
 		}
 		k, v, _ := strings.Cut(part, "=")
@@ -721,6 +735,9 @@ func parseQuery(raw string) *queryList {
 			v = dv
 		}
 		q.pairs = append(q.pairs, qpair{raw: part, key: k, val: v})
+		if !found {
+			break
+		}
 	}
 	return q
 }
@@ -754,6 +771,7 @@ func (q *queryList) set(name, val string) {
 		q.add(name, val)
 		return
 	}
+	q.untouched = false
 	q.pairs[i] = qpair{key: q.pairs[i].key, val: val, dirty: true}
 	key := q.pairs[i].key
 	out := q.pairs[:i+1]
@@ -766,6 +784,7 @@ func (q *queryList) set(name, val string) {
 }
 
 func (q *queryList) add(name, val string) {
+	q.untouched = false
 	q.pairs = append(q.pairs, qpair{key: name, val: val, dirty: true})
 }
 
@@ -774,6 +793,7 @@ func (q *queryList) del(name string) {
 	if i < 0 {
 		return
 	}
+	q.untouched = false
 	key := q.pairs[i].key
 	out := q.pairs[:0]
 	for _, p := range q.pairs {
@@ -791,6 +811,9 @@ func (q *queryList) merge(o *queryList) {
 }
 
 func (q *queryList) encode() string {
+	if q.untouched {
+		return q.raw
+	}
 	var parts []string
 	for _, p := range q.pairs {
 		if !p.dirty {
@@ -814,6 +837,9 @@ func (q *queryList) redacted(baseQuery string) string {
 			}
 		}
 		return false
+	}
+	if baseQuery == "" && q.untouched && !slices.ContainsFunc(q.pairs, func(p qpair) bool { return secret(p.key) }) {
+		return q.raw // nothing to redact, nothing rewritten
 	}
 	var parts []string
 	if baseQuery != "" {
