@@ -190,6 +190,9 @@ func (st *reqState) render(cp *compiled, name string, esc func(string) string) (
 		return "", false, nil
 	}
 	st.exprFor = name + "\x00" + t.Raw
+	if lit, ok := t.literal(); ok {
+		return lit, false, nil // what render gives, without building a scope
+	}
 	return st.newScope().render(t, esc)
 }
 
@@ -305,8 +308,19 @@ func setHeader(bc interface {
 	newScope() *scope
 	learn(string)
 }, cp *compiled, h http.Header, setHost func(string)) (string, bool, error) {
-	sc := bc.newScope()
-	name, _, err := sc.render(cp.tpl["name"], nil)
+	// The scope is built only for a template that is not literal text
+	// (a literal name and value, the common case, need none).
+	var sc *scope
+	render := func(t *Template) (string, bool, error) {
+		if lit, ok := t.literal(); ok {
+			return lit, false, nil
+		}
+		if sc == nil {
+			sc = bc.newScope()
+		}
+		return sc.render(t, nil)
+	}
+	name, _, err := render(cp.tpl["name"])
 	if err != nil {
 		return "", false, err
 	}
@@ -330,7 +344,7 @@ func setHeader(bc interface {
 	var val string
 	secret := sensitiveName(name)
 	if t := cp.tpl["value"]; t != nil {
-		v, sec, err := sc.render(t, nil)
+		v, sec, err := render(t)
 		if err != nil {
 			return "", false, err
 		}
