@@ -781,18 +781,36 @@ func sensitiveName(name string) bool {
 		}
 	}
 	for _, w := range exact {
-		if strings.EqualFold(name, w) {
+		if len(name) == len(w) && hasPrefixLowerASCII(name, w) {
 			return true
 		}
 	}
 	for _, w := range words {
 		for i := 0; i+len(w) <= len(name); i++ {
-			if strings.EqualFold(name[i:i+len(w)], w) {
+			if hasPrefixLowerASCII(name[i:], w) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// hasPrefixLowerASCII reports whether the ASCII string s starts with the
+// lower-case ASCII word w, ignoring the case of s.
+func hasPrefixLowerASCII(s, w string) bool {
+	if len(s) < len(w) {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != w[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // sectionName is the spelling apiProperties.json uses.

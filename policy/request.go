@@ -364,15 +364,30 @@ func setHeader(bc interface {
 		delHeader(h, name)
 		h.Set(name, val)
 	}
-	shown := "<redacted>"
-	if !secret {
-		shown = strconv.Quote(val) // what %q gives, without fmt
-	}
 	action := cp.action
 	if action == "skip" {
 		action = "skip: was absent"
 	}
-	return "header " + name + " = " + shown + " (" + action + ")", true, nil
+	// The note is what Sprintf("header %s = %q (%s)") gave, built in one
+	// concatenation: for the usual plain value, %q only adds the quotes.
+	switch {
+	case secret:
+		return "header " + name + " = <redacted> (" + action + ")", true, nil
+	case quotesAsIs(val):
+		return "header " + name + " = \"" + val + "\" (" + action + ")", true, nil
+	}
+	return "header " + name + " = " + strconv.Quote(val) + " (" + action + ")", true, nil
+}
+
+// quotesAsIs reports whether strconv.Quote(s) is s in double quotes: s is
+// printable ASCII without a quote or backslash.
+func quotesAsIs(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c > '~' || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 func delHeader(h http.Header, name string) {
