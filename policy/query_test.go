@@ -75,3 +75,22 @@ func TestQueryUntouchedStillRedacts(t *testing.T) {
 		t.Errorf("redacted with a base query = %q, want %q", got, want)
 	}
 }
+
+// A query parsed into a request's spare room behaves like one parsed on
+// its own, whether its pairs fit there or not.
+func TestQueryParseIntoBuffer(t *testing.T) {
+	t.Parallel()
+	for _, raw := range []string{"a=1", "a=1&b=2", "a=1&b=2&c=3", "a=1&&b=2"} {
+		var buf [2]qpair
+		var q queryList
+		q.parse(raw, buf[:0])
+		q.add("z", "9")
+		q.set("a", "x")
+		want := parseQuery(raw)
+		want.add("z", "9")
+		want.set("a", "x")
+		if got, w := q.encode(), want.encode(); got != w {
+			t.Errorf("%q: encode = %q, want %q", raw, got, w)
+		}
+	}
+}

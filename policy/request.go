@@ -103,7 +103,8 @@ type reqState struct {
 	r          *http.Request
 	base       *url.URL // scheme://host/path-prefix the request goes to
 	rel        string   // escaped path below base: "" or "/…"
-	query      *queryList
+	query      queryList
+	qbuf       [2]qpair // room for a short query's pairs, saving an allocation
 	origMethod string
 	pathParams map[string]string // escaped values; nil when no policy reads them
 	body       jsonBody
@@ -120,7 +121,7 @@ func (e *Engine) newRequestState(ctx context.Context, opID string, r *http.Reque
 		p = p[len(e.basePath):]
 	}
 	st.rel = p
-	st.query = parseQuery(r.URL.RawQuery)
+	st.query.parse(r.URL.RawQuery, st.qbuf[:0])
 	// Only {name} placeholders read path parameters: without one in any
 	// policy, matching the path and building the map is wasted work.
 	if e.readsPathParams {
@@ -741,11 +742,22 @@ type qpair struct {
 }
 
 func parseQuery(raw string) *queryList {
-	q := &queryList{raw: raw, untouched: true}
+	q := &queryList{}
+	q.parse(raw, nil)
+	return q
+}
+
+// parse fills an empty q from raw, keeping the pairs in buf when they fit.
+func (q *queryList) parse(raw string, buf []qpair) {
+	q.raw, q.untouched = raw, true
 	if raw == "" {
-		return q
+		return
 	}
-	q.pairs = make([]qpair, 0, strings.Count(raw, "&")+1)
+	if n := strings.Count(raw, "&") + 1; cap(buf) >= n {
+		q.pairs = buf[:0]
+	} else {
+		q.pairs = make([]qpair, 0, n)
+	}
 	for rest := raw; ; {
 		part, more, found := strings.Cut(rest, "&")
 		rest = more
@@ -768,7 +780,6 @@ func parseQuery(raw string) *queryList {
 			break
 		}
 	}
-	return q
 }
 
 func (q *queryList) index(name string) int {
