@@ -106,6 +106,7 @@ type reqState struct {
 	query      queryList
 	qbuf       [2]qpair // room for a short query's pairs, saving an allocation
 	origMethod string
+	origPath   string            // r's escaped path as it came in
 	pathParams map[string]string // escaped values; nil when no policy reads them
 	body       jsonBody
 	final      *url.URL // the URL finish gave the request
@@ -117,6 +118,7 @@ func (e *Engine) newRequestState(ctx context.Context, opID string, r *http.Reque
 	st := &reqState{ctx: ctx, e: e, op: e.operation(opID), r: r, origMethod: r.Method}
 	st.base = e.defaultBase(r)
 	p := r.URL.EscapedPath()
+	st.origPath = p
 	if e.basePath != "" && (p == e.basePath || strings.HasPrefix(p, e.basePath+"/")) {
 		p = p[len(e.basePath):]
 	}
@@ -598,7 +600,14 @@ func (st *reqState) finish() error {
 }
 
 func (st *reqState) url() *url.URL {
-	joined := strings.TrimRight(st.base.EscapedPath(), "/") + st.rel
+	bp := strings.TrimRight(st.base.EscapedPath(), "/")
+	joined := st.origPath
+	if len(joined) != len(bp)+len(st.rel) || !strings.HasPrefix(joined, bp) || !strings.HasSuffix(joined, st.rel) {
+		// Joined anew unless (the usual case: the upstream's path is the
+		// basePath the request came with, and no policy routed it) the
+		// join is the path the request came with.
+		joined = bp + st.rel
+	}
 	if joined == "" && st.base.Host != "" {
 		joined = "/"
 	}
