@@ -124,6 +124,9 @@ type compiled struct {
 	paths    map[string]Path      // parsed body paths by lower-case name
 	action   string               // existsAction, lower case
 	trigger  bool                 // pollingtrigger: handled by PollingTrigger, not Request
+	// litName: setheader's name is literal text, and litNameSecret is
+	// sensitiveName of it, decided once here rather than per request.
+	litName, litNameSecret bool
 }
 
 func (cp *compiled) label() string {
@@ -485,6 +488,11 @@ func (e *Engine) compile(p connector.Policy) (*compiled, []connector.Finding) {
 		action()
 		if t := cp.tpl["name"]; t != nil && t.IsLiteral() && !validHeaderName(t.Raw) {
 			bad("policy-parameter-invalid", "name", fmt.Sprintf("policy %s: %q is not a valid HTTP header name", cp.label(), t.Raw), "use letters, digits and - in header names")
+		}
+		if t := cp.tpl["name"]; t != nil {
+			if lit, ok := t.literal(); ok {
+				cp.litName, cp.litNameSecret = true, sensitiveName(strings.TrimSpace(lit))
+			}
 		}
 	case "setqueryparameter":
 		tmpl("name", ModeText, true)

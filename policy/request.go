@@ -345,7 +345,10 @@ func setHeader(bc interface {
 		return "header " + name + " deleted", true, nil
 	}
 	var val string
-	secret := sensitiveName(name)
+	secret := cp.litNameSecret
+	if !cp.litName {
+		secret = sensitiveName(name)
+	}
 	if t := cp.tpl["value"]; t != nil {
 		v, sec, err := render(t)
 		if err != nil {

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"context"
 	"strings"
 	"testing"
 )
@@ -88,5 +89,36 @@ func TestSensitiveNameFragments(t *testing.T) {
 	// The fragments must make both answers, or the comparison shows little.
 	if positives == 0 || positives == total {
 		t.Fatalf("%d of %d names are sensitive; the fragments need both kinds", positives, total)
+	}
+}
+
+// setheader decides once, in New, whether a literal header name is a
+// credential's; the note redacts its value as the per-request check did,
+// and a computed name is still checked per request.
+func TestSetHeaderLiteralNameSensitivity(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, header, value, wantNote string
+	}{
+		{"literal credential name", "X-Api-Key", "plain-literal", "header X-Api-Key = <redacted> (override)"},
+		{"literal name, any case", "authorization", "Basic abc", "header authorization = <redacted> (override)"},
+		{"literal plain name", "X-Client", "connectorlab-sample", `header X-Client = "connectorlab-sample" (override)`},
+		{"computed credential name", "X-@headers('Kind')-Token", "v", "header X-Client-Token = <redacted> (override)"},
+		{"computed plain name", "X-@headers('Kind')", "v", `header X-Client = "v" (override)`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c := loadFixture(t, policies(policyJSON("setheader", "h", map[string]any{"name": tc.header, "value": tc.value, "existsAction": "override"})))
+			e, _ := New(c, Options{})
+			r := serverRequest("GET", "/v1/items/1", "", map[string]string{"Kind": "Client"})
+			tr, err := e.Request(context.Background(), "GetItem", r, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(tr.Steps) != 1 || tr.Steps[0].Note != tc.wantNote {
+				t.Fatalf("steps %+v, want one with note %q", tr.Steps, tc.wantNote)
+			}
+		})
 	}
 }
