@@ -47,6 +47,7 @@ type Options struct {
 	// Upstream, when set, replaces the connector's scheme://host/basePath as
 	// the base every request is sent to, and dynamichosturl policies are not
 	// applied (the trace says so). Routing policies still rewrite the path.
+	// New reads it once; changing the URL afterwards does not move requests.
 	Upstream *url.URL
 	// Gateway is the base URL clients use to reach the mock or proxy,
 	// e.g. http://127.0.0.1:8080/v1. updatenextlink rewrites next links onto
