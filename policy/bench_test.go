@@ -7,8 +7,11 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/connectorlab/connectorlab/connector"
 )
 
 // The policy engine runs on every proxied request, so its cost is compared
@@ -83,6 +86,43 @@ func BenchmarkBodyBaselineEncodingJSON(b *testing.B) {
 		}
 		v.(map[string]any)["@odata.nextLink"] = "http://127.0.0.1:8080/v1/items?$skiptoken=abc"
 		if _, err := json.Marshal(v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRequestSampleSetHeader is the recorder's common case: the
+// sample connector (one setheader in the Request section; updatenextlink
+// and pollingtrigger do not apply to GetOrder's request) with an explicit
+// upstream, and the out-request as recordings/proxy.go builds it: a
+// relative URL below the basePath.
+func BenchmarkRequestSampleSetHeader(b *testing.B) {
+	c, err := connector.Load(context.Background(), filepath.Join("..", "examples", "contoso-orders"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	up, _ := url.Parse("http://127.0.0.1:9/v1")
+	e, _ := New(c, Options{Upstream: up})
+	in := serverRequest("GET", "/v1/orders/o-1?expand=lines", "", map[string]string{"Accept": "application/json"})
+	ctx := context.Background()
+	out := func() *http.Request {
+		r := in.Clone(ctx)
+		r.URL = &url.URL{Path: c.BasePath + "/orders/o-1", RawQuery: "expand=lines"}
+		r.Host = ""
+		return r
+	}
+	// What is measured must be the real thing: check it once.
+	r := out()
+	if _, err := e.Request(ctx, "GetOrder", r, nil); err != nil {
+		b.Fatal(err)
+	}
+	if got := r.URL.String(); got != "http://127.0.0.1:9/v1/orders/o-1?expand=lines" || r.Header.Get("X-Client") != "connectorlab-sample" {
+		b.Fatalf("URL %s, X-Client %q", got, r.Header.Get("X-Client"))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		r := out()
+		if _, err := e.Request(ctx, "GetOrder", r, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

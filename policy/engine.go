@@ -6,11 +6,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/spelling"
@@ -45,6 +47,7 @@ type Options struct {
 	// Upstream, when set, replaces the connector's scheme://host/basePath as
 	// the base every request is sent to, and dynamichosturl policies are not
 	// applied (the trace says so). Routing policies still rewrite the path.
+	// New reads it once; changing the URL afterwards does not move requests.
 	Upstream *url.URL
 	// Gateway is the base URL clients use to reach the mock or proxy,
 	// e.g. http://127.0.0.1:8080/v1. updatenextlink rewrites next links onto
@@ -69,8 +72,14 @@ type Engine struct {
 	secrets  []string                                  // secret parameter values, longest first
 	triggers map[string]*PollingTrigger                // by lower-case operationId
 	trigList []*PollingTrigger
-	pathRe   sync.Map                        // operation path template → *regexp.Regexp
+	pathRe   sync.Map                        // operation path template → *pathMatcher
 	ops      map[string]*connector.Operation // by operationId, and lower case
+	// upstreamBase is Options.Upstream without a trailing slash, built
+	// once: every request starts from it. Nil without an Upstream.
+	upstreamBase *url.URL
+	// readsPathParams: some policy template has a {name} placeholder, so
+	// requests need their path parameters matched.
+	readsPathParams bool
 }
 
 // template kinds the engine implements, by lower-case templateId.
@@ -116,6 +125,9 @@ type compiled struct {
 	paths    map[string]Path      // parsed body paths by lower-case name
 	action   string               // existsAction, lower case
 	trigger  bool                 // pollingtrigger: handled by PollingTrigger, not Request
+	// litName: setheader's name is literal text, and litNameSecret is
+	// sensitiveName of it, decided once here rather than per request.
+	litName, litNameSecret bool
 }
 
 func (cp *compiled) label() string {
@@ -141,6 +153,11 @@ func New(c *connector.Connector, opts Options) (*Engine, []connector.Finding) {
 		e.opts.MaxBodyBytes = 32 << 20
 	}
 	e.basePath = strings.TrimRight(c.BasePath, "/")
+	if u := opts.Upstream; u != nil {
+		b := *u
+		b.Path, b.RawPath = strings.TrimRight(b.Path, "/"), strings.TrimRight(b.RawPath, "/")
+		e.upstreamBase = &b
+	}
 	e.ops = map[string]*connector.Operation{}
 	for _, o := range c.Operations {
 		if _, dup := e.ops[strings.ToLower(o.ID)]; !dup {
@@ -171,6 +188,11 @@ func New(c *connector.Connector, opts Options) (*Engine, []connector.Finding) {
 		cp, more := e.compile(p)
 		fs = append(fs, more...)
 		e.policies = append(e.policies, cp)
+		for _, t := range cp.tpl {
+			if len(t.Placeholders()) > 0 {
+				e.readsPathParams = true
+			}
+		}
 	}
 	fs = append(fs, e.checkSources()...)
 	return e, fs
@@ -468,6 +490,11 @@ func (e *Engine) compile(p connector.Policy) (*compiled, []connector.Finding) {
 		if t := cp.tpl["name"]; t != nil && t.IsLiteral() && !validHeaderName(t.Raw) {
 			bad("policy-parameter-invalid", "name", fmt.Sprintf("policy %s: %q is not a valid HTTP header name", cp.label(), t.Raw), "use letters, digits and - in header names")
 		}
+		if t := cp.tpl["name"]; t != nil {
+			if lit, ok := t.literal(); ok {
+				cp.litName, cp.litNameSecret = true, sensitiveName(strings.TrimSpace(lit))
+			}
+		}
 	case "setqueryparameter":
 		tmpl("name", ModeText, true)
 		tmpl("value", ModeText, false)
@@ -748,18 +775,51 @@ func (e *Engine) redact(s string, extra []string) string {
 }
 
 // sensitiveName reports header or query names whose values are credentials.
+// It runs for every header a policy sets and every query key of every
+// traced request, so an ASCII name (the usual case) is compared in place,
+// case-insensitively, instead of through a lower-cased copy.
 func sensitiveName(name string) bool {
-	n := strings.ToLower(name)
-	switch n {
-	case "authorization", "proxy-authorization", "cookie", "set-cookie", "code", "sig", "key", "token", "password":
-		return true
+	exact := []string{"authorization", "proxy-authorization", "cookie", "set-cookie", "code", "sig", "key", "token", "password"}
+	words := []string{"key", "token", "secret", "password", "passwd", "auth", "signature", "credential", "session", "cookie"}
+	for i := 0; i < len(name); i++ {
+		if name[i] >= utf8.RuneSelf {
+			// strings.ToLower maps some non-ASCII runes to ASCII letters
+			// (U+212A KELVIN SIGN to k): lower-case, then compare exactly.
+			n := strings.ToLower(name)
+			return slices.Contains(exact, n) || slices.ContainsFunc(words, func(w string) bool { return strings.Contains(n, w) })
+		}
 	}
-	for _, w := range []string{"key", "token", "secret", "password", "passwd", "auth", "signature", "credential", "session", "cookie"} {
-		if strings.Contains(n, w) {
+	for _, w := range exact {
+		if len(name) == len(w) && hasPrefixLowerASCII(name, w) {
 			return true
 		}
 	}
+	for _, w := range words {
+		for i := 0; i+len(w) <= len(name); i++ {
+			if hasPrefixLowerASCII(name[i:], w) {
+				return true
+			}
+		}
+	}
 	return false
+}
+
+// hasPrefixLowerASCII reports whether the ASCII string s starts with the
+// lower-case ASCII word w, ignoring the case of s.
+func hasPrefixLowerASCII(s, w string) bool {
+	if len(s) < len(w) {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != w[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // sectionName is the spelling apiProperties.json uses.

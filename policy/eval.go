@@ -177,6 +177,9 @@ func headerValues(h http.Header, name string) ([]string, bool) {
 // substituted expression value (url.PathEscape in newPath); literal text and
 // path parameters (held in their escaped form) are kept as written.
 func (s *scope) render(t *Template, esc func(string) string) (string, bool, error) {
+	if lit, ok := t.literal(); ok {
+		return lit, false, nil // no copy to build
+	}
 	var b strings.Builder
 	secret := false
 	for _, p := range t.Parts {
@@ -205,6 +208,15 @@ func (s *scope) render(t *Template, esc func(string) string) (string, bool, erro
 		}
 	}
 	return b.String(), secret, nil
+}
+
+// literal is the text of a template made of one literal part: what render
+// gives for it, without a scope or a builder.
+func (t *Template) literal() (string, bool) {
+	if len(t.Parts) == 1 && t.Parts[0].Expr == nil && t.Parts[0].Placeholder == "" {
+		return t.Parts[0].Lit, true
+	}
+	return "", false
 }
 
 func lookupFold(m map[string]string, k string) (string, bool) {

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/connectorlab/connectorlab/connector"
@@ -101,10 +103,13 @@ type reqState struct {
 	r          *http.Request
 	base       *url.URL // scheme://host/path-prefix the request goes to
 	rel        string   // escaped path below base: "" or "/…"
-	query      *queryList
+	query      queryList
+	qbuf       [2]qpair // room for a short query's pairs, saving an allocation
 	origMethod string
-	pathParams map[string]string // escaped values
+	origPath   string            // r's escaped path as it came in
+	pathParams map[string]string // escaped values; nil when no policy reads them
 	body       jsonBody
+	final      *url.URL // the URL finish gave the request
 	pass
 	exprFor string // the template being evaluated, for errors
 }
@@ -113,19 +118,24 @@ func (e *Engine) newRequestState(ctx context.Context, opID string, r *http.Reque
 	st := &reqState{ctx: ctx, e: e, op: e.operation(opID), r: r, origMethod: r.Method}
 	st.base = e.defaultBase(r)
 	p := r.URL.EscapedPath()
+	st.origPath = p
 	if e.basePath != "" && (p == e.basePath || strings.HasPrefix(p, e.basePath+"/")) {
 		p = p[len(e.basePath):]
 	}
 	st.rel = p
-	st.query = parseQuery(r.URL.RawQuery)
-	st.pathParams = map[string]string{}
-	if st.op != nil {
-		for k, v := range e.matchPath(st.op.Path, st.rel) {
-			st.pathParams[k] = v
+	st.query.parse(r.URL.RawQuery, st.qbuf[:0])
+	// Only {name} placeholders read path parameters: without one in any
+	// policy, matching the path and building the map is wasted work.
+	if e.readsPathParams {
+		st.pathParams = map[string]string{}
+		if st.op != nil {
+			for k, v := range e.matchPath(st.op.Path, st.rel) {
+				st.pathParams[k] = v
+			}
 		}
-	}
-	for k, v := range pathParams {
-		st.pathParams[k] = url.PathEscape(v)
+		for k, v := range pathParams {
+			st.pathParams[k] = url.PathEscape(v)
+		}
 	}
 	if r.Header == nil {
 		r.Header = http.Header{}
@@ -135,10 +145,8 @@ func (e *Engine) newRequestState(ctx context.Context, opID string, r *http.Reque
 
 // defaultBase is where a request goes before any dynamichosturl.
 func (e *Engine) defaultBase(r *http.Request) *url.URL {
-	if u := e.opts.Upstream; u != nil {
-		b := *u
-		b.Path, b.RawPath = strings.TrimRight(b.Path, "/"), strings.TrimRight(b.RawPath, "/")
-		return &b
+	if e.upstreamBase != nil {
+		return e.upstreamBase // never written through; built once by New
 	}
 	if r != nil && r.URL != nil && r.URL.Host != "" {
 		return &url.URL{Scheme: r.URL.Scheme, Host: r.URL.Host, Path: e.basePath}
@@ -185,6 +193,9 @@ func (st *reqState) render(cp *compiled, name string, esc func(string) string) (
 		return "", false, nil
 	}
 	st.exprFor = name + "\x00" + t.Raw
+	if lit, ok := t.literal(); ok {
+		return lit, false, nil // what render gives, without building a scope
+	}
 	return st.newScope().render(t, esc)
 }
 
@@ -300,8 +311,19 @@ func setHeader(bc interface {
 	newScope() *scope
 	learn(string)
 }, cp *compiled, h http.Header, setHost func(string)) (string, bool, error) {
-	sc := bc.newScope()
-	name, _, err := sc.render(cp.tpl["name"], nil)
+	// The scope is built only for a template that is not literal text
+	// (a literal name and value, the common case, need none).
+	var sc *scope
+	render := func(t *Template) (string, bool, error) {
+		if lit, ok := t.literal(); ok {
+			return lit, false, nil
+		}
+		if sc == nil {
+			sc = bc.newScope()
+		}
+		return sc.render(t, nil)
+	}
+	name, _, err := render(cp.tpl["name"])
 	if err != nil {
 		return "", false, err
 	}
@@ -323,9 +345,12 @@ func setHeader(bc interface {
 		return "header " + name + " deleted", true, nil
 	}
 	var val string
-	secret := sensitiveName(name)
+	secret := cp.litNameSecret
+	if !cp.litName {
+		secret = sensitiveName(name)
+	}
 	if t := cp.tpl["value"]; t != nil {
-		v, sec, err := sc.render(t, nil)
+		v, sec, err := render(t)
 		if err != nil {
 			return "", false, err
 		}
@@ -345,15 +370,30 @@ func setHeader(bc interface {
 		delHeader(h, name)
 		h.Set(name, val)
 	}
-	shown := fmt.Sprintf("%q", val)
-	if secret {
-		shown = "<redacted>"
-	}
 	action := cp.action
 	if action == "skip" {
 		action = "skip: was absent"
 	}
-	return fmt.Sprintf("header %s = %s (%s)", name, shown, action), true, nil
+	// The note is what Sprintf("header %s = %q (%s)") gave, built in one
+	// concatenation: for the usual plain value, %q only adds the quotes.
+	switch {
+	case secret:
+		return "header " + name + " = <redacted> (" + action + ")", true, nil
+	case quotesAsIs(val):
+		return "header " + name + " = \"" + val + "\" (" + action + ")", true, nil
+	}
+	return "header " + name + " = " + strconv.Quote(val) + " (" + action + ")", true, nil
+}
+
+// quotesAsIs reports whether strconv.Quote(s) is s in double quotes: s is
+// printable ASCII without a quote or backslash.
+func quotesAsIs(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c > '~' || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 func delHeader(h http.Header, name string) {
@@ -549,6 +589,7 @@ func (st *reqState) finish() error {
 		setRequestBody(r, encodeJSONSized(st.body.val, st.body.size))
 	}
 	u := st.url()
+	st.final = u
 	r.URL = u
 	r.Host = u.Host
 	if u.Host == "" {
@@ -562,7 +603,14 @@ func (st *reqState) finish() error {
 }
 
 func (st *reqState) url() *url.URL {
-	joined := strings.TrimRight(st.base.EscapedPath(), "/") + st.rel
+	bp := strings.TrimRight(st.base.EscapedPath(), "/")
+	joined := st.origPath
+	if len(joined) != len(bp)+len(st.rel) || !strings.HasPrefix(joined, bp) || !strings.HasSuffix(joined, st.rel) {
+		// Joined anew unless (the usual case: the upstream's path is the
+		// basePath the request came with, and no policy routed it) the
+		// join is the path the request came with.
+		joined = bp + st.rel
+	}
 	if joined == "" && st.base.Host != "" {
 		joined = "/"
 	}
@@ -586,9 +634,10 @@ func (st *reqState) url() *url.URL {
 	return u
 }
 
-// displayURL is the final URL for the trace, secrets redacted.
+// displayURL is the final URL for the trace, secrets redacted. It is
+// called after finish, whose URL it copies rather than building it again.
 func (st *reqState) displayURL() string {
-	u := st.url()
+	u := *st.final
 	u.RawQuery = st.query.redacted(st.base.RawQuery)
 	s := u.Redacted()
 	return st.e.redact(s, st.learnt)
@@ -615,18 +664,18 @@ func (r redactedErr) Unwrap() error { return r.err }
 // matchPath matches an escaped request path against an operation path
 // template and returns the escaped path parameter values.
 func (e *Engine) matchPath(tmpl, path string) map[string]string {
-	names := pathParamNames(tmpl)
-	if len(names) == 0 {
-		return nil
-	}
-	var re *regexp.Regexp
+	var pm *pathMatcher
 	if v, ok := e.pathRe.Load(tmpl); ok {
-		re, _ = v.(*regexp.Regexp)
+		pm = v.(*pathMatcher)
 	} else {
-		re = pathRegexp(tmpl)
-		e.pathRe.Store(tmpl, re)
+		pm = &pathMatcher{names: pathParamNames(tmpl)}
+		if len(pm.names) > 0 { // no placeholders, no regexp to compile
+			pm.re = pathRegexp(tmpl)
+		}
+		e.pathRe.Store(tmpl, pm)
 	}
-	if re == nil {
+	names, re := pm.names, pm.re
+	if len(names) == 0 || re == nil {
 		return nil
 	}
 	try := func(p string, escaped bool) map[string]string {
@@ -651,6 +700,14 @@ func (e *Engine) matchPath(tmpl, path string) map[string]string {
 		return try(dec, false)
 	}
 	return nil
+}
+
+// pathMatcher is an operation path template's placeholders and the
+// regexp that captures them (nil without placeholders, or if it did not
+// compile), built once per template.
+type pathMatcher struct {
+	names []string
+	re    *regexp.Regexp
 }
 
 // pathRegexp turns "/a/{x}('{y}')" into a regexp with one group per
@@ -683,6 +740,11 @@ func pathRegexp(tmpl string) *regexp.Regexp {
 type queryList struct {
 	pairs      []qpair
 	secretKeys []string
+	// raw is the query as parsed; untouched says encode would give it
+	// back unchanged (no empty parts dropped, no pair set, added or
+	// deleted), so it can be returned as is.
+	raw       string
+	untouched bool
 }
 
 type qpair struct {
@@ -693,11 +755,29 @@ type qpair struct {
 
 func parseQuery(raw string) *queryList {
 	q := &queryList{}
+	q.parse(raw, nil)
+	return q
+}
+
+// parse fills an empty q from raw, keeping the pairs in buf when they fit.
+func (q *queryList) parse(raw string, buf []qpair) {
+	q.raw, q.untouched = raw, true
 	if raw == "" {
-		return q
+		return
 	}
-	for _, part := range strings.Split(raw, "&") {
+	if n := strings.Count(raw, "&") + 1; cap(buf) >= n {
+		q.pairs = buf[:0]
+	} else {
+		q.pairs = make([]qpair, 0, n)
+	}
+	for rest := raw; ; {
+		part, more, found := strings.Cut(rest, "&")
+		rest = more
 		if part == "" {
+			q.untouched = false // encode drops it
+			if !found {
+				break
+			}
 			continue
 		}
 		k, v, _ := strings.Cut(part, "=")
@@ -708,8 +788,10 @@ func parseQuery(raw string) *queryList {
 			v = dv
 		}
 		q.pairs = append(q.pairs, qpair{raw: part, key: k, val: v})
+		if !found {
+			break
+		}
 	}
-	return q
 }
 
 func (q *queryList) index(name string) int {
@@ -741,6 +823,7 @@ func (q *queryList) set(name, val string) {
 		q.add(name, val)
 		return
 	}
+	q.untouched = false
 	q.pairs[i] = qpair{key: q.pairs[i].key, val: val, dirty: true}
 	key := q.pairs[i].key
 	out := q.pairs[:i+1]
@@ -753,6 +836,7 @@ func (q *queryList) set(name, val string) {
 }
 
 func (q *queryList) add(name, val string) {
+	q.untouched = false
 	q.pairs = append(q.pairs, qpair{key: name, val: val, dirty: true})
 }
 
@@ -761,6 +845,7 @@ func (q *queryList) del(name string) {
 	if i < 0 {
 		return
 	}
+	q.untouched = false
 	key := q.pairs[i].key
 	out := q.pairs[:0]
 	for _, p := range q.pairs {
@@ -778,6 +863,9 @@ func (q *queryList) merge(o *queryList) {
 }
 
 func (q *queryList) encode() string {
+	if q.untouched {
+		return q.raw
+	}
 	var parts []string
 	for _, p := range q.pairs {
 		if !p.dirty {
@@ -801,6 +889,9 @@ func (q *queryList) redacted(baseQuery string) string {
 			}
 		}
 		return false
+	}
+	if baseQuery == "" && q.untouched && !slices.ContainsFunc(q.pairs, func(p qpair) bool { return secret(p.key) }) {
+		return q.raw // nothing to redact, nothing rewritten
 	}
 	var parts []string
 	if baseQuery != "" {
