@@ -27,6 +27,7 @@
 // their payloads are checked against the definition's
 // x-ms-notification-content.
 //
-// It imports connector, recordings, route, probe, policy and the contract
+// It imports connector, recordings, route, probe, policy, mock/dynamic (its
+// Power Platform path helpers) and the contract
 // packages; never cli, app or a database driver.
 package replay

@@ -16,6 +16,7 @@ import (
 
 	"github.com/connectorlab/connectorlab/connector"
 	"github.com/connectorlab/connectorlab/contract/conform"
+	"github.com/connectorlab/connectorlab/mock/dynamic"
 	"github.com/connectorlab/connectorlab/probe"
 	"github.com/connectorlab/connectorlab/recordings"
 	"github.com/getkin/kin-openapi/openapi3"
@@ -351,7 +352,7 @@ func (u *unredacter) dynamicBody(ctx context.Context, op *connector.Operation, c
 	var red [][]string
 	placeholderPaths(rec, nil, &red)
 	redo := func(d *connector.DynamicRef) bool {
-		target := splitSlash(strings.TrimPrefix(d.Target, "body"))
+		target := dynamic.SplitPath(strings.TrimPrefix(d.Target, "body"))
 		var mapped [][]string
 		for _, p := range d.Parameters { // literals are never redacted
 			switch {
@@ -361,7 +362,7 @@ func (u *unredacter) dynamicBody(ctx context.Context, op *connector.Operation, c
 					mapped = append(mapped, append(target[:len(target)-1:len(target)-1], p.Parameter))
 				}
 			case p.ParameterReference != "" && !strings.HasPrefix(p.ParameterReference, "selected:"):
-				segs := splitSlash(strings.TrimPrefix(p.ParameterReference, "body/"))
+				segs := dynamic.SplitPath(strings.TrimPrefix(p.ParameterReference, "body/"))
 				mapped = append(mapped, segs)
 				if len(segs) > 1 {
 					mapped = append(mapped, segs[1:])
@@ -412,16 +413,6 @@ func placeholderPaths(v any, at []string, out *[][]string) {
 			placeholderPaths(e, at, out)
 		}
 	}
-}
-
-func splitSlash(p string) []string {
-	var out []string
-	for _, s := range strings.Split(p, "/") {
-		if s = strings.TrimSpace(s); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 func hasPrefixPath(p, prefix []string) bool {

@@ -67,7 +67,7 @@ func requestValues(target string, a Args) []located {
 	}
 	if strings.HasPrefix(target, "body") {
 		var out []located
-		for _, l := range findAll(a.Body, "/body", splitPath(strings.TrimPrefix(target, "body"))) {
+		for _, l := range findAll(a.Body, "/body", SplitPath(strings.TrimPrefix(target, "body"))) {
 			if arr, ok := l.v.([]any); ok {
 				for i, e := range arr {
 					out = append(out, located{l.ptr + "/" + strconv.Itoa(i), e})
@@ -93,9 +93,9 @@ func (r *Resolver) checkValue(op *connector.Operation, d *connector.DynamicRef, 
 	var spec *listSpec
 	want := listSpec{}
 	if d.Kind == connector.DynamicValues {
-		want.collection, want.value, want.title = splitPath(d.ValueCollection), splitPath(d.ValuePath), splitPath(d.ValueTitle)
+		want.collection, want.value, want.title = SplitPath(d.ValueCollection), SplitPath(d.ValuePath), SplitPath(d.ValueTitle)
 	} else {
-		want.collection, want.value, want.title = splitPath(d.ItemsPath), splitPath(d.ItemValuePath), splitPath(d.ItemTitlePath)
+		want.collection, want.value, want.title = SplitPath(d.ItemsPath), SplitPath(d.ItemValuePath), SplitPath(d.ItemTitlePath)
 	}
 	if len(want.title) == 0 {
 		want.title = want.value
@@ -179,7 +179,7 @@ func (r *Resolver) checkSchema(d *connector.DynamicRef, a Args) []Problem {
 		return nil
 	}
 	var out []Problem
-	for _, l := range targets(a.Body, "/body", splitPath(strings.TrimPrefix(d.Target, "body")), r.elementLevel(d)) {
+	for _, l := range targets(a.Body, "/body", SplitPath(strings.TrimPrefix(d.Target, "body")), r.elementLevel(d)) {
 		err := res.schema.Value.VisitJSON(l.v, openapi3.MultiErrors(), openapi3.VisitAsRequest(), openapi3.DisablePatternValidation())
 		if err == nil {
 			continue
@@ -260,7 +260,7 @@ func (r *Resolver) Response(op *connector.Operation, a Args, status int, body an
 		gen := func(j int) any {
 			return r.gen.Generate(res.schema, fake.Seed(r.seed, "dynamic-response", op.ID, d.Target, key, strconv.Itoa(j)), "")
 		}
-		body = fillTarget(body, splitPath(sub), elements, gen)
+		body = fillTarget(body, SplitPath(sub), elements, gen)
 	}
 	return body
 }
@@ -348,12 +348,12 @@ func LookupOperation(d *connector.DynamicRef) string {
 func ListPaths(d *connector.DynamicRef) (collection, value, title []string) {
 	switch d.Kind {
 	case connector.DynamicValues:
-		collection, value, title = splitPath(d.ValueCollection), splitPath(d.ValuePath), splitPath(d.ValueTitle)
+		collection, value, title = SplitPath(d.ValueCollection), SplitPath(d.ValuePath), SplitPath(d.ValueTitle)
 	case connector.DynamicList:
-		collection, value, title = splitPath(d.ItemsPath), splitPath(d.ItemValuePath), splitPath(d.ItemTitlePath)
+		collection, value, title = SplitPath(d.ItemsPath), SplitPath(d.ItemValuePath), SplitPath(d.ItemTitlePath)
 	case connector.DynamicTree:
 		if sides := treeSides(d); len(sides) > 0 {
-			collection, value, title = splitPath(sides[0].items), splitPath(sides[0].value), splitPath(sides[0].title)
+			collection, value, title = SplitPath(sides[0].items), SplitPath(sides[0].value), SplitPath(sides[0].title)
 		}
 	}
 	if len(title) == 0 {
@@ -365,9 +365,9 @@ func ListPaths(d *connector.DynamicRef) (collection, value, title []string) {
 // SchemaPath returns where a schema reference reads the schema.
 func SchemaPath(d *connector.DynamicRef) []string {
 	if d.Kind == connector.DynamicProperties {
-		return splitPath(d.ItemValuePath)
+		return SplitPath(d.ItemValuePath)
 	}
-	return splitPath(d.ValuePath)
+	return SplitPath(d.ValuePath)
 }
 
 // ElementLevel reports whether a schema reference describes the items of

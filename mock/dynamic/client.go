@@ -87,7 +87,7 @@ func schemaLike(m map[string]any) bool {
 func FillBody(op *connector.Operation, d *connector.DynamicRef, body any, gen func(j int) any) (any, error) {
 	info := carrierOf(op, d)
 	var bad error
-	out := fillTarget(deepCopy(body, 0), splitPath(strings.TrimPrefix(d.Target, "body")), info.elems > 0, func(j int) any {
+	out := fillTarget(deepCopy(body, 0), SplitPath(strings.TrimPrefix(d.Target, "body")), info.elems > 0, func(j int) any {
 		v := gen(j)
 		if bad == nil && !fits(info.carrier, v, true) {
 			bad = fmt.Errorf("a value of the schema %s answered does not fit the definition's own declaration of %s", d.OperationID, d.Target)

@@ -12,8 +12,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// splitPath splits a Power Platform path ("data/items") into segments.
-func splitPath(p string) []string {
+// SplitPath splits a Power Platform path ("data/items") into segments.
+func SplitPath(p string) []string {
 	var out []string
 	for _, s := range strings.Split(p, "/") {
 		if s = strings.TrimSpace(s); s != "" {
@@ -218,10 +218,10 @@ func targetSchema(op *connector.Operation, target string) *openapi3.SchemaRef {
 		if op.Op == nil || op.Op.Responses == nil {
 			return nil
 		}
-		return schemaAt(responseSchema(op.Op.Responses.Value(code)), splitPath(sub))
+		return schemaAt(responseSchema(op.Op.Responses.Value(code)), SplitPath(sub))
 	}
 	if strings.HasPrefix(target, "body") {
-		return schemaAt(requestBodySchema(op), splitPath(strings.TrimPrefix(target, "body")))
+		return schemaAt(requestBodySchema(op), SplitPath(strings.TrimPrefix(target, "body")))
 	}
 	return nil
 }
@@ -243,7 +243,7 @@ type Args struct {
 func (a Args) lookupValue(name string) (any, bool) {
 	// "body/x" (the x-ms-dynamic-list style) names a body property.
 	if rest, ok := strings.CutPrefix(name, "body/"); ok {
-		return getPath(a.Body, splitPath(rest))
+		return getPath(a.Body, SplitPath(rest))
 	}
 	if v, ok := a.Path[name]; ok {
 		return v, true
@@ -263,7 +263,7 @@ func (a Args) lookupValue(name string) (any, bool) {
 		return v, true
 	}
 	if strings.Contains(name, "/") {
-		if v, ok := getPath(a.Body, splitPath(name)); ok {
+		if v, ok := getPath(a.Body, SplitPath(name)); ok {
 			return v, true
 		}
 	}

@@ -93,7 +93,7 @@ func listShape(op *connector.Operation, coll, value string) (bool, string, strin
 	_, resp := successResponse(op)
 	s := resp
 	where := "the response"
-	segs := splitPath(coll)
+	segs := SplitPath(coll)
 	for i, seg := range segs {
 		if declaredNot(s, "object") {
 			return false, ReasonCollPath, fmt.Sprintf("%s of %s is declared %v, so it has no property %q on the way to the collection /%s",
@@ -107,7 +107,7 @@ func listShape(op *connector.Operation, coll, value string) (bool, string, strin
 	if declaredNot(s, "array") {
 		return false, ReasonNotArray, fmt.Sprintf("%s of %s is declared %v, not an array of items", where, op.ID, s.Value.Type.Slice())
 	}
-	if fake.IsType(s, "array") && declaredNot(s.Value.Items, "object") && len(splitPath(value)) > 0 {
+	if fake.IsType(s, "array") && declaredNot(s.Value.Items, "object") && len(SplitPath(value)) > 0 {
 		return false, ReasonItemNotObject, fmt.Sprintf("the items at %s of %s are declared %v, so they have no %q to read", where, op.ID, s.Value.Items.Value.Type.Slice(), value)
 	}
 	return true, "", ""
@@ -119,7 +119,7 @@ func listShape(op *connector.Operation, coll, value string) (bool, string, strin
 func scalarItems(op *connector.Operation, coll string) bool {
 	_, s := successResponse(op)
 	if coll != "" {
-		s = schemaAt(s, splitPath(coll))
+		s = schemaAt(s, SplitPath(coll))
 	}
 	if !fake.IsType(s, "array") || s.Value.Items == nil {
 		return false
@@ -154,9 +154,9 @@ func declaredNot(s *openapi3.SchemaRef, t string) bool {
 // normalised: a path ending in "properties" names the property map of the
 // object schema one level up, so the schema itself sits there.
 func schemaAt0(d *connector.DynamicRef) []string {
-	at := splitPath(d.ValuePath)
+	at := SplitPath(d.ValuePath)
 	if d.Kind == connector.DynamicProperties {
-		at = splitPath(d.ItemValuePath)
+		at = SplitPath(d.ItemValuePath)
 	}
 	if n := len(at); n > 0 && at[n-1] == "properties" {
 		at = at[:n-1]

@@ -268,9 +268,9 @@ func (r *Resolver) index(dep *connector.Operation, d *connector.DynamicRef) {
 		}
 		ls := &listSpec{kind: d.Kind}
 		if d.Kind == connector.DynamicValues {
-			ls.collection, ls.value, ls.title = splitPath(d.ValueCollection), splitPath(d.ValuePath), splitPath(d.ValueTitle)
+			ls.collection, ls.value, ls.title = SplitPath(d.ValueCollection), SplitPath(d.ValuePath), SplitPath(d.ValueTitle)
 		} else {
-			ls.collection, ls.value, ls.title = splitPath(d.ItemsPath), splitPath(d.ItemValuePath), splitPath(d.ItemTitlePath)
+			ls.collection, ls.value, ls.title = SplitPath(d.ItemsPath), SplitPath(d.ItemValuePath), SplitPath(d.ItemTitlePath)
 		}
 		r.addList(lk, ls, dep, d.Target, d.Parameters)
 	case connector.DynamicTree:
@@ -279,7 +279,7 @@ func (r *Resolver) index(dep *connector.Operation, d *connector.DynamicRef) {
 			if lk == nil {
 				continue
 			}
-			ls := &listSpec{kind: d.Kind, collection: splitPath(s.items), value: splitPath(s.value), title: splitPath(s.title), parent: splitPath(s.parent)}
+			ls := &listSpec{kind: d.Kind, collection: SplitPath(s.items), value: SplitPath(s.value), title: SplitPath(s.title), parent: SplitPath(s.parent)}
 			r.addList(lk, ls, dep, d.Target, s.params)
 		}
 	case connector.DynamicSchema, connector.DynamicProperties:
@@ -407,7 +407,7 @@ func (r *Resolver) redacted(op *connector.Operation, name string) bool {
 		return false
 	}
 	if rest, ok := strings.CutPrefix(name, "body/"); ok {
-		for _, seg := range splitPath(rest) {
+		for _, seg := range SplitPath(rest) {
 			if r.red.Redacts(recordings.InField, seg) {
 				return true
 			}
@@ -546,11 +546,11 @@ func dependentValues(ps map[string]connector.DynamicParam, a Args, target string
 		case p.ParameterReference != "":
 			ref := p.ParameterReference
 			if strings.HasPrefix(ref, "body/") {
-				v, ok = getPath(a.Body, splitPath(strings.TrimPrefix(ref, "body/")))
+				v, ok = getPath(a.Body, SplitPath(strings.TrimPrefix(ref, "body/")))
 			} else {
 				v, ok = a.lookupValue(ref)
 			}
-			if segs := splitPath(ref); !ok && len(segs) > 1 {
+			if segs := SplitPath(ref); !ok && len(segs) > 1 {
 				// "actionReq/action": rooted at the Swagger 2.0 body
 				// parameter's name rather than at "body".
 				v, ok = getPath(a.Body, segs[1:])
@@ -570,7 +570,7 @@ func sibling(a Args, target, name string) (any, bool) {
 	if !strings.HasPrefix(target, "body") {
 		return nil, false
 	}
-	segs := splitPath(strings.TrimPrefix(target, "body"))
+	segs := SplitPath(strings.TrimPrefix(target, "body"))
 	if len(segs) == 0 {
 		return nil, false
 	}
