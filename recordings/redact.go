@@ -62,13 +62,12 @@ type Redactor struct {
 	macs        sync.Pool         // of hash.Hash (HMAC-SHA256 with key)
 	// verdicts memoises the structural rule (secretNorm) per normalised
 	// name: the same keys and headers come back in every exchange.
-	verdictMu sync.RWMutex
-	verdicts  map[string]bool
+	verdicts nameMemo[bool]
 	// classes memoises what header() does with a header of a raw
 	// (canonical) name and fieldVerdicts fieldMatch per normalised name
 	// (issue 17: the folding and the several map lookups per name were a
 	// tenth of Redact). The rules do not change after NewRedactor, so a
-	// verdict stays true; both are bounded (maxVerdicts).
+	// verdict stays true; all are bounded (maxMemoNames).
 	classes       nameMemo[headerClass]
 	fieldVerdicts nameMemo[bool]
 	repMu         sync.Mutex
@@ -108,7 +107,6 @@ func NewRedactor(key []byte, rules ...Rules) *Redactor {
 	}
 	r.macs.New = func() any { return hmac.New(sha256.New, r.key) }
 	r.reps = map[string]*scrubber{}
-	r.verdicts = map[string]bool{}
 	for _, s := range all.Secrets {
 		if len(s) >= minScrubLen {
 			r.secrets = append(r.secrets, s)
@@ -864,26 +862,14 @@ func (r *Redactor) match(set map[string]bool, n string) bool {
 	return r.secretName([]byte(n))
 }
 
-// maxVerdicts bounds the memo of name verdicts.
-const maxVerdicts = 8192
-
 // secretName is secretNorm(n), memoised (n is a normalised name).
 func (r *Redactor) secretName(n []byte) bool {
-	r.verdictMu.RLock()
-	v, ok := r.verdicts[string(n)]
-	r.verdictMu.RUnlock()
-	if ok {
+	if v, ok := r.verdicts.load()[string(n)]; ok {
 		return v
 	}
 	name := string(n)
-	v = secretNorm(name)
-	if r.verdicts != nil {
-		r.verdictMu.Lock()
-		if len(r.verdicts) < maxVerdicts {
-			r.verdicts[name] = v
-		}
-		r.verdictMu.Unlock()
-	}
+	v := secretNorm(name)
+	r.verdicts.store(name, v)
 	return v
 }
 
