@@ -194,18 +194,8 @@ var harmlessWords = []string{
 // letters lower-cased, digits and non-ASCII bytes kept, everything else
 // (separators, brackets, dots) dropped.
 func normName(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'A' <= c && c <= 'Z':
-			b.WriteByte(c + 'a' - 'A')
-		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c >= 0x80:
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
+	var buf [64]byte
+	return string(foldName(buf[:0], s))
 }
 
 // SecretName reports whether a header, query key, form field or JSON key
@@ -814,9 +804,9 @@ func (d *redaction) pair(where, p string, names map[string]bool, form bool) (str
 	return k + "=" + d.replace(where, key, val), true
 }
 
-// foldName appends normName(s) to dst (a stack buffer: no allocation for
-// names that fit).
-func foldName(dst []byte, s string) []byte {
+// foldName appends the normalised name of s to dst (lower case, only
+// letters and digits; a stack buffer: no allocation for names that fit).
+func foldName[T string | []byte](dst []byte, s T) []byte {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
@@ -1299,15 +1289,7 @@ func (r *Redactor) keyScan(body []byte) bool {
 
 // nameIn folds a raw name like normName and checks the field rules.
 func (r *Redactor) nameIn(raw, buf []byte) bool {
-	for _, c := range raw {
-		switch {
-		case 'A' <= c && c <= 'Z':
-			buf = append(buf, c+'a'-'A')
-		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c >= 0x80:
-			buf = append(buf, c)
-		}
-	}
-	return r.fieldVerdict(buf)
+	return r.fieldVerdict(foldName(buf, raw))
 }
 
 // fieldVerdict is fieldMatch(string(n)), memoised: one lookup (which does
